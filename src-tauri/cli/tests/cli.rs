@@ -1,0 +1,110 @@
+//! The `flowloom` binary as a user runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn flowloom(args: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flowloom"));
+    command
+        .args(args)
+        .env_remove("FLOWLOOM_WORKSPACE")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("run flowloom")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "flowloom failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).expect("utf-8 output")
+}
+
+const EXAMPLE_FLOWS: &str = "comp_low_ctr_review\tLow CTR review\n\
+                             comp_product_drilldown\tProduct drill-down\n\
+                             comp_campaign_deep_dive\tTop campaigns deep dive\n";
+
+#[test]
+fn help_works_without_a_display() {
+    let help = stdout(&flowloom(&["--help"], &[]));
+    assert!(help.contains("Usage: flowloom"), "{help}");
+    assert!(help.contains("flows"), "{help}");
+}
+
+#[test]
+fn flows_list_creates_the_workspace_and_lists_the_example_flows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let workspace = dir.path().join("ws");
+    let listed = stdout(&flowloom(
+        &[
+            "flows",
+            "list",
+            "--workspace",
+            workspace.to_str().expect("utf-8 path"),
+        ],
+        &[],
+    ));
+    assert_eq!(listed, EXAMPLE_FLOWS);
+    assert!(workspace.join("flowloom.db").is_file());
+    assert!(workspace.join("data/orders.csv").is_file());
+}
+
+#[test]
+fn the_workspace_can_come_from_the_environment_and_filters_apply() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let env = [("FLOWLOOM_WORKSPACE", dir.path())];
+    assert_eq!(stdout(&flowloom(&["flows", "list"], &env)), EXAMPLE_FLOWS);
+    assert_eq!(
+        stdout(&flowloom(&["flows", "list", "--tag", "anomalies"], &env)),
+        "comp_low_ctr_review\tLow CTR review\n"
+    );
+    assert_eq!(
+        stdout(&flowloom(&["flows", "list", "--search", "drill"], &env)),
+        "comp_product_drilldown\tProduct drill-down\n"
+    );
+    assert_eq!(
+        stdout(&flowloom(&["flows", "list", "--favorites"], &env)),
+        ""
+    );
+    let templates = stdout(&flowloom(&["templates", "list"], &env));
+    assert!(templates.lines().count() >= 8, "{templates}");
+    assert!(
+        templates.contains("tpl_top_campaigns_by_spend\tTop campaigns by spend"),
+        "{templates}"
+    );
+}
+
+#[test]
+fn a_workspace_that_cannot_be_created_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "").expect("file");
+    let output = flowloom(
+        &[
+            "flows",
+            "list",
+            "--workspace",
+            file.to_str().expect("utf-8 path"),
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("could not prepare workspace folder") && stderr.contains("not-a-folder"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    assert_eq!(
+        flowloom(&["flows", "frobnicate"], &[]).status.code(),
+        Some(2)
+    );
+}

@@ -1,0 +1,24 @@
+//! Flowloom's core: everything the desktop app and the `flowloom` command share.
+//!
+//! It owns the domain model ([`model`]), the identifiers ([`ids`]), the SQLite store
+//! ([`store`]), workspaces and their first-start seeding ([`workspace`], [`sample_data`]) and
+//! the flow file format ([`flowfile`]).
+//!
+//! Invariant: nothing here depends on Tauri, GTK or a display. The desktop app and the CLI are
+//! thin adapters over this crate, and a tidy test keeps it that way.
+
+pub mod flowfile;
+pub mod ids;
+pub mod model;
+pub mod sample_data;
+pub mod store;
+pub mod workspace;
+
+pub use ids::{CompositionId, ConnectionId, NodeId, TemplateId};
+pub use model::{
+    CanvasState, ChartConfig, ChartKind, Composition, Connection, Flow, FlowDetail, FlowMeta,
+    FlowQuery, FlowSummary, GlobalParameter, Node, NodeConfig, OutputColumn, ParamSpec, Position,
+    ScalarType, Template, TemplateDetail, Transformation, Viewport,
+};
+pub use store::{Entity, Store, StoreError};
+pub use workspace::{Workspace, WorkspaceError};

@@ -1,0 +1,281 @@
+//! Flows: a composition (seed 002 `template_flow_compositions`) with its nodes and connections.
+
+use crate::ids::{CompositionId, ConnectionId, NodeId, TemplateId};
+use crate::model::ScalarType;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// A flow as the user drew it: not yet validated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Flow {
+    pub composition: Composition,
+    pub nodes: Vec<Node>,
+    pub connections: Vec<Connection>,
+}
+
+impl Flow {
+    pub fn node(&self, id: &NodeId) -> Option<&Node> {
+        self.nodes.iter().find(|n| &n.node_id == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Composition {
+    pub composition_id: CompositionId,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub global_parameters: Vec<GlobalParameter>,
+    #[serde(default)]
+    pub canvas_state: CanvasState,
+    #[serde(default)]
+    pub is_public: bool,
+    #[serde(default = "yes")]
+    pub is_active: bool,
+}
+
+/// A flow-wide parameter that every node's template parameter of the same name receives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct GlobalParameter {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub value_type: ScalarType,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub list: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, specta::Type)]
+pub struct CanvasState {
+    pub viewport: Viewport,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Viewport {
+    pub x: f64,
+    pub y: f64,
+    pub zoom: f64,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Self {
+            x: 0.0,
+            y: 0.0,
+            zoom: 1.0,
+        }
+    }
+}
+
+/// A template placed on the canvas (seed 002 `template_flow_nodes`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Node {
+    pub node_id: NodeId,
+    pub template_id: TemplateId,
+    #[serde(default)]
+    pub position: Position,
+    #[serde(default)]
+    pub node_config: NodeConfig,
+    /// Values fixed on this node, by parameter name.
+    #[serde(default)]
+    pub parameter_overrides: BTreeMap<String, serde_json::Value>,
+    /// The node's level in the plan (longest path from a source); computed, never authored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_order: Option<u32>,
+    #[serde(default)]
+    pub is_conditional: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition_expression: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, specta::Type)]
+pub struct Position {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// How a node looks on the canvas.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
+pub struct NodeConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A connection carries columns of the source node's result into parameters of the target
+/// node (seed 002 `template_flow_connections`). It is the one home of a mapping.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct Connection {
+    pub connection_id: ConnectionId,
+    pub source_node_id: NodeId,
+    pub target_node_id: NodeId,
+    /// `{target_param: source_column}`.
+    #[serde(default)]
+    pub field_mappings: BTreeMap<String, String>,
+    /// `{target_param: transformation}`; a mapping without one passes the column as a list.
+    #[serde(default)]
+    pub transformation_rules: BTreeMap<String, Transformation>,
+    #[serde(default = "yes")]
+    pub is_required: bool,
+}
+
+/// How a source column becomes a parameter value. Written as a string in files and the
+/// database: `distinct_list`, `first`, `cast:integer`, ….
+#[derive(Debug, Clone, Copy, PartialEq, Eq, specta::Type)]
+#[specta(type = String)]
+pub enum Transformation {
+    /// Every value of the column, in order.
+    List,
+    /// The column's distinct values, in first-seen order.
+    DistinctList,
+    First,
+    Count,
+    Sum,
+    Min,
+    Max,
+    Cast(ScalarType),
+}
+
+impl Transformation {
+    /// Whether the result is a single value (fit for a scalar parameter).
+    pub fn is_single_value(self) -> bool {
+        !matches!(self, Self::List | Self::DistinctList | Self::Cast(_))
+    }
+}
+
+impl fmt::Display for Transformation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Self::List => "list",
+            Self::DistinctList => "distinct_list",
+            Self::First => "first",
+            Self::Count => "count",
+            Self::Sum => "sum",
+            Self::Min => "min",
+            Self::Max => "max",
+            Self::Cast(to) => {
+                let to = serde_json::to_value(to).map_err(|_| fmt::Error)?;
+                return write!(f, "cast:{}", to.as_str().unwrap_or_default());
+            }
+        };
+        f.write_str(name)
+    }
+}
+
+impl FromStr for Transformation {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "list" => Self::List,
+            "distinct_list" => Self::DistinctList,
+            "first" => Self::First,
+            "count" => Self::Count,
+            "sum" => Self::Sum,
+            "min" => Self::Min,
+            "max" => Self::Max,
+            _ => match s.strip_prefix("cast:") {
+                Some(to) => Self::Cast(
+                    serde_json::from_value(serde_json::Value::String(to.to_owned()))
+                        .map_err(|_| format!("unknown cast target `{to}`"))?,
+                ),
+                None => return Err(format!("unknown transformation `{s}`")),
+            },
+        })
+    }
+}
+
+impl Serialize for Transformation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Transformation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// What the workspace knows about a stored flow beyond what the user drew.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct FlowMeta {
+    pub created_at: String,
+    pub updated_at: String,
+    pub execution_count: u32,
+    pub last_executed_at: Option<String>,
+    pub is_favorite: bool,
+}
+
+/// A stored flow with its bookkeeping.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct FlowDetail {
+    pub flow: Flow,
+    pub meta: FlowMeta,
+}
+
+/// One line of the home screen's flow list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct FlowSummary {
+    pub composition_id: CompositionId,
+    pub name: String,
+    pub description: String,
+    pub tags: Vec<String>,
+    pub node_count: u32,
+    pub meta: FlowMeta,
+}
+
+/// Filters for listing flows; all given filters must hold.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
+pub struct FlowQuery {
+    /// Matches name, description or id, case-insensitively.
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub tag: Option<String>,
+    #[serde(default)]
+    pub favorites_only: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transformations_round_trip_through_their_text_form() {
+        for text in [
+            "list",
+            "distinct_list",
+            "first",
+            "count",
+            "sum",
+            "min",
+            "max",
+            "cast:date",
+        ] {
+            let t: Transformation = text.parse().expect(text);
+            assert_eq!(t.to_string(), text);
+        }
+        assert_eq!(
+            "cast:money".parse::<Transformation>(),
+            Err("unknown cast target `money`".to_owned())
+        );
+        assert!("median".parse::<Transformation>().is_err());
+    }
+}

@@ -1,0 +1,391 @@
+//! Flows in the store: `compositions` with their `composition_nodes`,
+//! `composition_connections` and `composition_favorites`.
+//!
+//! A flow is written whole, in one transaction: its row, then its nodes, then its
+//! connections. Run counts and favourites are derived from their own tables when read.
+
+use super::error::naming_foreign_key;
+use super::{Entity, Store, StoreError};
+use crate::ids::{CompositionId, ConnectionId, NodeId, TemplateId};
+use crate::model::{
+    CanvasState, Composition, Connection, Flow, FlowDetail, FlowMeta, FlowQuery, FlowSummary,
+    GlobalParameter, Node, NodeConfig, Position, Transformation,
+};
+use sqlx::types::Json;
+use sqlx::{Sqlite, Transaction};
+use std::collections::BTreeMap;
+
+/// Whether writing a flow may replace one with the same id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Write {
+    CreateOnly,
+    CreateOrReplace,
+}
+
+/// Everything a flow list line needs; run counts and favourites are derived here. A macro so
+/// that each query built on it is still one `'static` string.
+macro_rules! select_summaries {
+    () => {
+        "
+    SELECT c.id, c.composition_id, c.name, c.description, c.canvas_state, c.global_parameters,
+           c.tags, c.is_public, c.is_active, c.created_at, c.updated_at,
+           (SELECT count(*) FROM composition_nodes n WHERE n.composition = c.id) AS node_count,
+           (SELECT count(*) FROM flow_executions e WHERE e.composition = c.id) AS execution_count,
+           (SELECT max(coalesce(e.started_at, e.created_at)) FROM flow_executions e
+            WHERE e.composition = c.id) AS last_executed_at,
+           EXISTS (SELECT 1 FROM composition_favorites f WHERE f.composition = c.id) AS is_favorite
+    FROM compositions c"
+    };
+}
+
+macro_rules! insert_composition {
+    () => {
+        "INSERT INTO compositions (composition_id, name, description, canvas_state,
+                                   global_parameters, tags, is_public, is_active)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    };
+}
+
+impl Store {
+    /// Stores a new flow; `Conflict` if its id is taken. Nothing is written on any error.
+    pub async fn create_flow(&self, flow: &Flow) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        write_flow(&mut tx, flow, Write::CreateOnly).await?;
+        Ok(tx.commit().await?)
+    }
+
+    /// Stores a flow, replacing its nodes and connections if it exists. Nothing is written
+    /// on any error.
+    pub async fn save_flow(&self, flow: &Flow) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        write_flow(&mut tx, flow, Write::CreateOrReplace).await?;
+        Ok(tx.commit().await?)
+    }
+
+    pub async fn get_flow(&self, id: &CompositionId) -> Result<FlowDetail, StoreError> {
+        let summary: SummaryRow =
+            sqlx::query_as(concat!(select_summaries!(), " WHERE c.composition_id = ?"))
+                .bind(id.as_str())
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or_else(|| not_found(id))?;
+        let nodes: Vec<NodeRow> = sqlx::query_as(
+            "SELECT node_id, template_id, position_x, position_y, node_config, parameter_overrides,
+                    execution_order, is_conditional, condition_expression
+             FROM composition_nodes WHERE composition = ? ORDER BY id",
+        )
+        .bind(summary.id)
+        .fetch_all(self.pool())
+        .await?;
+        let connections: Vec<ConnectionRow> = sqlx::query_as(
+            "SELECT connection_id, source_node_id, target_node_id, field_mappings,
+                    transformation_rules, is_required
+             FROM composition_connections WHERE composition = ? ORDER BY id",
+        )
+        .bind(summary.id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(FlowDetail {
+            meta: summary.meta(),
+            flow: Flow {
+                composition: summary.composition,
+                nodes: nodes.into_iter().map(Node::from).collect(),
+                connections: connections.into_iter().map(Connection::from).collect(),
+            },
+        })
+    }
+
+    /// Flows matching every filter in `query`, by name.
+    pub async fn list_flows(&self, query: &FlowQuery) -> Result<Vec<FlowSummary>, StoreError> {
+        let pattern = query
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(like_pattern);
+        let tag = query.tag.as_deref().filter(|t| !t.is_empty());
+        let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+            select_summaries!(),
+            r"
+            WHERE (?1 IS NULL OR c.name LIKE ?1 ESCAPE '\' OR c.description LIKE ?1 ESCAPE '\'
+                   OR c.composition_id LIKE ?1 ESCAPE '\')
+              AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = ?2))
+              AND (?3 = 0 OR is_favorite)
+            ORDER BY c.name, c.composition_id"
+        ))
+        .bind(pattern)
+        .bind(tag)
+        .bind(query.favorites_only)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(SummaryRow::into_summary).collect())
+    }
+
+    /// Deletes a flow with its nodes, connections, versions, favourite and run history.
+    pub async fn delete_flow(&self, id: &CompositionId) -> Result<(), StoreError> {
+        let deleted = sqlx::query("DELETE FROM compositions WHERE composition_id = ?")
+            .bind(id.as_str())
+            .execute(self.pool())
+            .await?;
+        if deleted.rows_affected() == 0 {
+            return Err(not_found(id));
+        }
+        Ok(())
+    }
+
+    /// Marks or unmarks a flow as a favourite; idempotent.
+    pub async fn set_favorite(&self, id: &CompositionId, favorite: bool) -> Result<(), StoreError> {
+        let sql = if favorite {
+            "INSERT OR IGNORE INTO composition_favorites (composition)
+             SELECT id FROM compositions WHERE composition_id = ?"
+        } else {
+            "DELETE FROM composition_favorites
+             WHERE composition = (SELECT id FROM compositions WHERE composition_id = ?)"
+        };
+        let mut tx = self.pool().begin().await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM compositions WHERE composition_id = ?")
+                .bind(id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if exists.is_none() {
+            return Err(not_found(id));
+        }
+        sqlx::query(sql).bind(id.as_str()).execute(&mut *tx).await?;
+        Ok(tx.commit().await?)
+    }
+}
+
+pub(super) async fn write_flow(
+    tx: &mut Transaction<'_, Sqlite>,
+    flow: &Flow,
+    mode: Write,
+) -> Result<(), StoreError> {
+    let c = &flow.composition;
+    let sql = match mode {
+        Write::CreateOnly => concat!(insert_composition!(), " RETURNING id"),
+        Write::CreateOrReplace => concat!(
+            insert_composition!(),
+            " ON CONFLICT (composition_id) DO UPDATE SET
+                name = excluded.name, description = excluded.description,
+                canvas_state = excluded.canvas_state, global_parameters = excluded.global_parameters,
+                tags = excluded.tags, is_public = excluded.is_public, is_active = excluded.is_active
+              RETURNING id"
+        ),
+    };
+    let composition: i64 = sqlx::query_scalar(sql)
+        .bind(c.composition_id.as_str())
+        .bind(&c.name)
+        .bind(&c.description)
+        .bind(Json(&c.canvas_state))
+        .bind(Json(&c.global_parameters))
+        .bind(Json(&c.tags))
+        .bind(c.is_public)
+        .bind(c.is_active)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|err| match StoreError::from(err) {
+            StoreError::Constraint { constraint, .. }
+                if constraint == "compositions.composition_id" =>
+            {
+                StoreError::Conflict {
+                    entity: Entity::Flow,
+                    id: c.composition_id.to_string(),
+                }
+            }
+            other => other,
+        })?;
+
+    // Nodes and connections are rewritten whole: they have no identity beyond their ids.
+    for sql in [
+        "DELETE FROM composition_connections WHERE composition = ?",
+        "DELETE FROM composition_nodes WHERE composition = ?",
+    ] {
+        sqlx::query(sql)
+            .bind(composition)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for node in &flow.nodes {
+        sqlx::query(
+            "INSERT INTO composition_nodes (composition, node_id, template_id, position_x, position_y,
+                 node_config, parameter_overrides, execution_order, is_conditional, condition_expression)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(composition)
+        .bind(node.node_id.as_str())
+        .bind(node.template_id.as_str())
+        .bind(node.position.x)
+        .bind(node.position.y)
+        .bind(Json(&node.node_config))
+        .bind(Json(&node.parameter_overrides))
+        .bind(node.execution_order)
+        .bind(node.is_conditional)
+        .bind(node.condition_expression.as_deref())
+        .execute(&mut **tx)
+        .await
+        .map_err(naming_foreign_key("node_template", || {
+            format!("node `{}` uses template `{}`, which does not exist", node.node_id, node.template_id)
+        }))?;
+    }
+    for conn in &flow.connections {
+        sqlx::query(
+            "INSERT INTO composition_connections (composition, connection_id, source_node_id,
+                 target_node_id, field_mappings, transformation_rules, is_required)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(composition)
+        .bind(conn.connection_id.as_str())
+        .bind(conn.source_node_id.as_str())
+        .bind(conn.target_node_id.as_str())
+        .bind(Json(&conn.field_mappings))
+        .bind(Json(&conn.transformation_rules))
+        .bind(conn.is_required)
+        .execute(&mut **tx)
+        .await
+        .map_err(naming_foreign_key("connection_endpoints", || {
+            format!(
+                "connection `{}` joins `{}` to `{}`, but both ends must be nodes of flow `{}`",
+                conn.connection_id, conn.source_node_id, conn.target_node_id, c.composition_id
+            )
+        }))?;
+    }
+    Ok(())
+}
+
+struct SummaryRow {
+    id: i64,
+    composition: Composition,
+    node_count: u32,
+    created_at: String,
+    updated_at: String,
+    execution_count: u32,
+    last_executed_at: Option<String>,
+    is_favorite: bool,
+}
+
+impl SummaryRow {
+    fn meta(&self) -> FlowMeta {
+        FlowMeta {
+            created_at: self.created_at.clone(),
+            updated_at: self.updated_at.clone(),
+            execution_count: self.execution_count,
+            last_executed_at: self.last_executed_at.clone(),
+            is_favorite: self.is_favorite,
+        }
+    }
+
+    fn into_summary(self) -> FlowSummary {
+        FlowSummary {
+            meta: self.meta(),
+            node_count: self.node_count,
+            composition_id: self.composition.composition_id,
+            name: self.composition.name,
+            description: self.composition.description,
+            tags: self.composition.tags,
+        }
+    }
+}
+
+impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for SummaryRow {
+    fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row;
+        let canvas_state: Json<CanvasState> = row.try_get("canvas_state")?;
+        let global_parameters: Json<Vec<GlobalParameter>> = row.try_get("global_parameters")?;
+        let tags: Json<Vec<String>> = row.try_get("tags")?;
+        Ok(Self {
+            id: row.try_get("id")?,
+            composition: Composition {
+                composition_id: CompositionId::new(row.try_get::<String, _>("composition_id")?),
+                name: row.try_get("name")?,
+                description: row.try_get("description")?,
+                tags: tags.0,
+                global_parameters: global_parameters.0,
+                canvas_state: canvas_state.0,
+                is_public: row.try_get("is_public")?,
+                is_active: row.try_get("is_active")?,
+            },
+            node_count: row.try_get("node_count")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+            execution_count: row.try_get("execution_count")?,
+            last_executed_at: row.try_get("last_executed_at")?,
+            is_favorite: row.try_get("is_favorite")?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct NodeRow {
+    node_id: String,
+    template_id: String,
+    position_x: f64,
+    position_y: f64,
+    node_config: Json<NodeConfig>,
+    parameter_overrides: Json<BTreeMap<String, serde_json::Value>>,
+    execution_order: Option<u32>,
+    is_conditional: bool,
+    condition_expression: Option<String>,
+}
+
+impl From<NodeRow> for Node {
+    fn from(row: NodeRow) -> Self {
+        Node {
+            node_id: NodeId::new(row.node_id),
+            template_id: TemplateId::new(row.template_id),
+            position: Position {
+                x: row.position_x,
+                y: row.position_y,
+            },
+            node_config: row.node_config.0,
+            parameter_overrides: row.parameter_overrides.0,
+            execution_order: row.execution_order,
+            is_conditional: row.is_conditional,
+            condition_expression: row.condition_expression,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ConnectionRow {
+    connection_id: String,
+    source_node_id: String,
+    target_node_id: String,
+    field_mappings: Json<BTreeMap<String, String>>,
+    transformation_rules: Json<BTreeMap<String, Transformation>>,
+    is_required: bool,
+}
+
+impl From<ConnectionRow> for Connection {
+    fn from(row: ConnectionRow) -> Self {
+        Connection {
+            connection_id: ConnectionId::new(row.connection_id),
+            source_node_id: NodeId::new(row.source_node_id),
+            target_node_id: NodeId::new(row.target_node_id),
+            field_mappings: row.field_mappings.0,
+            transformation_rules: row.transformation_rules.0,
+            is_required: row.is_required,
+        }
+    }
+}
+
+/// `%text%` for LIKE, with LIKE's own wildcards in the user's text taken literally.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    pattern
+}
+
+fn not_found(id: &CompositionId) -> StoreError {
+    StoreError::NotFound {
+        entity: Entity::Flow,
+        id: id.to_string(),
+    }
+}

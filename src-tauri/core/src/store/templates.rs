@@ -1,0 +1,176 @@
+//! Query templates in the store (`query_templates`).
+
+use super::error::naming_foreign_key;
+use super::{Entity, Store, StoreError};
+use crate::ids::TemplateId;
+use crate::model::{ChartConfig, OutputColumn, ParamSpec, Template, TemplateDetail};
+use sqlx::SqliteExecutor;
+use sqlx::types::Json;
+
+#[derive(sqlx::FromRow)]
+struct TemplateRow {
+    template_id: String,
+    name: String,
+    description: String,
+    category: String,
+    tags: Json<Vec<String>>,
+    sql_text: String,
+    parameters: Json<Vec<ParamSpec>>,
+    output_columns: Option<Json<Vec<OutputColumn>>>,
+    chart_config: Option<Json<ChartConfig>>,
+    version: u32,
+    usage_count: u32,
+    is_active: bool,
+}
+
+impl From<TemplateRow> for TemplateDetail {
+    fn from(row: TemplateRow) -> Self {
+        TemplateDetail {
+            template: Template {
+                template_id: TemplateId::new(row.template_id),
+                name: row.name,
+                description: row.description,
+                category: row.category,
+                tags: row.tags.0,
+                sql: row.sql_text,
+                parameters: row.parameters.0,
+                output_columns: row.output_columns.map(|c| c.0),
+                chart_config: row.chart_config.map(|c| c.0),
+                version: row.version,
+            },
+            usage_count: row.usage_count,
+            is_active: row.is_active,
+        }
+    }
+}
+
+/// Usage is derived: the nodes, in any flow, that place the template. A macro so that each
+/// query built on it is still one `'static` string.
+macro_rules! select_templates {
+    () => {
+        "
+    SELECT t.template_id, t.name, t.description, t.category, t.tags, t.sql_text, t.parameters,
+           t.output_columns, t.chart_config, t.version, t.is_active,
+           (SELECT count(*) FROM composition_nodes n WHERE n.template_id = t.template_id)
+               AS usage_count
+    FROM query_templates t"
+    };
+}
+
+impl Store {
+    /// Adds a template, active; `Conflict` if its id is taken.
+    pub async fn insert_template(&self, template: &Template) -> Result<(), StoreError> {
+        insert_template(self.pool(), template).await
+    }
+
+    /// Replaces a template's content, keeping its id and whether it is active.
+    pub async fn update_template(&self, template: &Template) -> Result<(), StoreError> {
+        let updated = sqlx::query(
+            "UPDATE query_templates
+             SET name = ?, description = ?, category = ?, tags = ?, sql_text = ?, parameters = ?,
+                 output_columns = ?, chart_config = ?, version = ?
+             WHERE template_id = ?",
+        )
+        .bind(&template.name)
+        .bind(&template.description)
+        .bind(&template.category)
+        .bind(Json(&template.tags))
+        .bind(&template.sql)
+        .bind(Json(&template.parameters))
+        .bind(template.output_columns.as_ref().map(Json))
+        .bind(template.chart_config.as_ref().map(Json))
+        .bind(template.version)
+        .bind(template.template_id.as_str())
+        .execute(self.pool())
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(not_found(&template.template_id));
+        }
+        Ok(())
+    }
+
+    pub async fn get_template(&self, id: &TemplateId) -> Result<TemplateDetail, StoreError> {
+        find_template(self.pool(), id)
+            .await?
+            .ok_or_else(|| not_found(id))
+    }
+
+    /// Every template, by category then name.
+    pub async fn list_templates(&self) -> Result<Vec<TemplateDetail>, StoreError> {
+        let sql = concat!(
+            select_templates!(),
+            " ORDER BY t.category, t.name, t.template_id"
+        );
+        let rows: Vec<TemplateRow> = sqlx::query_as(sql).fetch_all(self.pool()).await?;
+        Ok(rows.into_iter().map(TemplateDetail::from).collect())
+    }
+
+    /// Deletes a template no flow uses; one in use is refused (`template_in_use`).
+    pub async fn delete_template(&self, id: &TemplateId) -> Result<(), StoreError> {
+        let deleted = sqlx::query("DELETE FROM query_templates WHERE template_id = ?")
+            .bind(id.as_str())
+            .execute(self.pool())
+            .await
+            .map_err(naming_foreign_key("template_in_use", || {
+                format!("template `{id}` is placed in a flow; deactivate it instead")
+            }))?;
+        if deleted.rows_affected() == 0 {
+            return Err(not_found(id));
+        }
+        Ok(())
+    }
+}
+
+pub(super) async fn find_template(
+    executor: impl SqliteExecutor<'_>,
+    id: &TemplateId,
+) -> Result<Option<TemplateDetail>, StoreError> {
+    let sql = concat!(select_templates!(), " WHERE t.template_id = ?");
+    let row: Option<TemplateRow> = sqlx::query_as(sql)
+        .bind(id.as_str())
+        .fetch_optional(executor)
+        .await?;
+    Ok(row.map(TemplateDetail::from))
+}
+
+pub(super) async fn insert_template(
+    executor: impl SqliteExecutor<'_>,
+    template: &Template,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO query_templates (template_id, name, description, category, tags, sql_text,
+                                      parameters, output_columns, chart_config, version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(template.template_id.as_str())
+    .bind(&template.name)
+    .bind(&template.description)
+    .bind(&template.category)
+    .bind(Json(&template.tags))
+    .bind(&template.sql)
+    .bind(Json(&template.parameters))
+    .bind(template.output_columns.as_ref().map(Json))
+    .bind(template.chart_config.as_ref().map(Json))
+    .bind(template.version)
+    .execute(executor)
+    .await
+    .map_err(|err| match StoreError::from(err) {
+        StoreError::Constraint { constraint, .. }
+            if constraint == "query_templates.template_id" =>
+        {
+            StoreError::Conflict {
+                entity: Entity::Template,
+                id: template.template_id.to_string(),
+            }
+        }
+        other => other,
+    })?;
+    Ok(())
+}
+
+fn not_found(id: &TemplateId) -> StoreError {
+    StoreError::NotFound {
+        entity: Entity::Template,
+        id: id.to_string(),
+    }
+}

@@ -1,0 +1,155 @@
+//! A workspace is a folder: `flowloom.db` (the store) and `data/` (files the data engine reads
+//! as tables). This module finds it, opens it and, on first start, seeds it with the sample
+//! dataset, the starter templates and the example flows.
+//!
+//! Invariant: opening an existing workspace never re-seeds it or overwrites a user's file.
+
+use crate::flowfile::{FlowFile, FlowFileError, TemplatePack};
+use crate::model::{Flow, Template};
+use crate::sample_data;
+use crate::store::{Store, StoreError};
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Selects a workspace folder when `--workspace` is not given.
+pub const WORKSPACE_ENV: &str = "FLOWLOOM_WORKSPACE";
+pub const DATABASE_FILE: &str = "flowloom.db";
+pub const DATA_DIR: &str = "data";
+
+/// The starter content, embedded from `examples/` so every build seeds the same workspace.
+const STARTER_TEMPLATES: (&str, &str) = (
+    "starter.templates.json",
+    include_str!("../../../examples/starter.templates.json"),
+);
+const EXAMPLE_FLOWS: [(&str, &str); 3] = [
+    (
+        "campaign-deep-dive.flow.json",
+        include_str!("../../../examples/campaign-deep-dive.flow.json"),
+    ),
+    (
+        "low-ctr-review.flow.json",
+        include_str!("../../../examples/low-ctr-review.flow.json"),
+    ),
+    (
+        "product-drilldown.flow.json",
+        include_str!("../../../examples/product-drilldown.flow.json"),
+    ),
+];
+
+#[derive(Debug)]
+pub struct Workspace {
+    root: PathBuf,
+    store: Store,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error(
+        "no workspace given and this system has no app-data folder; pass --workspace DIR or set {WORKSPACE_ENV}"
+    )]
+    NoDefaultDir,
+    #[error("could not prepare workspace folder {}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("starter file {file} is broken: {source}")]
+    StarterFile {
+        file: &'static str,
+        source: FlowFileError,
+    },
+    #[error("starter file {file} carries template `{template_id}` with content that differs from {}", STARTER_TEMPLATES.0)]
+    StarterTemplateMismatch {
+        file: &'static str,
+        template_id: String,
+    },
+}
+
+impl Workspace {
+    /// The folder to use: the explicit one, else `$FLOWLOOM_WORKSPACE`, else the OS
+    /// app-data folder's `flowloom`.
+    pub fn resolve_dir(explicit: Option<&Path>) -> Result<PathBuf, WorkspaceError> {
+        if let Some(dir) = explicit {
+            return Ok(dir.to_owned());
+        }
+        if let Some(dir) = std::env::var_os(WORKSPACE_ENV).filter(|d| !d.is_empty()) {
+            return Ok(PathBuf::from(dir));
+        }
+        dirs::data_dir()
+            .map(|d| d.join("flowloom"))
+            .ok_or(WorkspaceError::NoDefaultDir)
+    }
+
+    /// Opens the workspace at `root`, creating and seeding it if it has never been seeded.
+    pub async fn open(root: &Path) -> Result<Self, WorkspaceError> {
+        std::fs::create_dir_all(root).map_err(|source| WorkspaceError::Io {
+            path: root.to_owned(),
+            source,
+        })?;
+        let store = Store::open(&root.join(DATABASE_FILE)).await?;
+        let workspace = Self {
+            root: root.to_owned(),
+            store,
+        };
+        if workspace.store.seeded_at().await?.is_none() {
+            workspace.seed().await?;
+        }
+        Ok(workspace)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where the data engine finds file tables (`data/<table>.csv`, `.parquet`, `.json`).
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.join(DATA_DIR)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    async fn seed(&self) -> Result<(), WorkspaceError> {
+        let data_dir = self.data_dir();
+        sample_data::write_missing(&data_dir).map_err(|source| WorkspaceError::Io {
+            path: data_dir,
+            source,
+        })?;
+        let (templates, flows) = starter_content()?;
+        self.store.seed(&templates, &flows).await?;
+        Ok(())
+    }
+}
+
+/// The starter templates and example flows, checked to agree with each other: a template
+/// an example carries must be the starter pack's template, word for word.
+pub fn starter_content() -> Result<(Vec<Template>, Vec<Flow>), WorkspaceError> {
+    let (pack_file, pack_text) = STARTER_TEMPLATES;
+    let pack = TemplatePack::parse(pack_text).map_err(|source| WorkspaceError::StarterFile {
+        file: pack_file,
+        source,
+    })?;
+    let by_id: BTreeMap<_, _> = pack
+        .templates
+        .iter()
+        .map(|t| (t.template_id.clone(), t))
+        .collect();
+    let mut flows = Vec::with_capacity(EXAMPLE_FLOWS.len());
+    for (file, text) in EXAMPLE_FLOWS {
+        let (flow, carried) = FlowFile::parse(text)
+            .map_err(|source| WorkspaceError::StarterFile { file, source })?
+            .into_parts();
+        if let Some(t) = carried
+            .iter()
+            .find(|t| by_id.get(&t.template_id) != Some(t))
+        {
+            return Err(WorkspaceError::StarterTemplateMismatch {
+                file,
+                template_id: t.template_id.to_string(),
+            });
+        }
+        flows.push(flow);
+    }
+    Ok((pack.templates, flows))
+}

@@ -1,0 +1,213 @@
+//! The real app window, driven the way a user drives it: Xvfb for a display, tauri-driver
+//! in front of WebKitWebDriver, and the built `flowloom-desktop` on a fresh workspace.
+//! Screenshots land in `$CARGO_TARGET_TMPDIR/e2e/`.
+
+mod webdriver;
+
+use flowloom_core::{FlowQuery, Workspace};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use webdriver::Session;
+
+#[test]
+fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
+    let workspace = tempfile::tempdir().expect("temp workspace");
+    let display = Xvfb::start();
+    let driver = TauriDriver::start(&display);
+    let app = Session::start(
+        driver.port,
+        Path::new(env!("CARGO_BIN_EXE_flowloom-desktop")),
+        &["--workspace".into(), workspace.path().display().to_string()],
+    );
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+
+    // Home: the three example flows of a new workspace.
+    app.wait_for("[data-testid=flow-item]", 3, Duration::from_secs(90));
+    let mut names = app.texts("[data-testid=flow-name]");
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "Low CTR review",
+            "Product drill-down",
+            "Top campaigns deep dive"
+        ]
+    );
+    assert!(
+        workspace.path().join("flowloom.db").is_file(),
+        "the app did not use the given workspace"
+    );
+    app.screenshot(&shots.join("home.png"));
+
+    // A favourite set in the window is stored in the workspace.
+    let low_ctr =
+        app.find_one("[data-composition-id=comp_low_ctr_review] [data-testid=favorite-toggle]");
+    app.click(&low_ctr);
+    let store_sees_favourite = || {
+        tokio::runtime::Runtime::new()
+            .expect("runtime")
+            .block_on(async {
+                let ws = Workspace::open(workspace.path())
+                    .await
+                    .expect("open workspace beside the app");
+                let query = FlowQuery {
+                    favorites_only: true,
+                    ..FlowQuery::default()
+                };
+                let favourites = ws
+                    .store()
+                    .list_flows(&query)
+                    .await
+                    .expect("list favourites");
+                favourites
+                    .iter()
+                    .any(|f| f.composition_id.as_str() == "comp_low_ctr_review")
+            })
+    };
+    assert!(
+        eventually(Duration::from_secs(10), store_sees_favourite),
+        "favourite was not stored"
+    );
+
+    // Opening a flow shows its nodes, by label, and its connections on the canvas.
+    let deep_dive =
+        app.find_one("[data-testid=flow-item][data-composition-id=comp_campaign_deep_dive]");
+    app.click(&deep_dive);
+    app.wait_for("[data-testid=canvas-node]", 4, Duration::from_secs(30));
+    assert_eq!(
+        app.texts("[data-testid=flow-title]"),
+        ["Top campaigns deep dive"]
+    );
+    let mut labels = app.texts("[data-testid=node-label]");
+    labels.sort();
+    assert_eq!(
+        labels,
+        [
+            "Products they sold",
+            "Sold by no other campaign",
+            "Their daily trend",
+            "Top campaigns"
+        ]
+    );
+    assert_eq!(
+        app.wait_for(".react-flow__edge", 4, Duration::from_secs(10))
+            .len(),
+        4
+    );
+    app.screenshot(&shots.join("canvas.png"));
+    eprintln!("e2e screenshots: {}", shots.display());
+
+    // And back home again.
+    app.click(&app.find_one("[data-testid=back]"));
+    app.wait_for("[data-testid=flow-item]", 3, Duration::from_secs(10));
+}
+
+fn eventually(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    false
+}
+
+/// A private X display for this test, so it runs the same on a desktop and in CI.
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Self {
+        let number = (90..200)
+            .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+            .expect("a free X display number");
+        let child = Command::new("Xvfb")
+            .args([
+                format!(":{number}"),
+                "-screen".into(),
+                "0".into(),
+                "1280x800x24".into(),
+                "-nolisten".into(),
+                "tcp".into(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb (apt-get install xvfb; `make test` installs it)");
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+        assert!(
+            eventually(Duration::from_secs(10), || socket.exists()),
+            "Xvfb :{number} did not start"
+        );
+        Self {
+            child,
+            display: format!(":{number}"),
+        }
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct TauriDriver {
+    child: Child,
+    port: u16,
+}
+
+impl TauriDriver {
+    fn start(display: &Xvfb) -> Self {
+        let (port, native_port) = (free_port(), free_port());
+        let program = which("tauri-driver")
+            .expect("tauri-driver not found: `cargo install tauri-driver --locked` (`make test` installs it)");
+        let child = Command::new(program)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DISPLAY", &display.display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start tauri-driver");
+        Self { child, port }
+    }
+}
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|home| home.join("bin"));
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .chain(cargo_bin)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}

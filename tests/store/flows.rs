@@ -1,0 +1,311 @@
+use crate::support::{assert_constraint, count, deep_dive, example, exec, store_with_templates};
+use flowloom_core::{
+    CompositionId, ConnectionId, Entity, FlowQuery, NodeId, StoreError, TemplateId,
+};
+
+#[tokio::test]
+async fn a_flow_reads_back_as_written() {
+    let (store, _dir) = store_with_templates().await;
+    let flow = deep_dive();
+    store.create_flow(&flow).await.expect("create");
+    let detail = store
+        .get_flow(&flow.composition.composition_id)
+        .await
+        .expect("read");
+    assert_eq!(detail.flow, flow);
+    assert_eq!(detail.meta.execution_count, 0);
+    assert!(!detail.meta.is_favorite);
+}
+
+#[tokio::test]
+async fn composition_ids_are_unique_and_well_formed() {
+    let (store, _dir) = store_with_templates().await;
+    let flow = deep_dive();
+    store.create_flow(&flow).await.expect("create");
+    let err = store.create_flow(&flow).await.expect_err("second create");
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                entity: Entity::Flow,
+                ..
+            }
+        ),
+        "{err}"
+    );
+
+    let mut bad = deep_dive();
+    bad.composition.composition_id = CompositionId::from("comp_Top-Campaigns");
+    assert_constraint(store.save_flow(&bad).await, "composition_id_format");
+
+    let mut nameless = deep_dive();
+    nameless.composition.composition_id = CompositionId::from("comp_nameless");
+    nameless.composition.name = "\t ".into();
+    assert_constraint(store.save_flow(&nameless).await, "composition_name_present");
+}
+
+#[tokio::test]
+async fn node_ids_are_unique_within_a_flow_but_not_across_flows() {
+    let (store, _dir) = store_with_templates().await;
+    let mut twice = deep_dive();
+    let copy = twice.nodes[0].clone();
+    twice.nodes.push(copy);
+    assert_constraint(
+        store.create_flow(&twice).await,
+        "composition_nodes.composition, composition_nodes.node_id",
+    );
+
+    // The same node ids in another flow are fine.
+    let mut other = deep_dive();
+    other.composition.composition_id = CompositionId::from("comp_deep_dive_copy");
+    store.create_flow(&deep_dive()).await.expect("first flow");
+    store
+        .create_flow(&other)
+        .await
+        .expect("same node ids in a second flow");
+}
+
+#[tokio::test]
+async fn node_and_connection_ids_must_match_their_format() {
+    let (store, _dir) = store_with_templates().await;
+    let mut bad_node = deep_dive();
+    bad_node.nodes[3].node_id = NodeId::from("Exclusive Products");
+    assert_constraint(store.save_flow(&bad_node).await, "node_id_format");
+
+    let mut bad_connection = deep_dive();
+    bad_connection.connections[0].connection_id = ConnectionId::from("1st");
+    assert_constraint(
+        store.save_flow(&bad_connection).await,
+        "connection_id_format",
+    );
+}
+
+#[tokio::test]
+async fn connection_ids_are_unique_within_a_flow() {
+    let (store, _dir) = store_with_templates().await;
+    let mut flow = deep_dive();
+    flow.connections[1].connection_id = flow.connections[0].connection_id.clone();
+    assert_constraint(
+        store.save_flow(&flow).await,
+        "composition_connections.composition, composition_connections.connection_id",
+    );
+}
+
+#[tokio::test]
+async fn a_node_must_use_a_stored_template() {
+    let (store, _dir) = store_with_templates().await;
+    let mut flow = deep_dive();
+    flow.nodes[2].template_id = TemplateId::from("tpl_does_not_exist");
+    assert_constraint(store.create_flow(&flow).await, "node_template");
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM compositions").await,
+        0,
+        "half a flow was written"
+    );
+}
+
+#[tokio::test]
+async fn a_conditional_node_needs_a_condition() {
+    let (store, _dir) = store_with_templates().await;
+    let mut flow = deep_dive();
+    flow.nodes[1].is_conditional = true;
+    flow.nodes[1].condition_expression = None;
+    assert_constraint(store.save_flow(&flow).await, "node_condition_present");
+}
+
+#[tokio::test]
+async fn both_ends_of_a_connection_must_be_nodes_of_the_same_flow() {
+    let (store, _dir) = store_with_templates().await;
+    // `their_roas` is a node of the low-CTR flow, not of the deep dive.
+    store
+        .create_flow(&example("comp_low_ctr_review"))
+        .await
+        .expect("other flow");
+    let mut flow = deep_dive();
+    flow.connections[3].target_node_id = NodeId::from("their_roas");
+    let err = store
+        .create_flow(&flow)
+        .await
+        .expect_err("cross-flow connection");
+    assert_eq!(err.constraint(), Some("connection_endpoints"), "{err}");
+    assert!(
+        err.to_string().contains("top_to_exclusive"),
+        "the error should name the connection: {err}"
+    );
+
+    let mut dangling = deep_dive();
+    dangling.connections[0].source_node_id = NodeId::from("nowhere");
+    assert_constraint(store.create_flow(&dangling).await, "connection_endpoints");
+}
+
+#[tokio::test]
+async fn a_failed_save_leaves_nothing_behind() {
+    let (store, _dir) = store_with_templates().await;
+    // A new flow whose last connection is bad: no composition, node or connection remains.
+    let mut broken = deep_dive();
+    broken
+        .connections
+        .last_mut()
+        .expect("connections")
+        .target_node_id = NodeId::from("nowhere");
+    assert_constraint(store.save_flow(&broken).await, "connection_endpoints");
+    for table in [
+        "SELECT count(*) FROM compositions",
+        "SELECT count(*) FROM composition_nodes",
+        "SELECT count(*) FROM composition_connections",
+    ] {
+        assert_eq!(count(&store, table).await, 0, "{table}");
+    }
+
+    // An existing flow saved with a bad change keeps what it had.
+    let flow = deep_dive();
+    store.save_flow(&flow).await.expect("save");
+    let mut edit = flow.clone();
+    edit.composition.name = "Renamed".into();
+    edit.nodes.remove(0);
+    edit.connections
+        .last_mut()
+        .expect("connections")
+        .source_node_id = NodeId::from("nowhere");
+    assert!(store.save_flow(&edit).await.is_err());
+    assert_eq!(
+        store
+            .get_flow(&flow.composition.composition_id)
+            .await
+            .expect("read")
+            .flow,
+        flow
+    );
+}
+
+#[tokio::test]
+async fn saving_replaces_nodes_and_connections() {
+    let (store, _dir) = store_with_templates().await;
+    let mut flow = deep_dive();
+    store.save_flow(&flow).await.expect("save");
+    flow.composition.name = "Deep dive, trimmed".into();
+    flow.nodes
+        .retain(|n| n.node_id.as_str() != "exclusive_products");
+    flow.connections
+        .retain(|c| c.target_node_id.as_str() != "exclusive_products");
+    flow.nodes[0].position.x = 42.5;
+    store.save_flow(&flow).await.expect("save again");
+    assert_eq!(
+        store
+            .get_flow(&flow.composition.composition_id)
+            .await
+            .expect("read")
+            .flow,
+        flow
+    );
+}
+
+#[tokio::test]
+async fn flows_are_listed_by_text_tag_and_favourite() {
+    let (store, _dir) = store_with_templates().await;
+    for id in [
+        "comp_campaign_deep_dive",
+        "comp_low_ctr_review",
+        "comp_product_drilldown",
+    ] {
+        store.create_flow(&example(id)).await.expect("create");
+    }
+    let names = |flows: Vec<flowloom_core::FlowSummary>| {
+        flows.into_iter().map(|f| f.name).collect::<Vec<_>>()
+    };
+    let all = store.list_flows(&FlowQuery::default()).await.expect("list");
+    assert_eq!(
+        names(all.clone()),
+        [
+            "Low CTR review",
+            "Product drill-down",
+            "Top campaigns deep dive"
+        ]
+    );
+    assert_eq!(all[2].node_count, 4);
+
+    let text = |t: &str| FlowQuery {
+        text: Some(t.into()),
+        ..FlowQuery::default()
+    };
+    assert_eq!(
+        names(store.list_flows(&text("ctr")).await.expect("list")),
+        ["Low CTR review"]
+    );
+    // Matches the description too, and LIKE wildcards in the search are literal.
+    assert_eq!(
+        names(
+            store
+                .list_flows(&text("no other campaign"))
+                .await
+                .expect("list")
+        ),
+        ["Top campaigns deep dive"]
+    );
+    assert!(store.list_flows(&text("%")).await.expect("list").is_empty());
+
+    let tag = FlowQuery {
+        tag: Some("anomalies".into()),
+        ..FlowQuery::default()
+    };
+    assert_eq!(
+        names(store.list_flows(&tag).await.expect("list")),
+        ["Low CTR review"]
+    );
+
+    let drilldown = CompositionId::from("comp_product_drilldown");
+    store
+        .set_favorite(&drilldown, true)
+        .await
+        .expect("favourite");
+    store
+        .set_favorite(&drilldown, true)
+        .await
+        .expect("favouriting twice is fine");
+    let favourites = FlowQuery {
+        favorites_only: true,
+        ..FlowQuery::default()
+    };
+    let listed = store.list_flows(&favourites).await.expect("list");
+    assert_eq!(names(listed.clone()), ["Product drill-down"]);
+    assert!(listed[0].meta.is_favorite);
+    store
+        .set_favorite(&drilldown, false)
+        .await
+        .expect("unfavourite");
+    assert!(
+        store
+            .list_flows(&favourites)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+
+    let missing = CompositionId::from("comp_missing");
+    assert!(matches!(
+        store.set_favorite(&missing, true).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
+async fn updated_at_follows_every_change() {
+    let (store, _dir) = store_with_templates().await;
+    let mut flow = deep_dive();
+    store.save_flow(&flow).await.expect("save");
+    exec(
+        &store,
+        "UPDATE compositions SET updated_at = '2000-01-01T00:00:00.000Z'",
+    )
+    .await
+    .expect("backdate");
+    flow.composition.description = "Edited".into();
+    store.save_flow(&flow).await.expect("save");
+    let meta = store
+        .get_flow(&flow.composition.composition_id)
+        .await
+        .expect("read")
+        .meta;
+    assert_ne!(meta.updated_at, "2000-01-01T00:00:00.000Z");
+    assert!(meta.updated_at >= meta.created_at);
+}

@@ -1,0 +1,7 @@
+//! The store against a real SQLite file, one module per aggregate.
+
+mod executions;
+mod flex_tables;
+mod flows;
+mod schedules;
+mod templates;

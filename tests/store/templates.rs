@@ -1,0 +1,138 @@
+use crate::support::{
+    assert_constraint, deep_dive, empty_store, exec, starter_templates, store_with_templates,
+};
+use flowloom_core::{Entity, StoreError, TemplateId};
+
+#[tokio::test]
+async fn a_template_reads_back_as_written() {
+    let (store, _dir) = empty_store().await;
+    let template = starter_templates().remove(0);
+    store.insert_template(&template).await.expect("insert");
+    let read = store
+        .get_template(&template.template_id)
+        .await
+        .expect("read");
+    assert_eq!(read.template, template);
+    assert!(read.is_active);
+    assert_eq!(store.list_templates().await.expect("list").len(), 1);
+}
+
+#[tokio::test]
+async fn template_ids_are_unique() {
+    let (store, _dir) = store_with_templates().await;
+    let template = starter_templates().remove(0);
+    let err = store
+        .insert_template(&template)
+        .await
+        .expect_err("duplicate id");
+    assert!(
+        matches!(&err, StoreError::Conflict { entity: Entity::Template, id } if id == template.template_id.as_str()),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn template_ids_must_match_their_format() {
+    let (store, _dir) = empty_store().await;
+    for bad in ["tpl_", "tpl_Top", "top_campaigns", "tpl_top-campaigns"] {
+        let mut template = starter_templates().remove(0);
+        template.template_id = TemplateId::from(bad);
+        assert_constraint(store.insert_template(&template).await, "template_id_format");
+    }
+}
+
+#[tokio::test]
+async fn a_template_needs_a_name_and_sql() {
+    let (store, _dir) = empty_store().await;
+    let mut nameless = starter_templates().remove(0);
+    nameless.name = "  ".into();
+    assert_constraint(
+        store.insert_template(&nameless).await,
+        "template_name_present",
+    );
+    let mut empty = starter_templates().remove(0);
+    empty.sql = "\n".into();
+    assert_constraint(store.insert_template(&empty).await, "template_sql_present");
+}
+
+#[tokio::test]
+async fn json_columns_hold_the_shape_they_promise() {
+    let (store, _dir) = empty_store().await;
+    assert_constraint(
+        exec(&store, "INSERT INTO query_templates (template_id, name, sql_text, tags) VALUES ('tpl_a', 'A', 'SELECT 1', '{\"x\": 1}')").await,
+        "template_tags_array",
+    );
+    assert_constraint(
+        exec(&store, "INSERT INTO query_templates (template_id, name, sql_text, parameters) VALUES ('tpl_a', 'A', 'SELECT 1', 'not json')").await,
+        "template_parameters_array",
+    );
+}
+
+#[tokio::test]
+async fn a_template_in_use_cannot_be_deleted_and_usage_is_counted() {
+    let (store, _dir) = store_with_templates().await;
+    store.create_flow(&deep_dive()).await.expect("create flow");
+    let used = TemplateId::from("tpl_top_campaigns_by_spend");
+    assert_eq!(
+        store.get_template(&used).await.expect("read").usage_count,
+        1
+    );
+    assert_constraint(store.delete_template(&used).await, "template_in_use");
+    assert!(
+        store.get_template(&used).await.is_ok(),
+        "the refused delete removed the template"
+    );
+
+    let unused = TemplateId::from("tpl_channel_summary");
+    assert_eq!(
+        store.get_template(&unused).await.expect("read").usage_count,
+        0
+    );
+    store
+        .delete_template(&unused)
+        .await
+        .expect("delete unused template");
+    assert!(matches!(
+        store.get_template(&unused).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
+async fn updating_a_template_keeps_its_id_and_touches_updated_at() {
+    let (store, _dir) = store_with_templates().await;
+    exec(
+        &store,
+        "UPDATE query_templates SET updated_at = '2000-01-01T00:00:00.000Z'",
+    )
+    .await
+    .expect("backdate");
+    let mut template = starter_templates().remove(0);
+    template.description = "Now with a better description".into();
+    template.version = 2;
+    store.update_template(&template).await.expect("update");
+    assert_eq!(
+        store
+            .get_template(&template.template_id)
+            .await
+            .expect("read")
+            .template,
+        template
+    );
+    let touched: String =
+        sqlx::query_scalar("SELECT updated_at FROM query_templates WHERE template_id = ?")
+            .bind(template.template_id.as_str())
+            .fetch_one(store.pool())
+            .await
+            .expect("updated_at");
+    assert_ne!(
+        touched, "2000-01-01T00:00:00.000Z",
+        "the touch trigger did not run"
+    );
+
+    template.template_id = TemplateId::from("tpl_missing");
+    assert!(matches!(
+        store.update_template(&template).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}

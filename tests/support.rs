@@ -1,0 +1,72 @@
+//! Shared test fixtures.
+
+use flowloom_core::workspace::starter_content;
+use flowloom_core::{Flow, Store, StoreError, Template};
+use tempfile::TempDir;
+
+/// A fresh, empty store in its own temporary folder (kept alive by the returned guard).
+pub async fn empty_store() -> (Store, TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("flowloom.db"))
+        .await
+        .expect("open store");
+    (store, dir)
+}
+
+/// A store holding the starter templates (and no flows).
+pub async fn store_with_templates() -> (Store, TempDir) {
+    let (store, dir) = empty_store().await;
+    for template in starter_templates() {
+        store
+            .insert_template(&template)
+            .await
+            .expect("insert starter template");
+    }
+    (store, dir)
+}
+
+pub fn starter_templates() -> Vec<Template> {
+    starter_content().expect("starter content parses").0
+}
+
+/// The example flow `comp_campaign_deep_dive`: four nodes, four connections.
+pub fn deep_dive() -> Flow {
+    example("comp_campaign_deep_dive")
+}
+
+pub fn example(id: &str) -> Flow {
+    starter_content()
+        .expect("starter content parses")
+        .1
+        .into_iter()
+        .find(|f| f.composition.composition_id.as_str() == id)
+        .unwrap_or_else(|| panic!("no example flow {id}"))
+}
+
+/// Runs SQL the store API does not offer (yet), mapping errors as the store does. Test SQL
+/// is written by the tests themselves, never taken from input.
+pub async fn exec(store: &Store, sql: impl Into<String>) -> Result<(), StoreError> {
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.into()))
+        .execute(store.pool())
+        .await
+        .map(drop)
+        .map_err(StoreError::from)
+}
+
+pub async fn count(store: &Store, sql: impl Into<String>) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.into()))
+        .fetch_one(store.pool())
+        .await
+        .expect("count query")
+}
+
+/// Asserts that `result` failed on the named schema rule.
+#[track_caller]
+pub fn assert_constraint<T: std::fmt::Debug>(result: Result<T, StoreError>, constraint: &str) {
+    match result {
+        Err(err) => assert_eq!(err.constraint(), Some(constraint), "wrong error: {err}"),
+        Ok(value) => {
+            panic!("expected constraint `{constraint}` to refuse the write, got {value:?}")
+        }
+    }
+}

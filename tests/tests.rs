@@ -1,0 +1,24 @@
+//! Flowloom's integration tests, in one binary so they compile and link once.
+//! Every test works on real parts: a real SQLite file, real files, the real window.
+//!
+//! Table of contents:
+
+/// Temporary workspaces and stores, the starter content, raw SQL for rows no API writes yet.
+mod support;
+
+/// The store, one module per aggregate, against a real SQLite file: every schema rule and
+/// cascade, and that a failed write leaves nothing behind.
+mod store;
+
+/// First start: the sample dataset, starter templates and example flows; reopening never
+/// re-seeds or overwrites.
+mod workspace;
+
+/// The committed TypeScript bindings match what the Rust commands generate.
+mod bindings;
+
+/// Architecture rules: the core and the CLI never depend on Tauri or a display.
+mod tidy;
+
+/// The real app window, driven through tauri-driver under Xvfb.
+mod e2e;

@@ -1,0 +1,203 @@
+use flowloom_core::sample_data;
+use flowloom_core::workspace::starter_content;
+use flowloom_core::{CompositionId, FlowQuery, Template, TemplateId, Workspace};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+fn csv_rows(path: &Path) -> Vec<String> {
+    fs::read_to_string(path)
+        .expect("read csv")
+        .lines()
+        .skip(1)
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn first_start_creates_a_workspace_a_new_user_can_work_in() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("new-workspace");
+    let workspace = Workspace::open(&root).await.expect("open a new workspace");
+
+    assert!(root.join("flowloom.db").is_file());
+    // The sample dataset: a few hundred thousand rows of ad-campaign business.
+    let data = workspace.data_dir();
+    let rows: BTreeMap<_, _> = sample_data::TABLES
+        .iter()
+        .map(|t| (*t, csv_rows(&data.join(format!("{t}.csv")))))
+        .collect();
+    assert_eq!(rows["calendar"].len(), 181);
+    assert_eq!(rows["campaigns"].len(), sample_data::CAMPAIGNS);
+    assert_eq!(rows["products"].len(), sample_data::PRODUCTS);
+    assert!(
+        rows["ad_daily"].len() > 15_000,
+        "ad_daily has {} rows",
+        rows["ad_daily"].len()
+    );
+    let total: usize = rows.values().map(Vec::len).sum();
+    assert!(
+        (200_000..1_000_000).contains(&total),
+        "sample has {total} rows"
+    );
+    assert!(
+        rows["orders"][0].starts_with("O0000001,2026-01-01,"),
+        "{}",
+        rows["orders"][0]
+    );
+
+    // Starter templates with typed parameters.
+    let templates: Vec<Template> = workspace
+        .store()
+        .list_templates()
+        .await
+        .expect("templates")
+        .into_iter()
+        .map(|t| t.template)
+        .collect();
+    assert!(
+        templates.len() >= 8,
+        "only {} starter templates",
+        templates.len()
+    );
+    assert!(
+        templates
+            .iter()
+            .all(|t| !t.parameters.is_empty() && t.output_columns.is_some())
+    );
+
+    // Example flows: 3 to 8 nodes each, every mapping joining a real output column to a
+    // real parameter.
+    let flows = workspace
+        .store()
+        .list_flows(&FlowQuery::default())
+        .await
+        .expect("flows");
+    assert!(flows.len() >= 3);
+    let by_id: BTreeMap<&TemplateId, &Template> =
+        templates.iter().map(|t| (&t.template_id, t)).collect();
+    for summary in &flows {
+        let flow = workspace
+            .store()
+            .get_flow(&summary.composition_id)
+            .await
+            .expect("flow")
+            .flow;
+        assert!(
+            (3..=8).contains(&flow.nodes.len()),
+            "{} has {} nodes",
+            summary.name,
+            flow.nodes.len()
+        );
+        assert!(
+            !flow.connections.is_empty(),
+            "{} has no connections",
+            summary.name
+        );
+        for conn in &flow.connections {
+            let source = &by_id[&flow.node(&conn.source_node_id).expect("source").template_id];
+            let target = &by_id[&flow.node(&conn.target_node_id).expect("target").template_id];
+            for (param, column) in &conn.field_mappings {
+                assert!(
+                    target.parameter(param).is_some(),
+                    "{}: no parameter {param}",
+                    conn.connection_id
+                );
+                let outputs = source.output_columns.as_ref().expect("declared outputs");
+                assert!(
+                    outputs.iter().any(|c| &c.name == column),
+                    "{}: no column {column}",
+                    conn.connection_id
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn reopening_never_reseeds_or_overwrites() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let workspace = Workspace::open(dir.path()).await.expect("first open");
+    let deep_dive = CompositionId::from("comp_campaign_deep_dive");
+    workspace
+        .store()
+        .delete_flow(&deep_dive)
+        .await
+        .expect("user deletes an example");
+    let campaigns = workspace.data_dir().join("campaigns.csv");
+    fs::write(&campaigns, "campaign_id\nMINE\n").expect("user edits the data");
+    fs::remove_file(workspace.data_dir().join("orders.csv")).expect("user removes a table");
+    workspace.store().close().await;
+    drop(workspace);
+
+    let reopened = Workspace::open(dir.path()).await.expect("second open");
+    assert!(
+        reopened.store().get_flow(&deep_dive).await.is_err(),
+        "the deleted example came back"
+    );
+    assert_eq!(
+        reopened
+            .store()
+            .list_flows(&FlowQuery::default())
+            .await
+            .expect("flows")
+            .len(),
+        2
+    );
+    assert_eq!(
+        fs::read_to_string(&campaigns).expect("read"),
+        "campaign_id\nMINE\n"
+    );
+    assert!(
+        !reopened.data_dir().join("orders.csv").exists(),
+        "a removed sample table came back"
+    );
+}
+
+#[tokio::test]
+async fn a_users_own_data_file_is_never_overwritten_by_the_sample() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::create_dir_all(dir.path().join("data")).expect("data dir");
+    fs::write(dir.path().join("data/products.csv"), "product_id\nOWN\n").expect("own file");
+    let workspace = Workspace::open(dir.path()).await.expect("open");
+    assert_eq!(
+        fs::read_to_string(workspace.data_dir().join("products.csv")).expect("read"),
+        "product_id\nOWN\n"
+    );
+    assert!(workspace.data_dir().join("orders.csv").is_file());
+}
+
+#[tokio::test]
+async fn the_sample_is_the_same_in_every_workspace() {
+    let (a, b) = (
+        tempfile::tempdir().expect("a"),
+        tempfile::tempdir().expect("b"),
+    );
+    sample_data::write_missing(a.path()).expect("write a");
+    sample_data::write_missing(b.path()).expect("write b");
+    for table in sample_data::TABLES {
+        let file = format!("{table}.csv");
+        assert!(
+            fs::read(a.path().join(&file)).expect("a")
+                == fs::read(b.path().join(&file)).expect("b"),
+            "{file} differs"
+        );
+    }
+}
+
+#[test]
+fn example_files_carry_the_starter_templates_word_for_word() {
+    // `starter_content` refuses an example whose template drifted from the starter pack.
+    let (templates, flows) = starter_content().expect("starter content is consistent");
+    assert_eq!(flows.len(), 3);
+    let ids: Vec<_> = templates.iter().map(|t| t.template_id.as_str()).collect();
+    for flow in &flows {
+        for node in &flow.nodes {
+            assert!(
+                ids.contains(&node.template_id.as_str()),
+                "{} is not a starter template",
+                node.template_id
+            );
+        }
+    }
+}
