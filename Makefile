@@ -28,7 +28,7 @@ run: app-deps ui
 	  exit 1; fi
 	cargo run --bin flowloom-desktop
 
-test: app-deps test-deps ui fmt lint rust-test ui-check
+test: app-deps test-deps ui fmt lint ui-check rust-test
 
 # Regenerate ui/src/bindings.ts from the Rust commands (commit the result).
 bindings: ui
@@ -64,8 +64,12 @@ fmt:
 lint: ui
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# Ends with one plain "tests: N passed, N failed" line summing every Rust test binary.
 rust-test: ui
-	cargo test --workspace --locked
+	@mkdir -p $(CARGO_TARGET_DIR)
+	cargo test --workspace --locked 2>&1 | tee $(CARGO_TARGET_DIR)/cargo-test.log
+	@awk '/^test result:/ { passed += $$4; failed += $$6 } \
+	  END { printf "tests: %d passed, %d failed\n", passed, failed }' $(CARGO_TARGET_DIR)/cargo-test.log
 
 ui-check: ui/node_modules/.package-lock.json
 	cd ui && npm run typecheck && npm run lint && npm test

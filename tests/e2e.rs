@@ -25,16 +25,14 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
     std::fs::create_dir_all(&shots).expect("screenshot dir");
 
     // Home: the three example flows of a new workspace.
-    app.wait_for("[data-testid=flow-item]", 3, Duration::from_secs(90));
-    let mut names = app.texts("[data-testid=flow-name]");
-    names.sort();
-    assert_eq!(
-        names,
-        [
+    app.wait_for_texts(
+        "[data-testid=flow-name]",
+        &[
             "Low CTR review",
             "Product drill-down",
-            "Top campaigns deep dive"
-        ]
+            "Top campaigns deep dive",
+        ],
+        Duration::from_secs(90),
     );
     assert!(
         workspace.path().join("flowloom.db").is_file(),
@@ -76,21 +74,21 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
     let deep_dive =
         app.find_one("[data-testid=flow-item][data-composition-id=comp_campaign_deep_dive]");
     app.click(&deep_dive);
-    app.wait_for("[data-testid=canvas-node]", 4, Duration::from_secs(30));
-    assert_eq!(
-        app.texts("[data-testid=flow-title]"),
-        ["Top campaigns deep dive"]
+    let wait = Duration::from_secs(30);
+    app.wait_for_texts(
+        "[data-testid=flow-title]",
+        &["Top campaigns deep dive"],
+        wait,
     );
-    let mut labels = app.texts("[data-testid=node-label]");
-    labels.sort();
-    assert_eq!(
-        labels,
-        [
+    app.wait_for_texts(
+        "[data-testid=node-label]",
+        &[
             "Products they sold",
             "Sold by no other campaign",
             "Their daily trend",
-            "Top campaigns"
-        ]
+            "Top campaigns",
+        ],
+        wait,
     );
     assert_eq!(
         app.wait_for(".react-flow__edge", 4, Duration::from_secs(10))
@@ -177,8 +175,9 @@ impl TauriDriver {
                 &native_port.to_string(),
             ])
             .env("DISPLAY", &display.display)
+            // Its WebKitWebDriver child inherits these: never the test's own pipes.
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::null())
             .spawn()
             .expect("start tauri-driver");
         Self { child, port }
@@ -186,9 +185,19 @@ impl TauriDriver {
 }
 
 impl Drop for TauriDriver {
+    /// SIGTERM first: tauri-driver then stops the WebKitWebDriver it started, which a
+    /// SIGKILL would leave behind.
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let stopped = eventually(Duration::from_secs(5), || {
+            matches!(self.child.try_wait(), Ok(Some(_)))
+        });
+        if !stopped {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 

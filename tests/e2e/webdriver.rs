@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// The key under which WebDriver returns an element reference.
-const ELEMENT: &str = "element-6066-11e4-a23a-4a2f4bf2d0a1";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 pub struct Session {
     base: String,
@@ -63,11 +63,15 @@ impl Session {
             "/elements",
             Some(json!({ "using": "css selector", "value": css })),
         );
-        found
+        let elements = found
             .as_array()
-            .expect("element list")
+            .unwrap_or_else(|| panic!("finding `{css}` answered {found}"));
+        elements
             .iter()
-            .map(|e| Element(e[ELEMENT].as_str().expect("element id").to_owned()))
+            .map(|e| match e[ELEMENT].as_str() {
+                Some(id) => Element(id.to_owned()),
+                None => panic!("finding `{css}` answered an element without an id: {e}"),
+            })
             .collect()
     }
 
@@ -96,11 +100,43 @@ impl Session {
         }
     }
 
+    /// Waits until the elements matching `css` show exactly `expected` (in any order).
+    #[track_caller]
+    pub fn wait_for_texts(&self, css: &str, expected: &[&str], timeout: Duration) {
+        let mut want: Vec<&str> = expected.to_vec();
+        want.sort_unstable();
+        let start = Instant::now();
+        loop {
+            let mut seen = self.texts(css);
+            seen.sort();
+            if seen == want {
+                return;
+            }
+            if start.elapsed() > timeout {
+                let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-failure.png");
+                self.screenshot(&shot);
+                panic!(
+                    "waited {timeout:?} for `{css}` to show {want:?}, saw {seen:?} (screen: {})",
+                    shot.display()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// The element's rendered text. WebKitWebDriver's own answer is "" for some visible
+    /// elements (it thinks an ellipsis-clipped heading is not displayed); the page's
+    /// `innerText`, which is layout-aware, then says what the user reads.
     pub fn text(&self, element: &Element) -> String {
-        self.call("GET", &format!("/element/{}/text", element.0), None)
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        let rendered = self.call("GET", &format!("/element/{}/text", element.0), None);
+        let rendered = rendered.as_str().unwrap_or_default().trim().to_owned();
+        if !rendered.is_empty() {
+            return rendered;
+        }
+        let script =
+            json!({ "script": "return arguments[0].innerText;", "args": [{ ELEMENT: element.0 }] });
+        let inner = self.call("POST", "/execute/sync", Some(script));
+        inner.as_str().unwrap_or_default().trim().to_owned()
     }
 
     pub fn texts(&self, css: &str) -> Vec<String> {
@@ -115,7 +151,16 @@ impl Session {
         );
     }
 
+    /// Saves what the window shows, once the page has painted its latest DOM (WebKit can
+    /// otherwise hand back the previous frame).
     pub fn screenshot(&self, path: &Path) {
+        let settle = "const done = arguments[arguments.length - 1];
+                      requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 100)));";
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({ "script": settle, "args": [] })),
+        );
         let encoded = self.call("GET", "/screenshot", None);
         let png = base64::engine::general_purpose::STANDARD
             .decode(encoded.as_str().expect("base64 screenshot"))

@@ -1,0 +1,16 @@
+// The app shell: picks the screen for the current route and loads the home data once.
+import { useEffect } from "react";
+import { FlowScreen } from "./screens/FlowScreen";
+import { HomeScreen } from "./screens/HomeScreen";
+import { useAppActions, useAppState } from "./store";
+
+export function App() {
+  const route = useAppState((state) => state.route);
+  const { loadHome } = useAppActions();
+
+  useEffect(() => {
+    void loadHome();
+  }, [loadHome]);
+
+  return route.screen === "home" ? <HomeScreen /> : <FlowScreen key={route.compositionId} />;
+}

@@ -1,0 +1,69 @@
+// The UI's one door to Rust: the generated `commands`, wrapped so that every call resolves to a
+// Result and never throws (outside Tauri, or if the backend fails oddly, it is an `internal` error).
+// It also names the wire types the UI works with: what Rust sends is the `_Serialize` shape of
+// each type in bindings.ts, what it accepts the `_Deserialize` one.
+import {
+  commands,
+  type AppError_Serialize,
+  type Composition_Serialize,
+  type Connection_Serialize,
+  type FlowDetail_Serialize,
+  type FlowMeta_Serialize,
+  type FlowQuery_Deserialize,
+  type FlowSummary_Serialize,
+  type GlobalParameter_Serialize,
+  type Node_Serialize,
+  type ParamSpec_Serialize,
+  type ScalarType,
+  type TemplateDetail_Serialize,
+  type Template_Serialize,
+  type Value,
+  type WorkspaceInfo,
+} from "./bindings";
+
+export type AppError = AppError_Serialize;
+export type Composition = Composition_Serialize;
+export type Connection = Connection_Serialize;
+export type FlowDetail = FlowDetail_Serialize;
+export type FlowMeta = FlowMeta_Serialize;
+export type FlowQuery = FlowQuery_Deserialize;
+export type FlowSummary = FlowSummary_Serialize;
+export type GlobalParameter = GlobalParameter_Serialize;
+export type FlowNode = Node_Serialize;
+export type ParamSpec = ParamSpec_Serialize;
+export type Template = Template_Serialize;
+export type TemplateDetail = TemplateDetail_Serialize;
+export type JsonValue = Value;
+export type { ScalarType, WorkspaceInfo };
+
+export type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
+
+/** Whatever a command rejected with, as an AppError the screens can show. */
+export function toAppError(err: unknown): AppError {
+  if (typeof err === "object" && err !== null && "code" in err && "message" in err) {
+    const { code, message } = err;
+    if (typeof code === "string" && typeof message === "string") return err as AppError;
+  }
+  const message =
+    err instanceof Error ? err.message : typeof err === "string" && err !== "" ? err : "The app could not reach its backend.";
+  return { code: "internal", message };
+}
+
+async function guard<T>(call: () => Promise<{ status: "ok"; data: T } | { status: "error"; error: unknown }>): Promise<Outcome<T>> {
+  try {
+    const outcome = await call();
+    return outcome.status === "ok" ? outcome : { status: "error", error: toAppError(outcome.error) };
+  } catch (err) {
+    return { status: "error", error: toAppError(err) };
+  }
+}
+
+export const api = {
+  workspaceInfo: (): Promise<Outcome<WorkspaceInfo>> =>
+    guard(async () => ({ status: "ok", data: await commands.workspaceInfo() })),
+  listFlows: (query: FlowQuery): Promise<Outcome<FlowSummary[]>> => guard(() => commands.listFlows(query)),
+  getFlow: (compositionId: string): Promise<Outcome<FlowDetail>> => guard(() => commands.getFlow(compositionId)),
+  listTemplates: (): Promise<Outcome<TemplateDetail[]>> => guard(() => commands.listTemplates()),
+  setFavorite: (compositionId: string, favorite: boolean): Promise<Outcome<null>> =>
+    guard(() => commands.setFavorite(compositionId, favorite)),
+};

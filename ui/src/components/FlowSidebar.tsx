@@ -1,0 +1,64 @@
+// The open flow's side panel: its global parameters and its history.
+import type { FlowDetail } from "../api";
+import { formatTimestamp, formatValue, plural, runCount } from "../lib/format";
+
+export function FlowSidebar({ detail }: { readonly detail: FlowDetail }) {
+  const { composition, nodes, connections } = detail.flow;
+  const { meta } = detail;
+
+  return (
+    <aside className="sidebar" aria-label="Flow details">
+      <section>
+        <h3>Global parameters</h3>
+        {composition.global_parameters.length === 0 ? (
+          <p className="muted">This flow has no global parameters.</p>
+        ) : (
+          <ul className="globals" data-testid="global-parameters">
+            {composition.global_parameters.map((param) => (
+              <li key={param.name} className="global">
+                <div className="global__head">
+                  <code className="global__name">{param.name}</code>
+                  <span className="global__type">
+                    {param.type}
+                    {param.list ? "[]" : ""}
+                  </span>
+                </div>
+                {param.default !== undefined && param.default !== null && (
+                  <div className="global__default">
+                    Default <code>{formatValue(param.default)}</code>
+                  </div>
+                )}
+                {param.description && <p className="global__description">{param.description}</p>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section>
+        <h3>Details</h3>
+        <dl className="facts">
+          <dt>Shape</dt>
+          <dd>
+            {plural(nodes.length, "node")}, {plural(connections.length, "connection")}
+          </dd>
+          <dt>Runs</dt>
+          <dd>{runCount(meta.execution_count)}</dd>
+          {meta.last_executed_at !== null && (
+            <>
+              <dt>Last run</dt>
+              <dd>{formatTimestamp(meta.last_executed_at)}</dd>
+            </>
+          )}
+          <dt>Updated</dt>
+          <dd>{formatTimestamp(meta.updated_at)}</dd>
+          <dt>Created</dt>
+          <dd>{formatTimestamp(meta.created_at)}</dd>
+          <dt>Id</dt>
+          <dd>
+            <code>{composition.composition_id}</code>
+          </dd>
+        </dl>
+      </section>
+    </aside>
+  );
+}

@@ -1,0 +1,33 @@
+// The canvas edge: a curve from source to target with its mappings as an HTML label, which can
+// wrap onto two lines where a one-line SVG label would run under the nodes.
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from "@xyflow/react";
+import { memo } from "react";
+import type { MappingCanvasEdge } from "../lib/canvas";
+import { formatMapping } from "../lib/mapping";
+
+function MappingEdgeView(props: EdgeProps<MappingCanvasEdge>) {
+  const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, data, selected } = props;
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
+  const mappings = data?.mappings ?? [];
+
+  return (
+    <>
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} />
+      {mappings.length > 0 && (
+        <EdgeLabelRenderer>
+          <div
+            className={selected ? "edge-label edge-label--selected" : "edge-label"}
+            data-testid="edge-label"
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          >
+            {mappings.map((mapping) => (
+              <div key={mapping.targetParam}>{formatMapping(mapping)}</div>
+            ))}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+}
+
+export const MappingEdge = memo(MappingEdgeView);

@@ -1,0 +1,85 @@
+// The one custom node type of the canvas: a template instance with its label and parameters.
+import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { memo, type CSSProperties } from "react";
+import type { NodeParameter, ParameterSource, TemplateCanvasNode, TemplateStatus } from "../lib/canvas";
+
+function templateLine(name: string, status: TemplateStatus): string {
+  switch (status) {
+    case "ok":
+      return name;
+    case "missing":
+      return `Missing template ${name}`;
+    case "inactive":
+      return `${name} (inactive)`;
+  }
+}
+
+function sourceText(source: ParameterSource): string {
+  switch (source.kind) {
+    case "upstream":
+      return `← ${source.column}`;
+    case "override":
+    case "default":
+      return source.value;
+    case "global":
+      return "global";
+    case "unset":
+      return "—";
+  }
+}
+
+function sourceTitle(param: NodeParameter): string {
+  const type = `${param.type}${param.list ? "[]" : ""}${param.required ? ", required" : ""}`;
+  const { source } = param;
+  switch (source.kind) {
+    case "upstream":
+      return `${param.name} (${type}) from ${source.fromNodeLabel} · ${source.column}`;
+    case "override":
+      return `${param.name} (${type}) set on this node: ${source.value}`;
+    case "global":
+      return `${param.name} (${type}) from the flow's global parameter`;
+    case "default":
+      return `${param.name} (${type}) template default: ${source.value}`;
+    case "unset":
+      return `${param.name} (${type}) not set`;
+  }
+}
+
+function TemplateNodeView({ data, selected }: NodeProps<TemplateCanvasNode>) {
+  const style = data.accent === null ? undefined : ({ "--node-accent": data.accent } as CSSProperties);
+  return (
+    <div
+      className={selected ? "tnode tnode--selected" : "tnode"}
+      data-testid="canvas-node"
+      data-node-id={data.nodeId}
+      style={style}
+    >
+      <Handle type="target" position={Position.Left} />
+      <div className="tnode__head">
+        <div className="tnode__label" data-testid="node-label">
+          {data.label}
+        </div>
+        <div className={`tnode__template tnode__template--${data.templateStatus}`}>
+          {templateLine(data.templateName, data.templateStatus)}
+        </div>
+      </div>
+      {data.parameters.length > 0 && (
+        <ul className="tnode__params">
+          {data.parameters.map((param) => (
+            <li key={param.name} className={`tnode__param tnode__param--${param.source.kind}`} title={sourceTitle(param)}>
+              <span className="tnode__param-name">
+                {param.name}
+                {param.required && param.source.kind === "unset" && <span className="tnode__required">*</span>}
+              </span>
+              <span className="tnode__param-value">{sourceText(param.source)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {data.note !== null && <div className="tnode__note">{data.note}</div>}
+      <Handle type="source" position={Position.Right} />
+    </div>
+  );
+}
+
+export const TemplateNode = memo(TemplateNodeView);

@@ -1,0 +1,101 @@
+// What the canvas shows for a flow: node labels and parameters, edges and their labels, positions.
+import { describe, expect, it } from "vitest";
+import { deepDive, template, templates } from "../testing/fixtures";
+import { nodeLabel, toCanvas } from "./canvas";
+import { formatMapping } from "./mapping";
+
+describe("nodeLabel", () => {
+  const tpl = { name: "Daily campaign performance" };
+
+  it("prefers the node's own label", () => {
+    expect(nodeLabel({ node_id: "n1", node_config: { label: "Their daily trend" } }, tpl)).toBe("Their daily trend");
+  });
+
+  it("falls back to the template's name, then to the node id", () => {
+    expect(nodeLabel({ node_id: "n1", node_config: {} }, tpl)).toBe("Daily campaign performance");
+    expect(nodeLabel({ node_id: "n1", node_config: { label: "   " } }, tpl)).toBe("Daily campaign performance");
+    expect(nodeLabel({ node_id: "n1", node_config: {} }, undefined)).toBe("n1");
+    expect(nodeLabel({ node_id: "n1", node_config: {} }, { name: "" })).toBe("n1");
+  });
+});
+
+describe("toCanvas", () => {
+  const canvas = toCanvas(deepDive, templates);
+  const byId = (id: string) => {
+    const found = canvas.nodes.find((n) => n.id === id);
+    if (!found) throw new Error(`no node ${id}`);
+    return found;
+  };
+
+  it("places every node at its saved position as the one custom node type", () => {
+    expect(canvas.nodes.map((n) => [n.id, n.type, n.position])).toEqual([
+      ["top", "template", { x: 0, y: 160 }],
+      ["trend", "template", { x: 380, y: 0 }],
+      ["orphan", "template", { x: 380, y: 320 }],
+    ]);
+  });
+
+  it("labels nodes by label, then template name, then id, with the template name beneath", () => {
+    expect(canvas.nodes.map((n) => [n.data.label, n.data.templateName, n.data.templateStatus])).toEqual([
+      ["Top campaigns", "Top campaigns by spend", "ok"],
+      ["Daily campaign performance", "Daily campaign performance", "ok"],
+      ["orphan", "tpl_deleted", "missing"],
+    ]);
+  });
+
+  it("turns every connection into an edge between the right nodes, labelled with its mappings", () => {
+    expect(canvas.edges.map((e) => [e.id, e.type, e.source, e.target, e.label])).toEqual([
+      ["top_to_trend", "mapping", "top", "trend", "campaign_id → campaign_ids (distinct_list)"],
+      ["top_to_orphan", "mapping", "top", "orphan", "campaign_id → campaign_ids, first_day → day (first)"],
+    ]);
+    // The edge draws one line per mapping, in the same words.
+    expect(canvas.edges[1]?.data?.mappings.map(formatMapping)).toEqual(["campaign_id → campaign_ids", "first_day → day (first)"]);
+  });
+
+  it("marks optional connections", () => {
+    expect(canvas.edges.map((e) => e.data?.required)).toEqual([true, false]);
+    expect(canvas.edges[1]?.className).toContain("mapping-edge--optional");
+  });
+
+  it("lists each template parameter with where its value comes from", () => {
+    expect(byId("top").data.parameters.map((p) => [p.name, p.source])).toEqual([
+      ["start_date", { kind: "global" }],
+      ["end_date", { kind: "override", value: "2026-06-30" }],
+      ["limit", { kind: "default", value: "20" }],
+    ]);
+    expect(byId("trend").data.parameters.map((p) => [p.name, p.list, p.source])).toEqual([
+      ["campaign_ids", true, { kind: "upstream", fromNodeLabel: "Top campaigns", column: "campaign_id" }],
+      ["start_date", false, { kind: "global" }],
+    ]);
+    expect(byId("orphan").data.parameters).toEqual([]);
+  });
+
+  it("says when a template is inactive, and when a required parameter has no value", () => {
+    const inactive = [template("tpl_daily_trend", "Daily campaign performance", [{ name: "x", type: "string", required: true }], false)];
+    const trend = toCanvas(deepDive, inactive).nodes.find((n) => n.id === "trend");
+    expect(trend?.data.templateStatus).toBe("inactive");
+    expect(trend?.data.parameters).toEqual([
+      { name: "x", type: "string", list: false, required: true, source: { kind: "unset" } },
+    ]);
+  });
+
+  it("keeps the saved viewport, with defaults for coordinates that arrived as null", () => {
+    expect(canvas.viewport).toEqual({ x: 10, y: 20, zoom: 0.8 });
+    const broken = structuredClone(deepDive);
+    broken.flow.composition.canvas_state.viewport = { x: null, y: null, zoom: null };
+    const first = broken.flow.nodes[0];
+    if (first) first.position = { x: null, y: 5 };
+    const repaired = toCanvas(broken, templates);
+    expect(repaired.viewport).toEqual({ x: 0, y: 0, zoom: 1 });
+    expect(repaired.nodes[0]?.position).toEqual({ x: 0, y: 5 });
+  });
+
+  it("passes node colour and note through", () => {
+    const coloured = structuredClone(deepDive);
+    const first = coloured.flow.nodes[0];
+    if (first) first.node_config = { label: "Top", color: "#ff8800", note: "Runs first" };
+    const data = toCanvas(coloured, templates).nodes[0]?.data;
+    expect([data?.accent, data?.note]).toEqual(["#ff8800", "Runs first"]);
+    expect(canvas.nodes[1]?.data.accent).toBeNull();
+  });
+});

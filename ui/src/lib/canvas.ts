@@ -1,0 +1,151 @@
+// Turns a stored flow plus the template catalogue into React Flow nodes and edges (`toCanvas`).
+// Pure: no React, no IPC, so what the canvas shows is unit-tested here.
+import type { Edge, Node, Viewport } from "@xyflow/react";
+import type { Connection, FlowDetail, FlowNode, JsonValue, ScalarType, Template, TemplateDetail } from "../api";
+import { formatValue } from "./format";
+import { connectionMappings, mappingLabel, type Mapping } from "./mapping";
+
+/** Where a node's parameter gets its value from, in the order the canvas gives them precedence. */
+export type ParameterSource =
+  | { readonly kind: "upstream"; readonly fromNodeLabel: string; readonly column: string }
+  | { readonly kind: "override"; readonly value: string }
+  | { readonly kind: "global" }
+  | { readonly kind: "default"; readonly value: string }
+  | { readonly kind: "unset" };
+
+export type NodeParameter = {
+  readonly name: string;
+  readonly type: ScalarType;
+  readonly list: boolean;
+  readonly required: boolean;
+  readonly source: ParameterSource;
+};
+
+/** `ok`, or why the node's template cannot be used as it stands. */
+export type TemplateStatus = "ok" | "missing" | "inactive";
+
+/** Everything a canvas node shows. One shape for every node, whatever its template's state. */
+export type TemplateNodeData = {
+  readonly nodeId: string;
+  readonly label: string;
+  /** The template's name, or its id when the catalogue does not have it. */
+  readonly templateName: string;
+  readonly templateStatus: TemplateStatus;
+  readonly parameters: readonly NodeParameter[];
+  /** `node_config.color`, or null for the default accent. */
+  readonly accent: string | null;
+  readonly note: string | null;
+};
+
+export type TemplateCanvasNode = Node<TemplateNodeData, "template">;
+
+export type MappingEdgeData = { readonly mappings: readonly Mapping[]; readonly required: boolean };
+export type MappingCanvasEdge = Edge<MappingEdgeData, "mapping">;
+
+export type Canvas = {
+  readonly nodes: TemplateCanvasNode[];
+  readonly edges: MappingCanvasEdge[];
+  readonly viewport: Viewport;
+};
+
+type Upstream = { readonly fromNodeLabel: string; readonly column: string };
+
+/** A node's label: its own `node_config.label`, else its template's name, else its id. */
+export function nodeLabel(
+  node: Pick<FlowNode, "node_id" | "node_config">,
+  template: Pick<Template, "name"> | undefined,
+): string {
+  const own = node.node_config.label?.trim();
+  if (own) return own;
+  const templateName = template?.name.trim();
+  if (templateName) return templateName;
+  return node.node_id;
+}
+
+function parameterSource(
+  name: string,
+  templateDefault: JsonValue | undefined,
+  overrides: Partial<Record<string, JsonValue>>,
+  upstream: Upstream | undefined,
+  globals: ReadonlySet<string>,
+): ParameterSource {
+  if (upstream) return { kind: "upstream", ...upstream };
+  const override = overrides[name];
+  if (override !== undefined) return { kind: "override", value: formatValue(override) };
+  if (globals.has(name)) return { kind: "global" };
+  if (templateDefault !== undefined && templateDefault !== null) {
+    return { kind: "default", value: formatValue(templateDefault) };
+  }
+  return { kind: "unset" };
+}
+
+/** For each target node, which of its parameters are fed by which upstream column. */
+function incomingMappings(
+  connections: readonly Connection[],
+  labels: ReadonlyMap<string, string>,
+): Map<string, Map<string, Upstream>> {
+  const byNode = new Map<string, Map<string, Upstream>>();
+  for (const connection of connections) {
+    const incoming = byNode.get(connection.target_node_id) ?? new Map<string, Upstream>();
+    const fromNodeLabel = labels.get(connection.source_node_id) ?? connection.source_node_id;
+    for (const mapping of connectionMappings(connection)) {
+      incoming.set(mapping.targetParam, { fromNodeLabel, column: mapping.sourceColumn });
+    }
+    byNode.set(connection.target_node_id, incoming);
+  }
+  return byNode;
+}
+
+/** Lays out a flow as React Flow elements at the positions it was saved with. */
+export function toCanvas(detail: FlowDetail, templates: readonly TemplateDetail[]): Canvas {
+  const { composition, nodes, connections } = detail.flow;
+  const catalogue = new Map(templates.map((t) => [t.template.template_id, t]));
+  const labels = new Map(nodes.map((n) => [n.node_id, nodeLabel(n, catalogue.get(n.template_id)?.template)]));
+  const globals = new Set(composition.global_parameters.map((g) => g.name));
+  const incoming = incomingMappings(connections, labels);
+
+  const canvasNodes = nodes.map((node): TemplateCanvasNode => {
+    const entry = catalogue.get(node.template_id);
+    const fed = incoming.get(node.node_id);
+    return {
+      id: node.node_id,
+      type: "template",
+      // A coordinate that could not be stored as a number (NaN, infinity) arrives as null.
+      position: { x: node.position.x ?? 0, y: node.position.y ?? 0 },
+      data: {
+        nodeId: node.node_id,
+        label: labels.get(node.node_id) ?? node.node_id,
+        templateName: entry?.template.name ?? node.template_id,
+        templateStatus: entry === undefined ? "missing" : entry.is_active ? "ok" : "inactive",
+        parameters: (entry?.template.parameters ?? []).map((param) => ({
+          name: param.name,
+          type: param.type,
+          list: param.list ?? false,
+          required: param.required,
+          source: parameterSource(param.name, param.default, node.parameter_overrides, fed?.get(param.name), globals),
+        })),
+        accent: node.node_config.color ?? null,
+        note: node.node_config.note ?? null,
+      },
+    };
+  });
+
+  const { viewport } = composition.canvas_state;
+  return {
+    nodes: canvasNodes,
+    edges: connections.map(toEdge),
+    viewport: { x: viewport.x ?? 0, y: viewport.y ?? 0, zoom: viewport.zoom ?? 1 },
+  };
+}
+
+function toEdge(connection: Connection): MappingCanvasEdge {
+  return {
+    id: connection.connection_id,
+    source: connection.source_node_id,
+    target: connection.target_node_id,
+    type: "mapping",
+    label: mappingLabel(connection),
+    className: connection.is_required ? "mapping-edge" : "mapping-edge mapping-edge--optional",
+    data: { mappings: connectionMappings(connection), required: connection.is_required },
+  };
+}

@@ -1,0 +1,22 @@
+// What the tag chips show: every tag of every flow, once, in order.
+import { describe, expect, it } from "vitest";
+import { distinctTags } from "./tags";
+
+describe("distinctTags", () => {
+  it("lists every tag of every flow once, sorted", () => {
+    const flows = [
+      { tags: ["products", "campaigns", "starter"] },
+      { tags: ["campaigns", "ctr"] },
+      { tags: [] },
+    ];
+    expect(distinctTags(flows)).toEqual(["campaigns", "ctr", "products", "starter"]);
+  });
+
+  it("sorts without regard to case and drops blank tags", () => {
+    expect(distinctTags([{ tags: ["beta", "Alpha", " ", "", "gamma "] }])).toEqual(["Alpha", "beta", "gamma"]);
+  });
+
+  it("has no chips when there are no flows", () => {
+    expect(distinctTags([])).toEqual([]);
+  });
+});

@@ -1,0 +1,41 @@
+// Home: the workspace header, the filters and the flow list.
+import { ErrorNotice } from "../components/ErrorNotice";
+import { FlowFilters } from "../components/FlowFilters";
+import { FlowList } from "../components/FlowList";
+import { LogoMark } from "../components/icons";
+import { useAppActions, useAppState } from "../store";
+import "../styles/home.css";
+
+export function HomeScreen() {
+  const workspace = useAppState((state) => state.workspace);
+  const notice = useAppState((state) => state.notice);
+  const { dismissNotice } = useAppActions();
+
+  return (
+    <div className="screen">
+      <header className="topbar">
+        <div className="brand">
+          <LogoMark />
+          <h1>Flowloom</h1>
+        </div>
+        {workspace.status === "ready" && (
+          <span className="workspace" data-testid="workspace" title={workspace.data.root}>
+            <bdi>{workspace.data.root}</bdi>
+          </span>
+        )}
+        {workspace.status === "failed" && <span className="workspace workspace--error">{workspace.error.message}</span>}
+      </header>
+      <main className="home-scroll">
+        <div className="home">
+        <div className="home__intro">
+          <h2>Flows</h2>
+          <p>Chains of query templates. Open one to see how its results feed each other.</p>
+        </div>
+        {notice && <ErrorNotice error={notice} onDismiss={dismissNotice} />}
+        <FlowFilters />
+        <FlowList />
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+// App state (what is on screen) and the actions that change it, in one small zustand store.
+// Actions talk to Rust only through `api`; stale answers (an older search, a flow the user
+// already left) are dropped so the screen always shows the latest request.
+import { createStore, useStore } from "zustand";
+import type { AppError, FlowDetail, FlowQuery, FlowSummary, TemplateDetail, WorkspaceInfo } from "./api";
+import { api as realApi } from "./api";
+import { distinctTags } from "./lib/tags";
+
+export type Loadable<T> =
+  | { readonly status: "loading" }
+  | { readonly status: "ready"; readonly data: T }
+  | { readonly status: "failed"; readonly error: AppError };
+
+export type Route = { readonly screen: "home" } | { readonly screen: "flow"; readonly compositionId: string };
+
+export type FlowFilter = { readonly text: string; readonly tag: string | null; readonly favoritesOnly: boolean };
+
+export type AppState = {
+  readonly route: Route;
+  readonly workspace: Loadable<WorkspaceInfo>;
+  readonly filter: FlowFilter;
+  readonly flows: Loadable<FlowSummary[]>;
+  /** Chips for the tag filter: the tags of all flows, whatever the current filter. */
+  readonly tags: readonly string[];
+  /** The open flow and the template catalogue its nodes refer to. */
+  readonly flow: Loadable<FlowDetail>;
+  readonly templates: Loadable<TemplateDetail[]>;
+  /** An action that failed (as opposed to a screen that failed to load), shown until dismissed. */
+  readonly notice: AppError | null;
+};
+
+// Arrow-typed so components can destructure them (they never use `this`).
+export type AppActions = {
+  readonly loadHome: () => Promise<void>;
+  /** Updates the search box at once and searches once typing pauses for SEARCH_DEBOUNCE_MS. */
+  readonly setSearchText: (text: string) => void;
+  readonly toggleTag: (tag: string) => Promise<void>;
+  readonly setFavoritesOnly: (favoritesOnly: boolean) => Promise<void>;
+  readonly clearFilter: () => Promise<void>;
+  readonly toggleFavorite: (compositionId: string) => Promise<void>;
+  readonly openFlow: (compositionId: string) => Promise<void>;
+  readonly goHome: () => Promise<void>;
+  readonly dismissNotice: () => void;
+};
+
+export type Api = typeof realApi;
+
+export const SEARCH_DEBOUNCE_MS = 200;
+
+export const emptyFilter: FlowFilter = { text: "", tag: null, favoritesOnly: false };
+
+export function toFlowQuery(filter: FlowFilter): FlowQuery {
+  const text = filter.text.trim();
+  return { text: text === "" ? null : text, tag: filter.tag, favorites_only: filter.favoritesOnly };
+}
+
+const initialState: AppState = {
+  route: { screen: "home" },
+  workspace: { status: "loading" },
+  filter: emptyFilter,
+  flows: { status: "loading" },
+  tags: [],
+  flow: { status: "loading" },
+  templates: { status: "loading" },
+  notice: null,
+};
+
+function withFavorite<T extends { meta: FlowSummary["meta"] }>(item: T, favorite: boolean): T {
+  return { ...item, meta: { ...item.meta, is_favorite: favorite } };
+}
+
+export function createAppStore(api: Api = realApi) {
+  return createStore<AppState & { actions: AppActions }>()((set, get) => {
+    let flowsTicket = 0;
+    let flowTicket = 0;
+    let searchTimer: ReturnType<typeof setTimeout> | undefined;
+    // Flows whose star is being saved: a second click waits for the first answer.
+    const savingFavorites = new Set<string>();
+
+    async function refreshFlows(): Promise<void> {
+      clearTimeout(searchTimer);
+      const ticket = ++flowsTicket;
+      if (get().flows.status !== "ready") set({ flows: { status: "loading" } });
+      const outcome = await api.listFlows(toFlowQuery(get().filter));
+      if (ticket !== flowsTicket) return;
+      set({ flows: outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error } });
+    }
+
+    async function refreshTags(): Promise<void> {
+      const outcome = await api.listFlows(toFlowQuery(emptyFilter));
+      if (outcome.status === "ok") set({ tags: distinctTags(outcome.data) });
+    }
+
+    async function updateFilter(patch: Partial<FlowFilter>): Promise<void> {
+      set({ filter: { ...get().filter, ...patch } });
+      await refreshFlows();
+    }
+
+    const actions: AppActions = {
+      loadHome: async () => {
+        const workspace = api.workspaceInfo().then((outcome) => {
+          set({ workspace: outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error } });
+        });
+        await Promise.all([workspace, refreshTags(), refreshFlows()]);
+      },
+      setSearchText: (text) => {
+        set({ filter: { ...get().filter, text } });
+        clearTimeout(searchTimer);
+        searchTimer = setTimeout(() => void refreshFlows(), SEARCH_DEBOUNCE_MS);
+      },
+      toggleTag: (tag) => updateFilter({ tag: get().filter.tag === tag ? null : tag }),
+      setFavoritesOnly: (favoritesOnly) => updateFilter({ favoritesOnly }),
+      clearFilter: () => updateFilter(emptyFilter),
+
+      toggleFavorite: async (compositionId) => {
+        const { flows, flow } = get();
+        const listed = flows.status === "ready" ? flows.data.find((f) => f.composition_id === compositionId) : undefined;
+        const open =
+          flow.status === "ready" && flow.data.flow.composition.composition_id === compositionId ? flow.data : undefined;
+        const current = listed?.meta.is_favorite ?? open?.meta.is_favorite;
+        if (current === undefined || savingFavorites.has(compositionId)) return;
+        savingFavorites.add(compositionId);
+        const outcome = await api.setFavorite(compositionId, !current).finally(() => savingFavorites.delete(compositionId));
+        if (outcome.status === "error") {
+          set({ notice: outcome.error });
+          return;
+        }
+        const now = get();
+        set({
+          flows:
+            now.flows.status === "ready"
+              ? {
+                  status: "ready",
+                  data: now.flows.data.map((f) => (f.composition_id === compositionId ? withFavorite(f, !current) : f)),
+                }
+              : now.flows,
+          flow:
+            now.flow.status === "ready" && now.flow.data.flow.composition.composition_id === compositionId
+              ? { status: "ready", data: withFavorite(now.flow.data, !current) }
+              : now.flow,
+        });
+      },
+
+      openFlow: async (compositionId) => {
+        const ticket = ++flowTicket;
+        set({ route: { screen: "flow", compositionId }, flow: { status: "loading" }, notice: null });
+        if (get().templates.status !== "ready") set({ templates: { status: "loading" } });
+        const [detail, templates] = await Promise.all([api.getFlow(compositionId), api.listTemplates()]);
+        if (ticket !== flowTicket) return;
+        set({
+          flow: detail.status === "ok" ? { status: "ready", data: detail.data } : { status: "failed", error: detail.error },
+          templates:
+            templates.status === "ok" ? { status: "ready", data: templates.data } : { status: "failed", error: templates.error },
+        });
+      },
+
+      goHome: async () => {
+        flowTicket++;
+        set({ route: { screen: "home" }, flow: { status: "loading" }, notice: null });
+        await Promise.all([refreshTags(), refreshFlows()]);
+      },
+
+      dismissNotice: () => {
+        set({ notice: null });
+      },
+    };
+
+    return { ...initialState, actions };
+  });
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;
+
+/** The store the app runs on. Tests build their own with `createAppStore(fakeApi)`. */
+export const appStore = createAppStore();
+
+export function useAppState<T>(select: (state: AppState) => T): T {
+  return useStore(appStore, select);
+}
+
+export function useAppActions(): AppActions {
+  return useStore(appStore, (state) => state.actions);
+}
