@@ -20,5 +20,14 @@ mod bindings;
 /// Architecture rules: the core and the CLI never depend on Tauri or a display.
 mod tidy;
 
+/// Flow files: canonical form, round trips, diagnostics fixtures, upgrades, conflicts.
+mod flowfile;
+
+/// Property tests: cycles are reported exactly when they exist, plans respect every edge.
+mod graph_properties;
+
+/// The flow file reader never panics on mutated input (time-boxed; longer with FUZZ_SECONDS).
+mod fuzz;
+
 /// The real app window, driven through tauri-driver under Xvfb.
 mod e2e;

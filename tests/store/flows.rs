@@ -12,9 +12,74 @@ async fn a_flow_reads_back_as_written() {
         .get_flow(&flow.composition.composition_id)
         .await
         .expect("read");
-    assert_eq!(detail.flow, flow);
+    let mut expected = flow;
+    for node in &mut expected.nodes {
+        node.execution_order = detail
+            .flow
+            .nodes
+            .iter()
+            .find(|n| n.node_id == node.node_id)
+            .and_then(|n| n.execution_order);
+    }
+    assert_eq!(detail.flow, expected);
     assert_eq!(detail.meta.execution_count, 0);
     assert!(!detail.meta.is_favorite);
+}
+
+/// The plan is the store's to compute: whatever levels a caller sends are replaced by the
+/// longest path from a source, and a flow with a cycle (saved while being drawn) has none.
+#[tokio::test]
+async fn every_save_stores_the_plan_computed_from_the_graph() {
+    let (store, _dir) = store_with_templates().await;
+    let mut flow = deep_dive();
+    for node in &mut flow.nodes {
+        node.execution_order = Some(99);
+    }
+    store.save_flow(&flow).await.expect("save");
+    let levels = |flow: &flowloom_core::Flow| -> Vec<(String, Option<u32>)> {
+        flow.nodes
+            .iter()
+            .map(|n| (n.node_id.to_string(), n.execution_order))
+            .collect()
+    };
+    let stored = store
+        .get_flow(&flow.composition.composition_id)
+        .await
+        .expect("read")
+        .flow;
+    assert_eq!(
+        levels(&stored),
+        [
+            ("top_campaigns".to_owned(), Some(0)),
+            ("daily_trend".to_owned(), Some(1)),
+            ("their_products".to_owned(), Some(1)),
+            ("exclusive_products".to_owned(), Some(2)),
+        ]
+    );
+
+    // Close a circle: exclusive_products feeds top_campaigns.
+    let mut cyclic = stored;
+    let mut back = cyclic.connections[0].clone();
+    back.connection_id = ConnectionId::from("back_edge");
+    back.source_node_id = NodeId::from("exclusive_products");
+    back.target_node_id = NodeId::from("top_campaigns");
+    back.field_mappings.clear();
+    back.transformation_rules.clear();
+    cyclic.connections.push(back);
+    store
+        .save_flow(&cyclic)
+        .await
+        .expect("a cycle can be saved");
+    let stored = store
+        .get_flow(&cyclic.composition.composition_id)
+        .await
+        .expect("read")
+        .flow;
+    assert!(
+        stored.nodes.iter().all(|n| n.execution_order.is_none()),
+        "{:?}",
+        levels(&stored)
+    );
 }
 
 #[tokio::test]

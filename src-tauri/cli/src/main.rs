@@ -1,8 +1,10 @@
 //! `flowloom`: Flowloom without a window. It works on the same workspaces, through the same
 //! core, as the desktop app; it never links Tauri.
 //!
-//! Exit codes: 0 success, 1 the request could not be done (a missing flow, a broken rule),
-//! 2 bad usage (clap's own code).
+//! Exit codes: 0 success (a valid file may have warnings), 1 problems found or the request
+//! refused, 2 the input cannot be read at all or the command line is wrong.
+
+mod files;
 
 use clap::{Parser, Subcommand};
 use flowloom_core::workspace::WORKSPACE_ENV;
@@ -46,6 +48,33 @@ enum Command {
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
+    /// Check a flow file: every problem, with its JSON path. Exit 0 valid, 1 problems, 2 unreadable.
+    Validate {
+        file: PathBuf,
+        /// Print `{"valid": …, "diagnostics": […]}` instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a flow file (with its templates) into a workspace.
+    Import {
+        file: PathBuf,
+        /// When the workspace has a template or flow of the same id with other content.
+        #[arg(long, value_enum, default_value_t = files::Conflict::Fail)]
+        on_conflict: files::Conflict,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// Export a stored flow, with every template it uses, as a flow file.
+    Export {
+        composition_id: String,
+        /// Write here instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// Print the flow file JSON Schema.
+    Schema,
 }
 
 #[derive(Debug, Subcommand)]
@@ -70,6 +99,31 @@ enum TemplatesCommand {
     List,
 }
 
+/// A failed command: what to tell the user and how to exit.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl Failure {
+    /// The request was understood but refused or found problems (exit 1).
+    pub fn refused(message: impl ToString) -> Self {
+        Self {
+            message: message.to_string(),
+            code: 1,
+        }
+    }
+
+    /// The input could not be read at all (exit 2).
+    pub fn unreadable(message: impl ToString) -> Self {
+        Self {
+            message: message.to_string(),
+            code: 2,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -77,16 +131,18 @@ fn main() -> ExitCode {
         .build()
     {
         Ok(runtime) => runtime,
-        Err(err) => return fail(&format!("could not start: {err}")),
+        Err(err) => return fail(&Failure::refused(format!("could not start: {err}"))),
     };
     match runtime.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => fail(&message),
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => fail(&failure),
     }
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
+/// Runs a command; `Ok` carries the exit code of a command that reported on its own.
+async fn run(cli: Cli) -> Result<u8, Failure> {
     let mut out = io::stdout().lock();
+    let io_error = |e: io::Error| Failure::refused(format!("could not write output: {e}"));
     match cli.command {
         Command::Flows {
             command:
@@ -107,10 +163,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .store()
                 .list_flows(&query)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(Failure::refused)?;
             for flow in flows {
-                writeln!(out, "{}\t{}", flow.composition_id, flow.name)
-                    .map_err(|e| e.to_string())?;
+                writeln!(out, "{}\t{}", flow.composition_id, flow.name).map_err(io_error)?;
             }
         }
         Command::Templates {
@@ -122,23 +177,44 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .store()
                 .list_templates()
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(Failure::refused)?;
             for detail in templates {
                 let template = detail.template;
-                writeln!(out, "{}\t{}", template.template_id, template.name)
-                    .map_err(|e| e.to_string())?;
+                writeln!(out, "{}\t{}", template.template_id, template.name).map_err(io_error)?;
             }
         }
+        Command::Validate { file, json } => return files::validate(&file, json, &mut out),
+        Command::Import {
+            file,
+            on_conflict,
+            workspace,
+        } => {
+            let text = files::read(&file)?;
+            let workspace = open(workspace).await?;
+            files::import(&workspace, &text, on_conflict, &mut out).await?;
+        }
+        Command::Export {
+            composition_id,
+            output,
+            workspace,
+        } => {
+            let workspace = open(workspace).await?;
+            files::export(&workspace, &composition_id, output.as_deref(), &mut out).await?;
+        }
+        Command::Schema => {
+            out.write_all(flowloom_core::flowfile::schema::flow_file_schema_text().as_bytes())
+                .map_err(io_error)?;
+        }
     }
-    Ok(())
+    Ok(0)
 }
 
-async fn open(arg: WorkspaceArg) -> Result<Workspace, String> {
-    let dir = Workspace::resolve_dir(arg.workspace.as_deref()).map_err(|e| e.to_string())?;
-    Workspace::open(&dir).await.map_err(|e| e.to_string())
+async fn open(arg: WorkspaceArg) -> Result<Workspace, Failure> {
+    let dir = Workspace::resolve_dir(arg.workspace.as_deref()).map_err(Failure::refused)?;
+    Workspace::open(&dir).await.map_err(Failure::refused)
 }
 
-fn fail(message: &str) -> ExitCode {
-    eprintln!("flowloom: {message}");
-    ExitCode::FAILURE
+fn fail(failure: &Failure) -> ExitCode {
+    eprintln!("flowloom: {}", failure.message);
+    ExitCode::from(failure.code)
 }

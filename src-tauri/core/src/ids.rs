@@ -10,7 +10,17 @@ macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, prefix = $prefix:literal) => {
         $(#[$doc])*
         #[derive(
-            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type,
+            Debug,
+            Clone,
+            PartialEq,
+            Eq,
+            Hash,
+            PartialOrd,
+            Ord,
+            Serialize,
+            Deserialize,
+            specta::Type,
+            schemars::JsonSchema,
         )]
         #[serde(transparent)]
         pub struct $name(String);

@@ -1,17 +1,20 @@
 //! Flowloom's core: everything the desktop app and the `flowloom` command share.
 //!
-//! It owns the domain model ([`model`]), the identifiers ([`ids`]), the SQLite store
-//! ([`store`]), workspaces and their first-start seeding ([`workspace`], [`sample_data`]) and
-//! the flow file format ([`flowfile`]).
+//! It owns the domain model ([`model`]), the identifiers ([`ids`]), validation of flows as
+//! DAGs ([`validation`], with the [`condition`] language), the SQLite store ([`store`]),
+//! workspaces and their first-start seeding ([`workspace`], [`sample_data`]) and the flow
+//! file format ([`flowfile`]).
 //!
 //! Invariant: nothing here depends on Tauri, GTK or a display. The desktop app and the CLI are
 //! thin adapters over this crate, and a tidy test keeps it that way.
 
+pub mod condition;
 pub mod flowfile;
 pub mod ids;
 pub mod model;
 pub mod sample_data;
 pub mod store;
+pub mod validation;
 pub mod workspace;
 
 pub use ids::{CompositionId, ConnectionId, NodeId, TemplateId};

@@ -4,10 +4,11 @@
 //!
 //! Invariant: opening an existing workspace never re-seeds it or overwrites a user's file.
 
-use crate::flowfile::{FlowFile, FlowFileError, TemplatePack};
+use crate::flowfile::{FlowFile, ReadError, TemplatePack};
 use crate::model::{Flow, Template};
 use crate::sample_data;
 use crate::store::{Store, StoreError};
+use crate::validation::{self, Catalog, Diagnostic};
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -56,12 +57,17 @@ pub enum WorkspaceError {
     #[error("starter file {file} is broken: {source}")]
     StarterFile {
         file: &'static str,
-        source: FlowFileError,
+        source: ReadError,
     },
     #[error("starter file {file} carries template `{template_id}` with content that differs from {}", STARTER_TEMPLATES.0)]
     StarterTemplateMismatch {
         file: &'static str,
         template_id: String,
+    },
+    #[error("starter flow {file} does not validate: {}", diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    StarterFlowInvalid {
+        file: &'static str,
+        diagnostics: Vec<Diagnostic>,
     },
 }
 
@@ -126,7 +132,7 @@ impl Workspace {
 /// an example carries must be the starter pack's template, word for word.
 pub fn starter_content() -> Result<(Vec<Template>, Vec<Flow>), WorkspaceError> {
     let (pack_file, pack_text) = STARTER_TEMPLATES;
-    let pack = TemplatePack::parse(pack_text).map_err(|source| WorkspaceError::StarterFile {
+    let pack = TemplatePack::read(pack_text).map_err(|source| WorkspaceError::StarterFile {
         file: pack_file,
         source,
     })?;
@@ -137,7 +143,7 @@ pub fn starter_content() -> Result<(Vec<Template>, Vec<Flow>), WorkspaceError> {
         .collect();
     let mut flows = Vec::with_capacity(EXAMPLE_FLOWS.len());
     for (file, text) in EXAMPLE_FLOWS {
-        let (flow, carried) = FlowFile::parse(text)
+        let (flow, carried) = FlowFile::read(text)
             .map_err(|source| WorkspaceError::StarterFile { file, source })?
             .into_parts();
         if let Some(t) = carried
@@ -149,7 +155,10 @@ pub fn starter_content() -> Result<(Vec<Template>, Vec<Flow>), WorkspaceError> {
                 template_id: t.template_id.to_string(),
             });
         }
-        flows.push(flow);
+        let planned = validation::validate(flow, &Catalog::from_templates(carried))
+            .map_err(|diagnostics| WorkspaceError::StarterFlowInvalid { file, diagnostics })?
+            .into_planned_flow();
+        flows.push(planned);
     }
     Ok((pack.templates, flows))
 }

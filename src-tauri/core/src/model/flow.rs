@@ -8,7 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A flow as the user drew it: not yet validated.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
 pub struct Flow {
     pub composition: Composition,
     pub nodes: Vec<Node>,
@@ -21,7 +21,8 @@ impl Flow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Composition {
     pub composition_id: CompositionId,
     pub name: String,
@@ -40,7 +41,8 @@ pub struct Composition {
 }
 
 /// A flow-wide parameter that every node's template parameter of the same name receives.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct GlobalParameter {
     pub name: String,
     #[serde(rename = "type")]
@@ -53,12 +55,18 @@ pub struct GlobalParameter {
     pub description: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, PartialEq, Default, Serialize, Deserialize, specta::Type, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
 pub struct CanvasState {
     pub viewport: Viewport,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
 pub struct Viewport {
     pub x: f64,
     pub y: f64,
@@ -76,7 +84,8 @@ impl Default for Viewport {
 }
 
 /// A template placed on the canvas (seed 002 `template_flow_nodes`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Node {
     pub node_id: NodeId,
     pub template_id: TemplateId,
@@ -96,14 +105,28 @@ pub struct Node {
     pub condition_expression: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Default,
+    Serialize,
+    Deserialize,
+    specta::Type,
+    schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
 pub struct Position {
     pub x: f64,
     pub y: f64,
 }
 
 /// How a node looks on the canvas.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
 pub struct NodeConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -115,7 +138,8 @@ pub struct NodeConfig {
 
 /// A connection carries columns of the source node's result into parameters of the target
 /// node (seed 002 `template_flow_connections`). It is the one home of a mapping.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Connection {
     pub connection_id: ConnectionId,
     pub source_node_id: NodeId,
@@ -196,6 +220,20 @@ impl FromStr for Transformation {
     }
 }
 
+impl schemars::JsonSchema for Transformation {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Transformation".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "How a source column becomes a parameter value.",
+            "pattern": "^(list|distinct_list|first|count|sum|min|max|cast:(string|integer|decimal|boolean|date|datetime|json))$"
+        })
+    }
+}
+
 impl Serialize for Transformation {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -210,7 +248,7 @@ impl<'de> Deserialize<'de> for Transformation {
 }
 
 /// What the workspace knows about a stored flow beyond what the user drew.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
 pub struct FlowMeta {
     pub created_at: String,
     pub updated_at: String,
@@ -220,14 +258,14 @@ pub struct FlowMeta {
 }
 
 /// A stored flow with its bookkeeping.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
 pub struct FlowDetail {
     pub flow: Flow,
     pub meta: FlowMeta,
 }
 
 /// One line of the home screen's flow list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
 pub struct FlowSummary {
     pub composition_id: CompositionId,
     pub name: String,
@@ -238,7 +276,9 @@ pub struct FlowSummary {
 }
 
 /// Filters for listing flows; all given filters must hold.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type, schemars::JsonSchema,
+)]
 pub struct FlowQuery {
     /// Matches name, description or id, case-insensitively.
     #[serde(default)]

@@ -4,7 +4,18 @@ use crate::ids::TemplateId;
 use serde::{Deserialize, Serialize};
 
 /// The value types a parameter, a global parameter or an output column can have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    specta::Type,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ScalarType {
     String,
@@ -17,7 +28,8 @@ pub enum ScalarType {
 }
 
 /// One declared parameter of a template. `list` makes it a list of `type`, bound as a list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ParamSpec {
     pub name: String,
     #[serde(rename = "type")]
@@ -35,14 +47,19 @@ pub struct ParamSpec {
 }
 
 /// A column a template is declared to return.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
 pub struct OutputColumn {
     pub name: String,
     #[serde(rename = "type")]
     pub value_type: ScalarType,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ChartKind {
     Bar,
@@ -54,7 +71,10 @@ pub enum ChartKind {
 
 /// How a template's result is best drawn: `x` against one or more `y` columns, optionally
 /// split into one series per value of `series`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
 pub struct ChartConfig {
     pub kind: ChartKind,
     pub x: String,
@@ -64,7 +84,8 @@ pub struct ChartConfig {
 }
 
 /// A reusable query (seed 002 `query_flow_templates`): the content that travels in files.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Template {
     pub template_id: TemplateId,
     pub name: String,
@@ -94,7 +115,7 @@ impl Template {
 }
 
 /// A template as the workspace holds it: its content plus what only the workspace knows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
 pub struct TemplateDetail {
     pub template: Template,
     /// How many nodes, across all flows, place it.

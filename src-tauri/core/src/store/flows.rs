@@ -2,7 +2,9 @@
 //! `composition_connections` and `composition_favorites`.
 //!
 //! A flow is written whole, in one transaction: its row, then its nodes, then its
-//! connections. Run counts and favourites are derived from their own tables when read.
+//! connections. Each node's `execution_order` is computed from the graph on every write (a
+//! flow with a cycle stores none), never taken from the caller. Run counts and favourites are
+//! derived from their own tables when read.
 
 use super::error::naming_foreign_key;
 use super::{Entity, Store, StoreError};
@@ -11,6 +13,7 @@ use crate::model::{
     CanvasState, Composition, Connection, Flow, FlowDetail, FlowMeta, FlowQuery, FlowSummary,
     GlobalParameter, Node, NodeConfig, Position, Transformation,
 };
+use crate::validation::FlowGraph;
 use sqlx::types::Json;
 use sqlx::{Sqlite, Transaction};
 use std::collections::BTreeMap;
@@ -197,6 +200,10 @@ pub(super) async fn write_flow(
         })?;
 
     // Nodes and connections are rewritten whole: they have no identity beyond their ids.
+    let levels = FlowGraph::new(flow)
+        .plan()
+        .map(|plan| plan.levels)
+        .unwrap_or_default();
     for sql in [
         "DELETE FROM composition_connections WHERE composition = ?",
         "DELETE FROM composition_nodes WHERE composition = ?",
@@ -219,7 +226,7 @@ pub(super) async fn write_flow(
         .bind(node.position.y)
         .bind(Json(&node.node_config))
         .bind(Json(&node.parameter_overrides))
-        .bind(node.execution_order)
+        .bind(levels.get(&node.node_id).copied())
         .bind(node.is_conditional)
         .bind(node.condition_expression.as_deref())
         .execute(&mut **tx)

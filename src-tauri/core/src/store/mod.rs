@@ -8,9 +8,11 @@
 mod error;
 mod flows;
 mod templates;
+mod tx;
 mod workspace_meta;
 
 pub use error::{Entity, StoreError};
+pub use tx::StoreTx;
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

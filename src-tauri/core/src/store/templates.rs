@@ -65,28 +65,7 @@ impl Store {
 
     /// Replaces a template's content, keeping its id and whether it is active.
     pub async fn update_template(&self, template: &Template) -> Result<(), StoreError> {
-        let updated = sqlx::query(
-            "UPDATE query_templates
-             SET name = ?, description = ?, category = ?, tags = ?, sql_text = ?, parameters = ?,
-                 output_columns = ?, chart_config = ?, version = ?
-             WHERE template_id = ?",
-        )
-        .bind(&template.name)
-        .bind(&template.description)
-        .bind(&template.category)
-        .bind(Json(&template.tags))
-        .bind(&template.sql)
-        .bind(Json(&template.parameters))
-        .bind(template.output_columns.as_ref().map(Json))
-        .bind(template.chart_config.as_ref().map(Json))
-        .bind(template.version)
-        .bind(template.template_id.as_str())
-        .execute(self.pool())
-        .await?;
-        if updated.rows_affected() == 0 {
-            return Err(not_found(&template.template_id));
-        }
-        Ok(())
+        update_template(self.pool(), template).await
     }
 
     pub async fn get_template(&self, id: &TemplateId) -> Result<TemplateDetail, StoreError> {
@@ -165,6 +144,34 @@ pub(super) async fn insert_template(
         }
         other => other,
     })?;
+    Ok(())
+}
+
+pub(super) async fn update_template(
+    executor: impl SqliteExecutor<'_>,
+    template: &Template,
+) -> Result<(), StoreError> {
+    let updated = sqlx::query(
+        "UPDATE query_templates
+         SET name = ?, description = ?, category = ?, tags = ?, sql_text = ?, parameters = ?,
+             output_columns = ?, chart_config = ?, version = ?
+         WHERE template_id = ?",
+    )
+    .bind(&template.name)
+    .bind(&template.description)
+    .bind(&template.category)
+    .bind(Json(&template.tags))
+    .bind(&template.sql)
+    .bind(Json(&template.parameters))
+    .bind(template.output_columns.as_ref().map(Json))
+    .bind(template.chart_config.as_ref().map(Json))
+    .bind(template.version)
+    .bind(template.template_id.as_str())
+    .execute(executor)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(not_found(&template.template_id));
+    }
     Ok(())
 }
 

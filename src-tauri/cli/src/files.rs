@@ -1,0 +1,149 @@
+//! The flow file commands: validate, import, export.
+
+use crate::Failure;
+use flowloom_core::flowfile::{self, ImportError, OnConflict, ReadError, TemplateFate};
+use flowloom_core::validation::Diagnostic;
+use flowloom_core::{CompositionId, Workspace};
+use serde_json::json;
+use std::io::Write;
+use std::path::Path;
+
+/// `--on-conflict` as the command line spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Conflict {
+    KeepBoth,
+    Replace,
+    Fail,
+}
+
+impl From<Conflict> for OnConflict {
+    fn from(c: Conflict) -> Self {
+        match c {
+            Conflict::KeepBoth => OnConflict::KeepBoth,
+            Conflict::Replace => OnConflict::Replace,
+            Conflict::Fail => OnConflict::Fail,
+        }
+    }
+}
+
+pub fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::unreadable(format!("cannot read {}: {e}", path.display())))
+}
+
+pub fn validate(path: &Path, json: bool, out: &mut impl Write) -> Result<u8, Failure> {
+    let (diagnostics, code) = match read(path) {
+        Err(failure) if !json => return Err(failure),
+        Err(failure) => (
+            vec![Diagnostic::error(
+                flowloom_core::validation::Code::BadFile,
+                "",
+                failure.message,
+            )],
+            2,
+        ),
+        Ok(text) => match flowfile::check(&text) {
+            Ok((_, diagnostics)) => {
+                let code = u8::from(diagnostics.iter().any(Diagnostic::is_error));
+                (diagnostics, code)
+            }
+            Err(err @ ReadError::Unreadable(_)) => (err.diagnostics(), 2),
+            Err(err @ ReadError::Invalid(_)) => (err.diagnostics(), 1),
+        },
+    };
+    let written = if json {
+        let report = json!({ "valid": code == 0, "diagnostics": diagnostics });
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&report).expect("diagnostics serialise")
+        )
+    } else {
+        print_diagnostics(path, &diagnostics, code, out)
+    };
+    written.map_err(|e| Failure::refused(format!("could not write output: {e}")))?;
+    Ok(code)
+}
+
+fn print_diagnostics(
+    path: &Path,
+    diagnostics: &[Diagnostic],
+    code: u8,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    for d in diagnostics {
+        writeln!(out, "{}: {d}", path.display())?;
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    match code {
+        0 => writeln!(out, "{}: valid ({warnings} warning(s))", path.display()),
+        _ => writeln!(
+            out,
+            "{}: {errors} error(s), {warnings} warning(s)",
+            path.display()
+        ),
+    }
+}
+
+pub async fn import(
+    workspace: &Workspace,
+    text: &str,
+    on_conflict: Conflict,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    let outcome = flowfile::import(workspace.store(), text, on_conflict.into())
+        .await
+        .map_err(|err| match err {
+            ImportError::Read(ReadError::Unreadable(d)) => Failure::unreadable(d.message),
+            ImportError::Read(ReadError::Invalid(ds)) | ImportError::Invalid(ds) => {
+                let lines: Vec<String> = ds.iter().map(ToString::to_string).collect();
+                Failure::refused(format!(
+                    "the flow file has problems, nothing was imported:\n{}",
+                    lines.join("\n")
+                ))
+            }
+            other => Failure::refused(format!("{other}; nothing was imported")),
+        })?;
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        let verb = if outcome.replaced_flow {
+            "replaced"
+        } else {
+            "imported"
+        };
+        writeln!(out, "{verb} {}", outcome.composition_id)?;
+        for (id, fate) in &outcome.templates {
+            let fate = match fate {
+                TemplateFate::Added => "added".to_owned(),
+                TemplateFate::Reused => "reused (identical)".to_owned(),
+                TemplateFate::Replaced => "replaced".to_owned(),
+                TemplateFate::RenamedTo(new) => format!("kept both: the file's is now {new}"),
+            };
+            writeln!(out, "  template {id}: {fate}")?;
+        }
+        for warning in &outcome.warnings {
+            writeln!(out, "  {warning}")?;
+        }
+        Ok(())
+    };
+    write(out).map_err(|e| Failure::refused(format!("could not write output: {e}")))
+}
+
+pub async fn export(
+    workspace: &Workspace,
+    id: &str,
+    output: Option<&Path>,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    let file = flowfile::export(workspace.store(), &CompositionId::from(id))
+        .await
+        .map_err(Failure::refused)?;
+    let text = file.to_text();
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Failure::refused(format!("cannot write {}: {e}", path.display()))),
+        None => out
+            .write_all(text.as_bytes())
+            .map_err(|e| Failure::refused(format!("could not write output: {e}"))),
+    }
+}

@@ -1,0 +1,152 @@
+//! Moving flows between files and a workspace. An import is one transaction: the templates
+//! it adds or replaces and the flow are written together, or nothing is.
+
+use super::{FlowFile, ReadError, check};
+use crate::ids::{CompositionId, TemplateId};
+use crate::model::{Flow, Template};
+use crate::store::{Store, StoreError};
+use crate::validation::{self, Catalog, Diagnostic};
+use serde::{Deserialize, Serialize};
+
+/// What to do when the file carries a template or flow whose id the workspace already has
+/// with other content. Identical templates are always reused silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnConflict {
+    /// Keep the workspace's and add the file's under a new id (`tpl_x_2`, `comp_x_2`).
+    KeepBoth,
+    /// Overwrite the workspace's with the file's.
+    Replace,
+    /// Refuse the import.
+    #[default]
+    Fail,
+}
+
+/// What happened to one template the file carried.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case", tag = "fate", content = "new_id")]
+pub enum TemplateFate {
+    Added,
+    /// The workspace had it word for word.
+    Reused,
+    Replaced,
+    /// Kept beside the workspace's version under this id.
+    RenamedTo(TemplateId),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct ImportOutcome {
+    /// The id the flow was stored under (differs from the file's after keep-both).
+    pub composition_id: CompositionId,
+    pub replaced_flow: bool,
+    pub templates: Vec<(TemplateId, TemplateFate)>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("the flow file has {} problem(s)", .0.len())]
+    Invalid(Vec<Diagnostic>),
+    #[error("template `{0}` already exists with other content; choose keep-both or replace")]
+    TemplateConflict(TemplateId),
+    #[error("flow `{0}` already exists; choose keep-both or replace")]
+    FlowConflict(CompositionId),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Imports a flow file's text into the workspace behind `store`.
+pub async fn import(
+    store: &Store,
+    text: &str,
+    on_conflict: OnConflict,
+) -> Result<ImportOutcome, ImportError> {
+    let (file, diagnostics) = check(text)?;
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(ImportError::Invalid(diagnostics));
+    }
+    let (mut flow, templates) = file.into_parts();
+    let mut tx = store.begin().await?;
+    let mut fates = Vec::with_capacity(templates.len());
+    let mut stored = Vec::with_capacity(templates.len());
+    for mut template in templates {
+        let id = template.template_id.clone();
+        let fate = match tx.template(&id).await? {
+            None => {
+                tx.insert_template(&template).await?;
+                TemplateFate::Added
+            }
+            Some(existing) if existing.template == template => TemplateFate::Reused,
+            Some(_) => match on_conflict {
+                OnConflict::Fail => return Err(ImportError::TemplateConflict(id)),
+                OnConflict::Replace => {
+                    tx.update_template(&template).await?;
+                    TemplateFate::Replaced
+                }
+                OnConflict::KeepBoth => {
+                    let mut n = 2;
+                    let new_id = loop {
+                        let candidate = TemplateId::new(format!("{id}_{n}"));
+                        if tx.template(&candidate).await?.is_none() {
+                            break candidate;
+                        }
+                        n += 1;
+                    };
+                    template.template_id = new_id.clone();
+                    tx.insert_template(&template).await?;
+                    for node in flow.nodes.iter_mut().filter(|node| node.template_id == id) {
+                        node.template_id = new_id.clone();
+                    }
+                    TemplateFate::RenamedTo(new_id)
+                }
+            },
+        };
+        fates.push((id, fate));
+        stored.push(template);
+    }
+
+    let mut replaced_flow = false;
+    let id = flow.composition.composition_id.clone();
+    if tx.flow_exists(&id).await? {
+        match on_conflict {
+            OnConflict::Fail => return Err(ImportError::FlowConflict(id)),
+            OnConflict::Replace => replaced_flow = true,
+            OnConflict::KeepBoth => {
+                let mut n = 2;
+                flow.composition.composition_id = loop {
+                    let candidate = CompositionId::new(format!("{id}_{n}"));
+                    if !tx.flow_exists(&candidate).await? {
+                        break candidate;
+                    }
+                    n += 1;
+                };
+            }
+        }
+    }
+    let validated = validation::validate(flow, &Catalog::from_templates(stored))
+        .map_err(ImportError::Invalid)?;
+    let warnings = validated.warnings().to_vec();
+    let flow: Flow = validated.into_planned_flow();
+    tx.write_flow(&flow, replaced_flow).await?;
+    tx.commit().await?;
+    Ok(ImportOutcome {
+        composition_id: flow.composition.composition_id,
+        replaced_flow,
+        templates: fates,
+        warnings,
+    })
+}
+
+/// The flow file of a stored flow, with every template it uses.
+pub async fn export(store: &Store, id: &CompositionId) -> Result<FlowFile, StoreError> {
+    let flow = store.get_flow(id).await?.flow;
+    let mut templates: Vec<Template> = Vec::new();
+    for template_id in flow.nodes.iter().map(|n| &n.template_id) {
+        if templates.iter().all(|t| &t.template_id != template_id) {
+            templates.push(store.get_template(template_id).await?.template);
+        }
+    }
+    Ok(FlowFile::new(&flow, templates))
+}

@@ -1,0 +1,278 @@
+//! Flow files (`*.flow.json`) and template packs (`*.templates.json`): self-contained,
+//! git-friendly documents that carry flows and templates between workspaces.
+//!
+//! Format v1 holds the composition, every template its nodes use, the nodes and the
+//! connections. Mappings live only on connections. Writing is deterministic (stable key and
+//! array order, 2-space indentation, a final newline), so export → import → export is
+//! byte-identical and a one-node change is a small diff.
+//!
+//! Reading goes: size and depth limits → JSON → format header → upgrade of older versions
+//! ([`upgrade`]) → the JSON Schema ([`schema`]) → typed document. What the document *means*
+//! is checked by [`check`] through validation; [`import`] and [`export`] move flows between
+//! files and a workspace.
+
+mod exchange;
+pub mod schema;
+mod upgrade;
+
+pub use exchange::{ImportError, ImportOutcome, OnConflict, TemplateFate, export, import};
+
+use crate::model::{Composition, Connection, Flow, Node, Template};
+use crate::validation::{self, Catalog, Code, Diagnostic};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+pub const FLOW_FORMAT: &str = "flowloom.flow";
+pub const TEMPLATES_FORMAT: &str = "flowloom.templates";
+/// The newest format version this build reads, and the one it writes.
+pub const FORMAT_VERSION: u32 = 1;
+/// Files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
+/// JSON nested deeper than this is refused before parsing.
+pub const MAX_DEPTH: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(
+    title = "Flowloom flow file",
+    description = "A query flow with every template it uses."
+)]
+#[serde(deny_unknown_fields)]
+pub struct FlowFile {
+    /// Always `flowloom.flow`.
+    pub format: String,
+    /// The format version; older versions are upgraded on import.
+    pub format_version: u32,
+    pub composition: Composition,
+    /// Every template a node uses, sorted by id.
+    pub templates: Vec<Template>,
+    pub nodes: Vec<Node>,
+    pub connections: Vec<Connection>,
+}
+
+/// A set of templates travelling without a flow (the starter templates ship as one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplatePack {
+    pub format: String,
+    pub format_version: u32,
+    pub templates: Vec<Template>,
+}
+
+/// Why a file could not be read as a flow file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReadError {
+    /// Not something to look inside: too large, too deep, or not JSON.
+    #[error("{}", .0.message)]
+    Unreadable(Box<Diagnostic>),
+    /// JSON, but not a flow file this build accepts; every problem is listed.
+    #[error("{} problem(s) in the flow file", .0.len())]
+    Invalid(Vec<Diagnostic>),
+}
+
+impl ReadError {
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            Self::Unreadable(d) => vec![(**d).clone()],
+            Self::Invalid(ds) => ds.clone(),
+        }
+    }
+}
+
+impl FlowFile {
+    /// The file for `flow`, carrying `templates` (those its nodes use, sorted by id). The
+    /// plan (`execution_order`) is left out: it is computed, never authored.
+    pub fn new(flow: &Flow, templates: impl IntoIterator<Item = Template>) -> Self {
+        let used: BTreeSet<_> = flow.nodes.iter().map(|n| &n.template_id).collect();
+        let mut templates: Vec<Template> = templates
+            .into_iter()
+            .filter(|t| used.contains(&t.template_id))
+            .collect();
+        templates.sort_by(|a, b| a.template_id.cmp(&b.template_id));
+        templates.dedup_by(|a, b| a.template_id == b.template_id);
+        let mut nodes = flow.nodes.clone();
+        for node in &mut nodes {
+            node.execution_order = None;
+        }
+        Self {
+            format: FLOW_FORMAT.to_owned(),
+            format_version: FORMAT_VERSION,
+            composition: flow.composition.clone(),
+            templates,
+            nodes,
+            connections: flow.connections.clone(),
+        }
+    }
+
+    /// Reads a flow file, upgrading older versions; every structural problem at once.
+    pub fn read(text: &str) -> Result<Self, ReadError> {
+        let value = read_json(text)?;
+        let value = upgrade::to_current(value, FLOW_FORMAT).map_err(ReadError::Invalid)?;
+        let problems = schema::check_flow_file(&value);
+        if !problems.is_empty() {
+            return Err(ReadError::Invalid(problems));
+        }
+        serde_path_to_error::deserialize(&value).map_err(|err| {
+            let path = json_pointer(&err.path().to_string());
+            ReadError::Invalid(vec![Diagnostic::error(
+                Code::SchemaViolation,
+                path,
+                err.inner().to_string(),
+            )])
+        })
+    }
+
+    /// The flow it describes and the templates it carries.
+    pub fn into_parts(self) -> (Flow, Vec<Template>) {
+        let flow = Flow {
+            composition: self.composition,
+            nodes: self.nodes,
+            connections: self.connections,
+        };
+        (flow, self.templates)
+    }
+
+    /// The canonical text: stable order, 2-space indentation, final newline.
+    pub fn to_text(&self) -> String {
+        to_text(self)
+    }
+}
+
+impl TemplatePack {
+    pub fn new(templates: impl IntoIterator<Item = Template>) -> Self {
+        let mut templates: Vec<Template> = templates.into_iter().collect();
+        templates.sort_by(|a, b| a.template_id.cmp(&b.template_id));
+        Self {
+            format: TEMPLATES_FORMAT.to_owned(),
+            format_version: FORMAT_VERSION,
+            templates,
+        }
+    }
+
+    pub fn read(text: &str) -> Result<Self, ReadError> {
+        let value = read_json(text)?;
+        let value = upgrade::to_current(value, TEMPLATES_FORMAT).map_err(ReadError::Invalid)?;
+        serde_path_to_error::deserialize(&value).map_err(|err| {
+            let path = json_pointer(&err.path().to_string());
+            ReadError::Invalid(vec![Diagnostic::error(
+                Code::SchemaViolation,
+                path,
+                err.inner().to_string(),
+            )])
+        })
+    }
+
+    pub fn to_text(&self) -> String {
+        to_text(self)
+    }
+}
+
+/// Everything wrong with a flow file: its structure, then what it means (validation against
+/// the templates it carries), with file-level checks such as duplicate or unused templates.
+/// Empty when the file is valid; warnings do not make it invalid.
+pub fn check(text: &str) -> Result<(FlowFile, Vec<Diagnostic>), ReadError> {
+    let file = FlowFile::read(text)?;
+    let mut diagnostics = Vec::new();
+    let mut seen = BTreeSet::new();
+    let used: BTreeSet<_> = file.nodes.iter().map(|n| &n.template_id).collect();
+    for (k, template) in file.templates.iter().enumerate() {
+        let path = format!("/templates/{k}/template_id");
+        let id = &template.template_id;
+        if !id.is_well_formed() {
+            diagnostics.push(Diagnostic::error(
+                Code::BadIdFormat,
+                &path,
+                format!(
+                    "template id `{id}` must be `tpl_` followed by lowercase letters, digits or `_`"
+                ),
+            ));
+        }
+        if !seen.insert(id) {
+            diagnostics.push(Diagnostic::error(
+                Code::DuplicateId,
+                &path,
+                format!("template `{id}` is carried twice"),
+            ));
+        }
+        if !used.contains(id) {
+            diagnostics.push(Diagnostic::warning(
+                Code::UnusedOutput,
+                &path,
+                format!("template `{id}` is carried but no node uses it"),
+            ));
+        }
+    }
+    let (flow, templates) = file.clone().into_parts();
+    diagnostics.extend(validation::check(
+        &flow,
+        &Catalog::from_templates(templates),
+    ));
+    diagnostics.sort_by_cached_key(|d| (validation::path_key(&d.path), d.code, d.message.clone()));
+    diagnostics.dedup();
+    Ok((file, diagnostics))
+}
+
+fn to_text<T: Serialize>(document: &T) -> String {
+    let mut text =
+        serde_json::to_string_pretty(document).expect("a flow document always serialises");
+    text.push('\n');
+    text
+}
+
+/// Size, depth and syntax: the checks before anything looks inside.
+fn read_json(text: &str) -> Result<Value, ReadError> {
+    let unreadable = |message: String| {
+        ReadError::Unreadable(Box::new(Diagnostic::error(Code::BadFile, "", message)))
+    };
+    if text.len() > MAX_FILE_BYTES {
+        return Err(unreadable(format!(
+            "the file is {:.1} MB; flow files are limited to {} MB",
+            text.len() as f64 / 1e6,
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    if let Some(line) = too_deep(text) {
+        return Err(unreadable(format!(
+            "the JSON nests deeper than {MAX_DEPTH} levels (at line {line})"
+        )));
+    }
+    serde_json::from_str(text).map_err(|err| unreadable(format!("not valid JSON: {err}")))
+}
+
+/// The line at which brackets outside strings first nest deeper than [`MAX_DEPTH`].
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut line, mut in_string, mut escaped) = (0usize, 1usize, false, false);
+    for byte in text.bytes() {
+        match byte {
+            b'\n' => line += 1,
+            _ if in_string => match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            },
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(line);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// serde_path_to_error's `a.b[3].c` as a JSON pointer `/a/b/3/c`.
+fn json_pointer(path: &str) -> String {
+    if path == "." {
+        return String::new();
+    }
+    path.split('.')
+        .flat_map(|part| part.split('[').map(|p| p.trim_end_matches(']')))
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("/{}", validation::pointer_segment(p)))
+        .collect()
+}

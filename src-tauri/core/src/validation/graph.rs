@@ -1,0 +1,165 @@
+//! The flow as a petgraph graph, built per validation from the domain ids: cycles (every
+//! strongly connected component, each reported as one real cycle) and the run plan.
+//!
+//! Invariant: a `NodeIndex` never leaves this module; callers see node ids only.
+
+use crate::ids::{ConnectionId, NodeId};
+use crate::model::Flow;
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The graph of a flow's unique nodes and the connections whose both ends exist.
+#[derive(Debug)]
+pub struct FlowGraph<'a> {
+    graph: DiGraph<&'a NodeId, &'a ConnectionId>,
+    index: HashMap<&'a NodeId, NodeIndex>,
+}
+
+/// One cycle: the nodes around it (first repeated last) and the connections it follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cycle {
+    pub path: Vec<NodeId>,
+    pub connections: Vec<ConnectionId>,
+    /// Every node of the strongly connected component the cycle was found in.
+    pub component: Vec<NodeId>,
+}
+
+/// The order nodes can run in, and each node's level: the longest path from a source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub order: Vec<NodeId>,
+    pub levels: BTreeMap<NodeId, u32>,
+}
+
+impl<'a> FlowGraph<'a> {
+    pub fn new(flow: &'a Flow) -> Self {
+        let mut graph = DiGraph::with_capacity(flow.nodes.len(), flow.connections.len());
+        let mut index = HashMap::with_capacity(flow.nodes.len());
+        for node in &flow.nodes {
+            index
+                .entry(&node.node_id)
+                .or_insert_with(|| graph.add_node(&node.node_id));
+        }
+        for conn in &flow.connections {
+            if let (Some(&s), Some(&t)) = (
+                index.get(&conn.source_node_id),
+                index.get(&conn.target_node_id),
+            ) {
+                graph.add_edge(s, t, &conn.connection_id);
+            }
+        }
+        Self { graph, index }
+    }
+
+    /// One cycle per strongly connected component that has one (a self-loop is a cycle),
+    /// sorted by their first node id.
+    pub fn cycles(&self) -> Vec<Cycle> {
+        let mut cycles: Vec<Cycle> = tarjan_scc(&self.graph)
+            .into_iter()
+            .filter(|scc| scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0]))
+            .map(|scc| self.cycle_in(&scc))
+            .collect();
+        cycles.sort_by(|a, b| a.path.cmp(&b.path));
+        cycles
+    }
+
+    /// A cycle through the component's smallest node id: breadth-first from it, inside the
+    /// component, back to itself, so the path is a shortest one and deterministic.
+    fn cycle_in(&self, scc: &[NodeIndex]) -> Cycle {
+        let members: HashSet<NodeIndex> = scc.iter().copied().collect();
+        let start = *scc
+            .iter()
+            .min_by_key(|&&i| self.graph[i])
+            .expect("a component is never empty");
+        let mut came_from: HashMap<NodeIndex, (NodeIndex, &ConnectionId)> = HashMap::new();
+        let mut queue = std::collections::VecDeque::from([start]);
+        let mut closing = None;
+        'search: while let Some(at) = queue.pop_front() {
+            let mut edges: Vec<_> = self
+                .graph
+                .edges(at)
+                .filter(|e| members.contains(&e.target()))
+                .collect();
+            edges.sort_by_key(|e| (self.graph[e.target()], *e.weight()));
+            for edge in edges {
+                if edge.target() == start {
+                    closing = Some((at, *edge.weight()));
+                    break 'search;
+                }
+                if let std::collections::hash_map::Entry::Vacant(slot) =
+                    came_from.entry(edge.target())
+                {
+                    slot.insert((at, *edge.weight()));
+                    queue.push_back(edge.target());
+                }
+            }
+        }
+        let (mut at, last) =
+            closing.expect("a strongly connected component with an edge has a cycle");
+        let mut path = vec![self.graph[start].clone()];
+        let mut connections = vec![last.clone()];
+        while at != start {
+            path.push(self.graph[at].clone());
+            let (prev, via) = came_from[&at];
+            connections.push(via.clone());
+            at = prev;
+        }
+        path.push(self.graph[start].clone());
+        path.reverse();
+        connections.reverse();
+        let mut component: Vec<NodeId> = scc.iter().map(|&i| self.graph[i].clone()).collect();
+        component.sort();
+        Cycle {
+            path,
+            connections,
+            component,
+        }
+    }
+
+    /// The run plan, if the graph has no cycle. Sources come first; ties keep flow order.
+    pub fn plan(&self) -> Option<Plan> {
+        let order = petgraph::algo::toposort(&self.graph, None).ok()?;
+        let mut levels: HashMap<NodeIndex, u32> = HashMap::with_capacity(order.len());
+        for &node in &order {
+            let level = self
+                .graph
+                .neighbors_directed(node, petgraph::Direction::Incoming)
+                .map(|up| levels[&up] + 1)
+                .max()
+                .unwrap_or(0);
+            levels.insert(node, level);
+        }
+        let mut order = order;
+        order.sort_by_key(|i| (levels[i], i.index()));
+        Some(Plan {
+            order: order.iter().map(|&i| self.graph[i].clone()).collect(),
+            levels: levels
+                .into_iter()
+                .map(|(i, l)| (self.graph[i].clone(), l))
+                .collect(),
+        })
+    }
+
+    /// Every node from which `node` can be reached (its upstream), not including itself.
+    pub fn ancestors(&self, node: &NodeId) -> HashSet<NodeId> {
+        let Some(&start) = self.index.get(node) else {
+            return HashSet::new();
+        };
+        let mut seen = HashSet::new();
+        let mut stack = vec![start];
+        while let Some(at) = stack.pop() {
+            for up in self
+                .graph
+                .neighbors_directed(at, petgraph::Direction::Incoming)
+            {
+                if seen.insert(up) {
+                    stack.push(up);
+                }
+            }
+        }
+        seen.remove(&start);
+        seen.into_iter().map(|i| self.graph[i].clone()).collect()
+    }
+}

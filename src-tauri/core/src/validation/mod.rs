@@ -1,0 +1,301 @@
+//! Validation: the one way a [`Flow`] becomes a [`ValidatedFlow`] (parse, then validate).
+//!
+//! Every problem is reported at once, sorted by where it is and deduplicated, each as a
+//! [`Diagnostic`] with a stable code. The engine accepts nothing but a `ValidatedFlow`.
+//!
+//! Invariant: graph indices live only inside one call (see [`graph`]); diagnostics name
+//! nodes and connections by their domain ids and by their path in the flow file layout.
+
+mod diagnostic;
+mod graph;
+mod parameters;
+pub(crate) mod values;
+
+pub use diagnostic::{Code, Diagnostic, Severity, pointer_segment};
+pub use graph::{Cycle, FlowGraph, Plan};
+
+use crate::ids::{NodeId, TemplateId};
+use crate::model::{Flow, Template, TemplateDetail};
+use std::collections::{BTreeMap, HashMap};
+
+/// The templates a flow may use, and whether each may be placed.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    templates: BTreeMap<TemplateId, (Template, bool)>,
+}
+
+impl Catalog {
+    /// A workspace's templates, active or not.
+    pub fn from_details(details: impl IntoIterator<Item = TemplateDetail>) -> Self {
+        Self {
+            templates: details
+                .into_iter()
+                .map(|d| (d.template.template_id.clone(), (d.template, d.is_active)))
+                .collect(),
+        }
+    }
+
+    /// Templates carried by a file: all active.
+    pub fn from_templates(templates: impl IntoIterator<Item = Template>) -> Self {
+        Self {
+            templates: templates
+                .into_iter()
+                .map(|t| (t.template_id.clone(), (t, true)))
+                .collect(),
+        }
+    }
+
+    pub fn get(&self, id: &TemplateId) -> Option<&Template> {
+        self.templates.get(id).map(|(t, _)| t)
+    }
+
+    fn is_active(&self, id: &TemplateId) -> bool {
+        self.templates.get(id).is_some_and(|(_, active)| *active)
+    }
+}
+
+/// A flow that passed validation, with its plan and the templates it uses.
+#[derive(Debug, Clone)]
+pub struct ValidatedFlow {
+    flow: Flow,
+    plan: Plan,
+    templates: BTreeMap<TemplateId, Template>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl ValidatedFlow {
+    pub fn flow(&self) -> &Flow {
+        &self.flow
+    }
+
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    pub fn template(&self, id: &TemplateId) -> Option<&Template> {
+        self.templates.get(id)
+    }
+
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// The flow with each node's `execution_order` set from the plan.
+    pub fn into_planned_flow(mut self) -> Flow {
+        for node in &mut self.flow.nodes {
+            node.execution_order = self.plan.levels.get(&node.node_id).copied();
+        }
+        self.flow
+    }
+}
+
+/// Validates `flow` against `catalog`: a `ValidatedFlow` (warnings allowed), or every
+/// diagnostic found (at least one of them an error).
+pub fn validate(flow: Flow, catalog: &Catalog) -> Result<ValidatedFlow, Vec<Diagnostic>> {
+    let diagnostics = check(&flow, catalog);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    let plan = FlowGraph::new(&flow)
+        .plan()
+        .expect("a flow without diagnostics has no cycle");
+    let templates = flow
+        .nodes
+        .iter()
+        .filter_map(|n| {
+            catalog
+                .get(&n.template_id)
+                .map(|t| (n.template_id.clone(), t.clone()))
+        })
+        .collect();
+    Ok(ValidatedFlow {
+        flow,
+        plan,
+        templates,
+        warnings: diagnostics,
+    })
+}
+
+/// Every problem in `flow`, errors and warnings, sorted by path and deduplicated.
+pub fn check(flow: &Flow, catalog: &Catalog) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let graph = FlowGraph::new(flow);
+    check_ids(flow, &mut out);
+    check_templates(flow, catalog, &mut out);
+    for cycle in graph.cycles() {
+        let path: Vec<&str> = cycle.path.iter().map(NodeId::as_str).collect();
+        let index = flow
+            .nodes
+            .iter()
+            .position(|n| n.node_id == cycle.path[0])
+            .unwrap_or(0);
+        let mut d = Diagnostic::error(
+            Code::Cycle,
+            format!("/nodes/{index}"),
+            format!(
+                "these nodes feed each other in a circle: {}",
+                path.join(" → ")
+            ),
+        );
+        d.node_ids = cycle.component;
+        d.connection_ids = cycle.connections;
+        d.cycle = cycle.path;
+        out.push(d);
+    }
+    parameters::check(flow, catalog, &graph, &mut out);
+    finish(out)
+}
+
+fn check_ids(flow: &Flow, out: &mut Vec<Diagnostic>) {
+    let c = &flow.composition;
+    if !c.composition_id.is_well_formed() {
+        out.push(Diagnostic::error(
+            Code::BadIdFormat,
+            "/composition/composition_id",
+            format!(
+                "flow id `{}` must be `comp_` followed by lowercase letters, digits or `_`",
+                c.composition_id
+            ),
+        ));
+    }
+    if flow.nodes.is_empty() {
+        out.push(Diagnostic::error(
+            Code::EmptyFlow,
+            "/nodes",
+            "the flow has no nodes: add at least one to run it",
+        ));
+    }
+    let mut first: HashMap<&NodeId, usize> = HashMap::new();
+    for (i, node) in flow.nodes.iter().enumerate() {
+        let path = format!("/nodes/{i}/node_id");
+        if !node.node_id.is_well_formed() {
+            out.push(
+                Diagnostic::error(
+                    Code::BadIdFormat,
+                    &path,
+                    format!("node id `{}` must start with a lowercase letter and hold only lowercase letters, digits or `_`", node.node_id),
+                )
+                .node(&node.node_id),
+            );
+        }
+        if let Some(&j) = first.get(&node.node_id) {
+            out.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    path,
+                    format!("node id `{}` is already used by /nodes/{j}", node.node_id),
+                )
+                .node(&node.node_id),
+            );
+        } else {
+            first.insert(&node.node_id, i);
+        }
+    }
+    let mut seen = HashMap::new();
+    for (i, conn) in flow.connections.iter().enumerate() {
+        let path = format!("/connections/{i}/connection_id");
+        if !conn.connection_id.is_well_formed() {
+            out.push(
+                Diagnostic::error(
+                    Code::BadIdFormat,
+                    &path,
+                    format!("connection id `{}` must start with a lowercase letter and hold only lowercase letters, digits or `_`", conn.connection_id),
+                )
+                .connection(&conn.connection_id),
+            );
+        }
+        if let Some(j) = seen.get(&conn.connection_id) {
+            out.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    path,
+                    format!(
+                        "connection id `{}` is already used by /connections/{j}",
+                        conn.connection_id
+                    ),
+                )
+                .connection(&conn.connection_id),
+            );
+        } else {
+            seen.insert(&conn.connection_id, i);
+        }
+        for (end, id) in [
+            ("source_node_id", &conn.source_node_id),
+            ("target_node_id", &conn.target_node_id),
+        ] {
+            if !first.contains_key(id) {
+                out.push(
+                    Diagnostic::error(
+                        Code::DanglingConnection,
+                        format!("/connections/{i}/{end}"),
+                        format!(
+                            "connection `{}` {} `{id}`, which is not a node of this flow",
+                            conn.connection_id,
+                            if end == "source_node_id" {
+                                "starts at"
+                            } else {
+                                "ends at"
+                            }
+                        ),
+                    )
+                    .connection(&conn.connection_id),
+                );
+            }
+        }
+    }
+}
+
+fn check_templates(flow: &Flow, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    for (i, node) in flow.nodes.iter().enumerate() {
+        let path = format!("/nodes/{i}/template_id");
+        let id = &node.template_id;
+        if catalog.get(id).is_none() {
+            let (code, message) = if id.is_well_formed() {
+                (
+                    Code::UnknownTemplate,
+                    format!(
+                        "node `{}` uses template `{id}`, which does not exist",
+                        node.node_id
+                    ),
+                )
+            } else {
+                (
+                    Code::BadIdFormat,
+                    format!(
+                        "template id `{id}` must be `tpl_` followed by lowercase letters, digits or `_`"
+                    ),
+                )
+            };
+            out.push(Diagnostic::error(code, path, message).node(&node.node_id));
+        } else if !catalog.is_active(id) {
+            out.push(
+                Diagnostic::error(
+                    Code::InactiveTemplate,
+                    path,
+                    format!(
+                        "node `{}` uses template `{id}`, which is inactive",
+                        node.node_id
+                    ),
+                )
+                .node(&node.node_id),
+            );
+        }
+    }
+}
+
+/// Sorts by path (numbers compared as numbers), then code, and drops repeats.
+fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    out.sort_by_cached_key(|d| (path_key(&d.path), d.code, d.message.clone()));
+    out.dedup();
+    out
+}
+
+/// A sort key for JSON pointers that compares array indices as numbers.
+pub(crate) fn path_key(path: &str) -> Vec<(u64, String)> {
+    path.split('/')
+        .map(|seg| {
+            seg.parse::<u64>()
+                .map_or((u64::MAX, seg.to_owned()), |n| (n, String::new()))
+        })
+        .collect()
+}

@@ -1,0 +1,374 @@
+//! Parameter checks: overrides, mappings and their transformations, required parameters,
+//! global parameters, and conditions.
+
+use super::Catalog;
+use super::diagnostic::{Code, Diagnostic, pointer_segment as seg};
+use super::graph::FlowGraph;
+use super::values::{
+    assignable, check_param_value, check_value, transformed, type_name, with_article,
+};
+use crate::condition::Expr;
+use crate::ids::{ConnectionId, NodeId};
+use crate::model::{Flow, Transformation};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// What an upstream node exposes to a downstream condition: `upstream.<node_id>.<field>`.
+pub const UPSTREAM_FIELDS: [&str; 3] = ["row_count", "status", "outcome"];
+
+pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Vec<Diagnostic>) {
+    let node_index: HashMap<&NodeId, usize> = flow
+        .nodes
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, n)| (&n.node_id, i))
+        .collect();
+    let globals: HashMap<&str, usize> = flow
+        .composition
+        .global_parameters
+        .iter()
+        .enumerate()
+        .map(|(k, g)| (g.name.as_str(), k))
+        .collect();
+
+    // Parameters fed by a mapping, per node: parameter → the connection (first one wins).
+    let mut mapped: HashMap<&NodeId, BTreeMap<&str, &ConnectionId>> = HashMap::new();
+    for (j, conn) in flow.connections.iter().enumerate() {
+        check_connection(flow, catalog, &node_index, j, out);
+        let Some(&target) = node_index.get(&conn.target_node_id) else {
+            continue;
+        };
+        let fed = mapped.entry(&flow.nodes[target].node_id).or_default();
+        for param in conn.field_mappings.keys() {
+            if let Some(other) = fed.insert(param, &conn.connection_id) {
+                fed.insert(param, other);
+                out.push(
+                    Diagnostic::error(
+                        Code::DuplicateId,
+                        format!("/connections/{j}/field_mappings/{}", seg(param)),
+                        format!("parameter `{param}` of node `{}` is already mapped by connection `{other}`", conn.target_node_id),
+                    )
+                    .connection(&conn.connection_id)
+                    .connection(other)
+                    .node(&conn.target_node_id)
+                    .parameter(param),
+                );
+            }
+        }
+    }
+
+    let mut used_globals = HashSet::new();
+    for (i, node) in flow.nodes.iter().enumerate() {
+        let Some(template) = catalog.get(&node.template_id) else {
+            continue;
+        };
+        for (name, value) in &node.parameter_overrides {
+            let path = format!("/nodes/{i}/parameter_overrides/{}", seg(name));
+            match template.parameter(name) {
+                None => out.push(
+                    Diagnostic::error(
+                        Code::UnknownParameter,
+                        path,
+                        format!(
+                            "template `{}` has no parameter `{name}`",
+                            template.template_id
+                        ),
+                    )
+                    .node(&node.node_id)
+                    .parameter(name),
+                ),
+                Some(spec) => {
+                    if let Err(why) = check_param_value(spec, value) {
+                        out.push(
+                            Diagnostic::error(
+                                Code::TypeMismatch,
+                                path,
+                                format!("node `{}`, parameter `{name}`: {why}", node.node_id),
+                            )
+                            .node(&node.node_id)
+                            .parameter(name),
+                        );
+                    }
+                }
+            }
+        }
+        let fed = mapped.get(&node.node_id);
+        for spec in &template.parameters {
+            let global = globals.get(spec.name.as_str());
+            if global.is_some() {
+                used_globals.insert(spec.name.as_str());
+            }
+            let met = node.parameter_overrides.contains_key(&spec.name)
+                || fed.is_some_and(|f| f.contains_key(spec.name.as_str()))
+                || global.is_some()
+                || spec.default.as_ref().is_some_and(|d| !d.is_null());
+            if spec.required && !met {
+                out.push(
+                    Diagnostic::error(
+                        Code::MissingParameter,
+                        format!("/nodes/{i}/parameter_overrides"),
+                        format!(
+                            "node `{}` needs a value for `{}` ({}): set it on the node, map a column to it, or add a global parameter",
+                            node.node_id,
+                            spec.name,
+                            type_name(spec.value_type, spec.list)
+                        ),
+                    )
+                    .node(&node.node_id)
+                    .parameter(&spec.name),
+                );
+            }
+            if let Some(&k) = global {
+                let g = &flow.composition.global_parameters[k];
+                if !(g.list == spec.list && assignable(g.value_type, spec.value_type)) {
+                    out.push(
+                        Diagnostic::error(
+                            Code::TypeMismatch,
+                            format!("/composition/global_parameters/{k}"),
+                            format!(
+                                "global parameter `{}` is {}, but node `{}` needs {}",
+                                g.name,
+                                with_article(&type_name(g.value_type, g.list)),
+                                node.node_id,
+                                with_article(&type_name(spec.value_type, spec.list))
+                            ),
+                        )
+                        .node(&node.node_id)
+                        .parameter(&g.name),
+                    );
+                }
+            }
+        }
+        check_condition(flow, graph, &globals, i, out);
+    }
+
+    for (k, g) in flow.composition.global_parameters.iter().enumerate() {
+        if let Some(default) = &g.default
+            && let Err(why) = check_value(g.value_type, g.list, &[], default)
+        {
+            out.push(
+                Diagnostic::error(
+                    Code::TypeMismatch,
+                    format!("/composition/global_parameters/{k}/default"),
+                    format!("global parameter `{}`: {why}", g.name),
+                )
+                .parameter(&g.name),
+            );
+        }
+        if !used_globals.contains(g.name.as_str()) {
+            out.push(
+                Diagnostic::warning(
+                    Code::UnusedOutput,
+                    format!("/composition/global_parameters/{k}"),
+                    format!(
+                        "no node has a parameter `{}`, so this global parameter is unused",
+                        g.name
+                    ),
+                )
+                .parameter(&g.name),
+            );
+        }
+    }
+}
+
+fn check_connection(
+    flow: &Flow,
+    catalog: &Catalog,
+    node_index: &HashMap<&NodeId, usize>,
+    j: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    let conn = &flow.connections[j];
+    let template_of = |id: &NodeId| {
+        node_index
+            .get(id)
+            .and_then(|&i| catalog.get(&flow.nodes[i].template_id))
+    };
+    let (source, target) = (
+        template_of(&conn.source_node_id),
+        template_of(&conn.target_node_id),
+    );
+    let with_ids = |d: Diagnostic| {
+        d.connection(&conn.connection_id)
+            .node(&conn.source_node_id)
+            .node(&conn.target_node_id)
+    };
+
+    if conn.field_mappings.is_empty() {
+        out.push(with_ids(Diagnostic::warning(
+            Code::EmptyConnection,
+            format!("/connections/{j}/field_mappings"),
+            format!(
+                "connection `{}` maps no column: it only makes `{}` wait for `{}`",
+                conn.connection_id, conn.target_node_id, conn.source_node_id
+            ),
+        )));
+    }
+    for param in conn
+        .transformation_rules
+        .keys()
+        .filter(|p| !conn.field_mappings.contains_key(*p))
+    {
+        out.push(
+            with_ids(Diagnostic::error(
+                Code::UnknownParameter,
+                format!("/connections/{j}/transformation_rules/{}", seg(param)),
+                format!(
+                    "connection `{}` transforms `{param}`, but maps no column to it",
+                    conn.connection_id
+                ),
+            ))
+            .parameter(param),
+        );
+    }
+    for (param, column) in &conn.field_mappings {
+        let path = format!("/connections/{j}/field_mappings/{}", seg(param));
+        let column_type = match source.and_then(|s| s.output_columns.as_ref()) {
+            Some(columns) => match columns.iter().find(|c| &c.name == column) {
+                Some(c) => Some(c.value_type),
+                None => {
+                    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+                    out.push(
+                        with_ids(Diagnostic::error(
+                            Code::UnknownColumn,
+                            &path,
+                            format!(
+                                "`{}` has no output column `{column}` (it has: {})",
+                                conn.source_node_id,
+                                names.join(", ")
+                            ),
+                        ))
+                        .parameter(param)
+                        .column(column),
+                    );
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let Some(target) = target else { continue };
+        let Some(spec) = target.parameter(param) else {
+            out.push(
+                with_ids(Diagnostic::error(
+                    Code::UnknownParameter,
+                    &path,
+                    format!(
+                        "`{}` (template `{}`) has no parameter `{param}`",
+                        conn.target_node_id, target.template_id
+                    ),
+                ))
+                .parameter(param),
+            );
+            continue;
+        };
+        let transformation = conn
+            .transformation_rules
+            .get(param)
+            .copied()
+            .unwrap_or(Transformation::List);
+        let problem = match transformed(column_type, transformation) {
+            Err(why) => Some(why),
+            Ok((_, true)) if !spec.list => Some(format!(
+                "`{param}` takes a single {}, but `{transformation}` gives a list: use a single-value transformation such as first, min, max, sum or count",
+                type_name(spec.value_type, false)
+            )),
+            Ok((Some(delivered), _)) if !assignable(delivered, spec.value_type) => Some(format!(
+                "`{param}` takes {}, but `{}.{column}` through `{transformation}` gives {}",
+                type_name(spec.value_type, spec.list),
+                conn.source_node_id,
+                type_name(delivered, false)
+            )),
+            Ok(_) => None,
+        };
+        if let Some(why) = problem {
+            out.push(
+                with_ids(Diagnostic::error(Code::TypeMismatch, &path, why))
+                    .parameter(param)
+                    .column(column),
+            );
+        }
+    }
+}
+
+fn check_condition(
+    flow: &Flow,
+    graph: &FlowGraph<'_>,
+    globals: &HashMap<&str, usize>,
+    i: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    let node = &flow.nodes[i];
+    if !node.is_conditional {
+        return;
+    }
+    let path = format!("/nodes/{i}/condition_expression");
+    let text = node.condition_expression.as_deref().unwrap_or("");
+    let expr = match Expr::parse(text) {
+        Ok(expr) => expr,
+        Err(err) => {
+            out.push(
+                Diagnostic::error(
+                    Code::BadCondition,
+                    path,
+                    format!("condition of node `{}`: {err}", node.node_id),
+                )
+                .node(&node.node_id),
+            );
+            return;
+        }
+    };
+    let ancestors = graph.ancestors(&node.node_id);
+    let exists: HashSet<&str> = flow.nodes.iter().map(|n| n.node_id.as_str()).collect();
+    for name in expr.paths() {
+        let dotted = name.join(".");
+        let problem = match name {
+            [head, param] if head == "params" => {
+                let known = globals.contains_key(param.as_str())
+                    || node.parameter_overrides.contains_key(param);
+                (!known).then(|| (Code::BadCondition, format!("`{dotted}`: `{param}` is neither a global parameter nor set on this node")))
+            }
+            [head, id, field] if head == "upstream" => {
+                if !exists.contains(id.as_str()) {
+                    Some((
+                        Code::BadCondition,
+                        format!("`{dotted}`: there is no node `{id}`"),
+                    ))
+                } else if !UPSTREAM_FIELDS.contains(&field.as_str()) {
+                    Some((
+                        Code::BadCondition,
+                        format!(
+                            "`{dotted}`: an upstream node offers {}",
+                            UPSTREAM_FIELDS.join(", ")
+                        ),
+                    ))
+                } else if !ancestors.contains(&NodeId::from(id.as_str())) {
+                    Some((
+                        Code::UnreachableConditionInput,
+                        format!(
+                            "`{dotted}`: `{id}` is not upstream of `{}`, so its result is not known when `{}` runs",
+                            node.node_id, node.node_id
+                        ),
+                    ))
+                } else {
+                    None
+                }
+            }
+            _ => Some((
+                Code::BadCondition,
+                format!(
+                    "`{dotted}` is not something a condition can read (use params.<name> or upstream.<node>.<field>)"
+                ),
+            )),
+        };
+        if let Some((code, message)) = problem {
+            out.push(
+                Diagnostic::error(
+                    code,
+                    &path,
+                    format!("condition of node `{}`: {message}", node.node_id),
+                )
+                .node(&node.node_id),
+            );
+        }
+    }
+}
