@@ -1,0 +1,207 @@
+//! `flowloom validate | import | export | schema` as a user runs them, on the committed
+//! examples and fixtures and on fresh workspaces.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+}
+
+fn flowloom(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flowloom"))
+        .args(args)
+        .env_remove("FLOWLOOM_WORKSPACE")
+        .output()
+        .expect("run flowloom")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("utf-8 output")
+}
+
+#[track_caller]
+fn exits(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn validate_accepts_every_example_flow() {
+    for example in [
+        "campaign-deep-dive",
+        "low-ctr-review",
+        "product-drilldown",
+    ] {
+        let file = repo(&format!("examples/{example}.flow.json"));
+        let output = flowloom(&["validate", path_str(&file)]);
+        exits(&output, 0);
+        assert!(
+            text(&output.stdout).ends_with("valid (0 warning(s))\n"),
+            "{}",
+            text(&output.stdout)
+        );
+    }
+}
+
+#[test]
+fn validate_json_lists_every_problem_with_its_path_and_exits_1() {
+    let file = repo("tests/fixtures/flows/type-mismatch.flow.json");
+    let output = flowloom(&["validate", "--json", path_str(&file)]);
+    exits(&output, 1);
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    assert_eq!(report["valid"], false);
+    let diagnostics = report["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diagnostics.len(), 7, "{report:#}");
+    let first_override = diagnostics
+        .iter()
+        .find(|d| d["path"] == "/nodes/1/parameter_overrides/since")
+        .expect("the bad date is reported where it is");
+    assert_eq!(first_override["code"], "type_mismatch");
+    assert_eq!(first_override["severity"], "error");
+    assert_eq!(first_override["node_ids"], serde_json::json!(["spend"]));
+    assert!(first_override["connection_ids"].is_array());
+    assert!(
+        first_override["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("yesterday")),
+        "{first_override}"
+    );
+}
+
+#[test]
+fn validate_exits_2_when_the_file_cannot_be_read_as_json() {
+    let not_json = repo("tests/fixtures/flows/not-json.flow.json");
+    let output = flowloom(&["validate", path_str(&not_json)]);
+    exits(&output, 2);
+    assert!(text(&output.stdout).contains("bad_file"));
+
+    let output = flowloom(&["validate", "--json", "/nonexistent/flow.flow.json"]);
+    exits(&output, 2);
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    assert_eq!(report["valid"], false);
+    assert!(
+        report["diagnostics"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("/nonexistent/flow.flow.json")),
+        "{report:#}"
+    );
+
+    let output = flowloom(&["validate", "/nonexistent/flow.flow.json"]);
+    exits(&output, 2);
+    assert!(text(&output.stderr).contains("cannot read /nonexistent/flow.flow.json"));
+}
+
+/// A seeded workspace already holds the example flows, so importing one is a conflict that
+/// the user resolves with `--on-conflict`.
+#[test]
+fn import_refuses_a_conflict_unless_told_and_keep_both_adds_a_copy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let file = repo("examples/campaign-deep-dive.flow.json");
+
+    let refused = flowloom(&["import", path_str(&file), "--workspace", ws]);
+    exits(&refused, 1);
+    assert!(
+        text(&refused.stderr).contains("flow `comp_campaign_deep_dive` already exists"),
+        "{}",
+        text(&refused.stderr)
+    );
+
+    let kept = flowloom(&[
+        "import",
+        path_str(&file),
+        "--on-conflict",
+        "keep-both",
+        "--workspace",
+        ws,
+    ]);
+    exits(&kept, 0);
+    let report = text(&kept.stdout);
+    assert!(
+        report.starts_with("imported comp_campaign_deep_dive_2\n"),
+        "{report}"
+    );
+    assert!(report.contains("reused (identical)"), "{report}");
+
+    let listed = text(&flowloom(&["flows", "list", "--workspace", ws]).stdout);
+    assert_eq!(
+        listed
+            .lines()
+            .filter(|l| l.contains("Top campaigns deep dive"))
+            .count(),
+        2,
+        "{listed}"
+    );
+}
+
+#[test]
+fn an_invalid_file_imports_nothing_and_says_where_each_problem_is() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let before = text(&flowloom(&["flows", "list", "--workspace", ws]).stdout);
+    let file = repo("tests/fixtures/flows/cycle.flow.json");
+    let output = flowloom(&["import", path_str(&file), "--workspace", ws]);
+    exits(&output, 1);
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    assert!(stderr.contains("error[cycle] /nodes/"), "{stderr}");
+    let after = text(&flowloom(&["flows", "list", "--workspace", ws]).stdout);
+    assert_eq!(before, after);
+}
+
+/// The seeded example flows came from the files in `examples/`; exporting one gives that
+/// file back byte for byte, on standard output or into a file.
+#[test]
+fn export_gives_back_the_example_file_byte_for_byte() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let expected =
+        std::fs::read_to_string(repo("examples/product-drilldown.flow.json")).expect("example");
+
+    let output = flowloom(&["export", "comp_product_drilldown", "--workspace", ws]);
+    exits(&output, 0);
+    assert_eq!(text(&output.stdout), expected);
+
+    let target = dir.path().join("out.flow.json");
+    let output = flowloom(&[
+        "export",
+        "comp_product_drilldown",
+        "-o",
+        path_str(&target),
+        "--workspace",
+        ws,
+    ]);
+    exits(&output, 0);
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("exported file"),
+        expected
+    );
+
+    let missing = flowloom(&["export", "comp_nope", "--workspace", ws]);
+    exits(&missing, 1);
+    assert!(
+        text(&missing.stderr).contains("comp_nope"),
+        "{}",
+        text(&missing.stderr)
+    );
+}
+
+#[test]
+fn schema_prints_the_committed_json_schema() {
+    let output = flowloom(&["schema"]);
+    exits(&output, 0);
+    let committed =
+        std::fs::read_to_string(repo("docs/flow-file.schema.json")).expect("committed schema");
+    assert_eq!(text(&output.stdout), committed);
+}
