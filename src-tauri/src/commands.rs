@@ -1,7 +1,11 @@
 //! Tauri commands: thin, typed adapters from the UI to the core. No SQL, no graph logic here.
 
-use crate::error::AppError;
-use flowloom_core::{CompositionId, FlowDetail, FlowQuery, FlowSummary, TemplateDetail, Workspace};
+use crate::error::{AppError, ErrorCode};
+use flowloom_core::flowfile::{self, ImportOutcome, OnConflict};
+use flowloom_core::validation::{self, Catalog, Diagnostic};
+use flowloom_core::{
+    CompositionId, Flow, FlowDetail, FlowQuery, FlowSummary, TemplateDetail, Workspace,
+};
 use serde::Serialize;
 use tauri::State;
 
@@ -58,4 +62,43 @@ pub async fn set_favorite(
         .store()
         .set_favorite(&composition_id, favorite)
         .await?)
+}
+
+/// Every problem of a flow as drawn, checked against the workspace's templates.
+#[tauri::command]
+#[specta::specta]
+pub async fn validate_flow(
+    workspace: State<'_, Workspace>,
+    flow: Flow,
+) -> Result<Vec<Diagnostic>, AppError> {
+    let catalog = Catalog::from_details(workspace.store().list_templates().await?);
+    Ok(validation::check(&flow, &catalog))
+}
+
+/// Imports the flow file at `path` (picked by the user in a dialog or dropped on the window).
+#[tauri::command]
+#[specta::specta]
+pub async fn import_flow_file(
+    workspace: State<'_, Workspace>,
+    path: String,
+    on_conflict: OnConflict,
+) -> Result<ImportOutcome, AppError> {
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| AppError::unreadable_file(format!("cannot read {path}: {e}")))?;
+    Ok(flowfile::import(workspace.store(), &text, on_conflict).await?)
+}
+
+/// Writes a stored flow, with its templates, as a flow file at `path` (chosen in a dialog).
+#[tauri::command]
+#[specta::specta]
+pub async fn export_flow_file(
+    workspace: State<'_, Workspace>,
+    composition_id: CompositionId,
+    path: String,
+) -> Result<(), AppError> {
+    let text = flowfile::export(workspace.store(), &composition_id)
+        .await?
+        .to_text();
+    std::fs::write(&path, text)
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("cannot write {path}: {e}")))
 }

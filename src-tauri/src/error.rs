@@ -1,6 +1,8 @@
 //! The one error type that crosses into the UI: a stable `code` to branch on, a sentence for
 //! people, and the flow parts it concerns so the canvas can point at them.
 
+use flowloom_core::flowfile::{ImportError, ReadError};
+use flowloom_core::validation::Diagnostic;
 use flowloom_core::{ConnectionId, NodeId, StoreError, WorkspaceError};
 use serde::Serialize;
 
@@ -13,6 +15,10 @@ pub enum ErrorCode {
     Conflict,
     /// A rule of the data model refused the change; `constraint` names it.
     Constraint,
+    /// The flow or flow file has problems; `diagnostics` lists every one.
+    InvalidFlow,
+    /// The file could not be read at all (missing, too large, not JSON).
+    UnreadableFile,
     /// Anything the user cannot fix from the UI (I/O, a broken database).
     Internal,
 }
@@ -28,16 +34,57 @@ pub struct AppError {
     pub node_ids: Vec<NodeId>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub connection_ids: Vec<ConnectionId>,
+    /// For `invalid_flow`: every problem, sorted by where it is.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl AppError {
-    fn new(code: ErrorCode, message: impl ToString) -> Self {
+    pub(crate) fn new(code: ErrorCode, message: impl ToString) -> Self {
         Self {
             code,
             message: message.to_string(),
             constraint: None,
             node_ids: Vec::new(),
             connection_ids: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn unreadable_file(message: impl ToString) -> Self {
+        Self::new(ErrorCode::UnreadableFile, message)
+    }
+
+    fn invalid(message: impl ToString, diagnostics: Vec<Diagnostic>) -> Self {
+        let mut err = Self::new(ErrorCode::InvalidFlow, message);
+        for d in diagnostics.iter().filter(|d| d.is_error()) {
+            err.node_ids.extend(d.node_ids.iter().cloned());
+            err.connection_ids.extend(d.connection_ids.iter().cloned());
+        }
+        err.node_ids.sort();
+        err.node_ids.dedup();
+        err.connection_ids.sort();
+        err.connection_ids.dedup();
+        err.diagnostics = diagnostics;
+        err
+    }
+}
+
+impl From<ImportError> for AppError {
+    fn from(err: ImportError) -> Self {
+        match err {
+            ImportError::Read(ReadError::Unreadable(d)) => Self::unreadable_file(d.message),
+            ImportError::Read(ReadError::Invalid(ds)) | ImportError::Invalid(ds) => Self::invalid(
+                format!(
+                    "the flow file has {} problem(s); nothing was imported",
+                    ds.len()
+                ),
+                ds,
+            ),
+            ImportError::Store(err) => err.into(),
+            conflict @ (ImportError::TemplateConflict(_) | ImportError::FlowConflict(_)) => {
+                Self::new(ErrorCode::Conflict, conflict)
+            }
         }
     }
 }

@@ -23,6 +23,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::get_flow,
             commands::list_templates,
             commands::set_favorite,
+            commands::validate_flow,
+            commands::import_flow_file,
+            commands::export_flow_file,
         ])
         .events(collect_events![])
 }
@@ -85,7 +88,9 @@ pub fn run() -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let workspace = match open_workspace(options.workspace.as_deref()) {
+    let opened = Workspace::resolve_dir(options.workspace.as_deref())
+        .and_then(|dir| tauri::async_runtime::block_on(Workspace::open(&dir)));
+    let workspace = match opened {
         Ok(workspace) => workspace,
         Err(err) => {
             eprintln!("flowloom-desktop: {err}");
@@ -94,6 +99,7 @@ pub fn run() -> ExitCode {
     };
     let builder = specta_builder();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .manage(workspace)
         .setup(move |app| {
@@ -108,11 +114,6 @@ pub fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn open_workspace(explicit: Option<&std::path::Path>) -> Result<Workspace, AppError> {
-    let dir = Workspace::resolve_dir(explicit)?;
-    Ok(tauri::async_runtime::block_on(Workspace::open(&dir))?)
 }
 
 fn has_display() -> bool {

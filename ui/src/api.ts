@@ -7,15 +7,21 @@ import {
   type AppError_Serialize,
   type Composition_Serialize,
   type Connection_Serialize,
+  type Diagnostic_Serialize,
   type FlowDetail_Serialize,
   type FlowMeta_Serialize,
   type FlowQuery_Deserialize,
   type FlowSummary_Serialize,
+  type Flow_Deserialize,
   type GlobalParameter_Serialize,
+  type ImportOutcome_Serialize,
   type Node_Serialize,
+  type OnConflict,
   type ParamSpec_Serialize,
   type ScalarType,
+  type Severity,
   type TemplateDetail_Serialize,
+  type TemplateFate,
   type Template_Serialize,
   type Value,
   type WorkspaceInfo,
@@ -24,17 +30,22 @@ import {
 export type AppError = AppError_Serialize;
 export type Composition = Composition_Serialize;
 export type Connection = Connection_Serialize;
+export type Diagnostic = Diagnostic_Serialize;
+export type DiagnosticCode = Diagnostic_Serialize["code"];
 export type FlowDetail = FlowDetail_Serialize;
 export type FlowMeta = FlowMeta_Serialize;
 export type FlowQuery = FlowQuery_Deserialize;
 export type FlowSummary = FlowSummary_Serialize;
+/** A flow as sent to Rust to be checked (a loaded `FlowDetail["flow"]` is one). */
+export type FlowInput = Flow_Deserialize;
 export type GlobalParameter = GlobalParameter_Serialize;
 export type FlowNode = Node_Serialize;
+export type ImportOutcome = ImportOutcome_Serialize;
 export type ParamSpec = ParamSpec_Serialize;
 export type Template = Template_Serialize;
 export type TemplateDetail = TemplateDetail_Serialize;
 export type JsonValue = Value;
-export type { ScalarType, WorkspaceInfo };
+export type { OnConflict, ScalarType, Severity, TemplateFate, WorkspaceInfo };
 
 export type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
 
@@ -66,4 +77,9 @@ export const api = {
   listTemplates: (): Promise<Outcome<TemplateDetail[]>> => guard(() => commands.listTemplates()),
   setFavorite: (compositionId: string, favorite: boolean): Promise<Outcome<null>> =>
     guard(() => commands.setFavorite(compositionId, favorite)),
+  validateFlow: (flow: FlowInput): Promise<Outcome<Diagnostic[]>> => guard(() => commands.validateFlow(flow)),
+  importFlowFile: (path: string, onConflict: OnConflict): Promise<Outcome<ImportOutcome>> =>
+    guard(() => commands.importFlowFile(path, onConflict)),
+  exportFlowFile: (compositionId: string, path: string): Promise<Outcome<null>> =>
+    guard(() => commands.exportFlowFile(compositionId, path)),
 };

@@ -11,6 +11,12 @@ export const commands = {
 	getFlow: (compositionId: CompositionId) => typedError<FlowDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("get_flow", { compositionId })),
 	listTemplates: () => typedError<TemplateDetail_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_templates")),
 	setFavorite: (compositionId: CompositionId, favorite: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_favorite", { compositionId, favorite })),
+	/**  Every problem of a flow as drawn, checked against the workspace's templates. */
+	validateFlow: (flow: Flow_Deserialize) => typedError<Diagnostic_Serialize[], AppError_Serialize>(__TAURI_INVOKE("validate_flow", { flow })),
+	/**  Imports the flow file at `path` (picked by the user in a dialog or dropped on the window). */
+	importFlowFile: (path: string, onConflict: OnConflict) => typedError<ImportOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("import_flow_file", { path, onConflict })),
+	/**  Writes a stored flow, with its templates, as a flow file at `path` (chosen in a dialog). */
+	exportFlowFile: (compositionId: CompositionId, path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("export_flow_file", { compositionId, path })),
 };
 
 /* Types */
@@ -22,6 +28,8 @@ export type AppError_Deserialize = {
 	constraint?: string | null,
 	node_ids: NodeId[],
 	connection_ids: ConnectionId[],
+	/**  For `invalid_flow`: every problem, sorted by where it is. */
+	diagnostics: Diagnostic_Deserialize[],
 };
 
 export type AppError_Serialize = {
@@ -30,6 +38,8 @@ export type AppError_Serialize = {
 	constraint?: string,
 	node_ids?: NodeId[],
 	connection_ids?: ConnectionId[],
+	/**  For `invalid_flow`: every problem, sorted by where it is. */
+	diagnostics?: Diagnostic_Serialize[],
 };
 
 export type CanvasState = {
@@ -65,6 +75,17 @@ export type ChartConfig_Serialize = {
 };
 
 export type ChartKind = "bar" | "line" | "area" | "scatter" | "pie";
+
+/**  Stable diagnostic codes; documented in `docs/diagnostics.md`. */
+export type Code = 
+/**  The file is not a flow file this build can read (JSON syntax, format, version, size). */
+"bad_file" | 
+/**  The file's structure breaks the flow file JSON Schema. */
+"schema_violation" | "empty_flow" | "bad_id_format" | "duplicate_id" | "dangling_connection" | "cycle" | "unknown_template" | "inactive_template" | "missing_parameter" | "unknown_parameter" | "type_mismatch" | "unknown_column" | "bad_condition" | "unreachable_condition_input" | 
+/**  A template the file carries that no node uses, or a global parameter no node reads. */
+"unused_output" | 
+/**  A connection that maps no column: it only orders the run. */
+"empty_connection";
 
 export type Composition = Composition_Serialize | Composition_Deserialize;
 
@@ -132,6 +153,49 @@ export type Connection_Serialize = {
 	is_required: boolean,
 };
 
+/**  One problem, with everything needed to show it where it is. */
+export type Diagnostic = Diagnostic_Serialize | Diagnostic_Deserialize;
+
+/**  One problem, with everything needed to show it where it is. */
+export type Diagnostic_Deserialize = {
+	code: Code,
+	severity: Severity,
+	message: string,
+	/**
+	 *  Where it is in the flow file layout, as a JSON pointer (`/nodes/3/parameter_overrides/x`).
+	 *  Stored flows use the same layout, so the path means the same thing everywhere.
+	 */
+	path: string,
+	node_ids: NodeId[],
+	connection_ids: ConnectionId[],
+	/**  The parameter concerned, if any. */
+	parameter?: string | null,
+	/**  The column concerned, if any. */
+	column?: string | null,
+	/**  For `cycle`: the node ids around the cycle, first repeated last. */
+	cycle?: NodeId[],
+};
+
+/**  One problem, with everything needed to show it where it is. */
+export type Diagnostic_Serialize = {
+	code: Code,
+	severity: Severity,
+	message: string,
+	/**
+	 *  Where it is in the flow file layout, as a JSON pointer (`/nodes/3/parameter_overrides/x`).
+	 *  Stored flows use the same layout, so the path means the same thing everywhere.
+	 */
+	path: string,
+	node_ids: NodeId[],
+	connection_ids: ConnectionId[],
+	/**  The parameter concerned, if any. */
+	parameter?: string,
+	/**  The column concerned, if any. */
+	column?: string,
+	/**  For `cycle`: the node ids around the cycle, first repeated last. */
+	cycle?: NodeId[],
+};
+
 export type ErrorCode = 
 /**  The thing asked for does not exist (any more). */
 "not_found" | 
@@ -139,6 +203,10 @@ export type ErrorCode =
 "conflict" | 
 /**  A rule of the data model refused the change; `constraint` names it. */
 "constraint" | 
+/**  The flow or flow file has problems; `diagnostics` lists every one. */
+"invalid_flow" | 
+/**  The file could not be read at all (missing, too large, not JSON). */
+"unreadable_file" | 
 /**  Anything the user cannot fix from the UI (I/O, a broken database). */
 "internal";
 
@@ -258,6 +326,24 @@ export type GlobalParameter_Serialize = {
 	description?: string,
 };
 
+export type ImportOutcome = ImportOutcome_Serialize | ImportOutcome_Deserialize;
+
+export type ImportOutcome_Deserialize = {
+	/**  The id the flow was stored under (differs from the file's after keep-both). */
+	composition_id: CompositionId,
+	replaced_flow: boolean,
+	templates: ([TemplateId, TemplateFate])[],
+	warnings: Diagnostic_Deserialize[],
+};
+
+export type ImportOutcome_Serialize = {
+	/**  The id the flow was stored under (differs from the file's after keep-both). */
+	composition_id: CompositionId,
+	replaced_flow: boolean,
+	templates: ([TemplateId, TemplateFate])[],
+	warnings: Diagnostic_Serialize[],
+};
+
 /**  A template placed on the canvas (seed 002 `template_flow_nodes`). */
 export type Node = Node_Serialize | Node_Deserialize;
 
@@ -309,6 +395,18 @@ export type Node_Serialize = {
 	condition_expression?: string,
 };
 
+/**
+ *  What to do when the file carries a template or flow whose id the workspace already has
+ *  with other content. Identical templates are always reused silently.
+ */
+export type OnConflict = 
+/**  Keep the workspace's and add the file's under a new id (`tpl_x_2`, `comp_x_2`). */
+"keep-both" | 
+/**  Overwrite the workspace's with the file's. */
+"replace" | 
+/**  Refuse the import. */
+"fail";
+
 /**  A column a template is declared to return. */
 export type OutputColumn = {
 	name: string,
@@ -348,6 +446,8 @@ export type Position = {
 /**  The value types a parameter, a global parameter or an output column can have. */
 export type ScalarType = "string" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "json";
 
+export type Severity = "error" | "warning";
+
 /**  A reusable query (seed 002 `query_flow_templates`): the content that travels in files. */
 export type Template = Template_Serialize | Template_Deserialize;
 
@@ -371,6 +471,13 @@ export type TemplateDetail_Serialize = {
 	/**  An inactive template cannot be placed, and flows using it do not validate. */
 	is_active: boolean,
 };
+
+/**  What happened to one template the file carried. */
+export type TemplateFate = { fate: "added" } | 
+/**  The workspace had it word for word. */
+{ fate: "reused" } | { fate: "replaced" } | 
+/**  Kept beside the workspace's version under this id. */
+{ fate: "renamed_to"; new_id: TemplateId };
 
 /**  A query template's id, `tpl_[a-z0-9_]+`. */
 export type TemplateId = string;

@@ -1,8 +1,9 @@
-// The store against an in-memory backend: searching, tag and favourite filters, opening flows.
+// The store against an in-memory backend and scripted file dialogs: searching, tag and
+// favourite filters, opening and checking flows, importing and exporting flow files.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppError, FlowQuery, FlowSummary, Outcome } from "./api";
-import { SEARCH_DEBOUNCE_MS, createAppStore, type Api } from "./store";
-import { deepDive, summary, templates } from "./testing/fixtures";
+import type { AppError, Diagnostic, FlowInput, FlowQuery, FlowSummary, OnConflict, Outcome } from "./api";
+import { SEARCH_DEBOUNCE_MS, createAppStore, type Api, type Dialogs } from "./store";
+import { deepDive, diagnostic, summary, templates } from "./testing/fixtures";
 
 const flows: FlowSummary[] = [
   summary("comp_low_ctr", "Low CTR review", ["ctr", "campaigns"]),
@@ -12,9 +13,17 @@ const flows: FlowSummary[] = [
 const ok = <T,>(data: T): Outcome<T> => ({ status: "ok", data });
 const failed = (message: string): Outcome<never> => ({ status: "error", error: { code: "internal", message } });
 
+const problems: Diagnostic[] = [
+  diagnostic("missing_parameter", { path: "/nodes/1", node_ids: ["trend"] }),
+  diagnostic("empty_connection", { path: "/connections/1", connection_ids: ["top_to_orphan"] }),
+];
+
 /** An in-memory backend: filters like the real one, records the queries it was asked. */
 function fakeApi(overrides: Partial<Api> = {}) {
   const queries: FlowQuery[] = [];
+  const checked: FlowInput[] = [];
+  const imports: [string, OnConflict][] = [];
+  const exports: [string, string][] = [];
   const favourites = new Map<string, boolean>();
   const api: Api = {
     workspaceInfo: () => Promise.resolve(ok({ root: "/home/ana/flows", data_dir: "/home/ana/flows/.flowloom" })),
@@ -37,9 +46,37 @@ function fakeApi(overrides: Partial<Api> = {}) {
       favourites.set(id, favorite);
       return Promise.resolve(ok(null));
     },
+    validateFlow: (flow) => {
+      checked.push(flow);
+      return Promise.resolve(ok(problems));
+    },
+    importFlowFile: (path, onConflict) => {
+      imports.push([path, onConflict]);
+      return Promise.resolve(ok({ composition_id: "comp_low_ctr", replaced_flow: false, templates: [], warnings: [] }));
+    },
+    exportFlowFile: (id, path) => {
+      exports.push([id, path]);
+      return Promise.resolve(ok(null));
+    },
     ...overrides,
   };
-  return { api, queries };
+  return { api, queries, checked, imports, exports };
+}
+
+/** File dialogs that answer with the given paths (null: the user cancelled), recording what they were asked. */
+function fakeDialogs(answer: Outcome<string | null> = ok("/home/ana/in.flow.json")) {
+  const asked: string[] = [];
+  const dialogs: Dialogs = {
+    pickFlowFile: () => {
+      asked.push("open");
+      return Promise.resolve(answer);
+    },
+    pickExportPath: (compositionId) => {
+      asked.push(`save ${compositionId}`);
+      return Promise.resolve(answer);
+    },
+  };
+  return { dialogs, asked };
 }
 
 function names(store: ReturnType<typeof createAppStore>): string[] {
@@ -172,5 +209,138 @@ describe("opening a flow", () => {
     await store.getState().actions.openFlow("comp_gone");
     const { flow } = store.getState();
     expect(flow.status === "failed" && flow.error.message).toBe("No flow comp_gone");
+  });
+});
+
+describe("checking the open flow", () => {
+  it("checks the flow as loaded once it is shown", async () => {
+    const { api, checked } = fakeApi();
+    const store = createAppStore(api);
+    await store.getState().actions.openFlow("comp_deep_dive");
+    expect(checked).toEqual([deepDive.flow]);
+    expect(store.getState().problems).toEqual({ status: "ready", data: problems });
+  });
+
+  it("says when the check failed, and checks again on request", async () => {
+    let calls = 0;
+    const { api } = fakeApi();
+    const store = createAppStore({
+      ...api,
+      validateFlow: (flow) => (++calls === 1 ? Promise.resolve(failed("backend gone")) : api.validateFlow(flow)),
+    });
+    await store.getState().actions.openFlow("comp_deep_dive");
+    expect(store.getState().problems).toEqual({ status: "failed", error: { code: "internal", message: "backend gone" } });
+    await store.getState().actions.checkFlow();
+    expect(store.getState().problems).toEqual({ status: "ready", data: problems });
+  });
+
+  it("drops the problems of a flow the user already left", async () => {
+    let release: (() => void) | undefined;
+    const { api } = fakeApi();
+    const store = createAppStore({
+      ...api,
+      validateFlow: (flow) => new Promise((resolve) => (release = () => void api.validateFlow(flow).then(resolve))),
+    });
+    const opening = store.getState().actions.openFlow("comp_deep_dive");
+    await vi.waitFor(() => {
+      expect(release).toBeDefined();
+    });
+    await store.getState().actions.goHome();
+    release?.();
+    await opening;
+    expect(store.getState().problems).toEqual({ status: "loading" });
+  });
+});
+
+describe("importing a flow file", () => {
+  it("imports the picked file, refreshes the list and names the flow", async () => {
+    const { api, imports, queries } = fakeApi();
+    const store = createAppStore(api, fakeDialogs().dialogs);
+    await store.getState().actions.startImport();
+    expect(imports).toEqual([["/home/ana/in.flow.json", "fail"]]);
+    expect(queries.length).toBe(2);
+    const state = store.getState().importState;
+    expect(state.step === "done" && [state.name, state.outcome.composition_id]).toEqual(["Low CTR review", "comp_low_ctr"]);
+    store.getState().actions.dismissImport();
+    expect(store.getState().importState).toEqual({ step: "idle" });
+  });
+
+  it("does nothing when the dialog is cancelled", async () => {
+    const { api, imports } = fakeApi();
+    const store = createAppStore(api, fakeDialogs(ok(null)).dialogs);
+    await store.getState().actions.startImport();
+    expect(imports).toEqual([]);
+    expect(store.getState().importState).toEqual({ step: "idle" });
+  });
+
+  it("asks about a conflict and imports again with the choice", async () => {
+    const conflict: AppError = { code: "conflict", message: "Flow comp_low_ctr exists with other content." };
+    const { api, imports } = fakeApi();
+    const store = createAppStore(
+      {
+        ...api,
+        importFlowFile: (path, onConflict) =>
+          onConflict === "fail"
+            ? (imports.push([path, onConflict]), Promise.resolve({ status: "error", error: conflict }))
+            : api.importFlowFile(path, onConflict),
+      },
+      fakeDialogs().dialogs,
+    );
+    await store.getState().actions.startImport();
+    expect(store.getState().importState).toEqual({ step: "conflict", path: "/home/ana/in.flow.json", message: conflict.message });
+    await store.getState().actions.resolveImportConflict("keep-both");
+    expect(imports).toEqual([
+      ["/home/ana/in.flow.json", "fail"],
+      ["/home/ana/in.flow.json", "keep-both"],
+    ]);
+    expect(store.getState().importState.step).toBe("done");
+  });
+
+  it("keeps the diagnostics of an invalid file", async () => {
+    const invalid: AppError = { code: "invalid_flow", message: "The file has 2 problems.", diagnostics: problems };
+    const { api } = fakeApi({ importFlowFile: () => Promise.resolve({ status: "error", error: invalid }) });
+    const store = createAppStore(api, fakeDialogs().dialogs);
+    await store.getState().actions.startImport();
+    expect(store.getState().importState).toEqual({ step: "failed", error: invalid });
+  });
+
+  it("says when the dialog could not be opened", async () => {
+    const { api, imports } = fakeApi();
+    const store = createAppStore(api, fakeDialogs(failed("no dialog")).dialogs);
+    await store.getState().actions.startImport();
+    expect(imports).toEqual([]);
+    expect(store.getState().importState).toEqual({ step: "failed", error: { code: "internal", message: "no dialog" } });
+  });
+});
+
+describe("exporting the open flow", () => {
+  it("asks where, suggesting the flow's id, and writes the flow there", async () => {
+    const { api, exports } = fakeApi();
+    const { dialogs, asked } = fakeDialogs(ok("/home/ana/out.flow.json"));
+    const store = createAppStore(api, dialogs);
+    await store.getState().actions.openFlow("comp_deep_dive");
+    await store.getState().actions.exportFlow();
+    expect(asked).toEqual(["save comp_deep_dive"]);
+    expect(exports).toEqual([["comp_deep_dive", "/home/ana/out.flow.json"]]);
+    expect(store.getState().exportState).toEqual({ status: "done", path: "/home/ana/out.flow.json" });
+    store.getState().actions.dismissExport();
+    expect(store.getState().exportState).toEqual({ status: "idle" });
+  });
+
+  it("does nothing when the dialog is cancelled", async () => {
+    const { api, exports } = fakeApi();
+    const store = createAppStore(api, fakeDialogs(ok(null)).dialogs);
+    await store.getState().actions.openFlow("comp_deep_dive");
+    await store.getState().actions.exportFlow();
+    expect(exports).toEqual([]);
+    expect(store.getState().exportState).toEqual({ status: "idle" });
+  });
+
+  it("shows why the file could not be written", async () => {
+    const { api } = fakeApi({ exportFlowFile: () => Promise.resolve(failed("permission denied")) });
+    const store = createAppStore(api, fakeDialogs(ok("/root/x.flow.json")).dialogs);
+    await store.getState().actions.openFlow("comp_deep_dive");
+    await store.getState().actions.exportFlow();
+    expect(store.getState().exportState).toEqual({ status: "failed", error: { code: "internal", message: "permission denied" } });
   });
 });

@@ -1,9 +1,12 @@
 // App state (what is on screen) and the actions that change it, in one small zustand store.
-// Actions talk to Rust only through `api`; stale answers (an older search, a flow the user
-// already left) are dropped so the screen always shows the latest request.
+// Actions talk to Rust only through `api` and to the native file dialogs only through `dialogs`;
+// stale answers (an older search, a flow the user already left) are dropped so the screen
+// always shows the latest request. Every flow shown is checked (`validateFlow`) once it is shown.
 import { createStore, useStore } from "zustand";
-import type { AppError, FlowDetail, FlowQuery, FlowSummary, TemplateDetail, WorkspaceInfo } from "./api";
+import type { AppError, Diagnostic, FlowDetail, FlowQuery, FlowSummary, TemplateDetail, WorkspaceInfo } from "./api";
 import { api as realApi } from "./api";
+import { dialogs as realDialogs } from "./dialogs";
+import { importBusy, importIdle, importStep, type ConflictChoice, type ImportEvent, type ImportState } from "./lib/importFlow";
 import { distinctTags } from "./lib/tags";
 
 export type Loadable<T> =
@@ -15,6 +18,14 @@ export type Route = { readonly screen: "home" } | { readonly screen: "flow"; rea
 
 export type FlowFilter = { readonly text: string; readonly tag: string | null; readonly favoritesOnly: boolean };
 
+/** Exporting the open flow: the save dialog, then the command, then what came of it. */
+export type ExportState =
+  | { readonly status: "idle" }
+  | { readonly status: "picking" }
+  | { readonly status: "exporting"; readonly path: string }
+  | { readonly status: "done"; readonly path: string }
+  | { readonly status: "failed"; readonly error: AppError };
+
 export type AppState = {
   readonly route: Route;
   readonly workspace: Loadable<WorkspaceInfo>;
@@ -25,6 +36,12 @@ export type AppState = {
   /** The open flow and the template catalogue its nodes refer to. */
   readonly flow: Loadable<FlowDetail>;
   readonly templates: Loadable<TemplateDetail[]>;
+  /** Every problem of the open flow, as `validateFlow` found them. */
+  readonly problems: Loadable<Diagnostic[]>;
+  /** Where an import of a flow file stands (home screen). */
+  readonly importState: ImportState;
+  /** Where an export of the open flow stands (flow screen). */
+  readonly exportState: ExportState;
   /** An action that failed (as opposed to a screen that failed to load), shown until dismissed. */
   readonly notice: AppError | null;
 };
@@ -41,9 +58,20 @@ export type AppActions = {
   readonly openFlow: (compositionId: string) => Promise<void>;
   readonly goHome: () => Promise<void>;
   readonly dismissNotice: () => void;
+  /** Checks the open flow again (after a check that failed). */
+  readonly checkFlow: () => Promise<void>;
+  /** Asks for a flow file and imports it; a conflict waits for `resolveImportConflict`. */
+  readonly startImport: () => Promise<void>;
+  readonly resolveImportConflict: (choice: ConflictChoice) => Promise<void>;
+  readonly cancelImport: () => void;
+  readonly dismissImport: () => void;
+  /** Asks where to save the open flow and writes it there. */
+  readonly exportFlow: () => Promise<void>;
+  readonly dismissExport: () => void;
 };
 
 export type Api = typeof realApi;
+export type Dialogs = typeof realDialogs;
 
 export const SEARCH_DEBOUNCE_MS = 200;
 
@@ -62,6 +90,9 @@ const initialState: AppState = {
   tags: [],
   flow: { status: "loading" },
   templates: { status: "loading" },
+  problems: { status: "loading" },
+  importState: importIdle,
+  exportState: { status: "idle" },
   notice: null,
 };
 
@@ -69,10 +100,11 @@ function withFavorite<T extends { meta: FlowSummary["meta"] }>(item: T, favorite
   return { ...item, meta: { ...item.meta, is_favorite: favorite } };
 }
 
-export function createAppStore(api: Api = realApi) {
+export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialogs) {
   return createStore<AppState & { actions: AppActions }>()((set, get) => {
     let flowsTicket = 0;
     let flowTicket = 0;
+    let checkTicket = 0;
     let searchTimer: ReturnType<typeof setTimeout> | undefined;
     // Flows whose star is being saved: a second click waits for the first answer.
     const savingFavorites = new Set<string>();
@@ -86,9 +118,43 @@ export function createAppStore(api: Api = realApi) {
       set({ flows: outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error } });
     }
 
-    async function refreshTags(): Promise<void> {
+    /** Refreshes the tag chips from every flow; returns those flows (null if they could not be listed). */
+    async function refreshTags(): Promise<FlowSummary[] | null> {
       const outcome = await api.listFlows(toFlowQuery(emptyFilter));
-      if (outcome.status === "ok") set({ tags: distinctTags(outcome.data) });
+      if (outcome.status !== "ok") return null;
+      set({ tags: distinctTags(outcome.data) });
+      return outcome.data;
+    }
+
+    /** Checks the flow on screen; drops the answer if another flow (or none) is shown by then. */
+    async function checkShownFlow(): Promise<void> {
+      const { flow } = get();
+      if (flow.status !== "ready") return;
+      const shown = flow.data.flow;
+      const ticket = ++checkTicket;
+      set({ problems: { status: "loading" } });
+      const outcome = await api.validateFlow(shown);
+      const now = get().flow;
+      if (ticket !== checkTicket || now.status !== "ready" || now.data.flow !== shown) return;
+      set({ problems: outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error } });
+    }
+
+    function stepImport(event: ImportEvent): ImportState {
+      const next = importStep(get().importState, event);
+      if (next !== get().importState) set({ importState: next });
+      return next;
+    }
+
+    async function runImport(state: ImportState): Promise<void> {
+      if (state.step !== "importing") return;
+      const outcome = await api.importFlowFile(state.path, state.choice);
+      if (outcome.status === "error") {
+        stepImport({ type: "rejected", error: outcome.error });
+        return;
+      }
+      const [all] = await Promise.all([refreshTags(), refreshFlows()]);
+      const name = all?.find((f) => f.composition_id === outcome.data.composition_id)?.name ?? null;
+      stepImport({ type: "imported", outcome: outcome.data, name });
     }
 
     async function updateFilter(patch: Partial<FlowFilter>): Promise<void> {
@@ -143,7 +209,15 @@ export function createAppStore(api: Api = realApi) {
 
       openFlow: async (compositionId) => {
         const ticket = ++flowTicket;
-        set({ route: { screen: "flow", compositionId }, flow: { status: "loading" }, notice: null });
+        checkTicket++;
+        if (!importBusy(get().importState)) stepImport({ type: "dismiss" });
+        set({
+          route: { screen: "flow", compositionId },
+          flow: { status: "loading" },
+          problems: { status: "loading" },
+          exportState: { status: "idle" },
+          notice: null,
+        });
         if (get().templates.status !== "ready") set({ templates: { status: "loading" } });
         const [detail, templates] = await Promise.all([api.getFlow(compositionId), api.listTemplates()]);
         if (ticket !== flowTicket) return;
@@ -152,16 +226,74 @@ export function createAppStore(api: Api = realApi) {
           templates:
             templates.status === "ok" ? { status: "ready", data: templates.data } : { status: "failed", error: templates.error },
         });
+        await checkShownFlow();
       },
 
       goHome: async () => {
         flowTicket++;
-        set({ route: { screen: "home" }, flow: { status: "loading" }, notice: null });
+        checkTicket++;
+        set({
+          route: { screen: "home" },
+          flow: { status: "loading" },
+          problems: { status: "loading" },
+          exportState: { status: "idle" },
+          notice: null,
+        });
         await Promise.all([refreshTags(), refreshFlows()]);
       },
 
       dismissNotice: () => {
         set({ notice: null });
+      },
+
+      checkFlow: () => checkShownFlow(),
+
+      startImport: async () => {
+        if (stepImport({ type: "start" }).step !== "picking") return;
+        const picked = await dialogs.pickFlowFile();
+        await runImport(
+          picked.status === "ok"
+            ? stepImport({ type: "picked", path: picked.data })
+            : stepImport({ type: "pickFailed", error: picked.error }),
+        );
+      },
+
+      resolveImportConflict: (choice) => runImport(stepImport({ type: "choose", choice })),
+
+      cancelImport: () => {
+        stepImport({ type: "cancel" });
+      },
+
+      dismissImport: () => {
+        stepImport({ type: "dismiss" });
+      },
+
+      exportFlow: async () => {
+        const { flow, exportState } = get();
+        if (flow.status !== "ready" || exportState.status === "picking" || exportState.status === "exporting") return;
+        const compositionId = flow.data.flow.composition.composition_id;
+        const ticket = flowTicket;
+        set({ exportState: { status: "picking" } });
+        const picked = await dialogs.pickExportPath(compositionId);
+        if (ticket !== flowTicket) return;
+        if (picked.status === "error") {
+          set({ exportState: { status: "failed", error: picked.error } });
+          return;
+        }
+        const path = picked.data;
+        if (path === null) {
+          set({ exportState: { status: "idle" } });
+          return;
+        }
+        set({ exportState: { status: "exporting", path } });
+        const outcome = await api.exportFlowFile(compositionId, path);
+        if (ticket !== flowTicket) return;
+        set({ exportState: outcome.status === "ok" ? { status: "done", path } : { status: "failed", error: outcome.error } });
+      },
+
+      dismissExport: () => {
+        const { exportState } = get();
+        if (exportState.status === "done" || exportState.status === "failed") set({ exportState: { status: "idle" } });
       },
     };
 
@@ -171,7 +303,7 @@ export function createAppStore(api: Api = realApi) {
 
 export type AppStore = ReturnType<typeof createAppStore>;
 
-/** The store the app runs on. Tests build their own with `createAppStore(fakeApi)`. */
+/** The store the app runs on. Tests build their own with `createAppStore(fakeApi, fakeDialogs)`. */
 export const appStore = createAppStore();
 
 export function useAppState<T>(select: (state: AppState) => T): T {

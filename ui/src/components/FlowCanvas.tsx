@@ -1,17 +1,27 @@
-// The read-only React Flow canvas of one flow. Node and edge types live at module scope so
-// React Flow never sees a new object and never remounts them.
-import { Background, Controls, MarkerType, MiniMap, ReactFlow, type EdgeTypes, type FitViewOptions, type NodeTypes } from "@xyflow/react";
-import { useMemo } from "react";
-import type { FlowDetail, TemplateDetail } from "../api";
-import { toCanvas } from "../lib/canvas";
+// The read-only React Flow canvas of one flow, its nodes and edges marked with the flow's
+// problems. Node and edge types live at module scope so React Flow never sees a new object and
+// never remounts them. It must sit inside a ReactFlowProvider (the flow screen's), which the
+// Problems panel shares to select and centre what a problem names.
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type EdgeTypes,
+  type FitViewOptions,
+  type NodeTypes,
+} from "@xyflow/react";
+import { useEffect, useMemo } from "react";
+import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
+import { markEdges, markNodes, toCanvas, type MappingCanvasEdge, type TemplateCanvasNode } from "../lib/canvas";
+import { problemsByConnection, problemsByNode } from "../lib/problems";
 import "../styles/canvas.css";
 import { MappingEdge } from "./MappingEdge";
 import { TemplateNode } from "./TemplateNode";
 
 const nodeTypes = { template: TemplateNode } satisfies NodeTypes;
 const edgeTypes = { mapping: MappingEdge } satisfies EdgeTypes;
-
-const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
 
 // Extra room at the bottom keeps the minimap and controls off the nodes after fitting.
 const fitViewOptions = {
@@ -20,10 +30,25 @@ const fitViewOptions = {
 } satisfies FitViewOptions;
 const miniMapStyle = { width: 168, height: 104 };
 
-type Props = { readonly detail: FlowDetail; readonly templates: readonly TemplateDetail[] };
+type Props = {
+  readonly detail: FlowDetail;
+  readonly templates: readonly TemplateDetail[];
+  /** The flow's problems so far (none while it is being checked). */
+  readonly diagnostics: readonly Diagnostic[];
+};
 
-export function FlowCanvas({ detail, templates }: Props) {
+export function FlowCanvas({ detail, templates, diagnostics }: Props) {
   const canvas = useMemo(() => toCanvas(detail, templates), [detail, templates]);
+  const { setNodes, setEdges } = useReactFlow<TemplateCanvasNode, MappingCanvasEdge>();
+
+  // React Flow reads the default nodes once; problems that arrive later (or change) are marked
+  // on its own nodes, which keeps their selection and measured size.
+  useEffect(() => {
+    const byNode = problemsByNode(diagnostics);
+    const byConnection = problemsByConnection(diagnostics);
+    setNodes((nodes) => markNodes(nodes, byNode));
+    setEdges((edges) => markEdges(edges, byConnection));
+  }, [diagnostics, setNodes, setEdges]);
 
   return (
     <div className="canvas" data-testid="canvas">
@@ -32,7 +57,6 @@ export function FlowCanvas({ detail, templates }: Props) {
         defaultNodes={canvas.nodes}
         defaultEdges={canvas.edges}
         defaultViewport={canvas.viewport}
-        defaultEdgeOptions={defaultEdgeOptions}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         nodesDraggable={false}

@@ -1,6 +1,7 @@
-// The open flow's side panel: its global parameters and its history.
+// The open flow's side panel: its problems, its global parameters and its history.
 import type { FlowDetail } from "../api";
 import { formatTimestamp, formatValue, plural, runCount } from "../lib/format";
+import { ProblemsPanel } from "./ProblemsPanel";
 
 export function FlowSidebar({ detail }: { readonly detail: FlowDetail }) {
   const { composition, nodes, connections } = detail.flow;
@@ -8,6 +9,7 @@ export function FlowSidebar({ detail }: { readonly detail: FlowDetail }) {
 
   return (
     <aside className="sidebar" aria-label="Flow details">
+      <ProblemsPanel detail={detail} />
       <section>
         <h3>Global parameters</h3>
         {composition.global_parameters.length === 0 ? (

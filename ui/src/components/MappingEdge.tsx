@@ -1,5 +1,6 @@
 // The canvas edge: a curve from source to target with its mappings as an HTML label, which can
-// wrap onto two lines where a one-line SVG label would run under the nodes.
+// wrap onto two lines where a one-line SVG label would run under the nodes. A connection named
+// by a problem is drawn in its colour (the edge's class, set by `markEdges`, and its label).
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from "@xyflow/react";
 import { memo } from "react";
 import type { MappingCanvasEdge } from "../lib/canvas";
@@ -9,6 +10,8 @@ function MappingEdgeView(props: EdgeProps<MappingCanvasEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, data, selected } = props;
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
   const mappings = data?.mappings ?? [];
+  const severity = data?.severity ?? null;
+  const labelClass = ["edge-label", ...(selected ? ["edge-label--selected"] : []), ...(severity ? [`edge-label--${severity}`] : [])].join(" ");
 
   return (
     <>
@@ -16,8 +19,9 @@ function MappingEdgeView(props: EdgeProps<MappingCanvasEdge>) {
       {mappings.length > 0 && (
         <EdgeLabelRenderer>
           <div
-            className={selected ? "edge-label edge-label--selected" : "edge-label"}
+            className={labelClass}
             data-testid="edge-label"
+            data-severity={severity ?? undefined}
             style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
           >
             {mappings.map((mapping) => (

@@ -1,7 +1,9 @@
-// The one custom node type of the canvas: a template instance with its label and parameters.
+// The one custom node type of the canvas: a template instance with its label and parameters,
+// outlined and badged when the flow's problems name it.
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo, type CSSProperties } from "react";
 import type { NodeParameter, ParameterSource, TemplateCanvasNode, TemplateStatus } from "../lib/canvas";
+import { describeCount, worstSeverity } from "../lib/problems";
 
 function templateLine(name: string, status: TemplateStatus): string {
   switch (status) {
@@ -47,13 +49,21 @@ function sourceTitle(param: NodeParameter): string {
 
 function TemplateNodeView({ data, selected }: NodeProps<TemplateCanvasNode>) {
   const style = data.accent === null ? undefined : ({ "--node-accent": data.accent } as CSSProperties);
+  const severity = worstSeverity(data.problems);
+  const className = ["tnode", ...(selected ? ["tnode--selected"] : []), ...(severity ? [`tnode--${severity}`] : [])].join(" ");
   return (
-    <div
-      className={selected ? "tnode tnode--selected" : "tnode"}
-      data-testid="canvas-node"
-      data-node-id={data.nodeId}
-      style={style}
-    >
+    <div className={className} data-testid="canvas-node" data-node-id={data.nodeId} data-severity={severity ?? undefined} style={style}>
+      {severity !== null && (
+        <span
+          className={`tnode__badge tnode__badge--${severity}`}
+          data-testid="node-problem-badge"
+          data-severity={severity}
+          title={describeCount(data.problems)}
+          aria-label={describeCount(data.problems)}
+        >
+          {data.problems.errors + data.problems.warnings}
+        </span>
+      )}
       <Handle type="target" position={Position.Left} />
       <div className="tnode__head">
         <div className="tnode__label" data-testid="node-label">

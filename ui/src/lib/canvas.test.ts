@@ -1,8 +1,9 @@
 // What the canvas shows for a flow: node labels and parameters, edges and their labels, positions.
 import { describe, expect, it } from "vitest";
-import { deepDive, template, templates } from "../testing/fixtures";
-import { nodeLabel, toCanvas } from "./canvas";
+import { deepDive, diagnostic, template, templates } from "../testing/fixtures";
+import { markEdges, markNodes, nodeLabel, selectOnly, toCanvas } from "./canvas";
 import { formatMapping } from "./mapping";
+import { problemsByConnection, problemsByNode } from "./problems";
 
 describe("nodeLabel", () => {
   const tpl = { name: "Daily campaign performance" };
@@ -97,5 +98,63 @@ describe("toCanvas", () => {
     const data = toCanvas(coloured, templates).nodes[0]?.data;
     expect([data?.accent, data?.note]).toEqual(["#ff8800", "Runs first"]);
     expect(canvas.nodes[1]?.data.accent).toBeNull();
+  });
+});
+
+describe("marking problems", () => {
+  const canvas = toCanvas(deepDive, templates);
+  const diagnostics = [
+    diagnostic("missing_parameter", { node_ids: ["trend"] }),
+    diagnostic("unknown_column", { node_ids: ["top", "trend"], connection_ids: ["top_to_trend"] }),
+    diagnostic("empty_connection", { node_ids: ["orphan"], connection_ids: ["top_to_orphan"] }),
+  ];
+
+  it("starts every node and edge without problems", () => {
+    expect(canvas.nodes.map((n) => n.data.problems)).toEqual([
+      { errors: 0, warnings: 0 },
+      { errors: 0, warnings: 0 },
+      { errors: 0, warnings: 0 },
+    ]);
+    expect(canvas.edges.map((e) => [e.data?.severity, e.markerEnd])).toEqual([
+      [null, { type: "arrowclosed", width: 16, height: 16 }],
+      [null, { type: "arrowclosed", width: 16, height: 16 }],
+    ]);
+  });
+
+  it("gives each node the count of problems naming it, and keeps unchanged nodes as they were", () => {
+    const marked = markNodes(canvas.nodes, problemsByNode(diagnostics));
+    expect(marked.map((n) => [n.id, n.data.problems])).toEqual([
+      ["top", { errors: 1, warnings: 0 }],
+      ["trend", { errors: 2, warnings: 0 }],
+      ["orphan", { errors: 0, warnings: 1 }],
+    ]);
+    const again = markNodes(marked, problemsByNode(diagnostics.slice(0, 2)));
+    expect(again[0]).toBe(marked[0]);
+    expect(again[2]?.data.problems).toEqual({ errors: 0, warnings: 0 });
+  });
+
+  it("draws edges in the colour of their worst problem, and back when it is gone", () => {
+    const marked = markEdges(canvas.edges, problemsByConnection(diagnostics));
+    expect(marked.map((e) => [e.data?.severity, e.className, e.markerEnd])).toEqual([
+      ["error", "mapping-edge mapping-edge--error", { type: "arrowclosed", width: 16, height: 16, color: "#c4332b" }],
+      [
+        "warning",
+        "mapping-edge mapping-edge--optional mapping-edge--warning",
+        { type: "arrowclosed", width: 16, height: 16, color: "#b45309" },
+      ],
+    ]);
+    const cleared = markEdges(marked, new Map());
+    expect(cleared.map((e) => [e.className, e.markerEnd])).toEqual([
+      [canvas.edges[0]?.className, canvas.edges[0]?.markerEnd],
+      [canvas.edges[1]?.className, canvas.edges[1]?.markerEnd],
+    ]);
+    expect(markEdges(cleared, new Map())[0]).toBe(cleared[0]);
+  });
+
+  it("selects exactly the given elements", () => {
+    const once = selectOnly(canvas.nodes, new Set(["trend"]));
+    expect(once.map((n) => n.selected ?? false)).toEqual([false, true, false]);
+    expect(once[0]).toBe(canvas.nodes[0]);
+    expect(selectOnly(once, new Set(["top"])).map((n) => n.selected)).toEqual([true, false, undefined]);
   });
 });

@@ -1,9 +1,11 @@
-// Turns a stored flow plus the template catalogue into React Flow nodes and edges (`toCanvas`).
+// Turns a stored flow plus the template catalogue into React Flow nodes and edges (`toCanvas`),
+// and marks them with the flow's problems (`markNodes`, `markEdges`) or a selection (`selectOnly`).
 // Pure: no React, no IPC, so what the canvas shows is unit-tested here.
-import type { Edge, Node, Viewport } from "@xyflow/react";
-import type { Connection, FlowDetail, FlowNode, JsonValue, ScalarType, Template, TemplateDetail } from "../api";
+import type { Edge, EdgeMarker, Node, Viewport } from "@xyflow/react";
+import type { Connection, FlowDetail, FlowNode, JsonValue, ScalarType, Severity, Template, TemplateDetail } from "../api";
 import { formatValue } from "./format";
 import { connectionMappings, mappingLabel, type Mapping } from "./mapping";
+import { PROBLEM_COLORS, noProblems, sameCount, worstSeverity, type ProblemCount } from "./problems";
 
 /** Where a node's parameter gets its value from, in the order the canvas gives them precedence. */
 export type ParameterSource =
@@ -35,11 +37,18 @@ export type TemplateNodeData = {
   /** `node_config.color`, or null for the default accent. */
   readonly accent: string | null;
   readonly note: string | null;
+  /** How many of the flow's diagnostics name this node. */
+  readonly problems: ProblemCount;
 };
 
 export type TemplateCanvasNode = Node<TemplateNodeData, "template">;
 
-export type MappingEdgeData = { readonly mappings: readonly Mapping[]; readonly required: boolean };
+export type MappingEdgeData = {
+  readonly mappings: readonly Mapping[];
+  readonly required: boolean;
+  /** The worst diagnostic naming this connection, or null. */
+  readonly severity: Severity | null;
+};
 export type MappingCanvasEdge = Edge<MappingEdgeData, "mapping">;
 
 export type Canvas = {
@@ -126,6 +135,7 @@ export function toCanvas(detail: FlowDetail, templates: readonly TemplateDetail[
         })),
         accent: node.node_config.color ?? null,
         note: node.node_config.note ?? null,
+        problems: noProblems,
       },
     };
   });
@@ -138,6 +148,15 @@ export function toCanvas(detail: FlowDetail, templates: readonly TemplateDetail[
   };
 }
 
+function edgeClassName(required: boolean, severity: Severity | null): string {
+  return ["mapping-edge", ...(required ? [] : ["mapping-edge--optional"]), ...(severity ? [`mapping-edge--${severity}`] : [])].join(" ");
+}
+
+/** The arrowhead: React Flow's default colour, or the problem's. */
+function edgeMarker(severity: Severity | null): EdgeMarker {
+  return { type: "arrowclosed", width: 16, height: 16, ...(severity ? { color: PROBLEM_COLORS[severity] } : {}) };
+}
+
 function toEdge(connection: Connection): MappingCanvasEdge {
   return {
     id: connection.connection_id,
@@ -145,7 +164,51 @@ function toEdge(connection: Connection): MappingCanvasEdge {
     target: connection.target_node_id,
     type: "mapping",
     label: mappingLabel(connection),
-    className: connection.is_required ? "mapping-edge" : "mapping-edge mapping-edge--optional",
-    data: { mappings: connectionMappings(connection), required: connection.is_required },
+    className: edgeClassName(connection.is_required, null),
+    markerEnd: edgeMarker(null),
+    data: { mappings: connectionMappings(connection), required: connection.is_required, severity: null },
   };
+}
+
+/**
+ * The nodes with their problem counts set from `byNode`. Nodes whose counts did not change are
+ * returned as they were, so React Flow re-renders only the ones that did.
+ */
+export function markNodes(
+  nodes: readonly TemplateCanvasNode[],
+  byNode: ReadonlyMap<string, ProblemCount>,
+): TemplateCanvasNode[] {
+  return nodes.map((node) => {
+    const problems = byNode.get(node.id) ?? noProblems;
+    return sameCount(node.data.problems, problems) ? node : { ...node, data: { ...node.data, problems } };
+  });
+}
+
+/** The edges drawn in the colour of the worst problem naming their connection (see `markNodes`). */
+export function markEdges(
+  edges: readonly MappingCanvasEdge[],
+  byConnection: ReadonlyMap<string, ProblemCount>,
+): MappingCanvasEdge[] {
+  return edges.map((edge) => {
+    const severity = worstSeverity(byConnection.get(edge.id) ?? noProblems);
+    const data = edge.data ?? { mappings: [], required: true, severity: null };
+    if (data.severity === severity) return edge;
+    return {
+      ...edge,
+      className: edgeClassName(data.required, severity),
+      markerEnd: edgeMarker(severity),
+      data: { ...data, severity },
+    };
+  });
+}
+
+/** Selects exactly the elements whose ids are given; untouched elements keep their identity. */
+export function selectOnly<T extends { readonly id: string; readonly selected?: boolean }>(
+  elements: readonly T[],
+  ids: ReadonlySet<string>,
+): T[] {
+  return elements.map((element) => {
+    const selected = ids.has(element.id);
+    return (element.selected ?? false) === selected ? element : { ...element, selected };
+  });
 }

@@ -1,19 +1,29 @@
-// The open flow, read-only: title bar with the way back, the canvas, and the side panel.
+// The open flow, read-only: title bar with the way back and the export, the canvas, and the
+// side panel with the flow's problems. Canvas and panel share one ReactFlowProvider so a
+// problem clicked in the panel can select and centre its node.
+import { ReactFlowProvider } from "@xyflow/react";
 import type { ReactNode } from "react";
+import type { Diagnostic } from "../api";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { FavoriteButton } from "../components/FavoriteButton";
 import { FlowCanvas } from "../components/FlowCanvas";
 import { FlowSidebar } from "../components/FlowSidebar";
-import { BackIcon } from "../components/icons";
+import { BackIcon, ExportIcon } from "../components/icons";
+import { Notice } from "../components/Notice";
 import { useAppActions, useAppState } from "../store";
 import "../styles/flow.css";
+
+// One empty list while the flow is being checked, so the canvas does not re-mark for nothing.
+const noDiagnostics: readonly Diagnostic[] = [];
 
 export function FlowScreen() {
   const route = useAppState((state) => state.route);
   const flow = useAppState((state) => state.flow);
   const templates = useAppState((state) => state.templates);
+  const problems = useAppState((state) => state.problems);
+  const exportState = useAppState((state) => state.exportState);
   const notice = useAppState((state) => state.notice);
-  const { goHome, openFlow, toggleFavorite, dismissNotice } = useAppActions();
+  const { goHome, openFlow, toggleFavorite, dismissNotice, exportFlow, dismissExport } = useAppActions();
   const retry = route.screen === "flow" ? () => void openFlow(route.compositionId) : undefined;
 
   let body: ReactNode;
@@ -39,14 +49,21 @@ export function FlowScreen() {
     );
   } else {
     body = (
-      <div className="flow-body">
-        <FlowCanvas detail={flow.data} templates={templates.data} />
-        <FlowSidebar detail={flow.data} />
-      </div>
+      <ReactFlowProvider>
+        <div className="flow-body">
+          <FlowCanvas
+            detail={flow.data}
+            templates={templates.data}
+            diagnostics={problems.status === "ready" ? problems.data : noDiagnostics}
+          />
+          <FlowSidebar detail={flow.data} />
+        </div>
+      </ReactFlowProvider>
     );
   }
 
   const composition = flow.status === "ready" ? flow.data.flow.composition : null;
+  const exportBusy = exportState.status === "picking" || exportState.status === "exporting";
 
   return (
     <div className="screen">
@@ -70,6 +87,17 @@ export function FlowScreen() {
                 {tag}
               </span>
             ))}
+            <button
+              type="button"
+              className="button"
+              data-testid="export-flow"
+              aria-busy={exportBusy}
+              title={`Save this flow and its templates as ${composition.composition_id}.flow.json`}
+              onClick={() => void exportFlow()}
+            >
+              <ExportIcon />
+              {exportState.status === "exporting" ? "Exporting…" : "Export…"}
+            </button>
             <FavoriteButton
               favorite={flow.data.meta.is_favorite}
               onToggle={() => void toggleFavorite(composition.composition_id)}
@@ -80,6 +108,24 @@ export function FlowScreen() {
       {notice && (
         <div className="flow-notice">
           <ErrorNotice error={notice} onDismiss={dismissNotice} />
+        </div>
+      )}
+      {exportState.status === "done" && (
+        <div className="flow-notice">
+          <Notice tone="ok" testId="export-result" title={`Exported to ${exportState.path}`} onDismiss={dismissExport} />
+        </div>
+      )}
+      {exportState.status === "failed" && (
+        <div className="flow-notice">
+          <Notice
+            tone="error"
+            testId="export-result"
+            errorCode={exportState.error.code}
+            title="Could not export this flow"
+            onDismiss={dismissExport}
+          >
+            <span>{exportState.error.message}</span>
+          </Notice>
         </div>
       )}
       {body}

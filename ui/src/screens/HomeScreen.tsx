@@ -1,7 +1,8 @@
-// Home: the workspace header, the filters and the flow list.
+// Home: the workspace header, the import, the filters and the flow list.
 import { ErrorNotice } from "../components/ErrorNotice";
 import { FlowFilters } from "../components/FlowFilters";
 import { FlowList } from "../components/FlowList";
+import { ImportButton, ImportResult } from "../components/ImportFlow";
 import { LogoMark } from "../components/icons";
 import { useAppActions, useAppState } from "../store";
 import "../styles/home.css";
@@ -27,13 +28,17 @@ export function HomeScreen() {
       </header>
       <main className="home-scroll">
         <div className="home">
-        <div className="home__intro">
-          <h2>Flows</h2>
-          <p>Chains of query templates. Open one to see how its results feed each other.</p>
-        </div>
-        {notice && <ErrorNotice error={notice} onDismiss={dismissNotice} />}
-        <FlowFilters />
-        <FlowList />
+          <div className="home__intro">
+            <div>
+              <h2>Flows</h2>
+              <p>Chains of query templates. Open one to see how its results feed each other.</p>
+            </div>
+            <ImportButton />
+          </div>
+          <ImportResult />
+          {notice && <ErrorNotice error={notice} onDismiss={dismissNotice} />}
+          <FlowFilters />
+          <FlowList />
         </div>
       </main>
     </div>

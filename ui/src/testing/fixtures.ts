@@ -1,5 +1,5 @@
 // Test data shaped exactly like what Rust sends (the `_Serialize` types), for unit tests only.
-import type { FlowDetail, FlowMeta, FlowNode, FlowSummary, ParamSpec, TemplateDetail } from "../api";
+import type { Diagnostic, FlowDetail, FlowMeta, FlowNode, FlowSummary, ParamSpec, TemplateDetail } from "../api";
 
 export const meta: FlowMeta = {
   created_at: "2026-06-01T09:00:00Z",
@@ -81,3 +81,16 @@ export const deepDive: FlowDetail = {
   },
   meta,
 };
+
+/** A diagnostic as `validateFlow` sends it; only what a test cares about needs saying. */
+export function diagnostic(code: Diagnostic["code"], extra: Partial<Diagnostic> = {}): Diagnostic {
+  return {
+    code,
+    severity: code === "unused_output" || code === "empty_connection" ? "warning" : "error",
+    message: `A ${code.replaceAll("_", " ")}.`,
+    path: "",
+    node_ids: [],
+    connection_ids: [],
+    ...extra,
+  };
+}

@@ -1,0 +1,29 @@
+// The native file dialogs (Tauri's dialog plugin), wrapped like `api`: each resolves to an
+// Outcome and never throws. `null` means the user cancelled. Tests hand the store their own.
+import { open, save } from "@tauri-apps/plugin-dialog";
+import { toAppError, type Outcome } from "./api";
+
+export const FLOW_FILE_FILTERS = [{ name: "Flowloom flow", extensions: ["json"] }];
+
+/** The name the save dialog suggests for a flow: `<composition_id>.flow.json`. */
+export function flowFileName(compositionId: string): string {
+  return `${compositionId}.flow.json`;
+}
+
+async function guard(call: () => Promise<string | null>): Promise<Outcome<string | null>> {
+  try {
+    return { status: "ok", data: await call() };
+  } catch (err) {
+    const error = toAppError(err);
+    return { status: "error", error: { ...error, message: `The file dialog could not be opened: ${error.message}` } };
+  }
+}
+
+export const dialogs = {
+  /** Asks for one flow file to import. */
+  pickFlowFile: (): Promise<Outcome<string | null>> =>
+    guard(() => open({ multiple: false, directory: false, filters: FLOW_FILE_FILTERS })),
+  /** Asks where to write a flow, suggesting `<composition_id>.flow.json`. */
+  pickExportPath: (compositionId: string): Promise<Outcome<string | null>> =>
+    guard(() => save({ defaultPath: flowFileName(compositionId), filters: FLOW_FILE_FILTERS })),
+};
