@@ -161,7 +161,16 @@ async fn a_node_must_use_a_stored_template() {
     let (store, _dir) = store_with_templates().await;
     let mut flow = deep_dive();
     flow.nodes[2].template_id = TemplateId::from("tpl_does_not_exist");
-    assert_constraint(store.create_flow(&flow).await, "node_template");
+    let err = store
+        .create_flow(&flow)
+        .await
+        .expect_err("unknown template");
+    assert_eq!(err.constraint(), Some("node_template"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("node `their_products` uses template `tpl_does_not_exist`"),
+        "the error should name the node and template: {err}"
+    );
     assert_eq!(
         count(&store, "SELECT count(*) FROM compositions").await,
         0,

@@ -8,15 +8,17 @@
 
 use super::error::naming_foreign_key;
 use super::{Entity, Store, StoreError};
-use crate::ids::{CompositionId, ConnectionId, NodeId, TemplateId};
+use crate::ids::{CompositionId, NodeId};
 use crate::model::{
     CanvasState, Composition, Connection, Flow, FlowDetail, FlowMeta, FlowQuery, FlowSummary,
-    GlobalParameter, Node, NodeConfig, Position, Transformation,
+    GlobalParameter, Node,
 };
 use crate::validation::FlowGraph;
 use sqlx::types::Json;
-use sqlx::{Sqlite, Transaction};
-use std::collections::BTreeMap;
+use sqlx::{QueryBuilder, Sqlite, Transaction};
+
+/// Rows per multi-row INSERT: well under SQLite's 32,766 bound parameters at 10 columns.
+const ROWS_PER_INSERT: usize = 500;
 
 /// Whether writing a flow may replace one with the same id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,28 +74,38 @@ impl Store {
                 .fetch_optional(self.pool())
                 .await?
                 .ok_or_else(|| not_found(id))?;
-        let nodes: Vec<NodeRow> = sqlx::query_as(
-            "SELECT node_id, template_id, position_x, position_y, node_config, parameter_overrides,
-                    execution_order, is_conditional, condition_expression
-             FROM composition_nodes WHERE composition = ? ORDER BY id",
+        // Each list comes back as one JSON array built by SQLite, in the flow file's layout:
+        // one value to decode instead of a row per node and per connection.
+        let nodes: Json<Vec<Node>> = sqlx::query_scalar(
+            "SELECT json_group_array(json_object(
+                 'node_id', node_id, 'template_id', template_id,
+                 'position', json_object('x', position_x, 'y', position_y),
+                 'node_config', json(node_config), 'parameter_overrides', json(parameter_overrides),
+                 'execution_order', execution_order,
+                 'is_conditional', json(iif(is_conditional, 'true', 'false')),
+                 'condition_expression', condition_expression) ORDER BY id)
+             FROM composition_nodes WHERE composition = ?",
         )
         .bind(summary.id)
-        .fetch_all(self.pool())
+        .fetch_one(self.pool())
         .await?;
-        let connections: Vec<ConnectionRow> = sqlx::query_as(
-            "SELECT connection_id, source_node_id, target_node_id, field_mappings,
-                    transformation_rules, is_required
-             FROM composition_connections WHERE composition = ? ORDER BY id",
+        let connections: Json<Vec<Connection>> = sqlx::query_scalar(
+            "SELECT json_group_array(json_object(
+                 'connection_id', connection_id, 'source_node_id', source_node_id,
+                 'target_node_id', target_node_id, 'field_mappings', json(field_mappings),
+                 'transformation_rules', json(transformation_rules),
+                 'is_required', json(iif(is_required, 'true', 'false'))) ORDER BY id)
+             FROM composition_connections WHERE composition = ?",
         )
         .bind(summary.id)
-        .fetch_all(self.pool())
+        .fetch_one(self.pool())
         .await?;
         Ok(FlowDetail {
             meta: summary.meta(),
             flow: Flow {
                 composition: summary.composition,
-                nodes: nodes.into_iter().map(Node::from).collect(),
-                connections: connections.into_iter().map(Connection::from).collect(),
+                nodes: nodes.0,
+                connections: connections.0,
             },
         })
     }
@@ -213,51 +225,94 @@ pub(super) async fn write_flow(
             .execute(&mut **tx)
             .await?;
     }
-    for node in &flow.nodes {
-        sqlx::query(
-            "INSERT INTO composition_nodes (composition, node_id, template_id, position_x, position_y,
-                 node_config, parameter_overrides, execution_order, is_conditional, condition_expression)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(composition)
-        .bind(node.node_id.as_str())
-        .bind(node.template_id.as_str())
-        .bind(node.position.x)
-        .bind(node.position.y)
-        .bind(Json(&node.node_config))
-        .bind(Json(&node.parameter_overrides))
-        .bind(levels.get(&node.node_id).copied())
-        .bind(node.is_conditional)
-        .bind(node.condition_expression.as_deref())
-        .execute(&mut **tx)
-        .await
-        .map_err(naming_foreign_key("node_template", || {
-            format!("node `{}` uses template `{}`, which does not exist", node.node_id, node.template_id)
-        }))?;
+    // Rows go in as multi-row INSERTs, a few hundred per statement: one round trip to SQLite
+    // per chunk instead of one per node and per connection.
+    for chunk in flow.nodes.chunks(ROWS_PER_INSERT) {
+        let mut insert = QueryBuilder::new(
+            "INSERT INTO composition_nodes (composition, node_id, template_id, position_x,
+                 position_y, node_config, parameter_overrides, execution_order, is_conditional,
+                 condition_expression) ",
+        );
+        insert.push_values(chunk, |mut row, node| {
+            row.push_bind(composition)
+                .push_bind(node.node_id.to_string())
+                .push_bind(node.template_id.to_string())
+                .push_bind(node.position.x)
+                .push_bind(node.position.y)
+                .push_bind(Json(&node.node_config))
+                .push_bind(Json(&node.parameter_overrides))
+                .push_bind(levels.get(&node.node_id).copied())
+                .push_bind(node.is_conditional)
+                .push_bind(node.condition_expression.clone());
+        });
+        if let Err(err) = insert.build().execute(&mut **tx).await {
+            let missing = missing_template(tx, flow).await?;
+            return Err(naming_foreign_key("node_template", || match missing {
+                Some(node) => format!(
+                    "node `{}` uses template `{}`, which does not exist",
+                    node.node_id, node.template_id
+                ),
+                None => "a node uses a template that does not exist".to_owned(),
+            })(err));
+        }
     }
-    for conn in &flow.connections {
-        sqlx::query(
+    for chunk in flow.connections.chunks(ROWS_PER_INSERT) {
+        let mut insert = QueryBuilder::new(
             "INSERT INTO composition_connections (composition, connection_id, source_node_id,
-                 target_node_id, field_mappings, transformation_rules, is_required)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(composition)
-        .bind(conn.connection_id.as_str())
-        .bind(conn.source_node_id.as_str())
-        .bind(conn.target_node_id.as_str())
-        .bind(Json(&conn.field_mappings))
-        .bind(Json(&conn.transformation_rules))
-        .bind(conn.is_required)
-        .execute(&mut **tx)
-        .await
-        .map_err(naming_foreign_key("connection_endpoints", || {
-            format!(
-                "connection `{}` joins `{}` to `{}`, but both ends must be nodes of flow `{}`",
-                conn.connection_id, conn.source_node_id, conn.target_node_id, c.composition_id
-            )
-        }))?;
+                 target_node_id, field_mappings, transformation_rules, is_required) ",
+        );
+        insert.push_values(chunk, |mut row, conn| {
+            row.push_bind(composition)
+                .push_bind(conn.connection_id.to_string())
+                .push_bind(conn.source_node_id.to_string())
+                .push_bind(conn.target_node_id.to_string())
+                .push_bind(Json(&conn.field_mappings))
+                .push_bind(Json(&conn.transformation_rules))
+                .push_bind(conn.is_required);
+        });
+        insert
+            .build()
+            .execute(&mut **tx)
+            .await
+            .map_err(naming_foreign_key("connection_endpoints", || {
+                let nodes: std::collections::HashSet<&NodeId> =
+                    flow.nodes.iter().map(|n| &n.node_id).collect();
+                match flow.connections.iter().find(|conn| {
+                    !nodes.contains(&conn.source_node_id) || !nodes.contains(&conn.target_node_id)
+                }) {
+                    Some(conn) => format!(
+                        "connection `{}` joins `{}` to `{}`, but both ends must be nodes of flow `{}`",
+                        conn.connection_id, conn.source_node_id, conn.target_node_id, c.composition_id
+                    ),
+                    None => format!(
+                        "a connection's ends must be nodes of flow `{}`",
+                        c.composition_id
+                    ),
+                }
+            }))?;
     }
     Ok(())
+}
+
+/// The first node whose template the workspace lacks, to name it in the error.
+async fn missing_template<'f>(
+    tx: &mut Transaction<'_, Sqlite>,
+    flow: &'f Flow,
+) -> Result<Option<&'f Node>, StoreError> {
+    let mut checked = std::collections::HashSet::new();
+    for node in &flow.nodes {
+        if checked.insert(&node.template_id) {
+            let found: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM query_templates WHERE template_id = ?")
+                    .bind(node.template_id.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            if found.is_none() {
+                return Ok(Some(node));
+            }
+        }
+    }
+    Ok(None)
 }
 
 struct SummaryRow {
@@ -319,60 +374,6 @@ impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for SummaryRow {
             last_executed_at: row.try_get("last_executed_at")?,
             is_favorite: row.try_get("is_favorite")?,
         })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct NodeRow {
-    node_id: String,
-    template_id: String,
-    position_x: f64,
-    position_y: f64,
-    node_config: Json<NodeConfig>,
-    parameter_overrides: Json<BTreeMap<String, serde_json::Value>>,
-    execution_order: Option<u32>,
-    is_conditional: bool,
-    condition_expression: Option<String>,
-}
-
-impl From<NodeRow> for Node {
-    fn from(row: NodeRow) -> Self {
-        Node {
-            node_id: NodeId::new(row.node_id),
-            template_id: TemplateId::new(row.template_id),
-            position: Position {
-                x: row.position_x,
-                y: row.position_y,
-            },
-            node_config: row.node_config.0,
-            parameter_overrides: row.parameter_overrides.0,
-            execution_order: row.execution_order,
-            is_conditional: row.is_conditional,
-            condition_expression: row.condition_expression,
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct ConnectionRow {
-    connection_id: String,
-    source_node_id: String,
-    target_node_id: String,
-    field_mappings: Json<BTreeMap<String, String>>,
-    transformation_rules: Json<BTreeMap<String, Transformation>>,
-    is_required: bool,
-}
-
-impl From<ConnectionRow> for Connection {
-    fn from(row: ConnectionRow) -> Self {
-        Connection {
-            connection_id: ConnectionId::new(row.connection_id),
-            source_node_id: NodeId::new(row.source_node_id),
-            target_node_id: NodeId::new(row.target_node_id),
-            field_mappings: row.field_mappings.0,
-            transformation_rules: row.transformation_rules.0,
-            is_required: row.is_required,
-        }
     }
 }
 
