@@ -112,14 +112,7 @@ impl FlowFile {
         if !problems.is_empty() {
             return Err(ReadError::Invalid(problems));
         }
-        serde_path_to_error::deserialize(&value).map_err(|err| {
-            let path = json_pointer(&err.path().to_string());
-            ReadError::Invalid(vec![Diagnostic::error(
-                Code::SchemaViolation,
-                path,
-                err.inner().to_string(),
-            )])
-        })
+        typed(&value)
     }
 
     /// The flow it describes and the templates it carries.
@@ -152,14 +145,7 @@ impl TemplatePack {
     pub fn read(text: &str) -> Result<Self, ReadError> {
         let value = read_json(text)?;
         let value = upgrade::to_current(value, TEMPLATES_FORMAT).map_err(ReadError::Invalid)?;
-        serde_path_to_error::deserialize(&value).map_err(|err| {
-            let path = json_pointer(&err.path().to_string());
-            ReadError::Invalid(vec![Diagnostic::error(
-                Code::SchemaViolation,
-                path,
-                err.inner().to_string(),
-            )])
-        })
+        typed(&value)
     }
 
     pub fn to_text(&self) -> String {
@@ -263,6 +249,18 @@ fn too_deep(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The typed document, or where in it the JSON does not fit the Rust type.
+fn typed<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, ReadError> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = json_pointer(&err.path().to_string());
+        ReadError::Invalid(vec![Diagnostic::error(
+            Code::SchemaViolation,
+            path,
+            err.inner().to_string(),
+        )])
+    })
 }
 
 /// serde_path_to_error's `a.b[3].c` as a JSON pointer `/a/b/3/c`.

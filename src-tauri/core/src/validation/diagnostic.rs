@@ -35,6 +35,28 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in declaration order (a new variant belongs here too: the fixture and
+    /// documentation tests walk this list).
+    pub const ALL: [Code; 17] = [
+        Self::BadFile,
+        Self::SchemaViolation,
+        Self::EmptyFlow,
+        Self::BadIdFormat,
+        Self::DuplicateId,
+        Self::DanglingConnection,
+        Self::Cycle,
+        Self::UnknownTemplate,
+        Self::InactiveTemplate,
+        Self::MissingParameter,
+        Self::UnknownParameter,
+        Self::TypeMismatch,
+        Self::UnknownColumn,
+        Self::BadCondition,
+        Self::UnreachableConditionInput,
+        Self::UnusedOutput,
+        Self::EmptyConnection,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::BadFile => "bad_file",

@@ -8,7 +8,8 @@ use crate::model::Flow;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 
 /// The graph of a flow's unique nodes and the connections whose both ends exist.
 #[derive(Debug)]
@@ -36,7 +37,7 @@ pub struct Plan {
 impl<'a> FlowGraph<'a> {
     pub fn new(flow: &'a Flow) -> Self {
         let mut graph = DiGraph::with_capacity(flow.nodes.len(), flow.connections.len());
-        let mut index = HashMap::with_capacity(flow.nodes.len());
+        let mut index = HashMap::with_capacity_and_hasher(flow.nodes.len(), Default::default());
         for node in &flow.nodes {
             index
                 .entry(&node.node_id)
@@ -73,7 +74,7 @@ impl<'a> FlowGraph<'a> {
             .iter()
             .min_by_key(|&&i| self.graph[i])
             .expect("a component is never empty");
-        let mut came_from: HashMap<NodeIndex, (NodeIndex, &ConnectionId)> = HashMap::new();
+        let mut came_from: HashMap<NodeIndex, (NodeIndex, &ConnectionId)> = HashMap::default();
         let mut queue = std::collections::VecDeque::from([start]);
         let mut closing = None;
         'search: while let Some(at) = queue.pop_front() {
@@ -121,33 +122,37 @@ impl<'a> FlowGraph<'a> {
     /// The run plan, if the graph has no cycle. Sources come first; ties keep flow order.
     pub fn plan(&self) -> Option<Plan> {
         let order = petgraph::algo::toposort(&self.graph, None).ok()?;
-        let mut levels: HashMap<NodeIndex, u32> = HashMap::with_capacity(order.len());
+        let mut levels = vec![0u32; self.graph.node_count()];
         for &node in &order {
-            let level = self
+            levels[node.index()] = self
                 .graph
                 .neighbors_directed(node, petgraph::Direction::Incoming)
-                .map(|up| levels[&up] + 1)
+                .map(|up| levels[up.index()] + 1)
                 .max()
                 .unwrap_or(0);
-            levels.insert(node, level);
         }
         let mut order = order;
-        order.sort_by_key(|i| (levels[i], i.index()));
+        order.sort_unstable_by_key(|i| (levels[i.index()], i.index()));
         Some(Plan {
             order: order.iter().map(|&i| self.graph[i].clone()).collect(),
-            levels: levels
-                .into_iter()
-                .map(|(i, l)| (self.graph[i].clone(), l))
+            levels: self
+                .graph
+                .node_indices()
+                .map(|i| (self.graph[i].clone(), levels[i.index()]))
                 .collect(),
         })
+    }
+
+    pub fn contains(&self, node: &NodeId) -> bool {
+        self.index.contains_key(node)
     }
 
     /// Every node from which `node` can be reached (its upstream), not including itself.
     pub fn ancestors(&self, node: &NodeId) -> HashSet<NodeId> {
         let Some(&start) = self.index.get(node) else {
-            return HashSet::new();
+            return HashSet::default();
         };
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut stack = vec![start];
         while let Some(at) = stack.pop() {
             for up in self

@@ -16,7 +16,8 @@ pub use graph::{Cycle, FlowGraph, Plan};
 
 use crate::ids::{NodeId, TemplateId};
 use crate::model::{Flow, Template, TemplateDetail};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 /// The templates a flow may use, and whether each may be placed.
 #[derive(Debug, Clone, Default)]
@@ -92,22 +93,23 @@ impl ValidatedFlow {
 /// Validates `flow` against `catalog`: a `ValidatedFlow` (warnings allowed), or every
 /// diagnostic found (at least one of them an error).
 pub fn validate(flow: Flow, catalog: &Catalog) -> Result<ValidatedFlow, Vec<Diagnostic>> {
-    let diagnostics = check(&flow, catalog);
+    let graph = FlowGraph::new(&flow);
+    let diagnostics = check_with(&flow, catalog, &graph);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
-    let plan = FlowGraph::new(&flow)
+    let plan = graph
         .plan()
         .expect("a flow without diagnostics has no cycle");
-    let templates = flow
-        .nodes
-        .iter()
-        .filter_map(|n| {
-            catalog
-                .get(&n.template_id)
-                .map(|t| (n.template_id.clone(), t.clone()))
-        })
-        .collect();
+    let mut templates = BTreeMap::new();
+    for node in &flow.nodes {
+        if !templates.contains_key(&node.template_id)
+            && let Some(template) = catalog.get(&node.template_id)
+        {
+            templates.insert(node.template_id.clone(), template.clone());
+        }
+    }
+    drop(graph);
     Ok(ValidatedFlow {
         flow,
         plan,
@@ -118,8 +120,11 @@ pub fn validate(flow: Flow, catalog: &Catalog) -> Result<ValidatedFlow, Vec<Diag
 
 /// Every problem in `flow`, errors and warnings, sorted by path and deduplicated.
 pub fn check(flow: &Flow, catalog: &Catalog) -> Vec<Diagnostic> {
+    check_with(flow, catalog, &FlowGraph::new(flow))
+}
+
+fn check_with(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let graph = FlowGraph::new(flow);
     check_ids(flow, &mut out);
     check_templates(flow, catalog, &mut out);
     for cycle in graph.cycles() {
@@ -142,7 +147,7 @@ pub fn check(flow: &Flow, catalog: &Catalog) -> Vec<Diagnostic> {
         d.cycle = cycle.path;
         out.push(d);
     }
-    parameters::check(flow, catalog, &graph, &mut out);
+    parameters::check(flow, catalog, graph, &mut out);
     finish(out)
 }
 
@@ -165,7 +170,8 @@ fn check_ids(flow: &Flow, out: &mut Vec<Diagnostic>) {
             "the flow has no nodes: add at least one to run it",
         ));
     }
-    let mut first: HashMap<&NodeId, usize> = HashMap::new();
+    let mut first: HashMap<&NodeId, usize> =
+        HashMap::with_capacity_and_hasher(flow.nodes.len(), Default::default());
     for (i, node) in flow.nodes.iter().enumerate() {
         let path = format!("/nodes/{i}/node_id");
         if !node.node_id.is_well_formed() {
@@ -191,7 +197,7 @@ fn check_ids(flow: &Flow, out: &mut Vec<Diagnostic>) {
             first.insert(&node.node_id, i);
         }
     }
-    let mut seen = HashMap::new();
+    let mut seen = HashMap::with_capacity_and_hasher(flow.connections.len(), Default::default());
     for (i, conn) in flow.connections.iter().enumerate() {
         let path = format!("/connections/{i}/connection_id");
         if !conn.connection_id.is_well_formed() {

@@ -10,7 +10,8 @@ use super::values::{
 use crate::condition::Expr;
 use crate::ids::{ConnectionId, NodeId};
 use crate::model::{Flow, Transformation};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 
 /// What an upstream node exposes to a downstream condition: `upstream.<node_id>.<field>`.
 pub const UPSTREAM_FIELDS: [&str; 3] = ["row_count", "status", "outcome"];
@@ -32,7 +33,8 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
         .collect();
 
     // Parameters fed by a mapping, per node: parameter → the connection (first one wins).
-    let mut mapped: HashMap<&NodeId, BTreeMap<&str, &ConnectionId>> = HashMap::new();
+    let mut mapped: HashMap<&NodeId, BTreeMap<&str, &ConnectionId>> =
+        HashMap::with_capacity_and_hasher(flow.nodes.len(), Default::default());
     for (j, conn) in flow.connections.iter().enumerate() {
         check_connection(flow, catalog, &node_index, j, out);
         let Some(&target) = node_index.get(&conn.target_node_id) else {
@@ -57,7 +59,7 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
         }
     }
 
-    let mut used_globals = HashSet::new();
+    let mut used_globals = HashSet::default();
     for (i, node) in flow.nodes.iter().enumerate() {
         let Some(template) = catalog.get(&node.template_id) else {
             continue;
@@ -318,7 +320,6 @@ fn check_condition(
         }
     };
     let ancestors = graph.ancestors(&node.node_id);
-    let exists: HashSet<&str> = flow.nodes.iter().map(|n| n.node_id.as_str()).collect();
     for name in expr.paths() {
         let dotted = name.join(".");
         let problem = match name {
@@ -328,7 +329,7 @@ fn check_condition(
                 (!known).then(|| (Code::BadCondition, format!("`{dotted}`: `{param}` is neither a global parameter nor set on this node")))
             }
             [head, id, field] if head == "upstream" => {
-                if !exists.contains(id.as_str()) {
+                if !graph.contains(&NodeId::from(id.as_str())) {
                     Some((
                         Code::BadCondition,
                         format!("`{dotted}`: there is no node `{id}`"),
