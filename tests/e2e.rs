@@ -45,25 +45,16 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
         app.find_one("[data-composition-id=comp_low_ctr_review] [data-testid=favorite-toggle]");
     app.click(&low_ctr);
     let store_sees_favourite = || {
-        tokio::runtime::Runtime::new()
-            .expect("runtime")
-            .block_on(async {
-                let ws = Workspace::open(workspace.path())
-                    .await
-                    .expect("open workspace beside the app");
-                let query = FlowQuery {
-                    favorites_only: true,
-                    ..FlowQuery::default()
-                };
-                let favourites = ws
-                    .store()
-                    .list_flows(&query)
-                    .await
-                    .expect("list favourites");
-                favourites
-                    .iter()
-                    .any(|f| f.composition_id.as_str() == "comp_low_ctr_review")
-            })
+        in_workspace(workspace.path(), |store| async move {
+            let query = FlowQuery {
+                favorites_only: true,
+                ..FlowQuery::default()
+            };
+            let favourites = store.list_flows(&query).await.expect("list favourites");
+            favourites
+                .iter()
+                .any(|f| f.composition_id.as_str() == "comp_low_ctr_review")
+        })
     };
     assert!(
         eventually(Duration::from_secs(10), store_sees_favourite),
@@ -95,12 +86,57 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
             .len(),
         4
     );
+    app.wait_for_texts("[data-testid=problems-summary]", &["No problems"], wait);
     app.screenshot(&shots.join("canvas.png"));
-    eprintln!("e2e screenshots: {}", shots.display());
 
     // And back home again.
     app.click(&app.find_one("[data-testid=back]"));
     app.wait_for("[data-testid=flow-item]", 3, Duration::from_secs(10));
+
+    // A template deactivated in the workspace makes the flow invalid: the problems panel
+    // names the problem and the node that uses the template wears the error badge.
+    in_workspace(workspace.path(), |store| async move {
+        sqlx::query(
+            "UPDATE query_templates SET is_active = 0 WHERE template_id = 'tpl_campaign_products'",
+        )
+        .execute(store.pool())
+        .await
+        .expect("deactivate the template");
+    });
+    let deep_dive =
+        app.find_one("[data-testid=flow-item][data-composition-id=comp_campaign_deep_dive]");
+    app.click(&deep_dive);
+    app.wait_for_texts("[data-testid=problems-summary]", &["1 error"], wait);
+    let problem = app.find_one("[data-testid=problem][data-code=inactive_template]");
+    assert!(
+        app.text(&problem).contains("tpl_campaign_products"),
+        "{}",
+        app.text(&problem)
+    );
+    app.wait_for(
+        "[data-testid=canvas-node][data-node-id=their_products][data-severity=error] \
+         [data-testid=node-problem-badge]",
+        1,
+        wait,
+    );
+    app.screenshot(&shots.join("canvas-problem.png"));
+    eprintln!("e2e screenshots: {}", shots.display());
+}
+
+/// Runs `work` on the app's workspace store from beside the app, as another process would.
+fn in_workspace<T, F, Fut>(dir: &Path, work: F) -> T
+where
+    F: FnOnce(flowloom_core::Store) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let ws = Workspace::open(dir)
+                .await
+                .expect("open workspace beside the app");
+            work(ws.store().clone()).await
+        })
 }
 
 fn eventually(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
