@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
 }
 
 fn flowloom(args: &[&str]) -> Output {
@@ -38,11 +40,7 @@ fn path_str(path: &Path) -> &str {
 
 #[test]
 fn validate_accepts_every_example_flow() {
-    for example in [
-        "campaign-deep-dive",
-        "low-ctr-review",
-        "product-drilldown",
-    ] {
+    for example in ["campaign-deep-dive", "low-ctr-review", "product-drilldown"] {
         let file = repo(&format!("examples/{example}.flow.json"));
         let output = flowloom(&["validate", path_str(&file)]);
         exits(&output, 0);
