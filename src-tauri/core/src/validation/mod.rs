@@ -173,12 +173,12 @@ fn check_ids(flow: &Flow, out: &mut Vec<Diagnostic>) {
     let mut first: HashMap<&NodeId, usize> =
         HashMap::with_capacity_and_hasher(flow.nodes.len(), Default::default());
     for (i, node) in flow.nodes.iter().enumerate() {
-        let path = format!("/nodes/{i}/node_id");
+        let path = || format!("/nodes/{i}/node_id");
         if !node.node_id.is_well_formed() {
             out.push(
                 Diagnostic::error(
                     Code::BadIdFormat,
-                    &path,
+                    path(),
                     format!("node id `{}` must start with a lowercase letter and hold only lowercase letters, digits or `_`", node.node_id),
                 )
                 .node(&node.node_id),
@@ -188,7 +188,7 @@ fn check_ids(flow: &Flow, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::error(
                     Code::DuplicateId,
-                    path,
+                    path(),
                     format!("node id `{}` is already used by /nodes/{j}", node.node_id),
                 )
                 .node(&node.node_id),
@@ -199,12 +199,12 @@ fn check_ids(flow: &Flow, out: &mut Vec<Diagnostic>) {
     }
     let mut seen = HashMap::with_capacity_and_hasher(flow.connections.len(), Default::default());
     for (i, conn) in flow.connections.iter().enumerate() {
-        let path = format!("/connections/{i}/connection_id");
+        let path = || format!("/connections/{i}/connection_id");
         if !conn.connection_id.is_well_formed() {
             out.push(
                 Diagnostic::error(
                     Code::BadIdFormat,
-                    &path,
+                    path(),
                     format!("connection id `{}` must start with a lowercase letter and hold only lowercase letters, digits or `_`", conn.connection_id),
                 )
                 .connection(&conn.connection_id),
@@ -214,7 +214,7 @@ fn check_ids(flow: &Flow, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::error(
                     Code::DuplicateId,
-                    path,
+                    path(),
                     format!(
                         "connection id `{}` is already used by /connections/{j}",
                         conn.connection_id
@@ -253,7 +253,7 @@ fn check_ids(flow: &Flow, out: &mut Vec<Diagnostic>) {
 
 fn check_templates(flow: &Flow, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
     for (i, node) in flow.nodes.iter().enumerate() {
-        let path = format!("/nodes/{i}/template_id");
+        let path = || format!("/nodes/{i}/template_id");
         let id = &node.template_id;
         if catalog.get(id).is_none() {
             let (code, message) = if id.is_well_formed() {
@@ -272,12 +272,12 @@ fn check_templates(flow: &Flow, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
                     ),
                 )
             };
-            out.push(Diagnostic::error(code, path, message).node(&node.node_id));
+            out.push(Diagnostic::error(code, path(), message).node(&node.node_id));
         } else if !catalog.is_active(id) {
             out.push(
                 Diagnostic::error(
                     Code::InactiveTemplate,
-                    path,
+                    path(),
                     format!(
                         "node `{}` uses template `{id}`, which is inactive",
                         node.node_id

@@ -65,12 +65,12 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
             continue;
         };
         for (name, value) in &node.parameter_overrides {
-            let path = format!("/nodes/{i}/parameter_overrides/{}", seg(name));
+            let path = || format!("/nodes/{i}/parameter_overrides/{}", seg(name));
             match template.parameter(name) {
                 None => out.push(
                     Diagnostic::error(
                         Code::UnknownParameter,
-                        path,
+                        path(),
                         format!(
                             "template `{}` has no parameter `{name}`",
                             template.template_id
@@ -84,7 +84,7 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
                         out.push(
                             Diagnostic::error(
                                 Code::TypeMismatch,
-                                path,
+                                path(),
                                 format!("node `{}`, parameter `{name}`: {why}", node.node_id),
                             )
                             .node(&node.node_id)
@@ -224,7 +224,7 @@ fn check_connection(
         );
     }
     for (param, column) in &conn.field_mappings {
-        let path = format!("/connections/{j}/field_mappings/{}", seg(param));
+        let path = || format!("/connections/{j}/field_mappings/{}", seg(param));
         let column_type = match source.and_then(|s| s.output_columns.as_ref()) {
             Some(columns) => match columns.iter().find(|c| &c.name == column) {
                 Some(c) => Some(c.value_type),
@@ -233,7 +233,7 @@ fn check_connection(
                     out.push(
                         with_ids(Diagnostic::error(
                             Code::UnknownColumn,
-                            &path,
+                            path(),
                             format!(
                                 "`{}` has no output column `{column}` (it has: {})",
                                 conn.source_node_id,
@@ -253,7 +253,7 @@ fn check_connection(
             out.push(
                 with_ids(Diagnostic::error(
                     Code::UnknownParameter,
-                    &path,
+                    path(),
                     format!(
                         "`{}` (template `{}`) has no parameter `{param}`",
                         conn.target_node_id, target.template_id
@@ -284,7 +284,7 @@ fn check_connection(
         };
         if let Some(why) = problem {
             out.push(
-                with_ids(Diagnostic::error(Code::TypeMismatch, &path, why))
+                with_ids(Diagnostic::error(Code::TypeMismatch, path(), why))
                     .parameter(param)
                     .column(column),
             );
