@@ -100,11 +100,15 @@ proptest! {
         })).expect("template");
         let validated = validation::validate(flow, &Catalog::from_templates([template])).expect("an acyclic flow validates");
         let plan = validated.plan();
-        let position: BTreeMap<&NodeId, usize> = plan.order.iter().enumerate().map(|(i, n)| (n, i)).collect();
-        prop_assert_eq!(position.len(), nodes);
-        for conn in &validated.flow().connections {
-            prop_assert!(position[&conn.source_node_id] < position[&conn.target_node_id]);
-            prop_assert!(plan.levels[&conn.source_node_id] < plan.levels[&conn.target_node_id]);
+        let flow = validated.flow();
+        let at: BTreeMap<&NodeId, usize> = flow.nodes.iter().enumerate().map(|(p, n)| (&n.node_id, p)).collect();
+        let rank: BTreeMap<usize, usize> = plan.order.iter().enumerate().map(|(r, &p)| (p, r)).collect();
+        prop_assert_eq!(rank.len(), nodes);
+        prop_assert_eq!(plan.levels.len(), nodes);
+        for conn in &flow.connections {
+            let (s, t) = (at[&conn.source_node_id], at[&conn.target_node_id]);
+            prop_assert!(rank[&s] < rank[&t]);
+            prop_assert!(plan.levels[s] < plan.levels[t]);
         }
         let _: &TemplateId = &validated.flow().nodes[0].template_id;
     }

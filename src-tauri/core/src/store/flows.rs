@@ -227,13 +227,17 @@ pub(super) async fn write_flow(
     }
     // Rows go in as multi-row INSERTs, a few hundred per statement: one round trip to SQLite
     // per chunk instead of one per node and per connection.
-    for chunk in flow.nodes.chunks(ROWS_PER_INSERT) {
+    for (chunk, chunk_start) in flow
+        .nodes
+        .chunks(ROWS_PER_INSERT)
+        .zip((0..).step_by(ROWS_PER_INSERT))
+    {
         let mut insert = QueryBuilder::new(
             "INSERT INTO composition_nodes (composition, node_id, template_id, position_x,
                  position_y, node_config, parameter_overrides, execution_order, is_conditional,
                  condition_expression) ",
         );
-        insert.push_values(chunk, |mut row, node| {
+        insert.push_values(chunk.iter().enumerate(), |mut row, (i, node)| {
             row.push_bind(composition)
                 .push_bind(node.node_id.to_string())
                 .push_bind(node.template_id.to_string())
@@ -241,7 +245,7 @@ pub(super) async fn write_flow(
                 .push_bind(node.position.y)
                 .push_bind(Json(&node.node_config))
                 .push_bind(Json(&node.parameter_overrides))
-                .push_bind(levels.get(&node.node_id).copied())
+                .push_bind(levels.get(chunk_start + i).copied())
                 .push_bind(node.is_conditional)
                 .push_bind(node.condition_expression.clone());
         });

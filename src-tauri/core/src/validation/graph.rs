@@ -9,13 +9,19 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::collections::BTreeMap;
 
-/// The graph of a flow's unique nodes and the connections whose both ends exist.
+/// The graph of a flow's unique nodes and the connections whose both ends exist. Every
+/// node id is looked up once, here; the checks then work with positions in the flow.
 #[derive(Debug)]
 pub struct FlowGraph<'a> {
     graph: DiGraph<&'a NodeId, &'a ConnectionId>,
     index: HashMap<&'a NodeId, NodeIndex>,
+    /// Per position in `flow.nodes`: the graph node of its id.
+    nodes: Vec<NodeIndex>,
+    /// Per graph node: the position in `flow.nodes` of the first node with its id.
+    positions: Vec<usize>,
+    /// Per position in `flow.connections`: the positions of its source and target nodes.
+    ends: Vec<(Option<usize>, Option<usize>)>,
 }
 
 /// One cycle: the nodes around it (first repeated last) and the connections it follows.
@@ -27,31 +33,68 @@ pub struct Cycle {
     pub component: Vec<NodeId>,
 }
 
-/// The order nodes can run in, and each node's level: the longest path from a source.
+/// The order nodes can run in, and each node's level (the longest path from a source), by
+/// position in `flow.nodes`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    pub order: Vec<NodeId>,
-    pub levels: BTreeMap<NodeId, u32>,
+    /// Positions in `flow.nodes`, sources first, each node id once.
+    pub order: Vec<usize>,
+    /// Per position in `flow.nodes`: its level (a repeated id shares its first node's).
+    pub levels: Vec<u32>,
 }
 
 impl<'a> FlowGraph<'a> {
     pub fn new(flow: &'a Flow) -> Self {
         let mut graph = DiGraph::with_capacity(flow.nodes.len(), flow.connections.len());
-        let mut index = HashMap::with_capacity_and_hasher(flow.nodes.len(), Default::default());
-        for node in &flow.nodes {
-            index
-                .entry(&node.node_id)
-                .or_insert_with(|| graph.add_node(&node.node_id));
+        let mut index: HashMap<&NodeId, NodeIndex> =
+            HashMap::with_capacity_and_hasher(flow.nodes.len(), Default::default());
+        let mut positions = Vec::with_capacity(flow.nodes.len());
+        let nodes = flow
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, node)| {
+                *index.entry(&node.node_id).or_insert_with(|| {
+                    positions.push(i);
+                    graph.add_node(&node.node_id)
+                })
+            })
+            .collect();
+        let ends = flow
+            .connections
+            .iter()
+            .map(|conn| {
+                let (s, t) = (
+                    index.get(&conn.source_node_id).copied(),
+                    index.get(&conn.target_node_id).copied(),
+                );
+                if let (Some(s), Some(t)) = (s, t) {
+                    graph.add_edge(s, t, &conn.connection_id);
+                }
+                (
+                    s.map(|s| positions[s.index()]),
+                    t.map(|t| positions[t.index()]),
+                )
+            })
+            .collect();
+        Self {
+            graph,
+            index,
+            nodes,
+            positions,
+            ends,
         }
-        for conn in &flow.connections {
-            if let (Some(&s), Some(&t)) = (
-                index.get(&conn.source_node_id),
-                index.get(&conn.target_node_id),
-            ) {
-                graph.add_edge(s, t, &conn.connection_id);
-            }
-        }
-        Self { graph, index }
+    }
+
+    /// The position in `flow.nodes` of the first node with the id of the node at `position`.
+    pub fn first_position(&self, position: usize) -> usize {
+        self.positions[self.nodes[position].index()]
+    }
+
+    /// The positions of the source and target nodes of the connection at `position`, where
+    /// they are nodes of the flow.
+    pub fn connection_ends(&self, position: usize) -> (Option<usize>, Option<usize>) {
+        self.ends[position]
     }
 
     /// One cycle per strongly connected component that has one (a self-loop is a cycle),
@@ -134,12 +177,8 @@ impl<'a> FlowGraph<'a> {
         let mut order = order;
         order.sort_unstable_by_key(|i| (levels[i.index()], i.index()));
         Some(Plan {
-            order: order.iter().map(|&i| self.graph[i].clone()).collect(),
-            levels: self
-                .graph
-                .node_indices()
-                .map(|i| (self.graph[i].clone(), levels[i.index()]))
-                .collect(),
+            order: order.iter().map(|i| self.positions[i.index()]).collect(),
+            levels: self.nodes.iter().map(|n| levels[n.index()]).collect(),
         })
     }
 

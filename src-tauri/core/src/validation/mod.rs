@@ -83,8 +83,8 @@ impl ValidatedFlow {
 
     /// The flow with each node's `execution_order` set from the plan.
     pub fn into_planned_flow(mut self) -> Flow {
-        for node in &mut self.flow.nodes {
-            node.execution_order = self.plan.levels.get(&node.node_id).copied();
+        for (node, &level) in self.flow.nodes.iter_mut().zip(&self.plan.levels) {
+            node.execution_order = Some(level);
         }
         self.flow
     }
@@ -125,7 +125,7 @@ pub fn check(flow: &Flow, catalog: &Catalog) -> Vec<Diagnostic> {
 
 fn check_with(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    check_ids(flow, &mut out);
+    check_ids(flow, graph, &mut out);
     check_templates(flow, catalog, &mut out);
     for cycle in graph.cycles() {
         let path: Vec<&str> = cycle.path.iter().map(NodeId::as_str).collect();
@@ -151,7 +151,7 @@ fn check_with(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>) -> Vec<Diag
     finish(out)
 }
 
-fn check_ids(flow: &Flow, out: &mut Vec<Diagnostic>) {
+fn check_ids(flow: &Flow, graph: &FlowGraph<'_>, out: &mut Vec<Diagnostic>) {
     let c = &flow.composition;
     if !c.composition_id.is_well_formed() {
         out.push(Diagnostic::error(
@@ -170,8 +170,6 @@ fn check_ids(flow: &Flow, out: &mut Vec<Diagnostic>) {
             "the flow has no nodes: add at least one to run it",
         ));
     }
-    let mut first: HashMap<&NodeId, usize> =
-        HashMap::with_capacity_and_hasher(flow.nodes.len(), Default::default());
     for (i, node) in flow.nodes.iter().enumerate() {
         let path = || format!("/nodes/{i}/node_id");
         if !node.node_id.is_well_formed() {
@@ -184,7 +182,8 @@ fn check_ids(flow: &Flow, out: &mut Vec<Diagnostic>) {
                 .node(&node.node_id),
             );
         }
-        if let Some(&j) = first.get(&node.node_id) {
+        let j = graph.first_position(i);
+        if j != i {
             out.push(
                 Diagnostic::error(
                     Code::DuplicateId,
@@ -193,8 +192,6 @@ fn check_ids(flow: &Flow, out: &mut Vec<Diagnostic>) {
                 )
                 .node(&node.node_id),
             );
-        } else {
-            first.insert(&node.node_id, i);
         }
     }
     let mut seen = HashMap::with_capacity_and_hasher(flow.connections.len(), Default::default());
@@ -225,11 +222,12 @@ fn check_ids(flow: &Flow, out: &mut Vec<Diagnostic>) {
         } else {
             seen.insert(&conn.connection_id, i);
         }
-        for (end, id) in [
-            ("source_node_id", &conn.source_node_id),
-            ("target_node_id", &conn.target_node_id),
+        let (source, target) = graph.connection_ends(i);
+        for (end, id, found) in [
+            ("source_node_id", &conn.source_node_id, source),
+            ("target_node_id", &conn.target_node_id, target),
         ] {
-            if !first.contains_key(id) {
+            if found.is_none() {
                 out.push(
                     Diagnostic::error(
                         Code::DanglingConnection,

@@ -9,7 +9,7 @@ use super::values::{
 };
 use crate::condition::Expr;
 use crate::ids::{ConnectionId, NodeId};
-use crate::model::{Flow, Transformation};
+use crate::model::{Flow, Template, Transformation};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
 
@@ -17,13 +17,6 @@ use std::collections::BTreeMap;
 pub const UPSTREAM_FIELDS: [&str; 3] = ["row_count", "status", "outcome"];
 
 pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Vec<Diagnostic>) {
-    let node_index: HashMap<&NodeId, usize> = flow
-        .nodes
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, n)| (&n.node_id, i))
-        .collect();
     let globals: HashMap<&str, usize> = flow
         .composition
         .global_parameters
@@ -32,15 +25,22 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
         .map(|(k, g)| (g.name.as_str(), k))
         .collect();
 
-    // Parameters fed by a mapping, per node: parameter → the connection (first one wins).
-    let mut mapped: HashMap<&NodeId, BTreeMap<&str, &ConnectionId>> =
-        HashMap::with_capacity_and_hasher(flow.nodes.len(), Default::default());
+    // Each node's template, looked up once.
+    let templates: Vec<Option<&Template>> = flow
+        .nodes
+        .iter()
+        .map(|node| catalog.get(&node.template_id))
+        .collect();
+
+    // Parameters fed by a mapping, per node position (the first node of an id stands for
+    // all of them): parameter → the connection (first one wins).
+    let mut mapped: Vec<BTreeMap<&str, &ConnectionId>> = vec![BTreeMap::new(); flow.nodes.len()];
     for (j, conn) in flow.connections.iter().enumerate() {
-        check_connection(flow, catalog, &node_index, j, out);
-        let Some(&target) = node_index.get(&conn.target_node_id) else {
+        check_connection(flow, &templates, graph, j, out);
+        let (_, Some(target)) = graph.connection_ends(j) else {
             continue;
         };
-        let fed = mapped.entry(&flow.nodes[target].node_id).or_default();
+        let fed = &mut mapped[target];
         for param in conn.field_mappings.keys() {
             if let Some(other) = fed.insert(param, &conn.connection_id) {
                 fed.insert(param, other);
@@ -61,7 +61,7 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
 
     let mut used_globals = HashSet::default();
     for (i, node) in flow.nodes.iter().enumerate() {
-        let Some(template) = catalog.get(&node.template_id) else {
+        let Some(template) = templates[i] else {
             continue;
         };
         for (name, value) in &node.parameter_overrides {
@@ -94,14 +94,14 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
                 }
             }
         }
-        let fed = mapped.get(&node.node_id);
+        let fed = &mapped[graph.first_position(i)];
         for spec in &template.parameters {
             let global = globals.get(spec.name.as_str());
             if global.is_some() {
                 used_globals.insert(spec.name.as_str());
             }
             let met = node.parameter_overrides.contains_key(&spec.name)
-                || fed.is_some_and(|f| f.contains_key(spec.name.as_str()))
+                || fed.contains_key(spec.name.as_str())
                 || global.is_some()
                 || spec.default.as_ref().is_some_and(|d| !d.is_null());
             if spec.required && !met {
@@ -175,20 +175,16 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
 
 fn check_connection(
     flow: &Flow,
-    catalog: &Catalog,
-    node_index: &HashMap<&NodeId, usize>,
+    templates: &[Option<&Template>],
+    graph: &FlowGraph<'_>,
     j: usize,
     out: &mut Vec<Diagnostic>,
 ) {
     let conn = &flow.connections[j];
-    let template_of = |id: &NodeId| {
-        node_index
-            .get(id)
-            .and_then(|&i| catalog.get(&flow.nodes[i].template_id))
-    };
+    let (source, target) = graph.connection_ends(j);
     let (source, target) = (
-        template_of(&conn.source_node_id),
-        template_of(&conn.target_node_id),
+        source.and_then(|i| templates[i]),
+        target.and_then(|i| templates[i]),
     );
     let with_ids = |d: Diagnostic| {
         d.connection(&conn.connection_id)
