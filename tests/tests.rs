@@ -23,6 +23,10 @@ mod tidy;
 /// Flow files: canonical form, round trips, diagnostics fixtures, upgrades, conflicts.
 mod flowfile;
 
+/// The embedded DataFusion engine on real files: bound parameters, read-only SQL, tables
+/// that follow the data folder.
+mod engine;
+
 /// Property tests: cycles are reported exactly when they exist, plans respect every edge.
 mod graph_properties;
 

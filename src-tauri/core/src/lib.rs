@@ -2,19 +2,23 @@
 //!
 //! It owns the domain model ([`model`]), the identifiers ([`ids`]), validation of flows as
 //! DAGs ([`validation`], with the [`condition`] language), the SQLite store ([`store`]),
-//! workspaces and their first-start seeding ([`workspace`], [`sample_data`]) and the flow
-//! file format ([`flowfile`]).
+//! workspaces and their first-start seeding ([`workspace`], [`sample_data`]), the flow
+//! file format ([`flowfile`]), and running template SQL: typed values ([`value`]), rendering
+//! with bound parameters ([`render`]) and the data engines ([`engine`]).
 //!
 //! Invariant: nothing here depends on Tauri, GTK or a display. The desktop app and the CLI are
 //! thin adapters over this crate, and a tidy test keeps it that way.
 
 pub mod condition;
+pub mod engine;
 pub mod flowfile;
 pub mod ids;
 pub mod model;
+pub mod render;
 pub mod sample_data;
 pub mod store;
 pub mod validation;
+pub mod value;
 pub mod workspace;
 
 pub use ids::{CompositionId, ConnectionId, NodeId, TemplateId};

@@ -1,0 +1,298 @@
+//! The embedded engine: DataFusion over the workspace's `data/` folder, where every
+//! `.parquet`, `.csv` and `.json` (newline-delimited) file is a table named by its stem.
+//!
+//! Tables are registered when the engine opens and re-registered before each query when a
+//! file was added, changed (size or modification time) or removed. Scalars are bound as
+//! positional parameters (`$1`); a list is bound as a one-column in-memory table that the
+//! statement reads as `(SELECT value FROM …)`, so `IN ({{ids}})` holds any number of values.
+//! Template SQL may only read: DDL, DML and session statements are refused.
+
+use super::{Connector, EngineError, ResultStream};
+use crate::model::ScalarType;
+use crate::render::Statement;
+use crate::value::Value;
+use chrono::NaiveDate;
+use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::ScalarValue;
+use datafusion::datasource::MemTable;
+use datafusion::execution::context::SQLOptions;
+use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
+use futures::future::BoxFuture;
+use futures::{StreamExt, TryStreamExt};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+use tokio::sync::Mutex;
+
+/// What a registered file looked like, to notice when it changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Registered {
+    path: PathBuf,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+pub struct LocalEngine {
+    ctx: SessionContext,
+    data_dir: PathBuf,
+    tables: Mutex<BTreeMap<String, Registered>>,
+    next_list: AtomicU64,
+}
+
+impl std::fmt::Debug for LocalEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalEngine")
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LocalEngine {
+    /// An engine over the data files in `data_dir` (which need not exist yet).
+    pub async fn open(data_dir: &Path) -> Result<Self, EngineError> {
+        let engine = Self {
+            ctx: SessionContext::new(),
+            data_dir: data_dir.to_owned(),
+            tables: Mutex::new(BTreeMap::new()),
+            next_list: AtomicU64::new(0),
+        };
+        engine.refresh().await?;
+        Ok(engine)
+    }
+
+    /// The tables the data folder holds, by name.
+    pub async fn tables(&self) -> Vec<String> {
+        self.tables.lock().await.keys().cloned().collect()
+    }
+
+    /// Brings the registered tables in line with the data folder's files.
+    pub async fn refresh(&self) -> Result<(), EngineError> {
+        let found = scan(&self.data_dir);
+        let mut tables = self.tables.lock().await;
+        let gone: Vec<String> = tables
+            .keys()
+            .filter(|name| !found.contains_key(*name))
+            .cloned()
+            .collect();
+        for name in gone {
+            self.ctx.deregister_table(name.as_str())?;
+            tables.remove(&name);
+        }
+        for (name, file) in found {
+            if tables.get(&name) == Some(&file) {
+                continue;
+            }
+            if tables.remove(&name).is_some() {
+                self.ctx.deregister_table(name.as_str())?;
+            }
+            self.register(&name, &file.path).await?;
+            tables.insert(name, file);
+        }
+        Ok(())
+    }
+
+    async fn register(&self, name: &str, path: &Path) -> Result<(), EngineError> {
+        let location = path.to_string_lossy();
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let registered = match extension {
+            "csv" => {
+                self.ctx
+                    .register_csv(name, location.as_ref(), CsvReadOptions::new())
+                    .await
+            }
+            "parquet" => {
+                self.ctx
+                    .register_parquet(name, location.as_ref(), ParquetReadOptions::default())
+                    .await
+            }
+            _ => {
+                let mut options = JsonReadOptions::default().file_extension(".json");
+                // Newline-delimited JSON, or one JSON array of objects.
+                options.newline_delimited = !starts_with_array(path);
+                self.ctx
+                    .register_json(name, location.as_ref(), options)
+                    .await
+            }
+        };
+        registered.map_err(|err| EngineError::DataFile {
+            file: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            message: err.strip_backtrace(),
+        })
+    }
+
+    async fn start(&self, statement: &Statement) -> Result<ResultStream, EngineError> {
+        self.refresh().await?;
+        let lists = BoundLists::register(self, statement)?;
+        let sql = statement.sql_with(
+            |i| format!("${}", i + 1),
+            |i| format!("SELECT value FROM {}", lists.names[i]),
+        );
+        let scalars: Vec<ScalarValue> = statement
+            .scalars
+            .iter()
+            .map(|(_, value_type, value)| scalar(*value_type, value))
+            .collect::<Result<_, _>>()?;
+        let read_only = SQLOptions::new()
+            .with_allow_ddl(false)
+            .with_allow_dml(false)
+            .with_allow_statements(false);
+        let frame = self.ctx.sql_with_options(&sql, read_only).await?;
+        let frame = if scalars.is_empty() {
+            frame
+        } else {
+            frame.with_param_values(scalars)?
+        };
+        // The physical plan holds the list tables it reads, so they can leave the catalog
+        // as soon as the stream exists.
+        let stream = frame.execute_stream().await?;
+        drop(lists);
+        Ok(ResultStream {
+            schema: stream.schema(),
+            batches: stream.map_err(EngineError::from).boxed(),
+        })
+    }
+}
+
+impl Connector for LocalEngine {
+    fn run<'a>(
+        &'a self,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<ResultStream, EngineError>> {
+        Box::pin(self.start(statement))
+    }
+}
+
+/// The in-memory tables holding one statement's list parameters; deregistered on drop.
+struct BoundLists<'a> {
+    ctx: &'a SessionContext,
+    names: Vec<String>,
+}
+
+impl<'a> BoundLists<'a> {
+    fn register(engine: &'a LocalEngine, statement: &Statement) -> Result<Self, EngineError> {
+        let mut lists = Self {
+            ctx: &engine.ctx,
+            names: Vec::with_capacity(statement.lists.len()),
+        };
+        for list in &statement.lists {
+            let n = engine.next_list.fetch_add(1, Ordering::Relaxed);
+            let name = format!("__flowloom_list_{n}");
+            let data_type = data_type(list.value_type);
+            // One column, one type: each value is cast to it (decimals of other scales).
+            let values = list
+                .values
+                .iter()
+                .map(|v| Ok(scalar(list.value_type, v)?.cast_to(&data_type)?))
+                .collect::<Result<Vec<_>, EngineError>>()?;
+            let array = if values.is_empty() {
+                datafusion::arrow::array::new_empty_array(&data_type)
+            } else {
+                ScalarValue::iter_to_array(values)?
+            };
+            let schema = Arc::new(Schema::new(vec![Field::new("value", data_type, true)]));
+            let batch = RecordBatch::try_new(schema.clone(), vec![array]).map_err(|e| {
+                EngineError::Query {
+                    message: e.to_string(),
+                }
+            })?;
+            let table = MemTable::try_new(schema, vec![vec![batch]])?;
+            engine.ctx.register_table(name.as_str(), Arc::new(table))?;
+            lists.names.push(name);
+        }
+        Ok(lists)
+    }
+}
+
+impl Drop for BoundLists<'_> {
+    fn drop(&mut self) {
+        for name in &self.names {
+            // Deregistering a table this struct registered cannot meaningfully fail.
+            let _ = self.ctx.deregister_table(name.as_str());
+        }
+    }
+}
+
+/// The Arrow type a parameter of `value_type` is bound as.
+fn data_type(value_type: ScalarType) -> DataType {
+    match value_type {
+        ScalarType::String | ScalarType::Json => DataType::Utf8,
+        ScalarType::Integer => DataType::Int64,
+        ScalarType::Decimal => DataType::Decimal128(38, 10),
+        ScalarType::Boolean => DataType::Boolean,
+        ScalarType::Date => DataType::Date32,
+        ScalarType::Datetime => DataType::Timestamp(TimeUnit::Microsecond, None),
+    }
+}
+
+/// A bound value as DataFusion holds it.
+fn scalar(value_type: ScalarType, value: &Value) -> Result<ScalarValue, EngineError> {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("the epoch is a date");
+    Ok(match value {
+        Value::Null => ScalarValue::try_from(data_type(value_type))?,
+        Value::String(s) | Value::Json(s) => ScalarValue::Utf8(Some(s.clone())),
+        Value::Integer(i) => ScalarValue::Int64(Some(*i)),
+        Value::Decimal { unscaled, scale } => ScalarValue::Decimal128(Some(*unscaled), 38, *scale),
+        Value::Boolean(b) => ScalarValue::Boolean(Some(*b)),
+        Value::Date(d) => ScalarValue::Date32(Some(
+            i32::try_from((*d - epoch).num_days()).unwrap_or(i32::MAX),
+        )),
+        Value::Datetime(t) => ScalarValue::TimestampMicrosecond(
+            Some(t.naive_utc().and_utc().timestamp_micros()),
+            None,
+        ),
+        Value::List(_) => {
+            return Err(EngineError::Query {
+                message: "a list was bound where a single value belongs".to_owned(),
+            });
+        }
+    })
+}
+
+/// Whether the file's first non-blank character opens a JSON array.
+fn starts_with_array(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 256];
+    let read = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    head[..read]
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|&b| b == b'[')
+}
+
+/// The data files in `dir` by table name; the first file of a name wins, in name order.
+fn scan(dir: &Path) -> BTreeMap<String, Registered> {
+    let mut found = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let supported = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "csv" | "parquet" | "json"));
+        let (Some(stem), Ok(meta)) = (
+            path.file_stem().and_then(|s| s.to_str()).map(str::to_owned),
+            std::fs::metadata(&path),
+        ) else {
+            continue;
+        };
+        if supported && meta.is_file() {
+            found.entry(stem).or_insert(Registered {
+                path,
+                len: meta.len(),
+                modified: meta.modified().ok(),
+            });
+        }
+    }
+    found
+}

@@ -1,0 +1,67 @@
+//! Running template SQL. The scheduler (to come) talks to a data engine only through the
+//! [`Connector`] trait: one rendered [`Statement`] in, a stream of Arrow record batches out,
+//! the query cancelled when the stream is dropped. [`LocalEngine`] is the embedded one
+//! (DataFusion over the workspace's `data/` folder); a PostgreSQL, Trino or Ballista
+//! connector implements the same trait, turning the statement's bound parts into its own
+//! bind syntax.
+//!
+//! Invariant: values reach an engine only as bound parameters, never as SQL text.
+
+mod local;
+
+/// Arrow, as the engines speak it: results are Arrow record batches.
+pub use datafusion::arrow;
+pub use local::LocalEngine;
+
+use crate::render::{RenderError, Statement};
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+use std::fmt;
+
+/// A running query: its result schema and its batches as they are produced. Dropping it
+/// cancels the query.
+pub struct ResultStream {
+    pub schema: SchemaRef,
+    pub batches: BoxStream<'static, Result<RecordBatch, EngineError>>,
+}
+
+impl fmt::Debug for ResultStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResultStream")
+            .field("schema", &self.schema)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A data engine that runs template SQL.
+pub trait Connector: Send + Sync + fmt::Debug {
+    /// Starts `statement` with its bound parameters.
+    fn run<'a>(
+        &'a self,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<ResultStream, EngineError>>;
+}
+
+/// Why a query could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The engine refused or failed the query (a syntax error, an unknown table or column,
+    /// a type the data does not fit, a statement that would change data).
+    #[error("{message}")]
+    Query { message: String },
+    /// A file in the data folder could not be registered as a table.
+    #[error("cannot read `{file}` as a table: {message}")]
+    DataFile { file: String, message: String },
+}
+
+impl From<datafusion::error::DataFusionError> for EngineError {
+    fn from(err: datafusion::error::DataFusionError) -> Self {
+        Self::Query {
+            message: err.strip_backtrace(),
+        }
+    }
+}

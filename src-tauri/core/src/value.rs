@@ -1,0 +1,196 @@
+//! Typed parameter values: what a JSON value from a flow, an override, a `--param` or an
+//! upstream result becomes once its declared type is known. Rendering binds these; nothing
+//! here is ever written into SQL text.
+
+use crate::model::ScalarType;
+use crate::validation::values::check_value;
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use serde_json::Value as Json;
+
+/// One typed value, or a list of them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    String(String),
+    Integer(i64),
+    /// Exact: `unscaled / 10^scale` (so `12.5` is `125` at scale 1).
+    Decimal {
+        unscaled: i128,
+        scale: i8,
+    },
+    Boolean(bool),
+    Date(NaiveDate),
+    /// A date-time without a zone is taken as UTC.
+    Datetime(DateTime<FixedOffset>),
+    /// JSON, bound as its text.
+    Json(String),
+    List(Vec<Value>),
+}
+
+impl Value {
+    /// `json` as a value of `value_type` (a list of them when `list`), or why it is not one.
+    pub fn from_json(value_type: ScalarType, list: bool, json: &Json) -> Result<Value, String> {
+        if json.is_null() {
+            return Ok(Value::Null);
+        }
+        check_value(value_type, list, &[], json)?;
+        if list {
+            let items = json.as_array().map(Vec::as_slice).unwrap_or_default();
+            return items
+                .iter()
+                .map(|item| scalar(value_type, item))
+                .collect::<Result<_, _>>()
+                .map(Value::List);
+        }
+        scalar(value_type, json)
+    }
+
+    /// Parses a command-line value (`--param k=v`) as `value_type`: lists are comma-separated
+    /// (or a JSON array), strings and dates are written bare.
+    pub fn parse_text(value_type: ScalarType, list: bool, text: &str) -> Result<Value, String> {
+        Value::from_json(value_type, list, &json_from_text(value_type, list, text))
+    }
+}
+
+/// The JSON a command-line value stands for, given the type it should have (unchecked: the
+/// caller types it with [`Value::from_json`]).
+pub fn json_from_text(value_type: ScalarType, list: bool, text: &str) -> Json {
+    if list {
+        match serde_json::from_str::<Json>(text) {
+            Ok(array @ Json::Array(_)) => array,
+            _ => Json::Array(
+                text.split(',')
+                    .map(|item| text_json(value_type, item.trim()))
+                    .collect(),
+            ),
+        }
+    } else {
+        text_json(value_type, text)
+    }
+}
+
+/// The JSON a bare command-line word stands for, given the type it should have.
+fn text_json(value_type: ScalarType, text: &str) -> Json {
+    match value_type {
+        ScalarType::Integer | ScalarType::Decimal | ScalarType::Boolean | ScalarType::Json => {
+            serde_json::from_str(text).unwrap_or_else(|_| Json::String(text.to_owned()))
+        }
+        ScalarType::String | ScalarType::Date | ScalarType::Datetime => {
+            Json::String(text.to_owned())
+        }
+    }
+}
+
+/// A checked scalar; `check_value` has already said it fits.
+fn scalar(value_type: ScalarType, json: &Json) -> Result<Value, String> {
+    let bad = || format!("{json} is not a valid {value_type:?}");
+    Ok(match value_type {
+        ScalarType::String => Value::String(json.as_str().ok_or_else(bad)?.to_owned()),
+        ScalarType::Integer => Value::Integer(json.as_i64().ok_or_else(bad)?),
+        ScalarType::Decimal => decimal(&json.to_string()).ok_or_else(bad)?,
+        ScalarType::Boolean => Value::Boolean(json.as_bool().ok_or_else(bad)?),
+        ScalarType::Date => Value::Date(
+            NaiveDate::parse_from_str(json.as_str().ok_or_else(bad)?, "%Y-%m-%d")
+                .map_err(|_| bad())?,
+        ),
+        ScalarType::Datetime => {
+            Value::Datetime(datetime(json.as_str().ok_or_else(bad)?).ok_or_else(bad)?)
+        }
+        ScalarType::Json => Value::Json(json.to_string()),
+    })
+}
+
+/// `12.5` → 125 at scale 1; exponents are expanded, trailing zeros dropped.
+fn decimal(text: &str) -> Option<Value> {
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => (text, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{whole}{fraction}");
+    let mut unscaled: i128 = digits.parse().ok()?;
+    let mut scale = i32::try_from(fraction.len()).ok()? - exponent;
+    while scale < 0 {
+        unscaled = unscaled.checked_mul(10)?;
+        scale += 1;
+    }
+    // Trailing zeros say nothing: `1000.0` is 1000 at scale 0.
+    while scale > 0 && unscaled % 10 == 0 {
+        unscaled /= 10;
+        scale -= 1;
+    }
+    Some(Value::Decimal {
+        unscaled,
+        scale: i8::try_from(scale).ok().filter(|s| *s <= 38)?,
+    })
+}
+
+fn datetime(text: &str) -> Option<DateTime<FixedOffset>> {
+    let text = text.replacen(' ', "T", 1);
+    DateTime::parse_from_rfc3339(&text).ok().or_else(|| {
+        ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
+            .iter()
+            .find_map(|format| NaiveDateTime::parse_from_str(&text, format).ok())
+            .map(|naive| naive.and_utc().fixed_offset())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_values_take_their_declared_type() {
+        let date = NaiveDate::from_ymd_opt(2026, 6, 1).expect("date");
+        assert_eq!(
+            Value::from_json(ScalarType::Date, false, &json!("2026-06-01")),
+            Ok(Value::Date(date))
+        );
+        assert_eq!(
+            Value::from_json(ScalarType::Decimal, false, &json!(12.5)),
+            Ok(Value::Decimal {
+                unscaled: 125,
+                scale: 1
+            })
+        );
+        assert_eq!(
+            Value::from_json(ScalarType::Integer, true, &json!([1, 2])),
+            Ok(Value::List(vec![Value::Integer(1), Value::Integer(2)]))
+        );
+        assert_eq!(
+            Value::from_json(ScalarType::Datetime, false, &json!("2026-06-01 12:30")),
+            Ok(Value::Datetime(
+                date.and_hms_opt(12, 30, 0)
+                    .expect("time")
+                    .and_utc()
+                    .fixed_offset()
+            ))
+        );
+        assert!(Value::from_json(ScalarType::Integer, false, &json!("20")).is_err());
+    }
+
+    #[test]
+    fn command_line_text_is_parsed_by_type() {
+        assert_eq!(
+            Value::parse_text(ScalarType::Integer, false, "20"),
+            Ok(Value::Integer(20))
+        );
+        assert_eq!(
+            Value::parse_text(ScalarType::String, true, "a, b"),
+            Ok(Value::List(vec![
+                Value::String("a".into()),
+                Value::String("b".into())
+            ]))
+        );
+        assert_eq!(
+            Value::parse_text(ScalarType::Decimal, false, "1e3"),
+            Ok(Value::Decimal {
+                unscaled: 1000,
+                scale: 0
+            })
+        );
+        let err = Value::parse_text(ScalarType::Date, false, "yesterday").expect_err("not a date");
+        assert!(err.contains("YYYY-MM-DD"), "{err}");
+    }
+}

@@ -1,0 +1,205 @@
+//! The embedded DataFusion engine on real files: starter templates over the sample data,
+//! bound parameters (an injection attempt stays data, a list of 100,000 values), read-only
+//! template SQL, and tables that follow the data folder's files.
+
+use flowloom_core::engine::{Connector, EngineError, LocalEngine};
+use flowloom_core::render::{self, Statement};
+use flowloom_core::value::Value;
+use flowloom_core::{ParamSpec, ScalarType, Template, Workspace};
+use futures::TryStreamExt;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use flowloom_core::engine::arrow::array::AsArray;
+use flowloom_core::engine::arrow::datatypes::Int64Type;
+use flowloom_core::engine::arrow::record_batch::RecordBatch;
+
+fn spec(name: &str, value_type: ScalarType, list: bool) -> ParamSpec {
+    serde_json::from_value(json!({ "name": name, "type": value_type, "list": list }))
+        .expect("parameter spec")
+}
+
+fn statement(sql: &str, params: &[ParamSpec], values: Vec<(&str, Value)>) -> Statement {
+    let values: BTreeMap<String, Value> =
+        values.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    render::render(sql, params, &values).expect("renders")
+}
+
+async fn run(engine: &LocalEngine, statement: &Statement) -> Result<Vec<RecordBatch>, EngineError> {
+    engine.run(statement).await?.batches.try_collect().await
+}
+
+fn rows(batches: &[RecordBatch]) -> usize {
+    batches.iter().map(RecordBatch::num_rows).sum()
+}
+
+/// The single integer a `SELECT count(*) AS n …` returns.
+fn count(batches: &[RecordBatch]) -> i64 {
+    let column = batches[0].column(0).as_primitive::<Int64Type>();
+    assert_eq!(column.len(), 1);
+    column.value(0)
+}
+
+/// A data folder holding the committed `ads.csv` fixture.
+fn ads_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/data/ads.csv"),
+        dir.path().join("ads.csv"),
+    )
+    .expect("copy fixture");
+    dir
+}
+
+#[tokio::test]
+async fn a_starter_template_runs_on_the_sample_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let workspace = Workspace::open(dir.path()).await.expect("workspace");
+    let engine = LocalEngine::open(&workspace.data_dir())
+        .await
+        .expect("engine");
+    for table in ["ad_daily", "calendar", "campaigns", "orders", "products"] {
+        assert!(engine.tables().await.contains(&table.to_owned()), "{table}");
+    }
+    let template: Template = workspace
+        .store()
+        .get_template(&"tpl_top_campaigns_by_spend".into())
+        .await
+        .expect("starter template")
+        .template;
+    let date = |s| Value::from_json(ScalarType::Date, false, &json!(s)).expect("date");
+    let statement = statement(
+        &template.sql,
+        &template.parameters,
+        vec![
+            ("start_date", date("2026-06-01")),
+            ("end_date", date("2026-06-30")),
+            ("limit", Value::Integer(5)),
+        ],
+    );
+    let batches = run(&engine, &statement).await.expect("runs");
+    assert_eq!(rows(&batches), 5, "LIMIT {{{{limit}}}} is bound");
+    let columns: Vec<String> = batches[0]
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    let declared: Vec<String> = template
+        .output_columns
+        .expect("declared output columns")
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(columns, declared);
+}
+
+#[tokio::test]
+async fn an_injection_attempt_stays_data() {
+    let dir = ads_folder();
+    let engine = LocalEngine::open(dir.path()).await.expect("engine");
+    let attack = "x'); DROP TABLE ads; --";
+    let params = [spec("name", ScalarType::String, false)];
+    for sql in [
+        "SELECT count(*) AS n FROM ads WHERE name = {{name}}",
+        "SELECT count(*) AS n FROM ads WHERE name = '{{name}}'",
+    ] {
+        let matched = run(
+            &engine,
+            &statement(sql, &params, vec![("name", Value::String(attack.into()))]),
+        )
+        .await
+        .expect("runs");
+        assert_eq!(count(&matched), 1, "only the row named exactly so: {sql}");
+    }
+    let all = run(
+        &engine,
+        &statement("SELECT count(*) AS n FROM ads", &[], vec![]),
+    )
+    .await
+    .expect("the table is still there");
+    assert_eq!(count(&all), 4);
+}
+
+#[tokio::test]
+async fn a_list_of_100000_values_is_bound() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut csv = String::from("id\n");
+    for id in 0..200_000 {
+        csv.push_str(&format!("{id}\n"));
+    }
+    std::fs::write(dir.path().join("items.csv"), csv).expect("write data");
+    let engine = LocalEngine::open(dir.path()).await.expect("engine");
+    let evens: Vec<Value> = (0..100_000).map(|i| Value::Integer(i * 2)).collect();
+    let statement = statement(
+        "SELECT count(*) AS n FROM items WHERE id IN ({{ids}})",
+        &[spec("ids", ScalarType::Integer, true)],
+        vec![("ids", Value::List(evens))],
+    );
+    let batches = run(&engine, &statement).await.expect("runs");
+    assert_eq!(count(&batches), 100_000);
+
+    let none = self::statement(
+        "SELECT count(*) AS n FROM items WHERE id IN ({{ids}})",
+        &[spec("ids", ScalarType::Integer, true)],
+        vec![("ids", Value::List(Vec::new()))],
+    );
+    assert_eq!(count(&run(&engine, &none).await.expect("runs")), 0);
+}
+
+#[tokio::test]
+async fn template_sql_can_only_read() {
+    let dir = ads_folder();
+    let engine = LocalEngine::open(dir.path()).await.expect("engine");
+    for sql in [
+        "DROP TABLE ads",
+        "CREATE TABLE t AS SELECT 1",
+        "INSERT INTO ads VALUES (5, 'x', '2026-01-01', 1.0)",
+        "SET datafusion.execution.batch_size = 1",
+    ] {
+        let err = run(&engine, &statement(sql, &[], vec![]))
+            .await
+            .expect_err("refused");
+        assert!(matches!(err, EngineError::Query { .. }), "{sql}: {err}");
+    }
+    let all = run(
+        &engine,
+        &statement("SELECT count(*) AS n FROM ads", &[], vec![]),
+    )
+    .await
+    .expect("runs");
+    assert_eq!(count(&all), 4);
+}
+
+#[tokio::test]
+async fn tables_follow_the_files_in_the_data_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("notes.csv");
+    std::fs::write(&file, "id\n1\n2\n").expect("write");
+    let engine = LocalEngine::open(dir.path()).await.expect("engine");
+    let query = statement("SELECT count(*) AS n FROM notes", &[], vec![]);
+    assert_eq!(count(&run(&engine, &query).await.expect("runs")), 2);
+
+    std::fs::write(&file, "id\n1\n2\n3\n").expect("rewrite");
+    assert_eq!(
+        count(&run(&engine, &query).await.expect("runs")),
+        3,
+        "a changed file is read again"
+    );
+
+    std::fs::write(dir.path().join("lines.json"), "{\"id\": 1}\n{\"id\": 2}\n").expect("json");
+    let lines = statement("SELECT count(*) AS n FROM lines", &[], vec![]);
+    assert_eq!(count(&run(&engine, &lines).await.expect("runs")), 2);
+    std::fs::write(
+        dir.path().join("array.json"),
+        "[{\"id\": 1}, {\"id\": 2}, {\"id\": 3}]",
+    )
+    .expect("json");
+    let array = statement("SELECT count(*) AS n FROM array", &[], vec![]);
+    assert_eq!(count(&run(&engine, &array).await.expect("runs")), 3);
+
+    std::fs::remove_file(&file).expect("remove");
+    let err = run(&engine, &query).await.expect_err("the table is gone");
+    assert!(err.to_string().contains("notes"), "{err}");
+}
