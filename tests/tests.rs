@@ -27,6 +27,9 @@ mod flowfile;
 /// that follow the data folder.
 mod engine;
 
+/// Whole flows on the embedded engine: mappings, skip and fail propagation, parallelism.
+mod run;
+
 /// Property tests: cycles are reported exactly when they exist, plans respect every edge.
 mod graph_properties;
 

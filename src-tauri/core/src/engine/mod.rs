@@ -8,6 +8,8 @@
 //! Invariant: values reach an engine only as bound parameters, never as SQL text.
 
 mod local;
+mod mapping;
+pub mod run;
 
 /// Arrow, as the engines speak it: results are Arrow record batches.
 pub use datafusion::arrow;

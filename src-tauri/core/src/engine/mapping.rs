@@ -1,0 +1,204 @@
+//! What a connection carries: a column of an upstream result, through the connection's
+//! transformation, as the JSON value the downstream parameter is then typed from.
+
+use crate::model::{ScalarType, Transformation};
+use datafusion::arrow::datatypes::Schema;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::ScalarValue;
+use serde_json::{Number, Value as Json};
+use std::collections::HashSet;
+
+/// Every value of `column` in the result, in row order.
+pub fn column_values(
+    schema: &Schema,
+    batches: &[RecordBatch],
+    column: &str,
+) -> Result<Vec<Json>, String> {
+    let index = schema
+        .index_of(column)
+        .map_err(|_| format!("the upstream result has no column `{column}`"))?;
+    let mut values = Vec::with_capacity(batches.iter().map(RecordBatch::num_rows).sum());
+    for batch in batches {
+        let array = batch.column(index);
+        for row in 0..array.len() {
+            let scalar = ScalarValue::try_from_array(array, row).map_err(|e| e.to_string())?;
+            values.push(json_of(&scalar));
+        }
+    }
+    Ok(values)
+}
+
+/// `values` through `transformation`.
+pub fn transform(values: Vec<Json>, transformation: Transformation) -> Result<Json, String> {
+    let present = || values.iter().filter(|v| !v.is_null());
+    Ok(match transformation {
+        Transformation::List => Json::Array(present().cloned().collect()),
+        Transformation::DistinctList => {
+            let mut seen = HashSet::new();
+            Json::Array(
+                present()
+                    .filter(|v| seen.insert(v.to_string()))
+                    .cloned()
+                    .collect(),
+            )
+        }
+        Transformation::First => values.first().cloned().unwrap_or(Json::Null),
+        Transformation::Count => Json::from(present().count()),
+        Transformation::Sum => sum(present())?,
+        Transformation::Min => extreme(present(), std::cmp::Ordering::Less),
+        Transformation::Max => extreme(present(), std::cmp::Ordering::Greater),
+        Transformation::Cast(to) => {
+            Json::Array(present().map(|v| cast(v, to)).collect::<Result<_, _>>()?)
+        }
+    })
+}
+
+fn sum<'a>(values: impl Iterator<Item = &'a Json>) -> Result<Json, String> {
+    let mut whole: Option<i64> = Some(0);
+    let mut real = 0.0;
+    for value in values {
+        let Json::Number(n) = value else {
+            return Err(format!("`sum` needs numbers, found {value}"));
+        };
+        whole = whole.zip(n.as_i64()).and_then(|(a, b)| a.checked_add(b));
+        real += n.as_f64().unwrap_or(0.0);
+    }
+    Ok(match whole {
+        Some(total) => Json::from(total),
+        None => Number::from_f64(real).map_or(Json::Null, Json::Number),
+    })
+}
+
+/// The smallest (`Less`) or largest (`Greater`) value: numbers by value, the rest by text
+/// (ISO dates and times sort correctly as text).
+fn extreme<'a>(values: impl Iterator<Item = &'a Json>, wanted: std::cmp::Ordering) -> Json {
+    let order = |a: &Json, b: &Json| match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        _ => text(a).cmp(&text(b)),
+    };
+    values
+        .fold(None::<&Json>, |best, v| match best {
+            Some(b) if order(v, b) != wanted => Some(b),
+            _ => Some(v),
+        })
+        .cloned()
+        .unwrap_or(Json::Null)
+}
+
+fn text(value: &Json) -> String {
+    value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_owned)
+}
+
+/// One value as `to`, for `cast:<type>`.
+fn cast(value: &Json, to: ScalarType) -> Result<Json, String> {
+    let failed = || {
+        format!(
+            "cannot cast {value} to {}",
+            crate::validation::values::type_name(to, false)
+        )
+    };
+    Ok(match to {
+        ScalarType::String | ScalarType::Date | ScalarType::Datetime => Json::String(text(value)),
+        ScalarType::Integer => match value {
+            Json::Number(n) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+                .map(Json::from)
+                .ok_or_else(failed)?,
+            Json::String(s) => Json::from(s.trim().parse::<i64>().map_err(|_| failed())?),
+            Json::Bool(b) => Json::from(i64::from(*b)),
+            _ => return Err(failed()),
+        },
+        ScalarType::Decimal => match value {
+            Json::Number(_) => value.clone(),
+            Json::String(s) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(Number::from_f64)
+                .map(Json::Number)
+                .ok_or_else(failed)?,
+            _ => return Err(failed()),
+        },
+        ScalarType::Boolean => match value {
+            Json::Bool(_) => value.clone(),
+            Json::Number(n) => Json::Bool(n.as_f64() != Some(0.0)),
+            Json::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "t" | "1" | "yes" => Json::Bool(true),
+                "false" | "f" | "0" | "no" => Json::Bool(false),
+                _ => return Err(failed()),
+            },
+            _ => return Err(failed()),
+        },
+        ScalarType::Json => value.clone(),
+    })
+}
+
+/// A result cell as JSON: numbers as numbers, dates and times as ISO text.
+fn json_of(scalar: &ScalarValue) -> Json {
+    if scalar.is_null() {
+        return Json::Null;
+    }
+    match scalar {
+        ScalarValue::Boolean(Some(b)) => Json::Bool(*b),
+        ScalarValue::Int8(Some(v)) => Json::from(*v),
+        ScalarValue::Int16(Some(v)) => Json::from(*v),
+        ScalarValue::Int32(Some(v)) => Json::from(*v),
+        ScalarValue::Int64(Some(v)) => Json::from(*v),
+        ScalarValue::UInt8(Some(v)) => Json::from(*v),
+        ScalarValue::UInt16(Some(v)) => Json::from(*v),
+        ScalarValue::UInt32(Some(v)) => Json::from(*v),
+        ScalarValue::UInt64(Some(v)) => Json::from(*v),
+        ScalarValue::Float32(Some(v)) => {
+            Number::from_f64(f64::from(*v)).map_or(Json::Null, Json::Number)
+        }
+        ScalarValue::Float64(Some(v)) => Number::from_f64(*v).map_or(Json::Null, Json::Number),
+        ScalarValue::Decimal128(Some(v), _, scale) => {
+            // Display gives the exact decimal text; JSON numbers carry it as f64.
+            let exact = ScalarValue::Decimal128(Some(*v), 38, *scale).to_string();
+            exact
+                .parse::<f64>()
+                .ok()
+                .and_then(Number::from_f64)
+                .map_or(Json::String(exact), Json::Number)
+        }
+        ScalarValue::Utf8(Some(s))
+        | ScalarValue::LargeUtf8(Some(s))
+        | ScalarValue::Utf8View(Some(s)) => Json::String(s.clone()),
+        other => Json::String(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn transformations_shape_a_column() {
+        let values = vec![json!(3), json!(1), json!(3), Json::Null, json!(2)];
+        let t = |t| transform(values.clone(), t).expect("transforms");
+        assert_eq!(t(Transformation::List), json!([3, 1, 3, 2]));
+        assert_eq!(t(Transformation::DistinctList), json!([3, 1, 2]));
+        assert_eq!(t(Transformation::First), json!(3));
+        assert_eq!(t(Transformation::Count), json!(4));
+        assert_eq!(t(Transformation::Sum), json!(9));
+        assert_eq!(t(Transformation::Min), json!(1));
+        assert_eq!(t(Transformation::Max), json!(3));
+        assert_eq!(
+            t(Transformation::Cast(ScalarType::String)),
+            json!(["3", "1", "3", "2"])
+        );
+        assert_eq!(transform(vec![], Transformation::First), Ok(Json::Null));
+        assert_eq!(
+            transform(
+                vec![json!("2026-06-02"), json!("2026-05-30")],
+                Transformation::Max
+            ),
+            Ok(json!("2026-06-02"))
+        );
+        assert!(transform(vec![json!("a")], Transformation::Sum).is_err());
+    }
+}

@@ -1,0 +1,415 @@
+//! Running a validated flow: each node starts as soon as every node it reads from has
+//! finished (no level barriers), at most `max_parallel` at a time, on any [`Connector`].
+//!
+//! Per node, parameters resolve template default → global parameter → node override →
+//! mapping (the upstream column through its connection's transformation), then are typed
+//! against the template and bound. A failed node fails the run; nodes that need it through a
+//! required connection are skipped, through an optional one they run without its value;
+//! independent branches finish.
+
+use super::mapping::{column_values, transform};
+use super::{Connector, EngineError};
+use crate::ids::NodeId;
+use crate::model::Transformation;
+use crate::render;
+use crate::validation::ValidatedFlow;
+use crate::value::Value;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use futures::TryStreamExt;
+use serde::Serialize;
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::task::JoinSet;
+
+/// How to run a flow.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// How many nodes may run at once.
+    pub max_parallel: usize,
+    /// Values for the flow's global parameters, over their defaults.
+    pub parameters: BTreeMap<String, Json>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            max_parallel: std::thread::available_parallelism().map_or(2, usize::from),
+            parameters: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NodeStatus {
+    Pending,
+    Running,
+    Completed,
+    Failed,
+    Skipped,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RunStatus {
+    Completed,
+    Failed,
+}
+
+/// A node's result, kept for the nodes downstream of it.
+#[derive(Debug)]
+pub struct NodeResult {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+    pub row_count: usize,
+}
+
+/// What happened to one node.
+#[derive(Debug, Clone)]
+pub struct NodeRun {
+    pub node_id: NodeId,
+    pub status: NodeStatus,
+    /// The values it ran with, by parameter (JSON, as shown in history).
+    pub parameters: BTreeMap<String, Json>,
+    /// The SQL as run, with `$n` and `:list` where values were bound.
+    pub sql: Option<String>,
+    pub result: Option<Arc<NodeResult>>,
+    pub duration: Duration,
+    pub error: Option<String>,
+}
+
+/// A finished run: its status and every node's run, in the flow's node order.
+#[derive(Debug, Clone)]
+pub struct FlowRun {
+    pub status: RunStatus,
+    pub nodes: Vec<NodeRun>,
+}
+
+impl FlowRun {
+    pub fn node(&self, id: &str) -> Option<&NodeRun> {
+        self.nodes.iter().find(|n| n.node_id.as_str() == id)
+    }
+}
+
+/// Progress, as it happens.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum RunEvent {
+    NodeStarted {
+        node_id: NodeId,
+    },
+    NodeFinished {
+        node_id: NodeId,
+        status: NodeStatus,
+        row_count: Option<usize>,
+        duration_ms: u64,
+        error: Option<String>,
+    },
+}
+
+/// Why a run could not start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RunError {
+    #[error("the flow has no global parameter `{0}`")]
+    UnknownParameter(String),
+    #[error("global parameter `{name}`: {why}")]
+    BadParameter { name: String, why: String },
+}
+
+type Finished = (usize, Result<NodeResult, EngineError>, Duration);
+
+/// Runs `flow` on `connector`, reporting progress to `on_event` as it goes.
+pub async fn run(
+    flow: &ValidatedFlow,
+    connector: Arc<dyn Connector>,
+    options: &RunOptions,
+    on_event: &(dyn Fn(RunEvent) + Sync),
+) -> Result<FlowRun, RunError> {
+    let globals = global_values(flow, &options.parameters)?;
+    let plan = Graph::new(flow);
+    let nodes = &flow.flow().nodes;
+    let mut runs: Vec<NodeRun> = nodes
+        .iter()
+        .map(|node| NodeRun {
+            node_id: node.node_id.clone(),
+            status: NodeStatus::Pending,
+            parameters: BTreeMap::new(),
+            sql: None,
+            result: None,
+            duration: Duration::ZERO,
+            error: None,
+        })
+        .collect();
+    let mut waiting: Vec<usize> = plan.incoming.iter().map(Vec::len).collect();
+    let mut ready: VecDeque<usize> = (0..nodes.len()).filter(|&i| waiting[i] == 0).collect();
+    let mut running: JoinSet<Finished> = JoinSet::new();
+    let max_parallel = options.max_parallel.max(1);
+
+    loop {
+        while running.len() < max_parallel
+            && let Some(at) = ready.pop_front()
+        {
+            match prepare(flow, &plan, &globals, &runs, at) {
+                Prepared::Run(statement, parameters) => {
+                    let run = &mut runs[at];
+                    run.status = NodeStatus::Running;
+                    run.parameters = parameters;
+                    run.sql = Some(statement.to_string());
+                    on_event(RunEvent::NodeStarted {
+                        node_id: run.node_id.clone(),
+                    });
+                    let connector = connector.clone();
+                    running.spawn(async move {
+                        let started = Instant::now();
+                        let result = execute(connector.as_ref(), &statement).await;
+                        (at, result, started.elapsed())
+                    });
+                }
+                Prepared::Skip(why) => {
+                    finish(&mut runs[at], NodeStatus::Skipped, Some(why), on_event);
+                    release(&plan, at, &mut waiting, &mut ready);
+                }
+                Prepared::Fail(parameters, why) => {
+                    runs[at].parameters = parameters;
+                    finish(&mut runs[at], NodeStatus::Failed, Some(why), on_event);
+                    release(&plan, at, &mut waiting, &mut ready);
+                }
+            }
+        }
+        let Some(joined) = running.join_next().await else {
+            break;
+        };
+        let (at, result, elapsed) = joined.expect("a node task never panics");
+        runs[at].duration = elapsed;
+        match result {
+            Ok(result) => {
+                runs[at].result = Some(Arc::new(result));
+                finish(&mut runs[at], NodeStatus::Completed, None, on_event);
+            }
+            Err(err) => {
+                finish(
+                    &mut runs[at],
+                    NodeStatus::Failed,
+                    Some(err.to_string()),
+                    on_event,
+                );
+            }
+        }
+        release(&plan, at, &mut waiting, &mut ready);
+    }
+
+    let status = if runs.iter().any(|r| r.status == NodeStatus::Failed) {
+        RunStatus::Failed
+    } else {
+        RunStatus::Completed
+    };
+    Ok(FlowRun {
+        status,
+        nodes: runs,
+    })
+}
+
+/// The flow's connections by node position.
+struct Graph {
+    /// Per node: the connections that end at it.
+    incoming: Vec<Vec<usize>>,
+    /// Per node: the nodes its connections lead to (once per connection).
+    outgoing: Vec<Vec<usize>>,
+    /// Per connection: its source's position.
+    sources: Vec<usize>,
+}
+
+impl Graph {
+    fn new(flow: &ValidatedFlow) -> Self {
+        let flow = flow.flow();
+        let at: HashMap<&NodeId, usize> = flow
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (&n.node_id, i))
+            .collect();
+        let mut incoming = vec![Vec::new(); flow.nodes.len()];
+        let mut outgoing = vec![Vec::new(); flow.nodes.len()];
+        let mut sources = Vec::with_capacity(flow.connections.len());
+        for (c, conn) in flow.connections.iter().enumerate() {
+            // A validated flow's connections join nodes of the flow.
+            let (s, t) = (at[&conn.source_node_id], at[&conn.target_node_id]);
+            incoming[t].push(c);
+            outgoing[s].push(t);
+            sources.push(s);
+        }
+        Self {
+            incoming,
+            outgoing,
+            sources,
+        }
+    }
+}
+
+enum Prepared {
+    Run(render::Statement, BTreeMap<String, Json>),
+    Skip(String),
+    Fail(BTreeMap<String, Json>, String),
+}
+
+/// Decides what to do with a node whose upstream has finished: resolve and render it, or
+/// say why it is skipped or failed.
+fn prepare(
+    flow: &ValidatedFlow,
+    graph: &Graph,
+    globals: &BTreeMap<&str, Json>,
+    runs: &[NodeRun],
+    at: usize,
+) -> Prepared {
+    let node = &flow.flow().nodes[at];
+    let connections = &flow.flow().connections;
+    for &c in &graph.incoming[at] {
+        let source = &runs[graph.sources[c]];
+        if connections[c].is_required && source.status != NodeStatus::Completed {
+            return Prepared::Skip(format!(
+                "`{}` did not complete, and `{}` needs it",
+                source.node_id, node.node_id
+            ));
+        }
+    }
+    if node.is_conditional {
+        return Prepared::Fail(
+            BTreeMap::new(),
+            "conditional nodes cannot run yet: conditions are not evaluated by this version"
+                .to_owned(),
+        );
+    }
+    let template = flow
+        .template(&node.template_id)
+        .expect("a validated flow has every template it uses");
+
+    let mut values: BTreeMap<String, Json> = BTreeMap::new();
+    for spec in &template.parameters {
+        let layers = [
+            spec.default.as_ref(),
+            globals.get(spec.name.as_str()),
+            node.parameter_overrides.get(&spec.name),
+        ];
+        if let Some(value) = layers.into_iter().flatten().last() {
+            values.insert(spec.name.clone(), value.clone());
+        }
+    }
+    for &c in &graph.incoming[at] {
+        let conn = &connections[c];
+        let Some(result) = runs[graph.sources[c]].result.as_deref() else {
+            continue; // An optional connection whose source did not complete.
+        };
+        for (param, column) in &conn.field_mappings {
+            let transformation = conn
+                .transformation_rules
+                .get(param)
+                .copied()
+                .unwrap_or(Transformation::List);
+            let mapped = column_values(&result.schema, &result.batches, column)
+                .and_then(|values| transform(values, transformation));
+            match mapped {
+                Ok(value) => {
+                    values.insert(param.clone(), value);
+                }
+                Err(why) => {
+                    return Prepared::Fail(
+                        values,
+                        format!("connection `{}`, `{param}`: {why}", conn.connection_id),
+                    );
+                }
+            }
+        }
+    }
+
+    let mut typed = BTreeMap::new();
+    for spec in &template.parameters {
+        let value = match values.get(&spec.name) {
+            Some(json) => match Value::from_json(spec.value_type, spec.list, json) {
+                Ok(value) => value,
+                Err(why) => {
+                    return Prepared::Fail(values, format!("parameter `{}`: {why}", spec.name));
+                }
+            },
+            None if spec.required => {
+                return Prepared::Fail(values, format!("parameter `{}` has no value", spec.name));
+            }
+            None => Value::Null,
+        };
+        typed.insert(spec.name.clone(), value);
+    }
+    match render::render(&template.sql, &template.parameters, &typed) {
+        Ok(statement) => Prepared::Run(statement, values),
+        Err(err) => Prepared::Fail(values, err.to_string()),
+    }
+}
+
+async fn execute(
+    connector: &dyn Connector,
+    statement: &render::Statement,
+) -> Result<NodeResult, EngineError> {
+    let stream = connector.run(statement).await?;
+    let batches: Vec<RecordBatch> = stream.batches.try_collect().await?;
+    Ok(NodeResult {
+        schema: stream.schema,
+        row_count: batches.iter().map(RecordBatch::num_rows).sum(),
+        batches,
+    })
+}
+
+fn finish(
+    run: &mut NodeRun,
+    status: NodeStatus,
+    error: Option<String>,
+    on_event: &(dyn Fn(RunEvent) + Sync),
+) {
+    run.status = status;
+    run.error = error;
+    on_event(RunEvent::NodeFinished {
+        node_id: run.node_id.clone(),
+        status,
+        row_count: run.result.as_ref().map(|r| r.row_count),
+        duration_ms: u64::try_from(run.duration.as_millis()).unwrap_or(u64::MAX),
+        error: run.error.clone(),
+    });
+}
+
+/// Marks `at` done for the nodes it feeds; those with nothing left to wait for are ready.
+fn release(graph: &Graph, at: usize, waiting: &mut [usize], ready: &mut VecDeque<usize>) {
+    for &next in &graph.outgoing[at] {
+        waiting[next] -= 1;
+        if waiting[next] == 0 {
+            ready.push_back(next);
+        }
+    }
+}
+
+/// The run's global parameter values: defaults, then the given values, each typed.
+fn global_values<'f>(
+    flow: &'f ValidatedFlow,
+    given: &BTreeMap<String, Json>,
+) -> Result<BTreeMap<&'f str, Json>, RunError> {
+    let declared = &flow.flow().composition.global_parameters;
+    if let Some(unknown) = given
+        .keys()
+        .find(|k| declared.iter().all(|g| &g.name != *k))
+    {
+        return Err(RunError::UnknownParameter(unknown.clone()));
+    }
+    let mut values = BTreeMap::new();
+    for global in declared {
+        let Some(value) = given.get(&global.name).or(global.default.as_ref()) else {
+            continue;
+        };
+        Value::from_json(global.value_type, global.list, value).map_err(|why| {
+            RunError::BadParameter {
+                name: global.name.clone(),
+                why,
+            }
+        })?;
+        values.insert(global.name.as_str(), value.clone());
+    }
+    Ok(values)
+}

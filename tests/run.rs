@@ -1,0 +1,258 @@
+//! Running whole flows on the embedded engine: the example flows on the sample data, a
+//! failing branch (skip and fail propagation), bounded parallelism and progress events.
+
+use flowloom_core::engine::LocalEngine;
+use flowloom_core::engine::arrow::array::AsArray;
+use flowloom_core::engine::arrow::compute::cast;
+use flowloom_core::engine::arrow::datatypes::DataType;
+use flowloom_core::engine::arrow::record_batch::RecordBatch;
+use flowloom_core::engine::run::{self, NodeStatus, RunError, RunEvent, RunOptions, RunStatus};
+use flowloom_core::flowfile::FlowFile;
+use flowloom_core::validation::{self, Catalog, ValidatedFlow};
+use flowloom_core::{FlowQuery, Workspace};
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+fn quiet(_: RunEvent) {}
+
+/// Every value of `column`, as text.
+fn texts(batches: &[RecordBatch], column: &str) -> BTreeSet<String> {
+    batches
+        .iter()
+        .flat_map(|b| {
+            let array = b.column(b.schema().index_of(column).expect("column"));
+            let text = cast(array, &DataType::Utf8).expect("cast to text");
+            text.as_string::<i32>()
+                .iter()
+                .flatten()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The fixture flow with a broken branch, and a data folder holding `ads.csv`.
+async fn failure_flow() -> (ValidatedFlow, Arc<LocalEngine>, tempfile::TempDir) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("tests/fixtures/runs/failure.flow.json"))
+        .expect("fixture");
+    let (flow, templates) = FlowFile::read(&text).expect("reads").into_parts();
+    let validated = validation::validate(flow, &Catalog::from_templates(templates)).expect("valid");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        root.join("tests/fixtures/data/ads.csv"),
+        dir.path().join("ads.csv"),
+    )
+    .expect("copy data");
+    let engine = LocalEngine::open(dir.path()).await.expect("engine");
+    (validated, Arc::new(engine), dir)
+}
+
+#[tokio::test]
+async fn every_example_flow_runs_on_the_sample_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let workspace = Workspace::open(dir.path()).await.expect("workspace");
+    let engine = Arc::new(
+        LocalEngine::open(&workspace.data_dir())
+            .await
+            .expect("engine"),
+    );
+    let catalog =
+        Catalog::from_details(workspace.store().list_templates().await.expect("templates"));
+    let flows = workspace
+        .store()
+        .list_flows(&FlowQuery::default())
+        .await
+        .expect("flows");
+    assert_eq!(flows.len(), 3);
+    for summary in flows {
+        let flow = workspace
+            .store()
+            .get_flow(&summary.composition_id)
+            .await
+            .expect("flow")
+            .flow;
+        let validated = validation::validate(flow, &catalog).expect("example flows are valid");
+        let report = run::run(&validated, engine.clone(), &RunOptions::default(), &quiet)
+            .await
+            .expect("starts");
+        for node in &report.nodes {
+            assert_eq!(
+                node.status,
+                NodeStatus::Completed,
+                "{}/{}: {:?}",
+                summary.composition_id,
+                node.node_id,
+                node.error
+            );
+        }
+        assert_eq!(report.status, RunStatus::Completed);
+    }
+}
+
+/// "Top campaigns → their daily trend": the trend node receives exactly the campaigns the
+/// first node found, as a bound list, and returns rows of those campaigns only.
+#[tokio::test]
+async fn a_mapping_carries_the_upstream_column_downstream() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let workspace = Workspace::open(dir.path()).await.expect("workspace");
+    let engine = Arc::new(
+        LocalEngine::open(&workspace.data_dir())
+            .await
+            .expect("engine"),
+    );
+    let catalog =
+        Catalog::from_details(workspace.store().list_templates().await.expect("templates"));
+    let flow = workspace
+        .store()
+        .get_flow(&"comp_campaign_deep_dive".into())
+        .await
+        .expect("flow")
+        .flow;
+    let validated = validation::validate(flow, &catalog).expect("valid");
+    let mut options = RunOptions::default();
+    options
+        .parameters
+        .insert("start_date".into(), json!("2026-05-01"));
+    let report = run::run(&validated, engine, &options, &quiet)
+        .await
+        .expect("starts");
+
+    let top = report.node("top_campaigns").expect("node");
+    let result = top.result.as_ref().expect("a result");
+    assert_eq!(result.row_count, 20, "the template's default limit");
+    let ids = texts(&result.batches, "campaign_id");
+    assert_eq!(ids.len(), 20);
+
+    let trend = report.node("daily_trend").expect("node");
+    assert_eq!(
+        trend.parameters["start_date"],
+        json!("2026-05-01"),
+        "the given global"
+    );
+    let passed: BTreeSet<String> = trend.parameters["campaign_ids"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| v.as_str().expect("text id").to_owned())
+        .collect();
+    assert_eq!(passed, ids);
+    assert!(
+        trend
+            .sql
+            .as_deref()
+            .is_some_and(|sql| sql.contains(":campaign_ids")),
+        "the list is bound, not pasted: {:?}",
+        trend.sql
+    );
+    let seen = texts(
+        &trend.result.as_ref().expect("a result").batches,
+        "campaign_id",
+    );
+    assert!(!seen.is_empty() && seen.is_subset(&ids), "{seen:?}");
+}
+
+#[tokio::test]
+async fn a_failure_skips_what_needs_it_and_independent_branches_finish() {
+    let (flow, engine, _dir) = failure_flow().await;
+    let report = run::run(&flow, engine, &RunOptions::default(), &quiet)
+        .await
+        .expect("starts");
+    let status = |id: &str| report.node(id).expect("node").status;
+    assert_eq!(status("broken"), NodeStatus::Failed);
+    assert!(
+        report
+            .node("broken")
+            .and_then(|n| n.error.as_deref())
+            .is_some_and(|e| e.contains("no_such_table")),
+        "{:?}",
+        report.node("broken")
+    );
+    assert_eq!(
+        status("needs_broken"),
+        NodeStatus::Skipped,
+        "a required connection"
+    );
+    assert_eq!(
+        status("optional_of_broken"),
+        NodeStatus::Completed,
+        "an optional connection runs without the value"
+    );
+    assert_eq!(
+        report
+            .node("optional_of_broken")
+            .and_then(|n| n.result.as_ref())
+            .map(|r| r.row_count),
+        Some(4)
+    );
+    assert_eq!(status("big_ads"), NodeStatus::Completed);
+    assert_eq!(status("among_big"), NodeStatus::Completed);
+    // min_spend defaults to 50: ads 1, 2 and 4.
+    assert_eq!(
+        report
+            .node("among_big")
+            .and_then(|n| n.result.as_ref())
+            .map(|r| r.row_count),
+        Some(3)
+    );
+    assert_eq!(report.status, RunStatus::Failed);
+}
+
+#[tokio::test]
+async fn one_at_a_time_gives_the_same_outcome_and_every_start_has_a_finish() {
+    let (flow, engine, _dir) = failure_flow().await;
+    let events = Mutex::new(Vec::new());
+    let record = |event: RunEvent| events.lock().expect("lock").push(event);
+    let options = RunOptions {
+        max_parallel: 1,
+        ..RunOptions::default()
+    };
+    let report = run::run(&flow, engine, &options, &record)
+        .await
+        .expect("starts");
+    let events = events.into_inner().expect("lock");
+    // Nodes that are skipped, or fail before their query starts, finish without starting.
+    let mut running = BTreeSet::new();
+    let mut finished = BTreeMap::new();
+    for event in &events {
+        match event {
+            RunEvent::NodeStarted { node_id } => {
+                assert!(running.insert(node_id.clone()));
+                assert!(running.len() <= 1, "more than one node ran at once");
+            }
+            RunEvent::NodeFinished {
+                node_id, status, ..
+            } => {
+                running.remove(node_id);
+                assert!(finished.insert(node_id.to_string(), *status).is_none());
+            }
+        }
+    }
+    assert_eq!(finished.len(), 5, "{events:#?}");
+    for node in &report.nodes {
+        assert_eq!(finished[node.node_id.as_str()], node.status);
+    }
+}
+
+#[tokio::test]
+async fn global_parameters_are_checked_before_anything_runs() {
+    let (flow, engine, _dir) = failure_flow().await;
+    let mut options = RunOptions::default();
+    options.parameters.insert("nope".into(), json!(1));
+    let err = run::run(&flow, engine.clone(), &options, &quiet)
+        .await
+        .expect_err("unknown");
+    assert_eq!(err, RunError::UnknownParameter("nope".into()));
+
+    let mut options = RunOptions::default();
+    options.parameters.insert("min_spend".into(), json!("lots"));
+    let err = run::run(&flow, engine, &options, &quiet)
+        .await
+        .expect_err("not a number");
+    assert!(
+        matches!(&err, RunError::BadParameter { name, .. } if name == "min_spend"),
+        "{err}"
+    );
+}
