@@ -5,6 +5,7 @@
 //! refused, 2 the input cannot be read at all or the command line is wrong.
 
 mod files;
+mod run;
 
 use clap::{Parser, Subcommand};
 use flowloom_core::workspace::WORKSPACE_ENV;
@@ -79,6 +80,14 @@ enum Command {
     },
     /// Print the flow file JSON Schema.
     Schema,
+    /// Run a flow file (as it is, without importing it) or a stored flow on the workspace's
+    /// data. Exit 0 completed, 1 failed, 2 the flow cannot run or bad usage.
+    Run {
+        #[command(flatten)]
+        args: run::RunArgs,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,7 +139,8 @@ impl Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    // Multi-threaded: a run's nodes execute in parallel on it.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
@@ -204,6 +214,10 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         } => {
             let workspace = open(workspace).await?;
             files::export(&workspace, &composition_id, output.as_deref(), &mut out).await?;
+        }
+        Command::Run { args, workspace } => {
+            let workspace = open(workspace).await?;
+            return run::run(args, &workspace).await;
         }
         Command::Schema => {
             out.write_all(flowloom_core::flowfile::schema::flow_file_schema_text().as_bytes())

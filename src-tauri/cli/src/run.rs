@@ -1,0 +1,184 @@
+//! `flowloom run`: runs a flow file (without importing it) or a stored flow on the
+//! workspace's data, printing each node as it finishes.
+
+use crate::Failure;
+use flowloom_core::engine::LocalEngine;
+use flowloom_core::engine::run::{self, NodeStatus, RunEvent, RunOptions, RunStatus};
+use flowloom_core::flowfile::FlowFile;
+use flowloom_core::validation::{self, Catalog, Diagnostic, ValidatedFlow};
+use flowloom_core::value::{Value, json_from_text};
+use flowloom_core::{CompositionId, Flow, Workspace};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// A flow file (`*.flow.json`), run as it is, or the id of a stored flow.
+    flow: String,
+    /// A global parameter value, parsed by its type (lists: comma-separated or a JSON array).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// How many nodes may run at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    max_parallel: Option<usize>,
+    /// Print one JSON object per event instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs the flow; the exit code is 0 when it completed and 1 when it failed.
+pub async fn run(args: RunArgs, workspace: &Workspace) -> Result<u8, Failure> {
+    let flow = load(&args.flow, workspace).await?;
+    let mut options = RunOptions::default();
+    if let Some(n) = args.max_parallel {
+        options.max_parallel = n;
+    }
+    options.parameters = parameters(flow.flow(), &args.params)?;
+    let engine = LocalEngine::open(&workspace.data_dir())
+        .await
+        .map_err(Failure::refused)?;
+
+    let json = args.json;
+    let started = Instant::now();
+    let print = |event: RunEvent| {
+        let mut out = std::io::stdout().lock();
+        // A closed stdout (`| head`) must not stop the run: the outcome is the exit code.
+        let _ = if json {
+            writeln!(out, "{}", serde_json::to_string(&event).unwrap_or_default())
+        } else {
+            match event {
+                RunEvent::NodeStarted { .. } => Ok(()),
+                RunEvent::NodeFinished {
+                    node_id,
+                    status,
+                    row_count,
+                    duration_ms,
+                    error,
+                } => writeln!(
+                    out,
+                    "{}",
+                    node_line(node_id.as_str(), status, row_count, duration_ms, error)
+                ),
+            }
+        };
+    };
+    let report = run::run(&flow, Arc::new(engine), &options, &print)
+        .await
+        .map_err(Failure::unreadable)?;
+
+    let status = match report.status {
+        RunStatus::Completed => "COMPLETED",
+        RunStatus::Failed => "FAILED",
+    };
+    let mut out = std::io::stdout().lock();
+    let elapsed = started.elapsed();
+    let _ = if json {
+        writeln!(
+            out,
+            "{}",
+            json!({ "event": "run_finished", "status": status, "duration_ms": elapsed.as_millis() as u64 })
+        )
+    } else {
+        writeln!(
+            out,
+            "{status}: {} node(s) in {:.2} s",
+            report.nodes.len(),
+            elapsed.as_secs_f64()
+        )
+    };
+    Ok(match report.status {
+        RunStatus::Completed => 0,
+        RunStatus::Failed => 1,
+    })
+}
+
+fn node_line(
+    node_id: &str,
+    status: NodeStatus,
+    rows: Option<usize>,
+    duration_ms: u64,
+    error: Option<String>,
+) -> String {
+    match status {
+        NodeStatus::Completed => format!(
+            "ok       {node_id}: {} row(s) in {duration_ms} ms",
+            rows.unwrap_or(0)
+        ),
+        NodeStatus::Skipped => format!("skipped  {node_id}: {}", error.unwrap_or_default()),
+        NodeStatus::Failed => format!("FAILED   {node_id}: {}", error.unwrap_or_default()),
+        NodeStatus::Pending | NodeStatus::Running => format!("{status:?} {node_id}"),
+    }
+}
+
+/// The flow to run: a file as it is (its own templates), or a stored flow with the
+/// workspace's templates. An invalid flow is refused with every problem (exit 2).
+async fn load(flow: &str, workspace: &Workspace) -> Result<ValidatedFlow, Failure> {
+    let (flow, catalog): (Flow, Catalog) = if flow.ends_with(".json") || Path::new(flow).is_file() {
+        let text = crate::files::read(Path::new(flow))?;
+        let file = FlowFile::read(&text).map_err(|err| problems(&err.diagnostics()))?;
+        let (flow, templates) = file.into_parts();
+        (flow, Catalog::from_templates(templates))
+    } else {
+        let stored = workspace
+            .store()
+            .get_flow(&CompositionId::from(flow))
+            .await
+            .map_err(Failure::refused)?;
+        let templates = workspace
+            .store()
+            .list_templates()
+            .await
+            .map_err(Failure::refused)?;
+        (stored.flow, Catalog::from_details(templates))
+    };
+    validation::validate(flow, &catalog).map_err(|diagnostics| problems(&diagnostics))
+}
+
+fn problems(diagnostics: &[Diagnostic]) -> Failure {
+    let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    Failure::unreadable(format!(
+        "the flow cannot run, it has problems:\n{}",
+        lines.join("\n")
+    ))
+}
+
+/// `--param name=value` pairs, each parsed by the type of the global parameter it names.
+fn parameters(
+    flow: &Flow,
+    given: &[String],
+) -> Result<BTreeMap<String, serde_json::Value>, Failure> {
+    let mut values = BTreeMap::new();
+    for pair in given {
+        let Some((name, text)) = pair.split_once('=') else {
+            return Err(Failure::unreadable(format!(
+                "--param {pair}: write it as NAME=VALUE"
+            )));
+        };
+        let Some(global) = flow
+            .composition
+            .global_parameters
+            .iter()
+            .find(|g| g.name == name)
+        else {
+            let known: Vec<&str> = flow
+                .composition
+                .global_parameters
+                .iter()
+                .map(|g| g.name.as_str())
+                .collect();
+            return Err(Failure::unreadable(format!(
+                "--param {name}: the flow has no global parameter `{name}` (it has: {})",
+                known.join(", ")
+            )));
+        };
+        let json = json_from_text(global.value_type, global.list, text);
+        Value::from_json(global.value_type, global.list, &json)
+            .map_err(|why| Failure::unreadable(format!("--param {name}: {why}")))?;
+        values.insert(name.to_owned(), json);
+    }
+    Ok(values)
+}

@@ -1,0 +1,164 @@
+//! `flowloom run` as a user runs it: flow files and stored flows on a fresh workspace's
+//! sample data, `--param`, `--json`, and the exit codes.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
+}
+
+fn flowloom(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flowloom"))
+        .args(args)
+        .env_remove("FLOWLOOM_WORKSPACE")
+        .output()
+        .expect("run flowloom")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("utf-8 output")
+}
+
+#[track_caller]
+fn exits(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn a_flow_file_runs_on_the_workspace_data_without_being_imported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let file = repo("examples/campaign-deep-dive.flow.json");
+    let output = flowloom(&["run", path_str(&file), "--workspace", ws]);
+    exits(&output, 0);
+    let stdout = text(&output.stdout);
+    for node in [
+        "top_campaigns: 20 row(s)",
+        "daily_trend:",
+        "their_products:",
+        "exclusive_products:",
+    ] {
+        assert!(stdout.contains(&format!("ok       {node}")), "{stdout}");
+    }
+    assert!(stdout.contains("COMPLETED: 4 node(s)"), "{stdout}");
+}
+
+#[test]
+fn a_stored_flow_runs_with_json_events_and_typed_params() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let output = flowloom(&[
+        "run",
+        "comp_campaign_deep_dive",
+        "--workspace",
+        ws,
+        "--param",
+        "start_date=2026-06-20",
+        "--json",
+    ]);
+    exits(&output, 0);
+    let events: Vec<Value> = text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    let finished: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["event"] == "node_finished")
+        .collect();
+    assert_eq!(finished.len(), 4);
+    assert!(
+        finished.iter().all(|e| e["status"] == "COMPLETED"),
+        "{events:#?}"
+    );
+    let started = events
+        .iter()
+        .filter(|e| e["event"] == "node_started")
+        .count();
+    assert_eq!(started, 4);
+    let last = events.last().expect("events");
+    assert_eq!(last["event"], "run_finished");
+    assert_eq!(last["status"], "COMPLETED");
+}
+
+#[test]
+fn bad_params_and_invalid_flows_exit_2_before_anything_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let wrong_type = flowloom(&[
+        "run",
+        "comp_campaign_deep_dive",
+        "--workspace",
+        ws,
+        "--param",
+        "start_date=yesterday",
+    ]);
+    exits(&wrong_type, 2);
+    assert!(text(&wrong_type.stderr).contains("--param start_date: expected a date"));
+
+    let unknown = flowloom(&[
+        "run",
+        "comp_campaign_deep_dive",
+        "--workspace",
+        ws,
+        "--param",
+        "region=EU",
+    ]);
+    exits(&unknown, 2);
+    assert!(
+        text(&unknown.stderr)
+            .contains("no global parameter `region` (it has: start_date, end_date)"),
+        "{}",
+        text(&unknown.stderr)
+    );
+    assert!(unknown.stdout.is_empty(), "nothing ran");
+
+    let cycle = repo("tests/fixtures/flows/cycle.flow.json");
+    let invalid = flowloom(&["run", path_str(&cycle), "--workspace", ws]);
+    exits(&invalid, 2);
+    assert!(text(&invalid.stderr).contains("error[cycle]"));
+}
+
+#[test]
+fn a_failed_node_fails_the_run_with_exit_1() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    // Create the workspace, then give it the fixture table the flow reads.
+    exits(&flowloom(&["flows", "list", "--workspace", ws]), 0);
+    std::fs::copy(
+        repo("tests/fixtures/data/ads.csv"),
+        dir.path().join("data/ads.csv"),
+    )
+    .expect("copy data");
+    let file = repo("tests/fixtures/runs/failure.flow.json");
+    let output = flowloom(&[
+        "run",
+        path_str(&file),
+        "--workspace",
+        ws,
+        "--max-parallel",
+        "1",
+    ]);
+    exits(&output, 1);
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("FAILED   broken:"), "{stdout}");
+    assert!(stdout.contains("skipped  needs_broken:"), "{stdout}");
+    assert!(stdout.contains("ok       among_big: 3 row(s)"), "{stdout}");
+    assert!(
+        stdout.ends_with("FAILED: 5 node(s)") || stdout.contains("\nFAILED: 5 node(s)"),
+        "{stdout}"
+    );
+}
