@@ -256,3 +256,57 @@ async fn global_parameters_are_checked_before_anything_runs() {
         "{err}"
     );
 }
+
+/// A recorded run pins the flow version it ran: unchanged content reuses the version, a
+/// changed flow gets a new one; the flow's run count and last run follow the history.
+#[tokio::test]
+async fn a_recorded_run_pins_the_version_it_ran() {
+    use flowloom_core::engine::history;
+    use flowloom_core::model::Trigger;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let workspace = Workspace::open(dir.path()).await.expect("workspace");
+    let engine = Arc::new(
+        LocalEngine::open(&workspace.data_dir())
+            .await
+            .expect("engine"),
+    );
+    let catalog =
+        Catalog::from_details(workspace.store().list_templates().await.expect("templates"));
+    let id = "comp_product_drilldown".into();
+    let mut flow = workspace.store().get_flow(&id).await.expect("flow").flow;
+    let mut versions = Vec::new();
+    for rename in [None, None, Some("Product drill-down, renamed")] {
+        if let Some(name) = rename {
+            flow.composition.name = name.to_owned();
+            workspace.store().save_flow(&flow).await.expect("save");
+        }
+        let validated = validation::validate(flow.clone(), &catalog).expect("valid");
+        let (run_id, report) = history::run_recorded(
+            &workspace,
+            &validated,
+            engine.clone(),
+            &RunOptions::default(),
+            Trigger::Manual,
+            &quiet,
+        )
+        .await
+        .expect("runs");
+        assert_eq!(report.status, RunStatus::Completed);
+        let detail = workspace.store().get_run(run_id).await.expect("recorded");
+        assert_eq!(detail.summary.status, RunStatus::Completed);
+        assert_eq!(detail.nodes.len(), flow.nodes.len());
+        versions.push(detail.summary.version);
+    }
+    assert_eq!(versions, [Some(1), Some(1), Some(2)]);
+    let summary = workspace
+        .store()
+        .list_flows(&FlowQuery::default())
+        .await
+        .expect("flows")
+        .into_iter()
+        .find(|f| f.composition_id == id)
+        .expect("listed");
+    assert_eq!(summary.meta.execution_count, 3);
+    assert!(summary.meta.last_executed_at.is_some());
+}

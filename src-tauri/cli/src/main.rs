@@ -6,6 +6,7 @@
 
 mod files;
 mod run;
+mod runs;
 
 use clap::{Parser, Subcommand};
 use flowloom_core::workspace::WORKSPACE_ENV;
@@ -80,6 +81,13 @@ enum Command {
     },
     /// Print the flow file JSON Schema.
     Schema,
+    /// The run history: `runs list`, `runs show RUN_ID`.
+    Runs {
+        #[command(subcommand)]
+        command: runs::RunsCommand,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
     /// Run a flow file (as it is, without importing it) or a stored flow on the workspace's
     /// data. Exit 0 completed, 1 failed, 2 the flow cannot run or bad usage.
     Run {
@@ -214,6 +222,10 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         } => {
             let workspace = open(workspace).await?;
             files::export(&workspace, &composition_id, output.as_deref(), &mut out).await?;
+        }
+        Command::Runs { command, workspace } => {
+            let workspace = open(workspace).await?;
+            runs::runs(command, &workspace, &mut out).await?;
         }
         Command::Run { args, workspace } => {
             let workspace = open(workspace).await?;

@@ -3,8 +3,10 @@
 
 use crate::Failure;
 use flowloom_core::engine::LocalEngine;
+use flowloom_core::engine::history::{self, HistoryError};
 use flowloom_core::engine::run::{self, NodeStatus, RunEvent, RunOptions, RunStatus};
 use flowloom_core::flowfile::FlowFile;
+use flowloom_core::model::Trigger;
 use flowloom_core::validation::{self, Catalog, Diagnostic, ValidatedFlow};
 use flowloom_core::value::{Value, json_from_text};
 use flowloom_core::{CompositionId, Flow, Workspace};
@@ -30,9 +32,10 @@ pub struct RunArgs {
     json: bool,
 }
 
-/// Runs the flow; the exit code is 0 when it completed and 1 when it failed.
+/// Runs the flow; the exit code is 0 when it completed and 1 when it failed. A stored flow's
+/// run is kept in the workspace's history; a file's is not.
 pub async fn run(args: RunArgs, workspace: &Workspace) -> Result<u8, Failure> {
-    let flow = load(&args.flow, workspace).await?;
+    let (flow, stored) = load(&args.flow, workspace).await?;
     let mut options = RunOptions::default();
     if let Some(n) = args.max_parallel {
         options.max_parallel = n;
@@ -66,33 +69,53 @@ pub async fn run(args: RunArgs, workspace: &Workspace) -> Result<u8, Failure> {
             }
         };
     };
-    let report = run::run(&flow, Arc::new(engine), &options, &print)
-        .await
-        .map_err(Failure::unreadable)?;
-
-    let status = match report.status {
-        RunStatus::Completed => "COMPLETED",
-        RunStatus::Failed => "FAILED",
+    let engine = Arc::new(engine);
+    let (run_id, report) = if stored {
+        let (id, report) =
+            history::run_recorded(workspace, &flow, engine, &options, Trigger::Cli, &print)
+                .await
+                .map_err(|err| match err {
+                    HistoryError::Run(err) => Failure::unreadable(err),
+                    HistoryError::Store(err) => Failure::refused(err),
+                })?;
+        (Some(id), report)
+    } else {
+        let report = run::run(&flow, engine, &options, &print)
+            .await
+            .map_err(Failure::unreadable)?;
+        (None, report)
     };
+
+    let status = report.status;
     let mut out = std::io::stdout().lock();
     let elapsed = started.elapsed();
     let _ = if json {
         writeln!(
             out,
             "{}",
-            json!({ "event": "run_finished", "status": status, "duration_ms": elapsed.as_millis() as u64 })
+            json!({
+                "event": "run_finished",
+                "run_id": run_id,
+                "status": status,
+                "duration_ms": u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+            })
         )
     } else {
+        let kept = run_id.map_or_else(
+            || " (a file's run is not kept in history)".to_owned(),
+            |id| format!(" (run {id})"),
+        );
         writeln!(
             out,
-            "{status}: {} node(s) in {:.2} s",
+            "{status}: {} node(s) in {:.2} s{kept}",
             report.nodes.len(),
             elapsed.as_secs_f64()
         )
     };
-    Ok(match report.status {
-        RunStatus::Completed => 0,
-        RunStatus::Failed => 1,
+    Ok(if report.status == RunStatus::Completed {
+        0
+    } else {
+        1
     })
 }
 
@@ -110,14 +133,17 @@ fn node_line(
         ),
         NodeStatus::Skipped => format!("skipped  {node_id}: {}", error.unwrap_or_default()),
         NodeStatus::Failed => format!("FAILED   {node_id}: {}", error.unwrap_or_default()),
-        NodeStatus::Pending | NodeStatus::Running => format!("{status:?} {node_id}"),
+        NodeStatus::Cancelled => format!("cancelled {node_id}"),
+        NodeStatus::Pending | NodeStatus::Running => format!("{status} {node_id}"),
     }
 }
 
-/// The flow to run: a file as it is (its own templates), or a stored flow with the
-/// workspace's templates. An invalid flow is refused with every problem (exit 2).
-async fn load(flow: &str, workspace: &Workspace) -> Result<ValidatedFlow, Failure> {
-    let (flow, catalog): (Flow, Catalog) = if flow.ends_with(".json") || Path::new(flow).is_file() {
+/// The flow to run, and whether it is a stored one: a file as it is (its own templates), or
+/// a stored flow with the workspace's templates. An invalid flow is refused with every
+/// problem (exit 2).
+async fn load(flow: &str, workspace: &Workspace) -> Result<(ValidatedFlow, bool), Failure> {
+    let stored = !(flow.ends_with(".json") || Path::new(flow).is_file());
+    let (flow, catalog): (Flow, Catalog) = if !stored {
         let text = crate::files::read(Path::new(flow))?;
         let file = FlowFile::read(&text).map_err(|err| problems(&err.diagnostics()))?;
         let (flow, templates) = file.into_parts();
@@ -135,7 +161,9 @@ async fn load(flow: &str, workspace: &Workspace) -> Result<ValidatedFlow, Failur
             .map_err(Failure::refused)?;
         (stored.flow, Catalog::from_details(templates))
     };
-    validation::validate(flow, &catalog).map_err(|diagnostics| problems(&diagnostics))
+    let flow =
+        validation::validate(flow, &catalog).map_err(|diagnostics| problems(&diagnostics))?;
+    Ok((flow, stored))
 }
 
 fn problems(diagnostics: &[Diagnostic]) -> Failure {

@@ -162,3 +162,112 @@ fn a_failed_node_fails_the_run_with_exit_1() {
         "{stdout}"
     );
 }
+
+/// A stored flow's run is kept: `runs list` and `runs show` read it back with what each node
+/// ran with.
+#[test]
+fn a_stored_flows_run_is_kept_in_the_history() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let output = flowloom(&[
+        "run",
+        "comp_campaign_deep_dive",
+        "--workspace",
+        ws,
+        "--param",
+        "start_date=2026-06-15",
+    ]);
+    exits(&output, 0);
+    assert!(
+        text(&output.stdout).contains("(run 1)"),
+        "{}",
+        text(&output.stdout)
+    );
+
+    let listed = flowloom(&["runs", "list", "--workspace", ws]);
+    exits(&listed, 0);
+    let line = text(&listed.stdout);
+    assert!(
+        line.starts_with("1\tcomp_campaign_deep_dive\tCOMPLETED\tcli\t"),
+        "{line}"
+    );
+
+    let shown = flowloom(&["runs", "show", "1", "--json", "--workspace", ws]);
+    exits(&shown, 0);
+    let run: Value = serde_json::from_slice(&shown.stdout).expect("JSON");
+    assert_eq!(run["summary"]["status"], "COMPLETED");
+    assert_eq!(run["summary"]["version"], 1);
+    assert_eq!(run["summary"]["parameters"]["start_date"], "2026-06-15");
+    let nodes = run["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), 4);
+    let top = nodes
+        .iter()
+        .find(|n| n["node_id"] == "top_campaigns")
+        .expect("top_campaigns");
+    assert_eq!(top["row_count"], 20);
+    assert_eq!(top["parameters"]["start_date"], "2026-06-15");
+    assert!(
+        top["sql"]
+            .as_str()
+            .is_some_and(|sql| sql.contains("BETWEEN $1 AND $2")),
+        "{top}"
+    );
+    assert!(top["columns"].as_array().is_some_and(|c| !c.is_empty()));
+}
+
+/// Kill -9 a real `flowloom run` mid-query: while it lives, other commands leave its run
+/// alone; once it is gone, the next start marks the run FAILED "interrupted" and keeps the
+/// node that had finished.
+#[test]
+fn a_killed_run_is_marked_interrupted_and_keeps_what_it_recorded() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let slow = repo("tests/fixtures/runs/slow.flow.json");
+    exits(
+        &flowloom(&["import", path_str(&slow), "--workspace", ws]),
+        0,
+    );
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowloom"))
+        .args(["run", "comp_slow", "--json", "--workspace", ws])
+        .env_remove("FLOWLOOM_WORKSPACE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start flowloom run");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let started_slow = lines.by_ref().map_while(Result::ok).any(|line| {
+        serde_json::from_str::<Value>(&line)
+            .is_ok_and(|e| e["event"] == "node_started" && e["node_id"] == "slow")
+    });
+    assert!(started_slow, "the slow node never started");
+
+    let live = flowloom(&["runs", "list", "--workspace", ws]);
+    exits(&live, 0);
+    assert!(
+        text(&live.stdout).starts_with("1\tcomp_slow\tRUNNING\t"),
+        "a live run is left alone: {}",
+        text(&live.stdout)
+    );
+
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+
+    let shown = flowloom(&["runs", "show", "1", "--json", "--workspace", ws]);
+    exits(&shown, 0);
+    let run: Value = serde_json::from_slice(&shown.stdout).expect("JSON");
+    assert_eq!(run["summary"]["status"], "FAILED");
+    assert_eq!(run["summary"]["error"], "interrupted");
+    assert!(run["summary"]["completed_at"].is_string());
+    let nodes = run["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), 1, "{run:#}");
+    assert_eq!(nodes[0]["node_id"], "quick");
+    assert_eq!(nodes[0]["status"], "COMPLETED");
+
+    let flows = text(&flowloom(&["flows", "list", "--workspace", ws]).stdout);
+    assert_eq!(flows.lines().count(), 4, "nothing else was lost: {flows}");
+}

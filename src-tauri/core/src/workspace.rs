@@ -1,6 +1,7 @@
-//! A workspace is a folder: `flowloom.db` (the store) and `data/` (files the data engine reads
-//! as tables). This module finds it, opens it and, on first start, seeds it with the sample
-//! dataset, the starter templates and the example flows.
+//! A workspace is a folder: `flowloom.db` (the store), `data/` (files the data engine reads
+//! as tables) and `runs/` (locks of the runs in progress). This module finds it, opens it
+//! (marking runs cut off by a crash as interrupted) and, on first start, seeds it with the
+//! sample dataset, the starter templates and the example flows.
 //!
 //! Invariant: opening an existing workspace never re-seeds it or overwrites a user's file.
 
@@ -100,6 +101,7 @@ impl Workspace {
         if workspace.store.seeded_at().await?.is_none() {
             workspace.seed().await?;
         }
+        crate::engine::history::recover_interrupted(&workspace.store, root).await?;
         Ok(workspace)
     }
 

@@ -7,6 +7,7 @@
 //!
 //! Invariant: values reach an engine only as bound parameters, never as SQL text.
 
+pub mod history;
 mod local;
 mod mapping;
 pub mod run;

@@ -10,7 +10,8 @@
 use super::mapping::{column_values, transform};
 use super::{Connector, EngineError};
 use crate::ids::NodeId;
-use crate::model::Transformation;
+use crate::model::{NodeRecord, ResultColumn, Transformation};
+pub use crate::model::{NodeStatus, RunStatus};
 use crate::render;
 use crate::validation::ValidatedFlow;
 use crate::value::Value;
@@ -42,23 +43,6 @@ impl Default for RunOptions {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum NodeStatus {
-    Pending,
-    Running,
-    Completed,
-    Failed,
-    Skipped,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum RunStatus {
-    Completed,
-    Failed,
-}
-
 /// A node's result, kept for the nodes downstream of it.
 #[derive(Debug)]
 pub struct NodeResult {
@@ -86,6 +70,45 @@ pub struct NodeRun {
 pub struct FlowRun {
     pub status: RunStatus,
     pub nodes: Vec<NodeRun>,
+}
+
+impl NodeRun {
+    /// The node's run as the history keeps it.
+    pub fn record(&self) -> NodeRecord {
+        NodeRecord {
+            node_id: self.node_id.clone(),
+            status: self.status,
+            parameters: self.parameters.clone(),
+            sql: self.sql.clone(),
+            columns: self.result.as_ref().map_or_else(Vec::new, |r| {
+                r.schema
+                    .fields()
+                    .iter()
+                    .map(|f| ResultColumn {
+                        name: f.name().clone(),
+                        data_type: f.data_type().to_string(),
+                    })
+                    .collect()
+            }),
+            row_count: self.result.as_ref().map(|r| r.row_count as u64),
+            duration_ms: u64::try_from(self.duration.as_millis()).unwrap_or(u64::MAX),
+            error: self.error.clone(),
+        }
+    }
+}
+
+/// Who hears about a run as it goes: every event, and each finished node whole (for the
+/// history). A plain `Fn(RunEvent)` closure hears the events only.
+pub trait Observer: Sync {
+    fn event(&self, event: RunEvent);
+
+    fn node_finished(&self, _node: &NodeRun) {}
+}
+
+impl<F: Fn(RunEvent) + Sync> Observer for F {
+    fn event(&self, event: RunEvent) {
+        self(event);
+    }
 }
 
 impl FlowRun {
@@ -121,12 +144,12 @@ pub enum RunError {
 
 type Finished = (usize, Result<NodeResult, EngineError>, Duration);
 
-/// Runs `flow` on `connector`, reporting progress to `on_event` as it goes.
+/// Runs `flow` on `connector`, telling `observer` as it goes.
 pub async fn run(
     flow: &ValidatedFlow,
     connector: Arc<dyn Connector>,
     options: &RunOptions,
-    on_event: &(dyn Fn(RunEvent) + Sync),
+    observer: &dyn Observer,
 ) -> Result<FlowRun, RunError> {
     let globals = global_values(flow, &options.parameters)?;
     let plan = Graph::new(flow);
@@ -158,7 +181,7 @@ pub async fn run(
                     run.status = NodeStatus::Running;
                     run.parameters = parameters;
                     run.sql = Some(statement.to_string());
-                    on_event(RunEvent::NodeStarted {
+                    observer.event(RunEvent::NodeStarted {
                         node_id: run.node_id.clone(),
                     });
                     let connector = connector.clone();
@@ -169,12 +192,12 @@ pub async fn run(
                     });
                 }
                 Prepared::Skip(why) => {
-                    finish(&mut runs[at], NodeStatus::Skipped, Some(why), on_event);
+                    finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
                     release(&plan, at, &mut waiting, &mut ready);
                 }
                 Prepared::Fail(parameters, why) => {
                     runs[at].parameters = parameters;
-                    finish(&mut runs[at], NodeStatus::Failed, Some(why), on_event);
+                    finish(&mut runs[at], NodeStatus::Failed, Some(why), observer);
                     release(&plan, at, &mut waiting, &mut ready);
                 }
             }
@@ -187,14 +210,14 @@ pub async fn run(
         match result {
             Ok(result) => {
                 runs[at].result = Some(Arc::new(result));
-                finish(&mut runs[at], NodeStatus::Completed, None, on_event);
+                finish(&mut runs[at], NodeStatus::Completed, None, observer);
             }
             Err(err) => {
                 finish(
                     &mut runs[at],
                     NodeStatus::Failed,
                     Some(err.to_string()),
-                    on_event,
+                    observer,
                 );
             }
         }
@@ -359,15 +382,11 @@ async fn execute(
     })
 }
 
-fn finish(
-    run: &mut NodeRun,
-    status: NodeStatus,
-    error: Option<String>,
-    on_event: &(dyn Fn(RunEvent) + Sync),
-) {
+fn finish(run: &mut NodeRun, status: NodeStatus, error: Option<String>, observer: &dyn Observer) {
     run.status = status;
     run.error = error;
-    on_event(RunEvent::NodeFinished {
+    observer.node_finished(run);
+    observer.event(RunEvent::NodeFinished {
         node_id: run.node_id.clone(),
         status,
         row_count: run.result.as_ref().map(|r| r.row_count),

@@ -1,12 +1,16 @@
-//! The domain model: query templates and flows (compositions of template nodes joined by
-//! connections), as the user sees them. Plain data: no I/O, no validation beyond shape.
+//! The domain model: query templates, flows (compositions of template nodes joined by
+//! connections) and their runs, as the user sees them. Plain data: no I/O, no validation beyond shape.
 
 mod flow;
+mod run;
 mod template;
 
 pub use flow::{
     CanvasState, Composition, Connection, Flow, FlowDetail, FlowMeta, FlowQuery, FlowSummary,
     GlobalParameter, Node, NodeConfig, Position, Transformation, Viewport,
+};
+pub use run::{
+    NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus, RunSummary, Trigger,
 };
 pub use template::{
     ChartConfig, ChartKind, OutputColumn, ParamSpec, ScalarType, Template, TemplateDetail,

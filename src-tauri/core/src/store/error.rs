@@ -8,6 +8,7 @@ use std::path::PathBuf;
 pub enum Entity {
     Template,
     Flow,
+    Run,
 }
 
 impl fmt::Display for Entity {
@@ -15,6 +16,7 @@ impl fmt::Display for Entity {
         f.write_str(match self {
             Self::Template => "template",
             Self::Flow => "flow",
+            Self::Run => "run",
         })
     }
 }
@@ -49,6 +51,10 @@ pub enum StoreError {
 
     #[error("database error: {0}")]
     Database(sqlx::Error),
+
+    /// The process starting a run could not mark it as its own (see `engine::history`).
+    #[error("could not claim run {run} for this process: {source}")]
+    RunClaim { run: i64, source: std::io::Error },
 }
 
 impl StoreError {

@@ -7,11 +7,13 @@
 
 mod error;
 mod flows;
+mod runs;
 mod templates;
 mod tx;
 mod workspace_meta;
 
 pub use error::{Entity, StoreError};
+pub use runs::INTERRUPTED;
 pub use tx::StoreTx;
 
 use sqlx::SqlitePool;

@@ -1,0 +1,156 @@
+//! Running a stored flow and keeping its history as it happens: the run is recorded when it
+//! starts (with the flow version it runs), each node when it finishes, and the outcome at the
+//! end. A run cut off half-way keeps what it recorded.
+//!
+//! Whose run is it: the process running a run holds an OS lock on `runs/<id>.lock` in the
+//! workspace from before the run is visible until it ends. The lock dies with the process
+//! (even under `kill -9`), so when a workspace opens, a RUNNING run whose lock nobody holds
+//! was cut off and is marked FAILED "interrupted"; a run another live process is running is
+//! left alone.
+
+use super::Connector;
+use super::run::{self, FlowRun, NodeRun, Observer, RunError, RunEvent, RunOptions};
+use crate::model::{NodeRecord, RunId, RunStatus, Trigger};
+use crate::store::{Store, StoreError};
+use crate::validation::ValidatedFlow;
+use crate::workspace::Workspace;
+use std::fs::{File, TryLockError};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error(transparent)]
+    Run(#[from] RunError),
+    #[error("could not record the run: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// The folder of run lock files in a workspace.
+const RUNS_DIR: &str = "runs";
+
+/// Runs `flow` (a stored flow of `workspace`) and records it; `observer` hears the events as
+/// they happen.
+pub async fn run_recorded(
+    workspace: &Workspace,
+    flow: &ValidatedFlow,
+    connector: Arc<dyn Connector>,
+    options: &RunOptions,
+    trigger: Trigger,
+    observer: &dyn Observer,
+) -> Result<(RunId, FlowRun), HistoryError> {
+    let store = workspace.store();
+    let (run_id, lock) = store
+        .start_run(flow.flow(), trigger, &options.parameters, |run| {
+            RunLock::acquire(workspace.root(), run)
+        })
+        .await?;
+    // Nodes are written by one task, in the order they finish, while the run goes on.
+    let (records, mut pending) = mpsc::unbounded_channel::<NodeRecord>();
+    let writer = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut step = 0;
+            while let Some(record) = pending.recv().await {
+                store.record_node(run_id, step, &record).await?;
+                step += 1;
+            }
+            Ok::<(), StoreError>(())
+        })
+    };
+    let recorder = Recorder { records, observer };
+    let outcome = run::run(flow, connector, options, &recorder).await;
+    drop(recorder);
+    let written = writer.await.expect("the history writer never panics");
+
+    let report = match outcome {
+        Ok(report) => report,
+        Err(err) => {
+            store
+                .finish_run(run_id, RunStatus::Failed, Some(&err.to_string()))
+                .await?;
+            drop(lock);
+            return Err(err.into());
+        }
+    };
+    written?;
+    let error = report
+        .nodes
+        .iter()
+        .filter(|n| n.status == run::NodeStatus::Failed)
+        .map(|n| n.node_id.as_str())
+        .collect::<Vec<_>>();
+    let error = (!error.is_empty()).then(|| format!("failed: {}", error.join(", ")));
+    store
+        .finish_run(run_id, report.status, error.as_deref())
+        .await?;
+    drop(lock);
+    Ok((run_id, report))
+}
+
+/// Marks the workspace's unfinished runs that no live process holds FAILED "interrupted";
+/// returns them.
+pub async fn recover_interrupted(store: &Store, root: &Path) -> Result<Vec<RunId>, StoreError> {
+    let mut recovered = Vec::new();
+    for run in store.unfinished_runs().await? {
+        if !RunLock::is_held(root, run) {
+            store.mark_interrupted(run).await?;
+            recovered.push(run);
+        }
+    }
+    Ok(recovered)
+}
+
+/// This process's claim on a run: an exclusive lock on its lock file, released (and the
+/// file removed) on drop or when the process dies.
+#[derive(Debug)]
+struct RunLock {
+    path: PathBuf,
+    _file: File,
+}
+
+impl RunLock {
+    fn path(root: &Path, run: RunId) -> PathBuf {
+        root.join(RUNS_DIR).join(format!("{run}.lock"))
+    }
+
+    fn acquire(root: &Path, run: RunId) -> std::io::Result<Self> {
+        let path = Self::path(root, run);
+        std::fs::create_dir_all(root.join(RUNS_DIR))?;
+        let file = File::create(&path)?;
+        file.lock()?;
+        Ok(Self { path, _file: file })
+    }
+
+    fn is_held(root: &Path, run: RunId) -> bool {
+        let Ok(file) = File::open(Self::path(root, run)) else {
+            return false;
+        };
+        matches!(file.try_lock(), Err(TryLockError::WouldBlock))
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        // A lock file left behind is harmless: nobody holds its lock.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+struct Recorder<'a> {
+    records: mpsc::UnboundedSender<NodeRecord>,
+    observer: &'a dyn Observer,
+}
+
+impl Observer for Recorder<'_> {
+    fn event(&self, event: RunEvent) {
+        self.observer.event(event);
+    }
+
+    fn node_finished(&self, node: &NodeRun) {
+        // The writer only stops once this sender is dropped, so the send cannot fail.
+        let _ = self.records.send(node.record());
+        self.observer.node_finished(node);
+    }
+}

@@ -1,0 +1,325 @@
+//! Run history: `flow_executions`, their `node_executions` and `execution_logs`, and the
+//! `composition_versions` a run pins.
+//!
+//! A run is written as it happens: started (RUNNING, with the version it runs), each node
+//! when it finishes (its record and a log row, in one transaction), then finished. A run
+//! still RUNNING when a workspace opens was cut off (a crash, a kill, a power loss): it is
+//! marked FAILED "interrupted", and what it recorded before stays.
+
+use super::{Entity, Store, StoreError};
+use crate::ids::{CompositionId, NodeId};
+use crate::model::{
+    Flow, NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus, RunSummary, Trigger,
+};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use sqlx::types::Json;
+use std::collections::BTreeMap;
+
+/// What a run found RUNNING at start-up is told.
+pub const INTERRUPTED: &str = "interrupted";
+
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+impl Store {
+    /// Records the start of a run of a stored flow, pinning its current content as a
+    /// version (a new one when it changed since the last). `claim` runs before the run is
+    /// committed, so no other process sees the run before it is claimed.
+    pub async fn start_run<T>(
+        &self,
+        flow: &Flow,
+        trigger: Trigger,
+        parameters: &BTreeMap<String, serde_json::Value>,
+        claim: impl FnOnce(RunId) -> std::io::Result<T>,
+    ) -> Result<(RunId, T), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let composition: i64 =
+            sqlx::query_scalar("SELECT id FROM compositions WHERE composition_id = ?")
+                .bind(flow.composition.composition_id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound {
+                    entity: Entity::Flow,
+                    id: flow.composition.composition_id.to_string(),
+                })?;
+        let snapshot = serde_json::to_string(flow).expect("a flow serialises");
+        let latest: Option<(i64, String)> = sqlx::query_as(
+            "SELECT id, snapshot FROM composition_versions WHERE composition = ?
+             ORDER BY version DESC LIMIT 1",
+        )
+        .bind(composition)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let version = match latest {
+            Some((id, text)) if text == snapshot => id,
+            _ => {
+                sqlx::query_scalar(
+                    "INSERT INTO composition_versions (composition, version, snapshot)
+                     SELECT ?1, coalesce(max(version), 0) + 1, ?2
+                     FROM composition_versions WHERE composition = ?1
+                     RETURNING id",
+                )
+                .bind(composition)
+                .bind(&snapshot)
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
+        let id: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO flow_executions (composition, version, status, trigger_type,
+                 parameter_values, started_at)
+             VALUES (?, ?, 'RUNNING', ?, ?, {NOW}) RETURNING id"
+        )))
+        .bind(composition)
+        .bind(version)
+        .bind(text(trigger))
+        .bind(Json(parameters))
+        .fetch_one(&mut *tx)
+        .await?;
+        let claimed =
+            claim(RunId(id)).map_err(|source| StoreError::RunClaim { run: id, source })?;
+        tx.commit().await?;
+        Ok((RunId(id), claimed))
+    }
+
+    /// Records one node's finished run and its log row.
+    pub async fn record_node(
+        &self,
+        run: RunId,
+        step_index: u32,
+        record: &NodeRecord,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let meta = json!({ "columns": record.columns, "row_count": record.row_count });
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO node_executions (execution, node_id, status, resolved_parameters,
+                 rendered_sql, result_meta, started_at, completed_at, duration_ms, error_message)
+             VALUES (?, ?, ?, ?, ?, ?,
+                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (? / 1000.0) || ' seconds'),
+                 {NOW}, ?, ?)"
+        )))
+        .bind(run.0)
+        .bind(record.node_id.as_str())
+        .bind(text(record.status))
+        .bind(Json(&record.parameters))
+        .bind(record.sql.as_deref())
+        .bind(Json(&meta))
+        .bind(i64::try_from(record.duration_ms).unwrap_or(i64::MAX))
+        .bind(i64::try_from(record.duration_ms).unwrap_or(i64::MAX))
+        .bind(record.error.as_deref())
+        .execute(&mut *tx)
+        .await?;
+        let (action, status) = match record.status {
+            NodeStatus::Skipped => ("SKIP_NODE", "SKIPPED"),
+            NodeStatus::Completed => ("RUN_QUERY", "SUCCESS"),
+            _ => ("RUN_QUERY", "FAILED"),
+        };
+        sqlx::query(
+            "INSERT INTO execution_logs (execution, node_id, step_index, action_type, status,
+                 input_data, output_data, error_message)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(run.0)
+        .bind(record.node_id.as_str())
+        .bind(step_index)
+        .bind(action)
+        .bind(status)
+        .bind(Json(
+            json!({ "parameters": record.parameters, "sql": record.sql }),
+        ))
+        .bind(Json(&meta))
+        .bind(record.error.as_deref())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE flow_executions SET current_step = ? WHERE id = ?")
+            .bind(step_index + 1)
+            .bind(run.0)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx.commit().await?)
+    }
+
+    /// Records the end of a run.
+    pub async fn finish_run(
+        &self,
+        run: RunId,
+        status: RunStatus,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE flow_executions SET status = ?, error_message = ?, completed_at = {NOW}
+             WHERE id = ?"
+        )))
+        .bind(text(status))
+        .bind(error)
+        .bind(run.0)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The runs recorded as PENDING or RUNNING.
+    pub async fn unfinished_runs(&self) -> Result<Vec<RunId>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM flow_executions WHERE status IN ('PENDING', 'RUNNING') ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(ids.into_iter().map(RunId).collect())
+    }
+
+    /// Marks `run` and its unfinished node runs FAILED "interrupted": nothing is running it.
+    pub async fn mark_interrupted(&self, run: RunId) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        for sql in [
+            "UPDATE node_executions SET status = 'FAILED', error_message = ?,
+                 completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE status IN ('PENDING', 'RUNNING') AND execution = ?",
+            "UPDATE flow_executions SET status = 'FAILED', error_message = ?,
+                 completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE status IN ('PENDING', 'RUNNING') AND id = ?",
+        ] {
+            sqlx::query(sql)
+                .bind(INTERRUPTED)
+                .bind(run.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx.commit().await?)
+    }
+
+    /// Runs, newest first; of one flow when `flow` is given.
+    pub async fn list_runs(
+        &self,
+        flow: Option<&CompositionId>,
+    ) -> Result<Vec<RunSummary>, StoreError> {
+        let rows: Vec<RunRow> = sqlx::query_as(concat!(
+            select_runs!(),
+            " WHERE ?1 IS NULL OR c.composition_id = ?1 ORDER BY e.id DESC"
+        ))
+        .bind(flow.map(CompositionId::as_str))
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(RunRow::into_summary).collect()
+    }
+
+    /// One run with every node's record, in the order the nodes finished.
+    pub async fn get_run(&self, run: RunId) -> Result<RunDetail, StoreError> {
+        let row: RunRow = sqlx::query_as(concat!(select_runs!(), " WHERE e.id = ?"))
+            .bind(run.0)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: Entity::Run,
+                id: run.to_string(),
+            })?;
+        let nodes: Vec<NodeRow> = sqlx::query_as(
+            "SELECT node_id, status, resolved_parameters, rendered_sql, result_meta,
+                    duration_ms, error_message
+             FROM node_executions WHERE execution = ? ORDER BY id",
+        )
+        .bind(run.0)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(RunDetail {
+            summary: row.into_summary()?,
+            nodes: nodes
+                .into_iter()
+                .map(|node| node.into_record(run.0))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+macro_rules! select_runs {
+    () => {
+        "SELECT e.id, c.composition_id, v.version, e.status, e.trigger_type, e.parameter_values,
+                e.started_at, e.completed_at, e.error_message
+         FROM flow_executions e
+         JOIN compositions c ON c.id = e.composition
+         LEFT JOIN composition_versions v ON v.id = e.version"
+    };
+}
+use select_runs;
+
+#[derive(sqlx::FromRow)]
+struct RunRow {
+    id: i64,
+    composition_id: String,
+    version: Option<u32>,
+    status: String,
+    trigger_type: String,
+    parameter_values: Json<BTreeMap<String, serde_json::Value>>,
+    started_at: Option<String>,
+    completed_at: Option<String>,
+    error_message: Option<String>,
+}
+
+impl RunRow {
+    fn into_summary(self) -> Result<RunSummary, StoreError> {
+        Ok(RunSummary {
+            run_id: RunId(self.id),
+            composition_id: CompositionId::new(self.composition_id),
+            version: self.version,
+            status: parse(&self.status, self.id)?,
+            trigger: parse(&self.trigger_type, self.id)?,
+            parameters: self.parameter_values.0,
+            started_at: self.started_at,
+            completed_at: self.completed_at,
+            error: self.error_message,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct NodeRow {
+    node_id: String,
+    status: String,
+    resolved_parameters: Json<BTreeMap<String, serde_json::Value>>,
+    rendered_sql: Option<String>,
+    result_meta: Option<Json<ResultMeta>>,
+    duration_ms: Option<i64>,
+    error_message: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ResultMeta {
+    #[serde(default)]
+    columns: Vec<ResultColumn>,
+    row_count: Option<u64>,
+}
+
+impl NodeRow {
+    fn into_record(self, run: i64) -> Result<NodeRecord, StoreError> {
+        let meta = self.result_meta.map(|m| m.0).unwrap_or_default();
+        Ok(NodeRecord {
+            node_id: NodeId::new(self.node_id),
+            status: parse(&self.status, run)?,
+            parameters: self.resolved_parameters.0,
+            sql: self.rendered_sql,
+            columns: meta.columns,
+            row_count: meta.row_count,
+            duration_ms: self
+                .duration_ms
+                .and_then(|d| u64::try_from(d).ok())
+                .unwrap_or(0),
+            error: self.error_message,
+        })
+    }
+}
+
+/// A status or trigger as the database spells it.
+fn text(value: impl std::fmt::Display) -> String {
+    value.to_string()
+}
+
+/// A status or trigger read back; `run` names the run in the error.
+fn parse<T: DeserializeOwned>(text: &str, run: i64) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|source| {
+        StoreError::Corrupt {
+            entity: Entity::Run,
+            id: run.to_string(),
+            source,
+        }
+    })
+}
