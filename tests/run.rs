@@ -310,3 +310,79 @@ async fn a_recorded_run_pins_the_version_it_ran() {
     assert_eq!(summary.meta.execution_count, 3);
     assert!(summary.meta.last_executed_at.is_some());
 }
+
+/// The slow fixture flow (a quick node, then one that takes minutes), read from its file,
+/// with `edit` applied to its nodes' config.
+fn slow_flow(edit: impl Fn(&mut flowloom_core::NodeConfig)) -> ValidatedFlow {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text =
+        std::fs::read_to_string(root.join("tests/fixtures/runs/slow.flow.json")).expect("fixture");
+    let (mut flow, templates) = FlowFile::read(&text).expect("reads").into_parts();
+    for node in &mut flow.nodes {
+        if node.node_id.as_str() == "slow" {
+            edit(&mut node.node_config);
+        }
+    }
+    validation::validate(flow, &Catalog::from_templates(templates)).expect("valid")
+}
+
+#[tokio::test]
+async fn cancelling_stops_the_running_query_and_marks_what_had_not_finished() {
+    let flow = slow_flow(|_| {});
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engine = Arc::new(LocalEngine::open(dir.path()).await.expect("engine"));
+    let options = RunOptions::default();
+    let cancel = options.cancel.clone();
+    let cancelled_at = Mutex::new(None);
+    // Cancel as soon as the slow query has started.
+    let observer = |event: RunEvent| {
+        if matches!(&event, RunEvent::NodeStarted { node_id } if node_id.as_str() == "slow") {
+            let cancel = cancel.clone();
+            *cancelled_at.lock().expect("lock") = Some(std::time::Instant::now());
+            tokio::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                cancel.cancel();
+            });
+        }
+    };
+    let report = run::run(&flow, engine, &options, &observer)
+        .await
+        .expect("starts");
+    let waited = cancelled_at
+        .into_inner()
+        .expect("lock")
+        .expect("the slow node started")
+        .elapsed();
+    eprintln!("run returned {waited:?} after the slow node started (cancel at 300 ms)");
+    assert_eq!(report.status, RunStatus::Cancelled);
+    assert_eq!(
+        report.node("quick").map(|n| n.status),
+        Some(NodeStatus::Completed)
+    );
+    assert_eq!(
+        report.node("slow").map(|n| n.status),
+        Some(NodeStatus::Cancelled)
+    );
+}
+
+#[tokio::test]
+async fn a_node_that_runs_too_long_times_out_after_its_retries() {
+    let flow = slow_flow(|config| {
+        config.timeout_seconds = Some(1);
+        config.retries = Some(1);
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engine = Arc::new(LocalEngine::open(dir.path()).await.expect("engine"));
+    let options = RunOptions {
+        retry_backoff: std::time::Duration::from_millis(50),
+        ..RunOptions::default()
+    };
+    let report = run::run(&flow, engine, &options, &quiet)
+        .await
+        .expect("starts");
+    let slow = report.node("slow").expect("node");
+    assert_eq!(slow.status, NodeStatus::Failed);
+    assert_eq!(slow.error.as_deref(), Some("timed out after 1 s"));
+    assert_eq!(slow.attempts, 2, "one try and one retry");
+    assert_eq!(report.status, RunStatus::Failed);
+}

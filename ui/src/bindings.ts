@@ -355,6 +355,10 @@ export type NodeConfig_Deserialize = {
 	label?: string | null,
 	color?: string | null,
 	note?: string | null,
+	/**  How long one attempt of the node's query may take (default: 10 minutes). */
+	timeout_seconds?: number | null,
+	/**  How many times a failed query is tried again, with doubling waits (default: none). */
+	retries?: number | null,
 };
 
 /**  How a node looks on the canvas. */
@@ -362,6 +366,10 @@ export type NodeConfig_Serialize = {
 	label?: string,
 	color?: string,
 	note?: string,
+	/**  How long one attempt of the node's query may take (default: 10 minutes). */
+	timeout_seconds?: number,
+	/**  How many times a failed query is tried again, with doubling waits (default: none). */
+	retries?: number,
 };
 
 /**  A node's id, unique within its flow, e.g. `node_1`. */

@@ -41,6 +41,13 @@ pub async fn run(args: RunArgs, workspace: &Workspace) -> Result<u8, Failure> {
         options.max_parallel = n;
     }
     options.parameters = parameters(flow.flow(), &args.params)?;
+    // Ctrl-C cancels the run: running queries stop, the history says CANCELLED.
+    let cancel = options.cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            cancel.cancel();
+        }
+    });
     let engine = LocalEngine::open(&workspace.data_dir())
         .await
         .map_err(Failure::refused)?;

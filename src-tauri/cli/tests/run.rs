@@ -271,3 +271,57 @@ fn a_killed_run_is_marked_interrupted_and_keeps_what_it_recorded() {
     let flows = text(&flowloom(&["flows", "list", "--workspace", ws]).stdout);
     assert_eq!(flows.lines().count(), 4, "nothing else was lost: {flows}");
 }
+
+/// Ctrl-C (SIGINT) cancels a run: the running query stops, the command exits 1, and the
+/// history says CANCELLED.
+#[test]
+fn ctrl_c_cancels_the_run() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let slow = repo("tests/fixtures/runs/slow.flow.json");
+    exits(
+        &flowloom(&["import", path_str(&slow), "--workspace", ws]),
+        0,
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowloom"))
+        .args(["run", "comp_slow", "--json", "--workspace", ws])
+        .env_remove("FLOWLOOM_WORKSPACE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start flowloom run");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let started_slow = lines.by_ref().map_while(Result::ok).any(|line| {
+        serde_json::from_str::<Value>(&line)
+            .is_ok_and(|e| e["event"] == "node_started" && e["node_id"] == "slow")
+    });
+    assert!(started_slow, "the slow node never started");
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("send SIGINT");
+    assert!(sent.success());
+    let rest: Vec<Value> = lines
+        .map_while(Result::ok)
+        .filter_map(|line| serde_json::from_str(&line).ok())
+        .collect();
+    let status = child.wait().expect("exits");
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(
+        rest.last().map(|e| e["status"].clone()),
+        Some("CANCELLED".into()),
+        "{rest:#?}"
+    );
+
+    let shown = flowloom(&["runs", "show", "1", "--json", "--workspace", ws]);
+    let run: Value = serde_json::from_slice(&shown.stdout).expect("JSON");
+    assert_eq!(run["summary"]["status"], "CANCELLED");
+    let slow_node = run["nodes"]
+        .as_array()
+        .and_then(|nodes| nodes.iter().find(|n| n["node_id"] == "slow"))
+        .expect("the cancelled node is recorded");
+    assert_eq!(slow_node["status"], "CANCELLED");
+}

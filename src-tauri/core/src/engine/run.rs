@@ -6,6 +6,11 @@
 //! against the template and bound. A failed node fails the run; nodes that need it through a
 //! required connection are skipped, through an optional one they run without its value;
 //! independent branches finish.
+//!
+//! Each attempt of a query has a timeout (`node_config.timeout_seconds`); a failed attempt is
+//! retried `node_config.retries` times with doubling waits. Cancelling the run's token drops
+//! every running query at once (which stops it in the engine) and marks what had not
+//! finished CANCELLED.
 
 use super::mapping::{column_values, transform};
 use super::{Connector, EngineError};
@@ -24,6 +29,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
+pub use tokio_util::sync::CancellationToken;
 
 /// How to run a flow.
 #[derive(Debug, Clone)]
@@ -32,6 +38,12 @@ pub struct RunOptions {
     pub max_parallel: usize,
     /// Values for the flow's global parameters, over their defaults.
     pub parameters: BTreeMap<String, Json>,
+    /// Cancels the run when cancelled.
+    pub cancel: CancellationToken,
+    /// A node's timeout when its config sets none.
+    pub default_timeout: Duration,
+    /// The wait before the first retry; each further one waits twice as long.
+    pub retry_backoff: Duration,
 }
 
 impl Default for RunOptions {
@@ -39,6 +51,9 @@ impl Default for RunOptions {
         Self {
             max_parallel: std::thread::available_parallelism().map_or(2, usize::from),
             parameters: BTreeMap::new(),
+            cancel: CancellationToken::new(),
+            default_timeout: Duration::from_secs(600),
+            retry_backoff: Duration::from_millis(500),
         }
     }
 }
@@ -62,6 +77,8 @@ pub struct NodeRun {
     pub sql: Option<String>,
     pub result: Option<Arc<NodeResult>>,
     pub duration: Duration,
+    /// How many times its query was tried.
+    pub attempts: u32,
     pub error: Option<String>,
 }
 
@@ -92,6 +109,7 @@ impl NodeRun {
             }),
             row_count: self.result.as_ref().map(|r| r.row_count as u64),
             duration_ms: u64::try_from(self.duration.as_millis()).unwrap_or(u64::MAX),
+            attempts: self.attempts,
             error: self.error.clone(),
         }
     }
@@ -142,7 +160,8 @@ pub enum RunError {
     BadParameter { name: String, why: String },
 }
 
-type Finished = (usize, Result<NodeResult, EngineError>, Duration);
+/// A node task's end: its position, its result or error, how long it took, its attempts.
+type Finished = (usize, Result<NodeResult, String>, Duration, u32);
 
 /// Runs `flow` on `connector`, telling `observer` as it goes.
 pub async fn run(
@@ -163,9 +182,11 @@ pub async fn run(
             sql: None,
             result: None,
             duration: Duration::ZERO,
+            attempts: 0,
             error: None,
         })
         .collect();
+    let mut started_at: Vec<Option<Instant>> = vec![None; nodes.len()];
     let mut waiting: Vec<usize> = plan.incoming.iter().map(Vec::len).collect();
     let mut ready: VecDeque<usize> = (0..nodes.len()).filter(|&i| waiting[i] == 0).collect();
     let mut running: JoinSet<Finished> = JoinSet::new();
@@ -173,6 +194,7 @@ pub async fn run(
 
     loop {
         while running.len() < max_parallel
+            && !options.cancel.is_cancelled()
             && let Some(at) = ready.pop_front()
         {
             match prepare(flow, &plan, &globals, &runs, at) {
@@ -185,10 +207,34 @@ pub async fn run(
                         node_id: run.node_id.clone(),
                     });
                     let connector = connector.clone();
+                    let config = &nodes[at].node_config;
+                    let timeout = config
+                        .timeout_seconds
+                        .map_or(options.default_timeout, |s| Duration::from_secs(s.into()));
+                    let retries = config.retries.unwrap_or(0);
+                    let backoff = options.retry_backoff;
+                    started_at[at] = Some(Instant::now());
                     running.spawn(async move {
                         let started = Instant::now();
-                        let result = execute(connector.as_ref(), &statement).await;
-                        (at, result, started.elapsed())
+                        let mut attempts = 0;
+                        let result = loop {
+                            attempts += 1;
+                            let outcome = tokio::time::timeout(
+                                timeout,
+                                execute(connector.as_ref(), &statement),
+                            )
+                            .await
+                            .unwrap_or_else(|_| {
+                                Err(format!("timed out after {} s", timeout.as_secs()))
+                            });
+                            match outcome {
+                                Err(_) if attempts <= retries => {
+                                    tokio::time::sleep(backoff * 2u32.pow(attempts - 1)).await;
+                                }
+                                done => break done,
+                            }
+                        };
+                        (at, result, started.elapsed(), attempts)
                     });
                 }
                 Prepared::Skip(why) => {
@@ -202,29 +248,47 @@ pub async fn run(
                 }
             }
         }
-        let Some(joined) = running.join_next().await else {
+        let joined = tokio::select! {
+            biased;
+            () = options.cancel.cancelled() => None,
+            joined = running.join_next() => joined,
+        };
+        let Some(joined) = joined else {
             break;
         };
-        let (at, result, elapsed) = joined.expect("a node task never panics");
+        let (at, result, elapsed, attempts) = joined.expect("a node task never panics");
         runs[at].duration = elapsed;
+        runs[at].attempts = attempts;
         match result {
             Ok(result) => {
                 runs[at].result = Some(Arc::new(result));
                 finish(&mut runs[at], NodeStatus::Completed, None, observer);
             }
-            Err(err) => {
-                finish(
-                    &mut runs[at],
-                    NodeStatus::Failed,
-                    Some(err.to_string()),
-                    observer,
-                );
-            }
+            Err(err) => finish(&mut runs[at], NodeStatus::Failed, Some(err), observer),
         }
         release(&plan, at, &mut waiting, &mut ready);
     }
 
-    let status = if runs.iter().any(|r| r.status == NodeStatus::Failed) {
+    let cancelled = options.cancel.is_cancelled();
+    if cancelled {
+        // Dropping the tasks drops their result streams, which stops the queries.
+        running.abort_all();
+        while running.join_next().await.is_some() {}
+        for (at, run) in runs.iter_mut().enumerate() {
+            if matches!(run.status, NodeStatus::Pending | NodeStatus::Running) {
+                run.duration = started_at[at].map_or(Duration::ZERO, |s| s.elapsed());
+                finish(
+                    run,
+                    NodeStatus::Cancelled,
+                    Some("cancelled".to_owned()),
+                    observer,
+                );
+            }
+        }
+    }
+    let status = if cancelled {
+        RunStatus::Cancelled
+    } else if runs.iter().any(|r| r.status == NodeStatus::Failed) {
         RunStatus::Failed
     } else {
         RunStatus::Completed
@@ -372,9 +436,16 @@ fn prepare(
 async fn execute(
     connector: &dyn Connector,
     statement: &render::Statement,
-) -> Result<NodeResult, EngineError> {
-    let stream = connector.run(statement).await?;
-    let batches: Vec<RecordBatch> = stream.batches.try_collect().await?;
+) -> Result<NodeResult, String> {
+    let stream = connector
+        .run(statement)
+        .await
+        .map_err(|e: EngineError| e.to_string())?;
+    let batches: Vec<RecordBatch> = stream
+        .batches
+        .try_collect()
+        .await
+        .map_err(|e: EngineError| e.to_string())?;
     Ok(NodeResult {
         schema: stream.schema,
         row_count: batches.iter().map(RecordBatch::num_rows).sum(),

@@ -134,6 +134,12 @@ pub struct NodeConfig {
     pub color: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// How long one attempt of the node's query may take (default: 10 minutes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u32>,
+    /// How many times a failed query is tried again, with doubling waits (default: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
 }
 
 /// A connection carries columns of the source node's result into parameters of the target

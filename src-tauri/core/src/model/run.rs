@@ -87,6 +87,8 @@ pub struct NodeRecord {
     pub columns: Vec<ResultColumn>,
     pub row_count: Option<u64>,
     pub duration_ms: u64,
+    /// How many times its query was tried (retries included).
+    pub attempts: u32,
     pub error: Option<String>,
 }
 

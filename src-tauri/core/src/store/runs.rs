@@ -93,8 +93,9 @@ impl Store {
         let meta = json!({ "columns": record.columns, "row_count": record.row_count });
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO node_executions (execution, node_id, status, resolved_parameters,
-                 rendered_sql, result_meta, started_at, completed_at, duration_ms, error_message)
-             VALUES (?, ?, ?, ?, ?, ?,
+                 rendered_sql, result_meta, attempt, started_at, completed_at, duration_ms,
+                 error_message)
+             VALUES (?, ?, ?, ?, ?, ?, ?,
                  strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (? / 1000.0) || ' seconds'),
                  {NOW}, ?, ?)"
         )))
@@ -104,6 +105,7 @@ impl Store {
         .bind(Json(&record.parameters))
         .bind(record.sql.as_deref())
         .bind(Json(&meta))
+        .bind(record.attempts.max(1))
         .bind(i64::try_from(record.duration_ms).unwrap_or(i64::MAX))
         .bind(i64::try_from(record.duration_ms).unwrap_or(i64::MAX))
         .bind(record.error.as_deref())
@@ -215,7 +217,7 @@ impl Store {
             })?;
         let nodes: Vec<NodeRow> = sqlx::query_as(
             "SELECT node_id, status, resolved_parameters, rendered_sql, result_meta,
-                    duration_ms, error_message
+                    attempt, duration_ms, error_message
              FROM node_executions WHERE execution = ? ORDER BY id",
         )
         .bind(run.0)
@@ -278,6 +280,7 @@ struct NodeRow {
     resolved_parameters: Json<BTreeMap<String, serde_json::Value>>,
     rendered_sql: Option<String>,
     result_meta: Option<Json<ResultMeta>>,
+    attempt: u32,
     duration_ms: Option<i64>,
     error_message: Option<String>,
 }
@@ -303,6 +306,7 @@ impl NodeRow {
                 .duration_ms
                 .and_then(|d| u64::try_from(d).ok())
                 .unwrap_or(0),
+            attempts: self.attempt,
             error: self.error_message,
         })
     }
