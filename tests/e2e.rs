@@ -121,6 +121,40 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
     );
     app.screenshot(&shots.join("canvas-problem.png"));
     eprintln!("e2e screenshots: {}", shots.display());
+
+    // Runs go through the app's own command, as the page calls it: a flow with a problem is
+    // refused with its diagnostics, a valid one runs on the sample data and is kept.
+    let run = |composition_id: &str| {
+        app.execute_async(&format!(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__
+               .invoke('run_flow', {{ compositionId: '{composition_id}', parameters: {{}} }})
+               .then((summary) => done({{ ok: summary }}), (error) => done({{ error }}));"
+        ))
+    };
+    let refused = run("comp_campaign_deep_dive");
+    assert_eq!(refused["error"]["code"], "invalid_flow", "{refused}");
+    let ran = run("comp_low_ctr_review");
+    assert_eq!(ran["ok"]["status"], "COMPLETED", "{ran}");
+    let recorded = in_workspace(workspace.path(), |store| async move {
+        let runs = store
+            .list_runs(Some(&"comp_low_ctr_review".into()))
+            .await
+            .expect("runs");
+        store.get_run(runs[0].run_id).await.expect("run")
+    });
+    assert_eq!(
+        recorded.summary.trigger,
+        flowloom_core::model::Trigger::Manual
+    );
+    assert_eq!(recorded.nodes.len(), 4);
+    assert!(
+        recorded
+            .nodes
+            .iter()
+            .all(|n| n.status == flowloom_core::model::NodeStatus::Completed),
+        "{recorded:#?}"
+    );
 }
 
 /// Runs `work` on the app's workspace store from beside the app, as another process would.

@@ -1,6 +1,7 @@
 //! The one error type that crosses into the UI: a stable `code` to branch on, a sentence for
 //! people, and the flow parts it concerns so the canvas can point at them.
 
+use flowloom_core::engine::history::HistoryError;
 use flowloom_core::flowfile::{ImportError, ReadError};
 use flowloom_core::validation::Diagnostic;
 use flowloom_core::{ConnectionId, NodeId, StoreError, WorkspaceError};
@@ -55,6 +56,17 @@ impl AppError {
         Self::new(ErrorCode::UnreadableFile, message)
     }
 
+    /// A flow that does not validate cannot run; every problem is attached.
+    pub(crate) fn cannot_run(diagnostics: Vec<Diagnostic>) -> Self {
+        Self::invalid(
+            format!(
+                "the flow has {} problem(s) and cannot run",
+                diagnostics.len()
+            ),
+            diagnostics,
+        )
+    }
+
     fn invalid(message: impl ToString, diagnostics: Vec<Diagnostic>) -> Self {
         let mut err = Self::new(ErrorCode::InvalidFlow, message);
         for d in diagnostics.iter().filter(|d| d.is_error()) {
@@ -100,6 +112,15 @@ impl From<StoreError> for AppError {
         Self {
             constraint: err.constraint().map(str::to_owned),
             ..Self::new(code, &err)
+        }
+    }
+}
+
+impl From<HistoryError> for AppError {
+    fn from(err: HistoryError) -> Self {
+        match err {
+            HistoryError::Store(err) => err.into(),
+            HistoryError::Run(err) => Self::new(ErrorCode::InvalidFlow, err),
         }
     }
 }

@@ -6,10 +6,12 @@
 
 mod commands;
 mod error;
+mod runs;
 
 pub use error::{AppError, ErrorCode};
 
 use flowloom_core::Workspace;
+use flowloom_core::engine::LocalEngine;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tauri_specta::{collect_commands, collect_events};
@@ -26,8 +28,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::validate_flow,
             commands::import_flow_file,
             commands::export_flow_file,
+            runs::run_flow,
+            runs::cancel_run,
+            runs::list_runs,
+            runs::get_run,
         ])
-        .events(collect_events![])
+        .events(collect_events![runs::RunProgress])
 }
 
 /// Writes the TypeScript bindings for [`specta_builder`] to `path`.
@@ -97,11 +103,20 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let engine = match tauri::async_runtime::block_on(LocalEngine::open(&workspace.data_dir())) {
+        Ok(engine) => runs::Engine(std::sync::Arc::new(engine)),
+        Err(err) => {
+            eprintln!("flowloom-desktop: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let builder = specta_builder();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .manage(workspace)
+        .manage(engine)
+        .manage(runs::ActiveRuns::default())
         .setup(move |app| {
             builder.mount_events(app);
             Ok(())

@@ -151,6 +151,16 @@ impl Session {
         );
     }
 
+    /// Runs `script` in the page as an async WebDriver script (it ends by calling its last
+    /// argument with the result) and returns that result.
+    pub fn execute_async(&self, script: &str) -> serde_json::Value {
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({ "script": script, "args": [] })),
+        )
+    }
+
     /// Saves what the window shows, once the page has painted its latest DOM (WebKit can
     /// otherwise hand back the previous frame).
     pub fn screenshot(&self, path: &Path) {
