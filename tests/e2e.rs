@@ -120,22 +120,21 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
         wait,
     );
     app.screenshot(&shots.join("canvas-problem.png"));
-    eprintln!("e2e screenshots: {}", shots.display());
 
-    // Runs go through the app's own command, as the page calls it: a flow with a problem is
-    // refused with its diagnostics, a valid one runs on the sample data and is kept.
-    let run = |composition_id: &str| {
-        app.execute_async(&format!(
-            "const done = arguments[arguments.length - 1];
-             window.__TAURI_INTERNALS__
-               .invoke('run_flow', {{ compositionId: '{composition_id}', parameters: {{}} }})
-               .then((summary) => done({{ ok: summary }}), (error) => done({{ error }}));"
-        ))
-    };
-    let refused = run("comp_campaign_deep_dive");
-    assert_eq!(refused["error"]["code"], "invalid_flow", "{refused}");
-    let ran = run("comp_low_ctr_review");
-    assert_eq!(ran["ok"]["status"], "COMPLETED", "{ran}");
+    // A run started with the Run button: each node shows its progress live, from the
+    // engine's events, and the run is kept in the history.
+    app.click(&app.find_one("[data-testid=back]"));
+    let low_ctr = app.find_one("[data-testid=flow-item][data-composition-id=comp_low_ctr_review]");
+    app.click(&low_ctr);
+    app.wait_for_texts("[data-testid=flow-title]", &["Low CTR review"], wait);
+    app.click(&app.find_one("[data-testid=run-flow]"));
+    app.wait_for(
+        "[data-testid=node-status][data-status=COMPLETED]",
+        4,
+        Duration::from_secs(60),
+    );
+    app.wait_for_texts("[data-testid=run-status]", &["Run completed"], wait);
+    app.screenshot(&shots.join("canvas-run.png"));
     let recorded = in_workspace(workspace.path(), |store| async move {
         let runs = store
             .list_runs(Some(&"comp_low_ctr_review".into()))
@@ -155,6 +154,21 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
             .all(|n| n.status == flowloom_core::model::NodeStatus::Completed),
         "{recorded:#?}"
     );
+
+    // The command refuses a flow with a problem (the deep dive's inactive template), as the
+    // page calls it, with the diagnostics attached.
+    let refused = app.execute_async(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__
+           .invoke('run_flow', { compositionId: 'comp_campaign_deep_dive', parameters: {} })
+           .then((summary) => done({ ok: summary }), (error) => done({ error }));",
+    );
+    assert_eq!(refused["error"]["code"], "invalid_flow", "{refused}");
+    assert_eq!(
+        refused["error"]["diagnostics"][0]["code"], "inactive_template",
+        "{refused}"
+    );
+    eprintln!("e2e screenshots: {}", shots.display());
 }
 
 /// Runs `work` on the app's workspace store from beside the app, as another process would.

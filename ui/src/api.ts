@@ -15,6 +15,11 @@ import {
   type Flow_Deserialize,
   type GlobalParameter_Serialize,
   type ImportOutcome_Serialize,
+  type NodeStatus,
+  type RunEvent_Serialize,
+  type RunProgress_Serialize,
+  type RunStatus,
+  type RunSummary_Serialize,
   type Node_Serialize,
   type OnConflict,
   type ParamSpec_Serialize,
@@ -45,7 +50,10 @@ export type ParamSpec = ParamSpec_Serialize;
 export type Template = Template_Serialize;
 export type TemplateDetail = TemplateDetail_Serialize;
 export type JsonValue = Value;
-export type { OnConflict, ScalarType, Severity, TemplateFate, WorkspaceInfo };
+export type RunEvent = RunEvent_Serialize;
+export type RunProgress = RunProgress_Serialize;
+export type RunSummary = RunSummary_Serialize;
+export type { NodeStatus, OnConflict, RunStatus, ScalarType, Severity, TemplateFate, WorkspaceInfo };
 
 export type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
 
@@ -82,4 +90,8 @@ export const api = {
     guard(() => commands.importFlowFile(path, onConflict)),
   exportFlowFile: (compositionId: string, path: string): Promise<Outcome<null>> =>
     guard(() => commands.exportFlowFile(compositionId, path)),
+  /** Runs a stored flow; resolves when the run ends. Progress arrives as `runProgress` events. */
+  runFlow: (compositionId: string): Promise<Outcome<RunSummary>> => guard(() => commands.runFlow(compositionId, {})),
+  cancelRun: (compositionId: string): Promise<Outcome<boolean>> =>
+    guard(async () => ({ status: "ok", data: await commands.cancelRun(compositionId) })),
 };

@@ -4,6 +4,19 @@ import { createRoot } from "react-dom/client";
 import "@xyflow/react/dist/style.css";
 import "./styles/base.css";
 import { App } from "./App";
+import { events } from "./bindings";
+import { appStore } from "./store";
+
+// Run progress streams from Rust as typed events; outside Tauri (a plain browser) there are none.
+try {
+  void events
+    .runProgress.listen((event) => {
+      appStore.getState().actions.applyRunProgress(event.payload);
+    })
+    .catch(() => undefined);
+} catch {
+  // Not inside Tauri.
+}
 
 const root = document.getElementById("root");
 if (root === null) throw new Error("index.html has no #root element");

@@ -58,6 +58,21 @@ function fakeApi(overrides: Partial<Api> = {}) {
       exports.push([id, path]);
       return Promise.resolve(ok(null));
     },
+    runFlow: (id) =>
+      Promise.resolve(
+        ok({
+          run_id: 1,
+          composition_id: id,
+          version: 1,
+          status: "COMPLETED" as const,
+          trigger: "manual" as const,
+          parameters: {},
+          started_at: "2026-11-23T10:00:00Z",
+          completed_at: "2026-11-23T10:00:01Z",
+          error: null,
+        }),
+      ),
+    cancelRun: () => Promise.resolve(ok(true)),
     ...overrides,
   };
   return { api, queries, checked, imports, exports };
@@ -342,5 +357,51 @@ describe("exporting the open flow", () => {
     await store.getState().actions.openFlow("comp_deep_dive");
     await store.getState().actions.exportFlow();
     expect(store.getState().exportState).toEqual({ status: "failed", error: { code: "internal", message: "permission denied" } });
+  });
+});
+
+describe("running the open flow", () => {
+  it("shows each node's progress from the events, then the outcome", async () => {
+    let finishRun: () => void = () => undefined;
+    const { api } = fakeApi();
+    const running = createAppStore(
+      {
+        ...api,
+        runFlow: async (id) => {
+          await new Promise<void>((resolve) => {
+            finishRun = resolve;
+          });
+          return api.runFlow(id);
+        },
+      },
+      fakeDialogs(ok(null)).dialogs,
+    );
+    const { actions } = running.getState();
+    await actions.openFlow("comp_deep_dive");
+    const run = actions.runFlow();
+    expect(running.getState().run.status).toBe("running");
+    actions.applyRunProgress({ composition_id: "comp_deep_dive", event: { event: "node_started", node_id: "top" } });
+    actions.applyRunProgress({ composition_id: "comp_other", event: { event: "node_started", node_id: "elsewhere" } });
+    actions.applyRunProgress({
+      composition_id: "comp_deep_dive",
+      event: { event: "node_finished", node_id: "top", status: "COMPLETED", row_count: 20, duration_ms: 12, error: null },
+    });
+    finishRun();
+    await run;
+    const state = running.getState().run;
+    expect(state.status).toBe("finished");
+    if (state.status !== "finished") return;
+    expect(state.outcome).toBe("COMPLETED");
+    expect(Object.keys(state.nodes)).toEqual(["top"]);
+    expect(state.nodes.top?.rows).toBe(20);
+  });
+
+  it("shows why a run could not start", async () => {
+    const { api } = fakeApi({ runFlow: () => Promise.resolve(failed("the flow has 1 problem(s) and cannot run")) });
+    const store = createAppStore(api, fakeDialogs(ok(null)).dialogs);
+    await store.getState().actions.openFlow("comp_deep_dive");
+    await store.getState().actions.runFlow();
+    const state = store.getState().run;
+    expect(state.status).toBe("failed");
   });
 });

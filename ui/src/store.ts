@@ -7,7 +7,9 @@ import type { AppError, Diagnostic, FlowDetail, FlowQuery, FlowSummary, Template
 import { api as realApi } from "./api";
 import { dialogs as realDialogs } from "./dialogs";
 import { importBusy, importIdle, importStep, type ConflictChoice, type ImportEvent, type ImportState } from "./lib/importFlow";
+import { applyRunEvent, runEnded, runIdle, runStarted, type RunState } from "./lib/run";
 import { distinctTags } from "./lib/tags";
+import type { RunProgress } from "./api";
 
 export type Loadable<T> =
   | { readonly status: "loading" }
@@ -42,6 +44,8 @@ export type AppState = {
   readonly importState: ImportState;
   /** Where an export of the open flow stands (flow screen). */
   readonly exportState: ExportState;
+  /** A run of the open flow started from this screen, with each node's progress. */
+  readonly run: RunState;
   /** An action that failed (as opposed to a screen that failed to load), shown until dismissed. */
   readonly notice: AppError | null;
 };
@@ -68,6 +72,11 @@ export type AppActions = {
   /** Asks where to save the open flow and writes it there. */
   readonly exportFlow: () => Promise<void>;
   readonly dismissExport: () => void;
+  /** Runs the open flow; progress arrives through `applyRunProgress`. */
+  readonly runFlow: () => Promise<void>;
+  readonly cancelRun: () => Promise<void>;
+  /** One event of a run, as the engine sent it (ignored unless it is the open flow's). */
+  readonly applyRunProgress: (progress: RunProgress) => void;
 };
 
 export type Api = typeof realApi;
@@ -93,6 +102,7 @@ const initialState: AppState = {
   problems: { status: "loading" },
   importState: importIdle,
   exportState: { status: "idle" },
+  run: runIdle,
   notice: null,
 };
 
@@ -216,6 +226,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
           flow: { status: "loading" },
           problems: { status: "loading" },
           exportState: { status: "idle" },
+          run: runIdle,
           notice: null,
         });
         if (get().templates.status !== "ready") set({ templates: { status: "loading" } });
@@ -237,6 +248,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
           flow: { status: "loading" },
           problems: { status: "loading" },
           exportState: { status: "idle" },
+          run: runIdle,
           notice: null,
         });
         await Promise.all([refreshTags(), refreshFlows()]);
@@ -294,6 +306,35 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
       dismissExport: () => {
         const { exportState } = get();
         if (exportState.status === "done" || exportState.status === "failed") set({ exportState: { status: "idle" } });
+      },
+
+      runFlow: async () => {
+        const { flow, run } = get();
+        if (flow.status !== "ready" || run.status === "running") return;
+        const compositionId = flow.data.flow.composition.composition_id;
+        const ticket = flowTicket;
+        set({ run: runStarted });
+        const outcome = await api.runFlow(compositionId);
+        if (ticket !== flowTicket) return;
+        set({ run: outcome.status === "ok" ? runEnded(get().run, outcome.data.status) : { status: "failed", error: outcome.error } });
+        if (outcome.status !== "ok") return;
+        // The run counts towards the flow's runs and last run: show the fresh figures.
+        const fresh = await api.getFlow(compositionId);
+        const now = get().flow;
+        if (ticket !== flowTicket || fresh.status !== "ok" || now.status !== "ready") return;
+        set({ flow: { status: "ready", data: { ...now.data, meta: fresh.data.meta } } });
+      },
+
+      cancelRun: async () => {
+        const { flow, run } = get();
+        if (flow.status !== "ready" || run.status !== "running") return;
+        await api.cancelRun(flow.data.flow.composition.composition_id);
+      },
+
+      applyRunProgress: (progress) => {
+        const { route, run } = get();
+        if (route.screen !== "flow" || route.compositionId !== progress.composition_id) return;
+        set({ run: applyRunEvent(run, progress.event) });
       },
     };
 

@@ -4,6 +4,8 @@ import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo, type CSSProperties } from "react";
 import type { NodeParameter, ParameterSource, TemplateCanvasNode, TemplateStatus } from "../lib/canvas";
 import { describeCount, worstSeverity } from "../lib/problems";
+import { describeProgress, nodeProgress } from "../lib/run";
+import { useAppState } from "../store";
 
 function templateLine(name: string, status: TemplateStatus): string {
   switch (status) {
@@ -50,6 +52,7 @@ function sourceTitle(param: NodeParameter): string {
 function TemplateNodeView({ data, selected }: NodeProps<TemplateCanvasNode>) {
   const style = data.accent === null ? undefined : ({ "--node-accent": data.accent } as CSSProperties);
   const severity = worstSeverity(data.problems);
+  const progress = useAppState((state) => nodeProgress(state.run, data.nodeId));
   const className = ["tnode", ...(selected ? ["tnode--selected"] : []), ...(severity ? [`tnode--${severity}`] : [])].join(" ");
   return (
     <div className={className} data-testid="canvas-node" data-node-id={data.nodeId} data-severity={severity ?? undefined} style={style}>
@@ -87,6 +90,16 @@ function TemplateNodeView({ data, selected }: NodeProps<TemplateCanvasNode>) {
         </ul>
       )}
       {data.note !== null && <div className="tnode__note">{data.note}</div>}
+      {progress !== null && (
+        <div
+          className={`tnode__run tnode__run--${progress.status.toLowerCase()}`}
+          data-testid="node-status"
+          data-status={progress.status}
+          title={progress.error ?? undefined}
+        >
+          {describeProgress(progress)}
+        </div>
+      )}
       <Handle type="source" position={Position.Right} />
     </div>
   );

@@ -10,6 +10,7 @@ import { FlowCanvas } from "../components/FlowCanvas";
 import { FlowSidebar } from "../components/FlowSidebar";
 import { BackIcon, ExportIcon } from "../components/icons";
 import { Notice } from "../components/Notice";
+import { describeRun } from "../lib/run";
 import { useAppActions, useAppState } from "../store";
 import "../styles/flow.css";
 
@@ -23,7 +24,9 @@ export function FlowScreen() {
   const problems = useAppState((state) => state.problems);
   const exportState = useAppState((state) => state.exportState);
   const notice = useAppState((state) => state.notice);
-  const { goHome, openFlow, toggleFavorite, dismissNotice, exportFlow, dismissExport } = useAppActions();
+  const run = useAppState((state) => state.run);
+  const runLine = describeRun(run);
+  const { goHome, openFlow, toggleFavorite, dismissNotice, exportFlow, dismissExport, runFlow, cancelRun } = useAppActions();
   const retry = route.screen === "flow" ? () => void openFlow(route.compositionId) : undefined;
 
   let body: ReactNode;
@@ -87,6 +90,21 @@ export function FlowScreen() {
                 {tag}
               </span>
             ))}
+            {run.status === "running" ? (
+              <button type="button" className="button" data-testid="cancel-run" onClick={() => void cancelRun()}>
+                Cancel
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="button button--primary"
+                data-testid="run-flow"
+                title="Run every node of this flow on the workspace's data"
+                onClick={() => void runFlow()}
+              >
+                Run
+              </button>
+            )}
             <button
               type="button"
               className="button"
@@ -105,6 +123,15 @@ export function FlowScreen() {
           </div>
         )}
       </header>
+      {runLine !== null && (
+        <p
+          className={`run-line run-line--${run.status === "finished" ? run.outcome.toLowerCase() : run.status}`}
+          data-testid="run-status"
+          role="status"
+        >
+          {runLine}
+        </p>
+      )}
       {notice && (
         <div className="flow-notice">
           <ErrorNotice error={notice} onDismiss={dismissNotice} />

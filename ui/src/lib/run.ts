@@ -1,0 +1,71 @@
+// A run of the open flow as the flow screen shows it: each node's progress from the engine's
+// events, then the run's outcome. Pure: the store feeds it events and command answers.
+import type { AppError, NodeStatus, RunEvent, RunStatus } from "../api";
+
+export type NodeProgress = {
+  readonly status: NodeStatus;
+  readonly rows: number | null;
+  readonly durationMs: number | null;
+  readonly error: string | null;
+};
+
+export type RunState =
+  | { readonly status: "idle" }
+  | { readonly status: "running"; readonly nodes: Readonly<Record<string, NodeProgress>> }
+  | { readonly status: "finished"; readonly outcome: RunStatus; readonly nodes: Readonly<Record<string, NodeProgress>> }
+  | { readonly status: "failed"; readonly error: AppError };
+
+export const runIdle: RunState = { status: "idle" };
+
+export const runStarted: RunState = { status: "running", nodes: {} };
+
+/** The run with one more event applied; events after the run ended are ignored. */
+export function applyRunEvent(state: RunState, event: RunEvent): RunState {
+  if (state.status !== "running") return state;
+  const progress: NodeProgress =
+    event.event === "node_started"
+      ? { status: "RUNNING", rows: null, durationMs: null, error: null }
+      : { status: event.status, rows: event.row_count, durationMs: event.duration_ms, error: event.error };
+  return { ...state, nodes: { ...state.nodes, [event.node_id]: progress } };
+}
+
+export function runEnded(state: RunState, outcome: RunStatus): RunState {
+  return { status: "finished", outcome, nodes: state.status === "running" ? state.nodes : {} };
+}
+
+/** Each node's progress in the run on screen, if any. */
+export function nodeProgress(state: RunState, nodeId: string): NodeProgress | null {
+  return state.status === "running" || state.status === "finished" ? (state.nodes[nodeId] ?? null) : null;
+}
+
+/** A node's progress in a few words, for its chip on the canvas. */
+export function describeProgress(progress: NodeProgress): string {
+  switch (progress.status) {
+    case "PENDING":
+      return "waiting";
+    case "RUNNING":
+      return "running…";
+    case "COMPLETED":
+      return `${progress.rows ?? 0} rows · ${progress.durationMs ?? 0} ms`;
+    case "SKIPPED":
+      return "skipped";
+    case "FAILED":
+      return "failed";
+    case "CANCELLED":
+      return "cancelled";
+  }
+}
+
+/** The run's line in the flow's header. */
+export function describeRun(state: RunState): string | null {
+  switch (state.status) {
+    case "idle":
+      return null;
+    case "running":
+      return "Running…";
+    case "finished":
+      return state.outcome === "COMPLETED" ? "Run completed" : state.outcome === "CANCELLED" ? "Run cancelled" : "Run failed";
+    case "failed":
+      return `Could not run: ${state.error.message}`;
+  }
+}
