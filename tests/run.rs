@@ -50,8 +50,8 @@ async fn failure_flow() -> (ValidatedFlow, Arc<LocalEngine>, tempfile::TempDir) 
     (validated, Arc::new(engine), dir)
 }
 
-#[tokio::test]
-async fn every_example_flow_runs_on_the_sample_data() {
+/// A new workspace (sample data, starter templates, example flows), its engine and catalogue.
+async fn sample_workspace() -> (Workspace, Arc<LocalEngine>, Catalog, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let workspace = Workspace::open(dir.path()).await.expect("workspace");
     let engine = Arc::new(
@@ -61,6 +61,12 @@ async fn every_example_flow_runs_on_the_sample_data() {
     );
     let catalog =
         Catalog::from_details(workspace.store().list_templates().await.expect("templates"));
+    (workspace, engine, catalog, dir)
+}
+
+#[tokio::test]
+async fn every_example_flow_runs_on_the_sample_data() {
+    let (workspace, engine, catalog, _dir) = sample_workspace().await;
     let flows = workspace
         .store()
         .list_flows(&FlowQuery::default())
@@ -96,15 +102,7 @@ async fn every_example_flow_runs_on_the_sample_data() {
 /// first node found, as a bound list, and returns rows of those campaigns only.
 #[tokio::test]
 async fn a_mapping_carries_the_upstream_column_downstream() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let workspace = Workspace::open(dir.path()).await.expect("workspace");
-    let engine = Arc::new(
-        LocalEngine::open(&workspace.data_dir())
-            .await
-            .expect("engine"),
-    );
-    let catalog =
-        Catalog::from_details(workspace.store().list_templates().await.expect("templates"));
+    let (workspace, engine, catalog, _dir) = sample_workspace().await;
     let flow = workspace
         .store()
         .get_flow(&"comp_campaign_deep_dive".into())
@@ -264,15 +262,7 @@ async fn a_recorded_run_pins_the_version_it_ran() {
     use flowloom_core::engine::history;
     use flowloom_core::model::Trigger;
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let workspace = Workspace::open(dir.path()).await.expect("workspace");
-    let engine = Arc::new(
-        LocalEngine::open(&workspace.data_dir())
-            .await
-            .expect("engine"),
-    );
-    let catalog =
-        Catalog::from_details(workspace.store().list_templates().await.expect("templates"));
+    let (workspace, engine, catalog, _dir) = sample_workspace().await;
     let id = "comp_product_drilldown".into();
     let mut flow = workspace.store().get_flow(&id).await.expect("flow").flow;
     let mut versions = Vec::new();

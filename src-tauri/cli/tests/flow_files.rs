@@ -1,42 +1,10 @@
 //! `flowloom validate | import | export | schema` as a user runs them, on the committed
 //! examples and fixtures and on fresh workspaces.
 
+mod common;
+
+use common::{exits, flowloom, path_str, repo, text};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
-}
-
-fn flowloom(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flowloom"))
-        .args(args)
-        .env_remove("FLOWLOOM_WORKSPACE")
-        .output()
-        .expect("run flowloom")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("utf-8 output")
-}
-
-#[track_caller]
-fn exits(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
-}
 
 #[test]
 fn validate_accepts_every_example_flow() {

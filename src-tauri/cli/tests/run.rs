@@ -1,42 +1,11 @@
 //! `flowloom run` as a user runs it: flow files and stored flows on a fresh workspace's
 //! sample data, `--param`, `--json`, and the exit codes.
 
+mod common;
+
+use common::{exits, flowloom, path_str, repo, text};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
-}
-
-fn flowloom(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flowloom"))
-        .args(args)
-        .env_remove("FLOWLOOM_WORKSPACE")
-        .output()
-        .expect("run flowloom")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("utf-8 output")
-}
-
-#[track_caller]
-fn exits(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
-}
+use std::process::Command;
 
 #[test]
 fn a_flow_file_runs_on_the_workspace_data_without_being_imported() {
@@ -220,31 +189,9 @@ fn a_stored_flows_run_is_kept_in_the_history() {
 /// node that had finished.
 #[test]
 fn a_killed_run_is_marked_interrupted_and_keeps_what_it_recorded() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-
     let dir = tempfile::tempdir().expect("temp dir");
     let ws = path_str(dir.path());
-    let slow = repo("tests/fixtures/runs/slow.flow.json");
-    exits(
-        &flowloom(&["import", path_str(&slow), "--workspace", ws]),
-        0,
-    );
-
-    let mut child = Command::new(env!("CARGO_BIN_EXE_flowloom"))
-        .args(["run", "comp_slow", "--json", "--workspace", ws])
-        .env_remove("FLOWLOOM_WORKSPACE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start flowloom run");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let started_slow = lines.by_ref().map_while(Result::ok).any(|line| {
-        serde_json::from_str::<Value>(&line)
-            .is_ok_and(|e| e["event"] == "node_started" && e["node_id"] == "slow")
-    });
-    assert!(started_slow, "the slow node never started");
+    let (mut child, _events) = common::start_slow_run(ws);
 
     let live = flowloom(&["runs", "list", "--workspace", ws]);
     exits(&live, 0);
@@ -276,29 +223,9 @@ fn a_killed_run_is_marked_interrupted_and_keeps_what_it_recorded() {
 /// history says CANCELLED.
 #[test]
 fn ctrl_c_cancels_the_run() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-
     let dir = tempfile::tempdir().expect("temp dir");
     let ws = path_str(dir.path());
-    let slow = repo("tests/fixtures/runs/slow.flow.json");
-    exits(
-        &flowloom(&["import", path_str(&slow), "--workspace", ws]),
-        0,
-    );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_flowloom"))
-        .args(["run", "comp_slow", "--json", "--workspace", ws])
-        .env_remove("FLOWLOOM_WORKSPACE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start flowloom run");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let started_slow = lines.by_ref().map_while(Result::ok).any(|line| {
-        serde_json::from_str::<Value>(&line)
-            .is_ok_and(|e| e["event"] == "node_started" && e["node_id"] == "slow")
-    });
-    assert!(started_slow, "the slow node never started");
+    let (mut child, lines) = common::start_slow_run(ws);
     let sent = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

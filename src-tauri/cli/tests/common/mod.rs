@@ -1,0 +1,71 @@
+//! What the `flowloom` command tests share: running the built binary as a user would.
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses its own part of these helpers"
+)]
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Lines};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
+
+/// A path in the repository.
+pub fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
+}
+
+/// Runs `flowloom` with `args`, never with a workspace from the environment.
+pub fn flowloom(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flowloom"))
+        .args(args)
+        .env_remove("FLOWLOOM_WORKSPACE")
+        .output()
+        .expect("run flowloom")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("utf-8 output")
+}
+
+/// Asserts the exit code, showing both outputs when it differs.
+#[track_caller]
+pub fn exits(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+}
+
+pub fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+/// Starts `flowloom run comp_slow --json` on a workspace holding the slow fixture flow and
+/// returns once its slow node has started, with the rest of its output to read.
+pub fn start_slow_run(ws: &str) -> (Child, Lines<BufReader<ChildStdout>>) {
+    let slow = repo("tests/fixtures/runs/slow.flow.json");
+    exits(
+        &flowloom(&["import", path_str(&slow), "--workspace", ws]),
+        0,
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowloom"))
+        .args(["run", "comp_slow", "--json", "--workspace", ws])
+        .env_remove("FLOWLOOM_WORKSPACE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start flowloom run");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let started_slow = lines.by_ref().map_while(Result::ok).any(|line| {
+        serde_json::from_str::<Value>(&line)
+            .is_ok_and(|e| e["event"] == "node_started" && e["node_id"] == "slow")
+    });
+    assert!(started_slow, "the slow node never started");
+    (child, lines)
+}
