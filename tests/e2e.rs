@@ -155,6 +155,32 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
         "{recorded:#?}"
     );
 
+    // A node's kept result pages out through the app's command.
+    let low = recorded
+        .nodes
+        .iter()
+        .find(|n| n.node_id.as_str() == "low_ctr")
+        .expect("the low_ctr node");
+    let page = app.execute_async(&format!(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__
+           .invoke('result_page', {{ runId: {}, nodeId: 'low_ctr', offset: 0, limit: 5 }})
+           .then((page) => done({{ ok: page }}), (error) => done({{ error }}));",
+        recorded.summary.run_id
+    ));
+    assert_eq!(
+        page["ok"]["total_rows"],
+        serde_json::json!(low.row_count),
+        "{page}"
+    );
+    let shown = page["ok"]["rows"].as_array().map_or(0, Vec::len) as u64;
+    assert_eq!(shown, low.row_count.unwrap_or(0).min(5), "{page}");
+    assert!(
+        page["ok"]["columns"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+    );
+
     // The command refuses a flow with a problem (the deep dive's inactive template), as the
     // page calls it, with the diagnostics attached.
     let refused = app.execute_async(

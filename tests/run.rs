@@ -286,6 +286,13 @@ async fn a_recorded_run_pins_the_version_it_ran() {
         let detail = workspace.store().get_run(run_id).await.expect("recorded");
         assert_eq!(detail.summary.status, RunStatus::Completed);
         assert_eq!(detail.nodes.len(), flow.nodes.len());
+        // Every node's result is kept as Parquet and reads back whole.
+        for node in &detail.nodes {
+            let location = node.result_location.as_deref().expect("a stored result");
+            let page = flowloom_core::engine::results::page(workspace.root(), location, 0, None)
+                .expect("reads back");
+            assert_eq!(Some(page.total_rows), node.row_count, "{}", node.node_id);
+        }
         versions.push(detail.summary.version);
     }
     assert_eq!(versions, [Some(1), Some(1), Some(2)]);

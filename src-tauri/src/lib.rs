@@ -32,6 +32,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             runs::cancel_run,
             runs::list_runs,
             runs::get_run,
+            runs::result_page,
+            runs::export_result,
         ])
         .events(collect_events![runs::RunProgress])
 }

@@ -5,10 +5,11 @@
 use crate::error::{AppError, ErrorCode};
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::history;
+use flowloom_core::engine::results::{self, Format};
 use flowloom_core::engine::run::{CancellationToken, RunEvent, RunOptions};
-use flowloom_core::model::{RunDetail, RunId, RunSummary, Trigger};
+use flowloom_core::model::{ResultColumn, RunDetail, RunId, RunSummary, Trigger};
 use flowloom_core::validation::{self, Catalog};
-use flowloom_core::{CompositionId, Workspace};
+use flowloom_core::{CompositionId, NodeId, Workspace};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -109,6 +110,102 @@ pub async fn list_runs(
     composition_id: CompositionId,
 ) -> Result<Vec<RunSummary>, AppError> {
     Ok(workspace.store().list_runs(Some(&composition_id)).await?)
+}
+
+/// A page of a node's stored result, for the results table.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ResultPage {
+    pub columns: Vec<ResultColumn>,
+    pub rows: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub offset: u32,
+    pub total_rows: u32,
+}
+
+/// Rows `offset..offset + limit` of a node's result in a run.
+#[tauri::command]
+#[specta::specta]
+pub async fn result_page(
+    workspace: State<'_, Workspace>,
+    run_id: RunId,
+    node_id: NodeId,
+    offset: u32,
+    limit: u32,
+) -> Result<ResultPage, AppError> {
+    let location = stored_result(&workspace, run_id, &node_id).await?;
+    let page = results::page(
+        workspace.root(),
+        &location,
+        offset as usize,
+        Some(limit as usize),
+    )
+    .map_err(|e| AppError::new(ErrorCode::Internal, e))?;
+    Ok(ResultPage {
+        columns: page
+            .schema
+            .fields()
+            .iter()
+            .map(|f| ResultColumn {
+                name: f.name().clone(),
+                data_type: f.data_type().to_string(),
+            })
+            .collect(),
+        rows: page
+            .rows()
+            .map_err(|e| AppError::new(ErrorCode::Internal, e))?,
+        offset,
+        total_rows: u32::try_from(page.total_rows).unwrap_or(u32::MAX),
+    })
+}
+
+/// How a result is exported.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Parquet,
+}
+
+/// Writes a node's whole result in a run to `path` (chosen in a save dialog).
+#[tauri::command]
+#[specta::specta]
+pub async fn export_result(
+    workspace: State<'_, Workspace>,
+    run_id: RunId,
+    node_id: NodeId,
+    format: ExportFormat,
+    path: String,
+) -> Result<(), AppError> {
+    let location = stored_result(&workspace, run_id, &node_id).await?;
+    let page = results::page(workspace.root(), &location, 0, None)
+        .map_err(|e| AppError::new(ErrorCode::Internal, e))?;
+    let file = std::fs::File::create(&path)
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("cannot write {path}: {e}")))?;
+    let format = match format {
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::Json => Format::Json,
+        ExportFormat::Parquet => Format::Parquet,
+    };
+    results::export(&page, format, std::io::BufWriter::new(file))
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("cannot write {path}: {e}")))
+}
+
+async fn stored_result(
+    workspace: &Workspace,
+    run_id: RunId,
+    node_id: &NodeId,
+) -> Result<String, AppError> {
+    let run = workspace.store().get_run(run_id).await?;
+    run.nodes
+        .into_iter()
+        .find(|n| &n.node_id == node_id)
+        .and_then(|n| n.result_location)
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::NotFound,
+                format!("run {run_id} kept no result for node `{node_id}`"),
+            )
+        })
 }
 
 /// One run with every node's record.

@@ -29,6 +29,10 @@ export const commands = {
 	listRuns: (compositionId: CompositionId) => typedError<RunSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_runs", { compositionId })),
 	/**  One run with every node's record. */
 	getRun: (runId: RunId) => typedError<RunDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("get_run", { runId })),
+	/**  Rows `offset..offset + limit` of a node's result in a run. */
+	resultPage: (runId: RunId, nodeId: NodeId, offset: number, limit: number) => typedError<ResultPage, AppError_Serialize>(__TAURI_INVOKE("result_page", { runId, nodeId, offset, limit })),
+	/**  Writes a node's whole result in a run to `path` (chosen in a save dialog). */
+	exportResult: (runId: RunId, nodeId: NodeId, format: ExportFormat, path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("export_result", { runId, nodeId, format, path })),
 };
 
 /** Events */
@@ -227,6 +231,9 @@ export type ErrorCode =
 /**  Anything the user cannot fix from the UI (I/O, a broken database). */
 "internal";
 
+/**  How a result is exported. */
+export type ExportFormat = "csv" | "json" | "parquet";
+
 /**  A flow as the user drew it: not yet validated. */
 export type Flow = Flow_Serialize | Flow_Deserialize;
 
@@ -408,6 +415,8 @@ export type NodeRecord_Deserialize = {
 	duration_ms: number,
 	/**  How many times its query was tried (retries included). */
 	attempts: number,
+	/**  Where its result is kept in the workspace (`results/<run>/<node>.parquet`). */
+	result_location?: string | null,
 	error?: string | null,
 };
 
@@ -424,6 +433,8 @@ export type NodeRecord_Serialize = {
 	duration_ms: number,
 	/**  How many times its query was tried (retries included). */
 	attempts: number,
+	/**  Where its result is kept in the workspace (`results/<run>/<node>.parquet`). */
+	result_location: string | null,
 	error: string | null,
 };
 
@@ -510,6 +521,14 @@ export type Position = {
 export type ResultColumn = {
 	name: string,
 	data_type: string,
+};
+
+/**  A page of a node's stored result, for the results table. */
+export type ResultPage = {
+	columns: ResultColumn[],
+	rows: { [key in string]: Value }[],
+	offset: number,
+	total_rows: number,
 };
 
 /**  A run with every node's record, in the order they finished. */

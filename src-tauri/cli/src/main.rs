@@ -81,6 +81,13 @@ enum Command {
     },
     /// Print the flow file JSON Schema.
     Schema,
+    /// A node's stored result from a run: rows as CSV (default), JSON or Parquet.
+    Results {
+        #[command(flatten)]
+        args: runs::ResultsArgs,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
     /// The run history: `runs list`, `runs show RUN_ID`.
     Runs {
         #[command(subcommand)]
@@ -222,6 +229,10 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         } => {
             let workspace = open(workspace).await?;
             files::export(&workspace, &composition_id, output.as_deref(), &mut out).await?;
+        }
+        Command::Results { args, workspace } => {
+            let workspace = open(workspace).await?;
+            runs::results(args, &workspace).await?;
         }
         Command::Runs { command, workspace } => {
             let workspace = open(workspace).await?;

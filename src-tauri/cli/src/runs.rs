@@ -1,6 +1,8 @@
-//! `flowloom runs list | show`: the workspace's run history.
+//! `flowloom runs list | show` and `flowloom results`: the workspace's run history and the
+//! results it keeps.
 
 use crate::Failure;
+use flowloom_core::engine::results::{self, Format};
 use flowloom_core::model::{RunDetail, RunId, RunSummary};
 use flowloom_core::{CompositionId, Workspace};
 use std::io::Write;
@@ -123,4 +125,75 @@ fn detail(run: &RunDetail) -> String {
         }
     }
     text
+}
+
+/// `--format` of `flowloom results`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Csv,
+    Json,
+    Parquet,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ResultsArgs {
+    run_id: i64,
+    node_id: String,
+    /// Rows to skip.
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// At most this many rows (default: all).
+    #[arg(long)]
+    limit: Option<usize>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
+    format: OutputFormat,
+    /// Write here instead of standard output (required for Parquet).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+}
+
+/// Writes a page of a node's stored result.
+pub async fn results(args: ResultsArgs, workspace: &Workspace) -> Result<(), Failure> {
+    let run = workspace
+        .store()
+        .get_run(RunId(args.run_id))
+        .await
+        .map_err(Failure::refused)?;
+    let node = run
+        .nodes
+        .iter()
+        .find(|n| n.node_id.as_str() == args.node_id)
+        .ok_or_else(|| {
+            Failure::refused(format!(
+                "run {} has no node `{}`",
+                args.run_id, args.node_id
+            ))
+        })?;
+    let location = node.result_location.as_deref().ok_or_else(|| {
+        Failure::refused(format!(
+            "node `{}` of run {} has no stored result (it {})",
+            args.node_id, args.run_id, node.status
+        ))
+    })?;
+    let page = results::page(workspace.root(), location, args.offset, args.limit)
+        .map_err(Failure::refused)?;
+    let format = match args.format {
+        OutputFormat::Csv => Format::Csv,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Parquet => Format::Parquet,
+    };
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| Failure::refused(format!("cannot write {}: {e}", path.display())))?;
+            results::export(&page, format, std::io::BufWriter::new(file))
+        }
+        None if format == Format::Parquet => {
+            return Err(Failure::unreadable(
+                "Parquet is binary: give a file with -o FILE",
+            ));
+        }
+        None => results::export(&page, format, std::io::stdout()),
+    }
+    .map_err(|e| Failure::refused(format!("could not write the result: {e}")))
 }

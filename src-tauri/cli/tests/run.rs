@@ -252,3 +252,80 @@ fn ctrl_c_cancels_the_run() {
         .expect("the cancelled node is recorded");
     assert_eq!(slow_node["status"], "CANCELLED");
 }
+
+/// Each node's result is kept with the run: `flowloom results` pages through it as CSV or
+/// JSON and writes it as Parquet.
+#[test]
+fn a_nodes_result_is_kept_and_pages_out_as_csv_json_or_parquet() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    exits(
+        &flowloom(&["run", "comp_campaign_deep_dive", "--workspace", ws]),
+        0,
+    );
+
+    let csv = flowloom(&[
+        "results",
+        "1",
+        "top_campaigns",
+        "--limit",
+        "3",
+        "--workspace",
+        ws,
+    ]);
+    exits(&csv, 0);
+    let csv = text(&csv.stdout);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4, "a header and three rows: {csv}");
+    assert_eq!(lines[0], "campaign_id,campaign_name,channel,spend,clicks");
+
+    let json = flowloom(&[
+        "results",
+        "1",
+        "top_campaigns",
+        "--offset",
+        "18",
+        "--format",
+        "json",
+        "--workspace",
+        ws,
+    ]);
+    exits(&json, 0);
+    let rows: Value = serde_json::from_slice(&json.stdout).expect("a JSON array");
+    assert_eq!(
+        rows.as_array().map(Vec::len),
+        Some(2),
+        "rows 19 and 20 of 20"
+    );
+    assert!(rows[0]["campaign_id"].is_string());
+
+    let file = dir.path().join("trend.parquet");
+    let parquet = flowloom(&[
+        "results",
+        "1",
+        "daily_trend",
+        "--format",
+        "parquet",
+        "-o",
+        path_str(&file),
+        "--workspace",
+        ws,
+    ]);
+    exits(&parquet, 0);
+    let bytes = std::fs::read(&file).expect("the Parquet file");
+    assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"));
+
+    let refused = flowloom(&[
+        "results",
+        "1",
+        "daily_trend",
+        "--format",
+        "parquet",
+        "--workspace",
+        ws,
+    ]);
+    exits(&refused, 2);
+    let missing = flowloom(&["results", "1", "nope", "--workspace", ws]);
+    exits(&missing, 1);
+    assert!(text(&missing.stderr).contains("run 1 has no node `nope`"));
+}

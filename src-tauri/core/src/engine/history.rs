@@ -9,7 +9,8 @@
 //! left alone.
 
 use super::Connector;
-use super::run::{self, FlowRun, NodeRun, Observer, RunError, RunEvent, RunOptions};
+use super::results;
+use super::run::{self, FlowRun, NodeResult, NodeRun, Observer, RunError, RunEvent, RunOptions};
 use crate::model::{NodeRecord, RunId, RunStatus, Trigger};
 use crate::store::{Store, StoreError};
 use crate::validation::ValidatedFlow;
@@ -46,13 +47,29 @@ pub async fn run_recorded(
             RunLock::acquire(workspace.root(), run)
         })
         .await?;
-    // Nodes are written by one task, in the order they finish, while the run goes on.
-    let (records, mut pending) = mpsc::unbounded_channel::<NodeRecord>();
+    // Nodes are written by one task, in the order they finish, while the run goes on: the
+    // result as Parquet first, then the record that points at it.
+    let (records, mut pending) = mpsc::unbounded_channel::<(NodeRecord, Option<Arc<NodeResult>>)>();
     let writer = {
         let store = store.clone();
+        let root = workspace.root().to_owned();
         tokio::spawn(async move {
             let mut step = 0;
-            while let Some(record) = pending.recv().await {
+            while let Some((mut record, result)) = pending.recv().await {
+                if let Some(result) = result {
+                    let location = results::location(run_id, &record.node_id);
+                    let root = root.clone();
+                    let written = tokio::task::spawn_blocking(move || {
+                        results::write(&root, &location, &result).map(|()| location)
+                    })
+                    .await
+                    .expect("writing a result never panics");
+                    match written {
+                        Ok(location) => record.result_location = Some(location),
+                        // The run and its record matter more than a copy of the rows.
+                        Err(err) => record.error = Some(err.to_string()),
+                    }
+                }
                 store.record_node(run_id, step, &record).await?;
                 step += 1;
             }
@@ -139,7 +156,7 @@ impl Drop for RunLock {
 }
 
 struct Recorder<'a> {
-    records: mpsc::UnboundedSender<NodeRecord>,
+    records: mpsc::UnboundedSender<(NodeRecord, Option<Arc<NodeResult>>)>,
     observer: &'a dyn Observer,
 }
 
@@ -150,7 +167,7 @@ impl Observer for Recorder<'_> {
 
     fn node_finished(&self, node: &NodeRun) {
         // The writer only stops once this sender is dropped, so the send cannot fail.
-        let _ = self.records.send(node.record());
+        let _ = self.records.send((node.record(), node.result.clone()));
         self.observer.node_finished(node);
     }
 }

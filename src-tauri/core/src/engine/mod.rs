@@ -10,6 +10,7 @@
 pub mod history;
 mod local;
 mod mapping;
+pub mod results;
 pub mod run;
 
 /// Arrow, as the engines speak it: results are Arrow record batches.

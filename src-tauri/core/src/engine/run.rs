@@ -110,6 +110,7 @@ impl NodeRun {
             row_count: self.result.as_ref().map(|r| r.row_count as u64),
             duration_ms: u64::try_from(self.duration.as_millis()).unwrap_or(u64::MAX),
             attempts: self.attempts,
+            result_location: None,
             error: self.error.clone(),
         }
     }

@@ -89,6 +89,8 @@ pub struct NodeRecord {
     pub duration_ms: u64,
     /// How many times its query was tried (retries included).
     pub attempts: u32,
+    /// Where its result is kept in the workspace (`results/<run>/<node>.parquet`).
+    pub result_location: Option<String>,
     pub error: Option<String>,
 }
 

@@ -93,9 +93,9 @@ impl Store {
         let meta = json!({ "columns": record.columns, "row_count": record.row_count });
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO node_executions (execution, node_id, status, resolved_parameters,
-                 rendered_sql, result_meta, attempt, started_at, completed_at, duration_ms,
-                 error_message)
-             VALUES (?, ?, ?, ?, ?, ?, ?,
+                 rendered_sql, result_location, result_meta, attempt, started_at, completed_at,
+                 duration_ms, error_message)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?,
                  strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (? / 1000.0) || ' seconds'),
                  {NOW}, ?, ?)"
         )))
@@ -104,6 +104,7 @@ impl Store {
         .bind(text(record.status))
         .bind(Json(&record.parameters))
         .bind(record.sql.as_deref())
+        .bind(record.result_location.as_deref())
         .bind(Json(&meta))
         .bind(record.attempts.max(1))
         .bind(i64::try_from(record.duration_ms).unwrap_or(i64::MAX))
@@ -216,8 +217,8 @@ impl Store {
                 id: run.to_string(),
             })?;
         let nodes: Vec<NodeRow> = sqlx::query_as(
-            "SELECT node_id, status, resolved_parameters, rendered_sql, result_meta,
-                    attempt, duration_ms, error_message
+            "SELECT node_id, status, resolved_parameters, rendered_sql, result_location,
+                    result_meta, attempt, duration_ms, error_message
              FROM node_executions WHERE execution = ? ORDER BY id",
         )
         .bind(run.0)
@@ -279,6 +280,7 @@ struct NodeRow {
     status: String,
     resolved_parameters: Json<BTreeMap<String, serde_json::Value>>,
     rendered_sql: Option<String>,
+    result_location: Option<String>,
     result_meta: Option<Json<ResultMeta>>,
     attempt: u32,
     duration_ms: Option<i64>,
@@ -307,6 +309,7 @@ impl NodeRow {
                 .and_then(|d| u64::try_from(d).ok())
                 .unwrap_or(0),
             attempts: self.attempt,
+            result_location: self.result_location,
             error: self.error_message,
         })
     }

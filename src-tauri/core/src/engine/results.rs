@@ -1,0 +1,145 @@
+//! Node results kept in the workspace: each completed node run's result is written as
+//! Parquet to `results/<run_id>/<node_id>.parquet` (the location the history records), read
+//! back a page at a time, and exported as CSV, JSON (an array of objects) or Parquet.
+
+use super::run::NodeResult;
+use crate::ids::NodeId;
+use crate::model::RunId;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The folder of stored results in a workspace.
+pub const RESULTS_DIR: &str = "results";
+
+/// How a result is written out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+    Parquet,
+}
+
+/// Rows `offset..offset + limit` of a stored result, and how many it has in all.
+#[derive(Debug)]
+pub struct Page {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+    pub total_rows: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResultError {
+    #[error("the result file {} could not be read: {message}", path.display())]
+    Read { path: PathBuf, message: String },
+    #[error("the result could not be written to {}: {message}", path.display())]
+    Write { path: PathBuf, message: String },
+}
+
+/// Where a node run's result is kept, relative to the workspace.
+pub fn location(run: RunId, node: &NodeId) -> String {
+    format!("{RESULTS_DIR}/{run}/{node}.parquet")
+}
+
+/// Writes `result` to `location` under `root`.
+pub fn write(root: &Path, location: &str, result: &NodeResult) -> Result<(), ResultError> {
+    let path = root.join(location);
+    let failed = |message: String| ResultError::Write {
+        path: path.clone(),
+        message,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| failed(e.to_string()))?;
+    }
+    let file = File::create(&path).map_err(|e| failed(e.to_string()))?;
+    let mut writer = ArrowWriter::try_new(file, result.schema.clone(), None)
+        .map_err(|e| failed(e.to_string()))?;
+    for batch in &result.batches {
+        writer.write(batch).map_err(|e| failed(e.to_string()))?;
+    }
+    writer.close().map_err(|e| failed(e.to_string()))?;
+    Ok(())
+}
+
+/// Reads rows `offset..offset + limit` (all from `offset` when `limit` is `None`).
+pub fn page(
+    root: &Path,
+    location: &str,
+    offset: usize,
+    limit: Option<usize>,
+) -> Result<Page, ResultError> {
+    let path = root.join(location);
+    let failed = |message: String| ResultError::Read {
+        path: path.clone(),
+        message,
+    };
+    let file = File::open(&path).map_err(|e| failed(e.to_string()))?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| failed(e.to_string()))?;
+    let total_rows = u64::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
+    let schema = builder.schema().clone();
+    let mut builder = builder.with_offset(offset);
+    if let Some(limit) = limit {
+        builder = builder.with_limit(limit);
+    }
+    let reader = builder.build().map_err(|e| failed(e.to_string()))?;
+    let batches = reader
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| failed(e.to_string()))?;
+    Ok(Page {
+        schema,
+        batches,
+        total_rows,
+    })
+}
+
+impl Page {
+    /// The page's rows as JSON objects (for a table on screen).
+    pub fn rows(&self) -> Result<Vec<serde_json::Map<String, serde_json::Value>>, String> {
+        let mut buffer = Vec::new();
+        export(self, Format::Json, &mut buffer)?;
+        if buffer.is_empty() {
+            return Ok(Vec::new());
+        }
+        serde_json::from_slice(&buffer).map_err(|e| e.to_string())
+    }
+}
+
+/// Writes `page` to `out` in `format`.
+pub fn export(page: &Page, format: Format, out: impl Write + Send) -> Result<(), String> {
+    match format {
+        Format::Csv => {
+            let mut writer = datafusion::arrow::csv::Writer::new(out);
+            // An empty result still gets its header line.
+            let empty = [RecordBatch::new_empty(page.schema.clone())];
+            let batches = if page.batches.is_empty() {
+                &empty[..]
+            } else {
+                &page.batches[..]
+            };
+            for batch in batches {
+                writer.write(batch).map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        }
+        Format::Json => {
+            let mut writer = datafusion::arrow::json::ArrayWriter::new(out);
+            for batch in &page.batches {
+                writer.write(batch).map_err(|e| e.to_string())?;
+            }
+            writer.finish().map_err(|e| e.to_string())
+        }
+        Format::Parquet => {
+            let mut writer =
+                ArrowWriter::try_new(out, page.schema.clone(), None).map_err(|e| e.to_string())?;
+            for batch in &page.batches {
+                writer.write(batch).map_err(|e| e.to_string())?;
+            }
+            writer.close().map(drop).map_err(|e| e.to_string())
+        }
+    }
+}
