@@ -18,6 +18,12 @@ pub enum RunsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Deletes old runs and their kept results: each flow keeps its newest N finished runs.
+    Prune {
+        /// How many finished runs each flow keeps.
+        #[arg(long, value_name = "N")]
+        keep: u32,
+    },
     /// One run: each node with its status, rows, duration, parameters and SQL.
     Show {
         run_id: i64,
@@ -46,6 +52,21 @@ pub async fn runs(
                 runs.iter()
                     .try_for_each(|run| writeln!(out, "{}", line(run)))
             }
+        }
+        RunsCommand::Prune { keep } => {
+            let pruned = workspace
+                .store()
+                .prune_runs(keep)
+                .await
+                .map_err(Failure::refused)?;
+            for run in &pruned {
+                results::remove_run(workspace.root(), *run).map_err(|e| {
+                    Failure::refused(format!(
+                        "run {run} was deleted but its results were not: {e}"
+                    ))
+                })?;
+            }
+            writeln!(out, "deleted {} run(s) and their results", pruned.len())
         }
         RunsCommand::Show { run_id, json } => {
             let run = workspace

@@ -329,3 +329,27 @@ fn a_nodes_result_is_kept_and_pages_out_as_csv_json_or_parquet() {
     exits(&missing, 1);
     assert!(text(&missing.stderr).contains("run 1 has no node `nope`"));
 }
+
+/// `runs prune --keep N` keeps each flow's newest N runs and deletes the rest with their
+/// kept results.
+#[test]
+fn old_runs_and_their_results_are_pruned() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    for _ in 0..3 {
+        exits(
+            &flowloom(&["run", "comp_low_ctr_review", "--workspace", ws]),
+            0,
+        );
+    }
+    assert!(dir.path().join("results/1").is_dir());
+    let pruned = flowloom(&["runs", "prune", "--keep", "1", "--workspace", ws]);
+    exits(&pruned, 0);
+    assert_eq!(text(&pruned.stdout), "deleted 2 run(s) and their results\n");
+    let listed = text(&flowloom(&["runs", "list", "--workspace", ws]).stdout);
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(listed.starts_with("3\t"), "{listed}");
+    assert!(!dir.path().join("results/1").exists());
+    assert!(!dir.path().join("results/2").exists());
+    assert!(dir.path().join("results/3").is_dir());
+}

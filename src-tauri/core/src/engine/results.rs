@@ -45,6 +45,14 @@ pub fn location(run: RunId, node: &NodeId) -> String {
     format!("{RESULTS_DIR}/{run}/{node}.parquet")
 }
 
+/// Removes every result a run kept.
+pub fn remove_run(root: &Path, run: RunId) -> std::io::Result<()> {
+    match std::fs::remove_dir_all(root.join(RESULTS_DIR).join(run.to_string())) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err),
+        _ => Ok(()),
+    }
+}
+
 /// Writes `result` to `location` under `root`.
 pub fn write(root: &Path, location: &str, result: &NodeResult) -> Result<(), ResultError> {
     let path = root.join(location);

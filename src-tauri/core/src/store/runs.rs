@@ -191,6 +191,26 @@ impl Store {
         Ok(tx.commit().await?)
     }
 
+    /// Deletes every flow's runs but its newest `keep` finished ones (their node runs and
+    /// logs go with them); runs in progress are never deleted. Returns the deleted runs.
+    pub async fn prune_runs(&self, keep: u32) -> Result<Vec<RunId>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "DELETE FROM flow_executions WHERE id IN (
+                 SELECT id FROM (
+                     SELECT id, status, row_number() OVER (
+                         PARTITION BY composition ORDER BY id DESC) AS newest
+                     FROM flow_executions)
+                 WHERE newest > ? AND status NOT IN ('PENDING', 'RUNNING'))
+             RETURNING id",
+        )
+        .bind(keep)
+        .fetch_all(self.pool())
+        .await?;
+        let mut ids: Vec<RunId> = ids.into_iter().map(RunId).collect();
+        ids.sort();
+        Ok(ids)
+    }
+
     /// Runs, newest first; of one flow when `flow` is given.
     pub async fn list_runs(
         &self,
