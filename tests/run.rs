@@ -383,3 +383,40 @@ async fn a_node_that_runs_too_long_times_out_after_its_retries() {
     assert_eq!(slow.attempts, 2, "one try and one retry");
     assert_eq!(report.status, RunStatus::Failed);
 }
+
+/// A conditional node runs only when its condition holds over the parameters and what its
+/// upstream nodes returned; a false one is skipped, and so is what needs it.
+#[tokio::test]
+async fn a_false_condition_skips_the_node_and_what_needs_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("tests/fixtures/runs/conditions.flow.json"))
+        .expect("fixture");
+    let (flow, templates) = FlowFile::read(&text).expect("reads").into_parts();
+    let flow = validation::validate(flow, &Catalog::from_templates(templates)).expect("valid");
+    let (_, engine, _dir) = failure_flow().await;
+    let report = run::run(&flow, engine, &RunOptions::default(), &quiet)
+        .await
+        .expect("starts");
+    let status = |id: &str| report.node(id).map(|n| n.status);
+    assert_eq!(status("big_ads"), Some(NodeStatus::Completed));
+    assert_eq!(
+        status("gate"),
+        Some(NodeStatus::Skipped),
+        "3 big ads, not more than 10"
+    );
+    assert!(
+        report
+            .node("gate")
+            .and_then(|n| n.error.as_deref())
+            .is_some_and(|why| why.contains("is false")),
+        "{:?}",
+        report.node("gate")
+    );
+    assert_eq!(status("after_gate"), Some(NodeStatus::Skipped));
+    assert_eq!(status("go"), Some(NodeStatus::Completed));
+    assert_eq!(
+        report.status,
+        RunStatus::Completed,
+        "skipping is not failing"
+    );
+}

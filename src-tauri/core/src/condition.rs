@@ -6,8 +6,8 @@
 //! not (upstream.load.outcome == "exists") || params.region != null
 //! ```
 //!
-//! This module parses; what a name may refer to is validation's business, what it is worth
-//! at run time is the engine's.
+//! This module parses and evaluates; what a name may refer to is validation's business, what
+//! it is worth at run time the engine says through the lookup it hands to [`Expr::evaluate`].
 
 use std::fmt;
 
@@ -78,6 +78,67 @@ impl Expr {
                 message: format!("unexpected {token}"),
             }),
         }
+    }
+
+    /// Whether the condition holds, reading each dotted name through `lookup` (an unknown
+    /// name reads as null). Comparisons need numbers, texts or booleans of one kind on both
+    /// sides (`==` and `!=` compare anything); `and`, `or`, `not` need true or false.
+    pub fn evaluate(
+        &self,
+        lookup: &dyn Fn(&[String]) -> Option<serde_json::Value>,
+    ) -> Result<bool, String> {
+        match self.value(lookup)? {
+            serde_json::Value::Bool(b) => Ok(b),
+            other => Err(format!("the condition gives {other}, not true or false")),
+        }
+    }
+
+    fn value(
+        &self,
+        lookup: &dyn Fn(&[String]) -> Option<serde_json::Value>,
+    ) -> Result<serde_json::Value, String> {
+        use serde_json::Value as Json;
+        let truth = |expr: &Expr| match expr.value(lookup)? {
+            Json::Bool(b) => Ok(b),
+            other => Err(format!(
+                "`and`, `or` and `not` need true or false, not {other}"
+            )),
+        };
+        Ok(match self {
+            Expr::Literal(Literal::Null) => Json::Null,
+            Expr::Literal(Literal::Bool(b)) => Json::Bool(*b),
+            Expr::Literal(Literal::Number(n)) => {
+                serde_json::Number::from_f64(*n).map_or(Json::Null, Json::Number)
+            }
+            Expr::Literal(Literal::String(s)) => Json::String(s.clone()),
+            Expr::Path(path) => lookup(path).unwrap_or(Json::Null),
+            Expr::Not(inner) => Json::Bool(!truth(inner)?),
+            Expr::And(a, b) => Json::Bool(truth(a)? && truth(b)?),
+            Expr::Or(a, b) => Json::Bool(truth(a)? || truth(b)?),
+            Expr::Compare(a, op, b) => {
+                let (a, b) = (a.value(lookup)?, b.value(lookup)?);
+                let order = match (&a, &b) {
+                    (Json::Number(x), Json::Number(y)) => x
+                        .as_f64()
+                        .zip(y.as_f64())
+                        .and_then(|(x, y)| x.partial_cmp(&y)),
+                    (Json::String(x), Json::String(y)) => Some(x.cmp(y)),
+                    (Json::Bool(x), Json::Bool(y)) => Some(x.cmp(y)),
+                    _ => None,
+                };
+                Json::Bool(match (op, order) {
+                    (CompareOp::Eq, Some(o)) => o.is_eq(),
+                    (CompareOp::Ne, Some(o)) => o.is_ne(),
+                    (CompareOp::Eq, None) => a == b,
+                    (CompareOp::Ne, None) => a != b,
+                    (CompareOp::Lt, Some(o)) => o.is_lt(),
+                    (CompareOp::Le, Some(o)) => o.is_le(),
+                    (CompareOp::Gt, Some(o)) => o.is_gt(),
+                    (CompareOp::Ge, Some(o)) => o.is_ge(),
+                    (_, None) => return Err(format!("cannot order {a} against {b}")),
+                })
+            }
+        })
     }
 
     /// Every dotted name the expression reads, in order of appearance.
@@ -320,6 +381,29 @@ impl Parser {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn evaluates_over_what_the_lookup_says() {
+        let lookup = |path: &[String]| -> Option<serde_json::Value> {
+            match path.join(".").as_str() {
+                "upstream.top.row_count" => Some(serde_json::json!(20)),
+                "params.region" => Some(serde_json::json!("EU")),
+                _ => None,
+            }
+        };
+        let holds = |text: &str| Expr::parse(text).expect("parses").evaluate(&lookup);
+        assert_eq!(
+            holds("upstream.top.row_count > 10 and params.region == \"EU\""),
+            Ok(true)
+        );
+        assert_eq!(
+            holds("not (upstream.top.row_count >= 20) or params.missing != null"),
+            Ok(false)
+        );
+        assert_eq!(holds("params.missing == null"), Ok(true));
+        assert!(holds("params.region > 3").is_err(), "text against a number");
+        assert!(holds("params.region").is_err(), "not true or false");
+    }
+
     use super::*;
 
     fn path(p: &str) -> Expr {

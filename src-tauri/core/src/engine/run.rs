@@ -363,13 +363,6 @@ fn prepare(
             ));
         }
     }
-    if node.is_conditional {
-        return Prepared::Fail(
-            BTreeMap::new(),
-            "conditional nodes cannot run yet: conditions are not evaluated by this version"
-                .to_owned(),
-        );
-    }
     let template = flow
         .template(&node.template_id)
         .expect("a validated flow has every template it uses");
@@ -409,6 +402,35 @@ fn prepare(
                     );
                 }
             }
+        }
+    }
+
+    if node.is_conditional {
+        let text = node.condition_expression.as_deref().unwrap_or_default();
+        let lookup = |path: &[String]| -> Option<Json> {
+            match path {
+                [head, name] if head == "params" => values
+                    .get(name)
+                    .or_else(|| globals.get(name.as_str()))
+                    .cloned(),
+                [head, id, field] if head == "upstream" => {
+                    let upstream = runs.iter().find(|r| r.node_id.as_str() == id)?;
+                    match field.as_str() {
+                        "row_count" => upstream.result.as_ref().map(|r| Json::from(r.row_count)),
+                        "status" => Some(Json::String(upstream.status.to_string())),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        };
+        let holds = crate::condition::Expr::parse(text)
+            .map_err(|e| e.to_string())
+            .and_then(|expr| expr.evaluate(&lookup));
+        match holds {
+            Ok(true) => {}
+            Ok(false) => return Prepared::Skip(format!("its condition `{text}` is false")),
+            Err(why) => return Prepared::Fail(values, format!("condition `{text}`: {why}")),
         }
     }
 
