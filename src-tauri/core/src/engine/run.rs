@@ -413,11 +413,22 @@ fn prepare(
                     .get(name)
                     .or_else(|| globals.get(name.as_str()))
                     .cloned(),
-                [head, id, field] if head == "upstream" => {
+                [head, id, rest @ ..] if head == "upstream" => {
                     let upstream = runs.iter().find(|r| r.node_id.as_str() == id)?;
-                    match field.as_str() {
-                        "row_count" => upstream.result.as_ref().map(|r| Json::from(r.row_count)),
-                        "status" => Some(Json::String(upstream.status.to_string())),
+                    match rest {
+                        [field] if field == "row_count" => {
+                            upstream.result.as_ref().map(|r| Json::from(r.row_count))
+                        }
+                        [field] if field == "status" => {
+                            Some(Json::String(upstream.status.to_string()))
+                        }
+                        [first, column] if first == "first" => {
+                            let result = upstream.result.as_ref()?;
+                            column_values(&result.schema, &result.batches, column)
+                                .ok()?
+                                .into_iter()
+                                .next()
+                        }
                         _ => None,
                     }
                 }

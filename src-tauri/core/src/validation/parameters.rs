@@ -324,17 +324,22 @@ fn check_condition(
                     || node.parameter_overrides.contains_key(param);
                 (!known).then(|| (Code::BadCondition, format!("`{dotted}`: `{param}` is neither a global parameter nor set on this node")))
             }
-            [head, id, field] if head == "upstream" => {
+            [head, id, rest @ ..] if head == "upstream" && !rest.is_empty() => {
+                let offered = match rest {
+                    [field] => UPSTREAM_FIELDS.contains(&field.as_str()),
+                    [first, _column] => first == "first",
+                    _ => false,
+                };
                 if !graph.contains(&NodeId::from(id.as_str())) {
                     Some((
                         Code::BadCondition,
                         format!("`{dotted}`: there is no node `{id}`"),
                     ))
-                } else if !UPSTREAM_FIELDS.contains(&field.as_str()) {
+                } else if !offered {
                     Some((
                         Code::BadCondition,
                         format!(
-                            "`{dotted}`: an upstream node offers {}",
+                            "`{dotted}`: an upstream node offers {}, first.<column>",
                             UPSTREAM_FIELDS.join(", ")
                         ),
                     ))
