@@ -420,3 +420,47 @@ async fn a_false_condition_skips_the_node_and_what_needs_it() {
         "skipping is not failing"
     );
 }
+
+/// A for-each node runs once per value of its list parameter; its rows are unioned, each
+/// carrying the value it ran for.
+#[tokio::test]
+async fn a_for_each_node_runs_once_per_value_and_unions_its_rows() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("tests/fixtures/runs/for-each.flow.json"))
+        .expect("fixture");
+    let (flow, templates) = FlowFile::read(&text).expect("reads").into_parts();
+    let catalog = Catalog::from_templates(templates);
+    let validated = validation::validate(flow.clone(), &catalog).expect("valid");
+    let (_, engine, _dir) = failure_flow().await;
+    let report = run::run(&validated, engine, &RunOptions::default(), &quiet)
+        .await
+        .expect("starts");
+    let per_ad = report.node("per_ad").expect("node");
+    assert_eq!(per_ad.status, NodeStatus::Completed, "{:?}", per_ad.error);
+    let result = per_ad.result.as_ref().expect("a result");
+    assert_eq!(result.row_count, 3, "ads 1, 2 and 4 spent 50 or more");
+    assert_eq!(
+        texts(&result.batches, "ad_ids"),
+        texts(&result.batches, "ad_id")
+    );
+    assert!(
+        per_ad
+            .sql
+            .as_deref()
+            .is_some_and(|sql| sql.contains("once for each of the 3 values of ad_ids")),
+        "{:?}",
+        per_ad.sql
+    );
+
+    // for_each must name a list parameter of the template.
+    let mut scalar = flow;
+    scalar.nodes[1].node_config.for_each = Some("nope".into());
+    let diagnostics = validation::check(&scalar, &catalog);
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.path == "/nodes/1/node_config/for_each"
+                && d.code == validation::Code::UnknownParameter),
+        "{diagnostics:#?}"
+    );
+}

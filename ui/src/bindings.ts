@@ -383,6 +383,11 @@ export type NodeConfig_Deserialize = {
 	timeout_seconds?: number | null,
 	/**  How many times a failed query is tried again, with doubling waits (default: none). */
 	retries?: number | null,
+	/**
+	 *  A list parameter to run the node once per value of, binding that value alone each
+	 *  time; the results are unioned with the value as a column named after the parameter.
+	 */
+	for_each?: string | null,
 };
 
 /**  How a node looks on the canvas. */
@@ -394,6 +399,11 @@ export type NodeConfig_Serialize = {
 	timeout_seconds?: number,
 	/**  How many times a failed query is tried again, with doubling waits (default: none). */
 	retries?: number,
+	/**
+	 *  A list parameter to run the node once per value of, binding that value alone each
+	 *  time; the results are unioned with the value as a column named after the parameter.
+	 */
+	for_each?: string,
 };
 
 /**  A node's id, unique within its flow, e.g. `node_1`. */

@@ -219,7 +219,7 @@ impl Drop for BoundLists<'_> {
 }
 
 /// The Arrow type a parameter of `value_type` is bound as.
-fn data_type(value_type: ScalarType) -> DataType {
+pub(super) fn data_type(value_type: ScalarType) -> DataType {
     match value_type {
         ScalarType::String | ScalarType::Json => DataType::Utf8,
         ScalarType::Integer => DataType::Int64,
@@ -231,7 +231,7 @@ fn data_type(value_type: ScalarType) -> DataType {
 }
 
 /// A bound value as DataFusion holds it.
-fn scalar(value_type: ScalarType, value: &Value) -> Result<ScalarValue, EngineError> {
+pub(super) fn scalar(value_type: ScalarType, value: &Value) -> Result<ScalarValue, EngineError> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("the epoch is a date");
     Ok(match value {
         Value::Null => ScalarValue::try_from(data_type(value_type))?,

@@ -12,6 +12,7 @@
 //! every running query at once (which stops it in the engine) and marks what had not
 //! finished CANCELLED.
 
+use super::local;
 use super::mapping::{column_values, transform};
 use super::{Connector, EngineError};
 use crate::ids::NodeId;
@@ -20,8 +21,9 @@ pub use crate::model::{NodeStatus, RunStatus};
 use crate::render;
 use crate::validation::ValidatedFlow;
 use crate::value::Value;
-use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::ScalarValue;
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -199,11 +201,18 @@ pub async fn run(
             && let Some(at) = ready.pop_front()
         {
             match prepare(flow, &plan, &globals, &runs, at) {
-                Prepared::Run(statement, parameters) => {
+                Prepared::Run(queries, parameters) => {
                     let run = &mut runs[at];
                     run.status = NodeStatus::Running;
                     run.parameters = parameters;
-                    run.sql = Some(statement.to_string());
+                    run.sql = queries.first().map(|q| match &q.tag {
+                        Some((name, _)) => format!(
+                            "{}\n-- once for each of the {} values of {name}",
+                            q.statement,
+                            queries.len()
+                        ),
+                        None => q.statement.to_string(),
+                    });
                     observer.event(RunEvent::NodeStarted {
                         node_id: run.node_id.clone(),
                     });
@@ -222,7 +231,7 @@ pub async fn run(
                             attempts += 1;
                             let outcome = tokio::time::timeout(
                                 timeout,
-                                execute(connector.as_ref(), &statement),
+                                execute_all(connector.as_ref(), &queries),
                             )
                             .await
                             .unwrap_or_else(|_| {
@@ -337,8 +346,15 @@ impl Graph {
     }
 }
 
+/// One query of a node: its statement and, for a for-each node, the parameter and the value
+/// this query ran with (added to its rows as a column).
+struct Query {
+    statement: render::Statement,
+    tag: Option<(String, ScalarValue)>,
+}
+
 enum Prepared {
-    Run(render::Statement, BTreeMap<String, Json>),
+    Run(Vec<Query>, BTreeMap<String, Json>),
     Skip(String),
     Fail(BTreeMap<String, Json>, String),
 }
@@ -461,10 +477,76 @@ fn prepare(
         };
         typed.insert(spec.name.clone(), value);
     }
-    match render::render(&template.sql, &template.parameters, &typed) {
-        Ok(statement) => Prepared::Run(statement, values),
-        Err(err) => Prepared::Fail(values, err.to_string()),
+    let for_each = node.node_config.for_each.as_ref().and_then(|name| {
+        let spec = template.parameter(name)?;
+        Some((spec, typed.get(name).cloned().unwrap_or(Value::Null)))
+    });
+    let queries = match for_each {
+        None => render::render(&template.sql, &template.parameters, &typed)
+            .map(|statement| {
+                vec![Query {
+                    statement,
+                    tag: None,
+                }]
+            })
+            .map_err(|e| e.to_string()),
+        Some((spec, value)) => {
+            let items = match value {
+                Value::List(items) => items,
+                Value::Null => Vec::new(),
+                one => vec![one],
+            };
+            items
+                .into_iter()
+                .map(|item| {
+                    let tag = local::scalar(spec.value_type, &item).map_err(|e| e.to_string())?;
+                    let mut one = typed.clone();
+                    one.insert(spec.name.clone(), Value::List(vec![item]));
+                    let statement = render::render(&template.sql, &template.parameters, &one)
+                        .map_err(|e| e.to_string())?;
+                    Ok(Query {
+                        statement,
+                        tag: Some((spec.name.clone(), tag)),
+                    })
+                })
+                .collect()
+        }
+    };
+    match queries {
+        Ok(queries) => Prepared::Run(queries, values),
+        Err(err) => Prepared::Fail(values, err),
     }
+}
+
+/// Runs a node's queries one after another; a for-each node's results are unioned, each
+/// row carrying the value it ran for.
+async fn execute_all(connector: &dyn Connector, queries: &[Query]) -> Result<NodeResult, String> {
+    let mut schema = None;
+    let mut batches = Vec::new();
+    for query in queries {
+        let result = execute(connector, &query.statement).await?;
+        let Some((name, value)) = &query.tag else {
+            return Ok(result);
+        };
+        let mut fields: Vec<_> = result.schema.fields().iter().cloned().collect();
+        fields.push(Arc::new(Field::new(name, value.data_type(), true)));
+        let tagged: SchemaRef = Arc::new(Schema::new(fields));
+        for batch in result.batches {
+            let column = value
+                .to_array_of_size(batch.num_rows())
+                .map_err(|e| e.to_string())?;
+            let mut columns = batch.columns().to_vec();
+            columns.push(column);
+            batches.push(RecordBatch::try_new(tagged.clone(), columns).map_err(|e| e.to_string())?);
+        }
+        schema.get_or_insert(tagged);
+    }
+    let schema = schema.unwrap_or_else(|| Arc::new(Schema::empty()));
+    Ok(NodeResult {
+        schema,
+        row_count: batches.iter().map(RecordBatch::num_rows).sum(),
+        batches,
+    })
 }
 
 async fn execute(

@@ -140,6 +140,10 @@ pub struct NodeConfig {
     /// How many times a failed query is tried again, with doubling waits (default: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retries: Option<u32>,
+    /// A list parameter to run the node once per value of, binding that value alone each
+    /// time; the results are unioned with the value as a column named after the parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_each: Option<String>,
 }
 
 /// A connection carries columns of the source node's result into parameters of the target

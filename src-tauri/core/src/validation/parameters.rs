@@ -94,6 +94,36 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
                 }
             }
         }
+        if let Some(name) = &node.node_config.for_each {
+            let path = || format!("/nodes/{i}/node_config/for_each");
+            match template.parameter(name) {
+                None => out.push(
+                    Diagnostic::error(
+                        Code::UnknownParameter,
+                        path(),
+                        format!(
+                            "node `{}` runs for each `{name}`, but template `{}` has no such parameter",
+                            node.node_id, template.template_id
+                        ),
+                    )
+                    .node(&node.node_id)
+                    .parameter(name),
+                ),
+                Some(spec) if !spec.list => out.push(
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        path(),
+                        format!(
+                            "node `{}` runs for each `{name}`, which is a single value: for-each needs a list parameter",
+                            node.node_id
+                        ),
+                    )
+                    .node(&node.node_id)
+                    .parameter(name),
+                ),
+                Some(_) => {}
+            }
+        }
         let fed = &mapped[graph.first_position(i)];
         for spec in &template.parameters {
             let global = globals.get(spec.name.as_str());
