@@ -27,6 +27,9 @@ pub struct RunArgs {
     /// How many nodes may run at once (default: the number of cores).
     #[arg(long, value_name = "N")]
     max_parallel: Option<usize>,
+    /// Run only this node and the nodes it needs ("run to here").
+    #[arg(long, value_name = "NODE_ID")]
+    to: Option<String>,
     /// Print one JSON object per event instead of text.
     #[arg(long)]
     json: bool,
@@ -40,6 +43,14 @@ pub async fn run(args: RunArgs, workspace: &Workspace) -> Result<u8, Failure> {
     if let Some(n) = args.max_parallel {
         options.max_parallel = n;
     }
+    if let Some(to) = &args.to
+        && flow.flow().nodes.iter().all(|n| n.node_id.as_str() != to)
+    {
+        return Err(Failure::unreadable(format!(
+            "--to {to}: the flow has no node `{to}`"
+        )));
+    }
+    options.to = args.to.as_deref().map(flowloom_core::NodeId::from);
     options.parameters = parameters(flow.flow(), &args.params)?;
     // Ctrl-C cancels the run: running queries stop, the history says CANCELLED.
     let cancel = options.cancel.clone();

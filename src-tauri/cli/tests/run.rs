@@ -353,3 +353,36 @@ fn old_runs_and_their_results_are_pruned() {
     assert!(!dir.path().join("results/2").exists());
     assert!(dir.path().join("results/3").is_dir());
 }
+
+/// `--to NODE` runs that node and only the nodes it needs.
+#[test]
+fn run_to_here_runs_only_what_the_node_needs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let output = flowloom(&[
+        "run",
+        "comp_campaign_deep_dive",
+        "--to",
+        "their_products",
+        "--workspace",
+        ws,
+    ]);
+    exits(&output, 0);
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("ok       top_campaigns:"), "{stdout}");
+    assert!(stdout.contains("ok       their_products:"), "{stdout}");
+    assert!(!stdout.contains("daily_trend"), "{stdout}");
+    assert!(!stdout.contains("exclusive_products"), "{stdout}");
+    assert!(stdout.contains("COMPLETED: 2 node(s)"), "{stdout}");
+
+    let unknown = flowloom(&[
+        "run",
+        "comp_campaign_deep_dive",
+        "--to",
+        "nope",
+        "--workspace",
+        ws,
+    ]);
+    exits(&unknown, 2);
+    assert!(text(&unknown.stderr).contains("no node `nope`"));
+}

@@ -46,6 +46,8 @@ pub struct RunOptions {
     pub default_timeout: Duration,
     /// The wait before the first retry; each further one waits twice as long.
     pub retry_backoff: Duration,
+    /// Run only this node and the nodes it needs ("run to here").
+    pub to: Option<NodeId>,
 }
 
 impl Default for RunOptions {
@@ -56,6 +58,7 @@ impl Default for RunOptions {
             cancel: CancellationToken::new(),
             default_timeout: Duration::from_secs(600),
             retry_backoff: Duration::from_millis(500),
+            to: None,
         }
     }
 }
@@ -161,6 +164,8 @@ pub enum RunError {
     UnknownParameter(String),
     #[error("global parameter `{name}`: {why}")]
     BadParameter { name: String, why: String },
+    #[error("the flow has no node `{0}`")]
+    UnknownNode(String),
 }
 
 /// A node task's end: its position, its result or error, how long it took, its attempts.
@@ -191,7 +196,30 @@ pub async fn run(
         .collect();
     let mut started_at: Vec<Option<Instant>> = vec![None; nodes.len()];
     let mut waiting: Vec<usize> = plan.incoming.iter().map(Vec::len).collect();
-    let mut ready: VecDeque<usize> = (0..nodes.len()).filter(|&i| waiting[i] == 0).collect();
+    // "Run to here" runs the node and its upstream, which never wait on a node left out.
+    let included: Vec<bool> = match &options.to {
+        None => vec![true; nodes.len()],
+        Some(to) => {
+            let graph = crate::validation::FlowGraph::new(flow.flow());
+            let needed = graph.ancestors(to);
+            nodes
+                .iter()
+                .map(|n| &n.node_id == to || needed.contains(&n.node_id))
+                .collect()
+        }
+    };
+    if !included.contains(&true) {
+        return Err(RunError::UnknownNode(
+            options
+                .to
+                .clone()
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+        ));
+    }
+    let mut ready: VecDeque<usize> = (0..nodes.len())
+        .filter(|&i| included[i] && waiting[i] == 0)
+        .collect();
     let mut running: JoinSet<Finished> = JoinSet::new();
     let max_parallel = options.max_parallel.max(1);
 
@@ -249,12 +277,12 @@ pub async fn run(
                 }
                 Prepared::Skip(why) => {
                     finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
-                    release(&plan, at, &mut waiting, &mut ready);
+                    release(&plan, at, &included, &mut waiting, &mut ready);
                 }
                 Prepared::Fail(parameters, why) => {
                     runs[at].parameters = parameters;
                     finish(&mut runs[at], NodeStatus::Failed, Some(why), observer);
-                    release(&plan, at, &mut waiting, &mut ready);
+                    release(&plan, at, &included, &mut waiting, &mut ready);
                 }
             }
         }
@@ -276,7 +304,7 @@ pub async fn run(
             }
             Err(err) => finish(&mut runs[at], NodeStatus::Failed, Some(err), observer),
         }
-        release(&plan, at, &mut waiting, &mut ready);
+        release(&plan, at, &included, &mut waiting, &mut ready);
     }
 
     let cancelled = options.cancel.is_cancelled();
@@ -285,7 +313,7 @@ pub async fn run(
         running.abort_all();
         while running.join_next().await.is_some() {}
         for (at, run) in runs.iter_mut().enumerate() {
-            if matches!(run.status, NodeStatus::Pending | NodeStatus::Running) {
+            if included[at] && matches!(run.status, NodeStatus::Pending | NodeStatus::Running) {
                 run.duration = started_at[at].map_or(Duration::ZERO, |s| s.elapsed());
                 finish(
                     run,
@@ -305,7 +333,11 @@ pub async fn run(
     };
     Ok(FlowRun {
         status,
-        nodes: runs,
+        nodes: runs
+            .into_iter()
+            .zip(included)
+            .filter_map(|(run, included)| included.then_some(run))
+            .collect(),
     })
 }
 
@@ -582,11 +614,18 @@ fn finish(run: &mut NodeRun, status: NodeStatus, error: Option<String>, observer
     });
 }
 
-/// Marks `at` done for the nodes it feeds; those with nothing left to wait for are ready.
-fn release(graph: &Graph, at: usize, waiting: &mut [usize], ready: &mut VecDeque<usize>) {
+/// Marks `at` done for the nodes it feeds; those in this run with nothing left to wait for
+/// are ready.
+fn release(
+    graph: &Graph,
+    at: usize,
+    included: &[bool],
+    waiting: &mut [usize],
+    ready: &mut VecDeque<usize>,
+) {
     for &next in &graph.outgoing[at] {
         waiting[next] -= 1;
-        if waiting[next] == 0 {
+        if waiting[next] == 0 && included[next] {
             ready.push_back(next);
         }
     }
