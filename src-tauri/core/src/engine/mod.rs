@@ -10,6 +10,7 @@
 pub mod history;
 mod local;
 mod mapping;
+mod node;
 pub mod results;
 pub mod run;
 

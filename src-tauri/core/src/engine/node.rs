@@ -1,0 +1,285 @@
+//! One node of a run: what the scheduler asks of it once its upstream has finished. Its
+//! parameters are resolved (template default → global parameter → node override → mapping
+//! through the connection's transformation) and typed; its condition, if any, decides whether
+//! it runs; its template renders into one query, or one per value for a for-each node; the
+//! queries run on the connector and a for-each node's rows are unioned, tagged with the value.
+
+use super::local;
+use super::mapping::{column_values, transform};
+use super::run::{NodeResult, NodeRun, NodeStatus};
+use super::{Connector, EngineError};
+use crate::ids::NodeId;
+use crate::model::Transformation;
+use crate::render;
+use crate::validation::ValidatedFlow;
+use crate::value::Value;
+use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::ScalarValue;
+use futures::TryStreamExt;
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// The flow's connections by node position.
+pub(super) struct Graph {
+    /// Per node: the connections that end at it.
+    pub(super) incoming: Vec<Vec<usize>>,
+    /// Per node: the nodes its connections lead to (once per connection).
+    pub(super) outgoing: Vec<Vec<usize>>,
+    /// Per connection: its source's position.
+    pub(super) sources: Vec<usize>,
+}
+
+impl Graph {
+    pub(super) fn new(flow: &ValidatedFlow) -> Self {
+        let flow = flow.flow();
+        let at: HashMap<&NodeId, usize> = flow
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (&n.node_id, i))
+            .collect();
+        let mut incoming = vec![Vec::new(); flow.nodes.len()];
+        let mut outgoing = vec![Vec::new(); flow.nodes.len()];
+        let mut sources = Vec::with_capacity(flow.connections.len());
+        for (c, conn) in flow.connections.iter().enumerate() {
+            // A validated flow's connections join nodes of the flow.
+            let (s, t) = (at[&conn.source_node_id], at[&conn.target_node_id]);
+            incoming[t].push(c);
+            outgoing[s].push(t);
+            sources.push(s);
+        }
+        Self {
+            incoming,
+            outgoing,
+            sources,
+        }
+    }
+}
+
+/// One query of a node: its statement and, for a for-each node, the parameter and the value
+/// this query ran with (added to its rows as a column).
+pub(super) struct Query {
+    pub(super) statement: render::Statement,
+    pub(super) tag: Option<(String, ScalarValue)>,
+}
+
+pub(super) enum Prepared {
+    Run(Vec<Query>, BTreeMap<String, Json>),
+    Skip(String),
+    Fail(BTreeMap<String, Json>, String),
+}
+
+/// Decides what to do with a node whose upstream has finished: resolve and render it, or
+/// say why it is skipped or failed.
+pub(super) fn prepare(
+    flow: &ValidatedFlow,
+    graph: &Graph,
+    globals: &BTreeMap<&str, Json>,
+    runs: &[NodeRun],
+    at: usize,
+) -> Prepared {
+    let node = &flow.flow().nodes[at];
+    let connections = &flow.flow().connections;
+    for &c in &graph.incoming[at] {
+        let source = &runs[graph.sources[c]];
+        if connections[c].is_required && source.status != NodeStatus::Completed {
+            return Prepared::Skip(format!(
+                "`{}` did not complete, and `{}` needs it",
+                source.node_id, node.node_id
+            ));
+        }
+    }
+    let template = flow
+        .template(&node.template_id)
+        .expect("a validated flow has every template it uses");
+
+    let mut values: BTreeMap<String, Json> = BTreeMap::new();
+    for spec in &template.parameters {
+        let layers = [
+            spec.default.as_ref(),
+            globals.get(spec.name.as_str()),
+            node.parameter_overrides.get(&spec.name),
+        ];
+        if let Some(value) = layers.into_iter().flatten().last() {
+            values.insert(spec.name.clone(), value.clone());
+        }
+    }
+    for &c in &graph.incoming[at] {
+        let conn = &connections[c];
+        let Some(result) = runs[graph.sources[c]].result.as_deref() else {
+            continue; // An optional connection whose source did not complete.
+        };
+        for (param, column) in &conn.field_mappings {
+            let transformation = conn
+                .transformation_rules
+                .get(param)
+                .copied()
+                .unwrap_or(Transformation::List);
+            let mapped = column_values(&result.schema, &result.batches, column)
+                .and_then(|values| transform(values, transformation));
+            match mapped {
+                Ok(value) => {
+                    values.insert(param.clone(), value);
+                }
+                Err(why) => {
+                    return Prepared::Fail(
+                        values,
+                        format!("connection `{}`, `{param}`: {why}", conn.connection_id),
+                    );
+                }
+            }
+        }
+    }
+
+    if node.is_conditional {
+        let text = node.condition_expression.as_deref().unwrap_or_default();
+        let lookup = |path: &[String]| -> Option<Json> {
+            match path {
+                [head, name] if head == "params" => values
+                    .get(name)
+                    .or_else(|| globals.get(name.as_str()))
+                    .cloned(),
+                [head, id, rest @ ..] if head == "upstream" => {
+                    let upstream = runs.iter().find(|r| r.node_id.as_str() == id)?;
+                    match rest {
+                        [field] if field == "row_count" => {
+                            upstream.result.as_ref().map(|r| Json::from(r.row_count))
+                        }
+                        [field] if field == "status" => {
+                            Some(Json::String(upstream.status.to_string()))
+                        }
+                        [first, column] if first == "first" => {
+                            let result = upstream.result.as_ref()?;
+                            column_values(&result.schema, &result.batches, column)
+                                .ok()?
+                                .into_iter()
+                                .next()
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        };
+        let holds = crate::condition::Expr::parse(text)
+            .map_err(|e| e.to_string())
+            .and_then(|expr| expr.evaluate(&lookup));
+        match holds {
+            Ok(true) => {}
+            Ok(false) => return Prepared::Skip(format!("its condition `{text}` is false")),
+            Err(why) => return Prepared::Fail(values, format!("condition `{text}`: {why}")),
+        }
+    }
+
+    let mut typed = BTreeMap::new();
+    for spec in &template.parameters {
+        let value = match values.get(&spec.name) {
+            Some(json) => match Value::from_json(spec.value_type, spec.list, json) {
+                Ok(value) => value,
+                Err(why) => {
+                    return Prepared::Fail(values, format!("parameter `{}`: {why}", spec.name));
+                }
+            },
+            None if spec.required => {
+                return Prepared::Fail(values, format!("parameter `{}` has no value", spec.name));
+            }
+            None => Value::Null,
+        };
+        typed.insert(spec.name.clone(), value);
+    }
+    let for_each = node.node_config.for_each.as_ref().and_then(|name| {
+        let spec = template.parameter(name)?;
+        Some((spec, typed.get(name).cloned().unwrap_or(Value::Null)))
+    });
+    let queries = match for_each {
+        None => render::render(&template.sql, &template.parameters, &typed)
+            .map(|statement| {
+                vec![Query {
+                    statement,
+                    tag: None,
+                }]
+            })
+            .map_err(|e| e.to_string()),
+        Some((spec, value)) => {
+            let items = match value {
+                Value::List(items) => items,
+                Value::Null => Vec::new(),
+                one => vec![one],
+            };
+            items
+                .into_iter()
+                .map(|item| {
+                    let tag = local::scalar(spec.value_type, &item).map_err(|e| e.to_string())?;
+                    let mut one = typed.clone();
+                    one.insert(spec.name.clone(), Value::List(vec![item]));
+                    let statement = render::render(&template.sql, &template.parameters, &one)
+                        .map_err(|e| e.to_string())?;
+                    Ok(Query {
+                        statement,
+                        tag: Some((spec.name.clone(), tag)),
+                    })
+                })
+                .collect()
+        }
+    };
+    match queries {
+        Ok(queries) => Prepared::Run(queries, values),
+        Err(err) => Prepared::Fail(values, err),
+    }
+}
+
+/// Runs a node's queries one after another; a for-each node's results are unioned, each
+/// row carrying the value it ran for.
+pub(super) async fn execute_all(
+    connector: &dyn Connector,
+    queries: &[Query],
+) -> Result<NodeResult, String> {
+    let mut schema = None;
+    let mut batches = Vec::new();
+    for query in queries {
+        let result = execute(connector, &query.statement).await?;
+        let Some((name, value)) = &query.tag else {
+            return Ok(result);
+        };
+        let mut fields: Vec<_> = result.schema.fields().iter().cloned().collect();
+        fields.push(Arc::new(Field::new(name, value.data_type(), true)));
+        let tagged: SchemaRef = Arc::new(Schema::new(fields));
+        for batch in result.batches {
+            let column = value
+                .to_array_of_size(batch.num_rows())
+                .map_err(|e| e.to_string())?;
+            let mut columns = batch.columns().to_vec();
+            columns.push(column);
+            batches.push(RecordBatch::try_new(tagged.clone(), columns).map_err(|e| e.to_string())?);
+        }
+        schema.get_or_insert(tagged);
+    }
+    let schema = schema.unwrap_or_else(|| Arc::new(Schema::empty()));
+    Ok(NodeResult {
+        schema,
+        row_count: batches.iter().map(RecordBatch::num_rows).sum(),
+        batches,
+    })
+}
+
+async fn execute(
+    connector: &dyn Connector,
+    statement: &render::Statement,
+) -> Result<NodeResult, String> {
+    let stream = connector
+        .run(statement)
+        .await
+        .map_err(|e: EngineError| e.to_string())?;
+    let batches: Vec<RecordBatch> = stream
+        .batches
+        .try_collect()
+        .await
+        .map_err(|e: EngineError| e.to_string())?;
+    Ok(NodeResult {
+        schema: stream.schema,
+        row_count: batches.iter().map(RecordBatch::num_rows).sum(),
+        batches,
+    })
+}
