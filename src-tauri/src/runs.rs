@@ -187,7 +187,7 @@ pub async fn export_result(
         ExportFormat::Parquet => Format::Parquet,
     };
     results::export(&page, format, std::io::BufWriter::new(file))
-        .map_err(|e| AppError::new(ErrorCode::Internal, format!("cannot write {path}: {e}")))
+        .map_err(|e| AppError::new(ErrorCode::Internal, e))
 }
 
 async fn stored_result(

@@ -44,16 +44,11 @@ impl Value {
         }
         scalar(value_type, json)
     }
-
-    /// Parses a command-line value (`--param k=v`) as `value_type`: lists are comma-separated
-    /// (or a JSON array), strings and dates are written bare.
-    pub fn parse_text(value_type: ScalarType, list: bool, text: &str) -> Result<Value, String> {
-        Value::from_json(value_type, list, &json_from_text(value_type, list, text))
-    }
 }
 
-/// The JSON a command-line value stands for, given the type it should have (unchecked: the
-/// caller types it with [`Value::from_json`]).
+/// The JSON a command-line value (`--param k=v`) stands for, given the type it should have:
+/// lists are comma-separated (or a JSON array), strings and dates are written bare. Unchecked:
+/// the caller types it with [`Value::from_json`].
 pub fn json_from_text(value_type: ScalarType, list: bool, text: &str) -> Json {
     if list {
         match serde_json::from_str::<Json>(text) {
@@ -170,27 +165,31 @@ mod tests {
         assert!(Value::from_json(ScalarType::Integer, false, &json!("20")).is_err());
     }
 
+    fn parse_text(value_type: ScalarType, list: bool, text: &str) -> Result<Value, String> {
+        Value::from_json(value_type, list, &json_from_text(value_type, list, text))
+    }
+
     #[test]
     fn command_line_text_is_parsed_by_type() {
         assert_eq!(
-            Value::parse_text(ScalarType::Integer, false, "20"),
+            parse_text(ScalarType::Integer, false, "20"),
             Ok(Value::Integer(20))
         );
         assert_eq!(
-            Value::parse_text(ScalarType::String, true, "a, b"),
+            parse_text(ScalarType::String, true, "a, b"),
             Ok(Value::List(vec![
                 Value::String("a".into()),
                 Value::String("b".into())
             ]))
         );
         assert_eq!(
-            Value::parse_text(ScalarType::Decimal, false, "1e3"),
+            parse_text(ScalarType::Decimal, false, "1e3"),
             Ok(Value::Decimal {
                 unscaled: 1000,
                 scale: 0
             })
         );
-        let err = Value::parse_text(ScalarType::Date, false, "yesterday").expect_err("not a date");
+        let err = parse_text(ScalarType::Date, false, "yesterday").expect_err("not a date");
         assert!(err.contains("YYYY-MM-DD"), "{err}");
     }
 }

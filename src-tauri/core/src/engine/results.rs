@@ -38,6 +38,8 @@ pub enum ResultError {
     Read { path: PathBuf, message: String },
     #[error("the result could not be written to {}: {message}", path.display())]
     Write { path: PathBuf, message: String },
+    #[error("the result could not be written out: {message}")]
+    Convert { message: String },
 }
 
 /// Where a node run's result is kept, relative to the workspace.
@@ -107,18 +109,21 @@ pub fn page(
 
 impl Page {
     /// The page's rows as JSON objects (for a table on screen).
-    pub fn rows(&self) -> Result<Vec<serde_json::Map<String, serde_json::Value>>, String> {
+    pub fn rows(&self) -> Result<Vec<serde_json::Map<String, serde_json::Value>>, ResultError> {
         let mut buffer = Vec::new();
         export(self, Format::Json, &mut buffer)?;
         if buffer.is_empty() {
             return Ok(Vec::new());
         }
-        serde_json::from_slice(&buffer).map_err(|e| e.to_string())
+        serde_json::from_slice(&buffer).map_err(|e| ResultError::Convert {
+            message: e.to_string(),
+        })
     }
 }
 
 /// Writes `page` to `out` in `format`.
-pub fn export(page: &Page, format: Format, out: impl Write + Send) -> Result<(), String> {
+pub fn export(page: &Page, format: Format, out: impl Write + Send) -> Result<(), ResultError> {
+    let failed = |message: String| ResultError::Convert { message };
     match format {
         Format::Csv => {
             let mut writer = datafusion::arrow::csv::Writer::new(out);
@@ -130,24 +135,24 @@ pub fn export(page: &Page, format: Format, out: impl Write + Send) -> Result<(),
                 &page.batches[..]
             };
             for batch in batches {
-                writer.write(batch).map_err(|e| e.to_string())?;
+                writer.write(batch).map_err(|e| failed(e.to_string()))?;
             }
             Ok(())
         }
         Format::Json => {
             let mut writer = datafusion::arrow::json::ArrayWriter::new(out);
             for batch in &page.batches {
-                writer.write(batch).map_err(|e| e.to_string())?;
+                writer.write(batch).map_err(|e| failed(e.to_string()))?;
             }
-            writer.finish().map_err(|e| e.to_string())
+            writer.finish().map_err(|e| failed(e.to_string()))
         }
         Format::Parquet => {
-            let mut writer =
-                ArrowWriter::try_new(out, page.schema.clone(), None).map_err(|e| e.to_string())?;
+            let mut writer = ArrowWriter::try_new(out, page.schema.clone(), None)
+                .map_err(|e| failed(e.to_string()))?;
             for batch in &page.batches {
-                writer.write(batch).map_err(|e| e.to_string())?;
+                writer.write(batch).map_err(|e| failed(e.to_string()))?;
             }
-            writer.close().map(drop).map_err(|e| e.to_string())
+            writer.close().map(drop).map_err(|e| failed(e.to_string()))
         }
     }
 }

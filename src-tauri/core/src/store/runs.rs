@@ -72,7 +72,7 @@ impl Store {
         )))
         .bind(composition)
         .bind(version)
-        .bind(text(trigger))
+        .bind(trigger.to_string())
         .bind(Json(parameters))
         .fetch_one(&mut *tx)
         .await?;
@@ -101,7 +101,7 @@ impl Store {
         )))
         .bind(run.0)
         .bind(record.node_id.as_str())
-        .bind(text(record.status))
+        .bind(record.status.to_string())
         .bind(Json(&record.parameters))
         .bind(record.sql.as_deref())
         .bind(record.result_location.as_deref())
@@ -153,7 +153,7 @@ impl Store {
             "UPDATE flow_executions SET status = ?, error_message = ?, completed_at = {NOW}
              WHERE id = ?"
         )))
-        .bind(text(status))
+        .bind(status.to_string())
         .bind(error)
         .bind(run.0)
         .execute(self.pool())
@@ -333,11 +333,6 @@ impl NodeRow {
             error: self.error_message,
         })
     }
-}
-
-/// A status or trigger as the database spells it.
-fn text(value: impl std::fmt::Display) -> String {
-    value.to_string()
 }
 
 /// A status or trigger read back; `run` names the run in the error.
