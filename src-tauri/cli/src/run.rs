@@ -43,13 +43,6 @@ pub async fn run(args: RunArgs, workspace: &Workspace) -> Result<u8, Failure> {
     if let Some(n) = args.max_parallel {
         options.max_parallel = n;
     }
-    if let Some(to) = &args.to
-        && flow.flow().nodes.iter().all(|n| n.node_id.as_str() != to)
-    {
-        return Err(Failure::unreadable(format!(
-            "--to {to}: the flow has no node `{to}`"
-        )));
-    }
     options.to = args.to.as_deref().map(flowloom_core::NodeId::from);
     options.parameters = parameters(flow.flow(), &args.params)?;
     // Ctrl-C cancels the run: running queries stop, the history says CANCELLED.

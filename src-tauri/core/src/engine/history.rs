@@ -41,6 +41,8 @@ pub async fn run_recorded(
     trigger: Trigger,
     observer: &dyn Observer,
 ) -> Result<(RunId, FlowRun), HistoryError> {
+    // Options that do not fit the flow are refused before a run is recorded.
+    run::check_options(flow, options)?;
     let store = workspace.store();
     let (run_id, lock) = store
         .start_run(flow.flow(), trigger, &options.parameters, |run| {

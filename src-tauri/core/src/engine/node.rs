@@ -11,14 +11,14 @@ use super::{Connector, EngineError};
 use crate::ids::NodeId;
 use crate::model::Transformation;
 use crate::render;
-use crate::validation::ValidatedFlow;
+use crate::validation::{FlowGraph, ValidatedFlow};
 use crate::value::Value;
 use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::ScalarValue;
 use futures::TryStreamExt;
 use serde_json::Value as Json;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The flow's connections by node position.
@@ -29,31 +29,42 @@ pub(super) struct Graph {
     pub(super) outgoing: Vec<Vec<usize>>,
     /// Per connection: its source's position.
     pub(super) sources: Vec<usize>,
+    /// Per node: whether it is part of this run ("run to here" leaves some out; the nodes it
+    /// keeps never wait on one left out).
+    pub(super) included: Vec<bool>,
 }
 
 impl Graph {
-    pub(super) fn new(flow: &ValidatedFlow) -> Self {
+    /// The run's graph; with `to`, only that node and its upstream are in the run.
+    pub(super) fn new(flow: &ValidatedFlow, to: Option<&NodeId>) -> Self {
+        let graph = FlowGraph::new(flow.flow());
         let flow = flow.flow();
-        let at: HashMap<&NodeId, usize> = flow
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (&n.node_id, i))
-            .collect();
         let mut incoming = vec![Vec::new(); flow.nodes.len()];
         let mut outgoing = vec![Vec::new(); flow.nodes.len()];
         let mut sources = Vec::with_capacity(flow.connections.len());
-        for (c, conn) in flow.connections.iter().enumerate() {
-            // A validated flow's connections join nodes of the flow.
-            let (s, t) = (at[&conn.source_node_id], at[&conn.target_node_id]);
+        for c in 0..flow.connections.len() {
+            let (Some(s), Some(t)) = graph.connection_ends(c) else {
+                unreachable!("a validated flow's connections join nodes of the flow");
+            };
             incoming[t].push(c);
             outgoing[s].push(t);
             sources.push(s);
         }
+        let included = match to {
+            None => vec![true; flow.nodes.len()],
+            Some(to) => {
+                let needed = graph.ancestors(to);
+                flow.nodes
+                    .iter()
+                    .map(|n| &n.node_id == to || needed.contains(&n.node_id))
+                    .collect()
+            }
+        };
         Self {
             incoming,
             outgoing,
             sources,
+            included,
         }
     }
 }

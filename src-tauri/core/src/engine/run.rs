@@ -173,8 +173,9 @@ pub async fn run(
     options: &RunOptions,
     observer: &dyn Observer,
 ) -> Result<FlowRun, RunError> {
+    check_options(flow, options)?;
     let globals = global_values(flow, &options.parameters)?;
-    let plan = Graph::new(flow);
+    let plan = Graph::new(flow, options.to.as_ref());
     let nodes = &flow.flow().nodes;
     let mut runs: Vec<NodeRun> = nodes
         .iter()
@@ -191,27 +192,7 @@ pub async fn run(
         .collect();
     let mut started_at: Vec<Option<Instant>> = vec![None; nodes.len()];
     let mut waiting: Vec<usize> = plan.incoming.iter().map(Vec::len).collect();
-    // "Run to here" runs the node and its upstream, which never wait on a node left out.
-    let included: Vec<bool> = match &options.to {
-        None => vec![true; nodes.len()],
-        Some(to) => {
-            let graph = crate::validation::FlowGraph::new(flow.flow());
-            let needed = graph.ancestors(to);
-            nodes
-                .iter()
-                .map(|n| &n.node_id == to || needed.contains(&n.node_id))
-                .collect()
-        }
-    };
-    if !included.contains(&true) {
-        return Err(RunError::UnknownNode(
-            options
-                .to
-                .clone()
-                .map(|n| n.to_string())
-                .unwrap_or_default(),
-        ));
-    }
+    let included = &plan.included;
     let mut ready: VecDeque<usize> = (0..nodes.len())
         .filter(|&i| included[i] && waiting[i] == 0)
         .collect();
@@ -272,12 +253,12 @@ pub async fn run(
                 }
                 Prepared::Skip(why) => {
                     finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
-                    release(&plan, at, &included, &mut waiting, &mut ready);
+                    release(&plan, at, &mut waiting, &mut ready);
                 }
                 Prepared::Fail(parameters, why) => {
                     runs[at].parameters = parameters;
                     finish(&mut runs[at], NodeStatus::Failed, Some(why), observer);
-                    release(&plan, at, &included, &mut waiting, &mut ready);
+                    release(&plan, at, &mut waiting, &mut ready);
                 }
             }
         }
@@ -299,7 +280,7 @@ pub async fn run(
             }
             Err(err) => finish(&mut runs[at], NodeStatus::Failed, Some(err), observer),
         }
-        release(&plan, at, &included, &mut waiting, &mut ready);
+        release(&plan, at, &mut waiting, &mut ready);
     }
 
     let cancelled = options.cancel.is_cancelled();
@@ -330,8 +311,8 @@ pub async fn run(
         status,
         nodes: runs
             .into_iter()
-            .zip(included)
-            .filter_map(|(run, included)| included.then_some(run))
+            .zip(&plan.included)
+            .filter_map(|(run, &included)| included.then_some(run))
             .collect(),
     })
 }
@@ -351,18 +332,24 @@ fn finish(run: &mut NodeRun, status: NodeStatus, error: Option<String>, observer
 
 /// Marks `at` done for the nodes it feeds; those in this run with nothing left to wait for
 /// are ready.
-fn release(
-    graph: &Graph,
-    at: usize,
-    included: &[bool],
-    waiting: &mut [usize],
-    ready: &mut VecDeque<usize>,
-) {
+fn release(graph: &Graph, at: usize, waiting: &mut [usize], ready: &mut VecDeque<usize>) {
     for &next in &graph.outgoing[at] {
         waiting[next] -= 1;
-        if waiting[next] == 0 && included[next] {
+        if waiting[next] == 0 && graph.included[next] {
             ready.push_back(next);
         }
+    }
+}
+
+/// Whether `options` fit `flow` (its global parameters, the node to run to), before anything
+/// is started or recorded.
+pub fn check_options(flow: &ValidatedFlow, options: &RunOptions) -> Result<(), RunError> {
+    global_values(flow, &options.parameters)?;
+    match &options.to {
+        Some(to) if flow.flow().nodes.iter().all(|n| &n.node_id != to) => {
+            Err(RunError::UnknownNode(to.to_string()))
+        }
+        _ => Ok(()),
     }
 }
 
