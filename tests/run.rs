@@ -421,6 +421,35 @@ async fn a_false_condition_skips_the_node_and_what_needs_it() {
     );
 }
 
+/// A condition that cannot be decided (here it orders a number against a text) fails its
+/// node with the condition and the reason, rather than guessing either way.
+#[tokio::test]
+async fn a_condition_that_cannot_be_decided_fails_the_node() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("tests/fixtures/runs/conditions.flow.json"))
+        .expect("fixture");
+    let (mut flow, templates) = FlowFile::read(&text).expect("reads").into_parts();
+    let go = flow
+        .nodes
+        .iter_mut()
+        .find(|n| n.node_id.as_str() == "go")
+        .expect("node go");
+    go.condition_expression = Some(r#"upstream.big_ads.first.ad_id > "one""#.into());
+    let flow = validation::validate(flow, &Catalog::from_templates(templates)).expect("valid");
+    let (_, engine, _dir) = failure_flow().await;
+    let report = run::run(&flow, engine, &RunOptions::default(), &quiet)
+        .await
+        .expect("starts");
+    let go = report.node("go").expect("node");
+    assert_eq!(go.status, NodeStatus::Failed);
+    let error = go.error.as_deref().unwrap_or_default();
+    assert!(
+        error.starts_with(r#"condition `upstream.big_ads.first.ad_id > "one"`: "#),
+        "{error}"
+    );
+    assert_eq!(report.status, RunStatus::Failed);
+}
+
 /// A for-each node runs once per value of its list parameter; its rows are unioned, each
 /// carrying the value it ran for.
 #[tokio::test]

@@ -462,6 +462,7 @@ export type Node_Deserialize = {
 	/**  The node's level in the plan (longest path from a source); computed, never authored. */
 	execution_order?: number | null,
 	is_conditional?: boolean,
+	/**  A CEL expression over `params` and `upstream` facts (see `condition.rs`). */
 	condition_expression?: string | null,
 };
 
@@ -476,6 +477,7 @@ export type Node_Serialize = {
 	/**  The node's level in the plan (longest path from a source); computed, never authored. */
 	execution_order?: number,
 	is_conditional: boolean,
+	/**  A CEL expression over `params` and `upstream` facts (see `condition.rs`). */
 	condition_expression?: string,
 };
 

@@ -1,466 +1,386 @@
-//! The condition language for conditional nodes (and, later, triggers): comparisons over
-//! parameters and upstream results, joined with `and`, `or`, `not`.
+//! Conditions for conditional nodes (and, later, triggers), written in CEL, Google's Common
+//! Expression Language: safe (no side effects, always terminates), typed, and already known
+//! to analysts from the tools that use it. A condition reads two variables:
 //!
 //! ```text
-//! upstream.top_campaigns.row_count > 0 and params.limit <= 50
-//! not (upstream.load.outcome == "exists") || params.region != null
+//! upstream.top_campaigns.row_count > 0 && params.limit <= 50
+//! upstream.load.status == "COMPLETED" || has(params.region)
+//! upstream["top-campaigns"].first.campaign_id in params.campaign_ids
 //! ```
 //!
-//! This module parses and evaluates; what a name may refer to is validation's business, what
-//! it is worth at run time the engine says through the lookup it hands to [`Expr::evaluate`].
+//! This module compiles, lists what a condition reads and evaluates; what a name may refer
+//! to is validation's business, what it is worth at run time the engine says through the
+//! [`Facts`] it hands to [`Condition::evaluate`].
 
+use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue};
+use cel::objects::{Key, Map};
+use cel::{Context, Env, Program, Value};
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::{Arc, LazyLock};
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Expr {
-    Literal(Literal),
-    /// A dotted name such as `params.limit` or `upstream.node_1.row_count`.
-    Path(Vec<String>),
-    Not(Box<Expr>),
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
-    Compare(Box<Expr>, CompareOp, Box<Expr>),
+/// A compiled condition.
+pub struct Condition {
+    program: Program,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Literal {
-    Null,
-    Bool(bool),
-    Number(f64),
-    String(String),
+impl fmt::Debug for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Condition").finish_non_exhaustive()
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompareOp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-/// Where in the expression text parsing failed, and why.
+/// Where in the expression text compiling failed, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
-    /// Byte offset into the expression.
-    pub offset: usize,
+    /// 1-based character position on the expression's line (one past its end when it
+    /// ends too early).
+    pub column: usize,
     pub message: String,
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (at character {})", self.message, self.offset + 1)
+        write!(f, "{} (at character {})", self.message, self.column)
     }
 }
 
 impl std::error::Error for ParseError {}
 
-impl Expr {
-    pub fn parse(text: &str) -> Result<Expr, ParseError> {
-        let tokens = tokenize(text)?;
-        let mut parser = Parser {
-            tokens,
-            pos: 0,
-            end: text.len(),
-        };
-        if parser.tokens.is_empty() {
+/// What a condition can know when its node is about to run.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// `params.<name>`: the node's resolved parameters and the flow's global parameters
+    /// (null when declared but without a value).
+    pub params: BTreeMap<String, Json>,
+    /// `upstream.<node_id>`: per upstream node it reads, its facts.
+    pub upstream: BTreeMap<String, UpstreamFacts>,
+}
+
+/// `upstream.<node_id>.<field>`.
+#[derive(Debug, Default)]
+pub struct UpstreamFacts {
+    pub status: String,
+    /// Absent when the node produced no result (skipped, failed).
+    pub row_count: Option<u64>,
+    /// The first row by column name, absent when there is no row.
+    pub first: Option<BTreeMap<String, Json>>,
+}
+
+/// The standard library, built once: every evaluation shares it.
+static ENV: LazyLock<Arc<Env>> = LazyLock::new(|| Arc::new(Env::stdlib()));
+
+impl Condition {
+    pub fn compile(text: &str) -> Result<Condition, ParseError> {
+        if text.trim().is_empty() {
             return Err(ParseError {
-                offset: 0,
+                column: 1,
                 message: "the condition is empty".into(),
             });
         }
-        let expr = parser.or()?;
-        match parser.tokens.get(parser.pos) {
-            None => Ok(expr),
-            Some((offset, token)) => Err(ParseError {
-                offset: *offset,
-                message: format!("unexpected {token}"),
-            }),
-        }
-    }
-
-    /// Whether the condition holds, reading each dotted name through `lookup` (an unknown
-    /// name reads as null). Comparisons need numbers, texts or booleans of one kind on both
-    /// sides (`==` and `!=` compare anything); `and`, `or`, `not` need true or false.
-    pub fn evaluate(
-        &self,
-        lookup: &dyn Fn(&[String]) -> Option<serde_json::Value>,
-    ) -> Result<bool, String> {
-        match self.value(lookup)? {
-            serde_json::Value::Bool(b) => Ok(b),
-            other => Err(format!("the condition gives {other}, not true or false")),
-        }
-    }
-
-    fn value(
-        &self,
-        lookup: &dyn Fn(&[String]) -> Option<serde_json::Value>,
-    ) -> Result<serde_json::Value, String> {
-        use serde_json::Value as Json;
-        let truth = |expr: &Expr| match expr.value(lookup)? {
-            Json::Bool(b) => Ok(b),
-            other => Err(format!(
-                "`and`, `or` and `not` need true or false, not {other}"
-            )),
-        };
-        Ok(match self {
-            Expr::Literal(Literal::Null) => Json::Null,
-            Expr::Literal(Literal::Bool(b)) => Json::Bool(*b),
-            Expr::Literal(Literal::Number(n)) => {
-                serde_json::Number::from_f64(*n).map_or(Json::Null, Json::Number)
+        let program = Program::compile(text).map_err(|errors| {
+            let first = errors.errors.into_iter().next();
+            ParseError {
+                column: first
+                    .as_ref()
+                    .map_or(1, |e| usize::try_from(e.pos.1).unwrap_or(1).max(1)),
+                message: first.map_or_else(
+                    || "the condition does not parse".to_owned(),
+                    |e| plain_message(&e.msg),
+                ),
             }
-            Expr::Literal(Literal::String(s)) => Json::String(s.clone()),
-            Expr::Path(path) => lookup(path).unwrap_or(Json::Null),
-            Expr::Not(inner) => Json::Bool(!truth(inner)?),
-            Expr::And(a, b) => Json::Bool(truth(a)? && truth(b)?),
-            Expr::Or(a, b) => Json::Bool(truth(a)? || truth(b)?),
-            Expr::Compare(a, op, b) => {
-                let (a, b) = (a.value(lookup)?, b.value(lookup)?);
-                let order = match (&a, &b) {
-                    (Json::Number(x), Json::Number(y)) => x
-                        .as_f64()
-                        .zip(y.as_f64())
-                        .and_then(|(x, y)| x.partial_cmp(&y)),
-                    (Json::String(x), Json::String(y)) => Some(x.cmp(y)),
-                    (Json::Bool(x), Json::Bool(y)) => Some(x.cmp(y)),
-                    _ => None,
-                };
-                Json::Bool(match (op, order) {
-                    (CompareOp::Eq, Some(o)) => o.is_eq(),
-                    (CompareOp::Ne, Some(o)) => o.is_ne(),
-                    (CompareOp::Eq, None) => a == b,
-                    (CompareOp::Ne, None) => a != b,
-                    (CompareOp::Lt, Some(o)) => o.is_lt(),
-                    (CompareOp::Le, Some(o)) => o.is_le(),
-                    (CompareOp::Gt, Some(o)) => o.is_gt(),
-                    (CompareOp::Ge, Some(o)) => o.is_ge(),
-                    (_, None) => return Err(format!("cannot order {a} against {b}")),
-                })
-            }
-        })
+        })?;
+        Ok(Condition { program })
     }
 
-    /// Every dotted name the expression reads, in order of appearance.
-    pub fn paths(&self) -> Vec<&[String]> {
+    /// Every dotted name the condition reads from `params` or `upstream` (or any other
+    /// variable, which validation reports), in order of appearance: `upstream.a.first.x` is
+    /// `["upstream", "a", "first", "x"]`, and `upstream["a-b"].status` reads the same way
+    /// as a dotted one. Names bound by a macro such as `exists(x, …)` are not variables.
+    pub fn references(&self) -> Vec<Vec<String>> {
         let mut out = Vec::new();
-        self.collect_paths(&mut out);
+        collect(self.program.expression(), &mut Vec::new(), &mut out);
         out
     }
 
-    fn collect_paths<'a>(&'a self, out: &mut Vec<&'a [String]>) {
-        match self {
-            Expr::Literal(_) => {}
-            Expr::Path(path) => out.push(path),
-            Expr::Not(inner) => inner.collect_paths(out),
-            Expr::And(a, b) | Expr::Or(a, b) | Expr::Compare(a, _, b) => {
-                a.collect_paths(out);
-                b.collect_paths(out);
+    /// Whether the condition holds for these facts.
+    pub fn evaluate(&self, facts: &Facts) -> Result<bool, String> {
+        let params: HashMap<Key, Value> = facts
+            .params
+            .iter()
+            .map(|(name, value)| (Key::from(name.as_str()), json_to_cel(value)))
+            .collect();
+        let upstream: HashMap<Key, Value> = facts
+            .upstream
+            .iter()
+            .map(|(id, node)| {
+                let mut fields: HashMap<Key, Value> = HashMap::new();
+                fields.insert("status".into(), node.status.as_str().into());
+                if let Some(rows) = node.row_count {
+                    fields.insert("row_count".into(), Value::Int(saturating_i64(rows)));
+                }
+                if let Some(first) = &node.first {
+                    let row: HashMap<Key, Value> = first
+                        .iter()
+                        .map(|(column, value)| (Key::from(column.as_str()), json_to_cel(value)))
+                        .collect();
+                    fields.insert("first".into(), Value::Map(Map::from(row)));
+                }
+                (Key::from(id.as_str()), Value::Map(Map::from(fields)))
+            })
+            .collect();
+        let mut context = Context::with_env(ENV.clone());
+        context.add_variable_from_value("params", Value::Map(Map::from(params)));
+        context.add_variable_from_value("upstream", Value::Map(Map::from(upstream)));
+        match self.program.execute(&context) {
+            Ok(Value::Bool(holds)) => Ok(holds),
+            Ok(other) => Err(format!(
+                "the condition gives {}, not true or false",
+                describe(&other)
+            )),
+            Err(err) => Err(err.to_string()),
+        }
+    }
+}
+
+/// Walks the expression, pushing each maximal chain of field selections rooted at a free
+/// variable. `bound` holds the names macros bind in the part being walked.
+fn collect(expr: &IdedExpr, bound: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    if let Some(path) = chain(expr) {
+        if !bound.iter().any(|name| *name == path[0]) {
+            out.push(path);
+        }
+        return;
+    }
+    match &expr.expr {
+        Expr::Unspecified | Expr::Literal(_) | Expr::Ident(_) => {}
+        Expr::Select(select) => collect(&select.operand, bound, out),
+        Expr::Call(call) => {
+            if let Some(target) = &call.target {
+                collect(target, bound, out);
+            }
+            for arg in &call.args {
+                collect(arg, bound, out);
             }
         }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Token {
-    Ident(String),
-    Number(f64),
-    Str(String),
-    Op(CompareOp),
-    And,
-    Or,
-    Not,
-    Dot,
-    Open,
-    Close,
-}
-
-impl fmt::Display for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Token::Ident(name) => write!(f, "name `{name}`"),
-            Token::Number(n) => write!(f, "number {n}"),
-            Token::Str(s) => write!(f, "string {s:?}"),
-            Token::Op(_) => f.write_str("comparison"),
-            Token::And => f.write_str("`and`"),
-            Token::Or => f.write_str("`or`"),
-            Token::Not => f.write_str("`not`"),
-            Token::Dot => f.write_str("`.`"),
-            Token::Open => f.write_str("`(`"),
-            Token::Close => f.write_str("`)`"),
+        Expr::List(list) => {
+            for element in &list.elements {
+                collect(element, bound, out);
+            }
+        }
+        Expr::Map(map) => {
+            for entry in &map.entries {
+                if let EntryExpr::MapEntry(entry) = &entry.expr {
+                    collect(&entry.key, bound, out);
+                    collect(&entry.value, bound, out);
+                }
+            }
+        }
+        Expr::Struct(object) => {
+            for entry in &object.entries {
+                if let EntryExpr::StructField(field) = &entry.expr {
+                    collect(&field.value, bound, out);
+                }
+            }
+        }
+        Expr::Comprehension(comprehension) => {
+            collect(&comprehension.iter_range, bound, out);
+            collect(&comprehension.accu_init, bound, out);
+            let depth = bound.len();
+            bound.push(comprehension.iter_var.clone());
+            bound.extend(comprehension.iter_var2.clone());
+            bound.push(comprehension.accu_var.clone());
+            collect(&comprehension.loop_cond, bound, out);
+            collect(&comprehension.loop_step, bound, out);
+            collect(&comprehension.result, bound, out);
+            bound.truncate(depth);
         }
     }
 }
 
-fn tokenize(text: &str) -> Result<Vec<(usize, Token)>, ParseError> {
-    let bytes = text.as_bytes();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    let err = |offset: usize, message: &str| ParseError {
-        offset,
-        message: message.to_owned(),
+/// `a.b["c"].d` as `["a", "b", "c", "d"]`, when the expression is only that.
+fn chain(expr: &IdedExpr) -> Option<Vec<String>> {
+    match &expr.expr {
+        Expr::Ident(name) => Some(vec![name.clone()]),
+        Expr::Select(select) => {
+            let mut path = chain(&select.operand)?;
+            path.push(select.field.clone());
+            Some(path)
+        }
+        Expr::Call(call) if call.func_name == "_[_]" && call.target.is_none() => {
+            let [operand, key] = call.args.as_slice() else {
+                return None;
+            };
+            let Expr::Literal(LiteralValue::String(key)) = &key.expr else {
+                return None;
+            };
+            let mut path = chain(operand)?;
+            path.push(key.to_string());
+            Some(path)
+        }
+        _ => None,
+    }
+}
+
+fn json_to_cel(value: &Json) -> Value {
+    match value {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => n
+            .as_i64()
+            .map(Value::Int)
+            .or_else(|| n.as_u64().map(Value::UInt))
+            .unwrap_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN))),
+        Json::String(s) => s.as_str().into(),
+        Json::Array(items) => items.iter().map(json_to_cel).collect::<Vec<_>>().into(),
+        Json::Object(fields) => {
+            let map: HashMap<Key, Value> = fields
+                .iter()
+                .map(|(k, v)| (Key::from(k.as_str()), json_to_cel(v)))
+                .collect();
+            Value::Map(Map::from(map))
+        }
+    }
+}
+
+fn saturating_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn describe(value: &Value) -> String {
+    match value.json() {
+        Ok(json) => json.to_string(),
+        Err(_) => format!("a {:?}", value.type_of()),
+    }
+}
+
+/// The parser's message in plain words: the grammar's lists of expected tokens say little to
+/// an analyst, and `and`/`or`/`not` (which CEL spells `&&`, `||`, `!`) deserve a hint.
+fn plain_message(message: &str) -> String {
+    let message = message.strip_prefix("Syntax error: ").unwrap_or(message);
+    let Some(rest) = message.strip_prefix("mismatched input '") else {
+        return match message.strip_prefix("missing '") {
+            Some(rest) => format!("missing `{}`", rest.split('\'').next().unwrap_or(rest)),
+            None => message.to_owned(),
+        };
     };
-    while i < bytes.len() {
-        let start = i;
-        let two = text.get(i..i + 2).unwrap_or("");
-        let (token, len) = match bytes[i] {
-            b' ' | b'\t' | b'\n' | b'\r' => {
-                i += 1;
-                continue;
-            }
-            b'(' => (Token::Open, 1),
-            b')' => (Token::Close, 1),
-            b'.' => (Token::Dot, 1),
-            _ if two == "==" => (Token::Op(CompareOp::Eq), 2),
-            _ if two == "!=" => (Token::Op(CompareOp::Ne), 2),
-            _ if two == "<=" => (Token::Op(CompareOp::Le), 2),
-            _ if two == ">=" => (Token::Op(CompareOp::Ge), 2),
-            _ if two == "&&" => (Token::And, 2),
-            _ if two == "||" => (Token::Or, 2),
-            b'<' => (Token::Op(CompareOp::Lt), 1),
-            b'>' => (Token::Op(CompareOp::Gt), 1),
-            b'!' => (Token::Not, 1),
-            b'=' => return Err(err(i, "use `==` to compare")),
-            quote @ (b'"' | b'\'') => {
-                let mut value = String::new();
-                let mut chars = text[i + 1..].char_indices();
-                loop {
-                    match chars.next() {
-                        None => return Err(err(start, "this string is never closed")),
-                        Some((j, c)) if c as u32 == u32::from(quote) => {
-                            i += 1 + j + 1;
-                            break;
-                        }
-                        Some((_, '\\')) => match chars.next() {
-                            Some((_, c)) => value.push(c),
-                            None => return Err(err(start, "this string is never closed")),
-                        },
-                        Some((_, c)) => value.push(c),
-                    }
-                }
-                tokens.push((start, Token::Str(value)));
-                continue;
-            }
-            b'0'..=b'9' | b'-' => {
-                let end = text[i + 1..]
-                    .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == 'e' || c == 'E'))
-                    .map_or(text.len(), |n| i + 1 + n);
-                let number = text[i..end].parse().map_err(|_| err(i, "not a number"))?;
-                tokens.push((start, Token::Number(number)));
-                i = end;
-                continue;
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                let end = text[i..]
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .map_or(text.len(), |n| i + n);
-                let word = &text[i..end];
-                i = end;
-                tokens.push((
-                    start,
-                    match word {
-                        "and" => Token::And,
-                        "or" => Token::Or,
-                        "not" => Token::Not,
-                        _ => Token::Ident(word.to_owned()),
-                    },
-                ));
-                continue;
-            }
-            _ => {
-                let c = text[i..].chars().next().unwrap_or('?');
-                return Err(err(i, &format!("unexpected character `{c}`")));
-            }
-        };
-        i += len;
-        tokens.push((start, token));
-    }
-    Ok(tokens)
-}
-
-struct Parser {
-    tokens: Vec<(usize, Token)>,
-    pos: usize,
-    end: usize,
-}
-
-impl Parser {
-    fn peek(&self) -> Option<&Token> {
-        self.tokens.get(self.pos).map(|(_, t)| t)
-    }
-
-    fn offset(&self) -> usize {
-        self.tokens.get(self.pos).map_or(self.end, |(o, _)| *o)
-    }
-
-    fn error(&self, message: String) -> ParseError {
-        ParseError {
-            offset: self.offset(),
-            message,
+    match rest.split('\'').next().unwrap_or(rest) {
+        "<EOF>" => "the condition ends too early".to_owned(),
+        word @ ("and" | "or" | "not") => {
+            format!("unexpected `{word}` (CEL writes and, or, not as &&, ||, !)")
         }
-    }
-
-    fn or(&mut self) -> Result<Expr, ParseError> {
-        let mut left = self.and()?;
-        while self.peek() == Some(&Token::Or) {
-            self.pos += 1;
-            left = Expr::Or(Box::new(left), Box::new(self.and()?));
-        }
-        Ok(left)
-    }
-
-    fn and(&mut self) -> Result<Expr, ParseError> {
-        let mut left = self.not()?;
-        while self.peek() == Some(&Token::And) {
-            self.pos += 1;
-            left = Expr::And(Box::new(left), Box::new(self.not()?));
-        }
-        Ok(left)
-    }
-
-    fn not(&mut self) -> Result<Expr, ParseError> {
-        if self.peek() == Some(&Token::Not) {
-            self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.not()?)));
-        }
-        self.compare()
-    }
-
-    fn compare(&mut self) -> Result<Expr, ParseError> {
-        let left = self.primary()?;
-        if let Some(Token::Op(op)) = self.peek().cloned() {
-            self.pos += 1;
-            let right = self.primary()?;
-            return Ok(Expr::Compare(Box::new(left), op, Box::new(right)));
-        }
-        Ok(left)
-    }
-
-    fn primary(&mut self) -> Result<Expr, ParseError> {
-        let Some(token) = self.peek().cloned() else {
-            return Err(self.error("the condition ends too early".into()));
-        };
-        self.pos += 1;
-        Ok(match token {
-            Token::Number(n) => Expr::Literal(Literal::Number(n)),
-            Token::Str(s) => Expr::Literal(Literal::String(s)),
-            Token::Open => {
-                let inner = self.or()?;
-                if self.peek() != Some(&Token::Close) {
-                    return Err(self.error("expected `)`".into()));
-                }
-                self.pos += 1;
-                inner
-            }
-            Token::Ident(word) => match word.as_str() {
-                "true" => Expr::Literal(Literal::Bool(true)),
-                "false" => Expr::Literal(Literal::Bool(false)),
-                "null" => Expr::Literal(Literal::Null),
-                _ => {
-                    let mut path = vec![word];
-                    while self.peek() == Some(&Token::Dot) {
-                        self.pos += 1;
-                        match self.peek().cloned() {
-                            Some(Token::Ident(part)) => {
-                                self.pos += 1;
-                                path.push(part);
-                            }
-                            _ => return Err(self.error("expected a name after `.`".into())),
-                        }
-                    }
-                    Expr::Path(path)
-                }
-            },
-            other => {
-                self.pos -= 1;
-                return Err(self.error(format!("expected a value, found {other}")));
-            }
-        })
+        token => format!("unexpected `{token}`"),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn facts() -> Facts {
+        let mut facts = Facts::default();
+        facts.params.insert("limit".into(), json!(20));
+        facts.params.insert("region".into(), Json::Null);
+        facts.params.insert("ids".into(), json!([3, 5, 8]));
+        facts.upstream.insert(
+            "top".into(),
+            UpstreamFacts {
+                status: "COMPLETED".into(),
+                row_count: Some(12),
+                first: Some(BTreeMap::from([("campaign_id".into(), json!(5))])),
+            },
+        );
+        facts.upstream.insert(
+            "gone-away".into(),
+            UpstreamFacts {
+                status: "SKIPPED".into(),
+                row_count: None,
+                first: None,
+            },
+        );
+        facts
+    }
+
+    fn holds(text: &str) -> Result<bool, String> {
+        Condition::compile(text)
+            .map_err(|e| e.to_string())?
+            .evaluate(&facts())
+    }
+
     #[test]
-    fn evaluates_over_what_the_lookup_says() {
-        let lookup = |path: &[String]| -> Option<serde_json::Value> {
-            match path.join(".").as_str() {
-                "upstream.top.row_count" => Some(serde_json::json!(20)),
-                "params.region" => Some(serde_json::json!("EU")),
-                _ => None,
-            }
-        };
-        let holds = |text: &str| Expr::parse(text).expect("parses").evaluate(&lookup);
+    fn conditions_read_params_and_upstream_facts() {
         assert_eq!(
-            holds("upstream.top.row_count > 10 and params.region == \"EU\""),
+            holds("upstream.top.row_count > 10 && params.limit <= 50"),
             Ok(true)
         );
         assert_eq!(
-            holds("not (upstream.top.row_count >= 20) or params.missing != null"),
-            Ok(false)
+            holds("upstream.top.first.campaign_id in params.ids"),
+            Ok(true)
         );
-        assert_eq!(holds("params.missing == null"), Ok(true));
-        assert!(holds("params.region > 3").is_err(), "text against a number");
-        assert!(holds("params.region").is_err(), "not true or false");
-    }
-
-    use super::*;
-
-    fn path(p: &str) -> Expr {
-        Expr::Path(p.split('.').map(str::to_owned).collect())
-    }
-
-    #[test]
-    fn parses_comparisons_joined_by_and_or_not() {
-        let expr = Expr::parse(
-            r#"upstream.top.row_count > 0 and not (params.region == "EU" || params.x != null)"#,
-        )
-        .expect("parses");
-        let expected = Expr::And(
-            Box::new(Expr::Compare(
-                Box::new(path("upstream.top.row_count")),
-                CompareOp::Gt,
-                Box::new(Expr::Literal(Literal::Number(0.0))),
-            )),
-            Box::new(Expr::Not(Box::new(Expr::Or(
-                Box::new(Expr::Compare(
-                    Box::new(path("params.region")),
-                    CompareOp::Eq,
-                    Box::new(Expr::Literal(Literal::String("EU".into()))),
-                )),
-                Box::new(Expr::Compare(
-                    Box::new(path("params.x")),
-                    CompareOp::Ne,
-                    Box::new(Expr::Literal(Literal::Null)),
-                )),
-            )))),
-        );
-        assert_eq!(expr, expected);
-        let paths: Vec<String> = expr.paths().iter().map(|p| p.join(".")).collect();
+        assert_eq!(holds("upstream.top.row_count > 12.5"), Ok(false));
         assert_eq!(
-            paths,
-            ["upstream.top.row_count", "params.region", "params.x"]
+            holds(r#"upstream["gone-away"].status == "SKIPPED""#),
+            Ok(true)
         );
+        assert_eq!(
+            holds("has(upstream.top.first) && !has(upstream['gone-away'].first)"),
+            Ok(true)
+        );
+        assert_eq!(
+            holds("params.region == null || params.region == 'EU'"),
+            Ok(true)
+        );
+        assert_eq!(holds("params.ids.exists(x, x > 7)"), Ok(true));
     }
 
     #[test]
-    fn says_where_it_fails() {
-        for (text, offset, message) in [
-            ("", 0, "the condition is empty"),
-            ("params.x = 1", 9, "use `==` to compare"),
-            ("params.x >", 10, "the condition ends too early"),
-            ("(params.x > 1", 13, "expected `)`"),
-            ("params. > 1", 8, "expected a name after `.`"),
-            ("params.x > 1 1", 13, "unexpected number 1"),
-            ("'open", 0, "this string is never closed"),
-            ("params.x # 2", 9, "unexpected character `#`"),
-        ] {
-            let err = Expr::parse(text).expect_err(text);
-            assert_eq!(
-                (err.offset, err.message.as_str()),
-                (offset, message),
-                "{text:?}"
-            );
-        }
+    fn a_condition_that_is_not_true_or_false_is_an_error() {
+        let err = holds("params.limit + 1").expect_err("an error");
+        assert!(
+            err.contains("21") && err.contains("not true or false"),
+            "{err}"
+        );
+        let err = holds("params.nowhere > 1").expect_err("an error");
+        assert!(err.contains("nowhere"), "{err}");
+    }
+
+    #[test]
+    fn bad_text_names_the_place() {
+        let err = Condition::compile("upstream.top.row_count >").expect_err("an error");
+        assert_eq!(err.message, "the condition ends too early");
+        assert_eq!(err.column, 25, "one past the end: {err}");
+        let err = Condition::compile("x and y").expect_err("an error");
+        assert_eq!(
+            err.to_string(),
+            "unexpected `and` (CEL writes and, or, not as &&, ||, !) (at character 3)"
+        );
+        let err = Condition::compile("(a > 1").expect_err("an error");
+        assert_eq!(err.message, "missing `)`");
+        let err = Condition::compile("  ").expect_err("an error");
+        assert_eq!(err.to_string(), "the condition is empty (at character 1)");
+    }
+
+    #[test]
+    fn references_are_the_free_dotted_names() {
+        let condition = Condition::compile(
+            r#"upstream["a-b"].first.x > 1 && params.ids.exists(v, v == params.limit) && size(today) > 0"#,
+        )
+        .expect("compiles");
+        let names: Vec<String> = condition
+            .references()
+            .iter()
+            .map(|path| path.join("."))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "upstream.a-b.first.x",
+                "params.ids",
+                "params.limit",
+                "today"
+            ]
+        );
     }
 }

@@ -8,6 +8,7 @@ use super::local;
 use super::mapping::{column_values, transform};
 use super::run::{NodeResult, NodeRun, NodeStatus};
 use super::{Connector, EngineError};
+use crate::condition::{Condition, Facts, UpstreamFacts};
 use crate::ids::NodeId;
 use crate::model::Transformation;
 use crate::render;
@@ -146,37 +147,11 @@ pub(super) fn prepare(
 
     if node.is_conditional {
         let text = node.condition_expression.as_deref().unwrap_or_default();
-        let lookup = |path: &[String]| -> Option<Json> {
-            match path {
-                [head, name] if head == "params" => values
-                    .get(name)
-                    .or_else(|| globals.get(name.as_str()))
-                    .cloned(),
-                [head, id, rest @ ..] if head == "upstream" => {
-                    let upstream = runs.iter().find(|r| r.node_id.as_str() == id)?;
-                    match rest {
-                        [field] if field == "row_count" => {
-                            upstream.result.as_ref().map(|r| Json::from(r.row_count))
-                        }
-                        [field] if field == "status" => {
-                            Some(Json::String(upstream.status.to_string()))
-                        }
-                        [first, column] if first == "first" => {
-                            let result = upstream.result.as_ref()?;
-                            column_values(&result.schema, &result.batches, column)
-                                .ok()?
-                                .into_iter()
-                                .next()
-                        }
-                        _ => None,
-                    }
-                }
-                _ => None,
-            }
-        };
-        let holds = crate::condition::Expr::parse(text)
+        let holds = Condition::compile(text)
             .map_err(|e| e.to_string())
-            .and_then(|expr| expr.evaluate(&lookup));
+            .and_then(|condition| {
+                condition.evaluate(&facts(flow, &condition, globals, &values, runs))
+            });
         match holds {
             Ok(true) => {}
             Ok(false) => return Prepared::Skip(format!("its condition `{text}` is false")),
@@ -293,4 +268,68 @@ async fn execute(
         row_count: batches.iter().map(RecordBatch::num_rows).sum(),
         batches,
     })
+}
+
+/// What `condition` can read: the flow's global parameters (null when without a value) under
+/// the node's own resolved ones, and the facts of each upstream node it names.
+fn facts(
+    flow: &ValidatedFlow,
+    condition: &Condition,
+    globals: &BTreeMap<&str, Json>,
+    values: &BTreeMap<String, Json>,
+    runs: &[NodeRun],
+) -> Facts {
+    let mut facts = Facts::default();
+    for global in &flow.flow().composition.global_parameters {
+        let value = globals
+            .get(global.name.as_str())
+            .cloned()
+            .unwrap_or(Json::Null);
+        facts.params.insert(global.name.clone(), value);
+    }
+    facts
+        .params
+        .extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
+    for path in condition.references() {
+        let [head, id, ..] = path.as_slice() else {
+            continue;
+        };
+        if head != "upstream" || facts.upstream.contains_key(id) {
+            continue;
+        }
+        let Some(run) = runs.iter().find(|r| r.node_id.as_str() == id) else {
+            continue;
+        };
+        let result = run.result.as_deref();
+        let first = result.and_then(|result| {
+            let batch = result
+                .batches
+                .iter()
+                .find(|b| b.num_rows() > 0)?
+                .slice(0, 1);
+            let row = result
+                .schema
+                .fields()
+                .iter()
+                .filter_map(|field| {
+                    let value =
+                        column_values(&result.schema, std::slice::from_ref(&batch), field.name())
+                            .ok()?
+                            .into_iter()
+                            .next()?;
+                    Some((field.name().clone(), value))
+                })
+                .collect();
+            Some(row)
+        });
+        facts.upstream.insert(
+            id.clone(),
+            UpstreamFacts {
+                status: run.status.to_string(),
+                row_count: result.map(|r| r.row_count as u64),
+                first,
+            },
+        );
+    }
+    facts
 }

@@ -101,6 +101,7 @@ pub struct Node {
     pub execution_order: Option<u32>,
     #[serde(default)]
     pub is_conditional: bool,
+    /// A CEL expression over `params` and `upstream` facts (see `condition.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition_expression: Option<String>,
 }

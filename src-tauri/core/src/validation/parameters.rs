@@ -7,7 +7,7 @@ use super::graph::FlowGraph;
 use super::values::{
     assignable, check_param_value, check_value, transformed, type_name, with_article,
 };
-use crate::condition::Expr;
+use crate::condition::Condition;
 use crate::ids::{ConnectionId, NodeId};
 use crate::model::{Flow, Template, Transformation};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -331,8 +331,8 @@ fn check_condition(
     }
     let path = format!("/nodes/{i}/condition_expression");
     let text = node.condition_expression.as_deref().unwrap_or("");
-    let expr = match Expr::parse(text) {
-        Ok(expr) => expr,
+    let condition = match Condition::compile(text) {
+        Ok(condition) => condition,
         Err(err) => {
             out.push(
                 Diagnostic::error(
@@ -346,9 +346,9 @@ fn check_condition(
         }
     };
     let ancestors = graph.ancestors(&node.node_id);
-    for name in expr.paths() {
+    for name in condition.references() {
         let dotted = name.join(".");
-        let problem = match name {
+        let problem = match name.as_slice() {
             [head, param] if head == "params" => {
                 let known = globals.contains_key(param.as_str())
                     || node.parameter_overrides.contains_key(param);
