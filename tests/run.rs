@@ -1,6 +1,8 @@
 //! Running whole flows on the embedded engine: the example flows on the sample data, a
 //! failing branch (skip and fail propagation), bounded parallelism and progress events.
 
+use crate::support::sample_workspace;
+use flowloom_core::FlowQuery;
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::arrow::array::AsArray;
 use flowloom_core::engine::arrow::compute::cast;
@@ -9,7 +11,6 @@ use flowloom_core::engine::arrow::record_batch::RecordBatch;
 use flowloom_core::engine::run::{self, NodeStatus, RunError, RunEvent, RunOptions, RunStatus};
 use flowloom_core::flowfile::FlowFile;
 use flowloom_core::validation::{self, Catalog, ValidatedFlow};
-use flowloom_core::{FlowQuery, Workspace};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -48,20 +49,6 @@ async fn failure_flow() -> (ValidatedFlow, Arc<LocalEngine>, tempfile::TempDir) 
     .expect("copy data");
     let engine = LocalEngine::open(dir.path()).await.expect("engine");
     (validated, Arc::new(engine), dir)
-}
-
-/// A new workspace (sample data, starter templates, example flows), its engine and catalogue.
-async fn sample_workspace() -> (Workspace, Arc<LocalEngine>, Catalog, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let workspace = Workspace::open(dir.path()).await.expect("workspace");
-    let engine = Arc::new(
-        LocalEngine::open(&workspace.data_dir())
-            .await
-            .expect("engine"),
-    );
-    let catalog =
-        Catalog::from_details(workspace.store().list_templates().await.expect("templates"));
-    (workspace, engine, catalog, dir)
 }
 
 #[tokio::test]

@@ -1,7 +1,10 @@
 //! Shared test fixtures.
 
+use flowloom_core::engine::LocalEngine;
+use flowloom_core::validation::Catalog;
 use flowloom_core::workspace::starter_content;
-use flowloom_core::{Flow, Store, StoreError, Template};
+use flowloom_core::{Flow, Store, StoreError, Template, Workspace};
+use std::sync::Arc;
 use tempfile::TempDir;
 
 /// A fresh, empty store in its own temporary folder (kept alive by the returned guard).
@@ -69,4 +72,18 @@ pub fn assert_constraint<T: std::fmt::Debug>(result: Result<T, StoreError>, cons
             panic!("expected constraint `{constraint}` to refuse the write, got {value:?}")
         }
     }
+}
+
+/// A new workspace (sample data, starter templates, example flows), its engine and catalogue.
+pub async fn sample_workspace() -> (Workspace, Arc<LocalEngine>, Catalog, TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let workspace = Workspace::open(dir.path()).await.expect("workspace");
+    let engine = Arc::new(
+        LocalEngine::open(&workspace.data_dir())
+            .await
+            .expect("engine"),
+    );
+    let catalog =
+        Catalog::from_details(workspace.store().list_templates().await.expect("templates"));
+    (workspace, engine, catalog, dir)
 }

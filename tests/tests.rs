@@ -30,6 +30,9 @@ mod engine;
 /// Whole flows on the embedded engine: mappings, skip and fail propagation, parallelism.
 mod run;
 
+/// Reusing node results: hits, misses on any change, forcing, run from here, the clock.
+mod cache;
+
 /// Property tests: cycles are reported exactly when they exist, plans respect every edge.
 mod graph_properties;
 

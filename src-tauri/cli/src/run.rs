@@ -30,20 +30,35 @@ pub struct RunArgs {
     /// Run only this node and the nodes it needs ("run to here").
     #[arg(long, value_name = "NODE_ID")]
     to: Option<String>,
+    /// Rerun this node and everything downstream of it, reusing kept results upstream ("run
+    /// from here"; stored flows only).
+    #[arg(long, value_name = "NODE_ID")]
+    from: Option<String>,
+    /// Run every node, even those whose kept result could be reused.
+    #[arg(long)]
+    no_cache: bool,
     /// Print one JSON object per event instead of text.
     #[arg(long)]
     json: bool,
 }
 
 /// Runs the flow; the exit code is 0 when it completed and 1 when it failed. A stored flow's
-/// run is kept in the workspace's history; a file's is not.
+/// run is kept in the workspace's history, and reuses the results kept there when nothing
+/// they depend on changed; a file's run is not kept, and runs every node.
 pub async fn run(args: RunArgs, workspace: &Workspace) -> Result<u8, Failure> {
     let (flow, stored) = load(&args.flow, workspace).await?;
+    if args.from.is_some() && !stored {
+        return Err(Failure::unreadable(
+            "--from reuses the results a stored flow's runs keep, and a file's run keeps none: import the flow first (flowloom import)",
+        ));
+    }
     let mut options = RunOptions::default();
     if let Some(n) = args.max_parallel {
         options.max_parallel = n;
     }
     options.to = args.to.as_deref().map(flowloom_core::NodeId::from);
+    options.from = args.from.as_deref().map(flowloom_core::NodeId::from);
+    options.no_cache = args.no_cache;
     options.parameters = parameters(flow.flow(), &args.params)?;
     // Ctrl-C cancels the run: running queries stop, the history says CANCELLED.
     let cancel = options.cancel.clone();
@@ -71,11 +86,19 @@ pub async fn run(args: RunArgs, workspace: &Workspace) -> Result<u8, Failure> {
                     status,
                     row_count,
                     duration_ms,
+                    from_cache,
                     error,
                 } => writeln!(
                     out,
                     "{}",
-                    node_line(node_id.as_str(), status, row_count, duration_ms, error)
+                    node_line(
+                        node_id.as_str(),
+                        status,
+                        row_count,
+                        duration_ms,
+                        from_cache,
+                        error
+                    )
                 ),
             }
         };
@@ -135,9 +158,14 @@ fn node_line(
     status: NodeStatus,
     rows: Option<usize>,
     duration_ms: u64,
+    from_cache: bool,
     error: Option<String>,
 ) -> String {
     match status {
+        NodeStatus::Completed if from_cache => format!(
+            "cached   {node_id}: {} row(s), reused from an earlier run",
+            rows.unwrap_or(0)
+        ),
         NodeStatus::Completed => format!(
             "ok       {node_id}: {} row(s) in {duration_ms} ms",
             rows.unwrap_or(0)

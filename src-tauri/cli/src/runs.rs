@@ -117,11 +117,16 @@ fn detail(run: &RunDetail) -> String {
     }
     for node in &run.nodes {
         text.push_str(&format!(
-            "\n{} {}: {} row(s) in {} ms\n",
+            "\n{} {}: {} row(s) in {} ms{}\n",
             node.status,
             node.node_id,
             node.row_count.unwrap_or(0),
-            node.duration_ms
+            node.duration_ms,
+            if node.from_cache {
+                " (reused from an earlier run)"
+            } else {
+                ""
+            }
         ));
         if let Some(error) = &node.error {
             text.push_str(&format!("  error: {error}\n"));

@@ -386,3 +386,70 @@ fn run_to_here_runs_only_what_the_node_needs() {
     exits(&unknown, 2);
     assert!(text(&unknown.stderr).contains("no node `nope`"));
 }
+
+/// A stored flow's unchanged nodes are reused on the next run; `--no-cache` runs them all,
+/// `--from NODE` reruns that node and what follows it.
+#[test]
+fn unchanged_nodes_are_reused_unless_forced() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "comp_campaign_deep_dive", "--workspace", ws];
+        args.extend_from_slice(extra);
+        let output = flowloom(&args);
+        exits(&output, 0);
+        text(&output.stdout)
+    };
+    let first = run(&[]);
+    assert!(first.contains("ok       top_campaigns:"), "{first}");
+    let second = run(&[]);
+    for node in [
+        "top_campaigns",
+        "daily_trend",
+        "their_products",
+        "exclusive_products",
+    ] {
+        assert!(
+            second.contains(&format!("cached   {node}: ")),
+            "{node} reused: {second}"
+        );
+    }
+    let shown = text(&flowloom(&["runs", "show", "2", "--workspace", ws]).stdout);
+    assert!(shown.contains("(reused from an earlier run)"), "{shown}");
+
+    let forced = run(&["--no-cache"]);
+    assert!(!forced.contains("cached"), "{forced}");
+    let from = run(&["--from", "their_products"]);
+    assert!(from.contains("cached   top_campaigns: "), "{from}");
+    assert!(from.contains("cached   daily_trend: "), "{from}");
+    assert!(from.contains("ok       their_products: "), "{from}");
+    assert!(from.contains("ok       exclusive_products: "), "{from}");
+
+    let backwards = flowloom(&[
+        "run",
+        "comp_campaign_deep_dive",
+        "--from",
+        "exclusive_products",
+        "--to",
+        "top_campaigns",
+        "--workspace",
+        ws,
+    ]);
+    exits(&backwards, 2);
+    assert!(
+        text(&backwards.stderr).contains("`exclusive_products` is not upstream of `top_campaigns`"),
+        "{}",
+        text(&backwards.stderr)
+    );
+    let file = repo("examples/campaign-deep-dive.flow.json");
+    let from_file = flowloom(&[
+        "run",
+        path_str(&file),
+        "--from",
+        "their_products",
+        "--workspace",
+        ws,
+    ]);
+    exits(&from_file, 2);
+    assert!(text(&from_file.stderr).contains("import the flow first"));
+}

@@ -9,6 +9,7 @@
 //! left alone.
 
 use super::Connector;
+use super::cache::HistoryCache;
 use super::results;
 use super::run::{self, FlowRun, NodeResult, NodeRun, Observer, RunError, RunEvent, RunOptions};
 use crate::model::{NodeRecord, RunId, RunStatus, Trigger};
@@ -44,6 +45,13 @@ pub async fn run_recorded(
     // Options that do not fit the flow are refused before a run is recorded.
     run::check_options(flow, options)?;
     let store = workspace.store();
+    let options = &RunOptions {
+        cache: Some(Arc::new(HistoryCache::new(
+            store.clone(),
+            workspace.root().to_owned(),
+        ))),
+        ..options.clone()
+    };
     let (run_id, lock) = store
         .start_run(flow.flow(), trigger, &options.parameters, |run| {
             RunLock::acquire(workspace.root(), run)
@@ -51,18 +59,22 @@ pub async fn run_recorded(
         .await?;
     // Nodes are written by one task, in the order they finish, while the run goes on: the
     // result as Parquet first, then the record that points at it.
-    let (records, mut pending) = mpsc::unbounded_channel::<(NodeRecord, Option<Arc<NodeResult>>)>();
+    let (records, mut pending) = mpsc::unbounded_channel::<Finished>();
     let writer = {
         let store = store.clone();
         let root = workspace.root().to_owned();
         tokio::spawn(async move {
             let mut step = 0;
-            while let Some((mut record, result)) = pending.recv().await {
+            while let Some((mut record, result, reused)) = pending.recv().await {
                 if let Some(result) = result {
                     let location = results::location(run_id, &record.node_id);
                     let root = root.clone();
                     let written = tokio::task::spawn_blocking(move || {
-                        results::write(&root, &location, &result).map(|()| location)
+                        match reused {
+                            Some(kept) => results::reuse(&root, &kept, &location),
+                            None => results::write(&root, &location, &result),
+                        }
+                        .map(|()| location)
                     })
                     .await
                     .expect("writing a result never panics");
@@ -157,8 +169,12 @@ impl Drop for RunLock {
     }
 }
 
+/// A finished node for the history writer: its record, its result, and where the result it
+/// reused is kept.
+type Finished = (NodeRecord, Option<Arc<NodeResult>>, Option<String>);
+
 struct Recorder<'a> {
-    records: mpsc::UnboundedSender<(NodeRecord, Option<Arc<NodeResult>>)>,
+    records: mpsc::UnboundedSender<Finished>,
     observer: &'a dyn Observer,
 }
 
@@ -169,7 +185,9 @@ impl Observer for Recorder<'_> {
 
     fn node_finished(&self, node: &NodeRun) {
         // The writer only stops once this sender is dropped, so the send cannot fail.
-        let _ = self.records.send((node.record(), node.result.clone()));
+        let _ = self
+            .records
+            .send((node.record(), node.result.clone(), node.reused.clone()));
         self.observer.node_finished(node);
     }
 }

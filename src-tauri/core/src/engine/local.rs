@@ -17,10 +17,16 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::ScalarValue;
 use datafusion::datasource::MemTable;
 use datafusion::execution::context::SQLOptions;
+use datafusion::execution::session_state::SessionState;
+use datafusion::logical_expr::Volatility;
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
+use datafusion::sql::parser::Statement as DfStatement;
+use datafusion::sql::sqlparser::ast::{Expr as SqlExpr, visit_expressions};
 use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt};
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -157,6 +163,57 @@ impl LocalEngine {
             batches: stream.map_err(EngineError::from).boxed(),
         })
     }
+
+    /// The data files `statement` reads, each as name, size and modification time; `None`
+    /// when it calls a function whose value can change between runs (`random()`, `now()`).
+    async fn data_fingerprint(&self, statement: &Statement) -> Result<Option<String>, EngineError> {
+        self.refresh().await?;
+        let sql = statement.sql_with(|i| format!("${}", i + 1), |_| "SELECT 1".to_owned());
+        let state = self.ctx.state();
+        let parsed = state.sql_to_statement(&sql, &state.config().options().sql_parser.dialect)?;
+        if calls_changing_function(&parsed, &state) {
+            return Ok(None);
+        }
+        let tables = self.tables.lock().await;
+        let mut fingerprint = String::new();
+        for table in state.resolve_table_references(&parsed)? {
+            if let Some(file) = tables.get(table.table()) {
+                let modified = file
+                    .modified
+                    .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                let _ = writeln!(
+                    fingerprint,
+                    "{}\t{}\t{modified}",
+                    file.path.display(),
+                    file.len
+                );
+            }
+        }
+        Ok(Some(fingerprint))
+    }
+}
+
+/// Whether `statement` calls a scalar function that is not immutable: one whose value may
+/// differ from one run to the next for the same data.
+fn calls_changing_function(statement: &DfStatement, state: &SessionState) -> bool {
+    let DfStatement::Statement(statement) = statement else {
+        return true;
+    };
+    let functions = state.scalar_functions();
+    let found = visit_expressions(statement.as_ref(), |expr| match expr {
+        SqlExpr::Function(call) => {
+            let name = call.name.to_string().to_lowercase();
+            match functions.get(&name) {
+                Some(udf) if udf.signature().volatility != Volatility::Immutable => {
+                    ControlFlow::Break(())
+                }
+                _ => ControlFlow::Continue(()),
+            }
+        }
+        _ => ControlFlow::Continue(()),
+    });
+    found.is_break()
 }
 
 impl Connector for LocalEngine {
@@ -165,6 +222,13 @@ impl Connector for LocalEngine {
         statement: &'a Statement,
     ) -> BoxFuture<'a, Result<ResultStream, EngineError>> {
         Box::pin(self.start(statement))
+    }
+
+    fn fingerprint<'a>(
+        &'a self,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Option<String>, EngineError>> {
+        Box::pin(self.data_fingerprint(statement))
     }
 }
 

@@ -7,6 +7,7 @@
 //!
 //! Invariant: values reach an engine only as bound parameters, never as SQL text.
 
+pub mod cache;
 pub mod history;
 mod local;
 mod mapping;
@@ -47,6 +48,17 @@ pub trait Connector: Send + Sync + fmt::Debug {
         &'a self,
         statement: &'a Statement,
     ) -> BoxFuture<'a, Result<ResultStream, EngineError>>;
+
+    /// What the data `statement` reads looks like now, for the result cache: equal
+    /// fingerprints promise equal data. `None` (the default) when the engine cannot tell, or
+    /// when the statement's result may change anyway (it calls `random()` or `now()`): such
+    /// a node is never reused.
+    fn fingerprint<'a>(
+        &'a self,
+        _statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Option<String>, EngineError>> {
+        Box::pin(async { Ok(None) })
+    }
 }
 
 /// Why a query could not run.

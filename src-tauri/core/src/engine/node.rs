@@ -4,6 +4,7 @@
 //! it runs; its template renders into one query, or one per value for a for-each node; the
 //! queries run on the connector and a for-each node's rows are unioned, tagged with the value.
 
+use super::cache::{self, ResultCache};
 use super::local;
 use super::mapping::{column_values, transform};
 use super::run::{NodeResult, NodeRun, NodeStatus};
@@ -21,6 +22,7 @@ use futures::TryStreamExt;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// The flow's connections by node position.
 pub(super) struct Graph {
@@ -33,11 +35,15 @@ pub(super) struct Graph {
     /// Per node: whether it is part of this run ("run to here" leaves some out; the nodes it
     /// keeps never wait on one left out).
     pub(super) included: Vec<bool>,
+    /// Per node: whether it must run even when its result could be reused ("run from here":
+    /// that node and everything downstream of it).
+    pub(super) fresh: Vec<bool>,
 }
 
 impl Graph {
-    /// The run's graph; with `to`, only that node and its upstream are in the run.
-    pub(super) fn new(flow: &ValidatedFlow, to: Option<&NodeId>) -> Self {
+    /// The run's graph; with `to`, only that node and its upstream are in the run; with
+    /// `from`, that node and its downstream are run fresh.
+    pub(super) fn new(flow: &ValidatedFlow, to: Option<&NodeId>, from: Option<&NodeId>) -> Self {
         let graph = FlowGraph::new(flow.flow());
         let flow = flow.flow();
         let mut incoming = vec![Vec::new(); flow.nodes.len()];
@@ -61,11 +67,24 @@ impl Graph {
                     .collect()
             }
         };
+        let mut fresh = vec![false; flow.nodes.len()];
+        let mut frontier: Vec<usize> = flow
+            .nodes
+            .iter()
+            .position(|n| Some(&n.node_id) == from)
+            .into_iter()
+            .collect();
+        while let Some(at) = frontier.pop() {
+            if !std::mem::replace(&mut fresh[at], true) {
+                frontier.extend(&outgoing[at]);
+            }
+        }
         Self {
             incoming,
             outgoing,
             sources,
             included,
+            fresh,
         }
     }
 }
@@ -216,12 +235,79 @@ pub(super) fn prepare(
     }
 }
 
+/// A prepared node, owning what its task needs.
+pub(super) struct Job {
+    pub(super) connector: Arc<dyn Connector>,
+    pub(super) queries: Vec<Query>,
+    pub(super) timeout: Duration,
+    pub(super) retries: u32,
+    pub(super) backoff: Duration,
+    /// The start of its cache key; `None` when it cannot be reused.
+    pub(super) key_base: Option<blake3::Hasher>,
+    /// Where to look for a result to reuse; `None` when it must run.
+    pub(super) cache: Option<Arc<dyn ResultCache>>,
+}
+
+/// How a node's task ended.
+pub(super) struct Outcome {
+    pub(super) result: Result<NodeResult, String>,
+    pub(super) elapsed: Duration,
+    /// How many times its queries were tried (0 when its result was reused).
+    pub(super) attempts: u32,
+    pub(super) cache_key: Option<String>,
+    /// Where the reused result is kept, on a cache hit.
+    pub(super) reused: Option<String>,
+}
+
+impl Job {
+    /// Reuses a kept result when allowed and one matches; otherwise runs the queries, each
+    /// attempt under the timeout, retrying with doubling waits.
+    pub(super) async fn run(self) -> Outcome {
+        let started = Instant::now();
+        let cache_key = match self.key_base {
+            Some(base) => cache::key(base, self.connector.as_ref(), &self.queries).await,
+            None => None,
+        };
+        if let (Some(key), Some(cache)) = (&cache_key, &self.cache)
+            && let Some(hit) = cache.lookup(key).await
+        {
+            return Outcome {
+                result: Ok(hit.result),
+                elapsed: started.elapsed(),
+                attempts: 0,
+                cache_key,
+                reused: Some(hit.location),
+            };
+        }
+        let mut attempts = 0;
+        let result = loop {
+            attempts += 1;
+            let outcome = tokio::time::timeout(
+                self.timeout,
+                execute_all(self.connector.as_ref(), &self.queries),
+            )
+            .await
+            .unwrap_or_else(|_| Err(format!("timed out after {} s", self.timeout.as_secs())));
+            match outcome {
+                Err(_) if attempts <= self.retries => {
+                    tokio::time::sleep(self.backoff * 2u32.pow(attempts - 1)).await;
+                }
+                done => break done,
+            }
+        };
+        Outcome {
+            cache_key: result.is_ok().then_some(cache_key).flatten(),
+            result,
+            elapsed: started.elapsed(),
+            attempts,
+            reused: None,
+        }
+    }
+}
+
 /// Runs a node's queries one after another; a for-each node's results are unioned, each
 /// row carrying the value it ran for.
-pub(super) async fn execute_all(
-    connector: &dyn Connector,
-    queries: &[Query],
-) -> Result<NodeResult, String> {
+async fn execute_all(connector: &dyn Connector, queries: &[Query]) -> Result<NodeResult, String> {
     let mut schema = None;
     let mut batches = Vec::new();
     for query in queries {

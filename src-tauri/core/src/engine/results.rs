@@ -75,6 +75,22 @@ pub fn write(root: &Path, location: &str, result: &NodeResult) -> Result<(), Res
     Ok(())
 }
 
+/// Keeps the result kept at `kept` at `location` too, without copying its bytes where the
+/// file system allows (a hard link): each run keeps its own results, whatever is pruned.
+pub fn reuse(root: &Path, kept: &str, location: &str) -> Result<(), ResultError> {
+    let (from, to) = (root.join(kept), root.join(location));
+    let failed = |message: String| ResultError::Write {
+        path: to.clone(),
+        message,
+    };
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| failed(e.to_string()))?;
+    }
+    std::fs::hard_link(&from, &to)
+        .or_else(|_| std::fs::copy(&from, &to).map(drop))
+        .map_err(|e| failed(e.to_string()))
+}
+
 /// Reads rows `offset..offset + limit` (all from `offset` when `limit` is `None`).
 pub fn page(
     root: &Path,

@@ -12,11 +12,12 @@
 //! finished CANCELLED.
 
 use super::Connector;
-use super::node::{Graph, Prepared, execute_all, prepare};
+use super::cache::{self, ResultCache};
+use super::node::{Graph, Job, Outcome, Prepared, prepare};
 use crate::ids::NodeId;
 use crate::model::{NodeRecord, ResultColumn};
 pub use crate::model::{NodeStatus, RunStatus};
-use crate::validation::ValidatedFlow;
+use crate::validation::{FlowGraph, ValidatedFlow};
 use crate::value::Value;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
@@ -43,6 +44,14 @@ pub struct RunOptions {
     pub retry_backoff: Duration,
     /// Run only this node and the nodes it needs ("run to here").
     pub to: Option<NodeId>,
+    /// Run this node and everything downstream of it fresh, reusing what it needs ("run
+    /// from here").
+    pub from: Option<NodeId>,
+    /// Where results to reuse are found; `None` runs every node.
+    pub cache: Option<Arc<dyn ResultCache>>,
+    /// Run every node even when a result could be reused (new results still become
+    /// reusable).
+    pub no_cache: bool,
 }
 
 impl Default for RunOptions {
@@ -54,6 +63,9 @@ impl Default for RunOptions {
             default_timeout: Duration::from_secs(600),
             retry_backoff: Duration::from_millis(500),
             to: None,
+            from: None,
+            cache: None,
+            no_cache: false,
         }
     }
 }
@@ -79,6 +91,10 @@ pub struct NodeRun {
     pub duration: Duration,
     /// How many times its query was tried.
     pub attempts: u32,
+    /// What its result depends on, hashed; none when it cannot be reused.
+    pub cache_key: Option<String>,
+    /// Where the result it reused is kept, when it was a cache hit.
+    pub reused: Option<String>,
     pub error: Option<String>,
 }
 
@@ -111,6 +127,8 @@ impl NodeRun {
             duration_ms: u64::try_from(self.duration.as_millis()).unwrap_or(u64::MAX),
             attempts: self.attempts,
             result_location: None,
+            cache_key: self.cache_key.clone(),
+            from_cache: self.reused.is_some(),
             error: self.error.clone(),
         }
     }
@@ -148,6 +166,8 @@ pub enum RunEvent {
         status: NodeStatus,
         row_count: Option<usize>,
         duration_ms: u64,
+        /// Whether its result was reused from an earlier run.
+        from_cache: bool,
         error: Option<String>,
     },
 }
@@ -161,10 +181,9 @@ pub enum RunError {
     BadParameter { name: String, why: String },
     #[error("the flow has no node `{0}`")]
     UnknownNode(String),
+    #[error("`{from}` is not upstream of `{to}`: running from one to the other runs nothing")]
+    FromNotBeforeTo { from: String, to: String },
 }
-
-/// A node task's end: its position, its result or error, how long it took, its attempts.
-type Finished = (usize, Result<NodeResult, String>, Duration, u32);
 
 /// Runs `flow` on `connector`, telling `observer` as it goes.
 pub async fn run(
@@ -175,7 +194,7 @@ pub async fn run(
 ) -> Result<FlowRun, RunError> {
     check_options(flow, options)?;
     let globals = global_values(flow, &options.parameters)?;
-    let plan = Graph::new(flow, options.to.as_ref());
+    let plan = Graph::new(flow, options.to.as_ref(), options.from.as_ref());
     let nodes = &flow.flow().nodes;
     let mut runs: Vec<NodeRun> = nodes
         .iter()
@@ -187,6 +206,8 @@ pub async fn run(
             result: None,
             duration: Duration::ZERO,
             attempts: 0,
+            cache_key: None,
+            reused: None,
             error: None,
         })
         .collect();
@@ -196,7 +217,7 @@ pub async fn run(
     let mut ready: VecDeque<usize> = (0..nodes.len())
         .filter(|&i| included[i] && waiting[i] == 0)
         .collect();
-    let mut running: JoinSet<Finished> = JoinSet::new();
+    let mut running: JoinSet<(usize, Outcome)> = JoinSet::new();
     let max_parallel = options.max_parallel.max(1);
 
     loop {
@@ -220,36 +241,27 @@ pub async fn run(
                     observer.event(RunEvent::NodeStarted {
                         node_id: run.node_id.clone(),
                     });
-                    let connector = connector.clone();
                     let config = &nodes[at].node_config;
-                    let timeout = config
-                        .timeout_seconds
-                        .map_or(options.default_timeout, |s| Duration::from_secs(s.into()));
-                    let retries = config.retries.unwrap_or(0);
-                    let backoff = options.retry_backoff;
+                    let upstream: Vec<Option<&str>> = plan.incoming[at]
+                        .iter()
+                        .map(|&c| runs[plan.sources[c]].cache_key.as_deref())
+                        .collect();
+                    let job = Job {
+                        connector: connector.clone(),
+                        key_base: cache::key_base(&queries, &runs[at].parameters, &upstream),
+                        queries,
+                        timeout: config
+                            .timeout_seconds
+                            .map_or(options.default_timeout, |s| Duration::from_secs(s.into())),
+                        retries: config.retries.unwrap_or(0),
+                        backoff: options.retry_backoff,
+                        cache: options
+                            .cache
+                            .clone()
+                            .filter(|_| !options.no_cache && !plan.fresh[at]),
+                    };
                     started_at[at] = Some(Instant::now());
-                    running.spawn(async move {
-                        let started = Instant::now();
-                        let mut attempts = 0;
-                        let result = loop {
-                            attempts += 1;
-                            let outcome = tokio::time::timeout(
-                                timeout,
-                                execute_all(connector.as_ref(), &queries),
-                            )
-                            .await
-                            .unwrap_or_else(|_| {
-                                Err(format!("timed out after {} s", timeout.as_secs()))
-                            });
-                            match outcome {
-                                Err(_) if attempts <= retries => {
-                                    tokio::time::sleep(backoff * 2u32.pow(attempts - 1)).await;
-                                }
-                                done => break done,
-                            }
-                        };
-                        (at, result, started.elapsed(), attempts)
-                    });
+                    running.spawn(async move { (at, job.run().await) });
                 }
                 Prepared::Skip(why) => {
                     finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
@@ -270,10 +282,13 @@ pub async fn run(
         let Some(joined) = joined else {
             break;
         };
-        let (at, result, elapsed, attempts) = joined.expect("a node task never panics");
-        runs[at].duration = elapsed;
-        runs[at].attempts = attempts;
-        match result {
+        let (at, outcome) = joined.expect("a node task never panics");
+        let run = &mut runs[at];
+        run.duration = outcome.elapsed;
+        run.attempts = outcome.attempts;
+        run.cache_key = outcome.cache_key;
+        run.reused = outcome.reused;
+        match outcome.result {
             Ok(result) => {
                 runs[at].result = Some(Arc::new(result));
                 finish(&mut runs[at], NodeStatus::Completed, None, observer);
@@ -326,6 +341,7 @@ fn finish(run: &mut NodeRun, status: NodeStatus, error: Option<String>, observer
         status,
         row_count: run.result.as_ref().map(|r| r.row_count),
         duration_ms: u64::try_from(run.duration.as_millis()).unwrap_or(u64::MAX),
+        from_cache: run.reused.is_some(),
         error: run.error.clone(),
     });
 }
@@ -345,12 +361,22 @@ fn release(graph: &Graph, at: usize, waiting: &mut [usize], ready: &mut VecDeque
 /// is started or recorded.
 pub fn check_options(flow: &ValidatedFlow, options: &RunOptions) -> Result<(), RunError> {
     global_values(flow, &options.parameters)?;
-    match &options.to {
-        Some(to) if flow.flow().nodes.iter().all(|n| &n.node_id != to) => {
-            Err(RunError::UnknownNode(to.to_string()))
+    let nodes = &flow.flow().nodes;
+    for node in [&options.to, &options.from].into_iter().flatten() {
+        if nodes.iter().all(|n| &n.node_id != node) {
+            return Err(RunError::UnknownNode(node.to_string()));
         }
-        _ => Ok(()),
     }
+    if let (Some(from), Some(to)) = (&options.from, &options.to)
+        && from != to
+        && !FlowGraph::new(flow.flow()).ancestors(to).contains(from)
+    {
+        return Err(RunError::FromNotBeforeTo {
+            from: from.to_string(),
+            to: to.to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// The run's global parameter values: defaults, then the given values, each typed.

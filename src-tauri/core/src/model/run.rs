@@ -91,6 +91,11 @@ pub struct NodeRecord {
     pub attempts: u32,
     /// Where its result is kept in the workspace (`results/<run>/<node>.parquet`).
     pub result_location: Option<String>,
+    /// What its result depends on, hashed (see `engine::cache`); none when it cannot be
+    /// reused.
+    pub cache_key: Option<String>,
+    /// Whether its result was reused from an earlier run rather than computed.
+    pub from_cache: bool,
     pub error: Option<String>,
 }
 

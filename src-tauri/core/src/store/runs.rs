@@ -93,9 +93,9 @@ impl Store {
         let meta = json!({ "columns": record.columns, "row_count": record.row_count });
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO node_executions (execution, node_id, status, resolved_parameters,
-                 rendered_sql, result_location, result_meta, attempt, started_at, completed_at,
-                 duration_ms, error_message)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?,
+                 rendered_sql, result_location, result_meta, cache_key, from_cache, attempt,
+                 started_at, completed_at, duration_ms, error_message)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                  strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (? / 1000.0) || ' seconds'),
                  {NOW}, ?, ?)"
         )))
@@ -106,6 +106,8 @@ impl Store {
         .bind(record.sql.as_deref())
         .bind(record.result_location.as_deref())
         .bind(Json(&meta))
+        .bind(record.cache_key.as_deref())
+        .bind(record.from_cache)
         .bind(record.attempts.max(1))
         .bind(i64::try_from(record.duration_ms).unwrap_or(i64::MAX))
         .bind(i64::try_from(record.duration_ms).unwrap_or(i64::MAX))
@@ -114,6 +116,7 @@ impl Store {
         .await?;
         let (action, status) = match record.status {
             NodeStatus::Skipped => ("SKIP_NODE", "SKIPPED"),
+            NodeStatus::Completed if record.from_cache => ("REUSE_RESULT", "SUCCESS"),
             NodeStatus::Completed => ("RUN_QUERY", "SUCCESS"),
             _ => ("RUN_QUERY", "FAILED"),
         };
@@ -140,6 +143,18 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         Ok(tx.commit().await?)
+    }
+
+    /// Where the newest kept result of a successful node run with `cache_key` is.
+    pub async fn cached_result(&self, cache_key: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT result_location FROM node_executions
+             WHERE cache_key = ? AND status = 'COMPLETED' AND result_location IS NOT NULL
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(cache_key)
+        .fetch_optional(self.pool())
+        .await?)
     }
 
     /// Records the end of a run.
@@ -238,7 +253,7 @@ impl Store {
             })?;
         let nodes: Vec<NodeRow> = sqlx::query_as(
             "SELECT node_id, status, resolved_parameters, rendered_sql, result_location,
-                    result_meta, attempt, duration_ms, error_message
+                    result_meta, cache_key, from_cache, attempt, duration_ms, error_message
              FROM node_executions WHERE execution = ? ORDER BY id",
         )
         .bind(run.0)
@@ -302,6 +317,8 @@ struct NodeRow {
     rendered_sql: Option<String>,
     result_location: Option<String>,
     result_meta: Option<Json<ResultMeta>>,
+    cache_key: Option<String>,
+    from_cache: bool,
     attempt: u32,
     duration_ms: Option<i64>,
     error_message: Option<String>,
@@ -330,6 +347,8 @@ impl NodeRow {
                 .unwrap_or(0),
             attempts: self.attempt,
             result_location: self.result_location,
+            cache_key: self.cache_key,
+            from_cache: self.from_cache,
             error: self.error_message,
         })
     }

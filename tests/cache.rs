@@ -1,0 +1,254 @@
+//! Reusing node results across runs of stored flows: an unchanged node is a cache hit, a
+//! change to what it depends on (a parameter, a data file, an upstream result) runs it again,
+//! `no_cache` and "run from here" force, and a query that reads the clock is never reused.
+
+use crate::support::{count, sample_workspace};
+use flowloom_core::engine::LocalEngine;
+use flowloom_core::engine::history;
+use flowloom_core::engine::results;
+use flowloom_core::engine::run::{NodeStatus, RunEvent, RunOptions, RunStatus};
+use flowloom_core::flowfile::{self, OnConflict};
+use flowloom_core::model::{RunDetail, Trigger};
+use flowloom_core::validation::{self, Catalog, ValidatedFlow};
+use flowloom_core::{CompositionId, NodeId, Workspace};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+fn quiet(_: RunEvent) {}
+
+const DEEP_DIVE: &str = "comp_campaign_deep_dive";
+
+async fn stored(workspace: &Workspace, id: &str) -> ValidatedFlow {
+    let flow = workspace
+        .store()
+        .get_flow(&CompositionId::from(id))
+        .await
+        .expect("flow")
+        .flow;
+    let catalog =
+        Catalog::from_details(workspace.store().list_templates().await.expect("templates"));
+    validation::validate(flow, &catalog).expect("valid")
+}
+
+async fn run(
+    workspace: &Workspace,
+    engine: &Arc<LocalEngine>,
+    flow: &ValidatedFlow,
+    options: RunOptions,
+) -> RunDetail {
+    let (run_id, report) = history::run_recorded(
+        workspace,
+        flow,
+        engine.clone(),
+        &options,
+        Trigger::Cli,
+        &quiet,
+    )
+    .await
+    .expect("runs");
+    assert_eq!(report.status, RunStatus::Completed);
+    workspace.store().get_run(run_id).await.expect("recorded")
+}
+
+/// Node id → whether its result was reused, for every node of the run.
+fn reused(run: &RunDetail) -> BTreeMap<String, bool> {
+    run.nodes
+        .iter()
+        .map(|n| (n.node_id.to_string(), n.from_cache))
+        .collect()
+}
+
+fn all(nodes: &[&str], value: bool) -> BTreeMap<String, bool> {
+    nodes.iter().map(|n| ((*n).to_owned(), value)).collect()
+}
+
+const DEEP_DIVE_NODES: [&str; 4] = [
+    "daily_trend",
+    "exclusive_products",
+    "their_products",
+    "top_campaigns",
+];
+
+#[tokio::test]
+async fn an_unchanged_rerun_reuses_every_result_with_the_same_rows() {
+    let (workspace, engine, _, _dir) = sample_workspace().await;
+    let flow = stored(&workspace, DEEP_DIVE).await;
+    let first = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    assert_eq!(reused(&first), all(&DEEP_DIVE_NODES, false));
+    assert!(first.nodes.iter().all(|n| n.cache_key.is_some()));
+
+    let second = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    assert_eq!(reused(&second), all(&DEEP_DIVE_NODES, true));
+    for (before, after) in first.nodes.iter().zip(&second.nodes) {
+        let after = second
+            .nodes
+            .iter()
+            .find(|n| n.node_id == before.node_id)
+            .unwrap_or(after);
+        assert_eq!(before.cache_key, after.cache_key);
+        assert_eq!(before.row_count, after.row_count);
+        assert_eq!(before.columns, after.columns);
+        let rows = |location: &Option<String>| {
+            let location = location.as_deref().expect("a kept result");
+            results::page(workspace.root(), location, 0, None)
+                .expect("reads")
+                .rows()
+                .expect("rows")
+        };
+        assert_ne!(
+            before.result_location, after.result_location,
+            "each run keeps its own"
+        );
+        assert_eq!(rows(&before.result_location), rows(&after.result_location));
+    }
+    // The log says what happened: the second run reused rather than queried.
+    let reuse_rows = count(
+        workspace.store(),
+        format!(
+            "SELECT count(*) FROM execution_logs WHERE execution = {} AND action_type = 'REUSE_RESULT'",
+            second.summary.run_id
+        ),
+    )
+    .await;
+    assert_eq!(reuse_rows, 4);
+}
+
+#[tokio::test]
+async fn a_changed_parameter_or_data_file_runs_what_depends_on_it() {
+    let (workspace, engine, _, _dir) = sample_workspace().await;
+    let flow = stored(&workspace, DEEP_DIVE).await;
+    run(&workspace, &engine, &flow, RunOptions::default()).await;
+
+    // Every node reads the date range, so a new end date runs them all.
+    let later = RunOptions {
+        parameters: BTreeMap::from([("end_date".to_owned(), json!("2026-06-29"))]),
+        ..RunOptions::default()
+    };
+    let changed = run(&workspace, &engine, &flow, later.clone()).await;
+    assert_eq!(reused(&changed), all(&DEEP_DIVE_NODES, false));
+    let again = run(&workspace, &engine, &flow, later).await;
+    assert_eq!(reused(&again), all(&DEEP_DIVE_NODES, true));
+
+    // Rewriting the orders file (same rows, new modification time) runs the two nodes that
+    // read it, and keeps the two that do not.
+    let orders = workspace.data_dir().join("orders.csv");
+    let bytes = std::fs::read(&orders).expect("sample orders");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&orders, bytes).expect("rewrite");
+    let touched = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    assert_eq!(
+        reused(&touched),
+        BTreeMap::from([
+            ("daily_trend".to_owned(), true),
+            ("exclusive_products".to_owned(), false),
+            ("their_products".to_owned(), false),
+            ("top_campaigns".to_owned(), true),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn no_cache_runs_everything_and_run_from_reruns_only_downstream() {
+    let (workspace, engine, _, _dir) = sample_workspace().await;
+    let flow = stored(&workspace, DEEP_DIVE).await;
+    let first = run(&workspace, &engine, &flow, RunOptions::default()).await;
+
+    let forced = RunOptions {
+        no_cache: true,
+        ..RunOptions::default()
+    };
+    let forced = run(&workspace, &engine, &flow, forced).await;
+    assert_eq!(reused(&forced), all(&DEEP_DIVE_NODES, false));
+    let keys = |run: &RunDetail| -> Vec<Option<String>> {
+        let mut nodes = run.nodes.clone();
+        nodes.sort_by(|a, b| a.node_id.cmp(&b.node_id));
+        nodes.into_iter().map(|n| n.cache_key).collect()
+    };
+    assert_eq!(
+        keys(&forced),
+        keys(&first),
+        "forced results are keyed as before"
+    );
+
+    let from = RunOptions {
+        from: Some(NodeId::from("their_products")),
+        ..RunOptions::default()
+    };
+    let from = run(&workspace, &engine, &flow, from).await;
+    assert_eq!(
+        reused(&from),
+        BTreeMap::from([
+            ("daily_trend".to_owned(), true),
+            ("exclusive_products".to_owned(), false),
+            ("their_products".to_owned(), false),
+            ("top_campaigns".to_owned(), true),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_query_reading_the_clock_or_a_random_number_is_never_reused() {
+    let (workspace, engine, _, _dir) = sample_workspace().await;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("tests/fixtures/runs/volatile.flow.json"))
+        .expect("fixture");
+    flowfile::import(workspace.store(), &text, OnConflict::Fail)
+        .await
+        .expect("imports");
+    let flow = stored(&workspace, "comp_volatile").await;
+    run(&workspace, &engine, &flow, RunOptions::default()).await;
+    let second = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    let stamp = second.nodes.iter().find(|n| n.node_id.as_str() == "stamp");
+    let stamp = stamp.expect("node");
+    assert_eq!(stamp.status, NodeStatus::Completed);
+    assert!(!stamp.from_cache && stamp.cache_key.is_none(), "{stamp:?}");
+    assert_eq!(
+        reused(&second).get("steady"),
+        Some(&true),
+        "the steady node is"
+    );
+}
+
+#[tokio::test]
+async fn a_reused_result_outlives_the_run_that_made_it_and_a_lost_one_is_recomputed() {
+    let (workspace, engine, _, _dir) = sample_workspace().await;
+    let flow = stored(&workspace, DEEP_DIVE).await;
+    let first = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    let second = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    assert_eq!(reused(&second), all(&DEEP_DIVE_NODES, true));
+
+    // Pruning the first run leaves the second one's results readable.
+    let pruned = workspace.store().prune_runs(1).await.expect("prunes");
+    assert_eq!(pruned, [first.summary.run_id]);
+    results::remove_run(workspace.root(), first.summary.run_id).expect("removes");
+    for node in &second.nodes {
+        let location = node.result_location.as_deref().expect("kept");
+        let page = results::page(workspace.root(), location, 0, None).expect("still reads");
+        assert_eq!(Some(page.total_rows), node.row_count);
+    }
+
+    // A kept result deleted by hand is a miss: that node runs again, and its result is
+    // equal to the lost one.
+    let top = second
+        .nodes
+        .iter()
+        .find(|n| n.node_id.as_str() == "top_campaigns")
+        .expect("node");
+    std::fs::remove_file(
+        workspace
+            .root()
+            .join(top.result_location.as_deref().expect("kept")),
+    )
+    .expect("delete");
+    let third = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    let top_again = third
+        .nodes
+        .iter()
+        .find(|n| n.node_id.as_str() == "top_campaigns")
+        .expect("node");
+    assert!(!top_again.from_cache);
+    assert_eq!(top_again.row_count, top.row_count);
+    assert_eq!(reused(&third).get("daily_trend"), Some(&true));
+}
