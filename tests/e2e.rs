@@ -121,13 +121,27 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
     );
     app.screenshot(&shots.join("canvas-problem.png"));
 
-    // A run started with the Run button: each node shows its progress live, from the
-    // engine's events, and the run is kept in the history.
+    // A run started with the Run button: the run dialog asks for the global parameters
+    // (at their defaults), each node shows its progress live, from the engine's events, and
+    // the run is kept in the history.
     app.click(&app.find_one("[data-testid=back]"));
     let low_ctr = app.find_one("[data-testid=flow-item][data-composition-id=comp_low_ctr_review]");
     app.click(&low_ctr);
     app.wait_for_texts("[data-testid=flow-title]", &["Low CTR review"], wait);
     app.click(&app.find_one("[data-testid=run-flow]"));
+    app.wait_for("[data-testid=run-parameter]", 2, wait);
+    let values = app.execute_async(
+        "arguments[arguments.length - 1](Array.from(
+           document.querySelectorAll('[data-testid=run-parameter]'),
+           (field) => [field.dataset.name, field.value]));",
+    );
+    assert_eq!(
+        values,
+        serde_json::json!([["start_date", "2026-06-01"], ["end_date", "2026-06-30"]]),
+        "the defaults"
+    );
+    app.screenshot(&shots.join("run-dialog.png"));
+    app.click(&app.find_one("[data-testid=run-submit]"));
     app.wait_for(
         "[data-testid=node-status][data-status=COMPLETED]",
         4,
@@ -135,6 +149,18 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
     );
     app.wait_for_texts("[data-testid=run-status]", &["Run completed"], wait);
     app.screenshot(&shots.join("canvas-run.png"));
+
+    // Run again: nothing changed, so every node's result is reused, and its chip says so.
+    app.click(&app.find_one("[data-testid=run-flow]"));
+    app.click(&app.wait_for("[data-testid=run-submit]", 1, wait)[0]);
+    assert!(
+        eventually(Duration::from_secs(60), || {
+            let chips = app.texts("[data-testid=node-status]");
+            chips.len() == 4 && chips.iter().all(|c| c.ends_with("· reused"))
+        }),
+        "{:?}",
+        app.texts("[data-testid=node-status]")
+    );
     let recorded = in_workspace(workspace.path(), |store| async move {
         let runs = store
             .list_runs(Some(&"comp_low_ctr_review".into()))
@@ -147,6 +173,10 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
         flowloom_core::model::Trigger::Manual
     );
     assert_eq!(recorded.nodes.len(), 4);
+    assert!(
+        recorded.nodes.iter().all(|n| n.from_cache),
+        "the second run reused"
+    );
     assert!(
         recorded
             .nodes
@@ -186,7 +216,7 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
     let refused = app.execute_async(
         "const done = arguments[arguments.length - 1];
          window.__TAURI_INTERNALS__
-           .invoke('run_flow', { compositionId: 'comp_campaign_deep_dive', parameters: {} })
+           .invoke('run_flow', { compositionId: 'comp_campaign_deep_dive', request: {} })
            .then((summary) => done({ ok: summary }), (error) => done({ error }));",
     );
     assert_eq!(refused["error"]["code"], "invalid_flow", "{refused}");

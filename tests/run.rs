@@ -229,7 +229,10 @@ async fn global_parameters_are_checked_before_anything_runs() {
     let err = run::run(&flow, engine.clone(), &options, &quiet)
         .await
         .expect_err("unknown");
-    assert_eq!(err, RunError::UnknownParameter("nope".into()));
+    assert_eq!(
+        err.to_string(),
+        "the flow has no global parameter `nope` (it has: min_spend)"
+    );
 
     let mut options = RunOptions::default();
     options.parameters.insert("min_spend".into(), json!("lots"));

@@ -2,6 +2,7 @@
 //! people, and the flow parts it concerns so the canvas can point at them.
 
 use flowloom_core::engine::history::HistoryError;
+use flowloom_core::engine::run::RunError;
 use flowloom_core::flowfile::{ImportError, ReadError};
 use flowloom_core::validation::Diagnostic;
 use flowloom_core::{ConnectionId, NodeId, StoreError, WorkspaceError};
@@ -18,6 +19,9 @@ pub enum ErrorCode {
     Constraint,
     /// The flow or flow file has problems; `diagnostics` lists every one.
     InvalidFlow,
+    /// What was asked does not fit the flow: a parameter value of the wrong type, a
+    /// parameter or node it does not have.
+    InvalidInput,
     /// The file could not be read at all (missing, too large, not JSON).
     UnreadableFile,
     /// Anything the user cannot fix from the UI (I/O, a broken database).
@@ -120,8 +124,14 @@ impl From<HistoryError> for AppError {
     fn from(err: HistoryError) -> Self {
         match err {
             HistoryError::Store(err) => err.into(),
-            HistoryError::Run(err) => Self::new(ErrorCode::InvalidFlow, err),
+            HistoryError::Run(err) => err.into(),
         }
+    }
+}
+
+impl From<RunError> for AppError {
+    fn from(err: RunError) -> Self {
+        Self::new(ErrorCode::InvalidInput, err)
     }
 }
 

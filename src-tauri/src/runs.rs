@@ -6,7 +6,7 @@ use crate::error::{AppError, ErrorCode};
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::history;
 use flowloom_core::engine::results::{self, Format};
-use flowloom_core::engine::run::{CancellationToken, RunEvent, RunOptions};
+use flowloom_core::engine::run::{self, CancellationToken, RunEvent, RunOptions};
 use flowloom_core::model::{ResultColumn, RunDetail, RunId, RunSummary, Trigger};
 use flowloom_core::validation::{self, Catalog};
 use flowloom_core::{CompositionId, NodeId, Workspace};
@@ -40,8 +40,23 @@ pub struct RunProgress {
     pub event: RunEvent,
 }
 
-/// Runs a stored flow with `parameters` over its global defaults, keeps it in the history,
-/// and resolves when it ends (with its outcome); `RunProgress` events stream meanwhile.
+/// How to run a flow, as the run dialog (and the canvas's "run to / from here") asks.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct RunRequest {
+    /// Global parameter values as typed in the dialog, parsed by each parameter's type (lists
+    /// comma-separated or a JSON array); a parameter left out keeps its default.
+    pub parameters: BTreeMap<String, String>,
+    /// Run only this node and what it needs.
+    pub to: Option<NodeId>,
+    /// Rerun this node and everything downstream, reusing kept results upstream.
+    pub from: Option<NodeId>,
+    /// Run every node even when an unchanged result could be reused.
+    pub no_cache: bool,
+}
+
+/// Runs a stored flow as `request` asks, keeps it in the history, and resolves when it ends
+/// (with its outcome); `RunProgress` events stream meanwhile.
 #[tauri::command]
 #[specta::specta]
 pub async fn run_flow(
@@ -50,13 +65,20 @@ pub async fn run_flow(
     engine: State<'_, Engine>,
     active: State<'_, ActiveRuns>,
     composition_id: CompositionId,
-    parameters: BTreeMap<String, serde_json::Value>,
+    request: RunRequest,
 ) -> Result<RunSummary, AppError> {
     let flow = workspace.store().get_flow(&composition_id).await?.flow;
     let catalog = Catalog::from_details(workspace.store().list_templates().await?);
     let flow = validation::validate(flow, &catalog).map_err(AppError::cannot_run)?;
+    let given = request
+        .parameters
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_str()));
     let options = RunOptions {
-        parameters,
+        parameters: run::parameters_from_text(flow.flow(), given)?,
+        to: request.to,
+        from: request.from,
+        no_cache: request.no_cache,
         ..RunOptions::default()
     };
     {

@@ -18,6 +18,7 @@ import {
   type NodeStatus,
   type RunEvent_Serialize,
   type RunProgress_Serialize,
+  type RunRequest_Deserialize,
   type RunStatus,
   type RunSummary_Serialize,
   type Node_Serialize,
@@ -52,6 +53,7 @@ export type TemplateDetail = TemplateDetail_Serialize;
 export type JsonValue = Value;
 export type RunEvent = RunEvent_Serialize;
 export type RunProgress = RunProgress_Serialize;
+export type RunRequest = RunRequest_Deserialize;
 export type RunSummary = RunSummary_Serialize;
 export type { NodeStatus, OnConflict, RunStatus, ScalarType, Severity, TemplateFate, WorkspaceInfo };
 
@@ -91,7 +93,8 @@ export const api = {
   exportFlowFile: (compositionId: string, path: string): Promise<Outcome<null>> =>
     guard(() => commands.exportFlowFile(compositionId, path)),
   /** Runs a stored flow; resolves when the run ends. Progress arrives as `runProgress` events. */
-  runFlow: (compositionId: string): Promise<Outcome<RunSummary>> => guard(() => commands.runFlow(compositionId, {})),
+  runFlow: (compositionId: string, request: RunRequest): Promise<Outcome<RunSummary>> =>
+    guard(() => commands.runFlow(compositionId, request)),
   cancelRun: (compositionId: string): Promise<Outcome<boolean>> =>
     guard(async () => ({ status: "ok", data: await commands.cancelRun(compositionId) })),
 };

@@ -19,10 +19,10 @@ export const commands = {
 	/**  Writes a stored flow, with its templates, as a flow file at `path` (chosen in a dialog). */
 	exportFlowFile: (compositionId: CompositionId, path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("export_flow_file", { compositionId, path })),
 	/**
-	 *  Runs a stored flow with `parameters` over its global defaults, keeps it in the history,
-	 *  and resolves when it ends (with its outcome); `RunProgress` events stream meanwhile.
+	 *  Runs a stored flow as `request` asks, keeps it in the history, and resolves when it ends
+	 *  (with its outcome); `RunProgress` events stream meanwhile.
 	 */
-	runFlow: (compositionId: CompositionId, parameters: { [key in string]: Value }) => typedError<RunSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("run_flow", { compositionId, parameters })),
+	runFlow: (compositionId: CompositionId, request: RunRequest_Deserialize) => typedError<RunSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("run_flow", { compositionId, request })),
 	/**  Cancels the flow's run in progress, if any; says whether there was one. */
 	cancelRun: (compositionId: CompositionId) => __TAURI_INVOKE<boolean>("cancel_run", { compositionId }),
 	/**  The flow's runs, newest first. */
@@ -226,6 +226,11 @@ export type ErrorCode =
 "constraint" | 
 /**  The flow or flow file has problems; `diagnostics` lists every one. */
 "invalid_flow" | 
+/**
+ *  What was asked does not fit the flow: a parameter value of the wrong type, a
+ *  parameter or node it does not have.
+ */
+"invalid_input" | 
 /**  The file could not be read at all (missing, too large, not JSON). */
 "unreadable_file" | 
 /**  Anything the user cannot fix from the UI (I/O, a broken database). */
@@ -427,6 +432,13 @@ export type NodeRecord_Deserialize = {
 	attempts: number,
 	/**  Where its result is kept in the workspace (`results/<run>/<node>.parquet`). */
 	result_location?: string | null,
+	/**
+	 *  What its result depends on, hashed (see `engine::cache`); none when it cannot be
+	 *  reused.
+	 */
+	cache_key?: string | null,
+	/**  Whether its result was reused from an earlier run rather than computed. */
+	from_cache: boolean,
 	error?: string | null,
 };
 
@@ -445,6 +457,13 @@ export type NodeRecord_Serialize = {
 	attempts: number,
 	/**  Where its result is kept in the workspace (`results/<run>/<node>.parquet`). */
 	result_location: string | null,
+	/**
+	 *  What its result depends on, hashed (see `engine::cache`); none when it cannot be
+	 *  reused.
+	 */
+	cache_key: string | null,
+	/**  Whether its result was reused from an earlier run rather than computed. */
+	from_cache: boolean,
 	error: string | null,
 };
 
@@ -562,10 +581,14 @@ export type RunDetail_Serialize = {
 export type RunEvent = RunEvent_Serialize | RunEvent_Deserialize;
 
 /**  Progress, as it happens. */
-export type RunEvent_Deserialize = { event: "node_started"; node_id: NodeId } | { event: "node_finished"; node_id: NodeId; status: NodeStatus; row_count?: number | null; duration_ms: number; error?: string | null };
+export type RunEvent_Deserialize = { event: "node_started"; node_id: NodeId } | { event: "node_finished"; node_id: NodeId; status: NodeStatus; row_count?: number | null; duration_ms: number; 
+/**  Whether its result was reused from an earlier run. */
+from_cache: boolean; error?: string | null };
 
 /**  Progress, as it happens. */
-export type RunEvent_Serialize = { event: "node_started"; node_id: NodeId } | { event: "node_finished"; node_id: NodeId; status: NodeStatus; row_count: number | null; duration_ms: number; error: string | null };
+export type RunEvent_Serialize = { event: "node_started"; node_id: NodeId } | { event: "node_finished"; node_id: NodeId; status: NodeStatus; row_count: number | null; duration_ms: number; 
+/**  Whether its result was reused from an earlier run. */
+from_cache: boolean; error: string | null };
 
 /**  A run's id in the workspace's history. */
 export type RunId = number;
@@ -583,6 +606,39 @@ export type RunProgress_Deserialize = {
 export type RunProgress_Serialize = {
 	composition_id: CompositionId,
 	event: RunEvent_Serialize,
+};
+
+/**  How to run a flow, as the run dialog (and the canvas's "run to / from here") asks. */
+export type RunRequest = RunRequest_Serialize | RunRequest_Deserialize;
+
+/**  How to run a flow, as the run dialog (and the canvas's "run to / from here") asks. */
+export type RunRequest_Deserialize = {
+	/**
+	 *  Global parameter values as typed in the dialog, parsed by each parameter's type (lists
+	 *  comma-separated or a JSON array); a parameter left out keeps its default.
+	 */
+	parameters?: { [key in string]: string },
+	/**  Run only this node and what it needs. */
+	to?: NodeId | null,
+	/**  Rerun this node and everything downstream, reusing kept results upstream. */
+	from?: NodeId | null,
+	/**  Run every node even when an unchanged result could be reused. */
+	no_cache?: boolean,
+};
+
+/**  How to run a flow, as the run dialog (and the canvas's "run to / from here") asks. */
+export type RunRequest_Serialize = {
+	/**
+	 *  Global parameter values as typed in the dialog, parsed by each parameter's type (lists
+	 *  comma-separated or a JSON array); a parameter left out keeps its default.
+	 */
+	parameters: { [key in string]: string },
+	/**  Run only this node and what it needs. */
+	to: NodeId | null,
+	/**  Rerun this node and everything downstream, reusing kept results upstream. */
+	from: NodeId | null,
+	/**  Run every node even when an unchanged result could be reused. */
+	no_cache: boolean,
 };
 
 /**  PENDING → RUNNING → COMPLETED | FAILED | CANCELLED. */

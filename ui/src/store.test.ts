@@ -1,7 +1,8 @@
 // The store against an in-memory backend and scripted file dialogs: searching, tag and
-// favourite filters, opening and checking flows, importing and exporting flow files.
+// favourite filters, opening and checking flows, importing and exporting flow files, running.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppError, Diagnostic, FlowInput, FlowQuery, FlowSummary, OnConflict, Outcome } from "./api";
+import { defaultChoices } from "./lib/run";
+import type { AppError, Diagnostic, FlowInput, FlowQuery, FlowSummary, OnConflict, Outcome, RunRequest } from "./api";
 import { SEARCH_DEBOUNCE_MS, createAppStore, type Api, type Dialogs } from "./store";
 import { deepDive, diagnostic, summary, templates } from "./testing/fixtures";
 
@@ -367,24 +368,32 @@ describe("running the open flow", () => {
     const running = createAppStore(
       {
         ...api,
-        runFlow: async (id) => {
+        runFlow: async (id, request) => {
           await new Promise<void>((resolve) => {
             finishRun = resolve;
           });
-          return api.runFlow(id);
+          return api.runFlow(id, request);
         },
       },
       fakeDialogs(ok(null)).dialogs,
     );
     const { actions } = running.getState();
     await actions.openFlow("comp_deep_dive");
-    const run = actions.runFlow();
+    const run = actions.runFlow(defaultChoices([]));
     expect(running.getState().run.status).toBe("running");
     actions.applyRunProgress({ composition_id: "comp_deep_dive", event: { event: "node_started", node_id: "top" } });
     actions.applyRunProgress({ composition_id: "comp_other", event: { event: "node_started", node_id: "elsewhere" } });
     actions.applyRunProgress({
       composition_id: "comp_deep_dive",
-      event: { event: "node_finished", node_id: "top", status: "COMPLETED", row_count: 20, duration_ms: 12, error: null },
+      event: {
+        event: "node_finished",
+        node_id: "top",
+        status: "COMPLETED",
+        row_count: 20,
+        duration_ms: 12,
+        from_cache: false,
+        error: null,
+      },
     });
     finishRun();
     await run;
@@ -400,8 +409,46 @@ describe("running the open flow", () => {
     const { api } = fakeApi({ runFlow: () => Promise.resolve(failed("the flow has 1 problem(s) and cannot run")) });
     const store = createAppStore(api, fakeDialogs(ok(null)).dialogs);
     await store.getState().actions.openFlow("comp_deep_dive");
-    await store.getState().actions.runFlow();
+    await store.getState().actions.runFlow(defaultChoices([]));
     const state = store.getState().run;
     expect(state.status).toBe("failed");
+  });
+
+  it("asks for the global parameters first, and sends what was typed with the cache choice", async () => {
+    const requests: RunRequest[] = [];
+    const { api } = fakeApi();
+    const store = createAppStore(
+      {
+        ...api,
+        runFlow: (id, request) => {
+          requests.push(request);
+          return api.runFlow(id, request);
+        },
+      },
+      fakeDialogs(ok(null)).dialogs,
+    );
+    const { actions } = store.getState();
+    await actions.openFlow("comp_deep_dive");
+    await actions.startRun();
+    const dialog = store.getState().runDialog;
+    expect(dialog?.choices).toEqual({ values: { start_date: "2026-06-01" }, reuse: true });
+    expect(requests).toEqual([]);
+    await actions.runFlow({ values: { start_date: "2026-06-15" }, reuse: false });
+    expect(requests).toEqual([{ parameters: { start_date: "2026-06-15" }, no_cache: true }]);
+    expect(store.getState().runDialog).toBeNull();
+    // The next run starts from what was used last.
+    await actions.startRun();
+    expect(store.getState().runDialog?.choices).toEqual({ values: { start_date: "2026-06-15" }, reuse: false });
+  });
+
+  it("keeps the dialog open, saying why, when Rust refuses a value", async () => {
+    const refusal = { code: "invalid_input" as const, message: "global parameter `start_date`: expected a date" };
+    const { api } = fakeApi({ runFlow: () => Promise.resolve({ status: "error", error: refusal }) });
+    const store = createAppStore(api, fakeDialogs(ok(null)).dialogs);
+    await store.getState().actions.openFlow("comp_deep_dive");
+    const choices = { values: { start_date: "soon" }, reuse: true };
+    await store.getState().actions.runFlow(choices);
+    expect(store.getState().runDialog).toEqual({ choices, error: refusal });
+    expect(store.getState().run.status).toBe("idle");
   });
 });

@@ -7,7 +7,16 @@ import type { AppError, Diagnostic, FlowDetail, FlowQuery, FlowSummary, Template
 import { api as realApi } from "./api";
 import { dialogs as realDialogs } from "./dialogs";
 import { importBusy, importIdle, importStep, type ConflictChoice, type ImportEvent, type ImportState } from "./lib/importFlow";
-import { applyRunEvent, runEnded, runIdle, runStarted, type RunState } from "./lib/run";
+import {
+  applyRunEvent,
+  defaultChoices,
+  runEnded,
+  runIdle,
+  runRequest,
+  runStarted,
+  type RunChoices,
+  type RunState,
+} from "./lib/run";
 import { distinctTags } from "./lib/tags";
 import type { RunProgress } from "./api";
 
@@ -46,6 +55,10 @@ export type AppState = {
   readonly exportState: ExportState;
   /** A run of the open flow started from this screen, with each node's progress. */
   readonly run: RunState;
+  /** The run dialog, when open: the choices it starts from and why the last try was refused. */
+  readonly runDialog: { readonly choices: RunChoices; readonly error: AppError | null } | null;
+  /** What the open flow was last run with, to start the dialog from. */
+  readonly runChoices: RunChoices | null;
   /** An action that failed (as opposed to a screen that failed to load), shown until dismissed. */
   readonly notice: AppError | null;
 };
@@ -72,8 +85,11 @@ export type AppActions = {
   /** Asks where to save the open flow and writes it there. */
   readonly exportFlow: () => Promise<void>;
   readonly dismissExport: () => void;
-  /** Runs the open flow; progress arrives through `applyRunProgress`. */
-  readonly runFlow: () => Promise<void>;
+  /** The Run button: asks for the global parameters in the run dialog, or runs at once when there are none. */
+  readonly startRun: () => Promise<void>;
+  readonly closeRunDialog: () => void;
+  /** Runs the open flow with `choices`; progress arrives through `applyRunProgress`. A refused value reopens the dialog. */
+  readonly runFlow: (choices: RunChoices) => Promise<void>;
   readonly cancelRun: () => Promise<void>;
   /** One event of a run, as the engine sent it (ignored unless it is the open flow's). */
   readonly applyRunProgress: (progress: RunProgress) => void;
@@ -103,6 +119,8 @@ const initialState: AppState = {
   importState: importIdle,
   exportState: { status: "idle" },
   run: runIdle,
+  runDialog: null,
+  runChoices: null,
   notice: null,
 };
 
@@ -227,6 +245,8 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
           problems: { status: "loading" },
           exportState: { status: "idle" },
           run: runIdle,
+          runDialog: null,
+          runChoices: null,
           notice: null,
         });
         if (get().templates.status !== "ready") set({ templates: { status: "loading" } });
@@ -249,6 +269,8 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
           problems: { status: "loading" },
           exportState: { status: "idle" },
           run: runIdle,
+          runDialog: null,
+          runChoices: null,
           notice: null,
         });
         await Promise.all([refreshTags(), refreshFlows()]);
@@ -308,14 +330,31 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
         if (exportState.status === "done" || exportState.status === "failed") set({ exportState: { status: "idle" } });
       },
 
-      runFlow: async () => {
+      startRun: async () => {
+        const { flow, run, runChoices } = get();
+        if (flow.status !== "ready" || run.status === "running") return;
+        const globals = flow.data.flow.composition.global_parameters;
+        if (globals.length === 0) return get().actions.runFlow(defaultChoices([]));
+        set({ runDialog: { choices: runChoices ?? defaultChoices(globals), error: null } });
+      },
+
+      closeRunDialog: () => {
+        set({ runDialog: null });
+      },
+
+      runFlow: async (choices) => {
         const { flow, run } = get();
         if (flow.status !== "ready" || run.status === "running") return;
         const compositionId = flow.data.flow.composition.composition_id;
         const ticket = flowTicket;
-        set({ run: runStarted });
-        const outcome = await api.runFlow(compositionId);
+        set({ run: runStarted, runDialog: null, runChoices: choices });
+        const outcome = await api.runFlow(compositionId, runRequest(choices));
         if (ticket !== flowTicket) return;
+        if (outcome.status !== "ok" && outcome.error.code === "invalid_input") {
+          // A value the flow cannot take: nothing ran; ask again, saying why.
+          set({ run: runIdle, runDialog: { choices, error: outcome.error } });
+          return;
+        }
         set({ run: outcome.status === "ok" ? runEnded(get().run, outcome.data.status) : { status: "failed", error: outcome.error } });
         if (outcome.status !== "ok") return;
         // The run counts towards the flow's runs and last run: show the fresh figures.

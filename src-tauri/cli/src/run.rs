@@ -4,11 +4,10 @@
 use crate::Failure;
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::history::{self, HistoryError};
-use flowloom_core::engine::run::{self, NodeStatus, RunEvent, RunOptions, RunStatus};
+use flowloom_core::engine::run::{self, NodeStatus, RunError, RunEvent, RunOptions, RunStatus};
 use flowloom_core::flowfile::FlowFile;
 use flowloom_core::model::Trigger;
 use flowloom_core::validation::{self, Catalog, Diagnostic, ValidatedFlow};
-use flowloom_core::value::{Value, json_from_text};
 use flowloom_core::{CompositionId, Flow, Workspace};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -218,34 +217,20 @@ fn parameters(
     flow: &Flow,
     given: &[String],
 ) -> Result<BTreeMap<String, serde_json::Value>, Failure> {
-    let mut values = BTreeMap::new();
+    let mut pairs = Vec::with_capacity(given.len());
     for pair in given {
         let Some((name, text)) = pair.split_once('=') else {
             return Err(Failure::unreadable(format!(
                 "--param {pair}: write it as NAME=VALUE"
             )));
         };
-        let Some(global) = flow
-            .composition
-            .global_parameters
-            .iter()
-            .find(|g| g.name == name)
-        else {
-            let known: Vec<&str> = flow
-                .composition
-                .global_parameters
-                .iter()
-                .map(|g| g.name.as_str())
-                .collect();
-            return Err(Failure::unreadable(format!(
-                "--param {name}: the flow has no global parameter `{name}` (it has: {})",
-                known.join(", ")
-            )));
-        };
-        let json = json_from_text(global.value_type, global.list, text);
-        Value::from_json(global.value_type, global.list, &json)
-            .map_err(|why| Failure::unreadable(format!("--param {name}: {why}")))?;
-        values.insert(name.to_owned(), json);
+        pairs.push((name, text));
     }
-    Ok(values)
+    run::parameters_from_text(flow, pairs).map_err(|err| {
+        Failure::unreadable(match err {
+            RunError::BadParameter { name, why } => format!("--param {name}: {why}"),
+            RunError::UnknownParameter { ref name, .. } => format!("--param {name}: {err}"),
+            other => other.to_string(),
+        })
+    })
 }

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { applyRunEvent, describeProgress, describeRun, nodeProgress, runEnded, runIdle, runStarted } from "./run";
+import {
+  applyRunEvent,
+  defaultChoices,
+  defaultText,
+  describeProgress,
+  describeRun,
+  nodeProgress,
+  runEnded,
+  runIdle,
+  runRequest,
+  runStarted,
+} from "./run";
 
 describe("a run's progress", () => {
   it("follows each node from start to finish, then the outcome", () => {
@@ -12,6 +23,7 @@ describe("a run's progress", () => {
       status: "COMPLETED",
       row_count: 20,
       duration_ms: 35,
+      from_cache: false,
       error: null,
     });
     const top = nodeProgress(state, "top");
@@ -22,6 +34,7 @@ describe("a run's progress", () => {
       status: "SKIPPED",
       row_count: null,
       duration_ms: 0,
+      from_cache: false,
       error: "`top` did not complete",
     });
     state = runEnded(state, "FAILED");
@@ -34,5 +47,33 @@ describe("a run's progress", () => {
     expect(applyRunEvent(runIdle, { event: "node_started", node_id: "top" })).toBe(runIdle);
     expect(nodeProgress(runIdle, "top")).toBeNull();
     expect(describeRun(runIdle)).toBeNull();
+  });
+});
+
+describe("the run dialog's choices", () => {
+  it("show each default as text and send only what is filled in", () => {
+    expect(defaultText({ name: "ids", type: "integer", list: true, default: [3, 5] })).toBe("3, 5");
+    expect(defaultText({ name: "day", type: "date", default: "2026-06-01" })).toBe("2026-06-01");
+    expect(defaultText({ name: "region", type: "string" })).toBe("");
+    const choices = defaultChoices([
+      { name: "day", type: "date", default: "2026-06-01" },
+      { name: "region", type: "string" },
+    ]);
+    expect(choices).toEqual({ values: { day: "2026-06-01", region: "" }, reuse: true });
+    expect(runRequest(choices)).toEqual({ parameters: { day: "2026-06-01" }, no_cache: false });
+  });
+
+  it("tell a reused result from a computed one", () => {
+    const reused = applyRunEvent(runStarted, {
+      event: "node_finished",
+      node_id: "top",
+      status: "COMPLETED",
+      row_count: 20,
+      duration_ms: 1,
+      from_cache: true,
+      error: null,
+    });
+    const top = nodeProgress(reused, "top");
+    expect(top && describeProgress(top)).toBe("20 rows · reused");
   });
 });

@@ -1,13 +1,40 @@
 // A run of the open flow as the flow screen shows it: each node's progress from the engine's
 // events, then the run's outcome. Pure: the store feeds it events and command answers.
-import type { AppError, NodeStatus, RunEvent, RunStatus } from "../api";
+import type { AppError, GlobalParameter, NodeStatus, RunEvent, RunRequest, RunStatus } from "../api";
 
 export type NodeProgress = {
   readonly status: NodeStatus;
   readonly rows: number | null;
   readonly durationMs: number | null;
+  /** Its result was reused from an earlier run. */
+  readonly fromCache: boolean;
   readonly error: string | null;
 };
+
+/** What the run dialog asks: a text per global parameter, and whether unchanged results are reused. */
+export type RunChoices = {
+  readonly values: Readonly<Record<string, string>>;
+  readonly reuse: boolean;
+};
+
+/** A global parameter's default as the dialog shows it: lists comma-separated, texts and dates bare. */
+export function defaultText(parameter: GlobalParameter): string {
+  const value = parameter.default;
+  if (value === undefined || value === null) return "";
+  if (Array.isArray(value)) return value.map((item) => (typeof item === "string" ? item : JSON.stringify(item))).join(", ");
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** The dialog's first state for a flow: every parameter at its default, results reused. */
+export function defaultChoices(parameters: readonly GlobalParameter[]): RunChoices {
+  return { values: Object.fromEntries(parameters.map((p) => [p.name, defaultText(p)])), reuse: true };
+}
+
+/** The run the dialog asks for: a blank field keeps the parameter's default. Rust parses each text by its type. */
+export function runRequest(choices: RunChoices): RunRequest {
+  const parameters = Object.fromEntries(Object.entries(choices.values).filter(([, text]) => text.trim() !== ""));
+  return { parameters, no_cache: !choices.reuse };
+}
 
 export type RunState =
   | { readonly status: "idle" }
@@ -24,8 +51,14 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
   if (state.status !== "running") return state;
   const progress: NodeProgress =
     event.event === "node_started"
-      ? { status: "RUNNING", rows: null, durationMs: null, error: null }
-      : { status: event.status, rows: event.row_count, durationMs: event.duration_ms, error: event.error };
+      ? { status: "RUNNING", rows: null, durationMs: null, fromCache: false, error: null }
+      : {
+          status: event.status,
+          rows: event.row_count,
+          durationMs: event.duration_ms,
+          fromCache: event.from_cache,
+          error: event.error,
+        };
   return { ...state, nodes: { ...state.nodes, [event.node_id]: progress } };
 }
 
@@ -46,7 +79,9 @@ export function describeProgress(progress: NodeProgress): string {
     case "RUNNING":
       return "running…";
     case "COMPLETED":
-      return `${progress.rows ?? 0} rows · ${progress.durationMs ?? 0} ms`;
+      return progress.fromCache
+        ? `${progress.rows ?? 0} rows · reused`
+        : `${progress.rows ?? 0} rows · ${progress.durationMs ?? 0} ms`;
     case "SKIPPED":
       return "skipped";
     case "FAILED":

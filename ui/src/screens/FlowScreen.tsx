@@ -10,6 +10,7 @@ import { FlowCanvas } from "../components/FlowCanvas";
 import { FlowSidebar } from "../components/FlowSidebar";
 import { BackIcon, ExportIcon } from "../components/icons";
 import { Notice } from "../components/Notice";
+import { RunDialog } from "../components/RunDialog";
 import { describeRun } from "../lib/run";
 import { useAppActions, useAppState } from "../store";
 import "../styles/flow.css";
@@ -26,7 +27,9 @@ export function FlowScreen() {
   const notice = useAppState((state) => state.notice);
   const run = useAppState((state) => state.run);
   const runLine = describeRun(run);
-  const { goHome, openFlow, toggleFavorite, dismissNotice, exportFlow, dismissExport, runFlow, cancelRun } = useAppActions();
+  const runDialog = useAppState((state) => state.runDialog);
+  const { goHome, openFlow, toggleFavorite, dismissNotice, exportFlow, dismissExport, startRun, closeRunDialog, runFlow, cancelRun } =
+    useAppActions();
   const retry = route.screen === "flow" ? () => void openFlow(route.compositionId) : undefined;
 
   let body: ReactNode;
@@ -100,7 +103,7 @@ export function FlowScreen() {
                 className="button button--primary"
                 data-testid="run-flow"
                 title="Run every node of this flow on the workspace's data"
-                onClick={() => void runFlow()}
+                onClick={() => void startRun()}
               >
                 Run
               </button>
@@ -156,6 +159,15 @@ export function FlowScreen() {
         </div>
       )}
       {body}
+      {runDialog !== null && composition !== null && (
+        <RunDialog
+          parameters={composition.global_parameters}
+          choices={runDialog.choices}
+          error={runDialog.error}
+          onRun={(choices) => void runFlow(choices)}
+          onCancel={closeRunDialog}
+        />
+      )}
     </div>
   );
 }

@@ -15,10 +15,11 @@ use super::Connector;
 use super::cache::{self, ResultCache};
 use super::node::{Graph, Job, Outcome, Prepared, prepare};
 use crate::ids::NodeId;
+use crate::model::Flow;
 use crate::model::{NodeRecord, ResultColumn};
 pub use crate::model::{NodeStatus, RunStatus};
 use crate::validation::{FlowGraph, ValidatedFlow};
-use crate::value::Value;
+use crate::value::{Value, json_from_text};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use serde::{Deserialize, Serialize};
@@ -175,8 +176,8 @@ pub enum RunEvent {
 /// Why a run could not start.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RunError {
-    #[error("the flow has no global parameter `{0}`")]
-    UnknownParameter(String),
+    #[error("the flow has no global parameter `{name}` (it has: {})", known.join(", "))]
+    UnknownParameter { name: String, known: Vec<String> },
     #[error("global parameter `{name}`: {why}")]
     BadParameter { name: String, why: String },
     #[error("the flow has no node `{0}`")]
@@ -379,6 +380,43 @@ pub fn check_options(flow: &ValidatedFlow, options: &RunOptions) -> Result<(), R
     Ok(())
 }
 
+/// Global parameter values written as text (`--param k=v`, the app's run dialog), each
+/// parsed by the type of the parameter it names: lists comma-separated or a JSON array,
+/// strings and dates bare.
+pub fn parameters_from_text<'a>(
+    flow: &Flow,
+    given: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<BTreeMap<String, Json>, RunError> {
+    let mut values = BTreeMap::new();
+    for (name, text) in given {
+        let declared = &flow.composition.global_parameters;
+        let Some(global) = declared.iter().find(|g| g.name == name) else {
+            return Err(unknown_parameter(flow, name));
+        };
+        let json = json_from_text(global.value_type, global.list, text);
+        Value::from_json(global.value_type, global.list, &json).map_err(|why| {
+            RunError::BadParameter {
+                name: name.to_owned(),
+                why,
+            }
+        })?;
+        values.insert(name.to_owned(), json);
+    }
+    Ok(values)
+}
+
+fn unknown_parameter(flow: &Flow, name: &str) -> RunError {
+    RunError::UnknownParameter {
+        name: name.to_owned(),
+        known: flow
+            .composition
+            .global_parameters
+            .iter()
+            .map(|g| g.name.clone())
+            .collect(),
+    }
+}
+
 /// The run's global parameter values: defaults, then the given values, each typed.
 fn global_values<'f>(
     flow: &'f ValidatedFlow,
@@ -389,7 +427,7 @@ fn global_values<'f>(
         .keys()
         .find(|k| declared.iter().all(|g| &g.name != *k))
     {
-        return Err(RunError::UnknownParameter(unknown.clone()));
+        return Err(unknown_parameter(flow.flow(), unknown));
     }
     let mut values = BTreeMap::new();
     for global in declared {

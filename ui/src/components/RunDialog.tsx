@@ -1,0 +1,110 @@
+// The run dialog: one field per global parameter of the flow (dates as date pickers, lists as
+// comma-separated text), and whether unchanged results may be reused. Rust parses each value by
+// its type; a value it refuses comes back as `error` and the dialog stays open.
+import { useEffect, useId, useState, type SyntheticEvent } from "react";
+import type { AppError, GlobalParameter } from "../api";
+import type { RunChoices } from "../lib/run";
+
+type Props = {
+  readonly parameters: readonly GlobalParameter[];
+  readonly choices: RunChoices;
+  readonly error: AppError | null;
+  readonly onRun: (choices: RunChoices) => void;
+  readonly onCancel: () => void;
+};
+
+function inputType(parameter: GlobalParameter): string {
+  if (parameter.list) return "text";
+  if (parameter.type === "date") return "date";
+  if (parameter.type === "integer" || parameter.type === "decimal") return "number";
+  return "text";
+}
+
+export function RunDialog({ parameters, choices, error, onRun, onCancel }: Props) {
+  const titleId = useId();
+  const [values, setValues] = useState(choices.values);
+  const [reuse, setReuse] = useState(choices.reuse);
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      event.preventDefault();
+      onCancel();
+    };
+    document.addEventListener("keydown", onKeyDown);
+    return () => {
+      document.removeEventListener("keydown", onKeyDown);
+    };
+  }, [onCancel]);
+
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    onRun({ values, reuse });
+  };
+
+  return (
+    <div
+      className="modal-backdrop"
+      onClick={(event) => {
+        if (event.target === event.currentTarget) onCancel();
+      }}
+    >
+      <form className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="run-dialog" onSubmit={submit}>
+        <h2 id={titleId} className="modal__title">
+          Run this flow
+        </h2>
+        {parameters.map((parameter, i) => (
+          <label key={parameter.name} className="field">
+            <span className="field__label">
+              {parameter.name}
+              <span className="field__type">
+                {parameter.type}
+                {parameter.list ? " list" : ""}
+              </span>
+            </span>
+            <input
+              className="field__input"
+              data-testid="run-parameter"
+              data-name={parameter.name}
+              type={inputType(parameter)}
+              step={parameter.type === "decimal" ? "any" : undefined}
+              autoFocus={i === 0}
+              value={values[parameter.name] ?? ""}
+              placeholder={parameter.list ? "comma-separated" : "default"}
+              onChange={(event) => {
+                setValues({ ...values, [parameter.name]: event.target.value });
+              }}
+            />
+            {parameter.description !== undefined && parameter.description !== "" && (
+              <span className="field__hint">{parameter.description}</span>
+            )}
+          </label>
+        ))}
+        <label className="field field--check">
+          <input
+            type="checkbox"
+            data-testid="run-reuse"
+            checked={reuse}
+            onChange={(event) => {
+              setReuse(event.target.checked);
+            }}
+          />
+          Reuse results of nodes whose SQL, parameters and data did not change
+        </label>
+        {error !== null && (
+          <p className="modal__error" role="alert" data-testid="run-dialog-error">
+            {error.message}
+          </p>
+        )}
+        <div className="modal__actions">
+          <button type="button" className="button button--ghost" data-testid="run-cancel" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" data-testid="run-submit">
+            Run
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
