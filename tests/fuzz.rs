@@ -5,6 +5,7 @@
 //! `FUZZ_SECONDS=600 cargo test --release --test tests fuzz -- --nocapture`.
 
 use flowloom_core::flowfile;
+use flowloom_core::sample_data::Rng;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -20,23 +21,6 @@ fn corpus() -> Vec<String> {
         }
     }
     texts
-}
-
-/// SplitMix64, seeded, so a failure can be replayed with `FUZZ_SEED`.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 const TOKENS: [&str; 24] = [
@@ -68,25 +52,30 @@ const TOKENS: [&str; 24] = [
 
 /// One mutation of the text: byte edits, token inserts, range deletes, splices, or a
 /// structural change to the parsed JSON.
+/// A position in `0..n`, from the seeded generator (so a failure replays with `FUZZ_SEED`).
+fn below(rng: &mut Rng, n: usize) -> usize {
+    usize::try_from(rng.below(n as u64)).unwrap_or(0)
+}
+
 fn mutate(rng: &mut Rng, corpus: &[String], text: &str) -> String {
     let mut bytes = text.as_bytes().to_vec();
-    match rng.below(7) {
+    match below(rng, 7) {
         0 if !bytes.is_empty() => {
-            let i = rng.below(bytes.len());
+            let i = below(rng, bytes.len());
             bytes[i] = (rng.next() & 0xFF) as u8;
         }
         1 => {
-            let i = rng.below(bytes.len() + 1);
-            bytes.splice(i..i, TOKENS[rng.below(TOKENS.len())].bytes());
+            let i = below(rng, bytes.len() + 1);
+            bytes.splice(i..i, TOKENS[below(rng, TOKENS.len())].bytes());
         }
         2 if !bytes.is_empty() => {
-            let i = rng.below(bytes.len());
-            let j = (i + rng.below(64)).min(bytes.len());
+            let i = below(rng, bytes.len());
+            let j = (i + below(rng, 64)).min(bytes.len());
             bytes.drain(i..j);
         }
         3 => {
-            let other = corpus[rng.below(corpus.len())].as_bytes();
-            let (i, j) = (rng.below(bytes.len() + 1), rng.below(other.len() + 1));
+            let other = corpus[below(rng, corpus.len())].as_bytes();
+            let (i, j) = (below(rng, bytes.len() + 1), below(rng, other.len() + 1));
             bytes.truncate(i);
             bytes.extend_from_slice(&other[j..]);
         }
@@ -107,8 +96,8 @@ fn mutate_value(rng: &mut Rng, value: &mut serde_json::Value, depth: usize) {
         Value::Object(map) => map.len(),
         _ => 0,
     };
-    if children > 0 && depth < 12 && rng.below(4) != 0 {
-        let pick = rng.below(children);
+    if children > 0 && depth < 12 && below(rng, 4) != 0 {
+        let pick = below(rng, children);
         match value {
             Value::Array(items) => mutate_value(rng, &mut items[pick], depth + 1),
             Value::Object(map) => {
@@ -120,16 +109,16 @@ fn mutate_value(rng: &mut Rng, value: &mut serde_json::Value, depth: usize) {
         }
         return;
     }
-    *value = match rng.below(9) {
+    *value = match below(rng, 9) {
         0 => Value::Null,
         1 => json!(rng.next() as i64),
         2 => json!(-0.0),
-        3 => json!(TOKENS[rng.below(TOKENS.len())]),
+        3 => json!(TOKENS[below(rng, TOKENS.len())]),
         4 => json!([]),
         5 => json!({}),
         6 => json!([value.clone(), value.clone()]),
         7 => json!({ "parameter_mappings": { "p": { "source_node": "a", "source_field": "b" } } }),
-        _ => json!("x".repeat(rng.below(300))),
+        _ => json!("x".repeat(below(rng, 300))),
     };
 }
 
@@ -150,8 +139,8 @@ fn reading_and_checking_never_panics() {
     let mut executions = 0u64;
     let mut valid = 0u64;
     while Instant::now() < deadline {
-        let mut text = corpus[rng.below(corpus.len())].clone();
-        for _ in 0..=rng.below(4) {
+        let mut text = corpus[below(&mut rng, corpus.len())].clone();
+        for _ in 0..=below(&mut rng, 4) {
             text = mutate(&mut rng, &corpus, &text);
         }
         let outcome = std::panic::catch_unwind(|| flowfile::check(&text));

@@ -264,11 +264,14 @@ impl Sample {
     }
 }
 
-/// SplitMix64: tiny, fast and fixed, so the sample never changes under a dependency bump.
-struct Rng(u64);
+/// SplitMix64: tiny, fast and fixed, so generated data never changes under a dependency bump.
+/// Seeded, so the sample, the benchmarks' tables and the fuzzer's mutations replay exactly.
+#[derive(Debug, Clone)]
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    #[allow(clippy::should_implement_trait)] // Not an iterator: it never ends.
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -276,11 +279,13 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
     }
 
-    fn unit(&mut self) -> f64 {
+    /// A number in `0.0..1.0`.
+    pub fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
