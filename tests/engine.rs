@@ -148,6 +148,53 @@ async fn a_list_of_100000_values_is_bound() {
     assert_eq!(count(&run(&engine, &none).await.expect("runs")), 0);
 }
 
+/// Short lists are bound value by value, long ones as a table: either way the same rows
+/// match, an empty list matches none (and `NOT IN` it, all), and a list value that looks
+/// like SQL stays data.
+#[tokio::test]
+async fn short_and_long_lists_select_the_same_rows() {
+    let dir = ads_folder();
+    let csv: String = std::iter::once("id\n".to_owned())
+        .chain((0..5_000).map(|id| format!("{id}\n")))
+        .collect();
+    std::fs::write(dir.path().join("items.csv"), csv).expect("write data");
+    let engine = LocalEngine::open(dir.path()).await.expect("engine");
+    let ids = [spec("ids", ScalarType::Integer, true)];
+    let matching = |sql: &str, n: i64| {
+        let odds = (0..n).map(|i| Value::Integer(i * 2 + 1)).collect();
+        statement(sql, &ids, vec![("ids", Value::List(odds))])
+    };
+    for n in [0, 1, 1_000, 1_001, 2_500] {
+        let inside = matching("SELECT count(*) AS n FROM items WHERE id IN ({{ids}})", n);
+        assert_eq!(
+            count(&run(&engine, &inside).await.expect("runs")),
+            n,
+            "IN {n} values"
+        );
+        let outside = matching(
+            "SELECT count(*) AS n FROM items WHERE id NOT IN ({{ids}})",
+            n,
+        );
+        assert_eq!(
+            count(&run(&engine, &outside).await.expect("runs")),
+            5_000 - n,
+            "NOT IN {n} values"
+        );
+    }
+    let names = statement(
+        "SELECT count(*) AS n FROM ads WHERE name IN ({{names}})",
+        &[spec("names", ScalarType::String, true)],
+        vec![(
+            "names",
+            Value::List(vec![
+                Value::String("x'); DROP TABLE ads; --".into()),
+                Value::String("nobody".into()),
+            ]),
+        )],
+    );
+    assert_eq!(count(&run(&engine, &names).await.expect("runs")), 1);
+}
+
 #[tokio::test]
 async fn template_sql_can_only_read() {
     let dir = ads_folder();
@@ -172,6 +219,8 @@ async fn template_sql_can_only_read() {
     assert_eq!(count(&all), 4);
 }
 
+/// What a run sees: `refresh` (which each run calls as it starts) follows added, changed and
+/// removed files.
 #[tokio::test]
 async fn tables_follow_the_files_in_the_data_folder() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -182,6 +231,7 @@ async fn tables_follow_the_files_in_the_data_folder() {
     assert_eq!(count(&run(&engine, &query).await.expect("runs")), 2);
 
     std::fs::write(&file, "id\n1\n2\n3\n").expect("rewrite");
+    engine.refresh().await;
     assert_eq!(
         count(&run(&engine, &query).await.expect("runs")),
         3,
@@ -189,17 +239,39 @@ async fn tables_follow_the_files_in_the_data_folder() {
     );
 
     std::fs::write(dir.path().join("lines.json"), "{\"id\": 1}\n{\"id\": 2}\n").expect("json");
-    let lines = statement("SELECT count(*) AS n FROM lines", &[], vec![]);
-    assert_eq!(count(&run(&engine, &lines).await.expect("runs")), 2);
     std::fs::write(
         dir.path().join("array.json"),
         "[{\"id\": 1}, {\"id\": 2}, {\"id\": 3}]",
     )
     .expect("json");
+    engine.refresh().await;
+    let lines = statement("SELECT count(*) AS n FROM lines", &[], vec![]);
+    assert_eq!(count(&run(&engine, &lines).await.expect("runs")), 2);
     let array = statement("SELECT count(*) AS n FROM array", &[], vec![]);
     assert_eq!(count(&run(&engine, &array).await.expect("runs")), 3);
 
     std::fs::remove_file(&file).expect("remove");
+    engine.refresh().await;
     let err = run(&engine, &query).await.expect_err("the table is gone");
     assert!(err.to_string().contains("notes"), "{err}");
+}
+
+/// A data file that cannot be read as a table is reported by the queries that read it,
+/// naming the file; every other table stays usable.
+#[tokio::test]
+async fn a_broken_data_file_fails_only_the_queries_that_read_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("notes.csv"), "id\n1\n2\n").expect("write");
+    std::fs::write(dir.path().join("broken.parquet"), "not parquet at all").expect("write");
+    let engine = LocalEngine::open(dir.path()).await.expect("opens anyway");
+    assert_eq!(engine.tables().await, ["notes"]);
+    let fine = statement("SELECT count(*) AS n FROM notes", &[], vec![]);
+    assert_eq!(count(&run(&engine, &fine).await.expect("runs")), 2);
+    let broken = statement("SELECT count(*) AS n FROM broken", &[], vec![]);
+    let err = run(&engine, &broken).await.expect_err("unreadable");
+    assert!(
+        err.to_string()
+            .starts_with("cannot read `broken.parquet` as a table: "),
+        "{err}"
+    );
 }

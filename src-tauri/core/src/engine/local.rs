@@ -1,10 +1,12 @@
 //! The embedded engine: DataFusion over the workspace's `data/` folder, where every
 //! `.parquet`, `.csv` and `.json` (newline-delimited) file is a table named by its stem.
 //!
-//! Tables are registered when the engine opens and re-registered before each query when a
-//! file was added, changed (size or modification time) or removed. Scalars are bound as
-//! positional parameters (`$1`); a list is bound as a one-column in-memory table that the
-//! statement reads as `(SELECT value FROM …)`, so `IN ({{ids}})` holds any number of values.
+//! Tables are registered when the engine opens and, when a file was added, changed (size or
+//! modification time) or removed, re-registered by `refresh`, which every run calls as it
+//! starts: a run reads the data folder as it was then. Scalars are bound as positional
+//! parameters (`$1`); a list of up to 1,000 values as one positional parameter per value
+//! (`IN ($2, $3, …)`), a longer one as a one-column in-memory table that the statement reads
+//! as `(SELECT value FROM …)`, so `IN ({{ids}})` holds any number of values.
 //! Template SQL may only read: DDL, DML and session statements are refused.
 
 use super::{Connector, EngineError, ResultStream};
@@ -33,7 +35,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 use tokio::sync::Mutex;
 
-/// What a registered file looked like, to notice when it changes.
+/// What a data file looked like when it was registered, to notice when it changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Registered {
     path: PathBuf,
@@ -41,10 +43,17 @@ struct Registered {
     modified: Option<SystemTime>,
 }
 
+/// A data file and, when it could not be read as a table, why.
+#[derive(Debug)]
+struct DataTable {
+    file: Registered,
+    problem: Option<EngineError>,
+}
+
 pub struct LocalEngine {
     ctx: SessionContext,
     data_dir: PathBuf,
-    tables: Mutex<BTreeMap<String, Registered>>,
+    tables: Mutex<BTreeMap<String, DataTable>>,
     next_list: AtomicU64,
 }
 
@@ -65,39 +74,44 @@ impl LocalEngine {
             tables: Mutex::new(BTreeMap::new()),
             next_list: AtomicU64::new(0),
         };
-        engine.refresh().await?;
+        engine.refresh().await;
         Ok(engine)
     }
 
-    /// The tables the data folder holds, by name.
+    /// The tables the data folder holds, by name (those that could be read).
     pub async fn tables(&self) -> Vec<String> {
-        self.tables.lock().await.keys().cloned().collect()
+        let tables = self.tables.lock().await;
+        tables
+            .iter()
+            .filter(|(_, table)| table.problem.is_none())
+            .map(|(name, _)| name.clone())
+            .collect()
     }
 
-    /// Brings the registered tables in line with the data folder's files.
-    pub async fn refresh(&self) -> Result<(), EngineError> {
+    /// Brings the registered tables in line with the data folder's files. A file that cannot
+    /// be read as a table is kept aside with its problem, which a query reading it reports;
+    /// the other tables stay usable.
+    pub async fn refresh(&self) {
         let found = scan(&self.data_dir);
         let mut tables = self.tables.lock().await;
-        let gone: Vec<String> = tables
-            .keys()
-            .filter(|name| !found.contains_key(*name))
-            .cloned()
-            .collect();
-        for name in gone {
-            self.ctx.deregister_table(name.as_str())?;
-            tables.remove(&name);
-        }
+        tables.retain(|name, _| {
+            let keep = found.contains_key(name);
+            if !keep {
+                // Deregistering a name that is (or is not) registered cannot fail.
+                let _ = self.ctx.deregister_table(name.as_str());
+            }
+            keep
+        });
         for (name, file) in found {
-            if tables.get(&name) == Some(&file) {
+            if tables.get(&name).is_some_and(|table| table.file == file) {
                 continue;
             }
             if tables.remove(&name).is_some() {
-                self.ctx.deregister_table(name.as_str())?;
+                let _ = self.ctx.deregister_table(name.as_str());
             }
-            self.register(&name, &file.path).await?;
-            tables.insert(name, file);
+            let problem = self.register(&name, &file.path).await.err();
+            tables.insert(name, DataTable { file, problem });
         }
-        Ok(())
     }
 
     async fn register(&self, name: &str, path: &Path) -> Result<(), EngineError> {
@@ -133,22 +147,17 @@ impl LocalEngine {
     }
 
     async fn start(&self, statement: &Statement) -> Result<ResultStream, EngineError> {
-        self.refresh().await?;
-        let lists = BoundLists::register(self, statement)?;
-        let sql = statement.sql_with(
-            |i| format!("${}", i + 1),
-            |i| format!("SELECT value FROM {}", lists.names[i]),
-        );
-        let scalars: Vec<ScalarValue> = statement
-            .scalars
-            .iter()
-            .map(|(_, value_type, value)| scalar(*value_type, value))
-            .collect::<Result<_, _>>()?;
+        let mut bound = BoundLists::register(self, statement)?;
+        let sql = statement.sql_with(|i| format!("${}", i + 1), |i| bound.sql[i].clone());
+        let scalars = std::mem::take(&mut bound.params);
         let read_only = SQLOptions::new()
             .with_allow_ddl(false)
             .with_allow_dml(false)
             .with_allow_statements(false);
-        let frame = self.ctx.sql_with_options(&sql, read_only).await?;
+        let frame = match self.ctx.sql_with_options(&sql, read_only).await {
+            Ok(frame) => frame,
+            Err(err) => return Err(self.explain(err).await),
+        };
         let frame = if scalars.is_empty() {
             frame
         } else {
@@ -157,17 +166,35 @@ impl LocalEngine {
         // The physical plan holds the list tables it reads, so they can leave the catalog
         // as soon as the stream exists.
         let stream = frame.execute_stream().await?;
-        drop(lists);
+        drop(bound);
         Ok(ResultStream {
             schema: stream.schema(),
             batches: stream.map_err(EngineError::from).boxed(),
         })
     }
 
+    /// A planning error, or, when the query names a data file that could not be read as a
+    /// table, that file's problem (rather than "table not found").
+    async fn explain(&self, err: datafusion::error::DataFusionError) -> EngineError {
+        let message = err.strip_backtrace();
+        let tables = self.tables.lock().await;
+        for (name, table) in tables.iter() {
+            if let Some(EngineError::DataFile { file, message: why }) = &table.problem
+                && (message.contains(&format!("'{name}'"))
+                    || message.contains(&format!(".{name}'")))
+            {
+                return EngineError::DataFile {
+                    file: file.clone(),
+                    message: why.clone(),
+                };
+            }
+        }
+        EngineError::Query { message }
+    }
+
     /// The data files `statement` reads, each as name, size and modification time; `None`
     /// when it calls a function whose value can change between runs (`random()`, `now()`).
     async fn data_fingerprint(&self, statement: &Statement) -> Result<Option<String>, EngineError> {
-        self.refresh().await?;
         let sql = statement.sql_with(|i| format!("${}", i + 1), |_| "SELECT 1".to_owned());
         let state = self.ctx.state();
         let parsed = state.sql_to_statement(&sql, &state.config().options().sql_parser.dialect)?;
@@ -177,7 +204,7 @@ impl LocalEngine {
         let tables = self.tables.lock().await;
         let mut fingerprint = String::new();
         for table in state.resolve_table_references(&parsed)? {
-            if let Some(file) = tables.get(table.table()) {
+            if let Some(DataTable { file, .. }) = tables.get(table.table()) {
                 let modified = file
                     .modified
                     .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
@@ -230,23 +257,42 @@ impl Connector for LocalEngine {
     ) -> BoxFuture<'a, Result<Option<String>, EngineError>> {
         Box::pin(self.data_fingerprint(statement))
     }
+
+    fn refresh(&self) -> BoxFuture<'_, ()> {
+        Box::pin(LocalEngine::refresh(self))
+    }
 }
 
-/// The in-memory tables holding one statement's list parameters; deregistered on drop.
+/// Lists up to this long are bound value by value (`IN ($3, $4, …)`), which DataFusion
+/// plans as a hashed IN list; longer ones as an in-memory table (`IN (SELECT value FROM …)`),
+/// which holds any number of values.
+const INLINE_LIST_MAX: usize = 1_000;
+
+/// How one statement's parameters reach DataFusion: every scalar, then the values of the
+/// short lists, as positional parameters, and the long (or empty) lists as in-memory tables,
+/// deregistered on drop.
 struct BoundLists<'a> {
     ctx: &'a SessionContext,
-    names: Vec<String>,
+    /// Per list: the SQL that stands for it inside `IN (…)`.
+    sql: Vec<String>,
+    /// The positional parameters' values, `$1` first.
+    params: Vec<ScalarValue>,
+    tables: Vec<String>,
 }
 
 impl<'a> BoundLists<'a> {
     fn register(engine: &'a LocalEngine, statement: &Statement) -> Result<Self, EngineError> {
-        let mut lists = Self {
+        let mut bound = Self {
             ctx: &engine.ctx,
-            names: Vec::with_capacity(statement.lists.len()),
+            sql: Vec::with_capacity(statement.lists.len()),
+            params: statement
+                .scalars
+                .iter()
+                .map(|(_, value_type, value)| scalar(*value_type, value))
+                .collect::<Result<_, _>>()?,
+            tables: Vec::new(),
         };
         for list in &statement.lists {
-            let n = engine.next_list.fetch_add(1, Ordering::Relaxed);
-            let name = format!("__flowloom_list_{n}");
             let data_type = data_type(list.value_type);
             // One column, one type: each value is cast to it (decimals of other scales).
             let values = list
@@ -254,6 +300,19 @@ impl<'a> BoundLists<'a> {
                 .iter()
                 .map(|v| Ok(scalar(list.value_type, v)?.cast_to(&data_type)?))
                 .collect::<Result<Vec<_>, EngineError>>()?;
+            if !values.is_empty() && values.len() <= INLINE_LIST_MAX {
+                let first = bound.params.len() + 1;
+                let placeholders: Vec<String> = (first..first + values.len())
+                    .map(|n| format!("${n}"))
+                    .collect();
+                bound.sql.push(placeholders.join(", "));
+                bound.params.extend(values);
+                continue;
+            }
+            // An empty list is a table too: `IN ()` is not SQL, and `NOT IN` an empty set
+            // must hold for every row.
+            let n = engine.next_list.fetch_add(1, Ordering::Relaxed);
+            let name = format!("__flowloom_list_{n}");
             let array = if values.is_empty() {
                 datafusion::arrow::array::new_empty_array(&data_type)
             } else {
@@ -267,15 +326,16 @@ impl<'a> BoundLists<'a> {
             })?;
             let table = MemTable::try_new(schema, vec![vec![batch]])?;
             engine.ctx.register_table(name.as_str(), Arc::new(table))?;
-            lists.names.push(name);
+            bound.sql.push(format!("SELECT value FROM {name}"));
+            bound.tables.push(name);
         }
-        Ok(lists)
+        Ok(bound)
     }
 }
 
 impl Drop for BoundLists<'_> {
     fn drop(&mut self) {
-        for name in &self.names {
+        for name in &self.tables {
             // Deregistering a table this struct registered cannot meaningfully fail.
             let _ = self.ctx.deregister_table(name.as_str());
         }

@@ -59,6 +59,12 @@ pub trait Connector: Send + Sync + fmt::Debug {
     ) -> BoxFuture<'a, Result<Option<String>, EngineError>> {
         Box::pin(async { Ok(None) })
     }
+
+    /// Brings what the engine sees in line with the data as it is now; a run calls it once,
+    /// as it starts.
+    fn refresh(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
 }
 
 /// Why a query could not run.

@@ -196,6 +196,7 @@ pub async fn run(
     check_options(flow, options)?;
     let globals = global_values(flow, &options.parameters)?;
     let plan = Graph::new(flow, options.to.as_ref(), options.from.as_ref());
+    connector.refresh().await;
     let nodes = &flow.flow().nodes;
     let mut runs: Vec<NodeRun> = nodes
         .iter()
