@@ -9,17 +9,19 @@
 //! when its SQL calls a function whose value changes between runs (`random()`, `now()`), or
 //! when an upstream node it reads from has no key.
 //!
-//! Where results are looked up is a [`ResultCache`]; the workspace's run history is one
-//! ([`HistoryCache`]), so a result stays reusable as long as a run that made it is kept.
+//! Where results are looked up is a [`ResultCache`]; a stored flow's run history is one
+//! ([`HistoryCache`]), so a result stays reusable as long as a run of the flow that made it
+//! is kept.
 
 use super::Connector;
 use super::node::Query;
 use super::results;
 use super::run::NodeResult;
-use crate::store::Store;
+use crate::ids::CompositionId;
+use crate::store::{Store, StoreError};
 use futures::future::BoxFuture;
 use serde_json::Value as Json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -81,25 +83,37 @@ pub(super) async fn key(
     Some(base.finalize().to_hex().to_string())
 }
 
-/// The results a workspace's run history keeps.
+/// The results a stored flow's earlier runs keep, read from the history once, as the run
+/// starts: a lookup is then a hash map probe, not a query.
 #[derive(Debug, Clone)]
 pub struct HistoryCache {
-    store: Store,
+    kept: HashMap<String, String>,
     root: PathBuf,
 }
 
 impl HistoryCache {
-    pub fn new(store: Store, root: PathBuf) -> Self {
-        Self { store, root }
+    pub async fn for_flow(
+        store: &Store,
+        root: PathBuf,
+        flow: &CompositionId,
+    ) -> Result<Self, StoreError> {
+        Ok(Self {
+            kept: store.cached_results(flow).await?,
+            root,
+        })
     }
 }
+
+/// Kept results up to this size are read on the task that asks (a few tens of microseconds);
+/// larger ones on the blocking pool, so a big read never stalls the run's other tasks.
+const READ_INLINE_MAX_BYTES: u64 = 256 * 1024;
 
 impl ResultCache for HistoryCache {
     fn lookup<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<CachedResult>> {
         Box::pin(async move {
-            let location = self.store.cached_result(key).await.ok()??;
+            let location = self.kept.get(key)?.clone();
             let root = self.root.clone();
-            tokio::task::spawn_blocking(move || {
+            let read = move || {
                 let page = results::page(&root, &location, 0, None).ok()?;
                 Some(CachedResult {
                     result: NodeResult {
@@ -109,9 +123,15 @@ impl ResultCache for HistoryCache {
                     },
                     location,
                 })
-            })
-            .await
-            .ok()?
+            };
+            let size = std::fs::metadata(self.root.join(self.kept.get(key)?))
+                .ok()?
+                .len();
+            if size <= READ_INLINE_MAX_BYTES {
+                read()
+            } else {
+                tokio::task::spawn_blocking(read).await.ok()?
+            }
         })
     }
 }

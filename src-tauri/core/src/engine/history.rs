@@ -9,7 +9,7 @@
 //! left alone.
 
 use super::Connector;
-use super::cache::HistoryCache;
+use super::cache::{HistoryCache, ResultCache};
 use super::results;
 use super::run::{self, FlowRun, NodeResult, NodeRun, Observer, RunError, RunEvent, RunOptions};
 use crate::model::{NodeRecord, RunId, RunStatus, Trigger};
@@ -45,11 +45,15 @@ pub async fn run_recorded(
     // Options that do not fit the flow are refused before a run is recorded.
     run::check_options(flow, options)?;
     let store = workspace.store();
+    let cache: Option<Arc<dyn ResultCache>> = if options.no_cache {
+        None
+    } else {
+        let root = workspace.root().to_owned();
+        let id = &flow.flow().composition.composition_id;
+        Some(Arc::new(HistoryCache::for_flow(store, root, id).await?))
+    };
     let options = &RunOptions {
-        cache: Some(Arc::new(HistoryCache::new(
-            store.clone(),
-            workspace.root().to_owned(),
-        ))),
+        cache,
         ..options.clone()
     };
     let (run_id, lock) = store
@@ -58,34 +62,30 @@ pub async fn run_recorded(
         })
         .await?;
     // Nodes are written by one task, in the order they finish, while the run goes on: the
-    // result as Parquet first, then the record that points at it.
+    // results as Parquet first, then the records that point at them. Nodes that finish while
+    // the previous ones are being written go in together, in one transaction.
     let (records, mut pending) = mpsc::unbounded_channel::<Finished>();
     let writer = {
         let store = store.clone();
         let root = workspace.root().to_owned();
         tokio::spawn(async move {
             let mut step = 0;
-            while let Some((mut record, result, reused)) = pending.recv().await {
-                if let Some(result) = result {
-                    let location = results::location(run_id, &record.node_id);
-                    let root = root.clone();
-                    let written = tokio::task::spawn_blocking(move || {
-                        match reused {
-                            Some(kept) => results::reuse(&root, &kept, &location),
-                            None => results::write(&root, &location, &result),
-                        }
-                        .map(|()| location)
-                    })
-                    .await
-                    .expect("writing a result never panics");
-                    match written {
-                        Ok(location) => record.result_location = Some(location),
-                        // The run and its record matter more than a copy of the rows.
-                        Err(err) => record.error = Some(err.to_string()),
-                    }
-                }
-                store.record_node(run_id, step, &record).await?;
-                step += 1;
+            let mut batch = Vec::new();
+            while pending.recv_many(&mut batch, WRITE_BATCH).await > 0 {
+                let finished = std::mem::take(&mut batch);
+                let root = root.clone();
+                let written = tokio::task::spawn_blocking(move || {
+                    finished
+                        .into_iter()
+                        .map(|(record, result, reused)| {
+                            keep_result(&root, run_id, record, result, reused)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .await
+                .expect("writing results never panics");
+                store.record_nodes(run_id, step, &written).await?;
+                step += u32::try_from(written.len()).unwrap_or(u32::MAX);
             }
             Ok::<(), StoreError>(())
         })
@@ -118,6 +118,34 @@ pub async fn run_recorded(
         .await?;
     drop(lock);
     Ok((run_id, report))
+}
+
+/// The most node records one transaction writes.
+const WRITE_BATCH: usize = 256;
+
+/// Keeps a finished node's result in the run's results folder (written, or linked to the
+/// result it reused) and returns its record pointing there.
+fn keep_result(
+    root: &Path,
+    run: RunId,
+    mut record: NodeRecord,
+    result: Option<Arc<NodeResult>>,
+    reused: Option<String>,
+) -> NodeRecord {
+    let Some(result) = result else {
+        return record;
+    };
+    let location = results::location(run, &record.node_id);
+    let kept = match reused {
+        Some(kept) => results::reuse(root, &kept, &location),
+        None => results::write(root, &location, &result),
+    };
+    match kept {
+        Ok(()) => record.result_location = Some(location),
+        // The run and its record matter more than a copy of the rows.
+        Err(err) => record.error = Some(err.to_string()),
+    }
+    record
 }
 
 /// Marks the workspace's unfinished runs that no live process holds FAILED "interrupted";

@@ -13,13 +13,17 @@ use crate::model::{
 };
 use serde::de::DeserializeOwned;
 use serde_json::json;
+use sqlx::QueryBuilder;
 use sqlx::types::Json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What a run found RUNNING at start-up is told.
 pub const INTERRUPTED: &str = "interrupted";
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/// Node records per multi-row INSERT: 14 bound values each, well under SQLite's limit.
+const RECORDS_PER_INSERT: usize = 200;
 
 impl Store {
     /// Records the start of a run of a stored flow, pinning its current content as a
@@ -82,79 +86,109 @@ impl Store {
         Ok((RunId(id), claimed))
     }
 
-    /// Records one node's finished run and its log row.
-    pub async fn record_node(
+    /// Records finished node runs, the first as step `first_step` of the run's log, each with
+    /// its log row, in one transaction: a burst of nodes finishing together costs one commit.
+    pub async fn record_nodes(
         &self,
         run: RunId,
-        step_index: u32,
-        record: &NodeRecord,
+        first_step: u32,
+        records: &[NodeRecord],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
-        let meta = json!({ "columns": record.columns, "row_count": record.row_count });
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO node_executions (execution, node_id, status, resolved_parameters,
-                 rendered_sql, result_location, result_meta, cache_key, from_cache, attempt,
-                 started_at, completed_at, duration_ms, error_message)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (? / 1000.0) || ' seconds'),
-                 {NOW}, ?, ?)"
-        )))
-        .bind(run.0)
-        .bind(record.node_id.as_str())
-        .bind(record.status.to_string())
-        .bind(Json(&record.parameters))
-        .bind(record.sql.as_deref())
-        .bind(record.result_location.as_deref())
-        .bind(Json(&meta))
-        .bind(record.cache_key.as_deref())
-        .bind(record.from_cache)
-        .bind(record.attempts.max(1))
-        .bind(i64::try_from(record.duration_ms).unwrap_or(i64::MAX))
-        .bind(i64::try_from(record.duration_ms).unwrap_or(i64::MAX))
-        .bind(record.error.as_deref())
-        .execute(&mut *tx)
-        .await?;
-        let (action, status) = match record.status {
-            NodeStatus::Skipped => ("SKIP_NODE", "SKIPPED"),
-            NodeStatus::Completed if record.from_cache => ("REUSE_RESULT", "SUCCESS"),
-            NodeStatus::Completed => ("RUN_QUERY", "SUCCESS"),
-            _ => ("RUN_QUERY", "FAILED"),
-        };
-        sqlx::query(
-            "INSERT INTO execution_logs (execution, node_id, step_index, action_type, status,
-                 input_data, output_data, error_message)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(run.0)
-        .bind(record.node_id.as_str())
-        .bind(step_index)
-        .bind(action)
-        .bind(status)
-        .bind(Json(
-            json!({ "parameters": record.parameters, "sql": record.sql }),
-        ))
-        .bind(Json(&meta))
-        .bind(record.error.as_deref())
-        .execute(&mut *tx)
-        .await?;
+        for (chunk, chunk_step) in records
+            .chunks(RECORDS_PER_INSERT)
+            .zip((first_step..).step_by(RECORDS_PER_INSERT))
+        {
+            let metas: Vec<_> = chunk
+                .iter()
+                .map(|r| json!({ "columns": r.columns, "row_count": r.row_count }))
+                .collect();
+            let mut nodes = QueryBuilder::new(
+                "INSERT INTO node_executions (execution, node_id, status, resolved_parameters,
+                     rendered_sql, result_location, result_meta, cache_key, from_cache, attempt,
+                     started_at, completed_at, duration_ms, error_message) ",
+            );
+            nodes.push_values(chunk.iter().zip(&metas), |mut row, (record, meta)| {
+                let duration_ms = i64::try_from(record.duration_ms).unwrap_or(i64::MAX);
+                row.push_bind(run.0)
+                    .push_bind(record.node_id.as_str())
+                    .push_bind(record.status.to_string())
+                    .push_bind(Json(&record.parameters))
+                    .push_bind(record.sql.as_deref())
+                    .push_bind(record.result_location.as_deref())
+                    .push_bind(Json(meta))
+                    .push_bind(record.cache_key.as_deref())
+                    .push_bind(record.from_cache)
+                    .push_bind(record.attempts.max(1))
+                    .push("strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (")
+                    .push_bind_unseparated(duration_ms)
+                    .push_unseparated(" / 1000.0) || ' seconds')")
+                    .push(NOW)
+                    .push_bind(duration_ms)
+                    .push_bind(record.error.as_deref());
+            });
+            nodes.build().execute(&mut *tx).await?;
+
+            let mut logs = QueryBuilder::new(
+                "INSERT INTO execution_logs (execution, node_id, step_index, action_type, status,
+                     input_data, output_data, error_message) ",
+            );
+            let steps = chunk_step..;
+            logs.push_values(
+                chunk.iter().zip(&metas).zip(steps),
+                |mut row, ((record, meta), step)| {
+                    let (action, status) = match record.status {
+                        NodeStatus::Skipped => ("SKIP_NODE", "SKIPPED"),
+                        NodeStatus::Completed if record.from_cache => ("REUSE_RESULT", "SUCCESS"),
+                        NodeStatus::Completed => ("RUN_QUERY", "SUCCESS"),
+                        _ => ("RUN_QUERY", "FAILED"),
+                    };
+                    row.push_bind(run.0)
+                        .push_bind(record.node_id.as_str())
+                        .push_bind(step)
+                        .push_bind(action)
+                        .push_bind(status)
+                        .push_bind(Json(
+                            json!({ "parameters": record.parameters, "sql": record.sql }),
+                        ))
+                        .push_bind(Json(meta))
+                        .push_bind(record.error.as_deref());
+                },
+            );
+            logs.build().execute(&mut *tx).await?;
+        }
+        let next_step = first_step.saturating_add(u32::try_from(records.len()).unwrap_or(u32::MAX));
         sqlx::query("UPDATE flow_executions SET current_step = ? WHERE id = ?")
-            .bind(step_index + 1)
+            .bind(next_step)
             .bind(run.0)
             .execute(&mut *tx)
             .await?;
         Ok(tx.commit().await?)
     }
 
-    /// Where the newest kept result of a successful node run with `cache_key` is.
-    pub async fn cached_result(&self, cache_key: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT result_location FROM node_executions
-             WHERE cache_key = ? AND status = 'COMPLETED' AND result_location IS NOT NULL
-             ORDER BY id DESC LIMIT 1",
+    /// The results the flow's runs keep, by cache key: for each key, where the newest
+    /// successful node run with that key kept its result.
+    pub async fn cached_results(
+        &self,
+        flow: &CompositionId,
+    ) -> Result<HashMap<String, String>, StoreError> {
+        // One row holding a JSON object, not a row per result: rows cross from SQLite's
+        // worker thread one at a time.
+        let kept: Option<Json<HashMap<String, String>>> = sqlx::query_scalar(
+            "SELECT json_group_object(cache_key, result_location) FROM node_executions
+             WHERE id IN (
+                 SELECT max(n.id)
+                 FROM node_executions n
+                 JOIN flow_executions e ON e.id = n.execution
+                 JOIN compositions c ON c.id = e.composition
+                 WHERE c.composition_id = ? AND n.status = 'COMPLETED'
+                   AND n.cache_key IS NOT NULL AND n.result_location IS NOT NULL
+                 GROUP BY n.cache_key)",
         )
-        .bind(cache_key)
-        .fetch_optional(self.pool())
-        .await?)
+        .bind(flow.as_str())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(kept.map(|kept| kept.0).unwrap_or_default())
     }
 
     /// Records the end of a run.
