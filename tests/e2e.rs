@@ -211,6 +211,36 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
             .is_some_and(|c| !c.is_empty())
     );
 
+    // The other valid example runs through the command as the page calls it, with a global
+    // parameter typed as text and parsed by its type; a value of the wrong type is refused
+    // before anything runs.
+    let drilldown = app.execute_async(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__
+           .invoke('run_flow', { compositionId: 'comp_product_drilldown',
+                                 request: { parameters: { end_date: '2026-06-15' } } })
+           .then((summary) => done({ ok: summary }), (error) => done({ error }));",
+    );
+    assert_eq!(drilldown["ok"]["status"], "COMPLETED", "{drilldown}");
+    assert_eq!(
+        drilldown["ok"]["parameters"]["end_date"], "2026-06-15",
+        "{drilldown}"
+    );
+    let wrong = app.execute_async(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__
+           .invoke('run_flow', { compositionId: 'comp_product_drilldown',
+                                 request: { parameters: { end_date: 'soon' } } })
+           .then((summary) => done({ ok: summary }), (error) => done({ error }));",
+    );
+    assert_eq!(wrong["error"]["code"], "invalid_input", "{wrong}");
+    assert!(
+        wrong["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("end_date")),
+        "{wrong}"
+    );
+
     // The command refuses a flow with a problem (the deep dive's inactive template), as the
     // page calls it, with the diagnostics attached.
     let refused = app.execute_async(
