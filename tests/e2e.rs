@@ -161,6 +161,20 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
         "{:?}",
         app.texts("[data-testid=node-status]")
     );
+    // Selecting a node opens its result from the run on screen in the drawer, with its
+    // columns and types; the history lists both runs, and opening the first shows its result.
+    app.click(&app.find_one("[data-testid=canvas-node][data-node-id=low_ctr]"));
+    app.wait_for_texts("[data-testid=results-title]", &["low_ctr in run 2"], wait);
+    assert!(
+        eventually(wait, || app.texts("[data-testid=results-count]").len() == 1),
+        "the drawer counts its rows"
+    );
+    assert!(!app.find_all("[data-testid=result-column]").is_empty());
+    app.wait_for("[data-testid=history-run]", 2, wait);
+    app.click(&app.find_one("[data-testid=history-run][data-run-id='1']"));
+    app.wait_for_texts("[data-testid=results-title]", &["low_ctr in run 1"], wait);
+    app.screenshot(&shots.join("results.png"));
+
     let recorded = in_workspace(workspace.path(), |store| async move {
         let runs = store
             .list_runs(Some(&"comp_low_ctr_review".into()))

@@ -19,6 +19,10 @@ import {
   type RunEvent_Serialize,
   type RunProgress_Serialize,
   type RunRequest_Deserialize,
+  type RunDetail_Serialize,
+  type NodeRecord_Serialize,
+  type ResultPage,
+  type ExportFormat,
   type RunStatus,
   type RunSummary_Serialize,
   type Node_Serialize,
@@ -54,6 +58,9 @@ export type JsonValue = Value;
 export type RunEvent = RunEvent_Serialize;
 export type RunProgress = RunProgress_Serialize;
 export type RunRequest = RunRequest_Deserialize;
+export type RunDetail = RunDetail_Serialize;
+export type NodeRecord = NodeRecord_Serialize;
+export type { ExportFormat, ResultPage };
 export type RunSummary = RunSummary_Serialize;
 export type { NodeStatus, OnConflict, RunStatus, ScalarType, Severity, TemplateFate, WorkspaceInfo };
 
@@ -95,6 +102,12 @@ export const api = {
   /** Runs a stored flow; resolves when the run ends. Progress arrives as `runProgress` events. */
   runFlow: (compositionId: string, request: RunRequest): Promise<Outcome<RunSummary>> =>
     guard(() => commands.runFlow(compositionId, request)),
+  listRuns: (compositionId: string): Promise<Outcome<RunSummary[]>> => guard(() => commands.listRuns(compositionId)),
+  getRun: (runId: number): Promise<Outcome<RunDetail>> => guard(() => commands.getRun(runId)),
+  resultPage: (runId: number, nodeId: string, offset: number, limit: number): Promise<Outcome<ResultPage>> =>
+    guard(() => commands.resultPage(runId, nodeId, offset, limit)),
+  exportResult: (runId: number, nodeId: string, format: ExportFormat, path: string): Promise<Outcome<null>> =>
+    guard(() => commands.exportResult(runId, nodeId, format, path)),
   cancelRun: (compositionId: string): Promise<Outcome<boolean>> =>
     guard(async () => ({ status: "ok", data: await commands.cancelRun(compositionId) })),
 };

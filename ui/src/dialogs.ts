@@ -23,6 +23,11 @@ export const dialogs = {
   /** Asks for one flow file to import. */
   pickFlowFile: (): Promise<Outcome<string | null>> =>
     guard(() => open({ multiple: false, directory: false, filters: FLOW_FILE_FILTERS })),
+  /** Asks where to write a node's result, suggesting `name` in the format's extension. */
+  pickResultPath: (name: string, extension: string): Promise<Outcome<string | null>> =>
+    guard(() =>
+      save({ defaultPath: name, filters: [{ name: `${extension.toUpperCase()} file`, extensions: [extension] }] }),
+    ),
   /** Asks where to write a flow, suggesting `<composition_id>.flow.json`. */
   pickExportPath: (compositionId: string): Promise<Outcome<string | null>> =>
     guard(() => save({ defaultPath: flowFileName(compositionId), filters: FLOW_FILE_FILTERS })),

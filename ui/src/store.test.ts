@@ -1,8 +1,20 @@
 // The store against an in-memory backend and scripted file dialogs: searching, tag and
 // favourite filters, opening and checking flows, importing and exporting flow files, running.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { defaultChoices } from "./lib/run";
-import type { AppError, Diagnostic, FlowInput, FlowQuery, FlowSummary, OnConflict, Outcome, RunRequest } from "./api";
+import { neighbours, pageLabel } from "./lib/results";
+import { defaultChoices, nodeProgress } from "./lib/run";
+import type {
+  AppError,
+  Diagnostic,
+  FlowInput,
+  FlowQuery,
+  FlowSummary,
+  NodeStatus,
+  OnConflict,
+  Outcome,
+  RunRequest,
+  RunSummary,
+} from "./api";
 import { SEARCH_DEBOUNCE_MS, createAppStore, type Api, type Dialogs } from "./store";
 import { deepDive, diagnostic, summary, templates } from "./testing/fixtures";
 
@@ -19,6 +31,9 @@ const problems: Diagnostic[] = [
   diagnostic("empty_connection", { path: "/connections/1", connection_ids: ["top_to_orphan"] }),
 ];
 
+/** How many rows the fake backend's kept result has. */
+const TOTAL_ROWS = 1234;
+
 /** An in-memory backend: filters like the real one, records the queries it was asked. */
 function fakeApi(overrides: Partial<Api> = {}) {
   const queries: FlowQuery[] = [];
@@ -26,6 +41,9 @@ function fakeApi(overrides: Partial<Api> = {}) {
   const imports: [string, OnConflict][] = [];
   const exports: [string, string][] = [];
   const favourites = new Map<string, boolean>();
+  const runs: RunSummary[] = [];
+  const pages: [number, string, number][] = [];
+  const resultExports: [number, string, string, string][] = [];
   const api: Api = {
     workspaceInfo: () => Promise.resolve(ok({ root: "/home/ana/flows", data_dir: "/home/ana/flows/.flowloom" })),
     listFlows: (query) => {
@@ -59,24 +77,54 @@ function fakeApi(overrides: Partial<Api> = {}) {
       exports.push([id, path]);
       return Promise.resolve(ok(null));
     },
-    runFlow: (id) =>
-      Promise.resolve(
-        ok({
-          run_id: 1,
-          composition_id: id,
-          version: 1,
-          status: "COMPLETED" as const,
-          trigger: "manual" as const,
-          parameters: {},
-          started_at: "2026-11-23T10:00:00Z",
-          completed_at: "2026-11-23T10:00:01Z",
-          error: null,
-        }),
-      ),
+    runFlow: (id) => {
+      const summary: RunSummary = {
+        run_id: runs.length + 1,
+        composition_id: id,
+        version: 1,
+        status: "COMPLETED" as const,
+        trigger: "manual" as const,
+        parameters: {},
+        started_at: "2026-11-23T10:00:00Z",
+        completed_at: "2026-11-23T10:00:01Z",
+        error: null,
+      };
+      runs.unshift(summary);
+      return Promise.resolve(ok(summary));
+    },
+    listRuns: () => Promise.resolve(ok([...runs])),
+    getRun: (runId) => {
+      const summary = runs.find((r) => r.run_id === runId);
+      if (!summary) return Promise.resolve({ status: "error", error: { code: "not_found", message: `no run ${runId}` } });
+      const record = (node_id: string, status: NodeStatus, row_count: number | null) => ({
+        node_id,
+        status,
+        parameters: {},
+        sql: "SELECT 1",
+        columns: [],
+        row_count,
+        duration_ms: 3,
+        attempts: 1,
+        result_location: status === "COMPLETED" ? `results/${runId}/${node_id}.parquet` : null,
+        cache_key: null,
+        from_cache: false,
+        error: status === "FAILED" ? "boom" : null,
+      });
+      return Promise.resolve(ok({ summary, nodes: [record("top", "COMPLETED", TOTAL_ROWS), record("trend", "FAILED", null)] }));
+    },
+    resultPage: (runId, nodeId, offset, limit) => {
+      pages.push([runId, nodeId, offset]);
+      const rows = Array.from({ length: Math.max(0, Math.min(limit, TOTAL_ROWS - offset)) }, (_, i) => ({ n: offset + i }));
+      return Promise.resolve(ok({ columns: [{ name: "n", data_type: "Int64" }], rows, offset, total_rows: TOTAL_ROWS }));
+    },
+    exportResult: (runId, nodeId, format, path) => {
+      resultExports.push([runId, nodeId, format, path]);
+      return Promise.resolve(ok(null));
+    },
     cancelRun: () => Promise.resolve(ok(true)),
     ...overrides,
   };
-  return { api, queries, checked, imports, exports };
+  return { api, queries, checked, imports, exports, pages, resultExports };
 }
 
 /** File dialogs that answer with the given paths (null: the user cancelled), recording what they were asked. */
@@ -89,6 +137,10 @@ function fakeDialogs(answer: Outcome<string | null> = ok("/home/ana/in.flow.json
     },
     pickExportPath: (compositionId) => {
       asked.push(`save ${compositionId}`);
+      return Promise.resolve(answer);
+    },
+    pickResultPath: (name) => {
+      asked.push(`save ${name}`);
       return Promise.resolve(answer);
     },
   };
@@ -450,5 +502,64 @@ describe("running the open flow", () => {
     await store.getState().actions.runFlow(choices);
     expect(store.getState().runDialog).toEqual({ choices, error: refusal });
     expect(store.getState().run.status).toBe("idle");
+  });
+});
+
+describe("inspecting runs and results", () => {
+  it("pages through the selected node's result in the run just finished", async () => {
+    const { api, pages } = fakeApi();
+    const store = createAppStore(api, fakeDialogs(ok(null)).dialogs);
+    const { actions } = store.getState();
+    await actions.openFlow("comp_deep_dive");
+    await actions.selectNode("top");
+    expect(store.getState().results.status).toBe("none"); // nothing has run yet
+    await actions.runFlow(defaultChoices([]));
+    // The run's events marked `top` completed; here the fake backend sends none, so show the run from history.
+    await actions.showRun(1);
+    const first = store.getState().results;
+    expect(first.status).toBe("ready");
+    if (first.status !== "ready") return;
+    expect(pageLabel(first.page)).toBe("Rows 1–500 of 1,234");
+    const { next, previous } = neighbours(first.page);
+    expect(previous).toBeNull();
+    await actions.pageResults(next ?? -1);
+    const second = store.getState().results;
+    expect(second.status === "ready" && pageLabel(second.page)).toBe("Rows 501–1,000 of 1,234");
+    expect(pages.map(([, , offset]) => offset)).toContain(500);
+    // A node that kept no result (it failed) shows nothing.
+    await actions.selectNode("trend");
+    expect(store.getState().results.status).toBe("none");
+  });
+
+  it("lists the flow's runs and shows an older one's statuses", async () => {
+    const { api } = fakeApi();
+    const store = createAppStore(api, fakeDialogs(ok(null)).dialogs);
+    const { actions } = store.getState();
+    await actions.openFlow("comp_deep_dive");
+    expect(store.getState().history).toEqual({ status: "ready", data: [] });
+    await actions.runFlow(defaultChoices([]));
+    await actions.runFlow(defaultChoices([]));
+    const history = store.getState().history;
+    expect(history.status === "ready" && history.data.map((r) => r.run_id)).toEqual([2, 1]);
+    await actions.showRun(1);
+    const run = store.getState().run;
+    expect(run.status === "finished" && run.runId).toBe(1);
+    expect(nodeProgress(run, "trend")?.status).toBe("FAILED");
+    expect(nodeProgress(run, "trend")?.error).toBe("boom");
+  });
+
+  it("exports the whole result where the user chose, in the chosen format", async () => {
+    const { api, resultExports } = fakeApi();
+    const { dialogs, asked } = fakeDialogs(ok("/home/ana/top.csv"));
+    const store = createAppStore(api, dialogs);
+    const { actions } = store.getState();
+    await actions.openFlow("comp_deep_dive");
+    await actions.runFlow(defaultChoices([]));
+    await actions.showRun(1);
+    await actions.selectNode("top");
+    await actions.exportResult("csv");
+    expect(asked).toEqual(["save top-run1.csv"]);
+    expect(resultExports).toEqual([[1, "top", "csv", "/home/ana/top.csv"]]);
+    expect(store.getState().exportState).toEqual({ status: "done", path: "/home/ana/top.csv" });
   });
 });

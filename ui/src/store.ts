@@ -3,7 +3,17 @@
 // stale answers (an older search, a flow the user already left) are dropped so the screen
 // always shows the latest request. Every flow shown is checked (`validateFlow`) once it is shown.
 import { createStore, useStore } from "zustand";
-import type { AppError, Diagnostic, FlowDetail, FlowQuery, FlowSummary, TemplateDetail, WorkspaceInfo } from "./api";
+import type {
+  AppError,
+  Diagnostic,
+  ExportFormat,
+  FlowDetail,
+  FlowQuery,
+  FlowSummary,
+  RunSummary,
+  TemplateDetail,
+  WorkspaceInfo,
+} from "./api";
 import { api as realApi } from "./api";
 import { dialogs as realDialogs } from "./dialogs";
 import { importBusy, importIdle, importStep, type ConflictChoice, type ImportEvent, type ImportState } from "./lib/importFlow";
@@ -11,6 +21,7 @@ import {
   applyRunEvent,
   defaultChoices,
   runEnded,
+  runFromHistory,
   runIdle,
   runRequest,
   runStarted,
@@ -18,6 +29,7 @@ import {
   type RunState,
 } from "./lib/run";
 import { distinctTags } from "./lib/tags";
+import { RESULT_PAGE_SIZE, noResults, resultFileName, type ResultsView } from "./lib/results";
 import type { RunProgress } from "./api";
 
 export type Loadable<T> =
@@ -59,6 +71,12 @@ export type AppState = {
   readonly runDialog: { readonly choices: RunChoices; readonly error: AppError | null } | null;
   /** What the open flow was last run with, to start the dialog from. */
   readonly runChoices: RunChoices | null;
+  /** The open flow's runs, newest first. */
+  readonly history: Loadable<RunSummary[]>;
+  /** The node selected on the canvas, whose result the drawer shows. */
+  readonly selectedNode: string | null;
+  /** The selected node's result in the run on screen, a page at a time. */
+  readonly results: ResultsView;
   /** An action that failed (as opposed to a screen that failed to load), shown until dismissed. */
   readonly notice: AppError | null;
 };
@@ -90,6 +108,14 @@ export type AppActions = {
   readonly closeRunDialog: () => void;
   /** Runs the open flow with `choices`; progress arrives through `applyRunProgress`. A refused value reopens the dialog. */
   readonly runFlow: (choices: RunChoices) => Promise<void>;
+  /** Shows a run from the history: its statuses on the canvas, its results in the drawer. */
+  readonly showRun: (runId: number) => Promise<void>;
+  /** The canvas selection changed (null: nothing, or more than one node). */
+  readonly selectNode: (nodeId: string | null) => Promise<void>;
+  /** Shows the page of the drawer's result that starts at `offset`. */
+  readonly pageResults: (offset: number) => Promise<void>;
+  /** Asks where to save the drawer's whole result and writes it there in `format`. */
+  readonly exportResult: (format: ExportFormat) => Promise<void>;
   readonly cancelRun: () => Promise<void>;
   /** One event of a run, as the engine sent it (ignored unless it is the open flow's). */
   readonly applyRunProgress: (progress: RunProgress) => void;
@@ -121,6 +147,9 @@ const initialState: AppState = {
   run: runIdle,
   runDialog: null,
   runChoices: null,
+  history: { status: "loading" },
+  selectedNode: null,
+  results: noResults,
   notice: null,
 };
 
@@ -133,6 +162,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
     let flowsTicket = 0;
     let flowTicket = 0;
     let checkTicket = 0;
+    let resultsTicket = 0;
     let searchTimer: ReturnType<typeof setTimeout> | undefined;
     // Flows whose star is being saved: a second click waits for the first answer.
     const savingFavorites = new Set<string>();
@@ -152,6 +182,40 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
       if (outcome.status !== "ok") return null;
       set({ tags: distinctTags(outcome.data) });
       return outcome.data;
+    }
+
+    /** Reloads the open flow's history; drops the answer if another flow is shown by then. */
+    async function refreshHistory(): Promise<void> {
+      const { flow } = get();
+      if (flow.status !== "ready") return;
+      const ticket = flowTicket;
+      const outcome = await api.listRuns(flow.data.flow.composition.composition_id);
+      if (ticket !== flowTicket) return;
+      set({ history: outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error } });
+    }
+
+    /**
+     * Loads the page at `offset` of the selected node's result in the run on screen, if that
+     * node kept one; otherwise the drawer shows nothing. A newer request wins.
+     */
+    async function loadResults(offset: number): Promise<void> {
+      const { run, selectedNode } = get();
+      const runId = run.status === "finished" ? run.runId : null;
+      const kept = run.status === "finished" && selectedNode !== null && run.nodes[selectedNode]?.status === "COMPLETED";
+      if (runId === null || selectedNode === null || !kept) {
+        set({ results: noResults });
+        return;
+      }
+      const ticket = ++resultsTicket;
+      set({ results: { status: "loading", runId, nodeId: selectedNode, offset } });
+      const outcome = await api.resultPage(runId, selectedNode, offset, RESULT_PAGE_SIZE);
+      if (ticket !== resultsTicket) return;
+      set({
+        results:
+          outcome.status === "ok"
+            ? { status: "ready", runId, nodeId: selectedNode, page: outcome.data }
+            : { status: "failed", runId, nodeId: selectedNode, error: outcome.error },
+      });
     }
 
     /** Checks the flow on screen; drops the answer if another flow (or none) is shown by then. */
@@ -247,6 +311,9 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
           run: runIdle,
           runDialog: null,
           runChoices: null,
+          history: { status: "loading" },
+          selectedNode: null,
+          results: noResults,
           notice: null,
         });
         if (get().templates.status !== "ready") set({ templates: { status: "loading" } });
@@ -257,7 +324,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
           templates:
             templates.status === "ok" ? { status: "ready", data: templates.data } : { status: "failed", error: templates.error },
         });
-        await checkShownFlow();
+        await Promise.all([checkShownFlow(), refreshHistory()]);
       },
 
       goHome: async () => {
@@ -271,6 +338,9 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
           run: runIdle,
           runDialog: null,
           runChoices: null,
+          history: { status: "loading" },
+          selectedNode: null,
+          results: noResults,
           notice: null,
         });
         await Promise.all([refreshTags(), refreshFlows()]);
@@ -355,13 +425,66 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
           set({ run: runIdle, runDialog: { choices, error: outcome.error } });
           return;
         }
-        set({ run: outcome.status === "ok" ? runEnded(get().run, outcome.data.status) : { status: "failed", error: outcome.error } });
+        set({
+          run:
+            outcome.status === "ok"
+              ? runEnded(get().run, outcome.data.status, outcome.data.run_id)
+              : { status: "failed", error: outcome.error },
+        });
         if (outcome.status !== "ok") return;
+        await Promise.all([refreshHistory(), loadResults(0)]);
         // The run counts towards the flow's runs and last run: show the fresh figures.
         const fresh = await api.getFlow(compositionId);
         const now = get().flow;
         if (ticket !== flowTicket || fresh.status !== "ok" || now.status !== "ready") return;
         set({ flow: { status: "ready", data: { ...now.data, meta: fresh.data.meta } } });
+      },
+
+      showRun: async (runId) => {
+        const { run } = get();
+        if (run.status === "running") return;
+        const ticket = flowTicket;
+        const outcome = await api.getRun(runId);
+        if (ticket !== flowTicket) return;
+        if (outcome.status !== "ok") {
+          set({ notice: outcome.error });
+          return;
+        }
+        set({ run: runFromHistory(outcome.data) });
+        await loadResults(0);
+      },
+
+      selectNode: async (nodeId) => {
+        if (get().selectedNode === nodeId) return;
+        set({ selectedNode: nodeId });
+        await loadResults(0);
+      },
+
+      pageResults: async (offset) => {
+        await loadResults(offset);
+      },
+
+      exportResult: async (format) => {
+        const { results, exportState } = get();
+        if (results.status !== "ready" || exportState.status === "picking" || exportState.status === "exporting") return;
+        const { runId, nodeId } = results;
+        const ticket = flowTicket;
+        set({ exportState: { status: "picking" } });
+        const picked = await dialogs.pickResultPath(resultFileName(nodeId, runId, format), format);
+        if (ticket !== flowTicket) return;
+        if (picked.status === "error") {
+          set({ exportState: { status: "failed", error: picked.error } });
+          return;
+        }
+        const path = picked.data;
+        if (path === null) {
+          set({ exportState: { status: "idle" } });
+          return;
+        }
+        set({ exportState: { status: "exporting", path } });
+        const outcome = await api.exportResult(runId, nodeId, format, path);
+        if (ticket !== flowTicket) return;
+        set({ exportState: outcome.status === "ok" ? { status: "done", path } : { status: "failed", error: outcome.error } });
       },
 
       cancelRun: async () => {

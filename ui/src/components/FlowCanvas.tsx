@@ -1,5 +1,5 @@
 // The read-only React Flow canvas of one flow, its nodes and edges marked with the flow's
-// problems. Node and edge types live at module scope so React Flow never sees a new object and
+// problems; selecting one node opens its result in the drawer. Node and edge types live at module scope so React Flow never sees a new object and
 // never remounts them. It must sit inside a ReactFlowProvider (the flow screen's), which the
 // Problems panel shares to select and centre what a problem names.
 import {
@@ -11,11 +11,13 @@ import {
   type EdgeTypes,
   type FitViewOptions,
   type NodeTypes,
+  type OnSelectionChangeParams,
 } from "@xyflow/react";
-import { useEffect, useMemo } from "react";
+import { useCallback, useEffect, useMemo } from "react";
 import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
 import { markEdges, markNodes, toCanvas, type MappingCanvasEdge, type TemplateCanvasNode } from "../lib/canvas";
 import { problemsByConnection, problemsByNode } from "../lib/problems";
+import { useAppActions } from "../store";
 import "../styles/canvas.css";
 import { MappingEdge } from "./MappingEdge";
 import { TemplateNode } from "./TemplateNode";
@@ -50,9 +52,18 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
     setEdges((edges) => markEdges(edges, byConnection));
   }, [diagnostics, setNodes, setEdges]);
 
+  const { selectNode } = useAppActions();
+  const onSelectionChange = useCallback(
+    ({ nodes }: OnSelectionChangeParams) => {
+      void selectNode(nodes.length === 1 ? (nodes[0]?.id ?? null) : null);
+    },
+    [selectNode],
+  );
+
   return (
     <div className="canvas" data-testid="canvas">
       <ReactFlow
+        onSelectionChange={onSelectionChange}
         // Uncontrolled: React Flow keeps selection itself; a new flow remounts via the screen's key.
         defaultNodes={canvas.nodes}
         defaultEdges={canvas.edges}

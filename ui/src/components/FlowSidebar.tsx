@@ -1,6 +1,7 @@
 // The open flow's side panel: its problems, its global parameters and its history.
 import type { FlowDetail } from "../api";
 import { formatTimestamp, formatValue, plural, runCount } from "../lib/format";
+import { HistoryPanel } from "./HistoryPanel";
 import { ProblemsPanel } from "./ProblemsPanel";
 
 export function FlowSidebar({ detail }: { readonly detail: FlowDetail }) {
@@ -36,6 +37,7 @@ export function FlowSidebar({ detail }: { readonly detail: FlowDetail }) {
           </ul>
         )}
       </section>
+      <HistoryPanel />
       <section>
         <h3>Details</h3>
         <dl className="facts">

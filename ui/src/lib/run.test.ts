@@ -37,7 +37,7 @@ describe("a run's progress", () => {
       from_cache: false,
       error: "`top` did not complete",
     });
-    state = runEnded(state, "FAILED");
+    state = runEnded(state, "FAILED", 7);
     expect(describeRun(state)).toBe("Run failed");
     expect(nodeProgress(state, "trend")?.status).toBe("SKIPPED");
     expect(nodeProgress(state, "other")).toBeNull();

@@ -1,6 +1,6 @@
 // A run of the open flow as the flow screen shows it: each node's progress from the engine's
 // events, then the run's outcome. Pure: the store feeds it events and command answers.
-import type { AppError, GlobalParameter, NodeStatus, RunEvent, RunRequest, RunStatus } from "../api";
+import type { AppError, GlobalParameter, NodeStatus, RunDetail, RunEvent, RunRequest, RunStatus } from "../api";
 
 export type NodeProgress = {
   readonly status: NodeStatus;
@@ -39,7 +39,13 @@ export function runRequest(choices: RunChoices): RunRequest {
 export type RunState =
   | { readonly status: "idle" }
   | { readonly status: "running"; readonly nodes: Readonly<Record<string, NodeProgress>> }
-  | { readonly status: "finished"; readonly outcome: RunStatus; readonly nodes: Readonly<Record<string, NodeProgress>> }
+  | {
+      readonly status: "finished";
+      readonly outcome: RunStatus;
+      readonly nodes: Readonly<Record<string, NodeProgress>>;
+      /** The recorded run, whose results can be opened (null: it could not start). */
+      readonly runId: number | null;
+    }
   | { readonly status: "failed"; readonly error: AppError };
 
 export const runIdle: RunState = { status: "idle" };
@@ -62,8 +68,25 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
   return { ...state, nodes: { ...state.nodes, [event.node_id]: progress } };
 }
 
-export function runEnded(state: RunState, outcome: RunStatus): RunState {
-  return { status: "finished", outcome, nodes: state.status === "running" ? state.nodes : {} };
+export function runEnded(state: RunState, outcome: RunStatus, runId: number | null): RunState {
+  return { status: "finished", outcome, runId, nodes: state.status === "running" ? state.nodes : {} };
+}
+
+/** A run from the history, as the canvas shows it: each node's recorded outcome. */
+export function runFromHistory(detail: RunDetail): RunState {
+  const nodes = Object.fromEntries(
+    detail.nodes.map((record): [string, NodeProgress] => [
+      record.node_id,
+      {
+        status: record.status,
+        rows: record.row_count,
+        durationMs: record.duration_ms,
+        fromCache: record.from_cache,
+        error: record.error,
+      },
+    ]),
+  );
+  return { status: "finished", outcome: detail.summary.status, runId: detail.summary.run_id, nodes };
 }
 
 /** Each node's progress in the run on screen, if any. */

@@ -10,6 +10,7 @@ import { FlowCanvas } from "../components/FlowCanvas";
 import { FlowSidebar } from "../components/FlowSidebar";
 import { BackIcon, ExportIcon } from "../components/icons";
 import { Notice } from "../components/Notice";
+import { ResultsDrawer } from "../components/ResultsDrawer";
 import { RunDialog } from "../components/RunDialog";
 import { describeRun } from "../lib/run";
 import { useAppActions, useAppState } from "../store";
@@ -57,11 +58,14 @@ export function FlowScreen() {
     body = (
       <ReactFlowProvider>
         <div className="flow-body">
-          <FlowCanvas
-            detail={flow.data}
-            templates={templates.data}
-            diagnostics={problems.status === "ready" ? problems.data : noDiagnostics}
-          />
+          <div className="flow-main">
+            <FlowCanvas
+              detail={flow.data}
+              templates={templates.data}
+              diagnostics={problems.status === "ready" ? problems.data : noDiagnostics}
+            />
+            <ResultsDrawer />
+          </div>
           <FlowSidebar detail={flow.data} />
         </div>
       </ReactFlowProvider>
