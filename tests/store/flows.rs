@@ -274,6 +274,83 @@ async fn saving_replaces_nodes_and_connections() {
     );
 }
 
+/// Autosave's usual case: the same nodes and connections, some edited. What reads back is
+/// exactly what was saved, in the flow's order; a reordering reads back reordered; a bad
+/// edit is refused, naming it, and changes nothing.
+#[tokio::test]
+async fn an_edit_keeping_every_id_reads_back_exactly() {
+    let (store, _dir) = store_with_templates().await;
+    let id = deep_dive().composition.composition_id;
+    let read = |store: flowloom_core::Store| {
+        let id = id.clone();
+        async move { store.get_flow(&id).await.expect("read").flow }
+    };
+    let mut flow = deep_dive();
+    store.save_flow(&flow).await.expect("save");
+
+    flow.nodes[1].position.y += 80.0;
+    flow.nodes[2].node_config.label = Some("Renamed on the canvas".into());
+    flow.nodes[2]
+        .parameter_overrides
+        .insert("start_date".into(), serde_json::json!("2026-06-05"));
+    let last = flow.connections.last_mut().expect("connections");
+    last.is_required = !last.is_required;
+    store.save_flow(&flow).await.expect("save the edit");
+    assert_eq!(read(store.clone()).await, flow);
+
+    flow.nodes.swap(1, 2);
+    flow.connections.reverse();
+    store.save_flow(&flow).await.expect("save the new order");
+    assert_eq!(read(store.clone()).await, flow);
+
+    // A node deleted with its connections, a copy of another added (at the end, then in
+    // the middle), wired to what the first one read from.
+    let gone = flow.nodes.remove(1).node_id;
+    flow.connections
+        .retain(|c| c.source_node_id != gone && c.target_node_id != gone);
+    let mut copy = flow.nodes[1].clone();
+    copy.node_id = NodeId::from("copied_node");
+    copy.position.x += 300.0;
+    let mut wire = flow
+        .connections
+        .iter()
+        .find(|c| c.target_node_id == flow.nodes[1].node_id)
+        .expect("a connection into the copied node")
+        .clone();
+    wire.connection_id = ConnectionId::from("into_the_copy");
+    wire.target_node_id = copy.node_id.clone();
+    flow.nodes.push(copy.clone());
+    flow.connections.push(wire);
+    store
+        .save_flow(&flow)
+        .await
+        .expect("save the structural edit");
+    let saved = read(store.clone()).await;
+    for node in &mut flow.nodes {
+        node.execution_order = saved
+            .nodes
+            .iter()
+            .find(|n| n.node_id == node.node_id)
+            .and_then(|n| n.execution_order);
+    }
+    assert_eq!(saved, flow);
+    let copy = flow.nodes.pop().expect("the copy");
+    flow.nodes.insert(1, copy);
+    store
+        .save_flow(&flow)
+        .await
+        .expect("save with the copy moved up");
+    assert_eq!(read(store.clone()).await, flow);
+
+    let mut bad = flow.clone();
+    bad.nodes[0].template_id = TemplateId::from("tpl_nowhere");
+    bad.nodes[3].position.x = -1.0;
+    let err = store.save_flow(&bad).await.expect_err("unknown template");
+    assert!(err.to_string().contains("tpl_nowhere"), "{err}");
+    assert_constraint(Err::<(), _>(err), "node_template");
+    assert_eq!(read(store.clone()).await, flow, "nothing changed");
+}
+
 #[tokio::test]
 async fn flows_are_listed_by_text_tag_and_favourite() {
     let (store, _dir) = store_with_templates().await;

@@ -133,6 +133,34 @@ fn files_and_store(c: &mut Criterion) {
             store.get_flow(&id).await.expect("load")
         });
     });
+    // Autosave after a drag: one node moved, everything else as stored.
+    let mut moved = flow.clone();
+    let mut step = 0.0;
+    group.bench_function("move_one_node_save_and_load", |b| {
+        b.iter(|| {
+            step += 1.0;
+            moved.nodes[500].position.x = step;
+            runtime.block_on(async {
+                store.save_flow(&moved).await.expect("save");
+                store.get_flow(&id).await.expect("load")
+            })
+        });
+    });
+    // A structural edit: one node and its connections gone, so every row is rewritten.
+    let mut trimmed = flow.clone();
+    let gone = trimmed.nodes.remove(999).node_id;
+    trimmed
+        .connections
+        .retain(|c| c.source_node_id != gone && c.target_node_id != gone);
+    group.bench_function("remove_one_node_save_and_load", |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                store.save_flow(&trimmed).await.expect("save trimmed");
+                store.save_flow(&flow).await.expect("save whole");
+                store.get_flow(&id).await.expect("load")
+            })
+        });
+    });
     group.finish();
 }
 
