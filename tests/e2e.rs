@@ -255,6 +255,19 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
         "{wrong}"
     );
 
+    // "Run to here" on the selected source node runs it alone: one status on the canvas, a
+    // third run in the history.
+    app.click(&app.find_one("[data-testid=run-to-here]"));
+    app.wait_for("[data-testid=history-run]", 3, Duration::from_secs(60));
+    app.wait_for_texts("[data-testid=run-status]", &["Run completed"], wait);
+    assert_eq!(
+        app.find_all("[data-testid=node-status]").len(),
+        1,
+        "only low_ctr ran"
+    );
+    // Run ids count across the workspace: the product drill-down above was run 3.
+    app.wait_for_texts("[data-testid=results-title]", &["low_ctr in run 4"], wait);
+
     // The command refuses a flow with a problem (the deep dive's inactive template), as the
     // page calls it, with the diagnostics attached.
     let refused = app.execute_async(

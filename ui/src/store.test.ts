@@ -493,6 +493,32 @@ describe("running the open flow", () => {
     expect(store.getState().runDialog?.choices).toEqual({ values: { start_date: "2026-06-15" }, reuse: false });
   });
 
+  it("runs to or from the selected node with the last choices, without asking again", async () => {
+    const requests: RunRequest[] = [];
+    const { api } = fakeApi();
+    const store = createAppStore(
+      {
+        ...api,
+        runFlow: (id, request) => {
+          requests.push(request);
+          return api.runFlow(id, request);
+        },
+      },
+      fakeDialogs(ok(null)).dialogs,
+    );
+    const { actions } = store.getState();
+    await actions.openFlow("comp_deep_dive");
+    await actions.runPart({ to: "trend" });
+    await actions.runFlow({ values: { start_date: "2026-06-15" }, reuse: true });
+    await actions.runPart({ from: "top" });
+    expect(requests).toEqual([
+      { parameters: { start_date: "2026-06-01" }, no_cache: false, to: "trend" },
+      { parameters: { start_date: "2026-06-15" }, no_cache: false },
+      { parameters: { start_date: "2026-06-15" }, no_cache: false, from: "top" },
+    ]);
+    expect(store.getState().runDialog).toBeNull();
+  });
+
   it("keeps the dialog open, saying why, when Rust refuses a value", async () => {
     const refusal = { code: "invalid_input" as const, message: "global parameter `start_date`: expected a date" };
     const { api } = fakeApi({ runFlow: () => Promise.resolve({ status: "error", error: refusal }) });

@@ -26,6 +26,7 @@ import {
   runRequest,
   runStarted,
   type RunChoices,
+  type RunPart,
   type RunState,
 } from "./lib/run";
 import { distinctTags } from "./lib/tags";
@@ -107,7 +108,9 @@ export type AppActions = {
   readonly startRun: () => Promise<void>;
   readonly closeRunDialog: () => void;
   /** Runs the open flow with `choices`; progress arrives through `applyRunProgress`. A refused value reopens the dialog. */
-  readonly runFlow: (choices: RunChoices) => Promise<void>;
+  readonly runFlow: (choices: RunChoices, part?: RunPart) => Promise<void>;
+  /** Runs part of the open flow (to or from the selected node) with the last choices, or the defaults. */
+  readonly runPart: (part: RunPart) => Promise<void>;
   /** Shows a run from the history: its statuses on the canvas, its results in the drawer. */
   readonly showRun: (runId: number) => Promise<void>;
   /** The canvas selection changed (null: nothing, or more than one node). */
@@ -412,13 +415,19 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
         set({ runDialog: null });
       },
 
-      runFlow: async (choices) => {
+      runPart: async (part) => {
+        const { flow, runChoices } = get();
+        if (flow.status !== "ready") return;
+        await get().actions.runFlow(runChoices ?? defaultChoices(flow.data.flow.composition.global_parameters), part);
+      },
+
+      runFlow: async (choices, part) => {
         const { flow, run } = get();
         if (flow.status !== "ready" || run.status === "running") return;
         const compositionId = flow.data.flow.composition.composition_id;
         const ticket = flowTicket;
         set({ run: runStarted, runDialog: null, runChoices: choices });
-        const outcome = await api.runFlow(compositionId, runRequest(choices));
+        const outcome = await api.runFlow(compositionId, runRequest(choices, part));
         if (ticket !== flowTicket) return;
         if (outcome.status !== "ok" && outcome.error.code === "invalid_input") {
           // A value the flow cannot take: nothing ran; ask again, saying why.

@@ -30,10 +30,16 @@ export function defaultChoices(parameters: readonly GlobalParameter[]): RunChoic
   return { values: Object.fromEntries(parameters.map((p) => [p.name, defaultText(p)])), reuse: true };
 }
 
-/** The run the dialog asks for: a blank field keeps the parameter's default. Rust parses each text by its type. */
-export function runRequest(choices: RunChoices): RunRequest {
+/** Part of a flow to run: a node and what it needs, or a node and what follows it. */
+export type RunPart = { readonly to: string } | { readonly from: string };
+
+/**
+ * The run the dialog asks for: a blank field keeps the parameter's default (Rust parses each
+ * text by its type); `part` narrows it to "run to here" or "run from here".
+ */
+export function runRequest(choices: RunChoices, part?: RunPart): RunRequest {
   const parameters = Object.fromEntries(Object.entries(choices.values).filter(([, text]) => text.trim() !== ""));
-  return { parameters, no_cache: !choices.reuse };
+  return { parameters, no_cache: !choices.reuse, ...part };
 }
 
 export type RunState =

@@ -29,7 +29,8 @@ export function FlowScreen() {
   const run = useAppState((state) => state.run);
   const runLine = describeRun(run);
   const runDialog = useAppState((state) => state.runDialog);
-  const { goHome, openFlow, toggleFavorite, dismissNotice, exportFlow, dismissExport, startRun, closeRunDialog, runFlow, cancelRun } =
+  const selectedNode = useAppState((state) => state.selectedNode);
+  const { goHome, openFlow, toggleFavorite, dismissNotice, exportFlow, dismissExport, startRun, closeRunDialog, runFlow, runPart, cancelRun } =
     useAppActions();
   const retry = route.screen === "flow" ? () => void openFlow(route.compositionId) : undefined;
 
@@ -97,6 +98,28 @@ export function FlowScreen() {
                 {tag}
               </span>
             ))}
+            {selectedNode !== null && run.status !== "running" && (
+              <>
+                <button
+                  type="button"
+                  className="button"
+                  data-testid="run-to-here"
+                  title={`Run ${selectedNode} and only the nodes it needs`}
+                  onClick={() => void runPart({ to: selectedNode })}
+                >
+                  Run to here
+                </button>
+                <button
+                  type="button"
+                  className="button"
+                  data-testid="run-from-here"
+                  title={`Rerun ${selectedNode} and everything after it, reusing what it needs`}
+                  onClick={() => void runPart({ from: selectedNode })}
+                >
+                  Run from here
+                </button>
+              </>
+            )}
             {run.status === "running" ? (
               <button type="button" className="button" data-testid="cancel-run" onClick={() => void cancelRun()}>
                 Cancel
