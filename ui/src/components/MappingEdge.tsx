@@ -5,9 +5,13 @@ import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from "@xyf
 import { memo } from "react";
 import type { MappingCanvasEdge } from "../lib/canvas";
 import { formatMapping } from "../lib/mapping";
+import { nodeProgress } from "../lib/run";
+import { useAppState } from "../store";
 
 function MappingEdgeView(props: EdgeProps<MappingCanvasEdge>) {
-  const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, data, selected } = props;
+  const { id, target, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, data, selected } = props;
+  // Data flows along the connection while the node it feeds runs.
+  const flowing = useAppState((state) => nodeProgress(state.run, target)?.status === "RUNNING");
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
   const mappings = data?.mappings ?? [];
   const severity = data?.severity ?? null;
@@ -15,7 +19,7 @@ function MappingEdgeView(props: EdgeProps<MappingCanvasEdge>) {
 
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} />
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={flowing ? "edge--flowing" : undefined} />
       {mappings.length > 0 && (
         <EdgeLabelRenderer>
           <div

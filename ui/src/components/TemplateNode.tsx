@@ -1,10 +1,10 @@
 // The one custom node type of the canvas: a template instance with its label and parameters,
 // outlined and badged when the flow's problems name it.
 import { Handle, Position, type NodeProps } from "@xyflow/react";
-import { memo, type CSSProperties } from "react";
+import { memo, useEffect, useState, type CSSProperties } from "react";
 import type { NodeParameter, ParameterSource, TemplateCanvasNode, TemplateStatus } from "../lib/canvas";
 import { describeCount, worstSeverity } from "../lib/problems";
-import { describeProgress, nodeProgress } from "../lib/run";
+import { describeProgress, nodeProgress, type NodeProgress } from "../lib/run";
 import { useAppState } from "../store";
 
 function templateLine(name: string, status: TemplateStatus): string {
@@ -97,12 +97,26 @@ function TemplateNodeView({ data, selected }: NodeProps<TemplateCanvasNode>) {
           data-status={progress.status}
           title={progress.error ?? undefined}
         >
-          {describeProgress(progress)}
+          {progress.status === "RUNNING" ? <Ticking progress={progress} /> : describeProgress(progress)}
         </div>
       )}
       <Handle type="source" position={Position.Right} />
     </div>
   );
+}
+
+/** A running node's chip text, with the time it has taken so far, redrawn ten times a second. */
+function Ticking({ progress }: { readonly progress: NodeProgress }) {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setInterval(() => {
+      setNow(Date.now());
+    }, 100);
+    return () => {
+      clearInterval(timer);
+    };
+  }, []);
+  return <>{describeProgress(progress, now)}</>;
 }
 
 export const TemplateNode = memo(TemplateNodeView);

@@ -77,3 +77,11 @@ describe("the run dialog's choices", () => {
     expect(top && describeProgress(top)).toBe("20 rows · reused");
   });
 });
+
+describe("a running node's chip", () => {
+  it("counts the time since it started", () => {
+    const running = applyRunEvent(runStarted, { event: "node_started", node_id: "top" }, 10_000);
+    const top = nodeProgress(running, "top");
+    expect(top && describeProgress(top, 13_250)).toBe("running… 3.3 s");
+  });
+});

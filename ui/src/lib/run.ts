@@ -8,6 +8,8 @@ export type NodeProgress = {
   readonly durationMs: number | null;
   /** Its result was reused from an earlier run. */
   readonly fromCache: boolean;
+  /** When it started running (ms since the epoch), while it runs. */
+  readonly startedAt?: number;
   readonly error: string | null;
 };
 
@@ -58,12 +60,12 @@ export const runIdle: RunState = { status: "idle" };
 
 export const runStarted: RunState = { status: "running", nodes: {} };
 
-/** The run with one more event applied; events after the run ended are ignored. */
-export function applyRunEvent(state: RunState, event: RunEvent): RunState {
+/** The run with one more event applied (at `now`); events after the run ended are ignored. */
+export function applyRunEvent(state: RunState, event: RunEvent, now: number = Date.now()): RunState {
   if (state.status !== "running") return state;
   const progress: NodeProgress =
     event.event === "node_started"
-      ? { status: "RUNNING", rows: null, durationMs: null, fromCache: false, error: null }
+      ? { status: "RUNNING", rows: null, durationMs: null, fromCache: false, error: null, startedAt: now }
       : {
           status: event.status,
           rows: event.row_count,
@@ -100,13 +102,13 @@ export function nodeProgress(state: RunState, nodeId: string): NodeProgress | nu
   return state.status === "running" || state.status === "finished" ? (state.nodes[nodeId] ?? null) : null;
 }
 
-/** A node's progress in a few words, for its chip on the canvas. */
-export function describeProgress(progress: NodeProgress): string {
+/** A node's progress in a few words (at `now`, for the time a running node has taken), for its chip on the canvas. */
+export function describeProgress(progress: NodeProgress, now: number = Date.now()): string {
   switch (progress.status) {
     case "PENDING":
       return "waiting";
     case "RUNNING":
-      return "running…";
+      return progress.startedAt === undefined ? "running…" : `running… ${((now - progress.startedAt) / 1000).toFixed(1)} s`;
     case "COMPLETED":
       return progress.fromCache
         ? `${progress.rows ?? 0} rows · reused`
