@@ -268,6 +268,15 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
     // Run ids count across the workspace: the product drill-down above was run 3.
     app.wait_for_texts("[data-testid=results-title]", &["low_ctr in run 4"], wait);
 
+    // Running again with the shown run's parameters runs the whole flow (all reused).
+    app.click(&app.find_one("[data-testid=rerun]"));
+    app.wait_for("[data-testid=history-run]", 4, Duration::from_secs(60));
+    app.wait_for(
+        "[data-testid=node-status][data-status=COMPLETED]",
+        4,
+        Duration::from_secs(60),
+    );
+
     // The command refuses a flow with a problem (the deep dive's inactive template), as the
     // page calls it, with the diagnostics attached.
     let refused = app.execute_async(

@@ -574,6 +574,31 @@ describe("inspecting runs and results", () => {
     expect(nodeProgress(run, "trend")?.error).toBe("boom");
   });
 
+  it("runs again with the parameters a recorded run used", async () => {
+    const requests: RunRequest[] = [];
+    const { api } = fakeApi();
+    const store = createAppStore(
+      {
+        ...api,
+        runFlow: async (id, request) => {
+          requests.push(request);
+          const outcome = await api.runFlow(id, request);
+          if (outcome.status === "ok") outcome.data.parameters = { start_date: "2026-06-15", ids: ["a, b", "c"] };
+          return outcome;
+        },
+      },
+      fakeDialogs(ok(null)).dialogs,
+    );
+    const { actions } = store.getState();
+    await actions.openFlow("comp_deep_dive");
+    await actions.runFlow({ values: { start_date: "2026-06-15" }, reuse: false });
+    await actions.rerun(1);
+    expect(requests[1]).toEqual({
+      parameters: { start_date: "2026-06-15", ids: '["a, b","c"]' },
+      no_cache: false,
+    });
+  });
+
   it("exports the whole result where the user chose, in the chosen format", async () => {
     const { api, resultExports } = fakeApi();
     const { dialogs, asked } = fakeDialogs(ok("/home/ana/top.csv"));

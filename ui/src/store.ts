@@ -19,6 +19,7 @@ import { dialogs as realDialogs } from "./dialogs";
 import { importBusy, importIdle, importStep, type ConflictChoice, type ImportEvent, type ImportState } from "./lib/importFlow";
 import {
   applyRunEvent,
+  choicesFromRun,
   defaultChoices,
   runEnded,
   runFromHistory,
@@ -111,6 +112,8 @@ export type AppActions = {
   readonly runFlow: (choices: RunChoices, part?: RunPart) => Promise<void>;
   /** Runs part of the open flow (to or from the selected node) with the last choices, or the defaults. */
   readonly runPart: (part: RunPart) => Promise<void>;
+  /** Runs the open flow again with the parameters a recorded run used. */
+  readonly rerun: (runId: number) => Promise<void>;
   /** Shows a run from the history: its statuses on the canvas, its results in the drawer. */
   readonly showRun: (runId: number) => Promise<void>;
   /** The canvas selection changed (null: nothing, or more than one node). */
@@ -447,6 +450,13 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
         const now = get().flow;
         if (ticket !== flowTicket || fresh.status !== "ok" || now.status !== "ready") return;
         set({ flow: { status: "ready", data: { ...now.data, meta: fresh.data.meta } } });
+      },
+
+      rerun: async (runId) => {
+        const { history } = get();
+        const recorded = history.status === "ready" ? history.data.find((r) => r.run_id === runId) : undefined;
+        if (recorded === undefined) return;
+        await get().actions.runFlow(choicesFromRun(recorded));
       },
 
       showRun: async (runId) => {

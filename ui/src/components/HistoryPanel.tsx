@@ -13,7 +13,7 @@ function duration(run: RunSummary): string {
 export function HistoryPanel() {
   const history = useAppState((state) => state.history);
   const run = useAppState((state) => state.run);
-  const { showRun } = useAppActions();
+  const { showRun, rerun } = useAppActions();
   const shown = run.status === "finished" ? run.runId : null;
 
   return (
@@ -22,6 +22,17 @@ export function HistoryPanel() {
       {history.status === "loading" && <p className="muted">Loading runs…</p>}
       {history.status === "failed" && <p className="muted">Could not list the runs: {history.error.message}</p>}
       {history.status === "ready" && history.data.length === 0 && <p className="muted">Not run yet.</p>}
+      {shown !== null && run.status !== "running" && (
+        <button
+          type="button"
+          className="button button--small history__rerun"
+          data-testid="rerun"
+          title="Run this flow again with the parameters run shown used"
+          onClick={() => void rerun(shown)}
+        >
+          Run again with run {shown}'s parameters
+        </button>
+      )}
       {history.status === "ready" && history.data.length > 0 && (
         <ul className="history" data-testid="history">
           {history.data.map((item) => (

@@ -1,6 +1,16 @@
 // A run of the open flow as the flow screen shows it: each node's progress from the engine's
 // events, then the run's outcome. Pure: the store feeds it events and command answers.
-import type { AppError, GlobalParameter, NodeStatus, RunDetail, RunEvent, RunRequest, RunStatus } from "../api";
+import type {
+  AppError,
+  GlobalParameter,
+  JsonValue,
+  NodeStatus,
+  RunDetail,
+  RunEvent,
+  RunRequest,
+  RunStatus,
+  RunSummary,
+} from "../api";
 
 export type NodeProgress = {
   readonly status: NodeStatus;
@@ -25,6 +35,19 @@ export function defaultText(parameter: GlobalParameter): string {
   if (value === undefined || value === null) return "";
   if (Array.isArray(value)) return value.map((item) => (typeof item === "string" ? item : JSON.stringify(item))).join(", ");
   return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/**
+ * The choices a recorded run was made with, to run it again: each global parameter's value
+ * as text Rust parses back to the same value (lists as a JSON array, so no comma in a value
+ * can split it).
+ */
+export function choicesFromRun(run: RunSummary): RunChoices {
+  const text = (value: JsonValue) => (typeof value === "string" ? value : JSON.stringify(value));
+  return {
+    values: Object.fromEntries(Object.entries(run.parameters).filter(([, v]) => v !== null).map(([k, v]) => [k, text(v)])),
+    reuse: true,
+  };
 }
 
 /** The dialog's first state for a flow: every parameter at its default, results reused. */
