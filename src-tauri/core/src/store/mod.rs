@@ -6,6 +6,7 @@
 //! never as strings.
 
 mod error;
+mod flow_rows;
 mod flows;
 mod runs;
 mod templates;
