@@ -71,6 +71,17 @@ const DEEP_DIVE_NODES: [&str; 4] = [
     "top_campaigns",
 ];
 
+/// The deep dive with its two nodes that read `orders` run again and the other two reused
+/// (after `orders.csv` changed, or running from `their_products`).
+fn only_orders_readers_rerun() -> BTreeMap<String, bool> {
+    BTreeMap::from([
+        ("daily_trend".to_owned(), true),
+        ("exclusive_products".to_owned(), false),
+        ("their_products".to_owned(), false),
+        ("top_campaigns".to_owned(), true),
+    ])
+}
+
 #[tokio::test]
 async fn an_unchanged_rerun_reuses_every_result_with_the_same_rows() {
     let (workspace, engine, _, _dir) = sample_workspace().await;
@@ -138,15 +149,7 @@ async fn a_changed_parameter_or_data_file_runs_what_depends_on_it() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(&orders, bytes).expect("rewrite");
     let touched = run(&workspace, &engine, &flow, RunOptions::default()).await;
-    assert_eq!(
-        reused(&touched),
-        BTreeMap::from([
-            ("daily_trend".to_owned(), true),
-            ("exclusive_products".to_owned(), false),
-            ("their_products".to_owned(), false),
-            ("top_campaigns".to_owned(), true),
-        ])
-    );
+    assert_eq!(reused(&touched), only_orders_readers_rerun());
 }
 
 #[tokio::test]
@@ -177,15 +180,7 @@ async fn no_cache_runs_everything_and_run_from_reruns_only_downstream() {
         ..RunOptions::default()
     };
     let from = run(&workspace, &engine, &flow, from).await;
-    assert_eq!(
-        reused(&from),
-        BTreeMap::from([
-            ("daily_trend".to_owned(), true),
-            ("exclusive_products".to_owned(), false),
-            ("their_products".to_owned(), false),
-            ("top_campaigns".to_owned(), true),
-        ])
-    );
+    assert_eq!(reused(&from), only_orders_readers_rerun());
 }
 
 #[tokio::test]

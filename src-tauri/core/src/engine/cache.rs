@@ -112,6 +112,7 @@ impl ResultCache for HistoryCache {
     fn lookup<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<CachedResult>> {
         Box::pin(async move {
             let location = self.kept.get(key)?.clone();
+            let size = std::fs::metadata(self.root.join(&location)).ok()?.len();
             let root = self.root.clone();
             let read = move || {
                 let page = results::page(&root, &location, 0, None).ok()?;
@@ -124,9 +125,6 @@ impl ResultCache for HistoryCache {
                     location,
                 })
             };
-            let size = std::fs::metadata(self.root.join(self.kept.get(key)?))
-                .ok()?
-                .len();
             if size <= READ_INLINE_MAX_BYTES {
                 read()
             } else {
