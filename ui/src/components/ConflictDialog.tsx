@@ -2,6 +2,7 @@
 // workspace has with other content. Escape, Cancel or a click beside it closes it.
 import { useEffect, useId, useRef } from "react";
 import type { ConflictChoice } from "../lib/importFlow";
+import { useEscape } from "./useEscape";
 
 type Props = {
   /** What conflicts, in Rust's words. */
@@ -20,17 +21,7 @@ export function ConflictDialog({ message, onChoose, onCancel }: Props) {
     keepBoth.current?.focus();
   }, []);
 
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key !== "Escape") return;
-      event.preventDefault();
-      onCancel();
-    };
-    document.addEventListener("keydown", onKeyDown);
-    return () => {
-      document.removeEventListener("keydown", onKeyDown);
-    };
-  }, [onCancel]);
+  useEscape(onCancel);
 
   return (
     <div

@@ -1,9 +1,10 @@
 // The run dialog: one field per global parameter of the flow (dates as date pickers, lists as
 // comma-separated text), and whether unchanged results may be reused. Rust parses each value by
 // its type; a value it refuses comes back as `error` and the dialog stays open.
-import { useEffect, useId, useState, type SyntheticEvent } from "react";
+import { useId, useState, type SyntheticEvent } from "react";
 import type { AppError, GlobalParameter } from "../api";
 import type { RunChoices } from "../lib/run";
+import { useEscape } from "./useEscape";
 
 type Props = {
   readonly parameters: readonly GlobalParameter[];
@@ -25,17 +26,7 @@ export function RunDialog({ parameters, choices, error, onRun, onCancel }: Props
   const [values, setValues] = useState(choices.values);
   const [reuse, setReuse] = useState(choices.reuse);
 
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key !== "Escape") return;
-      event.preventDefault();
-      onCancel();
-    };
-    document.addEventListener("keydown", onKeyDown);
-    return () => {
-      document.removeEventListener("keydown", onKeyDown);
-    };
-  }, [onCancel]);
+  useEscape(onCancel);
 
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
