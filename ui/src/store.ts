@@ -2,6 +2,7 @@
 // Actions talk to Rust only through `api` and to the native file dialogs only through `dialogs`;
 // stale answers (an older search, a flow the user already left) are dropped so the screen
 // always shows the latest request. Every flow shown is checked (`validateFlow`) once it is shown.
+// Running and inspecting runs is `runActions.ts`'s part of the store.
 import { createStore, useStore } from "zustand";
 import type {
   AppError,
@@ -10,6 +11,7 @@ import type {
   FlowDetail,
   FlowQuery,
   FlowSummary,
+  Outcome,
   RunSummary,
   TemplateDetail,
   WorkspaceInfo,
@@ -17,21 +19,10 @@ import type {
 import { api as realApi } from "./api";
 import { dialogs as realDialogs } from "./dialogs";
 import { importBusy, importIdle, importStep, type ConflictChoice, type ImportEvent, type ImportState } from "./lib/importFlow";
-import {
-  applyRunEvent,
-  choicesFromRun,
-  defaultChoices,
-  runEnded,
-  runFromHistory,
-  runIdle,
-  runRequest,
-  runStarted,
-  type RunChoices,
-  type RunPart,
-  type RunState,
-} from "./lib/run";
+import { noResults, type ResultsView } from "./lib/results";
+import { runIdle, type RunChoices, type RunPart, type RunState } from "./lib/run";
 import { distinctTags } from "./lib/tags";
-import { RESULT_PAGE_SIZE, noResults, resultFileName, type ResultsView } from "./lib/results";
+import { createRunActions } from "./runActions";
 import type { RunProgress } from "./api";
 
 export type Loadable<T> =
@@ -168,7 +159,6 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
     let flowsTicket = 0;
     let flowTicket = 0;
     let checkTicket = 0;
-    let resultsTicket = 0;
     let searchTimer: ReturnType<typeof setTimeout> | undefined;
     // Flows whose star is being saved: a second click waits for the first answer.
     const savingFavorites = new Set<string>();
@@ -188,40 +178,6 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
       if (outcome.status !== "ok") return null;
       set({ tags: distinctTags(outcome.data) });
       return outcome.data;
-    }
-
-    /** Reloads the open flow's history; drops the answer if another flow is shown by then. */
-    async function refreshHistory(): Promise<void> {
-      const { flow } = get();
-      if (flow.status !== "ready") return;
-      const ticket = flowTicket;
-      const outcome = await api.listRuns(flow.data.flow.composition.composition_id);
-      if (ticket !== flowTicket) return;
-      set({ history: outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error } });
-    }
-
-    /**
-     * Loads the page at `offset` of the selected node's result in the run on screen, if that
-     * node kept one; otherwise the drawer shows nothing. A newer request wins.
-     */
-    async function loadResults(offset: number): Promise<void> {
-      const { run, selectedNode } = get();
-      const runId = run.status === "finished" ? run.runId : null;
-      const kept = run.status === "finished" && selectedNode !== null && run.nodes[selectedNode]?.status === "COMPLETED";
-      if (runId === null || selectedNode === null || !kept) {
-        set({ results: noResults });
-        return;
-      }
-      const ticket = ++resultsTicket;
-      set({ results: { status: "loading", runId, nodeId: selectedNode, offset } });
-      const outcome = await api.resultPage(runId, selectedNode, offset, RESULT_PAGE_SIZE);
-      if (ticket !== resultsTicket) return;
-      set({
-        results:
-          outcome.status === "ok"
-            ? { status: "ready", runId, nodeId: selectedNode, page: outcome.data }
-            : { status: "failed", runId, nodeId: selectedNode, error: outcome.error },
-      });
     }
 
     /** Checks the flow on screen; drops the answer if another flow (or none) is shown by then. */
@@ -254,6 +210,34 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
       const name = all?.find((f) => f.composition_id === outcome.data.composition_id)?.name ?? null;
       stepImport({ type: "imported", outcome: outcome.data, name });
     }
+
+    /** Asks where to save (`pick`), then writes there (`write`); `exportState` follows both steps. */
+    async function exportTo(
+      pick: () => Promise<Outcome<string | null>>,
+      write: (path: string) => Promise<Outcome<null>>,
+    ): Promise<void> {
+      const { exportState } = get();
+      if (exportState.status === "picking" || exportState.status === "exporting") return;
+      const ticket = flowTicket;
+      set({ exportState: { status: "picking" } });
+      const picked = await pick();
+      if (ticket !== flowTicket) return;
+      if (picked.status === "error") {
+        set({ exportState: { status: "failed", error: picked.error } });
+        return;
+      }
+      const path = picked.data;
+      if (path === null) {
+        set({ exportState: { status: "idle" } });
+        return;
+      }
+      set({ exportState: { status: "exporting", path } });
+      const outcome = await write(path);
+      if (ticket !== flowTicket) return;
+      set({ exportState: outcome.status === "ok" ? { status: "done", path } : { status: "failed", error: outcome.error } });
+    }
+
+    const runs = createRunActions({ set, get, api, dialogs, flowTicket: () => flowTicket, exportTo });
 
     async function updateFilter(patch: Partial<FlowFilter>): Promise<void> {
       set({ filter: { ...get().filter, ...patch } });
@@ -330,7 +314,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
           templates:
             templates.status === "ok" ? { status: "ready", data: templates.data } : { status: "failed", error: templates.error },
         });
-        await Promise.all([checkShownFlow(), refreshHistory()]);
+        await Promise.all([checkShownFlow(), runs.refreshHistory()]);
       },
 
       goHome: async () => {
@@ -379,26 +363,13 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
       },
 
       exportFlow: async () => {
-        const { flow, exportState } = get();
-        if (flow.status !== "ready" || exportState.status === "picking" || exportState.status === "exporting") return;
+        const { flow } = get();
+        if (flow.status !== "ready") return;
         const compositionId = flow.data.flow.composition.composition_id;
-        const ticket = flowTicket;
-        set({ exportState: { status: "picking" } });
-        const picked = await dialogs.pickExportPath(compositionId);
-        if (ticket !== flowTicket) return;
-        if (picked.status === "error") {
-          set({ exportState: { status: "failed", error: picked.error } });
-          return;
-        }
-        const path = picked.data;
-        if (path === null) {
-          set({ exportState: { status: "idle" } });
-          return;
-        }
-        set({ exportState: { status: "exporting", path } });
-        const outcome = await api.exportFlowFile(compositionId, path);
-        if (ticket !== flowTicket) return;
-        set({ exportState: outcome.status === "ok" ? { status: "done", path } : { status: "failed", error: outcome.error } });
+        await exportTo(
+          () => dialogs.pickExportPath(compositionId),
+          (path) => api.exportFlowFile(compositionId, path),
+        );
       },
 
       dismissExport: () => {
@@ -406,117 +377,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
         if (exportState.status === "done" || exportState.status === "failed") set({ exportState: { status: "idle" } });
       },
 
-      startRun: async () => {
-        const { flow, run, runChoices } = get();
-        if (flow.status !== "ready" || run.status === "running") return;
-        const globals = flow.data.flow.composition.global_parameters;
-        if (globals.length === 0) return get().actions.runFlow(defaultChoices([]));
-        set({ runDialog: { choices: runChoices ?? defaultChoices(globals), error: null } });
-      },
-
-      closeRunDialog: () => {
-        set({ runDialog: null });
-      },
-
-      runPart: async (part) => {
-        const { flow, runChoices } = get();
-        if (flow.status !== "ready") return;
-        await get().actions.runFlow(runChoices ?? defaultChoices(flow.data.flow.composition.global_parameters), part);
-      },
-
-      runFlow: async (choices, part) => {
-        const { flow, run } = get();
-        if (flow.status !== "ready" || run.status === "running") return;
-        const compositionId = flow.data.flow.composition.composition_id;
-        const ticket = flowTicket;
-        set({ run: runStarted, runDialog: null, runChoices: choices });
-        const outcome = await api.runFlow(compositionId, runRequest(choices, part));
-        if (ticket !== flowTicket) return;
-        if (outcome.status !== "ok" && outcome.error.code === "invalid_input") {
-          // A value the flow cannot take: nothing ran; ask again, saying why.
-          set({ run: runIdle, runDialog: { choices, error: outcome.error } });
-          return;
-        }
-        set({
-          run:
-            outcome.status === "ok"
-              ? runEnded(get().run, outcome.data.status, outcome.data.run_id)
-              : { status: "failed", error: outcome.error },
-        });
-        if (outcome.status !== "ok") return;
-        await Promise.all([refreshHistory(), loadResults(0)]);
-        // The run counts towards the flow's runs and last run: show the fresh figures.
-        const fresh = await api.getFlow(compositionId);
-        const now = get().flow;
-        if (ticket !== flowTicket || fresh.status !== "ok" || now.status !== "ready") return;
-        set({ flow: { status: "ready", data: { ...now.data, meta: fresh.data.meta } } });
-      },
-
-      rerun: async (runId) => {
-        const { history } = get();
-        const recorded = history.status === "ready" ? history.data.find((r) => r.run_id === runId) : undefined;
-        if (recorded === undefined) return;
-        await get().actions.runFlow(choicesFromRun(recorded));
-      },
-
-      showRun: async (runId) => {
-        const { run } = get();
-        if (run.status === "running") return;
-        const ticket = flowTicket;
-        const outcome = await api.getRun(runId);
-        if (ticket !== flowTicket) return;
-        if (outcome.status !== "ok") {
-          set({ notice: outcome.error });
-          return;
-        }
-        set({ run: runFromHistory(outcome.data) });
-        await loadResults(0);
-      },
-
-      selectNode: async (nodeId) => {
-        if (get().selectedNode === nodeId) return;
-        set({ selectedNode: nodeId });
-        await loadResults(0);
-      },
-
-      pageResults: async (offset) => {
-        await loadResults(offset);
-      },
-
-      exportResult: async (format) => {
-        const { results, exportState } = get();
-        if (results.status !== "ready" || exportState.status === "picking" || exportState.status === "exporting") return;
-        const { runId, nodeId } = results;
-        const ticket = flowTicket;
-        set({ exportState: { status: "picking" } });
-        const picked = await dialogs.pickResultPath(resultFileName(nodeId, runId, format), format);
-        if (ticket !== flowTicket) return;
-        if (picked.status === "error") {
-          set({ exportState: { status: "failed", error: picked.error } });
-          return;
-        }
-        const path = picked.data;
-        if (path === null) {
-          set({ exportState: { status: "idle" } });
-          return;
-        }
-        set({ exportState: { status: "exporting", path } });
-        const outcome = await api.exportResult(runId, nodeId, format, path);
-        if (ticket !== flowTicket) return;
-        set({ exportState: outcome.status === "ok" ? { status: "done", path } : { status: "failed", error: outcome.error } });
-      },
-
-      cancelRun: async () => {
-        const { flow, run } = get();
-        if (flow.status !== "ready" || run.status !== "running") return;
-        await api.cancelRun(flow.data.flow.composition.composition_id);
-      },
-
-      applyRunProgress: (progress) => {
-        const { route, run } = get();
-        if (route.screen !== "flow" || route.compositionId !== progress.composition_id) return;
-        set({ run: applyRunEvent(run, progress.event) });
-      },
+      ...runs.actions,
     };
 
     return { ...initialState, actions };
