@@ -320,12 +320,10 @@ async fn cancelling_stops_the_running_query_and_marks_what_had_not_finished() {
     let engine = Arc::new(LocalEngine::open(dir.path()).await.expect("engine"));
     let options = RunOptions::default();
     let cancel = options.cancel.clone();
-    let cancelled_at = Mutex::new(None);
-    // Cancel as soon as the slow query has started.
+    // Cancel shortly after the slow query has started.
     let observer = |event: RunEvent| {
         if matches!(&event, RunEvent::NodeStarted { node_id } if node_id.as_str() == "slow") {
             let cancel = cancel.clone();
-            *cancelled_at.lock().expect("lock") = Some(std::time::Instant::now());
             tokio::spawn(async move {
                 tokio::time::sleep(std::time::Duration::from_millis(300)).await;
                 cancel.cancel();
@@ -335,12 +333,6 @@ async fn cancelling_stops_the_running_query_and_marks_what_had_not_finished() {
     let report = run::run(&flow, engine, &options, &observer)
         .await
         .expect("starts");
-    let waited = cancelled_at
-        .into_inner()
-        .expect("lock")
-        .expect("the slow node started")
-        .elapsed();
-    eprintln!("run returned {waited:?} after the slow node started (cancel at 300 ms)");
     assert_eq!(report.status, RunStatus::Cancelled);
     assert_eq!(
         report.node("quick").map(|n| n.status),
