@@ -24,8 +24,8 @@ fn flow(nodes: usize, edges: &[(usize, usize)]) -> Flow {
             connection_id: ConnectionId::new(format!("c{k}")),
             source_node_id: NodeId::new(format!("n{s}")),
             target_node_id: NodeId::new(format!("n{t}")),
-            field_mappings: BTreeMap::new(),
-            transformation_rules: BTreeMap::new(),
+            field_mappings: Default::default(),
+            transformation_rules: Default::default(),
             is_required: true,
         })
         .collect();

@@ -1,6 +1,7 @@
 //! Flows: a composition (seed 002 `template_flow_compositions`) with its nodes and connections.
 
 use crate::ids::{CompositionId, ConnectionId, NodeId, TemplateId};
+use crate::model::ParamMap;
 use crate::model::ScalarType;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -157,10 +158,14 @@ pub struct Connection {
     pub target_node_id: NodeId,
     /// `{target_param: source_column}`.
     #[serde(default)]
-    pub field_mappings: BTreeMap<String, String>,
+    #[specta(type = BTreeMap<String, String>)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub field_mappings: ParamMap<String>,
     /// `{target_param: transformation}`; a mapping without one passes the column as a list.
     #[serde(default)]
-    pub transformation_rules: BTreeMap<String, Transformation>,
+    #[specta(type = BTreeMap<String, Transformation>)]
+    #[schemars(with = "BTreeMap<String, Transformation>")]
+    pub transformation_rules: ParamMap<Transformation>,
     #[serde(default = "yes")]
     pub is_required: bool,
 }

@@ -2,6 +2,7 @@
 //! connections) and their runs, as the user sees them. Plain data: no I/O, no validation beyond shape.
 
 mod flow;
+mod param_map;
 mod run;
 mod template;
 
@@ -9,6 +10,7 @@ pub use flow::{
     CanvasState, Composition, Connection, Flow, FlowDetail, FlowMeta, FlowQuery, FlowSummary,
     GlobalParameter, Node, NodeConfig, Position, Transformation, Viewport,
 };
+pub use param_map::ParamMap;
 pub use run::{
     NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus, RunSummary, Trigger,
 };

@@ -9,6 +9,7 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::cell::OnceCell;
 
 /// The graph of a flow's unique nodes and the connections whose both ends exist. Every
 /// node id is looked up once, here; the checks then work with positions in the flow.
@@ -22,6 +23,9 @@ pub struct FlowGraph<'a> {
     positions: Vec<usize>,
     /// Per position in `flow.connections`: the positions of its source and target nodes.
     ends: Vec<(Option<usize>, Option<usize>)>,
+    /// Each graph node's level, or `None` when the graph has a cycle: found once, on
+    /// first use, for both the cycle check and the plan.
+    levels: OnceCell<Option<Vec<u32>>>,
 }
 
 /// One cycle: the nodes around it (first repeated last) and the connections it follows.
@@ -83,7 +87,42 @@ impl<'a> FlowGraph<'a> {
             nodes,
             positions,
             ends,
+            levels: OnceCell::new(),
         }
+    }
+
+    /// Kahn's algorithm: each node's level (the longest path from a source), visiting
+    /// every node once and every edge once; `None` when some nodes are never freed (a
+    /// cycle). The graph is walked once more, by Tarjan, only to report the cycles.
+    fn levels(&self) -> Option<&[u32]> {
+        self.levels
+            .get_or_init(|| {
+                let mut waiting = vec![0u32; self.graph.node_count()];
+                for edge in self.graph.raw_edges() {
+                    waiting[edge.target().index()] += 1;
+                }
+                let mut ready: Vec<NodeIndex> = self
+                    .graph
+                    .node_indices()
+                    .filter(|n| waiting[n.index()] == 0)
+                    .collect();
+                let mut levels = vec![0u32; self.graph.node_count()];
+                let mut freed = 0;
+                while let Some(at) = ready.pop() {
+                    freed += 1;
+                    let next = levels[at.index()] + 1;
+                    for down in self.graph.neighbors(at) {
+                        let (level, wait) = (&mut levels[down.index()], &mut waiting[down.index()]);
+                        *level = (*level).max(next);
+                        *wait -= 1;
+                        if *wait == 0 {
+                            ready.push(down);
+                        }
+                    }
+                }
+                (freed == self.graph.node_count()).then_some(levels)
+            })
+            .as_deref()
     }
 
     /// The position in `flow.nodes` of the first node with the id of the node at `position`.
@@ -100,6 +139,9 @@ impl<'a> FlowGraph<'a> {
     /// One cycle per strongly connected component that has one (a self-loop is a cycle),
     /// sorted by their first node id.
     pub fn cycles(&self) -> Vec<Cycle> {
+        if self.levels().is_some() {
+            return Vec::new();
+        }
         let mut cycles: Vec<Cycle> = tarjan_scc(&self.graph)
             .into_iter()
             .filter(|scc| scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0]))
@@ -164,20 +206,12 @@ impl<'a> FlowGraph<'a> {
 
     /// The run plan, if the graph has no cycle. Sources come first; ties keep flow order.
     pub fn plan(&self) -> Option<Plan> {
-        let order = petgraph::algo::toposort(&self.graph, None).ok()?;
-        let mut levels = vec![0u32; self.graph.node_count()];
-        for &node in &order {
-            levels[node.index()] = self
-                .graph
-                .neighbors_directed(node, petgraph::Direction::Incoming)
-                .map(|up| levels[up.index()] + 1)
-                .max()
-                .unwrap_or(0);
-        }
-        let mut order = order;
-        order.sort_unstable_by_key(|i| (levels[i.index()], i.index()));
+        let levels = self.levels()?;
+        // Graph nodes are numbered in flow order, and the sort is stable.
+        let mut order: Vec<usize> = (0..levels.len()).collect();
+        order.sort_by_key(|&i| levels[i]);
         Some(Plan {
-            order: order.iter().map(|i| self.positions[i.index()]).collect(),
+            order: order.iter().map(|&i| self.positions[i]).collect(),
             levels: self.nodes.iter().map(|n| levels[n.index()]).collect(),
         })
     }

@@ -8,10 +8,9 @@ use super::values::{
     assignable, check_param_value, check_value, transformed, type_name, with_article,
 };
 use crate::condition::Condition;
-use crate::ids::{ConnectionId, NodeId};
+use crate::ids::NodeId;
 use crate::model::{Flow, Template, Transformation};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::collections::BTreeMap;
 
 /// What an upstream node exposes to a downstream condition: `upstream.<node_id>.<field>`.
 pub const UPSTREAM_FIELDS: [&str; 3] = ["row_count", "status", "outcome"];
@@ -32,18 +31,17 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
         .map(|node| catalog.get(&node.template_id))
         .collect();
 
-    // Parameters fed by a mapping, per node position (the first node of an id stands for
-    // all of them): parameter → the connection (first one wins).
-    let mut mapped: Vec<BTreeMap<&str, &ConnectionId>> = vec![BTreeMap::new(); flow.nodes.len()];
-    for (j, conn) in flow.connections.iter().enumerate() {
+    for j in 0..flow.connections.len() {
         check_connection(flow, &templates, graph, j, out);
-        let (_, Some(target)) = graph.connection_ends(j) else {
-            continue;
-        };
-        let fed = &mut mapped[target];
-        for param in conn.field_mappings.keys() {
-            if let Some(other) = fed.insert(param, &conn.connection_id) {
-                fed.insert(param, other);
+    }
+    let fed = Fed::new(flow, graph);
+    for i in 0..flow.nodes.len() {
+        // Sorted by parameter, then connection: the first connection of a parameter wins.
+        for same in fed.of(i).chunk_by(|a, b| a.0 == b.0) {
+            let (param, first) = same[0];
+            let other = &flow.connections[first].connection_id;
+            for &(_, j) in &same[1..] {
+                let conn = &flow.connections[j];
                 out.push(
                     Diagnostic::error(
                         Code::DuplicateId,
@@ -124,14 +122,14 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
                 Some(_) => {}
             }
         }
-        let fed = &mapped[graph.first_position(i)];
+        let fed = fed.of(graph.first_position(i));
         for spec in &template.parameters {
             let global = globals.get(spec.name.as_str());
             if global.is_some() {
                 used_globals.insert(spec.name.as_str());
             }
             let met = node.parameter_overrides.contains_key(&spec.name)
-                || fed.contains_key(spec.name.as_str())
+                || fed.iter().any(|(param, _)| *param == spec.name)
                 || global.is_some()
                 || spec.default.as_ref().is_some_and(|d| !d.is_null());
             if spec.required && !met {
@@ -200,6 +198,49 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
                 .parameter(&g.name),
             );
         }
+    }
+}
+
+/// The parameters fed by each node's mappings, with the connection feeding each, grouped by
+/// target node position (the first node of an id stands for all of them) and sorted by
+/// parameter, then connection: two allocations for the whole flow, not a map per node.
+struct Fed<'a> {
+    /// Where each node position's entries start in `entries`, and where the last ends.
+    starts: Vec<usize>,
+    entries: Vec<(&'a str, usize)>,
+}
+
+impl<'a> Fed<'a> {
+    fn new(flow: &'a Flow, graph: &FlowGraph<'_>) -> Self {
+        let targets = || {
+            flow.connections
+                .iter()
+                .enumerate()
+                .filter_map(|(j, conn)| graph.connection_ends(j).1.map(|t| (t, j, conn)))
+        };
+        let mut starts = vec![0; flow.nodes.len() + 1];
+        for (t, _, conn) in targets() {
+            starts[t + 1] += conn.field_mappings.len();
+        }
+        for i in 0..flow.nodes.len() {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut entries = vec![("", 0); starts[flow.nodes.len()]];
+        for (t, j, conn) in targets() {
+            for param in conn.field_mappings.keys() {
+                entries[next[t]] = (param.as_str(), j);
+                next[t] += 1;
+            }
+        }
+        for bounds in starts.windows(2) {
+            entries[bounds[0]..bounds[1]].sort_unstable();
+        }
+        Self { starts, entries }
+    }
+
+    fn of(&self, position: usize) -> &[(&'a str, usize)] {
+        &self.entries[self.starts[position]..self.starts[position + 1]]
     }
 }
 
