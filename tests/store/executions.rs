@@ -4,15 +4,14 @@
 use crate::support::{assert_constraint, count, deep_dive, exec, store_with_templates};
 use flowloom_core::{CompositionId, Store};
 
-/// A stored deep-dive flow with one version, one run of it, node runs and log rows.
+/// A stored deep-dive flow with one version (its creation), one run of it, node runs and
+/// log rows.
 async fn flow_with_a_run() -> (Store, tempfile::TempDir) {
     let (store, dir) = store_with_templates().await;
     store.create_flow(&deep_dive()).await.expect("create flow");
     exec(
         &store,
-        "INSERT INTO composition_versions (composition, version, snapshot)
-             SELECT id, 1, '{}' FROM compositions;
-         INSERT INTO flow_executions (composition, version, status, trigger_type)
+        "INSERT INTO flow_executions (composition, version, status, trigger_type)
              SELECT composition, id, 'COMPLETED', 'manual' FROM composition_versions;
          INSERT INTO node_executions (execution, node_id, status)
              SELECT e.id, n.node_id, 'COMPLETED' FROM flow_executions e, composition_nodes n;

@@ -460,3 +460,116 @@ async fn updated_at_follows_every_change() {
     assert_ne!(meta.updated_at, "2000-01-01T00:00:00.000Z");
     assert!(meta.updated_at >= meta.created_at);
 }
+
+/// Every write that changes a flow is a new version holding the whole flow; writing it
+/// unchanged (plan levels are not the user's) adds none, and a refused write adds none.
+#[tokio::test]
+async fn every_change_saved_is_a_version() {
+    let (store, _dir) = store_with_templates().await;
+    let mut flow = deep_dive();
+    store.create_flow(&flow).await.expect("create");
+    let versions = || count(&store, "SELECT count(*) FROM composition_versions");
+    assert_eq!(versions().await, 1, "creating is version 1");
+    assert_eq!(store.save_flow(&flow).await.expect("save"), 1);
+
+    flow.composition.name = "Renamed".into();
+    assert_eq!(store.save_flow(&flow).await.expect("save"), 2);
+    for node in &mut flow.nodes {
+        node.execution_order = Some(7);
+    }
+    assert_eq!(store.save_flow(&flow).await.expect("save"), 2);
+
+    flow.nodes[0].position.x += 40.0;
+    assert_eq!(store.save_flow(&flow).await.expect("save"), 3);
+    let mut broken = flow.clone();
+    broken.connections[0].source_node_id = NodeId::from("nowhere");
+    assert!(store.save_flow(&broken).await.is_err());
+    assert_eq!(versions().await, 3);
+
+    let snapshot: serde_json::Value = serde_json::from_str(
+        &sqlx::query_scalar::<_, String>(
+            "SELECT snapshot FROM composition_versions WHERE version = 2",
+        )
+        .fetch_one(store.pool())
+        .await
+        .expect("version 2"),
+    )
+    .expect("JSON");
+    assert_eq!(snapshot["composition"]["name"], "Renamed");
+    assert_eq!(
+        snapshot["nodes"][0]["position"]["x"],
+        deep_dive().nodes[0].position.x
+    );
+}
+
+#[tokio::test]
+async fn a_new_flow_gets_an_id_made_of_its_name() {
+    let (store, _dir) = store_with_templates().await;
+    let mut made = Vec::new();
+    for name in ["Weekly review", "weekly REVIEW!", "Weekly review"] {
+        let id = store.fresh_flow_id(name).await.expect("an id");
+        store
+            .create_flow(&flowloom_core::Flow::empty(id.clone(), name))
+            .await
+            .expect("create");
+        made.push(id.to_string());
+    }
+    assert_eq!(
+        made,
+        [
+            "comp_weekly_review",
+            "comp_weekly_review_2",
+            "comp_weekly_review_3"
+        ]
+    );
+    let stored = store
+        .get_flow(&CompositionId::from("comp_weekly_review_2"))
+        .await
+        .expect("stored");
+    assert_eq!(stored.flow.composition.name, "weekly REVIEW!");
+    assert!(stored.flow.nodes.is_empty());
+}
+
+#[tokio::test]
+async fn a_duplicate_is_a_new_flow_with_the_same_content() {
+    let (store, _dir) = store_with_templates().await;
+    let original = deep_dive();
+    store.create_flow(&original).await.expect("create");
+    let copy_id = store
+        .duplicate_flow(&original.composition.composition_id, "Deep dive (copy)")
+        .await
+        .expect("duplicate");
+    assert_eq!(copy_id.as_str(), "comp_deep_dive_copy");
+    let copy = store.get_flow(&copy_id).await.expect("copy").flow;
+    assert_eq!(copy.composition.name, "Deep dive (copy)");
+    assert_eq!(copy.composition.tags, original.composition.tags);
+    assert_eq!(copy.connections, original.connections);
+    assert_eq!(
+        copy.nodes.iter().map(|n| &n.node_id).collect::<Vec<_>>(),
+        original
+            .nodes
+            .iter()
+            .map(|n| &n.node_id)
+            .collect::<Vec<_>>()
+    );
+    // Editing the copy leaves the original as it was.
+    let mut edited = copy.clone();
+    edited.nodes.pop();
+    edited.connections.clear();
+    store.save_flow(&edited).await.expect("save copy");
+    let again = store
+        .get_flow(&original.composition.composition_id)
+        .await
+        .expect("original");
+    assert_eq!(again.flow.nodes.len(), original.nodes.len());
+
+    assert!(matches!(
+        store
+            .duplicate_flow(&CompositionId::from("comp_gone"), "Copy")
+            .await,
+        Err(StoreError::NotFound {
+            entity: Entity::Flow,
+            ..
+        })
+    ));
+}

@@ -75,6 +75,28 @@ id_type!(
     ConnectionId, prefix = ""
 );
 
+impl CompositionId {
+    /// A well-formed id made of a flow's name: `comp_` and its words in lowercase, joined by
+    /// `_` (`Weekly review!` → `comp_weekly_review`), or `comp_flow` for a name without any.
+    pub fn from_name(name: &str) -> Self {
+        let mut words = String::new();
+        for c in name.chars().flat_map(char::to_lowercase) {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                words.push(c);
+            } else if !words.is_empty() && !words.ends_with('_') {
+                words.push('_');
+            }
+        }
+        let words: String = words.trim_end_matches('_').chars().take(48).collect();
+        let words = words.trim_end_matches('_');
+        Self::new(format!(
+            "{}{}",
+            Self::PREFIX,
+            if words.is_empty() { "flow" } else { words }
+        ))
+    }
+}
+
 fn is_well_formed(id: &str, prefix: &str) -> bool {
     let tail_ok = |s: &str| {
         s.bytes()
@@ -91,6 +113,21 @@ fn is_well_formed(id: &str, prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_flow_id_is_made_of_its_name() {
+        for (name, id) in [
+            ("Weekly review!", "comp_weekly_review"),
+            ("  ROAS -- by week 2 ", "comp_roas_by_week_2"),
+            ("Ünïcode only ✓", "comp_n_code_only"),
+            ("", "comp_flow"),
+            ("!!!", "comp_flow"),
+        ] {
+            let made = CompositionId::from_name(name);
+            assert_eq!(made.as_str(), id, "from {name:?}");
+            assert!(made.is_well_formed(), "{made} is well formed");
+        }
+    }
 
     #[test]
     fn prefixed_ids_need_a_non_empty_lowercase_tail() {

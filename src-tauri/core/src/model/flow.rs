@@ -17,6 +17,24 @@ pub struct Flow {
 }
 
 impl Flow {
+    /// A new flow with no nodes yet, as the user starts drawing one.
+    pub fn empty(id: CompositionId, name: &str) -> Self {
+        Self {
+            composition: Composition {
+                composition_id: id,
+                name: name.to_owned(),
+                description: String::new(),
+                tags: Vec::new(),
+                global_parameters: Vec::new(),
+                canvas_state: CanvasState::default(),
+                is_public: false,
+                is_active: true,
+            },
+            nodes: Vec::new(),
+            connections: Vec::new(),
+        }
+    }
+
     pub fn node(&self, id: &NodeId) -> Option<&Node> {
         self.nodes.iter().find(|n| &n.node_id == id)
     }

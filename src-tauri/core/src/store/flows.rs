@@ -2,11 +2,12 @@
 //! `composition_connections` and `composition_favorites`.
 //!
 //! A flow is written in one transaction: its row, then its nodes and connections
-//! (`flow_rows`). Each node's `execution_order` is computed from the graph on every write (a
+//! (`flow_rows`), then a version when it changed (`versions`). Each node's `execution_order` is computed from the graph on every write (a
 //! flow with a cycle stores none), never taken from the caller. Run counts and favourites are
 //! derived from their own tables when read.
 
 use super::flow_rows::{self, CONNECTIONS_AS_JSON, NODES_AS_JSON};
+use super::versions;
 use super::{Entity, Store, StoreError};
 use crate::ids::CompositionId;
 use crate::model::{
@@ -48,19 +49,53 @@ macro_rules! insert_composition {
 }
 
 impl Store {
-    /// Stores a new flow; `Conflict` if its id is taken. Nothing is written on any error.
+    /// Stores a new flow as its version 1; `Conflict` if its id is taken. Nothing is
+    /// written on any error.
     pub async fn create_flow(&self, flow: &Flow) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
         write_flow(&mut tx, flow, Write::CreateOnly).await?;
         Ok(tx.commit().await?)
     }
 
-    /// Stores a flow, replacing its nodes and connections if it exists. Nothing is written
-    /// on any error.
-    pub async fn save_flow(&self, flow: &Flow) -> Result<(), StoreError> {
+    /// Stores a flow, replacing its nodes and connections if it exists, and returns its
+    /// version number (a new one only when the flow changed). Nothing is written on any error.
+    pub async fn save_flow(&self, flow: &Flow) -> Result<u32, StoreError> {
         let mut tx = self.pool().begin().await?;
-        write_flow(&mut tx, flow, Write::CreateOrReplace).await?;
-        Ok(tx.commit().await?)
+        let version = write_flow(&mut tx, flow, Write::CreateOrReplace).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// An id for a new flow named `name` that no flow has: `comp_` and the name's words,
+    /// numbered when taken (`comp_weekly_review_2`).
+    pub async fn fresh_flow_id(&self, name: &str) -> Result<CompositionId, StoreError> {
+        let base = CompositionId::from_name(name);
+        let taken: Vec<String> = sqlx::query_scalar(
+            "SELECT composition_id FROM compositions
+             WHERE composition_id = ?1 OR composition_id GLOB ?1 || '_[0-9]*'",
+        )
+        .bind(base.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        let free = |id: &str| !taken.iter().any(|t| t == id);
+        let id = std::iter::once(base.to_string())
+            .chain((2..).map(|k| format!("{base}_{k}")))
+            .find(|id| free(id))
+            .expect("an unbounded sequence has a free id");
+        Ok(CompositionId::new(id))
+    }
+
+    /// Stores a copy of flow `id` under a fresh id, named `name`; returns the copy's id.
+    pub async fn duplicate_flow(
+        &self,
+        id: &CompositionId,
+        name: &str,
+    ) -> Result<CompositionId, StoreError> {
+        let mut flow = self.get_flow(id).await?.flow;
+        flow.composition.composition_id = self.fresh_flow_id(name).await?;
+        flow.composition.name = name.to_owned();
+        self.create_flow(&flow).await?;
+        Ok(flow.composition.composition_id)
     }
 
     pub async fn get_flow(&self, id: &CompositionId) -> Result<FlowDetail, StoreError> {
@@ -155,7 +190,7 @@ pub(super) async fn write_flow(
     tx: &mut Transaction<'_, Sqlite>,
     flow: &Flow,
     mode: Write,
-) -> Result<(), StoreError> {
+) -> Result<u32, StoreError> {
     let c = &flow.composition;
     let sql = match mode {
         Write::CreateOnly => concat!(insert_composition!(), " RETURNING id"),
@@ -191,7 +226,8 @@ pub(super) async fn write_flow(
             other => other,
         })?;
 
-    flow_rows::write(tx, composition, flow, mode == Write::CreateOrReplace).await
+    flow_rows::write(tx, composition, flow, mode == Write::CreateOrReplace).await?;
+    Ok(versions::record(tx, composition, flow).await?.number)
 }
 
 struct SummaryRow {

@@ -11,6 +11,7 @@ mod flows;
 mod runs;
 mod templates;
 mod tx;
+mod versions;
 mod workspace_meta;
 
 pub use error::{Entity, StoreError};

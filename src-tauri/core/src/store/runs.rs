@@ -6,6 +6,7 @@
 //! still RUNNING when a workspace opens was cut off (a crash, a kill, a power loss): it is
 //! marked FAILED "interrupted", and what it recorded before stays.
 
+use super::versions;
 use super::{Entity, Store, StoreError};
 use crate::ids::{CompositionId, NodeId};
 use crate::model::{
@@ -46,29 +47,7 @@ impl Store {
                     entity: Entity::Flow,
                     id: flow.composition.composition_id.to_string(),
                 })?;
-        let snapshot = serde_json::to_string(flow).expect("a flow serialises");
-        let latest: Option<(i64, String)> = sqlx::query_as(
-            "SELECT id, snapshot FROM composition_versions WHERE composition = ?
-             ORDER BY version DESC LIMIT 1",
-        )
-        .bind(composition)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let version = match latest {
-            Some((id, text)) if text == snapshot => id,
-            _ => {
-                sqlx::query_scalar(
-                    "INSERT INTO composition_versions (composition, version, snapshot)
-                     SELECT ?1, coalesce(max(version), 0) + 1, ?2
-                     FROM composition_versions WHERE composition = ?1
-                     RETURNING id",
-                )
-                .bind(composition)
-                .bind(&snapshot)
-                .fetch_one(&mut *tx)
-                .await?
-            }
-        };
+        let version = versions::record(&mut tx, composition, flow).await?.id;
         let id: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "INSERT INTO flow_executions (composition, version, status, trigger_type,
                  parameter_values, started_at)

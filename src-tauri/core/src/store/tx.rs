@@ -54,7 +54,7 @@ impl StoreTx {
         } else {
             Write::CreateOnly
         };
-        write_flow(&mut self.tx, flow, mode).await
+        write_flow(&mut self.tx, flow, mode).await.map(drop)
     }
 
     pub async fn commit(self) -> Result<(), StoreError> {
