@@ -75,6 +75,74 @@ pub async fn validate_flow(
     Ok(validation::check(&flow, &catalog))
 }
 
+/// A saved flow: the version it is now, and every problem it has.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct SavedFlow {
+    pub version: u32,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Saves the flow being edited (a new version when it changed), valid or not: a flow is
+/// drawn one step at a time. Answers with its problems, so the canvas marks them at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_flow(workspace: State<'_, Workspace>, flow: Flow) -> Result<SavedFlow, AppError> {
+    let store = workspace.store();
+    let version = store.save_flow(&flow).await?;
+    let catalog = Catalog::from_details(store.list_templates().await?);
+    Ok(SavedFlow {
+        version,
+        diagnostics: validation::check(&flow, &catalog),
+    })
+}
+
+/// A flow's name as typed, trimmed; `None` when there is none.
+fn flow_name(name: &str) -> Option<&str> {
+    Some(name.trim()).filter(|name| !name.is_empty())
+}
+
+fn no_name() -> AppError {
+    AppError::new(ErrorCode::InvalidInput, "a flow needs a name")
+}
+
+/// Creates an empty flow named `name`, with an id made from the name.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_flow(
+    workspace: State<'_, Workspace>,
+    name: String,
+) -> Result<FlowDetail, AppError> {
+    let name = flow_name(&name).ok_or_else(no_name)?;
+    let store = workspace.store();
+    let flow = Flow::empty(store.fresh_flow_id(name).await?, name);
+    store.create_flow(&flow).await?;
+    Ok(store.get_flow(&flow.composition.composition_id).await?)
+}
+
+/// Copies flow `composition_id` (nodes, connections, parameters, tags) as a new flow `name`.
+#[tauri::command]
+#[specta::specta]
+pub async fn duplicate_flow(
+    workspace: State<'_, Workspace>,
+    composition_id: CompositionId,
+    name: String,
+) -> Result<FlowDetail, AppError> {
+    let name = flow_name(&name).ok_or_else(no_name)?;
+    let store = workspace.store();
+    let copy = store.duplicate_flow(&composition_id, name).await?;
+    Ok(store.get_flow(&copy).await?)
+}
+
+/// Deletes flow `composition_id` with its versions and run history (the UI asks first).
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_flow(
+    workspace: State<'_, Workspace>,
+    composition_id: CompositionId,
+) -> Result<(), AppError> {
+    Ok(workspace.store().delete_flow(&composition_id).await?)
+}
+
 /// Imports the flow file at `path` (picked by the user in a dialog or dropped on the window).
 #[tauri::command]
 #[specta::specta]

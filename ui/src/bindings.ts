@@ -14,6 +14,17 @@ export const commands = {
 	setFavorite: (compositionId: CompositionId, favorite: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_favorite", { compositionId, favorite })),
 	/**  Every problem of a flow as drawn, checked against the workspace's templates. */
 	validateFlow: (flow: Flow_Deserialize) => typedError<Diagnostic_Serialize[], AppError_Serialize>(__TAURI_INVOKE("validate_flow", { flow })),
+	/**
+	 *  Saves the flow being edited (a new version when it changed), valid or not: a flow is
+	 *  drawn one step at a time. Answers with its problems, so the canvas marks them at once.
+	 */
+	saveFlow: (flow: Flow_Deserialize) => typedError<SavedFlow_Serialize, AppError_Serialize>(__TAURI_INVOKE("save_flow", { flow })),
+	/**  Creates an empty flow named `name`, with an id made from the name. */
+	createFlow: (name: string) => typedError<FlowDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("create_flow", { name })),
+	/**  Copies flow `composition_id` (nodes, connections, parameters, tags) as a new flow `name`. */
+	duplicateFlow: (compositionId: CompositionId, name: string) => typedError<FlowDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("duplicate_flow", { compositionId, name })),
+	/**  Deletes flow `composition_id` with its versions and run history (the UI asks first). */
+	deleteFlow: (compositionId: CompositionId) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("delete_flow", { compositionId })),
 	/**  Imports the flow file at `path` (picked by the user in a dialog or dropped on the window). */
 	importFlowFile: (path: string, onConflict: OnConflict) => typedError<ImportOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("import_flow_file", { path, onConflict })),
 	/**  Writes a stored flow, with its templates, as a flow file at `path` (chosen in a dialog). */
@@ -673,6 +684,21 @@ export type RunSummary_Serialize = {
 	started_at: string | null,
 	completed_at: string | null,
 	error: string | null,
+};
+
+/**  A saved flow: the version it is now, and every problem it has. */
+export type SavedFlow = SavedFlow_Serialize | SavedFlow_Deserialize;
+
+/**  A saved flow: the version it is now, and every problem it has. */
+export type SavedFlow_Deserialize = {
+	version: number,
+	diagnostics: Diagnostic_Deserialize[],
+};
+
+/**  A saved flow: the version it is now, and every problem it has. */
+export type SavedFlow_Serialize = {
+	version: number,
+	diagnostics: Diagnostic_Serialize[],
 };
 
 /**  The value types a parameter, a global parameter or an output column can have. */
