@@ -13,6 +13,7 @@ import {
   type FlowQuery_Deserialize,
   type FlowSummary_Serialize,
   type Flow_Deserialize,
+  type Flow_Serialize,
   type GlobalParameter_Serialize,
   type ImportOutcome_Serialize,
   type NodeStatus,
@@ -25,6 +26,7 @@ import {
   type ExportFormat,
   type RunStatus,
   type RunSummary_Serialize,
+  type SavedFlow_Serialize,
   type Node_Serialize,
   type OnConflict,
   type ParamSpec_Serialize,
@@ -46,6 +48,8 @@ export type FlowDetail = FlowDetail_Serialize;
 export type FlowMeta = FlowMeta_Serialize;
 export type FlowQuery = FlowQuery_Deserialize;
 export type FlowSummary = FlowSummary_Serialize;
+/** A flow as Rust sends it, and as the editor changes it. */
+export type Flow = Flow_Serialize;
 /** A flow as sent to Rust to be checked (a loaded `FlowDetail["flow"]` is one). */
 export type FlowInput = Flow_Deserialize;
 export type GlobalParameter = GlobalParameter_Serialize;
@@ -62,6 +66,7 @@ export type RunDetail = RunDetail_Serialize;
 export type NodeRecord = NodeRecord_Serialize;
 export type { ExportFormat, ResultPage };
 export type RunSummary = RunSummary_Serialize;
+export type SavedFlow = SavedFlow_Serialize;
 export type { NodeStatus, OnConflict, RunStatus, ScalarType, Severity, TemplateFate, WorkspaceInfo };
 
 export type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
@@ -95,6 +100,12 @@ export const api = {
   setFavorite: (compositionId: string, favorite: boolean): Promise<Outcome<null>> =>
     guard(() => commands.setFavorite(compositionId, favorite)),
   validateFlow: (flow: FlowInput): Promise<Outcome<Diagnostic[]>> => guard(() => commands.validateFlow(flow)),
+  /** Stores the flow (a new version when it changed) and answers with its version and problems. */
+  saveFlow: (flow: FlowInput): Promise<Outcome<SavedFlow>> => guard(() => commands.saveFlow(flow)),
+  createFlow: (name: string): Promise<Outcome<FlowDetail>> => guard(() => commands.createFlow(name)),
+  duplicateFlow: (compositionId: string, name: string): Promise<Outcome<FlowDetail>> =>
+    guard(() => commands.duplicateFlow(compositionId, name)),
+  deleteFlow: (compositionId: string): Promise<Outcome<null>> => guard(() => commands.deleteFlow(compositionId)),
   importFlowFile: (path: string, onConflict: OnConflict): Promise<Outcome<ImportOutcome>> =>
     guard(() => commands.importFlowFile(path, onConflict)),
   exportFlowFile: (compositionId: string, path: string): Promise<Outcome<null>> =>

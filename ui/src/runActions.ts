@@ -108,6 +108,16 @@ export function createRunActions({ set, get, api, dialogs, flowTicket, exportTo 
       const compositionId = flow.data.flow.composition.composition_id;
       const ticket = flowTicket();
       set({ run: runStarted, runDialog: null, runChoices: choices });
+      // The engine runs the stored flow: what is on screen is stored first.
+      if (get().saveState.status !== "saved") {
+        await get().actions.saveNow();
+        if (ticket !== flowTicket()) return;
+        const { saveState } = get();
+        if (saveState.status === "failed") {
+          set({ run: runIdle, notice: saveState.error });
+          return;
+        }
+      }
       const outcome = await api.runFlow(compositionId, runRequest(choices, part));
       if (ticket !== flowTicket()) return;
       if (outcome.status !== "ok" && outcome.error.code === "invalid_input") {

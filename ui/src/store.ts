@@ -7,6 +7,7 @@ import { createStore, useStore } from "zustand";
 import type {
   AppError,
   Diagnostic,
+  Flow,
   ExportFormat,
   FlowDetail,
   FlowQuery,
@@ -22,6 +23,7 @@ import { importBusy, importIdle, importStep, type ConflictChoice, type ImportEve
 import { noResults, type ResultsView } from "./lib/results";
 import { runIdle, type RunChoices, type RunPart, type RunState } from "./lib/run";
 import { distinctTags } from "./lib/tags";
+import { createEditActions, noEdits, saved, type EditHistory, type SaveState } from "./editActions";
 import { createRunActions } from "./runActions";
 import type { RunProgress } from "./api";
 
@@ -72,6 +74,10 @@ export type AppState = {
   readonly results: ResultsView;
   /** An action that failed (as opposed to a screen that failed to load), shown until dismissed. */
   readonly notice: AppError | null;
+  /** The open flow's edits, for undo and redo. */
+  readonly edits: EditHistory;
+  /** Whether the open flow on screen is the stored one. */
+  readonly saveState: SaveState;
 };
 
 // Arrow-typed so components can destructure them (they never use `this`).
@@ -116,6 +122,20 @@ export type AppActions = {
   readonly cancelRun: () => Promise<void>;
   /** One event of a run, as the engine sent it (ignored unless it is the open flow's). */
   readonly applyRunProgress: (progress: RunProgress) => void;
+  /** Changes the open flow (one undo step) and saves it once edits pause. */
+  readonly editFlow: (change: (flow: Flow) => Flow) => void;
+  readonly undo: () => void;
+  readonly redo: () => void;
+  /** Saves the open flow now if it has unsaved edits (before a run, or leaving it). */
+  readonly saveNow: () => Promise<void>;
+  /** Creates an empty flow named `name` and opens it. */
+  readonly createFlow: (name: string) => Promise<void>;
+  /** Copies the open flow (after saving it) as a new flow `name`, and opens the copy. */
+  readonly duplicateFlow: (name: string) => Promise<void>;
+  /** Deletes the open flow with its history, and goes home. */
+  readonly deleteFlow: () => Promise<void>;
+  /** Renames the open flow (an edit like any other: undoable, saved). */
+  readonly renameFlow: (name: string) => void;
 };
 
 export type Api = typeof realApi;
@@ -148,6 +168,8 @@ const initialState: AppState = {
   selectedNode: null,
   results: noResults,
   notice: null,
+  edits: noEdits,
+  saveState: saved,
 };
 
 function withFavorite<T extends { meta: FlowSummary["meta"] }>(item: T, favorite: boolean): T {
@@ -238,6 +260,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
     }
 
     const runs = createRunActions({ set, get, api, dialogs, flowTicket: () => flowTicket, exportTo });
+    const edits = createEditActions({ set, get, api, flowTicket: () => flowTicket });
 
     async function updateFilter(patch: Partial<FlowFilter>): Promise<void> {
       set({ filter: { ...get().filter, ...patch } });
@@ -290,6 +313,8 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
       },
 
       openFlow: async (compositionId) => {
+        await edits.actions.saveNow();
+        edits.reset();
         const ticket = ++flowTicket;
         checkTicket++;
         if (!importBusy(get().importState)) stepImport({ type: "dismiss" });
@@ -318,6 +343,8 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
       },
 
       goHome: async () => {
+        await edits.actions.saveNow();
+        edits.reset();
         flowTicket++;
         checkTicket++;
         set({
@@ -377,7 +404,48 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
         if (exportState.status === "done" || exportState.status === "failed") set({ exportState: { status: "idle" } });
       },
 
+      createFlow: async (name) => {
+        const outcome = await api.createFlow(name);
+        if (outcome.status === "error") {
+          set({ notice: outcome.error });
+          return;
+        }
+        await actions.openFlow(outcome.data.flow.composition.composition_id);
+      },
+
+      duplicateFlow: async (name) => {
+        const { flow } = get();
+        if (flow.status !== "ready") return;
+        await edits.actions.saveNow();
+        const outcome = await api.duplicateFlow(flow.data.flow.composition.composition_id, name);
+        if (outcome.status === "error") {
+          set({ notice: outcome.error });
+          return;
+        }
+        await actions.openFlow(outcome.data.flow.composition.composition_id);
+      },
+
+      deleteFlow: async () => {
+        const { flow } = get();
+        if (flow.status !== "ready") return;
+        const outcome = await api.deleteFlow(flow.data.flow.composition.composition_id);
+        if (outcome.status === "error") {
+          set({ notice: outcome.error });
+          return;
+        }
+        // Nothing is left to save.
+        edits.reset();
+        await actions.goHome();
+      },
+
+      renameFlow: (name) => {
+        edits.actions.editFlow((flow) =>
+          flow.composition.name === name ? flow : { ...flow, composition: { ...flow.composition, name } },
+        );
+      },
+
       ...runs.actions,
+      ...edits.actions,
     };
 
     return { ...initialState, actions };

@@ -1,25 +1,46 @@
-// The read-only React Flow canvas of one flow, its nodes and edges marked with the flow's
-// problems; selecting one node opens its result in the drawer. Node and edge types live at module scope so React Flow never sees a new object and
-// never remounts them. It must sit inside a ReactFlowProvider (the flow screen's), which the
-// Problems panel shares to select and centre what a problem names.
+// The React Flow canvas of the open flow, where it is edited: nodes are dragged, connected,
+// deleted and dropped in from the palette. The flow in the store is the one truth: every edit
+// becomes one `editFlow` step (undoable), and the canvas redraws from the flow, keeping React
+// Flow's own selection and measured sizes. Node and edge types live at module scope so React
+// Flow never sees a new object and never remounts them. It sits inside the flow screen's
+// ReactFlowProvider, which the Problems panel shares to select and centre what a problem names.
 import {
   Background,
   Controls,
   MiniMap,
   ReactFlow,
+  applyEdgeChanges,
+  applyNodeChanges,
   useReactFlow,
+  type Connection,
+  type EdgeChange,
   type EdgeTypes,
   type FitViewOptions,
+  type IsValidConnection,
+  type NodeChange,
   type NodeTypes,
+  type OnDelete,
+  type OnNodeDrag,
   type OnSelectionChangeParams,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo } from "react";
+import { useCallback, useMemo, useState, type DragEvent } from "react";
 import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
-import { markEdges, markNodes, toCanvas, type MappingCanvasEdge, type TemplateCanvasNode } from "../lib/canvas";
+import {
+  handleParameter,
+  markEdges,
+  markNodes,
+  mergeEdges,
+  mergeNodes,
+  toCanvas,
+  type MappingCanvasEdge,
+  type TemplateCanvasNode,
+} from "../lib/canvas";
+import { addNode, connect, connectProblem, moveNodes, removeElements, type Catalogue, type ConnectRequest } from "../lib/edit";
 import { problemsByConnection, problemsByNode } from "../lib/problems";
 import { useAppActions } from "../store";
 import "../styles/canvas.css";
 import { MappingEdge } from "./MappingEdge";
+import { TEMPLATE_DRAG_TYPE } from "./TemplatePalette";
 import { TemplateNode } from "./TemplateNode";
 
 const nodeTypes = { template: TemplateNode } satisfies NodeTypes;
@@ -31,6 +52,7 @@ const fitViewOptions = {
   maxZoom: 1.1,
 } satisfies FitViewOptions;
 const miniMapStyle = { width: 168, height: 104 };
+const deleteKeys = ["Delete", "Backspace"];
 
 type Props = {
   readonly detail: FlowDetail;
@@ -39,39 +61,122 @@ type Props = {
   readonly diagnostics: readonly Diagnostic[];
 };
 
+function request(connection: Connection | MappingCanvasEdge): ConnectRequest {
+  return { source: connection.source, target: connection.target, param: handleParameter(connection.targetHandle) };
+}
+
 export function FlowCanvas({ detail, templates, diagnostics }: Props) {
-  const canvas = useMemo(() => toCanvas(detail, templates), [detail, templates]);
-  const { setNodes, setEdges } = useReactFlow<TemplateCanvasNode, MappingCanvasEdge>();
+  const { editFlow, selectNode } = useAppActions();
+  const { screenToFlowPosition } = useReactFlow<TemplateCanvasNode, MappingCanvasEdge>();
+  const flow = detail.flow;
+  const catalogue: Catalogue = useMemo(() => new Map(templates.map((t) => [t.template.template_id, t.template])), [templates]);
 
-  // React Flow reads the default nodes once; problems that arrive later (or change) are marked
-  // on its own nodes, which keeps their selection and measured size.
-  useEffect(() => {
-    const byNode = problemsByNode(diagnostics);
-    const byConnection = problemsByConnection(diagnostics);
-    setNodes((nodes) => markNodes(nodes, byNode));
-    setEdges((edges) => markEdges(edges, byConnection));
-  }, [diagnostics, setNodes, setEdges]);
+  // What the flow looks like, marked with its problems; React Flow's state follows it.
+  const drawn = useMemo(() => {
+    const canvas = toCanvas(detail, templates);
+    return {
+      ...canvas,
+      nodes: markNodes(canvas.nodes, problemsByNode(diagnostics)),
+      edges: markEdges(canvas.edges, problemsByConnection(diagnostics)),
+    };
+  }, [detail, templates, diagnostics]);
+  const [nodes, setNodes] = useState<TemplateCanvasNode[]>(drawn.nodes);
+  const [edges, setEdges] = useState<MappingCanvasEdge[]>(drawn.edges);
+  // When the flow changes, React Flow's nodes follow it during this same render.
+  const [followed, setFollowed] = useState(drawn);
+  if (followed !== drawn) {
+    setFollowed(drawn);
+    setNodes((previous) => mergeNodes(previous, drawn.nodes));
+    setEdges((previous) => mergeEdges(previous, drawn.edges));
+  }
 
-  const { selectNode } = useAppActions();
+  // Why the connection being dragged cannot be made, shown beside the cursor's target.
+  const [refusal, setRefusal] = useState<string | null>(null);
+
+  const onNodesChange = useCallback((changes: NodeChange<TemplateCanvasNode>[]) => {
+    setNodes((current) => applyNodeChanges(changes, current));
+  }, []);
+  const onEdgesChange = useCallback((changes: EdgeChange<MappingCanvasEdge>[]) => {
+    setEdges((current) => applyEdgeChanges(changes, current));
+  }, []);
+
+  const onNodeDragStop: OnNodeDrag<TemplateCanvasNode> = useCallback(
+    (_event, _node, dragged) => {
+      editFlow((f) => moveNodes(f, new Map(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }]))));
+    },
+    [editFlow],
+  );
+
+  const onDelete: OnDelete<TemplateCanvasNode, MappingCanvasEdge> = useCallback(
+    ({ nodes: gone, edges: cut }) => {
+      editFlow((f) => removeElements(f, new Set(gone.map((n) => n.id)), new Set(cut.map((e) => e.id))));
+    },
+    [editFlow],
+  );
+
+  const isValidConnection: IsValidConnection<MappingCanvasEdge> = useCallback(
+    (connection) => {
+      const problem = connectProblem(flow, catalogue, request(connection));
+      setRefusal(problem);
+      return problem === null;
+    },
+    [flow, catalogue],
+  );
+
+  const onConnect = useCallback(
+    (connection: Connection) => {
+      setRefusal(null);
+      editFlow((f) => {
+        const done = connect(f, catalogue, request(connection));
+        return done.ok ? done.flow : f;
+      });
+    },
+    [editFlow, catalogue],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(TEMPLATE_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const template = catalogue.get(event.dataTransfer.getData(TEMPLATE_DRAG_TYPE));
+      if (template === undefined) return;
+      event.preventDefault();
+      const position = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      editFlow((f) => addNode(f, template, position).flow);
+    },
+    [catalogue, editFlow, screenToFlowPosition],
+  );
+
   const onSelectionChange = useCallback(
-    ({ nodes }: OnSelectionChangeParams) => {
-      void selectNode(nodes.length === 1 ? (nodes[0]?.id ?? null) : null);
+    ({ nodes: chosen }: OnSelectionChangeParams) => {
+      void selectNode(chosen.length === 1 ? (chosen[0]?.id ?? null) : null);
     },
     [selectNode],
   );
 
   return (
-    <div className="canvas" data-testid="canvas">
+    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={onNodeDragStop}
+        onDelete={onDelete}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        onConnectEnd={() => {
+          setRefusal(null);
+        }}
         onSelectionChange={onSelectionChange}
-        // Uncontrolled: React Flow keeps selection itself; a new flow remounts via the screen's key.
-        defaultNodes={canvas.nodes}
-        defaultEdges={canvas.edges}
-        defaultViewport={canvas.viewport}
+        defaultViewport={drawn.viewport}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
-        nodesDraggable={false}
-        nodesConnectable={false}
+        deleteKeyCode={deleteKeys}
         elementsSelectable
         fitView
         fitViewOptions={fitViewOptions}
@@ -83,6 +188,11 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
         <MiniMap pannable zoomable style={miniMapStyle} />
         <Controls showInteractive={false} />
       </ReactFlow>
+      {refusal !== null && (
+        <p className="connect-refusal" role="status" data-testid="connect-refusal">
+          {refusal}
+        </p>
+      )}
     </div>
   );
 }

@@ -2,7 +2,7 @@
 // outlined and badged when the flow's problems name it.
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo, useEffect, useState, type CSSProperties } from "react";
-import type { NodeParameter, ParameterSource, TemplateCanvasNode, TemplateStatus } from "../lib/canvas";
+import { parameterHandle, type NodeParameter, type ParameterSource, type TemplateCanvasNode, type TemplateStatus } from "../lib/canvas";
 import { describeCount, worstSeverity } from "../lib/problems";
 import { describeProgress, nodeProgress, type NodeProgress } from "../lib/run";
 import { useAppState } from "../store";
@@ -67,7 +67,7 @@ function TemplateNodeView({ data, selected }: NodeProps<TemplateCanvasNode>) {
           {data.problems.errors + data.problems.warnings}
         </span>
       )}
-      <Handle type="target" position={Position.Left} />
+      <Handle type="target" position={Position.Left} data-testid="node-input" />
       <div className="tnode__head">
         <div className="tnode__label" data-testid="node-label">
           {data.label}
@@ -79,7 +79,15 @@ function TemplateNodeView({ data, selected }: NodeProps<TemplateCanvasNode>) {
       {data.parameters.length > 0 && (
         <ul className="tnode__params">
           {data.parameters.map((param) => (
-            <li key={param.name} className={`tnode__param tnode__param--${param.source.kind}`} title={sourceTitle(param)}>
+            <li
+              key={param.name}
+              className={`tnode__param tnode__param--${param.source.kind}`}
+              title={sourceTitle(param)}
+              data-testid="node-param"
+              data-param={param.name}
+            >
+              {/* Drop a connection here to feed this parameter from an upstream column. */}
+              <Handle type="target" position={Position.Left} id={parameterHandle(param.name)} className="tnode__param-handle" />
               <span className="tnode__param-name">
                 {param.name}
                 {param.required && param.source.kind === "unset" && <span className="tnode__required">*</span>}
@@ -100,7 +108,7 @@ function TemplateNodeView({ data, selected }: NodeProps<TemplateCanvasNode>) {
           {progress.status === "RUNNING" ? <Ticking progress={progress} /> : describeProgress(progress)}
         </div>
       )}
-      <Handle type="source" position={Position.Right} />
+      <Handle type="source" position={Position.Right} data-testid="node-output" />
     </div>
   );
 }

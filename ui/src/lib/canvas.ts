@@ -140,10 +140,13 @@ export function toCanvas(detail: FlowDetail, templates: readonly TemplateDetail[
     };
   });
 
+  const declared = new Map(
+    nodes.map((n) => [n.node_id, new Set((catalogue.get(n.template_id)?.template.parameters ?? []).map((p) => p.name))]),
+  );
   const { viewport } = composition.canvas_state;
   return {
     nodes: canvasNodes,
-    edges: connections.map(toEdge),
+    edges: connections.map((connection) => toEdge(connection, declared.get(connection.target_node_id))),
     viewport: { x: viewport.x ?? 0, y: viewport.y ?? 0, zoom: viewport.zoom ?? 1 },
   };
 }
@@ -157,11 +160,24 @@ function edgeMarker(severity: Severity | null): EdgeMarker {
   return { type: "arrowclosed", width: 16, height: 16, ...(severity ? { color: PROBLEM_COLORS[severity] } : {}) };
 }
 
-function toEdge(connection: Connection): MappingCanvasEdge {
+/** The id of a node's input handle for one parameter. */
+export function parameterHandle(param: string): string {
+  return `param:${param}`;
+}
+
+/** The parameter a handle id stands for, or null for the node's own input handle. */
+export function handleParameter(handle: string | null | undefined): string | null {
+  return handle?.startsWith("param:") ? handle.slice("param:".length) : null;
+}
+
+function toEdge(connection: Connection, declared: ReadonlySet<string> | undefined): MappingCanvasEdge {
+  // The edge ends at the first parameter it feeds, when the target's template has it.
+  const first = connectionMappings(connection).find((m) => declared?.has(m.targetParam));
   return {
     id: connection.connection_id,
     source: connection.source_node_id,
     target: connection.target_node_id,
+    targetHandle: first === undefined ? null : parameterHandle(first.targetParam),
     type: "mapping",
     label: mappingLabel(connection),
     className: edgeClassName(connection.is_required, null),
@@ -210,5 +226,68 @@ export function selectOnly<T extends { readonly id: string; readonly selected?: 
   return elements.map((element) => {
     const selected = ids.has(element.id);
     return (element.selected ?? false) === selected ? element : { ...element, selected };
+  });
+}
+
+function sameParameters(a: readonly NodeParameter[], b: readonly NodeParameter[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((p, i) => {
+      const q = b[i];
+      return (
+        q !== undefined &&
+        p.name === q.name &&
+        p.type === q.type &&
+        p.list === q.list &&
+        p.required === q.required &&
+        JSON.stringify(p.source) === JSON.stringify(q.source)
+      );
+    })
+  );
+}
+
+function sameNodeData(a: TemplateNodeData, b: TemplateNodeData): boolean {
+  return (
+    a.nodeId === b.nodeId &&
+    a.label === b.label &&
+    a.templateName === b.templateName &&
+    a.templateStatus === b.templateStatus &&
+    a.accent === b.accent &&
+    a.note === b.note &&
+    sameCount(a.problems, b.problems) &&
+    sameParameters(a.parameters, b.parameters)
+  );
+}
+
+/**
+ * The nodes of `next` (freshly drawn from the flow) as React Flow should hold them: a node that
+ * looks the same keeps its object, so only changed nodes re-render, and every node keeps the
+ * selection and measured size React Flow gave it.
+ */
+export function mergeNodes(previous: readonly TemplateCanvasNode[], next: readonly TemplateCanvasNode[]): TemplateCanvasNode[] {
+  const before = new Map(previous.map((n) => [n.id, n]));
+  return next.map((node) => {
+    const old = before.get(node.id);
+    if (old === undefined) return node;
+    if (old.position.x === node.position.x && old.position.y === node.position.y && sameNodeData(old.data, node.data)) {
+      return old;
+    }
+    return { ...node, selected: old.selected, measured: old.measured };
+  });
+}
+
+/** The edges of `next`, keeping each one's object when it looks the same and its selection (see `mergeNodes`). */
+export function mergeEdges(previous: readonly MappingCanvasEdge[], next: readonly MappingCanvasEdge[]): MappingCanvasEdge[] {
+  const before = new Map(previous.map((e) => [e.id, e]));
+  return next.map((edge) => {
+    const old = before.get(edge.id);
+    if (old === undefined) return edge;
+    const same =
+      old.source === edge.source &&
+      old.target === edge.target &&
+      old.targetHandle === edge.targetHandle &&
+      old.label === edge.label &&
+      old.className === edge.className;
+    return same ? old : { ...edge, selected: old.selected };
   });
 }

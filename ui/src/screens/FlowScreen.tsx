@@ -1,18 +1,19 @@
-// The open flow, read-only: title bar with the way back and the export, the canvas, and the
-// side panel with the flow's problems. Canvas and panel share one ReactFlowProvider so a
-// problem clicked in the panel can select and centre its node.
+// The open flow: the title bar (the way back, undo and redo, whether it is saved, running and
+// exporting it) over the editor. The editor's parts share one ReactFlowProvider so a problem
+// clicked in the panel can select and centre its node.
 import { ReactFlowProvider } from "@xyflow/react";
 import type { ReactNode } from "react";
 import type { Diagnostic } from "../api";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { FavoriteButton } from "../components/FavoriteButton";
-import { FlowCanvas } from "../components/FlowCanvas";
-import { FlowSidebar } from "../components/FlowSidebar";
+import { FlowEditor } from "../components/FlowEditor";
 import { BackIcon, ExportIcon } from "../components/icons";
 import { Notice } from "../components/Notice";
-import { ResultsDrawer } from "../components/ResultsDrawer";
 import { RunDialog } from "../components/RunDialog";
 import { describeRun } from "../lib/run";
+import { useState } from "react";
+import { ConfirmDialog, NameDialog } from "../components/NameDialog";
+import type { SaveState } from "../editActions";
 import { useAppActions, useAppState } from "../store";
 import "../styles/flow.css";
 
@@ -30,8 +31,28 @@ export function FlowScreen() {
   const runLine = describeRun(run);
   const runDialog = useAppState((state) => state.runDialog);
   const selectedNode = useAppState((state) => state.selectedNode);
-  const { goHome, openFlow, toggleFavorite, dismissNotice, exportFlow, dismissExport, startRun, closeRunDialog, runFlow, runPart, cancelRun } =
-    useAppActions();
+  const edits = useAppState((state) => state.edits);
+  const saveState = useAppState((state) => state.saveState);
+  const {
+    goHome,
+    openFlow,
+    toggleFavorite,
+    dismissNotice,
+    exportFlow,
+    dismissExport,
+    startRun,
+    closeRunDialog,
+    runFlow,
+    runPart,
+    cancelRun,
+    undo,
+    redo,
+    saveNow,
+    renameFlow,
+    duplicateFlow,
+    deleteFlow,
+  } = useAppActions();
+  const [asking, setAsking] = useState<"duplicate" | "delete" | null>(null);
   const retry = route.screen === "flow" ? () => void openFlow(route.compositionId) : undefined;
 
   let body: ReactNode;
@@ -58,17 +79,11 @@ export function FlowScreen() {
   } else {
     body = (
       <ReactFlowProvider>
-        <div className="flow-body">
-          <div className="flow-main">
-            <FlowCanvas
-              detail={flow.data}
-              templates={templates.data}
-              diagnostics={problems.status === "ready" ? problems.data : noDiagnostics}
-            />
-            <ResultsDrawer />
-          </div>
-          <FlowSidebar detail={flow.data} />
-        </div>
+        <FlowEditor
+          detail={flow.data}
+          templates={templates.data}
+          diagnostics={problems.status === "ready" ? problems.data : noDiagnostics}
+        />
       </ReactFlowProvider>
     );
   }
@@ -84,15 +99,40 @@ export function FlowScreen() {
           Flows
         </button>
         <div className="flow-heading">
-          <h1 className="flow-heading__title" data-testid="flow-title">
-            {composition?.name ?? ""}
-          </h1>
+          {composition === null ? (
+            <h1 className="flow-heading__title" data-testid="flow-title" />
+          ) : (
+            <FlowTitle name={composition.name} onRename={renameFlow} />
+          )}
           {composition !== null && composition.description !== "" && (
             <p className="flow-heading__description">{composition.description}</p>
           )}
         </div>
         {composition !== null && flow.status === "ready" && (
           <div className="flow-heading__aside">
+            <SaveStatus state={saveState} onRetry={() => void saveNow()} />
+            <button
+              type="button"
+              className="button button--icon"
+              data-testid="undo"
+              title="Undo the last edit"
+              aria-label="Undo"
+              disabled={edits.undo.length === 0}
+              onClick={undo}
+            >
+              ↶
+            </button>
+            <button
+              type="button"
+              className="button button--icon"
+              data-testid="redo"
+              title="Redo"
+              aria-label="Redo"
+              disabled={edits.redo.length === 0}
+              onClick={redo}
+            >
+              ↷
+            </button>
             {composition.tags.map((tag) => (
               <span key={tag} className="tag">
                 {tag}
@@ -146,6 +186,28 @@ export function FlowScreen() {
               <ExportIcon />
               {exportState.status === "exporting" ? "Exporting…" : "Export…"}
             </button>
+            <button
+              type="button"
+              className="button"
+              data-testid="duplicate-flow"
+              title="Copy this flow as a new one"
+              onClick={() => {
+                setAsking("duplicate");
+              }}
+            >
+              Duplicate
+            </button>
+            <button
+              type="button"
+              className="button"
+              data-testid="delete-flow"
+              title="Delete this flow and its run history"
+              onClick={() => {
+                setAsking("delete");
+              }}
+            >
+              Delete
+            </button>
             <FavoriteButton
               favorite={flow.data.meta.is_favorite}
               onToggle={() => void toggleFavorite(composition.composition_id)}
@@ -186,6 +248,35 @@ export function FlowScreen() {
         </div>
       )}
       {body}
+      {asking === "duplicate" && composition !== null && (
+        <NameDialog
+          title="Duplicate flow"
+          initial={`${composition.name} (copy)`}
+          confirm="Duplicate"
+          onConfirm={(name) => {
+            setAsking(null);
+            void duplicateFlow(name);
+          }}
+          onCancel={() => {
+            setAsking(null);
+          }}
+        />
+      )}
+      {asking === "delete" && composition !== null && (
+        <ConfirmDialog
+          title={`Delete “${composition.name}”?`}
+          confirm="Delete flow"
+          onConfirm={() => {
+            setAsking(null);
+            void deleteFlow();
+          }}
+          onCancel={() => {
+            setAsking(null);
+          }}
+        >
+          <p>Its versions and every run kept of it are deleted too. This cannot be undone.</p>
+        </ConfirmDialog>
+      )}
       {runDialog !== null && composition !== null && (
         <RunDialog
           parameters={composition.global_parameters}
@@ -196,5 +287,80 @@ export function FlowScreen() {
         />
       )}
     </div>
+  );
+}
+
+/** Whether the flow on screen is stored: saved (with its version), saving, or why not. */
+function SaveStatus({ state, onRetry }: { readonly state: SaveState; readonly onRetry: () => void }) {
+  switch (state.status) {
+    case "saved":
+      return (
+        <span className="save-status" data-testid="save-status" data-status="saved">
+          {state.version === null ? "Saved" : `Saved · version ${state.version}`}
+        </span>
+      );
+    case "unsaved":
+    case "saving":
+      return (
+        <span className="save-status save-status--busy" data-testid="save-status" data-status={state.status}>
+          Saving…
+        </span>
+      );
+    case "failed":
+      return (
+        <button
+          type="button"
+          className="save-status save-status--failed"
+          data-testid="save-status"
+          data-status="failed"
+          title={state.error.message}
+          onClick={onRetry}
+        >
+          Not saved: retry
+        </button>
+      );
+  }
+}
+
+/** The flow's name; click it to rename the flow in place (Enter keeps, Escape drops the change). */
+function FlowTitle({ name, onRename }: { readonly name: string; readonly onRename: (name: string) => void }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  if (draft === null) {
+    return (
+      <h1 className="flow-heading__title">
+        <button
+          type="button"
+          className="flow-heading__rename"
+          data-testid="flow-title"
+          title="Rename this flow"
+          onClick={() => {
+            setDraft(name);
+          }}
+        >
+          {name}
+        </button>
+      </h1>
+    );
+  }
+  const keep = () => {
+    if (draft.trim() !== "") onRename(draft.trim());
+    setDraft(null);
+  };
+  return (
+    <input
+      className="flow-heading__input"
+      data-testid="flow-title-input"
+      aria-label="Flow name"
+      autoFocus
+      value={draft}
+      onChange={(event) => {
+        setDraft(event.target.value);
+      }}
+      onBlur={keep}
+      onKeyDown={(event) => {
+        if (event.key === "Enter") keep();
+        if (event.key === "Escape") setDraft(null);
+      }}
+    />
   );
 }

@@ -4,13 +4,16 @@ import { FlowFilters } from "../components/FlowFilters";
 import { FlowList } from "../components/FlowList";
 import { ImportButton, ImportResult } from "../components/ImportFlow";
 import { LogoMark } from "../components/icons";
+import { NameDialog } from "../components/NameDialog";
+import { useState } from "react";
 import { useAppActions, useAppState } from "../store";
 import "../styles/home.css";
 
 export function HomeScreen() {
   const workspace = useAppState((state) => state.workspace);
   const notice = useAppState((state) => state.notice);
-  const { dismissNotice } = useAppActions();
+  const { dismissNotice, createFlow } = useAppActions();
+  const [naming, setNaming] = useState(false);
 
   return (
     <div className="screen">
@@ -31,9 +34,21 @@ export function HomeScreen() {
           <div className="home__intro">
             <div>
               <h2>Flows</h2>
-              <p>Chains of query templates. Open one to see how its results feed each other.</p>
+              <p>Chains of query templates. Open one to see how its results feed each other, or start a new one.</p>
             </div>
-            <ImportButton />
+            <div className="home__actions">
+              <button
+                type="button"
+                className="button button--primary"
+                data-testid="new-flow"
+                onClick={() => {
+                  setNaming(true);
+                }}
+              >
+                New flow
+              </button>
+              <ImportButton />
+            </div>
           </div>
           <ImportResult />
           {notice && <ErrorNotice error={notice} onDismiss={dismissNotice} />}
@@ -41,6 +56,20 @@ export function HomeScreen() {
           <FlowList />
         </div>
       </main>
+      {naming && (
+        <NameDialog
+          title="New flow"
+          initial=""
+          confirm="Create"
+          onConfirm={(name) => {
+            setNaming(false);
+            void createFlow(name);
+          }}
+          onCancel={() => {
+            setNaming(false);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -41,6 +41,7 @@ export function fakeApi(overrides: Partial<Api> = {}) {
   const runRequests: RunRequest[] = [];
   const pages: [number, string, number][] = [];
   const resultExports: [number, string, string, string][] = [];
+  const saved: FlowInput[] = [];
   const api: Api = {
     workspaceInfo: () => Promise.resolve(ok({ root: "/home/ana/flows", data_dir: "/home/ana/flows/.flowloom" })),
     listFlows: (query) => {
@@ -66,6 +67,15 @@ export function fakeApi(overrides: Partial<Api> = {}) {
       checked.push(flow);
       return Promise.resolve(ok(problems));
     },
+    saveFlow: (flow) => {
+      saved.push(flow);
+      return Promise.resolve(ok({ version: saved.length + 1, diagnostics: problems }));
+    },
+    createFlow: (name) =>
+      Promise.resolve(ok({ ...deepDive, flow: { ...deepDive.flow, composition: { ...deepDive.flow.composition, name }, nodes: [], connections: [] } })),
+    duplicateFlow: (_id, name) =>
+      Promise.resolve(ok({ ...deepDive, flow: { ...deepDive.flow, composition: { ...deepDive.flow.composition, composition_id: "comp_copy", name } } })),
+    deleteFlow: () => Promise.resolve(ok(null)),
     importFlowFile: (path, onConflict) => {
       imports.push([path, onConflict]);
       return Promise.resolve(ok({ composition_id: "comp_low_ctr", replaced_flow: false, templates: [], warnings: [] }));
@@ -122,7 +132,7 @@ export function fakeApi(overrides: Partial<Api> = {}) {
     cancelRun: () => Promise.resolve(ok(true)),
     ...overrides,
   };
-  return { api, queries, checked, imports, exports, pages, resultExports, runRequests };
+  return { api, queries, checked, imports, exports, pages, resultExports, runRequests, saved };
 }
 
 /** File dialogs that answer with the given paths (null: the user cancelled), recording what they were asked. */

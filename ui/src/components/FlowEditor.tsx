@@ -1,0 +1,78 @@
+// The open flow's work area, inside the screen's ReactFlowProvider: the template palette, the
+// canvas with the results drawer, the side panel, and the editor's keyboard shortcuts with the
+// command palette (Ctrl/Cmd+K) and the shortcuts overlay (?) they open.
+import { useReactFlow } from "@xyflow/react";
+import { useEffect, useMemo, useState } from "react";
+import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
+import { SHORTCUTS, shortcutFor } from "../lib/shortcuts";
+import { useAppActions } from "../store";
+import { CommandPalette, type Command } from "./CommandPalette";
+import { FlowCanvas } from "./FlowCanvas";
+import { FlowSidebar } from "./FlowSidebar";
+import { ResultsDrawer } from "./ResultsDrawer";
+import { ShortcutsHelp } from "./ShortcutsHelp";
+import { TemplatePalette } from "./TemplatePalette";
+
+type Props = {
+  readonly detail: FlowDetail;
+  readonly templates: readonly TemplateDetail[];
+  readonly diagnostics: readonly Diagnostic[];
+};
+
+type Overlay = "palette" | "help" | null;
+
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+}
+
+export function FlowEditor({ detail, templates, diagnostics }: Props) {
+  const { undo, redo, startRun } = useAppActions();
+  const { fitView } = useReactFlow();
+  const [overlay, setOverlay] = useState<Overlay>(null);
+
+  const keys = (action: string) => SHORTCUTS.find((s) => s.action === action)?.keys ?? "";
+  const commands: Command[] = useMemo(
+    () => [
+      { id: "undo", label: "Undo", keys: keys("undo"), run: undo },
+      { id: "redo", label: "Redo", keys: keys("redo"), run: redo },
+      { id: "fit", label: "Fit view", keys: keys("fitView"), run: () => void fitView({ duration: 200 }) },
+      { id: "run", label: "Run flow", keys: "", run: () => void startRun() },
+      { id: "help", label: "Keyboard shortcuts", keys: keys("help"), run: () => { setOverlay("help"); } },
+    ],
+    [undo, redo, fitView, startRun],
+  );
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      const action = shortcutFor(event, isTyping(event.target));
+      if (action === null || (overlay !== null && action !== "palette")) return;
+      event.preventDefault();
+      if (action === "undo") undo();
+      else if (action === "redo") redo();
+      else if (action === "palette") setOverlay((open) => (open === "palette" ? null : "palette"));
+      else if (action === "help") setOverlay("help");
+      else if (action === "fitView") void fitView({ duration: 200 });
+    };
+    document.addEventListener("keydown", onKeyDown);
+    return () => {
+      document.removeEventListener("keydown", onKeyDown);
+    };
+  }, [overlay, undo, redo, fitView]);
+
+  const close = () => {
+    setOverlay(null);
+  };
+
+  return (
+    <div className="flow-body">
+      <TemplatePalette templates={templates} />
+      <div className="flow-main">
+        <FlowCanvas detail={detail} templates={templates} diagnostics={diagnostics} />
+        <ResultsDrawer />
+      </div>
+      <FlowSidebar detail={detail} />
+      {overlay === "palette" && <CommandPalette templates={templates} commands={commands} onClose={close} />}
+      {overlay === "help" && <ShortcutsHelp onClose={close} />}
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+// Editing the open flow against the in-memory backend: undo and redo, autosave once edits
+// pause (each save answering with the flow's problems), and saving before a run or leaving.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Flow, FlowInput } from "./api";
+import { AUTOSAVE_MS, UNDO_LIMIT } from "./editActions";
+import { moveNodes, removeElements } from "./lib/edit";
+import { defaultChoices } from "./lib/run";
+import { createAppStore } from "./store";
+import { failed, fakeApi, fakeDialogs, ok, problems } from "./testing/fakeBackend";
+
+function shown(store: ReturnType<typeof createAppStore>): Flow {
+  const { flow } = store.getState();
+  if (flow.status !== "ready") throw new Error("no flow on screen");
+  return flow.data.flow;
+}
+
+const nodeIds = (flow: Pick<FlowInput, "nodes">) => flow.nodes.map((n) => n.node_id);
+const removeNode = (id: string) => (flow: Flow) => removeElements(flow, new Set([id]), new Set());
+
+async function opened(api = fakeApi()) {
+  const store = createAppStore(api.api, fakeDialogs(ok(null)).dialogs);
+  await store.getState().actions.openFlow("comp_deep_dive");
+  return { store, ...api };
+}
+
+describe("editing the open flow", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("undoes and redoes every edit, and a new edit forgets what could be redone", async () => {
+    const { store } = await opened();
+    const { editFlow, undo, redo } = store.getState().actions;
+    editFlow(removeNode("orphan"));
+    editFlow((flow) => moveNodes(flow, new Map([["top", { x: 1, y: 2 }]])));
+    expect(nodeIds(shown(store))).toEqual(["top", "trend"]);
+    expect(shown(store).nodes[0]?.position).toEqual({ x: 1, y: 2 });
+
+    undo();
+    expect(shown(store).nodes[0]?.position).toEqual({ x: 0, y: 160 });
+    undo();
+    expect(nodeIds(shown(store))).toEqual(["top", "trend", "orphan"]);
+    undo(); // nothing left to undo
+    expect(nodeIds(shown(store))).toEqual(["top", "trend", "orphan"]);
+    redo();
+    expect(nodeIds(shown(store))).toEqual(["top", "trend"]);
+
+    editFlow(removeNode("trend"));
+    redo(); // the move was forgotten
+    expect(nodeIds(shown(store))).toEqual(["top"]);
+    expect(store.getState().edits.redo).toEqual([]);
+  });
+
+  it("keeps the last UNDO_LIMIT edits, and an edit that changes nothing is no step", async () => {
+    const { store } = await opened();
+    const { editFlow } = store.getState().actions;
+    editFlow((flow) => flow);
+    expect(store.getState().edits.undo).toHaveLength(0);
+    for (let i = 0; i < UNDO_LIMIT + 20; i++) {
+      editFlow((flow) => moveNodes(flow, new Map([["top", { x: i + 1, y: 0 }]])));
+    }
+    expect(store.getState().edits.undo).toHaveLength(UNDO_LIMIT);
+    for (let i = 0; i < UNDO_LIMIT; i++) store.getState().actions.undo();
+    expect(shown(store).nodes[0]?.position.x).toBe(20);
+  });
+
+  it("saves once edits pause, and shows the saved version and the flow's problems", async () => {
+    const { store, saved } = await opened();
+    const { editFlow } = store.getState().actions;
+    editFlow(removeNode("orphan"));
+    editFlow(removeNode("trend"));
+    expect(store.getState().saveState.status).toBe("unsaved");
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_MS - 1);
+    expect(saved).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(saved.map(nodeIds)).toEqual([["top"]]);
+    expect(store.getState().saveState).toEqual({ status: "saved", version: 2 });
+    expect(store.getState().problems).toEqual({ status: "ready", data: problems });
+  });
+
+  it("keeps an edit made while saving unsaved, and saves it next", async () => {
+    let release: () => void = () => undefined;
+    const api = fakeApi();
+    const slow = fakeApi({
+      saveFlow: async (flow) => {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return api.api.saveFlow(flow);
+      },
+    });
+    const { store } = await opened({ ...slow, saved: api.saved });
+    store.getState().actions.editFlow(removeNode("orphan"));
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_MS);
+    expect(store.getState().saveState.status).toBe("saving");
+    store.getState().actions.editFlow(removeNode("trend"));
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.getState().saveState.status).toBe("unsaved");
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_MS);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(api.saved.map(nodeIds)).toEqual([["top", "trend"], ["top"]]);
+    expect(store.getState().saveState.status).toBe("saved");
+  });
+
+  it("saves before running, so the engine runs what is on screen", async () => {
+    const { store, saved, runRequests } = await opened();
+    store.getState().actions.editFlow(removeNode("orphan"));
+    await store.getState().actions.runFlow(defaultChoices([]));
+    expect(saved.map(nodeIds)).toEqual([["top", "trend"]]);
+    expect(runRequests).toHaveLength(1);
+  });
+
+  it("does not run a flow it could not save, and says why", async () => {
+    const { store, runRequests } = await opened(fakeApi({ saveFlow: () => Promise.resolve(failed("disk full")) }));
+    store.getState().actions.editFlow(removeNode("orphan"));
+    await store.getState().actions.runFlow(defaultChoices([]));
+    expect(runRequests).toHaveLength(0);
+    expect(store.getState().run.status).toBe("idle");
+    expect(store.getState().notice?.message).toBe("disk full");
+    expect(store.getState().saveState.status).toBe("failed");
+  });
+
+  it("saves the open flow's edits before leaving it, and starts the next flow with no edits", async () => {
+    const { store, saved } = await opened();
+    store.getState().actions.editFlow(removeNode("orphan"));
+    await store.getState().actions.goHome();
+    expect(saved.map(nodeIds)).toEqual([["top", "trend"]]);
+    await store.getState().actions.openFlow("comp_deep_dive");
+    expect(store.getState().edits).toEqual({ undo: [], redo: [] });
+    expect(store.getState().saveState.status).toBe("saved");
+  });
+});

@@ -1,0 +1,126 @@
+// Editing the open flow: every change goes through `editFlow`, which keeps the flow before it
+// for undo, and saves (a version each time) once edits pause for AUTOSAVE_MS. Saving answers
+// with the flow's problems, so the canvas marks them without a second round trip. Part of the
+// app store (`store.ts`), like `runActions.ts`.
+import type { StoreApi } from "zustand";
+import type { AppError, Flow } from "./api";
+import type { Api, AppActions, AppState } from "./store";
+
+type Store = AppState & { actions: AppActions };
+
+/** How many edits undo can walk back. */
+export const UNDO_LIMIT = 200;
+/** How long edits must pause before the flow is saved. */
+export const AUTOSAVE_MS = 400;
+
+/** Whether the open flow on screen is the one stored. */
+export type SaveState =
+  | { readonly status: "saved"; readonly version: number | null }
+  | { readonly status: "unsaved" }
+  | { readonly status: "saving" }
+  | { readonly status: "failed"; readonly error: AppError };
+
+export const saved: SaveState = { status: "saved", version: null };
+
+/** The flows before (undo) and after (redo) the one on screen, nearest last. */
+export type EditHistory = { readonly undo: readonly Flow[]; readonly redo: readonly Flow[] };
+export const noEdits: EditHistory = { undo: [], redo: [] };
+
+export type EditActions = Pick<AppActions, "editFlow" | "undo" | "redo" | "saveNow">;
+
+type Shared = {
+  readonly set: StoreApi<Store>["setState"];
+  readonly get: StoreApi<Store>["getState"];
+  readonly api: Api;
+  /** Changes whenever another flow is shown: answers for the previous one are dropped. */
+  readonly flowTicket: () => number;
+};
+
+export function createEditActions({ set, get, api, flowTicket }: Shared) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // The save under way, so a second one waits for it rather than racing it.
+  let saving: Promise<void> | null = null;
+
+  function shownFlow(): Flow | null {
+    const { flow } = get();
+    return flow.status === "ready" ? flow.data.flow : null;
+  }
+
+  /** Shows `next` as the open flow and schedules its save. */
+  function show(next: Flow, edits: EditHistory): void {
+    const { flow } = get();
+    if (flow.status !== "ready") return;
+    set({ flow: { status: "ready", data: { ...flow.data, flow: next } }, edits, saveState: { status: "unsaved" } });
+    clearTimeout(timer);
+    timer = setTimeout(() => void save(), AUTOSAVE_MS);
+  }
+
+  /** Saves the flow on screen unless it is saved already; resolves once it is (or failed). */
+  async function save(): Promise<void> {
+    clearTimeout(timer);
+    while (saving !== null) await saving;
+    const flow = shownFlow();
+    if (flow === null || get().saveState.status === "saved") return;
+    const ticket = flowTicket();
+    const attempt = (async () => {
+      set({ saveState: { status: "saving" } });
+      const outcome = await api.saveFlow(flow);
+      if (ticket !== flowTicket()) return;
+      // An edit made while saving is on screen now: it stays unsaved, with its own save scheduled.
+      const current = shownFlow();
+      if (outcome.status === "error") {
+        set({ saveState: { status: "failed", error: outcome.error } });
+        return;
+      }
+      if (current !== flow) {
+        set({ saveState: { status: "unsaved" } });
+        return;
+      }
+      set({
+        saveState: { status: "saved", version: outcome.data.version },
+        problems: { status: "ready", data: outcome.data.diagnostics },
+      });
+    })();
+    saving = attempt;
+    await attempt.finally(() => {
+      saving = null;
+    });
+  }
+
+  const actions: EditActions = {
+    editFlow: (change) => {
+      const before = shownFlow();
+      if (before === null) return;
+      const after = change(before);
+      if (after === before) return;
+      const { undo } = get().edits;
+      show(after, { undo: [...undo.slice(-(UNDO_LIMIT - 1)), before], redo: [] });
+    },
+
+    undo: () => {
+      const now = shownFlow();
+      const { undo, redo } = get().edits;
+      const previous = undo.at(-1);
+      if (now === null || previous === undefined) return;
+      show(previous, { undo: undo.slice(0, -1), redo: [...redo, now] });
+    },
+
+    redo: () => {
+      const now = shownFlow();
+      const { undo, redo } = get().edits;
+      const next = redo.at(-1);
+      if (now === null || next === undefined) return;
+      show(next, { undo: [...undo, now], redo: redo.slice(0, -1) });
+    },
+
+    saveNow: () => save(),
+  };
+
+  /** Forgets the edits of the flow being left (after saving them). */
+  function reset(): void {
+    clearTimeout(timer);
+    set({ edits: noEdits, saveState: saved });
+  }
+
+  return { actions, reset };
+}

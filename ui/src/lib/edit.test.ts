@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import type { Flow, Template } from "../api";
+import { deepDive, template, templates } from "../testing/fixtures";
+import { addNode, connect, connectProblem, freeSpot, freshId, moveNodes, reaches, removeElements, slug, type Catalogue } from "./edit";
+
+const flow: Flow = deepDive.flow;
+
+/** The value, which the test's own data guarantees is there. */
+function given<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error("missing test data");
+  return value;
+}
+
+function withColumns(t: Template, columns: Template["output_columns"]): Template {
+  return { ...t, output_columns: columns };
+}
+
+// Top campaigns outputs a campaign id and its spend; the trend and products templates take lists of ids.
+const catalogue: Catalogue = new Map(
+  [
+    withColumns(given(templates[0]).template, [
+      { name: "spend", type: "decimal" },
+      { name: "campaign_id", type: "string" },
+    ]),
+    given(templates[1]).template,
+    given(templates[2]).template,
+    template("tpl_budget", "Budget check", [{ name: "max_spend", type: "decimal", required: true }]).template,
+  ].map((t) => [t.template_id, t]),
+);
+
+describe("ids", () => {
+  it("slugs free text into a flow-local id", () => {
+    expect(slug("Top campaigns!")).toBe("top_campaigns");
+    expect(slug("2026 review")).toBe("n_2026_review");
+  });
+
+  it("numbers an id that is taken", () => {
+    expect(freshId("top", new Set())).toBe("top");
+    expect(freshId("top", new Set(["top", "top_2"]))).toBe("top_3");
+  });
+});
+
+describe("addNode", () => {
+  it("places a node named after its template, numbered when the name is taken", () => {
+    const t = given(catalogue.get("tpl_daily_trend"));
+    const first = addNode(flow, t, { x: 10.4, y: 20.6 });
+    const second = addNode(first.flow, t, { x: 0, y: 0 });
+    expect(first.nodeId).toBe("daily_trend");
+    expect(second.nodeId).toBe("daily_trend_2");
+    expect(second.flow.nodes.at(-1)).toMatchObject({ template_id: "tpl_daily_trend", position: { x: 0, y: 0 } });
+    expect(first.flow.nodes.at(-1)?.position).toEqual({ x: 10, y: 21 });
+    expect(flow.nodes).toHaveLength(3);
+  });
+});
+
+describe("freeSpot", () => {
+  it("keeps a free position and moves a taken one to the right of the nodes there", () => {
+    expect(freeSpot(flow, { x: 0, y: 600 })).toEqual({ x: 0, y: 600 });
+    // "top" sits at (0, 160) and "trend" at (380, 0).
+    expect(freeSpot(flow, { x: 10, y: 170 })).toEqual({ x: 310, y: 170 });
+    expect(freeSpot(flow, { x: 200, y: 20 })).toEqual({ x: 800, y: 20 });
+  });
+});
+
+describe("moveNodes and removeElements", () => {
+  it("moves only the named nodes and keeps the flow when nothing moved", () => {
+    const moved = moveNodes(flow, new Map([["trend", { x: 5, y: 6 }]]));
+    expect(moved.nodes[1]?.position).toEqual({ x: 5, y: 6 });
+    expect(moved.nodes[0]).toBe(flow.nodes[0]);
+    expect(moveNodes(flow, new Map([["trend", { x: 380, y: 0 }]]))).toBe(flow);
+  });
+
+  it("removes a node with every connection touching it", () => {
+    const removed = removeElements(flow, new Set(["top"]), new Set());
+    expect(removed.nodes.map((n) => n.node_id)).toEqual(["trend", "orphan"]);
+    expect(removed.connections).toEqual([]);
+  });
+
+  it("removes a connection alone", () => {
+    const removed = removeElements(flow, new Set(), new Set(["top_to_trend"]));
+    expect(removed.nodes).toBe(flow.nodes);
+    expect(removed.connections.map((c) => c.connection_id)).toEqual(["top_to_orphan"]);
+  });
+});
+
+describe("connect", () => {
+  // A flow of three unconnected nodes: top campaigns, a trend and a budget check.
+  const loose: Flow = {
+    ...flow,
+    nodes: [given(flow.nodes[0]), given(flow.nodes[1]), { ...given(flow.nodes[1]), node_id: "budget", template_id: "tpl_budget" }],
+    connections: [],
+  };
+
+  it("maps the column named like a list parameter through distinct_list", () => {
+    const done = connect(loose, catalogue, { source: "top", target: "trend", param: "campaign_ids" });
+    expect(done).toMatchObject({ ok: true, connectionId: "top_to_trend" });
+    if (!done.ok) return;
+    expect(done.flow.connections).toEqual([
+      {
+        connection_id: "top_to_trend",
+        source_node_id: "top",
+        target_node_id: "trend",
+        field_mappings: { campaign_ids: "campaign_id" },
+        transformation_rules: { campaign_ids: "distinct_list" },
+        is_required: true,
+      },
+    ]);
+  });
+
+  it("feeds a single value through first, from a column of a fitting type", () => {
+    const done = connect(loose, catalogue, { source: "top", target: "budget", param: null });
+    expect(done.ok && done.flow.connections[0]).toMatchObject({
+      field_mappings: { max_spend: "spend" },
+      transformation_rules: { max_spend: "first" },
+    });
+  });
+
+  it("refuses a parameter no column of the source fits", () => {
+    const request = { source: "top", target: "trend", param: "start_date" };
+    expect(connectProblem(loose, catalogue, request)).toBe("Top campaigns by spend has no date column for start_date");
+    expect(connect(loose, catalogue, request)).toEqual({ ok: false, reason: connectProblem(loose, catalogue, request) });
+  });
+
+  it("refuses a connection that would close a cycle, naming the nodes", () => {
+    const joined = connect(loose, catalogue, { source: "top", target: "trend", param: "campaign_ids" });
+    if (!joined.ok) throw new Error(joined.reason);
+    expect(reaches(joined.flow, "top", "trend")).toBe(true);
+    expect(connectProblem(joined.flow, catalogue, { source: "trend", target: "top", param: null })).toBe(
+      "That would make a cycle: trend already depends on top",
+    );
+    expect(connectProblem(joined.flow, catalogue, { source: "top", target: "top", param: null })).toBe("A node cannot feed itself");
+  });
+
+  it("refuses a parameter that is already fed, and joins a second mapping into the existing connection", () => {
+    const once = connect(loose, catalogue, { source: "top", target: "trend", param: "campaign_ids" });
+    if (!once.ok) throw new Error(once.reason);
+    expect(connectProblem(once.flow, catalogue, { source: "budget", target: "trend", param: "campaign_ids" })).toBe(
+      "campaign_ids is already fed by top",
+    );
+    const products = given(catalogue.get("tpl_products"));
+    const twoParams: Catalogue = new Map([...catalogue, ["tpl_daily_trend", { ...products, template_id: "tpl_daily_trend" }]]);
+    const twice = connect(once.flow, twoParams, { source: "top", target: "trend", param: "category" });
+    expect(twice.ok && twice.flow.connections).toEqual([
+      expect.objectContaining({
+        connection_id: "top_to_trend",
+        field_mappings: { campaign_ids: "campaign_id", category: "campaign_id" },
+        transformation_rules: { campaign_ids: "distinct_list", category: "first" },
+      }),
+    ]);
+  });
+});

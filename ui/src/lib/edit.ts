@@ -1,0 +1,242 @@
+// Edits of a flow as pure functions: each takes a flow and returns a new one (sharing what did
+// not change), so the editor can keep every step for undo and React can compare by identity.
+// What a connection may join, and the mapping it gets by default, is decided here too: the
+// canvas asks `connectProblem` while the user drags and `connect` when they drop.
+import type { Connection, Flow, FlowNode, ParamSpec, ScalarType, Template } from "../api";
+
+export type Point = { readonly x: number; readonly y: number };
+
+/** Templates by id, as the editor looks them up. */
+export type Catalogue = ReadonlyMap<string, Template>;
+
+/** Where a drag between two nodes ends: a parameter of the target, or the node as a whole. */
+export type ConnectRequest = {
+  readonly source: string;
+  readonly target: string;
+  /** The parameter dropped on, or null for the node (the first parameter that can take a column). */
+  readonly param: string | null;
+};
+
+export type Connected =
+  | { readonly ok: true; readonly flow: Flow; readonly connectionId: string }
+  | { readonly ok: false; readonly reason: string };
+
+/** `top campaigns!` → `top_campaigns`: a flow-local id (a lowercase letter, then `[a-z0-9_]`). */
+export function slug(text: string): string {
+  const words = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+  return /^[a-z]/.test(words) ? words : `n_${words}`.replace(/_+$/, "");
+}
+
+/** `base` if it is free, else `base_2`, `base_3`, …: the first not in `taken`. */
+export function freshId(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  for (let k = 2; ; k++) {
+    const candidate = `${base}_${k}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/** Places a node of `template` at `position`; its id comes from the template's. */
+export function addNode(flow: Flow, template: Template, position: Point): { readonly flow: Flow; readonly nodeId: string } {
+  const taken = new Set(flow.nodes.map((n) => n.node_id));
+  const nodeId = freshId(slug(template.template_id.replace(/^tpl_/, "")), taken);
+  const node: FlowNode = {
+    node_id: nodeId,
+    template_id: template.template_id,
+    position: { x: Math.round(position.x), y: Math.round(position.y) },
+    node_config: {},
+    parameter_overrides: {},
+    is_conditional: false,
+  };
+  return { flow: { ...flow, nodes: [...flow.nodes, node] }, nodeId };
+}
+
+/** How far apart placed nodes are kept: about a node's width, and a little of its height. */
+export const NODE_SPACING = { x: 300, y: 60 };
+
+/** `position`, or the first spot to its right that no node of the flow sits on. */
+export function freeSpot(flow: Flow, position: Point): Point {
+  const taken = (x: number) =>
+    flow.nodes.some(
+      (n) => Math.abs((n.position.x ?? 0) - x) < NODE_SPACING.x && Math.abs((n.position.y ?? 0) - position.y) < NODE_SPACING.y,
+    );
+  let x = position.x;
+  while (taken(x)) x += NODE_SPACING.x;
+  return { x, y: position.y };
+}
+
+/** Moves the named nodes; a flow where nothing moved is returned as it was. */
+export function moveNodes(flow: Flow, positions: ReadonlyMap<string, Point>): Flow {
+  return withNodes(
+    flow,
+    flow.nodes.map((node) => {
+      const to = positions.get(node.node_id);
+      if (to === undefined || (node.position.x === to.x && node.position.y === to.y)) return node;
+      return { ...node, position: { x: to.x, y: to.y } };
+    }),
+  );
+}
+
+/** The flow with `nodes`, or the flow itself when every node is the one it had. */
+function withNodes(flow: Flow, nodes: FlowNode[]): Flow {
+  return nodes.every((node, i) => node === flow.nodes[i]) ? flow : { ...flow, nodes };
+}
+
+function withConnections(flow: Flow, connections: Connection[]): Flow {
+  return connections.every((c, i) => c === flow.connections[i]) ? flow : { ...flow, connections };
+}
+
+/** Removes the named nodes (with every connection touching them) and connections. */
+export function removeElements(flow: Flow, nodeIds: ReadonlySet<string>, connectionIds: ReadonlySet<string>): Flow {
+  const keptNodes = flow.nodes.filter((n) => !nodeIds.has(n.node_id));
+  const keptConnections = flow.connections.filter(
+    (c) => !connectionIds.has(c.connection_id) && !nodeIds.has(c.source_node_id) && !nodeIds.has(c.target_node_id),
+  );
+  // What lost nothing keeps its identity, so the canvas redraws only what changed.
+  const nodes = keptNodes.length === flow.nodes.length ? flow.nodes : keptNodes;
+  const connections = keptConnections.length === flow.connections.length ? flow.connections : keptConnections;
+  return nodes === flow.nodes && connections === flow.connections ? flow : { ...flow, nodes, connections };
+}
+
+/** Whether `to` can be reached from `from` along the flow's connections. */
+export function reaches(flow: Flow, from: string, to: string): boolean {
+  const downstream = new Map<string, string[]>();
+  for (const c of flow.connections) {
+    const list = downstream.get(c.source_node_id);
+    if (list) list.push(c.target_node_id);
+    else downstream.set(c.source_node_id, [c.target_node_id]);
+  }
+  const seen = new Set([from]);
+  const stack = [from];
+  for (let at = stack.pop(); at !== undefined; at = stack.pop()) {
+    if (at === to) return true;
+    for (const next of downstream.get(at) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return false;
+}
+
+/** Whether a column of type `from` may feed a parameter of type `to` (as the validator decides). */
+export function assignable(from: ScalarType, to: ScalarType): boolean {
+  return from === to || to === "json" || (from === "integer" && to === "decimal");
+}
+
+/** The column of the source that feeds `param`: one named like it, else the first of a fitting type. */
+function pickColumn(source: Template, param: ParamSpec): { readonly column: string } | { readonly reason: string } {
+  const columns = source.output_columns;
+  const singular = param.name.replace(/s$/, "");
+  if (columns === undefined) {
+    // Undeclared output: guess by name; the inspector can change it.
+    return { column: param.list ? singular : param.name };
+  }
+  const fitting = columns.filter((c) => assignable(c.type, param.type));
+  const named = fitting.find((c) => c.name === param.name || c.name === singular);
+  const column = named ?? fitting[0];
+  if (column === undefined) {
+    return { reason: `${source.name} has no ${param.type} column for ${param.name}` };
+  }
+  return { column: column.name };
+}
+
+function fedBy(flow: Flow, target: string, param: string): Connection | undefined {
+  return flow.connections.find((c) => c.target_node_id === target && param in c.field_mappings);
+}
+
+type Plan = { readonly param: ParamSpec; readonly column: string };
+
+/** What dropping `request` would map, or why it cannot be joined. */
+function plan(flow: Flow, catalogue: Catalogue, request: ConnectRequest): Plan | { readonly reason: string } {
+  const { source, target } = request;
+  if (source === target) return { reason: "A node cannot feed itself" };
+  const sourceNode = flow.nodes.find((n) => n.node_id === source);
+  const targetNode = flow.nodes.find((n) => n.node_id === target);
+  if (sourceNode === undefined || targetNode === undefined) return { reason: "Both ends must be nodes of this flow" };
+  if (reaches(flow, target, source)) {
+    return { reason: `That would make a cycle: ${source} already depends on ${target}` };
+  }
+  const sourceTemplate = catalogue.get(sourceNode.template_id);
+  const targetTemplate = catalogue.get(targetNode.template_id);
+  if (sourceTemplate === undefined || targetTemplate === undefined) {
+    return { reason: "Both nodes need a template this workspace has" };
+  }
+  if (request.param !== null) {
+    const param = targetTemplate.parameters.find((p) => p.name === request.param);
+    if (param === undefined) return { reason: `${targetTemplate.name} has no parameter ${request.param}` };
+    const other = fedBy(flow, target, param.name);
+    if (other !== undefined) return { reason: `${param.name} is already fed by ${other.source_node_id}` };
+    const picked = pickColumn(sourceTemplate, param);
+    return "reason" in picked ? picked : { param, column: picked.column };
+  }
+  let firstReason: string | null = null;
+  for (const param of targetTemplate.parameters) {
+    if (fedBy(flow, target, param.name) !== undefined) continue;
+    const picked = pickColumn(sourceTemplate, param);
+    if ("column" in picked) return { param, column: picked.column };
+    firstReason ??= picked.reason;
+  }
+  return { reason: firstReason ?? `Every parameter of ${targetTemplate.name} is already fed` };
+}
+
+/** Why `request` cannot be connected, or null when it can: asked while the user drags. */
+export function connectProblem(flow: Flow, catalogue: Catalogue, request: ConnectRequest): string | null {
+  const planned = plan(flow, catalogue, request);
+  return "reason" in planned ? planned.reason : null;
+}
+
+/**
+ * Connects `source` to a parameter of `target`, mapping a fitting column with the default
+ * transformation (`distinct_list` into a list, `first` into a single value). A second mapping
+ * between the same two nodes joins their existing connection.
+ */
+export function connect(flow: Flow, catalogue: Catalogue, request: ConnectRequest): Connected {
+  const planned = plan(flow, catalogue, request);
+  if ("reason" in planned) return { ok: false, reason: planned.reason };
+  const { param, column } = planned;
+  const rule = param.list === true ? "distinct_list" : "first";
+  const existing = flow.connections.find((c) => c.source_node_id === request.source && c.target_node_id === request.target);
+  if (existing !== undefined) {
+    const joined: Connection = {
+      ...existing,
+      field_mappings: { ...existing.field_mappings, [param.name]: column },
+      transformation_rules: { ...existing.transformation_rules, [param.name]: rule },
+    };
+    return {
+      ok: true,
+      flow: { ...flow, connections: flow.connections.map((c) => (c === existing ? joined : c)) },
+      connectionId: existing.connection_id,
+    };
+  }
+  const connectionId = freshId(`${request.source}_to_${request.target}`, new Set(flow.connections.map((c) => c.connection_id)));
+  const connection: Connection = {
+    connection_id: connectionId,
+    source_node_id: request.source,
+    target_node_id: request.target,
+    field_mappings: { [param.name]: column },
+    transformation_rules: { [param.name]: rule },
+    is_required: true,
+  };
+  return { ok: true, flow: { ...flow, connections: [...flow.connections, connection] }, connectionId };
+}
+
+/** Replaces one node through `change`; the flow is returned as it was if the node is not in it. */
+export function updateNode(flow: Flow, nodeId: string, change: (node: FlowNode) => FlowNode): Flow {
+  return withNodes(
+    flow,
+    flow.nodes.map((node) => (node.node_id === nodeId ? change(node) : node)),
+  );
+}
+
+/** Replaces one connection through `change` (see `updateNode`). */
+export function updateConnection(flow: Flow, connectionId: string, change: (connection: Connection) => Connection): Flow {
+  return withConnections(
+    flow,
+    flow.connections.map((c) => (c.connection_id === connectionId ? change(c) : c)),
+  );
+}
