@@ -293,6 +293,168 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
     eprintln!("e2e screenshots: {}", shots.display());
 }
 
+/// An analyst builds a flow from nothing: a new flow, two templates placed from the palette,
+/// a connection dragged from one's result to the other's parameter (a cycle refused while
+/// dragging, with the reason), undo and redo by button and by keyboard, a rename, and each
+/// step autosaved as a version; then the flow is deleted.
+#[test]
+fn an_analyst_builds_a_flow_on_the_canvas() {
+    let workspace = tempfile::tempdir().expect("temp workspace");
+    let display = Xvfb::start();
+    let driver = TauriDriver::start(&display);
+    let app = Session::start(
+        driver.port,
+        Path::new(env!("CARGO_BIN_EXE_flowloom-desktop")),
+        &["--workspace".into(), workspace.path().display().to_string()],
+    );
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    let wait = Duration::from_secs(30);
+    app.wait_for("[data-testid=flow-item]", 3, Duration::from_secs(90));
+
+    // A new flow, named in a dialog, opens empty and is stored as version 1.
+    app.click(&app.find_one("[data-testid=new-flow]"));
+    app.type_into(
+        &app.wait_for("[data-testid=name-input]", 1, wait)[0],
+        "Campaign check",
+    );
+    app.click(&app.find_one("[data-testid=name-submit]"));
+    app.wait_for_texts("[data-testid=flow-title]", &["Campaign check"], wait);
+    app.wait_for_texts("[data-testid=save-status]", &["Saved"], wait);
+    assert!(app.find_all("[data-testid=canvas-node]").is_empty());
+    let id = "comp_campaign_check";
+    let stored = |id: &'static str| {
+        in_workspace(workspace.path(), move |store| async move {
+            store.get_flow(&id.into()).await.map(|detail| detail.flow)
+        })
+    };
+    assert!(stored(id).is_ok(), "the new flow is stored");
+
+    // Two templates from the palette: searched for, then placed side by side.
+    let search = app.find_one("[data-testid=palette-search]");
+    app.type_into(&search, "top campaigns");
+    app.click(&app.wait_for(
+        "[data-testid=palette-item][data-template-id=tpl_top_campaigns_by_spend] [data-testid=palette-add]",
+        1,
+        wait,
+    )[0]);
+    app.type_into(&search, "daily campaign");
+    app.click(&app.wait_for(
+        "[data-testid=palette-item][data-template-id=tpl_campaign_daily_trend] [data-testid=palette-add]",
+        1,
+        wait,
+    )[0]);
+    app.wait_for("[data-testid=canvas-node]", 2, wait);
+    // Both nodes in view, handles and all.
+    app.click(&app.find_one(".react-flow__controls-fitview"));
+    app.settle();
+
+    // Dragging the first node's result onto the trend's campaign_ids maps campaign_id
+    // through distinct_list (chosen from the types).
+    let top = "[data-testid=canvas-node][data-node-id=top_campaigns_by_spend]";
+    let trend = "[data-testid=canvas-node][data-node-id=campaign_daily_trend]";
+    app.drag(
+        &app.find_one(&format!("{top} [data-testid=node-output]")),
+        &app.find_one(&format!(
+            "{trend} [data-testid=node-param][data-param=campaign_ids] .react-flow__handle"
+        )),
+    );
+    app.release();
+    app.wait_for_texts(
+        "[data-testid=edge-label]",
+        &["campaign_id → campaign_ids (distinct_list)"],
+        wait,
+    );
+    app.screenshot(&shots.join("edit-connected.png"));
+
+    // The way back is refused while dragging, saying why; nothing is connected.
+    app.press_and_move(
+        &app.find_one(&format!("{trend} [data-testid=node-output]")),
+        &app.find_one(&format!(
+            "{top} [data-testid=node-param][data-param=start_date] .react-flow__handle"
+        )),
+    );
+    app.wait_for_texts(
+        "[data-testid=connect-refusal]",
+        &["That would make a cycle: campaign_daily_trend already depends on top_campaigns_by_spend"],
+        wait,
+    );
+    app.screenshot(&shots.join("edit-refused.png"));
+    app.release();
+    assert_eq!(app.find_all(".react-flow__edge").len(), 1);
+
+    // Saved on its own: the stored flow has both nodes and the mapping, as a later version.
+    let saved_connection = || {
+        stored(id).is_ok_and(|flow| {
+            flow.nodes.len() == 2
+                && flow.connections.len() == 1
+                && flow.connections[0]
+                    .field_mappings
+                    .get("campaign_ids")
+                    .map(String::as_str)
+                    == Some("campaign_id")
+                && flow.connections[0].transformation_rules.get("campaign_ids")
+                    == Some(&"distinct_list".parse().expect("a transformation"))
+        })
+    };
+    assert!(eventually(wait, saved_connection), "{:?}", stored(id));
+    // Each pause in editing saved a version: creating was 1, the last save is later.
+    assert!(
+        eventually(wait, || app
+            .texts("[data-testid=save-status]")
+            .first()
+            .is_some_and(
+                |s| s.starts_with("Saved · version ") && !s.ends_with(" 1")
+            )),
+        "{:?}",
+        app.texts("[data-testid=save-status]")
+    );
+
+    // Undo takes the connection away, redo brings it back; Ctrl+Z undoes too.
+    app.click(&app.find_one("[data-testid=undo]"));
+    assert!(eventually(wait, || app
+        .find_all(".react-flow__edge")
+        .is_empty()));
+    app.click(&app.find_one("[data-testid=redo]"));
+    app.wait_for(".react-flow__edge", 1, wait);
+    app.click(&app.find_one("[data-testid=canvas]"));
+    app.ctrl("z");
+    assert!(eventually(wait, || app
+        .find_all(".react-flow__edge")
+        .is_empty()));
+    assert!(
+        eventually(wait, || stored(id)
+            .is_ok_and(|f| f.connections.is_empty() && f.nodes.len() == 2)),
+        "the undo was saved"
+    );
+
+    // Renamed in place, in the title bar.
+    app.click(&app.find_one("[data-testid=flow-title]"));
+    let title = app.wait_for("[data-testid=flow-title-input]", 1, wait);
+    // The name is typed over (clearing the field would blur it, which keeps it), then Enter.
+    app.execute_async(
+        "document.querySelector('[data-testid=flow-title-input]').select();
+         arguments[arguments.length - 1](null);",
+    );
+    app.type_keys(&title[0], "Campaign check, renamed\u{E007}");
+    app.wait_for_texts(
+        "[data-testid=flow-title]",
+        &["Campaign check, renamed"],
+        wait,
+    );
+    assert!(eventually(wait, || stored(id)
+        .is_ok_and(|f| f.composition.name == "Campaign check, renamed")));
+
+    // Deleted after asking: gone from the list and from the workspace.
+    app.click(&app.find_one("[data-testid=delete-flow]"));
+    app.click(&app.wait_for("[data-testid=confirm-submit]", 1, wait)[0]);
+    app.wait_for("[data-testid=flow-item]", 3, wait);
+    assert!(matches!(
+        stored(id),
+        Err(flowloom_core::StoreError::NotFound { .. })
+    ));
+}
+
 /// Runs `work` on the app's workspace store from beside the app, as another process would.
 fn in_workspace<T, F, Fut>(dir: &Path, work: F) -> T
 where

@@ -1,5 +1,6 @@
 //! Just enough of the W3C WebDriver protocol to drive the app: a session, finding elements
-//! by CSS, reading text, clicking, and screenshots.
+//! by CSS, reading text, clicking, typing, dragging with the mouse, key chords, and
+//! screenshots.
 
 use base64::Engine as _;
 use serde_json::{Value, json};
@@ -139,8 +140,22 @@ impl Session {
         inner.as_str().unwrap_or_default().trim().to_owned()
     }
 
+    /// The rendered text of every element matching `css`, read in one go in the page, so a
+    /// re-render between finding the elements and reading them cannot leave one stale.
     pub fn texts(&self, css: &str) -> Vec<String> {
-        self.find_all(css).iter().map(|e| self.text(e)).collect()
+        let script = json!({
+            "script": "return Array.from(document.querySelectorAll(arguments[0]), (e) => e.innerText.trim());",
+            "args": [css],
+        });
+        let texts = self.call("POST", "/execute/sync", Some(script));
+        texts
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .map(|t| t.as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub fn click(&self, element: &Element) {
@@ -148,6 +163,79 @@ impl Session {
             "POST",
             &format!("/element/{}/click", element.0),
             Some(json!({})),
+        );
+    }
+
+    /// Replaces the text of an input with `text`.
+    pub fn type_into(&self, element: &Element, text: &str) {
+        self.call(
+            "POST",
+            &format!("/element/{}/clear", element.0),
+            Some(json!({})),
+        );
+        self.type_keys(element, text);
+    }
+
+    /// Types `text` into an element where the caret is, as key presses (WebDriver's key codes
+    /// work: `\u{E009}` holds Ctrl, `\u{E000}` lets go, `\u{E007}` is Enter).
+    pub fn type_keys(&self, element: &Element, text: &str) {
+        self.call(
+            "POST",
+            &format!("/element/{}/value", element.0),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    /// Presses the mouse on `from`, moves it onto `to` in small steps, and keeps it pressed
+    /// (see [`Session::release`]), as a user dragging a connection does.
+    pub fn press_and_move(&self, from: &Element, to: &Element) {
+        let at = |element: &Element| json!({ ELEMENT: element.0 });
+        self.pointer(json!([
+            { "type": "pointerMove", "duration": 0, "origin": at(from), "x": 0, "y": 0 },
+            { "type": "pointerDown", "button": 0 },
+            { "type": "pointerMove", "duration": 150, "origin": "pointer", "x": 12, "y": 6 },
+            { "type": "pointerMove", "duration": 300, "origin": at(to), "x": 0, "y": 0 },
+        ]));
+    }
+
+    /// Lets go of the mouse button pressed by [`Session::press_and_move`].
+    pub fn release(&self) {
+        self.pointer(json!([{ "type": "pointerUp", "button": 0 }]));
+    }
+
+    /// Drags from `from` and drops on `to`.
+    pub fn drag(&self, from: &Element, to: &Element) {
+        self.press_and_move(from, to);
+        self.release();
+    }
+
+    fn pointer(&self, actions: Value) {
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({ "actions": [{
+                "type": "pointer", "id": "mouse",
+                "parameters": { "pointerType": "mouse" },
+                "actions": actions,
+            }] })),
+        );
+    }
+
+    /// Presses `key` while holding Ctrl (`\u{E009}`), as a keyboard shortcut.
+    pub fn ctrl(&self, key: &str) {
+        let ctrl = "\u{E009}";
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({ "actions": [{
+                "type": "key", "id": "keyboard",
+                "actions": [
+                    { "type": "keyDown", "value": ctrl },
+                    { "type": "keyDown", "value": key },
+                    { "type": "keyUp", "value": key },
+                    { "type": "keyUp", "value": ctrl },
+                ],
+            }] })),
         );
     }
 
@@ -161,9 +249,9 @@ impl Session {
         )
     }
 
-    /// Saves what the window shows, once the page has painted its latest DOM (WebKit can
-    /// otherwise hand back the previous frame).
-    pub fn screenshot(&self, path: &Path) {
+    /// Waits until the page has painted its latest DOM: after something that moves elements
+    /// (fitting the view), before pointing at them.
+    pub fn settle(&self) {
         let settle = "const done = arguments[arguments.length - 1];
                       requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 100)));";
         self.call(
@@ -171,6 +259,12 @@ impl Session {
             "/execute/async",
             Some(json!({ "script": settle, "args": [] })),
         );
+    }
+
+    /// Saves what the window shows, once the page has painted its latest DOM (WebKit can
+    /// otherwise hand back the previous frame).
+    pub fn screenshot(&self, path: &Path) {
+        self.settle();
         let encoded = self.call("GET", "/screenshot", None);
         let png = base64::engine::general_purpose::STANDARD
             .decode(encoded.as_str().expect("base64 screenshot"))
