@@ -345,6 +345,8 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
         wait,
     )[0]);
     app.wait_for("[data-testid=canvas-node]", 2, wait);
+    // The trend needs its campaigns: a problem until something feeds them.
+    app.wait_for_texts("[data-testid=problems-summary]", &["1 error"], wait);
     // Both nodes in view, handles and all.
     app.click(&app.find_one(".react-flow__controls-fitview"));
     app.settle();
@@ -365,6 +367,7 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
         &["campaign_id → campaign_ids (distinct_list)"],
         wait,
     );
+    app.wait_for_texts("[data-testid=problems-summary]", &["No problems"], wait);
     app.screenshot(&shots.join("edit-connected.png"));
 
     // The way back is refused while dragging, saying why; nothing is connected.
@@ -427,6 +430,33 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
             .is_ok_and(|f| f.connections.is_empty() && f.nodes.len() == 2)),
         "the undo was saved"
     );
+
+    // The inspector sets a value on the selected node: the node shows it, and it is saved.
+    app.click(&app.find_one(&format!("{top} [data-testid=node-label]")));
+    let limit = app.wait_for(
+        "[data-testid=inspector] [data-testid=inspect-param][data-param=limit]",
+        1,
+        wait,
+    );
+    app.type_into(&limit[0], "5\u{E007}");
+    assert!(
+        eventually(wait, || stored(id).is_ok_and(|f| f
+            .nodes
+            .iter()
+            .any(
+                |n| n.parameter_overrides.get("limit") == Some(&serde_json::json!(5))
+            ))),
+        "{:?}",
+        stored(id)
+    );
+    assert!(
+        app.texts(&format!("{top} [data-testid=node-param][data-param=limit]"))
+            .first()
+            .is_some_and(|t| t.ends_with('5')),
+        "{:?}",
+        app.texts(&format!("{top} [data-testid=node-param][data-param=limit]"))
+    );
+    app.screenshot(&shots.join("edit-inspector.png"));
 
     // Renamed in place, in the title bar.
     app.click(&app.find_one("[data-testid=flow-title]"));

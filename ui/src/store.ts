@@ -70,6 +70,8 @@ export type AppState = {
   readonly history: Loadable<RunSummary[]>;
   /** The node selected on the canvas, whose result the drawer shows. */
   readonly selectedNode: string | null;
+  /** The connection selected on the canvas (alone), which the inspector edits. */
+  readonly selectedConnection: string | null;
   /** The selected node's result in the run on screen, a page at a time. */
   readonly results: ResultsView;
   /** An action that failed (as opposed to a screen that failed to load), shown until dismissed. */
@@ -115,6 +117,8 @@ export type AppActions = {
   readonly showRun: (runId: number) => Promise<void>;
   /** The canvas selection changed (null: nothing, or more than one node). */
   readonly selectNode: (nodeId: string | null) => Promise<void>;
+  /** One connection alone is selected on the canvas (or, with null, none). */
+  readonly selectConnection: (connectionId: string | null) => void;
   /** Shows the page of the drawer's result that starts at `offset`. */
   readonly pageResults: (offset: number) => Promise<void>;
   /** Asks where to save the drawer's whole result and writes it there in `format`. */
@@ -166,6 +170,7 @@ const initialState: AppState = {
   runChoices: null,
   history: { status: "loading" },
   selectedNode: null,
+  selectedConnection: null,
   results: noResults,
   notice: null,
   edits: noEdits,
@@ -328,6 +333,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
           runChoices: null,
           history: { status: "loading" },
           selectedNode: null,
+          selectedConnection: null,
           results: noResults,
           notice: null,
         });
@@ -357,6 +363,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
           runChoices: null,
           history: { status: "loading" },
           selectedNode: null,
+          selectedConnection: null,
           results: noResults,
           notice: null,
         });
@@ -436,6 +443,10 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
         // Nothing is left to save.
         edits.reset();
         await actions.goHome();
+      },
+
+      selectConnection: (connectionId) => {
+        if (get().selectedConnection !== connectionId) set({ selectedConnection: connectionId });
       },
 
       renameFlow: (name) => {

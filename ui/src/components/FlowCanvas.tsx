@@ -66,7 +66,7 @@ function request(connection: Connection | MappingCanvasEdge): ConnectRequest {
 }
 
 export function FlowCanvas({ detail, templates, diagnostics }: Props) {
-  const { editFlow, selectNode } = useAppActions();
+  const { editFlow, selectNode, selectConnection } = useAppActions();
   const { screenToFlowPosition } = useReactFlow<TemplateCanvasNode, MappingCanvasEdge>();
   const flow = detail.flow;
   const catalogue: Catalogue = useMemo(() => new Map(templates.map((t) => [t.template.template_id, t.template])), [templates]);
@@ -152,10 +152,11 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
   );
 
   const onSelectionChange = useCallback(
-    ({ nodes: chosen }: OnSelectionChangeParams) => {
+    ({ nodes: chosen, edges: chosenEdges }: OnSelectionChangeParams) => {
       void selectNode(chosen.length === 1 ? (chosen[0]?.id ?? null) : null);
+      selectConnection(chosen.length === 0 && chosenEdges.length === 1 ? (chosenEdges[0]?.id ?? null) : null);
     },
-    [selectNode],
+    [selectNode, selectConnection],
   );
 
   return (

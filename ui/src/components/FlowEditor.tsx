@@ -70,7 +70,7 @@ export function FlowEditor({ detail, templates, diagnostics }: Props) {
         <FlowCanvas detail={detail} templates={templates} diagnostics={diagnostics} />
         <ResultsDrawer />
       </div>
-      <FlowSidebar detail={detail} />
+      <FlowSidebar detail={detail} templates={templates} diagnostics={diagnostics} />
       {overlay === "palette" && <CommandPalette templates={templates} commands={commands} onClose={close} />}
       {overlay === "help" && <ShortcutsHelp onClose={close} />}
     </div>

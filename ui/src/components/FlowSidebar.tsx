@@ -1,15 +1,33 @@
-// The open flow's side panel: its problems, its global parameters and its history.
-import type { FlowDetail } from "../api";
+// The open flow's side panel: the inspector for the selection, the flow's problems, its global
+// parameters and its history.
+import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
+import { useAppState } from "../store";
+import { Inspector } from "./Inspector";
 import { formatTimestamp, formatValue, plural, runCount } from "../lib/format";
 import { HistoryPanel } from "./HistoryPanel";
 import { ProblemsPanel } from "./ProblemsPanel";
 
-export function FlowSidebar({ detail }: { readonly detail: FlowDetail }) {
+type Props = {
+  readonly detail: FlowDetail;
+  readonly templates: readonly TemplateDetail[];
+  readonly diagnostics: readonly Diagnostic[];
+};
+
+export function FlowSidebar({ detail, templates, diagnostics }: Props) {
   const { composition, nodes, connections } = detail.flow;
   const { meta } = detail;
+  const selectedNode = useAppState((state) => state.selectedNode);
+  const selectedConnection = useAppState((state) => state.selectedConnection);
 
   return (
     <aside className="sidebar" aria-label="Flow details">
+      <Inspector
+        flow={detail.flow}
+        templates={templates}
+        diagnostics={diagnostics}
+        nodeId={selectedNode}
+        connectionId={selectedConnection}
+      />
       <ProblemsPanel detail={detail} />
       <section>
         <h3>Global parameters</h3>

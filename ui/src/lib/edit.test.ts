@@ -1,7 +1,24 @@
 import { describe, expect, it } from "vitest";
 import type { Flow, Template } from "../api";
 import { deepDive, template, templates } from "../testing/fixtures";
-import { addNode, connect, connectProblem, freeSpot, freshId, moveNodes, reaches, removeElements, slug, type Catalogue } from "./edit";
+import {
+  addNode,
+  connect,
+  connectProblem,
+  freeSpot,
+  freshId,
+  moveNodes,
+  reaches,
+  removeElements,
+  setCondition,
+  setMapping,
+  setNodeConfig,
+  setOverride,
+  setRequired,
+  slug,
+  valueFromText,
+  type Catalogue,
+} from "./edit";
 
 const flow: Flow = deepDive.flow;
 
@@ -147,5 +164,49 @@ describe("connect", () => {
         transformation_rules: { campaign_ids: "distinct_list", category: "first" },
       }),
     ]);
+  });
+});
+
+describe("the inspector's edits", () => {
+  it("reads typed text as the parameter's JSON value, leaving what does not fit as text", () => {
+    expect(valueFromText({ type: "integer" }, " 20 ")).toBe(20);
+    expect(valueFromText({ type: "integer" }, "twenty")).toBe("twenty");
+    expect(valueFromText({ type: "decimal" }, "0.015")).toBe(0.015);
+    expect(valueFromText({ type: "boolean" }, "true")).toBe(true);
+    expect(valueFromText({ type: "date" }, "2026-06-01")).toBe("2026-06-01");
+    expect(valueFromText({ type: "string", list: true }, "a, b,, c")).toEqual(["a", "b", "c"]);
+    expect(valueFromText({ type: "integer", list: true }, "1, 2")).toEqual([1, 2]);
+  });
+
+  it("sets and clears an override, and setting the same value changes nothing", () => {
+    const set = setOverride(flow, "trend", "start_date", "2026-06-02");
+    expect(set.nodes[1]?.parameter_overrides).toEqual({ start_date: "2026-06-02" });
+    expect(setOverride(set, "trend", "start_date", "2026-06-02")).toBe(set);
+    const cleared = setOverride(flow, "top", "end_date", undefined);
+    expect(cleared.nodes[0]?.parameter_overrides).toEqual({});
+  });
+
+  it("changes a node's settings, an empty value clearing one", () => {
+    const labelled = setNodeConfig(flow, "trend", { label: "Trend", retries: 2 });
+    expect(labelled.nodes[1]?.node_config).toEqual({ label: "Trend", retries: 2 });
+    expect(setNodeConfig(labelled, "trend", { label: "" }).nodes[1]?.node_config).toEqual({ retries: 2 });
+    expect(setNodeConfig(labelled, "trend", { label: "Trend" })).toBe(labelled);
+  });
+
+  it("makes a node conditional and back", () => {
+    const conditional = setCondition(flow, "trend", "upstream.top.row_count > 0");
+    expect(conditional.nodes[1]).toMatchObject({ is_conditional: true, condition_expression: "upstream.top.row_count > 0" });
+    const plain = setCondition(conditional, "trend", null);
+    expect(plain.nodes[1]?.is_conditional).toBe(false);
+    expect(plain.nodes[1] && "condition_expression" in plain.nodes[1]).toBe(false);
+  });
+
+  it("changes a mapping's column or transformation, and whether the connection is required", () => {
+    const first = setMapping(flow, "top_to_trend", "campaign_ids", { rule: "list" });
+    expect(first.connections[0]?.transformation_rules).toEqual({ campaign_ids: "list" });
+    const column = setMapping(first, "top_to_trend", "campaign_ids", { column: "other_id" });
+    expect(column.connections[0]?.field_mappings).toEqual({ campaign_ids: "other_id" });
+    expect(setRequired(flow, "top_to_trend", false).connections[0]?.is_required).toBe(false);
+    expect(setRequired(flow, "top_to_trend", true)).toBe(flow);
   });
 });

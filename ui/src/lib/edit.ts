@@ -2,7 +2,7 @@
 // not change), so the editor can keep every step for undo and React can compare by identity.
 // What a connection may join, and the mapping it gets by default, is decided here too: the
 // canvas asks `connectProblem` while the user drags and `connect` when they drop.
-import type { Connection, Flow, FlowNode, ParamSpec, ScalarType, Template } from "../api";
+import type { Connection, Flow, FlowNode, JsonValue, ParamSpec, ScalarType, Template } from "../api";
 
 export type Point = { readonly x: number; readonly y: number };
 
@@ -239,4 +239,76 @@ export function updateConnection(flow: Flow, connectionId: string, change: (conn
     flow,
     flow.connections.map((c) => (c.connection_id === connectionId ? change(c) : c)),
   );
+}
+
+/**
+ * A node override typed in as text, as the JSON value its parameter takes: numbers for
+ * integers and decimals, booleans, lists split at commas. Text that does not read as its type
+ * stays text, so the validator names the mistake on the node.
+ */
+export function valueFromText(param: Pick<ParamSpec, "type" | "list">, text: string): JsonValue {
+  const one = (part: string): JsonValue => {
+    const trimmed = part.trim();
+    if ((param.type === "integer" && /^[-+]?\d+$/.test(trimmed)) || (param.type === "decimal" && trimmed !== "" && Number.isFinite(Number(trimmed)))) {
+      return Number(trimmed);
+    }
+    if (param.type === "boolean" && (trimmed === "true" || trimmed === "false")) return trimmed === "true";
+    return trimmed;
+  };
+  return param.list === true ? text.split(",").map(one).filter((v) => v !== "") : one(text);
+}
+
+/** Sets (or, with `undefined`, clears) the override of one parameter of a node. */
+export function setOverride(flow: Flow, nodeId: string, param: string, value: JsonValue | undefined): Flow {
+  return updateNode(flow, nodeId, (node) => {
+    const { [param]: old, ...rest } = node.parameter_overrides;
+    if (value === undefined) return old === undefined ? node : { ...node, parameter_overrides: rest };
+    return JSON.stringify(old) === JSON.stringify(value) ? node : { ...node, parameter_overrides: { ...rest, [param]: value } };
+  });
+}
+
+/** Changes a node's look and run settings (label, colour, note, for-each, timeout, retries); an empty value clears it. */
+export function setNodeConfig(flow: Flow, nodeId: string, patch: Partial<FlowNode["node_config"]>): Flow {
+  return updateNode(flow, nodeId, (node) => {
+    const before: Partial<Record<string, unknown>> = node.node_config;
+    const after: Partial<Record<string, unknown>> = Object.fromEntries(
+      Object.entries({ ...node.node_config, ...patch }).filter(([, value]: [string, unknown]) => value !== undefined && value !== ""),
+    );
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    return [...keys].every((key) => before[key] === after[key]) ? node : { ...node, node_config: after };
+  });
+}
+
+/** Makes a node conditional on `expression` (CEL), or not conditional with `null`. */
+export function setCondition(flow: Flow, nodeId: string, expression: string | null): Flow {
+  return updateNode(flow, nodeId, (node) => {
+    if (expression === null) {
+      if (!node.is_conditional) return node;
+      const plain = { ...node, is_conditional: false };
+      delete plain.condition_expression;
+      return plain;
+    }
+    return node.is_conditional && node.condition_expression === expression
+      ? node
+      : { ...node, is_conditional: true, condition_expression: expression };
+  });
+}
+
+/** Changes one mapping of a connection: the column it reads, or the transformation it applies. */
+export function setMapping(flow: Flow, connectionId: string, param: string, change: { column?: string; rule?: string }): Flow {
+  return updateConnection(flow, connectionId, (c) => {
+    const column = change.column ?? c.field_mappings[param];
+    const rule = change.rule ?? c.transformation_rules[param];
+    if (column === c.field_mappings[param] && rule === c.transformation_rules[param]) return c;
+    return {
+      ...c,
+      field_mappings: column === undefined ? c.field_mappings : { ...c.field_mappings, [param]: column },
+      transformation_rules: rule === undefined ? c.transformation_rules : { ...c.transformation_rules, [param]: rule },
+    };
+  });
+}
+
+/** Whether a connection must deliver: a failed source then skips its target. */
+export function setRequired(flow: Flow, connectionId: string, required: boolean): Flow {
+  return updateConnection(flow, connectionId, (c) => (c.is_required === required ? c : { ...c, is_required: required }));
 }
