@@ -5,6 +5,7 @@ import "@xyflow/react/dist/style.css";
 import "./styles/base.css";
 import { App } from "./App";
 import { events } from "./bindings";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import { appStore } from "./store";
 
 // Run progress streams from Rust as typed events; outside Tauri (a plain browser) there are none.
@@ -13,6 +14,15 @@ try {
     .runProgress.listen((event) => {
       appStore.getState().actions.applyRunProgress(event.payload);
     })
+    .catch(() => undefined);
+} catch {
+  // Not inside Tauri.
+}
+
+// Closing the window first saves the open flow's last edits (autosave waits for a pause).
+try {
+  void getCurrentWindow()
+    .onCloseRequested(() => appStore.getState().actions.saveNow())
     .catch(() => undefined);
 } catch {
   // Not inside Tauri.
