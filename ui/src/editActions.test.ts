@@ -2,7 +2,7 @@
 // pause (each save answering with the flow's problems), and saving before a run or leaving.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Flow, FlowInput } from "./api";
-import { AUTOSAVE_MS, UNDO_LIMIT } from "./editActions";
+import { AUTOSAVE_MS, PASTE_OFFSET, UNDO_LIMIT } from "./editActions";
 import { moveNodes, removeElements } from "./lib/edit";
 import { defaultChoices } from "./lib/run";
 import { createAppStore } from "./store";
@@ -133,5 +133,26 @@ describe("editing the open flow", () => {
     await store.getState().actions.openFlow("comp_deep_dive");
     expect(store.getState().edits).toEqual({ undo: [], redo: [] });
     expect(store.getState().saveState.status).toBe("saved");
+  });
+
+  it("pastes copied nodes into the next flow opened, each paste one undo step and a little further along", async () => {
+    const { store } = await opened();
+    store.getState().actions.copyNodes(["top", "trend"]);
+    await store.getState().actions.goHome();
+    await store.getState().actions.openFlow("comp_deep_dive");
+    const { paste, undo } = store.getState().actions;
+    paste();
+    paste();
+    expect(nodeIds(shown(store))).toEqual(["top", "trend", "orphan", "top_2", "trend_2", "top_3", "trend_3"]);
+    expect(shown(store).nodes[3]?.position).toEqual({ x: PASTE_OFFSET, y: 160 + PASTE_OFFSET });
+    expect(shown(store).nodes[5]?.position).toEqual({ x: 2 * PASTE_OFFSET, y: 160 + 2 * PASTE_OFFSET });
+    expect(shown(store).connections.map((c) => c.connection_id)).toEqual([
+      "top_to_trend",
+      "top_to_orphan",
+      "top_to_trend_2",
+      "top_to_trend_3",
+    ]);
+    undo();
+    expect(nodeIds(shown(store))).toEqual(["top", "trend", "orphan", "top_2", "trend_2"]);
   });
 });

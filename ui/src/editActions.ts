@@ -4,6 +4,7 @@
 // app store (`store.ts`), like `runActions.ts`.
 import type { StoreApi } from "zustand";
 import type { AppError, Flow } from "./api";
+import { copyNodes, pasteClip } from "./lib/edit";
 import type { Api, AppActions, AppState } from "./store";
 
 type Store = AppState & { actions: AppActions };
@@ -26,7 +27,10 @@ export const saved: SaveState = { status: "saved", version: null };
 export type EditHistory = { readonly undo: readonly Flow[]; readonly redo: readonly Flow[] };
 export const noEdits: EditHistory = { undo: [], redo: [] };
 
-export type EditActions = Pick<AppActions, "editFlow" | "undo" | "redo" | "saveNow">;
+export type EditActions = Pick<AppActions, "editFlow" | "undo" | "redo" | "saveNow" | "copyNodes" | "paste">;
+
+/** How far each paste lands from the copied nodes (and from the paste before it). */
+export const PASTE_OFFSET = 40;
 
 type Shared = {
   readonly set: StoreApi<Store>["setState"];
@@ -40,6 +44,8 @@ export function createEditActions({ set, get, api, flowTicket }: Shared) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   // The save under way, so a second one waits for it rather than racing it.
   let saving: Promise<void> | null = null;
+  // Pastes since the last copy: each lands a little further along.
+  let pastes = 0;
 
   function shownFlow(): Flow | null {
     const { flow } = get();
@@ -114,6 +120,21 @@ export function createEditActions({ set, get, api, flowTicket }: Shared) {
     },
 
     saveNow: () => save(),
+
+    copyNodes: (nodeIds) => {
+      const flow = shownFlow();
+      if (flow === null || nodeIds.length === 0) return;
+      pastes = 0;
+      set({ clipboard: copyNodes(flow, new Set(nodeIds)) });
+    },
+
+    paste: () => {
+      const { clipboard } = get();
+      if (clipboard === null) return;
+      pastes += 1;
+      const offset = { x: PASTE_OFFSET * pastes, y: PASTE_OFFSET * pastes };
+      actions.editFlow((flow) => pasteClip(flow, clipboard, offset).flow);
+    },
   };
 
   /** Forgets the edits of the flow being left (after saving them). */

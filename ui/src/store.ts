@@ -22,6 +22,7 @@ import { dialogs as realDialogs } from "./dialogs";
 import { importBusy, importIdle, importStep, type ConflictChoice, type ImportEvent, type ImportState } from "./lib/importFlow";
 import { noResults, type ResultsView } from "./lib/results";
 import { runIdle, type RunChoices, type RunPart, type RunState } from "./lib/run";
+import type { Clip } from "./lib/edit";
 import { distinctTags } from "./lib/tags";
 import { createEditActions, noEdits, saved, type EditHistory, type SaveState } from "./editActions";
 import { createRunActions } from "./runActions";
@@ -80,6 +81,8 @@ export type AppState = {
   readonly edits: EditHistory;
   /** Whether the open flow on screen is the stored one. */
   readonly saveState: SaveState;
+  /** Nodes copied from a flow, to paste into it or another one. */
+  readonly clipboard: Clip | null;
 };
 
 // Arrow-typed so components can destructure them (they never use `this`).
@@ -132,6 +135,10 @@ export type AppActions = {
   readonly redo: () => void;
   /** Saves the open flow now if it has unsaved edits (before a run, or leaving it). */
   readonly saveNow: () => Promise<void>;
+  /** Copies the named nodes of the open flow (and the connections between them). */
+  readonly copyNodes: (nodeIds: readonly string[]) => void;
+  /** Pastes what was copied into the open flow, under fresh ids, a little apart (one undo step). */
+  readonly paste: () => void;
   /** Creates an empty flow named `name` and opens it. */
   readonly createFlow: (name: string) => Promise<void>;
   /** Copies the open flow (after saving it) as a new flow `name`, and opens the copy. */
@@ -175,6 +182,7 @@ const initialState: AppState = {
   notice: null,
   edits: noEdits,
   saveState: saved,
+  clipboard: null,
 };
 
 function withFavorite<T extends { meta: FlowSummary["meta"] }>(item: T, favorite: boolean): T {

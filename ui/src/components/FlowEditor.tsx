@@ -26,8 +26,8 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 export function FlowEditor({ detail, templates, diagnostics }: Props) {
-  const { undo, redo, startRun } = useAppActions();
-  const { fitView } = useReactFlow();
+  const { undo, redo, startRun, copyNodes, paste } = useAppActions();
+  const { fitView, getNodes } = useReactFlow();
   const [overlay, setOverlay] = useState<Overlay>(null);
 
   const keys = (action: string) => SHORTCUTS.find((s) => s.action === action)?.keys ?? "";
@@ -49,6 +49,8 @@ export function FlowEditor({ detail, templates, diagnostics }: Props) {
       event.preventDefault();
       if (action === "undo") undo();
       else if (action === "redo") redo();
+      else if (action === "copy") copyNodes(getNodes().filter((n) => n.selected).map((n) => n.id));
+      else if (action === "paste") paste();
       else if (action === "palette") setOverlay((open) => (open === "palette" ? null : "palette"));
       else if (action === "help") setOverlay("help");
       else if (action === "fitView") void fitView({ duration: 200 });
@@ -57,7 +59,7 @@ export function FlowEditor({ detail, templates, diagnostics }: Props) {
     return () => {
       document.removeEventListener("keydown", onKeyDown);
     };
-  }, [overlay, undo, redo, fitView]);
+  }, [overlay, undo, redo, fitView, copyNodes, paste, getNodes]);
 
   const close = () => {
     setOverlay(null);

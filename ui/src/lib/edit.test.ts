@@ -5,9 +5,11 @@ import {
   addNode,
   connect,
   connectProblem,
+  copyNodes,
   freeSpot,
   freshId,
   moveNodes,
+  pasteClip,
   reaches,
   removeElements,
   setCondition,
@@ -208,5 +210,36 @@ describe("the inspector's edits", () => {
     expect(column.connections[0]?.field_mappings).toEqual({ campaign_ids: "other_id" });
     expect(setRequired(flow, "top_to_trend", false).connections[0]?.is_required).toBe(false);
     expect(setRequired(flow, "top_to_trend", true)).toBe(flow);
+  });
+});
+
+describe("copy and paste", () => {
+  it("copies the nodes with the connections between them only", () => {
+    const clip = copyNodes(flow, new Set(["top", "trend"]));
+    expect(clip.nodes.map((n) => n.node_id)).toEqual(["top", "trend"]);
+    expect(clip.connections.map((c) => c.connection_id)).toEqual(["top_to_trend"]);
+  });
+
+  it("pastes into the same flow under fresh ids, moved, its connection following", () => {
+    const pasted = pasteClip(flow, copyNodes(flow, new Set(["top", "trend"])), { x: 40, y: 40 });
+    expect(pasted.nodeIds).toEqual(["top_2", "trend_2"]);
+    expect(pasted.flow.nodes.slice(3).map((n) => [n.node_id, n.position])).toEqual([
+      ["top_2", { x: 40, y: 200 }],
+      ["trend_2", { x: 420, y: 40 }],
+    ]);
+    expect(pasted.flow.connections.at(-1)).toMatchObject({
+      connection_id: "top_to_trend_2",
+      source_node_id: "top_2",
+      target_node_id: "trend_2",
+      field_mappings: { campaign_ids: "campaign_id" },
+    });
+    expect(pasted.flow.nodes.at(-2)?.parameter_overrides).toEqual({ end_date: "2026-06-30" });
+  });
+
+  it("pastes into another flow keeping ids that are free there", () => {
+    const empty: Flow = { ...flow, nodes: [], connections: [] };
+    const pasted = pasteClip(empty, copyNodes(flow, new Set(["top", "trend"])), { x: 0, y: 0 });
+    expect(pasted.nodeIds).toEqual(["top", "trend"]);
+    expect(pasted.flow.connections.map((c) => c.connection_id)).toEqual(["top_to_trend"]);
   });
 });

@@ -312,3 +312,45 @@ export function setMapping(flow: Flow, connectionId: string, param: string, chan
 export function setRequired(flow: Flow, connectionId: string, required: boolean): Flow {
   return updateConnection(flow, connectionId, (c) => (c.is_required === required ? c : { ...c, is_required: required }));
 }
+
+/** Nodes copied from a flow, with the connections between them, ready to paste into any flow. */
+export type Clip = { readonly nodes: readonly FlowNode[]; readonly connections: readonly Connection[] };
+
+/** The named nodes and every connection with both ends among them. */
+export function copyNodes(flow: Flow, nodeIds: ReadonlySet<string>): Clip {
+  return {
+    nodes: flow.nodes.filter((n) => nodeIds.has(n.node_id)),
+    connections: flow.connections.filter((c) => nodeIds.has(c.source_node_id) && nodeIds.has(c.target_node_id)),
+  };
+}
+
+/**
+ * Pastes `clip` into `flow`, moved by `offset`: ids already taken are renamed (`top` → `top_2`),
+ * connections follow their nodes' new ids. Returns the pasted nodes' ids.
+ */
+export function pasteClip(flow: Flow, clip: Clip, offset: Point): { readonly flow: Flow; readonly nodeIds: readonly string[] } {
+  const takenNodes = new Set(flow.nodes.map((n) => n.node_id));
+  const renamed = new Map<string, string>();
+  const nodes = clip.nodes.map((node) => {
+    const id = freshId(node.node_id, takenNodes);
+    takenNodes.add(id);
+    renamed.set(node.node_id, id);
+    const { x, y } = node.position;
+    return { ...node, node_id: id, position: { x: (x ?? 0) + offset.x, y: (y ?? 0) + offset.y } };
+  });
+  const takenConnections = new Set(flow.connections.map((c) => c.connection_id));
+  const connections = clip.connections.map((c) => {
+    const id = freshId(c.connection_id, takenConnections);
+    takenConnections.add(id);
+    return {
+      ...c,
+      connection_id: id,
+      source_node_id: renamed.get(c.source_node_id) ?? c.source_node_id,
+      target_node_id: renamed.get(c.target_node_id) ?? c.target_node_id,
+    };
+  });
+  return {
+    flow: { ...flow, nodes: [...flow.nodes, ...nodes], connections: [...flow.connections, ...connections] },
+    nodeIds: nodes.map((n) => n.node_id),
+  };
+}

@@ -18,11 +18,14 @@ describe("shortcutFor", () => {
     expect(shortcutFor(press("k", { metaKey: true }), false)).toBe("palette");
     expect(shortcutFor(press("?", { shiftKey: true }), false)).toBe("help");
     expect(shortcutFor(press("f"), false)).toBe("fitView");
+    expect(shortcutFor(press("c", { ctrlKey: true }), false)).toBe("copy");
+    expect(shortcutFor(press("v", { metaKey: true }), false)).toBe("paste");
   });
 
   it("leaves a text field its own keys, except the palette", () => {
     expect(shortcutFor(press("z", { ctrlKey: true }), true)).toBeNull();
     expect(shortcutFor(press("f"), true)).toBeNull();
+    expect(shortcutFor(press("v", { ctrlKey: true }), true)).toBeNull();
     expect(shortcutFor(press("k", { ctrlKey: true }), true)).toBe("palette");
   });
 

@@ -1,6 +1,16 @@
 // The flow editor's keyboard shortcuts: one list, read by the key handler and by the help overlay.
 
-export type ShortcutAction = "undo" | "redo" | "palette" | "help" | "fitView" | "delete" | "multiSelect" | "boxSelect";
+export type ShortcutAction =
+  | "undo"
+  | "redo"
+  | "copy"
+  | "paste"
+  | "palette"
+  | "help"
+  | "fitView"
+  | "delete"
+  | "multiSelect"
+  | "boxSelect";
 
 export type Shortcut = { readonly action: ShortcutAction; readonly keys: string; readonly does: string };
 
@@ -11,6 +21,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: "palette", keys: `${MOD}+K`, does: "Add a template or run a command" },
   { action: "undo", keys: `${MOD}+Z`, does: "Undo the last edit" },
   { action: "redo", keys: `${MOD}+Shift+Z or ${MOD}+Y`, does: "Redo" },
+  { action: "copy", keys: `${MOD}+C`, does: "Copy the selected nodes (and the connections between them)" },
+  { action: "paste", keys: `${MOD}+V`, does: "Paste them, into this flow or another" },
   { action: "delete", keys: "Delete or Backspace", does: "Delete the selected nodes and connections" },
   { action: "multiSelect", keys: `${MOD}+click`, does: "Add a node or connection to the selection" },
   { action: "boxSelect", keys: "Shift+drag", does: "Select every node in a box" },
@@ -29,6 +41,8 @@ export function shortcutFor(event: KeyLike, typing: boolean): ShortcutAction | n
   if (typing) return null;
   if (mod && !event.altKey && key === "z") return event.shiftKey ? "redo" : "undo";
   if (mod && !event.altKey && key === "y") return "redo";
+  if (mod && !event.altKey && !event.shiftKey && key === "c") return "copy";
+  if (mod && !event.altKey && !event.shiftKey && key === "v") return "paste";
   if (!mod && !event.altKey && event.key === "?") return "help";
   if (!mod && !event.altKey && !event.shiftKey && key === "f") return "fitView";
   return null;
