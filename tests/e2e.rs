@@ -458,6 +458,21 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
     );
     app.screenshot(&shots.join("edit-inspector.png"));
 
+    // The flow's own settings: a global parameter added, a tag typed in; both stored.
+    app.click(&app.find_one("[data-testid=add-global]"));
+    app.wait_for("[data-testid=global-parameter][data-name=param]", 1, wait);
+    app.type_into(&app.find_one("[data-testid=tag-input]"), "weekly\u{E007}");
+    assert!(
+        eventually(wait, || stored(id).is_ok_and(|f| f.composition.tags
+            == ["weekly"]
+            && f.composition
+                .global_parameters
+                .iter()
+                .any(|g| g.name == "param"))),
+        "{:?}",
+        stored(id).map(|f| f.composition)
+    );
+
     // Renamed in place, in the title bar.
     app.click(&app.find_one("[data-testid=flow-title]"));
     let title = app.wait_for("[data-testid=flow-title-input]", 1, wait);

@@ -1,9 +1,10 @@
 // The open flow's side panel: the inspector for the selection, the flow's problems, its global
-// parameters and its history.
+// parameters and tags (editable), its history and facts.
 import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
 import { useAppState } from "../store";
+import { GlobalsEditor, TagsEditor } from "./FlowSettings";
 import { Inspector } from "./Inspector";
-import { formatTimestamp, formatValue, plural, runCount } from "../lib/format";
+import { formatTimestamp, plural, runCount } from "../lib/format";
 import { HistoryPanel } from "./HistoryPanel";
 import { ProblemsPanel } from "./ProblemsPanel";
 
@@ -29,32 +30,8 @@ export function FlowSidebar({ detail, templates, diagnostics }: Props) {
         connectionId={selectedConnection}
       />
       <ProblemsPanel detail={detail} />
-      <section>
-        <h3>Global parameters</h3>
-        {composition.global_parameters.length === 0 ? (
-          <p className="muted">This flow has no global parameters.</p>
-        ) : (
-          <ul className="globals" data-testid="global-parameters">
-            {composition.global_parameters.map((param) => (
-              <li key={param.name} className="global">
-                <div className="global__head">
-                  <code className="global__name">{param.name}</code>
-                  <span className="global__type">
-                    {param.type}
-                    {param.list ? "[]" : ""}
-                  </span>
-                </div>
-                {param.default !== undefined && param.default !== null && (
-                  <div className="global__default">
-                    Default <code>{formatValue(param.default)}</code>
-                  </div>
-                )}
-                {param.description && <p className="global__description">{param.description}</p>}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <GlobalsEditor flow={detail.flow} />
+      <TagsEditor flow={detail.flow} />
       <HistoryPanel />
       <section>
         <h3>Details</h3>

@@ -2,12 +2,12 @@
 // (typed inputs), condition, for-each, timeout and retries; or a connection's mappings
 // (column, transformation) and whether it is required. A field commits when it loses focus
 // or on Enter, so typing a value is one undo step, not one per key.
-import { useState, type InputHTMLAttributes } from "react";
 import type { Connection, Diagnostic, Flow, FlowNode, ParamSpec, Template, TemplateDetail } from "../api";
 import { nodeLabel } from "../lib/canvas";
 import { setCondition, setMapping, setNodeConfig, setOverride, setRequired, valueFromText } from "../lib/edit";
 import { formatValue } from "../lib/format";
 import { useAppActions } from "../store";
+import { CommitField } from "./CommitField";
 
 const TRANSFORMATIONS = ["list", "distinct_list", "first", "count", "sum", "min", "max"];
 
@@ -31,37 +31,6 @@ export function Inspector({ flow, templates, diagnostics, nodeId, connectionId }
     return <ConnectionInspector connection={connection} source={source && catalogue.get(source.template_id)} />;
   }
   return null;
-}
-
-/** A text field that commits its value on blur or Enter, and shows the committed value again when it changes. */
-function CommitField({
-  value,
-  onCommit,
-  ...input
-}: { readonly value: string; readonly onCommit: (text: string) => void } & Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange">) {
-  const [text, setText] = useState(value);
-  const [shown, setShown] = useState(value);
-  if (shown !== value) {
-    setShown(value);
-    setText(value);
-  }
-  const commit = () => {
-    if (text !== value) onCommit(text);
-  };
-  return (
-    <input
-      {...input}
-      className="field__input"
-      value={text}
-      onChange={(event) => {
-        setText(event.target.value);
-      }}
-      onBlur={commit}
-      onKeyDown={(event) => {
-        if (event.key === "Enter") commit();
-      }}
-    />
-  );
 }
 
 function inputType(param: ParamSpec): string {

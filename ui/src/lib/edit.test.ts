@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { Flow, Template } from "../api";
 import { deepDive, template, templates } from "../testing/fixtures";
 import {
+  addGlobal,
+  removeGlobal,
+  setTags,
+  updateGlobal,
   addNode,
   connect,
   connectProblem,
@@ -241,5 +245,23 @@ describe("copy and paste", () => {
     const pasted = pasteClip(empty, copyNodes(flow, new Set(["top", "trend"])), { x: 0, y: 0 });
     expect(pasted.nodeIds).toEqual(["top", "trend"]);
     expect(pasted.flow.connections.map((c) => c.connection_id)).toEqual(["top_to_trend"]);
+  });
+});
+
+describe("the flow's global parameters and tags", () => {
+  it("adds, changes and removes global parameters", () => {
+    const added = addGlobal(addGlobal(flow));
+    expect(added.composition.global_parameters.map((g) => g.name)).toEqual(["start_date", "param", "param_2"]);
+    const renamed = updateGlobal(added, 1, { name: "region", default: "EU" });
+    expect(renamed.composition.global_parameters[1]).toEqual({ name: "region", type: "string", default: "EU" });
+    // A new type drops the default that was written for the old one.
+    expect(updateGlobal(renamed, 1, { type: "integer" }).composition.global_parameters[1]).toEqual({ name: "region", type: "integer" });
+    expect(updateGlobal(renamed, 1, { name: "region" })).toBe(renamed);
+    expect(removeGlobal(renamed, 0).composition.global_parameters.map((g) => g.name)).toEqual(["region", "param_2"]);
+  });
+
+  it("keeps tags trimmed, lowercase and unique", () => {
+    expect(setTags(flow, [" Weekly", "campaigns", "weekly", ""]).composition.tags).toEqual(["weekly", "campaigns"]);
+    expect(setTags(flow, ["campaigns"])).toBe(flow);
   });
 });

@@ -2,7 +2,7 @@
 // not change), so the editor can keep every step for undo and React can compare by identity.
 // What a connection may join, and the mapping it gets by default, is decided here too: the
 // canvas asks `connectProblem` while the user drags and `connect` when they drop.
-import type { Connection, Flow, FlowNode, JsonValue, ParamSpec, ScalarType, Template } from "../api";
+import type { Connection, Flow, FlowNode, GlobalParameter, JsonValue, ParamSpec, ScalarType, Template } from "../api";
 
 export type Point = { readonly x: number; readonly y: number };
 
@@ -353,4 +353,41 @@ export function pasteClip(flow: Flow, clip: Clip, offset: Point): { readonly flo
     flow: { ...flow, nodes: [...flow.nodes, ...nodes], connections: [...flow.connections, ...connections] },
     nodeIds: nodes.map((n) => n.node_id),
   };
+}
+
+/** A new global parameter (a string named `param`, `param_2`, …) added to the flow. */
+export function addGlobal(flow: Flow): Flow {
+  const taken = new Set(flow.composition.global_parameters.map((g) => g.name));
+  const added: GlobalParameter = { name: freshId("param", taken), type: "string" };
+  return withComposition(flow, { global_parameters: [...flow.composition.global_parameters, added] });
+}
+
+/** Changes the global parameter at `index`; a changed type or list-ness drops a default that no longer fits. */
+export function updateGlobal(flow: Flow, index: number, patch: Partial<GlobalParameter>): Flow {
+  const globals = flow.composition.global_parameters;
+  const old = globals[index];
+  if (old === undefined) return flow;
+  const next: GlobalParameter = { ...old, ...patch };
+  if ((patch.type !== undefined && patch.type !== old.type) || (patch.list !== undefined && patch.list !== old.list)) {
+    if (!("default" in patch)) delete next.default;
+  }
+  if (JSON.stringify(next) === JSON.stringify(old)) return flow;
+  return withComposition(flow, { global_parameters: globals.map((g, i) => (i === index ? next : g)) });
+}
+
+export function removeGlobal(flow: Flow, index: number): Flow {
+  const globals = flow.composition.global_parameters;
+  if (index < 0 || index >= globals.length) return flow;
+  return withComposition(flow, { global_parameters: globals.filter((_, i) => i !== index) });
+}
+
+/** The flow's tags: trimmed, lowercase, without repeats or empties. */
+export function setTags(flow: Flow, tags: readonly string[]): Flow {
+  const clean = [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  const same = clean.length === flow.composition.tags.length && clean.every((t, i) => t === flow.composition.tags[i]);
+  return same ? flow : withComposition(flow, { tags: clean });
+}
+
+function withComposition(flow: Flow, patch: Partial<Flow["composition"]>): Flow {
+  return { ...flow, composition: { ...flow.composition, ...patch } };
 }
