@@ -473,6 +473,30 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
         stored(id).map(|f| f.composition)
     );
 
+    // Auto-layout, as one saved edit: with the connection undone the two nodes are
+    // independent, so they share the first column, one under the other.
+    let positions = || {
+        stored(id).map(|f| {
+            f.nodes
+                .iter()
+                .map(|n| (n.node_id.to_string(), (n.position.x, n.position.y)))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        })
+    };
+    let before = positions().expect("stored");
+    app.click(&app.find_one("[data-testid=auto-layout]"));
+    assert!(
+        eventually(wait, || positions().is_ok_and(|after| {
+            let (top, trend) = (
+                after["top_campaigns_by_spend"],
+                after["campaign_daily_trend"],
+            );
+            after != before && top.0 == trend.0 && (top.1 - trend.1).abs() >= 100.0
+        })),
+        "{before:?} → {:?}",
+        positions()
+    );
+
     // Renamed in place, in the title bar.
     app.click(&app.find_one("[data-testid=flow-title]"));
     let title = app.wait_for("[data-testid=flow-title-input]", 1, wait);

@@ -6,6 +6,7 @@
 // ReactFlowProvider, which the Problems panel shares to select and centre what a problem names.
 import {
   Background,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -42,6 +43,7 @@ import "../styles/canvas.css";
 import { MappingEdge } from "./MappingEdge";
 import { TEMPLATE_DRAG_TYPE } from "./TemplatePalette";
 import { TemplateNode } from "./TemplateNode";
+import { useAutoLayout } from "./useAutoLayout";
 
 const nodeTypes = { template: TemplateNode } satisfies NodeTypes;
 const edgeTypes = { mapping: MappingEdge } satisfies EdgeTypes;
@@ -69,6 +71,7 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
   const { editFlow, selectNode, selectConnection } = useAppActions();
   const { screenToFlowPosition } = useReactFlow<TemplateCanvasNode, MappingCanvasEdge>();
   const flow = detail.flow;
+  const layout = useAutoLayout();
   const catalogue: Catalogue = useMemo(() => new Map(templates.map((t) => [t.template.template_id, t.template])), [templates]);
 
   // What the flow looks like, marked with its problems; React Flow's state follows it.
@@ -187,7 +190,16 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
       >
         <Background gap={20} size={1} />
         <MiniMap pannable zoomable style={miniMapStyle} />
-        <Controls showInteractive={false} />
+        <Controls showInteractive={false}>
+          <ControlButton
+            title="Auto-layout: lay the flow out left to right (L)"
+            aria-label="Auto-layout"
+            data-testid="auto-layout"
+            onClick={() => void layout()}
+          >
+            ⇶
+          </ControlButton>
+        </Controls>
       </ReactFlow>
       {refusal !== null && (
         <p className="connect-refusal" role="status" data-testid="connect-refusal">

@@ -12,6 +12,7 @@ import { FlowSidebar } from "./FlowSidebar";
 import { ResultsDrawer } from "./ResultsDrawer";
 import { ShortcutsHelp } from "./ShortcutsHelp";
 import { TemplatePalette } from "./TemplatePalette";
+import { useAutoLayout } from "./useAutoLayout";
 
 type Props = {
   readonly detail: FlowDetail;
@@ -29,6 +30,7 @@ export function FlowEditor({ detail, templates, diagnostics }: Props) {
   const { undo, redo, startRun, copyNodes, paste } = useAppActions();
   const { fitView, getNodes } = useReactFlow();
   const [overlay, setOverlay] = useState<Overlay>(null);
+  const layout = useAutoLayout();
 
   const keys = (action: string) => SHORTCUTS.find((s) => s.action === action)?.keys ?? "";
   const commands: Command[] = useMemo(
@@ -36,10 +38,11 @@ export function FlowEditor({ detail, templates, diagnostics }: Props) {
       { id: "undo", label: "Undo", keys: keys("undo"), run: undo },
       { id: "redo", label: "Redo", keys: keys("redo"), run: redo },
       { id: "fit", label: "Fit view", keys: keys("fitView"), run: () => void fitView({ duration: 200 }) },
+      { id: "layout", label: "Auto-layout", keys: keys("layout"), run: () => void layout() },
       { id: "run", label: "Run flow", keys: "", run: () => void startRun() },
       { id: "help", label: "Keyboard shortcuts", keys: keys("help"), run: () => { setOverlay("help"); } },
     ],
-    [undo, redo, fitView, startRun],
+    [undo, redo, fitView, startRun, layout],
   );
 
   useEffect(() => {
@@ -54,12 +57,13 @@ export function FlowEditor({ detail, templates, diagnostics }: Props) {
       else if (action === "palette") setOverlay((open) => (open === "palette" ? null : "palette"));
       else if (action === "help") setOverlay("help");
       else if (action === "fitView") void fitView({ duration: 200 });
+      else if (action === "layout") void layout();
     };
     document.addEventListener("keydown", onKeyDown);
     return () => {
       document.removeEventListener("keydown", onKeyDown);
     };
-  }, [overlay, undo, redo, fitView, copyNodes, paste, getNodes]);
+  }, [overlay, undo, redo, fitView, copyNodes, paste, getNodes, layout]);
 
   const close = () => {
     setOverlay(null);

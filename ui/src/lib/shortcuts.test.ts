@@ -18,6 +18,7 @@ describe("shortcutFor", () => {
     expect(shortcutFor(press("k", { metaKey: true }), false)).toBe("palette");
     expect(shortcutFor(press("?", { shiftKey: true }), false)).toBe("help");
     expect(shortcutFor(press("f"), false)).toBe("fitView");
+    expect(shortcutFor(press("l"), false)).toBe("layout");
     expect(shortcutFor(press("c", { ctrlKey: true }), false)).toBe("copy");
     expect(shortcutFor(press("v", { metaKey: true }), false)).toBe("paste");
   });

@@ -8,6 +8,7 @@ export type ShortcutAction =
   | "palette"
   | "help"
   | "fitView"
+  | "layout"
   | "delete"
   | "multiSelect"
   | "boxSelect";
@@ -27,6 +28,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: "multiSelect", keys: `${MOD}+click`, does: "Add a node or connection to the selection" },
   { action: "boxSelect", keys: "Shift+drag", does: "Select every node in a box" },
   { action: "fitView", keys: "F", does: "Fit the whole flow in view" },
+  { action: "layout", keys: "L", does: "Lay the flow out left to right" },
   { action: "help", keys: "?", does: "Show these shortcuts" },
 ];
 
@@ -45,5 +47,6 @@ export function shortcutFor(event: KeyLike, typing: boolean): ShortcutAction | n
   if (mod && !event.altKey && !event.shiftKey && key === "v") return "paste";
   if (!mod && !event.altKey && event.key === "?") return "help";
   if (!mod && !event.altKey && !event.shiftKey && key === "f") return "fitView";
+  if (!mod && !event.altKey && !event.shiftKey && key === "l") return "layout";
   return null;
 }
