@@ -514,6 +514,16 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
     assert!(eventually(wait, || stored(id)
         .is_ok_and(|f| f.composition.name == "Campaign check, renamed")));
 
+    // A node's context menu deletes it.
+    app.context_click(&app.find_one(&format!("{trend} [data-testid=node-label]")));
+    app.click(&app.wait_for("[data-testid=node-menu] [data-testid=menu-delete]", 1, wait)[0]);
+    assert!(eventually(wait, || app.find_all(trend).is_empty()));
+    assert!(
+        eventually(wait, || stored(id).is_ok_and(|f| f.nodes.len() == 1)),
+        "{:?}",
+        stored(id)
+    );
+
     // Deleted after asking: gone from the list and from the workspace.
     app.click(&app.find_one("[data-testid=delete-flow]"));
     app.click(&app.wait_for("[data-testid=confirm-submit]", 1, wait)[0]);

@@ -203,6 +203,15 @@ impl Session {
         self.pointer(json!([{ "type": "pointerUp", "button": 0 }]));
     }
 
+    /// Clicks `element` with the right mouse button (opens its context menu).
+    pub fn context_click(&self, element: &Element) {
+        self.pointer(json!([
+            { "type": "pointerMove", "duration": 0, "origin": { ELEMENT: element.0 }, "x": 0, "y": 0 },
+            { "type": "pointerDown", "button": 2 },
+            { "type": "pointerUp", "button": 2 },
+        ]));
+    }
+
     /// Drags from `from` and drops on `to`.
     pub fn drag(&self, from: &Element, to: &Element) {
         self.press_and_move(from, to);

@@ -41,6 +41,7 @@ import { problemsByConnection, problemsByNode } from "../lib/problems";
 import { useAppActions } from "../store";
 import "../styles/canvas.css";
 import { MappingEdge } from "./MappingEdge";
+import { NodeMenu, type NodeMenuAt } from "./NodeMenu";
 import { TEMPLATE_DRAG_TYPE } from "./TemplatePalette";
 import { TemplateNode } from "./TemplateNode";
 import { useAutoLayout } from "./useAutoLayout";
@@ -92,6 +93,16 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
     setNodes((previous) => mergeNodes(previous, drawn.nodes));
     setEdges((previous) => mergeEdges(previous, drawn.edges));
   }
+
+  const [menu, setMenu] = useState<NodeMenuAt | null>(null);
+  const closeMenu = useCallback(() => {
+    setMenu(null);
+  }, []);
+  const onNodeContextMenu = useCallback((event: React.MouseEvent, node: TemplateCanvasNode) => {
+    event.preventDefault();
+    const box = event.currentTarget.closest(".canvas")?.getBoundingClientRect();
+    setMenu({ nodeId: node.id, x: event.clientX - (box?.left ?? 0), y: event.clientY - (box?.top ?? 0) });
+  }, []);
 
   // Why the connection being dragged cannot be made, shown beside the cursor's target.
   const [refusal, setRefusal] = useState<string | null>(null);
@@ -177,6 +188,7 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
           setRefusal(null);
         }}
         onSelectionChange={onSelectionChange}
+        onNodeContextMenu={onNodeContextMenu}
         defaultViewport={drawn.viewport}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
@@ -201,6 +213,7 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
           </ControlButton>
         </Controls>
       </ReactFlow>
+      {menu !== null && <NodeMenu at={menu} onClose={closeMenu} />}
       {refusal !== null && (
         <p className="connect-refusal" role="status" data-testid="connect-refusal">
           {refusal}
