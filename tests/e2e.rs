@@ -330,7 +330,7 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
     };
     assert!(stored(id).is_ok(), "the new flow is stored");
 
-    // Two templates from the palette: searched for, then placed side by side.
+    // Two templates from the palette, searched for: the first placed with its +.
     let search = app.find_one("[data-testid=palette-search]");
     app.type_into(&search, "top campaigns");
     app.click(&app.wait_for(
@@ -338,12 +338,17 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
         1,
         wait,
     )[0]);
+    // The second is dragged from the palette onto the canvas.
     app.type_into(&search, "daily campaign");
-    app.click(&app.wait_for(
-        "[data-testid=palette-item][data-template-id=tpl_campaign_daily_trend] [data-testid=palette-add]",
-        1,
-        wait,
-    )[0]);
+    app.drag(
+        &app.wait_for(
+            "[data-testid=palette-item][data-template-id=tpl_campaign_daily_trend] \
+             [data-testid=palette-handle]",
+            1,
+            wait,
+        )[0],
+        &app.find_one(".react-flow__minimap"),
+    );
     app.wait_for("[data-testid=canvas-node]", 2, wait);
     // The trend needs its campaigns: a problem until something feeds them.
     app.wait_for_texts("[data-testid=problems-summary]", &["1 error"], wait);

@@ -1,5 +1,5 @@
-// The React Flow canvas of the open flow, where it is edited: nodes are dragged, connected,
-// deleted and dropped in from the palette. The flow in the store is the one truth: every edit
+// The React Flow canvas of the open flow, where it is edited: nodes are dragged, connected
+// and deleted (templates are dropped in by the palette). The flow in the store is the one truth: every edit
 // becomes one `editFlow` step (undoable), and the canvas redraws from the flow, keeping React
 // Flow's own selection and measured sizes. Node and edge types live at module scope so React
 // Flow never sees a new object and never remounts them. It sits inside the flow screen's
@@ -12,7 +12,6 @@ import {
   ReactFlow,
   applyEdgeChanges,
   applyNodeChanges,
-  useReactFlow,
   type Connection,
   type EdgeChange,
   type EdgeTypes,
@@ -24,7 +23,7 @@ import {
   type OnNodeDrag,
   type OnSelectionChangeParams,
 } from "@xyflow/react";
-import { useCallback, useMemo, useState, type DragEvent } from "react";
+import { useCallback, useMemo, useState } from "react";
 import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
 import {
   handleParameter,
@@ -36,13 +35,12 @@ import {
   type MappingCanvasEdge,
   type TemplateCanvasNode,
 } from "../lib/canvas";
-import { addNode, connect, connectProblem, moveNodes, removeElements, type Catalogue, type ConnectRequest } from "../lib/edit";
+import { connect, connectProblem, moveNodes, removeElements, type Catalogue, type ConnectRequest } from "../lib/edit";
 import { problemsByConnection, problemsByNode } from "../lib/problems";
 import { useAppActions } from "../store";
 import "../styles/canvas.css";
 import { MappingEdge } from "./MappingEdge";
 import { NodeMenu, type NodeMenuAt } from "./NodeMenu";
-import { TEMPLATE_DRAG_TYPE } from "./TemplatePalette";
 import { TemplateNode } from "./TemplateNode";
 import { useAutoLayout } from "./useAutoLayout";
 
@@ -70,7 +68,6 @@ function request(connection: Connection | MappingCanvasEdge): ConnectRequest {
 
 export function FlowCanvas({ detail, templates, diagnostics }: Props) {
   const { editFlow, selectNode, selectConnection } = useAppActions();
-  const { screenToFlowPosition } = useReactFlow<TemplateCanvasNode, MappingCanvasEdge>();
   const flow = detail.flow;
   const layout = useAutoLayout();
   const catalogue: Catalogue = useMemo(() => new Map(templates.map((t) => [t.template.template_id, t.template])), [templates]);
@@ -148,23 +145,6 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
     [editFlow, catalogue],
   );
 
-  const onDragOver = useCallback((event: DragEvent) => {
-    if (!event.dataTransfer.types.includes(TEMPLATE_DRAG_TYPE)) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = "copy";
-  }, []);
-
-  const onDrop = useCallback(
-    (event: DragEvent) => {
-      const template = catalogue.get(event.dataTransfer.getData(TEMPLATE_DRAG_TYPE));
-      if (template === undefined) return;
-      event.preventDefault();
-      const position = screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      editFlow((f) => addNode(f, template, position).flow);
-    },
-    [catalogue, editFlow, screenToFlowPosition],
-  );
-
   const onSelectionChange = useCallback(
     ({ nodes: chosen, edges: chosenEdges }: OnSelectionChangeParams) => {
       void selectNode(chosen.length === 1 ? (chosen[0]?.id ?? null) : null);
@@ -174,7 +154,7 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
   );
 
   return (
-    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="canvas" data-testid="canvas">
       <ReactFlow
         nodes={nodes}
         edges={edges}

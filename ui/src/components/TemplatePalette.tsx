@@ -1,15 +1,80 @@
 // The template palette beside the canvas: every active template, searchable by name, category
 // and tag. Drag one onto the canvas to place a node there, or press its + to place it in the
-// middle of the view (beside any node already there).
+// middle of the view (beside any node already there). The drag follows the pointer itself:
+// HTML5 drag and drop does not reach the page in WebKitGTK under Tauri.
 import { useReactFlow } from "@xyflow/react";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
 import type { Template, TemplateDetail } from "../api";
 import { addNode, freeSpot } from "../lib/edit";
 import { matchTemplates } from "../lib/palette";
 import { useAppActions } from "../store";
 
-/** The drag data type that carries a template id from the palette to the canvas. */
-export const TEMPLATE_DRAG_TYPE = "application/x-flowloom-template";
+/** How far the pointer must move before pressing a template becomes dragging it. */
+const DRAG_THRESHOLD = 4;
+
+type Drag = {
+  readonly template: Template;
+  readonly from: { readonly x: number; readonly y: number };
+  readonly x: number;
+  readonly y: number;
+  readonly moved: boolean;
+};
+
+/** Dragging a template from the palette: a ghost follows the pointer; let go over the canvas to place it there. */
+function usePaletteDrag(): {
+  readonly drag: Drag | null;
+  readonly start: (template: Template, event: ReactPointerEvent) => void;
+} {
+  const { editFlow } = useAppActions();
+  const { screenToFlowPosition } = useReactFlow();
+  const [drag, setDrag] = useState<Drag | null>(null);
+  // The drag as the document's listeners see it (state updaters must stay pure).
+  const current = useRef<Drag | null>(null);
+  const dragging = drag !== null;
+
+  useEffect(() => {
+    if (!dragging) return;
+    const move = (event: PointerEvent) => {
+      const d = current.current;
+      if (d === null) return;
+      const moved = d.moved || Math.hypot(event.clientX - d.from.x, event.clientY - d.from.y) > DRAG_THRESHOLD;
+      current.current = { ...d, x: event.clientX, y: event.clientY, moved };
+      setDrag(current.current);
+    };
+    const drop = (event: PointerEvent) => {
+      const d = current.current;
+      current.current = null;
+      setDrag(null);
+      const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+      const inside =
+        canvas !== undefined &&
+        event.clientX >= canvas.left &&
+        event.clientX <= canvas.right &&
+        event.clientY >= canvas.top &&
+        event.clientY <= canvas.bottom;
+      if (d?.moved !== true || !inside) return;
+      const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      editFlow((flow) => addNode(flow, d.template, at).flow);
+    };
+    document.addEventListener("pointermove", move);
+    document.addEventListener("pointerup", drop);
+    return () => {
+      document.removeEventListener("pointermove", move);
+      document.removeEventListener("pointerup", drop);
+    };
+  }, [dragging, editFlow, screenToFlowPosition]);
+
+  return {
+    drag,
+    start: (template, event) => {
+      if (event.button !== 0) return;
+      event.preventDefault();
+      const at = { x: event.clientX, y: event.clientY };
+      current.current = { template, from: at, ...at, moved: false };
+      setDrag(current.current);
+    },
+  };
+}
 
 /** Places `template` in the middle of the canvas as it is on screen. */
 export function usePlaceInView(): (template: Template) => void {
@@ -26,6 +91,7 @@ export function TemplatePalette({ templates }: { readonly templates: readonly Te
   const [query, setQuery] = useState("");
   const shown = useMemo(() => matchTemplates(templates, query), [templates, query]);
   const place = usePlaceInView();
+  const { drag, start } = usePaletteDrag();
 
   return (
     <section className="palette" aria-label="Templates" data-testid="palette">
@@ -48,16 +114,17 @@ export function TemplatePalette({ templates }: { readonly templates: readonly Te
             <li
               key={template.template_id}
               className="palette__item"
-              draggable
               data-testid="palette-item"
               data-template-id={template.template_id}
               title={template.description || template.name}
-              onDragStart={(event) => {
-                event.dataTransfer.setData(TEMPLATE_DRAG_TYPE, template.template_id);
-                event.dataTransfer.effectAllowed = "copy";
-              }}
             >
-              <div className="palette__text">
+              <div
+                className="palette__text"
+                data-testid="palette-handle"
+                onPointerDown={(event) => {
+                  start(template, event);
+                }}
+              >
                 <span className="palette__name">{template.name}</span>
                 {template.category !== "" && <span className="palette__category">{template.category}</span>}
               </div>
@@ -75,6 +142,11 @@ export function TemplatePalette({ templates }: { readonly templates: readonly Te
             </li>
           ))}
         </ul>
+      )}
+      {drag?.moved === true && (
+        <div className="palette__ghost" style={{ left: drag.x, top: drag.y }} aria-hidden="true">
+          {drag.template.name}
+        </div>
       )}
     </section>
   );
