@@ -537,6 +537,36 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
         stored(id),
         Err(flowloom_core::StoreError::NotFound { .. })
     ));
+
+    // A flow file dropped on the window is imported. The drop arrives as Tauri's drag-drop
+    // event (sent here from the page, as the webview sends it for a real drop).
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/low-ctr-review.flow.json"),
+    )
+    .expect("example flow");
+    let dropped = workspace.path().join("dropped.flow.json");
+    std::fs::write(
+        &dropped,
+        example
+            .replace("comp_low_ctr_review", "comp_dropped")
+            .replace("\"Low CTR review\"", "\"Dropped flow\""),
+    )
+    .expect("write the dropped file");
+    let sent = app.execute_async(&format!(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__
+           .invoke('plugin:event|emit', {{ event: 'tauri://drag-drop',
+                   payload: {{ paths: [{:?}], position: {{ x: 400, y: 300 }} }} }})
+           .then(() => done({{ ok: true }}), (error) => done({{ error }}));",
+        dropped.display().to_string()
+    ));
+    assert_eq!(sent["ok"], true, "{sent}");
+    app.wait_for(
+        "[data-testid=flow-item][data-composition-id=comp_dropped]",
+        1,
+        wait,
+    );
+    assert!(stored("comp_dropped").is_ok_and(|f| f.composition.name == "Dropped flow"));
 }
 
 /// Runs `work` on the app's workspace store from beside the app, as another process would.

@@ -6,11 +6,21 @@ import { useAppActions, useAppState } from "./store";
 
 export function App() {
   const route = useAppState((state) => state.route);
+  const dropHover = useAppState((state) => state.dropHover);
   const { loadHome } = useAppActions();
 
   useEffect(() => {
     void loadHome();
   }, [loadHome]);
 
-  return route.screen === "home" ? <HomeScreen /> : <FlowScreen key={route.compositionId} />;
+  return (
+    <>
+      {route.screen === "home" ? <HomeScreen /> : <FlowScreen key={route.compositionId} />}
+      {dropHover && (
+        <div className="drop-overlay" role="status" data-testid="drop-overlay">
+          Drop a flow file (.flow.json) to import it
+        </div>
+      )}
+    </>
+  );
 }

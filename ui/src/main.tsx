@@ -5,6 +5,7 @@ import "@xyflow/react/dist/style.css";
 import "./styles/base.css";
 import { App } from "./App";
 import { events } from "./bindings";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { appStore } from "./store";
 
@@ -23,6 +24,19 @@ try {
 try {
   void getCurrentWindow()
     .onCloseRequested(() => appStore.getState().actions.saveNow())
+    .catch(() => undefined);
+} catch {
+  // Not inside Tauri.
+}
+
+// A flow file dropped on the window is imported (Tauri reports the dropped paths).
+try {
+  void getCurrentWebview()
+    .onDragDropEvent((event) => {
+      const { actions } = appStore.getState();
+      if (event.payload.type === "drop") void actions.importDropped(event.payload.paths);
+      else actions.setDropHover(event.payload.type !== "leave");
+    })
     .catch(() => undefined);
 } catch {
   // Not inside Tauri.

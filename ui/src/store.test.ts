@@ -192,6 +192,29 @@ describe("importing a flow file", () => {
     expect(store.getState().importState).toEqual({ step: "idle" });
   });
 
+  it("imports a flow file dropped on the window, from the flow screen too, without a dialog", async () => {
+    const { api, imports } = fakeApi();
+    const { dialogs, asked } = fakeDialogs();
+    const store = createAppStore(api, dialogs);
+    await store.getState().actions.openFlow("comp_deep_dive");
+    store.getState().actions.setDropHover(true);
+    expect(store.getState().dropHover).toBe(true);
+    await store.getState().actions.importDropped(["/home/ana/notes.txt", "/home/ana/weekly.flow.json"]);
+    expect(store.getState().dropHover).toBe(false);
+    expect(asked).toEqual([]);
+    expect(imports).toEqual([["/home/ana/weekly.flow.json", "fail"]]);
+    expect(store.getState().route).toEqual({ screen: "home" });
+    expect(store.getState().importState.step).toBe("done");
+  });
+
+  it("says what can be dropped when no flow file is among the dropped files", async () => {
+    const { api, imports } = fakeApi();
+    const store = createAppStore(api, fakeDialogs().dialogs);
+    await store.getState().actions.importDropped(["/home/ana/photo.png"]);
+    expect(imports).toEqual([]);
+    expect(store.getState().notice?.message).toContain(".flow.json");
+  });
+
   it("does nothing when the dialog is cancelled", async () => {
     const { api, imports } = fakeApi();
     const store = createAppStore(api, fakeDialogs(ok(null)).dialogs);

@@ -83,6 +83,8 @@ export type AppState = {
   readonly saveState: SaveState;
   /** Nodes copied from a flow, to paste into it or another one. */
   readonly clipboard: Clip | null;
+  /** Files are being dragged over the window. */
+  readonly dropHover: boolean;
 };
 
 // Arrow-typed so components can destructure them (they never use `this`).
@@ -102,6 +104,10 @@ export type AppActions = {
   /** Asks for a flow file and imports it; a conflict waits for `resolveImportConflict`. */
   readonly startImport: () => Promise<void>;
   readonly resolveImportConflict: (choice: ConflictChoice) => Promise<void>;
+  /** Files dropped on the window: the first flow file among them is imported, on the home screen. */
+  readonly importDropped: (paths: readonly string[]) => Promise<void>;
+  /** Whether files are being dragged over the window (it then says what a drop does). */
+  readonly setDropHover: (hover: boolean) => void;
   readonly cancelImport: () => void;
   readonly dismissImport: () => void;
   /** Asks where to save the open flow and writes it there. */
@@ -183,6 +189,7 @@ const initialState: AppState = {
   edits: noEdits,
   saveState: saved,
   clipboard: null,
+  dropHover: false,
 };
 
 function withFavorite<T extends { meta: FlowSummary["meta"] }>(item: T, favorite: boolean): T {
@@ -392,6 +399,24 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
             ? stepImport({ type: "picked", path: picked.data })
             : stepImport({ type: "pickFailed", error: picked.error }),
         );
+      },
+
+      importDropped: async (paths) => {
+        set({ dropHover: false });
+        const path = paths.find((p) => p.endsWith(".json"));
+        if (path === undefined) {
+          set({ notice: { code: "invalid_input", message: "Only flow files (.flow.json) can be imported by dropping them here." } });
+          return;
+        }
+        if (importBusy(get().importState)) return;
+        // The import and its conflict question live on the home screen.
+        if (get().route.screen !== "home") await actions.goHome();
+        if (stepImport({ type: "start" }).step !== "picking") return;
+        await runImport(stepImport({ type: "picked", path }));
+      },
+
+      setDropHover: (hover) => {
+        if (get().dropHover !== hover) set({ dropHover: hover });
       },
 
       resolveImportConflict: (choice) => runImport(stepImport({ type: "choose", choice })),
