@@ -212,6 +212,22 @@ impl Session {
         ]));
     }
 
+    /// Turns the mouse wheel over `element` for `millis`, `steps` notches, as a user zooms.
+    pub fn wheel(&self, element: &Element, steps: u32, millis: u64, delta_y: i64) {
+        let each = millis / u64::from(steps.max(1));
+        let scrolls: Vec<Value> = (0..steps)
+            .map(|_| {
+                json!({ "type": "scroll", "duration": each, "origin": { ELEMENT: element.0 },
+                             "x": 0, "y": 0, "deltaX": 0, "deltaY": delta_y })
+            })
+            .collect();
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({ "actions": [{ "type": "wheel", "id": "wheel", "actions": scrolls }] })),
+        );
+    }
+
     /// Drags from `from` and drops on `to`.
     pub fn drag(&self, from: &Element, to: &Element) {
         self.press_and_move(from, to);

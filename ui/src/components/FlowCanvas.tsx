@@ -174,6 +174,8 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
         edgeTypes={edgeTypes}
         deleteKeyCode={deleteKeys}
         elementsSelectable
+        // Large flows: only what is in view is in the DOM.
+        onlyRenderVisibleElements
         fitView
         fitViewOptions={fitViewOptions}
         minZoom={0.2}
