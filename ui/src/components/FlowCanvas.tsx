@@ -54,6 +54,8 @@ const fitViewOptions = {
 } satisfies FitViewOptions;
 const miniMapStyle = { width: 168, height: 104 };
 const deleteKeys = ["Delete", "Backspace"];
+/** From how many nodes on the canvas renders only the nodes in view. */
+const LARGE_FLOW = 200;
 
 type Props = {
   readonly detail: FlowDetail;
@@ -174,8 +176,8 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
         edgeTypes={edgeTypes}
         deleteKeyCode={deleteKeys}
         elementsSelectable
-        // Large flows: only what is in view is in the DOM.
-        onlyRenderVisibleElements
+        // A large flow keeps only what is in view in the DOM; a small one all of it.
+        onlyRenderVisibleElements={flow.nodes.length > LARGE_FLOW}
         fitView
         fitViewOptions={fitViewOptions}
         minZoom={0.2}
