@@ -246,6 +246,18 @@ impl Session {
         );
     }
 
+    /// Presses and releases one key (WebDriver's codes: `\u{E017}` is Delete).
+    pub fn press(&self, key: &str) {
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({ "actions": [{
+                "type": "key", "id": "keyboard",
+                "actions": [{ "type": "keyDown", "value": key }, { "type": "keyUp", "value": key }],
+            }] })),
+        );
+    }
+
     /// Presses `key` while holding Ctrl (`\u{E009}`), as a keyboard shortcut.
     pub fn ctrl(&self, key: &str) {
         let ctrl = "\u{E009}";
