@@ -72,9 +72,12 @@ function TemplateNodeView({ data, selected }: NodeProps<TemplateCanvasNode>) {
         <div className="tnode__label" data-testid="node-label">
           {data.label}
         </div>
-        <div className={`tnode__template tnode__template--${data.templateStatus}`}>
-          {templateLine(data.templateName, data.templateStatus)}
-        </div>
+        {/* The template's name, unless the label already is it. */}
+        {(data.label !== data.templateName || data.templateStatus !== "ok") && (
+          <div className={`tnode__template tnode__template--${data.templateStatus}`}>
+            {templateLine(data.templateName, data.templateStatus)}
+          </div>
+        )}
       </div>
       {data.parameters.length > 0 && (
         <ul className="tnode__params">
