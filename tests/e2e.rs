@@ -567,6 +567,50 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
         wait,
     );
     assert!(stored("comp_dropped").is_ok_and(|f| f.composition.name == "Dropped flow"));
+
+    // A long run is cancelled from the window: the slow node stops, nothing stays RUNNING.
+    let slow = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/runs/slow.flow.json");
+    let sent = app.execute_async(&format!(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__
+           .invoke('plugin:event|emit', {{ event: 'tauri://drag-drop',
+                   payload: {{ paths: [{:?}], position: {{ x: 400, y: 300 }} }} }})
+           .then(() => done({{ ok: true }}), (error) => done({{ error }}));",
+        slow.display().to_string()
+    ));
+    assert_eq!(sent["ok"], true, "{sent}");
+    app.click(
+        &app.wait_for(
+            "[data-testid=flow-item][data-composition-id=comp_slow]",
+            1,
+            wait,
+        )[0],
+    );
+    app.click(&app.wait_for("[data-testid=run-flow]", 1, wait)[0]);
+    app.wait_for(
+        "[data-testid=node-status][data-status=RUNNING]",
+        1,
+        Duration::from_secs(60),
+    );
+    app.click(&app.find_one("[data-testid=cancel-run]"));
+    app.wait_for_texts("[data-testid=run-status]", &["Run cancelled"], wait);
+    let run = in_workspace(workspace.path(), |store| async move {
+        let runs = store
+            .list_runs(Some(&"comp_slow".into()))
+            .await
+            .expect("runs");
+        store.get_run(runs[0].run_id).await.expect("the run")
+    });
+    assert_eq!(
+        run.summary.status,
+        flowloom_core::model::RunStatus::Cancelled
+    );
+    assert!(
+        run.nodes
+            .iter()
+            .all(|n| n.status != flowloom_core::model::NodeStatus::Running),
+        "{run:#?}"
+    );
 }
 
 /// Runs `work` on the app's workspace store from beside the app, as another process would.
