@@ -166,6 +166,10 @@ function NodeInspector({
                     }}
                   />
                 )}
+                {/* A date field cannot show a placeholder: say what an empty one falls back to. */}
+                {from === undefined && override === undefined && inputType(param) === "date" && fallback !== "" && (
+                  <span className="field__hint">Unset: {fallback}</span>
+                )}
               </label>
             );
           })}
