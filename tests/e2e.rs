@@ -478,6 +478,31 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
         stored(id).map(|f| f.composition)
     );
 
+    // A sticky note (N), written in and kept with the flow.
+    app.click(&app.find_one(".react-flow__pane"));
+    app.press("n");
+    // A new note is written in at once: typing goes into it.
+    app.wait_for("[data-testid=note-input]", 1, wait);
+    assert!(eventually(wait, || {
+        app.execute_async(
+            "arguments[arguments.length - 1](document.activeElement?.dataset.testid ?? null);",
+        ) == "note-input"
+    }));
+    app.type_focused("Check the June spike");
+    // Escape finishes writing.
+    app.press("\u{E00C}");
+    app.wait_for_texts("[data-testid=sticky-note]", &["Check the June spike"], wait);
+    assert!(
+        eventually(wait, || stored(id).is_ok_and(|f| f
+            .composition
+            .canvas_state
+            .notes
+            .iter()
+            .any(|n| n.text == "Check the June spike"))),
+        "{:?}",
+        stored(id).map(|f| f.composition.canvas_state)
+    );
+
     // Auto-layout, as one saved edit: with the connection undone the two nodes are
     // independent, so they share the first column, one under the other.
     let positions = || {

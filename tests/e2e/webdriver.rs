@@ -246,6 +246,25 @@ impl Session {
         );
     }
 
+    /// Types `text` as key presses into whatever has the focus.
+    pub fn type_focused(&self, text: &str) {
+        let presses: Vec<Value> = text
+            .chars()
+            .flat_map(|c| {
+                let key = c.to_string();
+                [
+                    json!({ "type": "keyDown", "value": key }),
+                    json!({ "type": "keyUp", "value": key }),
+                ]
+            })
+            .collect();
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": presses }] })),
+        );
+    }
+
     /// Presses and releases one key (WebDriver's codes: `\u{E017}` is Delete).
     pub fn press(&self, key: &str) {
         self.call(

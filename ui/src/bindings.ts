@@ -74,8 +74,18 @@ export type AppError_Serialize = {
 	diagnostics?: Diagnostic_Serialize[],
 };
 
-export type CanvasState = {
+export type CanvasState = CanvasState_Serialize | CanvasState_Deserialize;
+
+export type CanvasState_Deserialize = {
 	viewport: Viewport,
+	/**  Sticky notes on the canvas: text for the reader, never run. */
+	notes?: StickyNote_Deserialize[],
+};
+
+export type CanvasState_Serialize = {
+	viewport: Viewport,
+	/**  Sticky notes on the canvas: text for the reader, never run. */
+	notes?: StickyNote_Serialize[],
 };
 
 /**
@@ -130,7 +140,7 @@ export type Composition_Deserialize = {
 	description?: string,
 	tags?: string[],
 	global_parameters?: GlobalParameter_Deserialize[],
-	canvas_state?: CanvasState,
+	canvas_state?: CanvasState_Deserialize,
 	is_public?: boolean,
 	is_active?: boolean,
 };
@@ -141,7 +151,7 @@ export type Composition_Serialize = {
 	description: string,
 	tags: string[],
 	global_parameters: GlobalParameter_Serialize[],
-	canvas_state: CanvasState,
+	canvas_state: CanvasState_Serialize,
 	is_public: boolean,
 	is_active: boolean,
 };
@@ -705,6 +715,25 @@ export type SavedFlow_Serialize = {
 export type ScalarType = "string" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "json";
 
 export type Severity = "error" | "warning";
+
+/**  A note stuck on the canvas beside the nodes, with an id unique among the flow's notes. */
+export type StickyNote = StickyNote_Serialize | StickyNote_Deserialize;
+
+/**  A note stuck on the canvas beside the nodes, with an id unique among the flow's notes. */
+export type StickyNote_Deserialize = {
+	id: string,
+	text?: string,
+	position: Position,
+	color?: string | null,
+};
+
+/**  A note stuck on the canvas beside the nodes, with an id unique among the flow's notes. */
+export type StickyNote_Serialize = {
+	id: string,
+	text: string,
+	position: Position,
+	color?: string,
+};
 
 /**  A reusable query (seed 002 `query_flow_templates`): the content that travels in files. */
 export type Template = Template_Serialize | Template_Deserialize;

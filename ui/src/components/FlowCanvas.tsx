@@ -31,8 +31,11 @@ import {
   markNodes,
   mergeEdges,
   mergeNodes,
+  mergeNotes,
   toCanvas,
+  type CanvasNode,
   type MappingCanvasEdge,
+  type NoteCanvasNode,
   type TemplateCanvasNode,
 } from "../lib/canvas";
 import { connect, connectProblem, moveNodes, removeElements, type Catalogue, type ConnectRequest } from "../lib/edit";
@@ -41,10 +44,11 @@ import { useAppActions } from "../store";
 import "../styles/canvas.css";
 import { MappingEdge } from "./MappingEdge";
 import { NodeMenu, type NodeMenuAt } from "./NodeMenu";
+import { NoteNode } from "./NoteNode";
 import { TemplateNode } from "./TemplateNode";
 import { useAutoLayout } from "./useAutoLayout";
 
-const nodeTypes = { template: TemplateNode } satisfies NodeTypes;
+const nodeTypes = { template: TemplateNode, note: NoteNode } satisfies NodeTypes;
 const edgeTypes = { mapping: MappingEdge } satisfies EdgeTypes;
 
 // Extra room at the bottom keeps the minimap and controls off the nodes after fitting.
@@ -83,13 +87,22 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
       edges: markEdges(canvas.edges, problemsByConnection(diagnostics)),
     };
   }, [detail, templates, diagnostics]);
-  const [nodes, setNodes] = useState<TemplateCanvasNode[]>(drawn.nodes);
+  const [nodes, setNodes] = useState<CanvasNode[]>([...drawn.nodes, ...drawn.notes]);
   const [edges, setEdges] = useState<MappingCanvasEdge[]>(drawn.edges);
   // When the flow changes, React Flow's nodes follow it during this same render.
   const [followed, setFollowed] = useState(drawn);
   if (followed !== drawn) {
     setFollowed(drawn);
-    setNodes((previous) => mergeNodes(previous, drawn.nodes));
+    setNodes((previous) => [
+      ...mergeNodes(
+        previous.filter((n): n is TemplateCanvasNode => n.type === "template"),
+        drawn.nodes,
+      ),
+      ...mergeNotes(
+        previous.filter((n): n is NoteCanvasNode => n.type === "note"),
+        drawn.notes,
+      ),
+    ]);
     setEdges((previous) => mergeEdges(previous, drawn.edges));
   }
 
@@ -97,7 +110,8 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
   const closeMenu = useCallback(() => {
     setMenu(null);
   }, []);
-  const onNodeContextMenu = useCallback((event: React.MouseEvent, node: TemplateCanvasNode) => {
+  const onNodeContextMenu = useCallback((event: React.MouseEvent, node: CanvasNode) => {
+    if (node.type !== "template") return;
     event.preventDefault();
     const box = event.currentTarget.closest(".canvas")?.getBoundingClientRect();
     setMenu({ nodeId: node.id, x: event.clientX - (box?.left ?? 0), y: event.clientY - (box?.top ?? 0) });
@@ -106,21 +120,21 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
   // Why the connection being dragged cannot be made, shown beside the cursor's target.
   const [refusal, setRefusal] = useState<string | null>(null);
 
-  const onNodesChange = useCallback((changes: NodeChange<TemplateCanvasNode>[]) => {
+  const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
     setNodes((current) => applyNodeChanges(changes, current));
   }, []);
   const onEdgesChange = useCallback((changes: EdgeChange<MappingCanvasEdge>[]) => {
     setEdges((current) => applyEdgeChanges(changes, current));
   }, []);
 
-  const onNodeDragStop: OnNodeDrag<TemplateCanvasNode> = useCallback(
+  const onNodeDragStop: OnNodeDrag<CanvasNode> = useCallback(
     (_event, _node, dragged) => {
       editFlow((f) => moveNodes(f, new Map(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }]))));
     },
     [editFlow],
   );
 
-  const onDelete: OnDelete<TemplateCanvasNode, MappingCanvasEdge> = useCallback(
+  const onDelete: OnDelete<CanvasNode, MappingCanvasEdge> = useCallback(
     ({ nodes: gone, edges: cut }) => {
       editFlow((f) => removeElements(f, new Set(gone.map((n) => n.id)), new Set(cut.map((e) => e.id))));
     },
@@ -148,7 +162,8 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
   );
 
   const onSelectionChange = useCallback(
-    ({ nodes: chosen, edges: chosenEdges }: OnSelectionChangeParams) => {
+    ({ nodes: selection, edges: chosenEdges }: OnSelectionChangeParams) => {
+      const chosen = selection.filter((n) => n.type === "template");
       void selectNode(chosen.length === 1 ? (chosen[0]?.id ?? null) : null);
       selectConnection(chosen.length === 0 && chosenEdges.length === 1 ? (chosenEdges[0]?.id ?? null) : null);
     },

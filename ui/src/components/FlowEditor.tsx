@@ -2,8 +2,9 @@
 // canvas with the results drawer, the side panel, and the editor's keyboard shortcuts with the
 // command palette (Ctrl/Cmd+K) and the shortcuts overlay (?) they open.
 import { useReactFlow } from "@xyflow/react";
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
+import { addNote } from "../lib/edit";
 import { SHORTCUTS, shortcutFor } from "../lib/shortcuts";
 import { useAppActions } from "../store";
 import { CommandPalette, type Command } from "./CommandPalette";
@@ -27,10 +28,15 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 export function FlowEditor({ detail, templates, diagnostics }: Props) {
-  const { undo, redo, startRun, copyNodes, paste } = useAppActions();
-  const { fitView, getNodes } = useReactFlow();
+  const { undo, redo, startRun, copyNodes, paste, editFlow } = useAppActions();
+  const { fitView, getNodes, screenToFlowPosition } = useReactFlow();
   const [overlay, setOverlay] = useState<Overlay>(null);
   const layout = useAutoLayout();
+  const addNoteInView = useCallback(() => {
+    const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+    const middle = canvas ? { x: canvas.left + canvas.width / 2 - 100, y: canvas.top + canvas.height / 2 - 40 } : { x: 0, y: 0 };
+    editFlow((flow) => addNote(flow, screenToFlowPosition(middle)).flow);
+  }, [editFlow, screenToFlowPosition]);
 
   const keys = (action: string) => SHORTCUTS.find((s) => s.action === action)?.keys ?? "";
   const commands: Command[] = useMemo(
@@ -39,10 +45,11 @@ export function FlowEditor({ detail, templates, diagnostics }: Props) {
       { id: "redo", label: "Redo", keys: keys("redo"), run: redo },
       { id: "fit", label: "Fit view", keys: keys("fitView"), run: () => void fitView({ duration: 200 }) },
       { id: "layout", label: "Auto-layout", keys: keys("layout"), run: () => void layout() },
+      { id: "note", label: "Add sticky note", keys: keys("note"), run: addNoteInView },
       { id: "run", label: "Run flow", keys: "", run: () => void startRun() },
       { id: "help", label: "Keyboard shortcuts", keys: keys("help"), run: () => { setOverlay("help"); } },
     ],
-    [undo, redo, fitView, startRun, layout],
+    [undo, redo, fitView, startRun, layout, addNoteInView],
   );
 
   useEffect(() => {
@@ -58,12 +65,13 @@ export function FlowEditor({ detail, templates, diagnostics }: Props) {
       else if (action === "help") setOverlay("help");
       else if (action === "fitView") void fitView({ duration: 200 });
       else if (action === "layout") void layout();
+      else if (action === "note") addNoteInView();
     };
     document.addEventListener("keydown", onKeyDown);
     return () => {
       document.removeEventListener("keydown", onKeyDown);
     };
-  }, [overlay, undo, redo, fitView, copyNodes, paste, getNodes, layout]);
+  }, [overlay, undo, redo, fitView, copyNodes, paste, getNodes, layout, addNoteInView]);
 
   const close = () => {
     setOverlay(null);

@@ -1,7 +1,7 @@
 // What the canvas shows for a flow: node labels and parameters, edges and their labels, positions.
 import { describe, expect, it } from "vitest";
 import { deepDive, diagnostic, template, templates } from "../testing/fixtures";
-import { markEdges, markNodes, nodeLabel, selectOnly, toCanvas } from "./canvas";
+import { markEdges, markNodes, mergeNotes, nodeLabel, selectOnly, toCanvas } from "./canvas";
 import { formatMapping } from "./mapping";
 import { problemsByConnection, problemsByNode } from "./problems";
 
@@ -156,5 +156,25 @@ describe("marking problems", () => {
     expect(once.map((n) => n.selected ?? false)).toEqual([false, true, false]);
     expect(once[0]).toBe(canvas.nodes[0]);
     expect(selectOnly(once, new Set(["top"])).map((n) => n.selected)).toEqual([true, false, undefined]);
+  });
+});
+
+describe("sticky notes on the canvas", () => {
+  it("draws each note as a note node with its text, and keeps an unchanged one on redraw", () => {
+    const withNote = {
+      ...deepDive,
+      flow: {
+        ...deepDive.flow,
+        composition: {
+          ...deepDive.flow.composition,
+          canvas_state: { ...deepDive.flow.composition.canvas_state, notes: [{ id: "n1", text: "Why June?", position: { x: 5, y: 6 } }] },
+        },
+      },
+    };
+    const { notes } = toCanvas(withNote, templates);
+    expect(notes).toEqual([{ id: "note:n1", type: "note", position: { x: 5, y: 6 }, data: { noteId: "n1", text: "Why June?" } }]);
+    const again = toCanvas(withNote, templates).notes;
+    expect(mergeNotes(notes, again)[0]).toBe(notes[0]);
+    expect(toCanvas(deepDive, templates).notes).toEqual([]);
   });
 });

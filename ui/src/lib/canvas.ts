@@ -3,6 +3,7 @@
 // Pure: no React, no IPC, so what the canvas shows is unit-tested here.
 import type { Edge, EdgeMarker, Node, Viewport } from "@xyflow/react";
 import type { Connection, FlowDetail, FlowNode, JsonValue, ScalarType, Severity, Template, TemplateDetail } from "../api";
+import { noteNodeId } from "./edit";
 import { formatValue } from "./format";
 import { connectionMappings, mappingLabel, type Mapping } from "./mapping";
 import { PROBLEM_COLORS, noProblems, sameCount, worstSeverity, type ProblemCount } from "./problems";
@@ -43,6 +44,13 @@ export type TemplateNodeData = {
 
 export type TemplateCanvasNode = Node<TemplateNodeData, "template">;
 
+/** A sticky note on the canvas. */
+export type NoteNodeData = { readonly noteId: string; readonly text: string };
+export type NoteCanvasNode = Node<NoteNodeData, "note">;
+
+/** What React Flow holds: the flow's nodes and its sticky notes. */
+export type CanvasNode = TemplateCanvasNode | NoteCanvasNode;
+
 export type MappingEdgeData = {
   readonly mappings: readonly Mapping[];
   readonly required: boolean;
@@ -53,6 +61,7 @@ export type MappingCanvasEdge = Edge<MappingEdgeData, "mapping">;
 
 export type Canvas = {
   readonly nodes: TemplateCanvasNode[];
+  readonly notes: NoteCanvasNode[];
   readonly edges: MappingCanvasEdge[];
   readonly viewport: Viewport;
 };
@@ -146,6 +155,12 @@ export function toCanvas(detail: FlowDetail, templates: readonly TemplateDetail[
   const { viewport } = composition.canvas_state;
   return {
     nodes: canvasNodes,
+    notes: (composition.canvas_state.notes ?? []).map((note) => ({
+      id: noteNodeId(note.id),
+      type: "note",
+      position: { x: note.position.x ?? 0, y: note.position.y ?? 0 },
+      data: { noteId: note.id, text: note.text },
+    })),
     edges: connections.map((connection) => toEdge(connection, declared.get(connection.target_node_id))),
     viewport: { x: viewport.x ?? 0, y: viewport.y ?? 0, zoom: viewport.zoom ?? 1 },
   };
@@ -289,5 +304,16 @@ export function mergeEdges(previous: readonly MappingCanvasEdge[], next: readonl
       old.label === edge.label &&
       old.className === edge.className;
     return same ? old : { ...edge, selected: old.selected };
+  });
+}
+
+/** The notes of `next`, keeping each one's object when it looks the same, and its selection and size. */
+export function mergeNotes(previous: readonly NoteCanvasNode[], next: readonly NoteCanvasNode[]): NoteCanvasNode[] {
+  const before = new Map(previous.map((n) => [n.id, n]));
+  return next.map((note) => {
+    const old = before.get(note.id);
+    if (old === undefined) return note;
+    const same = old.position.x === note.position.x && old.position.y === note.position.y && old.data.text === note.data.text;
+    return same ? old : { ...note, selected: old.selected, measured: old.measured };
   });
 }

@@ -3,6 +3,10 @@ import type { Flow, Template } from "../api";
 import { deepDive, template, templates } from "../testing/fixtures";
 import {
   addGlobal,
+  addNote,
+  noteIdOf,
+  noteNodeId,
+  setNoteText,
   removeGlobal,
   setTags,
   updateGlobal,
@@ -263,5 +267,26 @@ describe("the flow's global parameters and tags", () => {
   it("keeps tags trimmed, lowercase and unique", () => {
     expect(setTags(flow, [" Weekly", "campaigns", "weekly", ""]).composition.tags).toEqual(["weekly", "campaigns"]);
     expect(setTags(flow, ["campaigns"])).toBe(flow);
+  });
+});
+
+describe("sticky notes", () => {
+  it("adds, writes, moves and removes a note, beside the nodes", () => {
+    const added = addNote(flow, { x: 10.2, y: 20.7 });
+    expect(added.noteId).toBe("note");
+    expect(addNote(added.flow, { x: 0, y: 0 }).noteId).toBe("note_2");
+    const written = setNoteText(added.flow, "note", "Check the June spike");
+    expect(written.composition.canvas_state.notes).toEqual([{ id: "note", text: "Check the June spike", position: { x: 10, y: 21 } }]);
+    expect(setNoteText(written, "note", "Check the June spike")).toBe(written);
+
+    const moved = moveNodes(written, new Map([[noteNodeId("note"), { x: 5, y: 5 }], ["top", { x: 1, y: 1 }]]));
+    expect(moved.composition.canvas_state.notes?.[0]?.position).toEqual({ x: 5, y: 5 });
+    expect(moved.nodes[0]?.position).toEqual({ x: 1, y: 1 });
+
+    const removed = removeElements(moved, new Set([noteNodeId("note")]), new Set());
+    expect(removed.composition.canvas_state.notes).toEqual([]);
+    expect(removed.nodes).toBe(moved.nodes);
+    expect(noteIdOf(noteNodeId("note"))).toBe("note");
+    expect(noteIdOf("top")).toBeNull();
   });
 });

@@ -71,7 +71,7 @@ export function freeSpot(flow: Flow, position: Point): Point {
 /** Moves the named nodes; a flow where nothing moved is returned as it was. */
 export function moveNodes(flow: Flow, positions: ReadonlyMap<string, Point>): Flow {
   return withNodes(
-    flow,
+    editNotes(flow, positions, new Set()),
     flow.nodes.map((node) => {
       const to = positions.get(node.node_id);
       if (to === undefined || (node.position.x === to.x && node.position.y === to.y)) return node;
@@ -82,15 +82,16 @@ export function moveNodes(flow: Flow, positions: ReadonlyMap<string, Point>): Fl
 
 /** The flow with `nodes`, or the flow itself when every node is the one it had. */
 function withNodes(flow: Flow, nodes: FlowNode[]): Flow {
-  return nodes.every((node, i) => node === flow.nodes[i]) ? flow : { ...flow, nodes };
+  return nodes.length === flow.nodes.length && nodes.every((node, i) => node === flow.nodes[i]) ? flow : { ...flow, nodes };
 }
 
 function withConnections(flow: Flow, connections: Connection[]): Flow {
   return connections.every((c, i) => c === flow.connections[i]) ? flow : { ...flow, connections };
 }
 
-/** Removes the named nodes (with every connection touching them) and connections. */
+/** Removes the named nodes (with every connection touching them), sticky notes and connections. */
 export function removeElements(flow: Flow, nodeIds: ReadonlySet<string>, connectionIds: ReadonlySet<string>): Flow {
+  flow = editNotes(flow, new Map(), nodeIds);
   const keptNodes = flow.nodes.filter((n) => !nodeIds.has(n.node_id));
   const keptConnections = flow.connections.filter(
     (c) => !connectionIds.has(c.connection_id) && !nodeIds.has(c.source_node_id) && !nodeIds.has(c.target_node_id),
@@ -390,4 +391,54 @@ export function setTags(flow: Flow, tags: readonly string[]): Flow {
 
 function withComposition(flow: Flow, patch: Partial<Flow["composition"]>): Flow {
   return { ...flow, composition: { ...flow.composition, ...patch } };
+}
+
+/** Sticky notes sit on the canvas as nodes whose ids carry this prefix. */
+const NOTE_PREFIX = "note:";
+
+/** The canvas id of the sticky note `id`. */
+export function noteNodeId(id: string): string {
+  return `${NOTE_PREFIX}${id}`;
+}
+
+/** The sticky note a canvas id stands for, or null for a flow node. */
+export function noteIdOf(canvasId: string): string | null {
+  return canvasId.startsWith(NOTE_PREFIX) ? canvasId.slice(NOTE_PREFIX.length) : null;
+}
+
+type Notes = NonNullable<Flow["composition"]["canvas_state"]["notes"]>;
+
+function withNotes(flow: Flow, notes: Notes): Flow {
+  return withComposition(flow, { canvas_state: { ...flow.composition.canvas_state, notes } });
+}
+
+/** A new, empty sticky note at `position`. */
+export function addNote(flow: Flow, position: Point): { readonly flow: Flow; readonly noteId: string } {
+  const notes = flow.composition.canvas_state.notes ?? [];
+  const noteId = freshId("note", new Set(notes.map((n) => n.id)));
+  const note = { id: noteId, text: "", position: { x: Math.round(position.x), y: Math.round(position.y) } };
+  return { flow: withNotes(flow, [...notes, note]), noteId };
+}
+
+/** Changes a sticky note's text; the flow is returned as it was when nothing changed. */
+export function setNoteText(flow: Flow, noteId: string, text: string): Flow {
+  const notes = flow.composition.canvas_state.notes ?? [];
+  const note = notes.find((n) => n.id === noteId);
+  if (note === undefined || note.text === text) return flow;
+  return withNotes(
+    flow,
+    notes.map((n) => (n === note ? { ...n, text } : n)),
+  );
+}
+
+/** Moves and removes sticky notes named by canvas id (see `moveNodes`, `removeElements`). */
+function editNotes(flow: Flow, positions: ReadonlyMap<string, Point>, removed: ReadonlySet<string>): Flow {
+  const notes = flow.composition.canvas_state.notes ?? [];
+  const next = notes
+    .filter((n) => !removed.has(noteNodeId(n.id)))
+    .map((n) => {
+      const to = positions.get(noteNodeId(n.id));
+      return to === undefined || (to.x === n.position.x && to.y === n.position.y) ? n : { ...n, position: { x: to.x, y: to.y } };
+    });
+  return next.length === notes.length && next.every((n, i) => n === notes[i]) ? flow : withNotes(flow, next);
 }

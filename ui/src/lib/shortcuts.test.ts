@@ -19,6 +19,7 @@ describe("shortcutFor", () => {
     expect(shortcutFor(press("?", { shiftKey: true }), false)).toBe("help");
     expect(shortcutFor(press("f"), false)).toBe("fitView");
     expect(shortcutFor(press("l"), false)).toBe("layout");
+    expect(shortcutFor(press("n"), false)).toBe("note");
     expect(shortcutFor(press("c", { ctrlKey: true }), false)).toBe("copy");
     expect(shortcutFor(press("v", { metaKey: true }), false)).toBe("paste");
   });

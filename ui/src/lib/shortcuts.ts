@@ -9,6 +9,7 @@ export type ShortcutAction =
   | "help"
   | "fitView"
   | "layout"
+  | "note"
   | "delete"
   | "multiSelect"
   | "boxSelect";
@@ -29,6 +30,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: "boxSelect", keys: "Shift+drag", does: "Select every node in a box" },
   { action: "fitView", keys: "F", does: "Fit the whole flow in view" },
   { action: "layout", keys: "L", does: "Lay the flow out left to right" },
+  { action: "note", keys: "N", does: "Add a sticky note (double-click a note to write in it)" },
   { action: "help", keys: "?", does: "Show these shortcuts" },
 ];
 
@@ -48,5 +50,6 @@ export function shortcutFor(event: KeyLike, typing: boolean): ShortcutAction | n
   if (!mod && !event.altKey && event.key === "?") return "help";
   if (!mod && !event.altKey && !event.shiftKey && key === "f") return "fitView";
   if (!mod && !event.altKey && !event.shiftKey && key === "l") return "layout";
+  if (!mod && !event.altKey && !event.shiftKey && key === "n") return "note";
   return null;
 }

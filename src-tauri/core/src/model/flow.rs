@@ -80,6 +80,21 @@ pub struct GlobalParameter {
 #[serde(deny_unknown_fields)]
 pub struct CanvasState {
     pub viewport: Viewport,
+    /// Sticky notes on the canvas: text for the reader, never run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<StickyNote>,
+}
+
+/// A note stuck on the canvas beside the nodes, with an id unique among the flow's notes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StickyNote {
+    pub id: String,
+    #[serde(default)]
+    pub text: String,
+    pub position: Position,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
 }
 
 #[derive(

@@ -8,7 +8,7 @@ mod template;
 
 pub use flow::{
     CanvasState, Composition, Connection, Flow, FlowDetail, FlowMeta, FlowQuery, FlowSummary,
-    GlobalParameter, Node, NodeConfig, Position, Transformation, Viewport,
+    GlobalParameter, Node, NodeConfig, Position, StickyNote, Transformation, Viewport,
 };
 pub use param_map::ParamMap;
 pub use run::{
