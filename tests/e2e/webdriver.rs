@@ -158,6 +158,29 @@ impl Session {
             .unwrap_or_default()
     }
 
+    /// Clicks the one element matching `css` once it is there, finding it again if a re-render
+    /// replaced it between finding and clicking.
+    #[track_caller]
+    pub fn click_css(&self, css: &str, timeout: Duration) {
+        let start = Instant::now();
+        loop {
+            if let [element] = self.find_all(css).as_slice() {
+                let url = format!(
+                    "{}/session/{}/element/{}/click",
+                    self.base, self.id, element.0
+                );
+                if ureq::post(&url).send_json(json!({})).is_ok() {
+                    return;
+                }
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "could not click `{css}` within {timeout:?}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
     pub fn click(&self, element: &Element) {
         self.call(
             "POST",
