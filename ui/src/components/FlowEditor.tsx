@@ -13,6 +13,7 @@ import { FlowSidebar } from "./FlowSidebar";
 import { ResultsDrawer } from "./ResultsDrawer";
 import { ShortcutsHelp } from "./ShortcutsHelp";
 import { TemplatePalette } from "./TemplatePalette";
+import { useViewCentre } from "./useViewCentre";
 import { useAutoLayout } from "./useAutoLayout";
 
 type Props = {
@@ -29,14 +30,14 @@ function isTyping(target: EventTarget | null): boolean {
 
 export function FlowEditor({ detail, templates, diagnostics }: Props) {
   const { undo, redo, startRun, copyNodes, paste, editFlow } = useAppActions();
-  const { fitView, getNodes, screenToFlowPosition } = useReactFlow();
+  const { fitView, getNodes } = useReactFlow();
+  const centre = useViewCentre();
   const [overlay, setOverlay] = useState<Overlay>(null);
   const layout = useAutoLayout();
   const addNoteInView = useCallback(() => {
-    const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
-    const middle = canvas ? { x: canvas.left + canvas.width / 2 - 100, y: canvas.top + canvas.height / 2 - 40 } : { x: 0, y: 0 };
-    editFlow((flow) => addNote(flow, screenToFlowPosition(middle)).flow);
-  }, [editFlow, screenToFlowPosition]);
+    const at = centre({ width: 200, height: 80 });
+    editFlow((flow) => addNote(flow, at).flow);
+  }, [editFlow, centre]);
 
   const keys = (action: string) => SHORTCUTS.find((s) => s.action === action)?.keys ?? "";
   const commands: Command[] = useMemo(

@@ -6,8 +6,10 @@ import { useReactFlow } from "@xyflow/react";
 import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
 import type { Template, TemplateDetail } from "../api";
 import { addNode, freeSpot } from "../lib/edit";
+import { DEFAULT_NODE_SIZE } from "../lib/layout";
 import { matchTemplates } from "../lib/palette";
 import { useAppActions } from "../store";
+import { useViewCentre } from "./useViewCentre";
 
 /** How far the pointer must move before pressing a template becomes dragging it. */
 const DRAG_THRESHOLD = 4;
@@ -79,11 +81,10 @@ function usePaletteDrag(): {
 /** Places `template` in the middle of the canvas as it is on screen. */
 export function usePlaceInView(): (template: Template) => void {
   const { editFlow } = useAppActions();
-  const { screenToFlowPosition } = useReactFlow();
+  const centre = useViewCentre();
   return (template) => {
-    const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
-    const middle = canvas ? { x: canvas.left + canvas.width / 2 - 110, y: canvas.top + canvas.height / 2 - 40 } : { x: 0, y: 0 };
-    editFlow((flow) => addNode(flow, template, freeSpot(flow, screenToFlowPosition(middle))).flow);
+    const at = centre(DEFAULT_NODE_SIZE);
+    editFlow((flow) => addNode(flow, template, freeSpot(flow, at)).flow);
   };
 }
 
