@@ -1,28 +1,22 @@
 //! The real app window, driven the way a user drives it: Xvfb for a display, tauri-driver
 //! in front of WebKitWebDriver, and the built `flowloom-desktop` on a fresh workspace.
-//! Screenshots land in `$CARGO_TARGET_TMPDIR/e2e/`.
+//! Screenshots land in `$CARGO_TARGET_TMPDIR/e2e/`. The window and its driver are set up by
+//! `harness.rs`; the 2,000-node canvas benchmark is `canvas_bench.rs`.
 
+mod canvas_bench;
+mod harness;
 mod webdriver;
 
-use flowloom_core::{FlowQuery, Workspace};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-use webdriver::Session;
+use flowloom_core::FlowQuery;
+use harness::{App, eventually, in_workspace, screenshots};
+use std::path::Path;
+use std::time::Duration;
 
 #[test]
 fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
     let workspace = tempfile::tempdir().expect("temp workspace");
-    let display = Xvfb::start();
-    let driver = TauriDriver::start(&display);
-    let app = Session::start(
-        driver.port,
-        Path::new(env!("CARGO_BIN_EXE_flowloom-desktop")),
-        &["--workspace".into(), workspace.path().display().to_string()],
-    );
-    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
-    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    let app = App::open(workspace.path());
+    let shots = screenshots();
 
     // Home: the three example flows of a new workspace.
     app.wait_for_texts(
@@ -300,15 +294,8 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
 #[test]
 fn an_analyst_builds_a_flow_on_the_canvas() {
     let workspace = tempfile::tempdir().expect("temp workspace");
-    let display = Xvfb::start();
-    let driver = TauriDriver::start(&display);
-    let app = Session::start(
-        driver.port,
-        Path::new(env!("CARGO_BIN_EXE_flowloom-desktop")),
-        &["--workspace".into(), workspace.path().display().to_string()],
-    );
-    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
-    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    let app = App::open(workspace.path());
+    let shots = screenshots();
     let wait = Duration::from_secs(30);
     app.wait_for("[data-testid=flow-item]", 3, Duration::from_secs(90));
 
@@ -600,269 +587,4 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
         wait,
     );
     assert!(stored("comp_dropped").is_ok_and(|f| f.composition.name == "Dropped flow"));
-}
-
-/// Runs `work` on the app's workspace store from beside the app, as another process would.
-fn in_workspace<T, F, Fut>(dir: &Path, work: F) -> T
-where
-    F: FnOnce(flowloom_core::Store) -> Fut,
-    Fut: std::future::Future<Output = T>,
-{
-    tokio::runtime::Runtime::new()
-        .expect("runtime")
-        .block_on(async {
-            let ws = Workspace::open(dir)
-                .await
-                .expect("open workspace beside the app");
-            work(ws.store().clone()).await
-        })
-}
-
-fn eventually(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < timeout {
-        if check() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    false
-}
-
-/// A private X display for this test, so it runs the same on a desktop and in CI.
-struct Xvfb {
-    child: Child,
-    display: String,
-}
-
-impl Xvfb {
-    /// Starts Xvfb on a display it picks itself (`-displayfd`): tests starting side by side
-    /// can never race for the same number.
-    fn start() -> Self {
-        use std::io::BufRead;
-        let mut child = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start Xvfb (apt-get install xvfb; `make test` installs it)");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().expect("Xvfb's stdout"))
-            .read_line(&mut line)
-            .expect("Xvfb names its display");
-        let number: u32 = line.trim().parse().expect("a display number from Xvfb");
-        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
-        assert!(
-            eventually(Duration::from_secs(10), || socket.exists()),
-            "Xvfb :{number} did not start"
-        );
-        Self {
-            child,
-            display: format!(":{number}"),
-        }
-    }
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        // Killed, Xvfb cannot remove its lock and socket: do it for it.
-        let number = self.display.trim_start_matches(':');
-        let _ = std::fs::remove_file(format!("/tmp/.X{number}-lock"));
-        let _ = std::fs::remove_file(format!("/tmp/.X11-unix/X{number}"));
-    }
-}
-
-struct TauriDriver {
-    child: Child,
-    port: u16,
-}
-
-impl TauriDriver {
-    fn start(display: &Xvfb) -> Self {
-        let (port, native_port) = (free_port(), free_port());
-        let program = which("tauri-driver")
-            .expect("tauri-driver not found: `cargo install tauri-driver --locked` (`make test` installs it)");
-        let child = Command::new(program)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .env("DISPLAY", &display.display)
-            // Its WebKitWebDriver child inherits these: never the test's own pipes.
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start tauri-driver");
-        Self { child, port }
-    }
-}
-
-impl Drop for TauriDriver {
-    /// SIGTERM first: tauri-driver then stops the WebKitWebDriver it started, which a
-    /// SIGKILL would leave behind.
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let stopped = eventually(Duration::from_secs(5), || {
-            matches!(self.child.try_wait(), Ok(Some(_)))
-        });
-        if !stopped {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
-fn which(program: &str) -> Option<PathBuf> {
-    let cargo_bin = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .map(|home| home.join("bin"));
-    std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
-        .chain(cargo_bin)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
-}
-
-/// The canvas with 2,000 nodes in the real window: how long opening the flow takes until
-/// its first nodes are painted, the frame rate while zooming with the wheel, and how long
-/// deleting a node takes to show. A benchmark, not a test: it prints figures and asserts nothing about time.
-/// `cargo test --test tests -- --ignored --nocapture canvas_with_2000_nodes`
-#[test]
-#[ignore = "benchmark: run with --ignored --nocapture"]
-fn canvas_with_2000_nodes() {
-    let workspace = tempfile::tempdir().expect("temp workspace");
-    in_workspace(workspace.path(), |store| async move {
-        store
-            .save_flow(&big_flow(50, 40))
-            .await
-            .expect("store the big flow");
-    });
-    let display = Xvfb::start();
-    let driver = TauriDriver::start(&display);
-    let app = Session::start(
-        driver.port,
-        Path::new(env!("CARGO_BIN_EXE_flowloom-desktop")),
-        &["--workspace".into(), workspace.path().display().to_string()],
-    );
-    app.wait_for(
-        "[data-testid=flow-item][data-composition-id=comp_big]",
-        1,
-        Duration::from_secs(90),
-    );
-
-    let measure = |script: &str| app.execute_async(script)["ms"].as_f64().unwrap_or(f64::NAN);
-    let open_ms = measure(
-        "const done = arguments[arguments.length - 1];
-         const t0 = performance.now();
-         document.querySelector('[data-testid=flow-item][data-composition-id=comp_big]').click();
-         const wait = () => document.querySelectorAll('[data-testid=canvas-node]').length > 0
-           ? requestAnimationFrame(() => done({ ms: performance.now() - t0 }))
-           : requestAnimationFrame(wait);
-         wait();",
-    );
-    println!("canvas, 2,000 nodes: open to first paint {open_ms:.0} ms");
-
-    app.execute_async(
-        "window.__frames = 0;
-         const tick = () => { window.__frames++; if (window.__counting) requestAnimationFrame(tick); };
-         window.__counting = true; window.__t0 = performance.now(); requestAnimationFrame(tick);
-         arguments[arguments.length - 1](null);",
-    );
-    let pane = app.find_one("[data-testid=canvas]");
-    app.wheel(&pane, 20, 2_000, -120);
-    let fps = app.execute_async(
-        "window.__counting = false;
-         arguments[arguments.length - 1]({ fps: window.__frames * 1000 / (performance.now() - window.__t0) });",
-    )["fps"]
-        .as_f64()
-        .unwrap_or(f64::NAN);
-
-    println!("canvas, 2,000 nodes: zooming {fps:.1} fps");
-    // Select a node wholly in view, then delete it.
-    app.settle();
-    let in_view = app.execute_async(
-        "const canvas = document.querySelector('[data-testid=canvas]').getBoundingClientRect();
-         const inView = [...document.querySelectorAll('[data-testid=canvas-node]')].find((n) => {
-           const r = n.getBoundingClientRect();
-           return r.left > canvas.left && r.right < canvas.right && r.top > canvas.top && r.bottom < canvas.bottom;
-         });
-         arguments[arguments.length - 1](inView.dataset.nodeId);",
-    );
-    let in_view = in_view.as_str().expect("a node in view");
-    app.click(&app.find_one(&format!(
-        "[data-testid=canvas-node][data-node-id={in_view}] [data-testid=node-label]"
-    )));
-    app.wait_for(".react-flow__node.selected", 1, Duration::from_secs(10));
-    // A real key press; the page's clock starts just before it and stops once the node
-    // has left the DOM and a frame has been painted.
-    app.execute_async("window.__t0 = performance.now(); arguments[arguments.length - 1](null);");
-    app.press("\u{E017}");
-    let edit_ms = measure(&format!(
-        "const done = arguments[arguments.length - 1];
-         const wait = () => document.querySelector('[data-testid=canvas-node][data-node-id={in_view}]')
-           ? requestAnimationFrame(wait)
-           : requestAnimationFrame(() => done({{ ms: performance.now() - window.__t0 }}));
-         wait();"
-    ));
-    println!(
-        "canvas, 2,000 nodes: open to first paint {open_ms:.0} ms; zooming {fps:.1} fps; \
-         delete a node to painted {edit_ms:.0} ms"
-    );
-}
-
-/// A grid of `columns` × `rows` nodes: each row a chain from a source on the left.
-fn big_flow(columns: usize, rows: usize) -> flowloom_core::Flow {
-    let mut nodes = Vec::new();
-    let mut connections = Vec::new();
-    for c in 0..columns {
-        for r in 0..rows {
-            let template = if c == 0 {
-                "tpl_top_campaigns_by_spend"
-            } else {
-                "tpl_campaign_roas"
-            };
-            nodes.push(serde_json::json!({
-                "node_id": format!("n_{c}_{r}"), "template_id": template,
-                "position": { "x": c as f64 * 320.0, "y": r as f64 * 200.0 }
-            }));
-            if c > 0 {
-                connections.push(serde_json::json!({
-                    "connection_id": format!("c_{c}_{r}"),
-                    "source_node_id": format!("n_{}_{r}", c - 1),
-                    "target_node_id": format!("n_{c}_{r}"),
-                    "field_mappings": { "campaign_ids": "campaign_id" },
-                    "transformation_rules": { "campaign_ids": "distinct_list" }
-                }));
-            }
-        }
-    }
-    serde_json::from_value(serde_json::json!({
-        "composition": { "composition_id": "comp_big", "name": "Big flow" },
-        "nodes": nodes,
-        "connections": connections
-    }))
-    .expect("the big flow")
 }

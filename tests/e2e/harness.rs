@@ -1,0 +1,195 @@
+//! The window under test: a private X display, tauri-driver in front of WebKitWebDriver, and
+//! the built `flowloom-desktop` on a given workspace; plus reaching that workspace's store from
+//! beside the app.
+
+use super::webdriver::Session;
+use flowloom_core::Workspace;
+use std::net::TcpListener;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The app open on `workspace`, driven through WebDriver. Fields drop in order: the session
+/// (closing the app), then the driver, then the display.
+pub struct App {
+    session: Session,
+    _driver: TauriDriver,
+    _display: Xvfb,
+}
+
+impl App {
+    pub fn open(workspace: &Path) -> Self {
+        let display = Xvfb::start();
+        let driver = TauriDriver::start(&display);
+        let session = Session::start(
+            driver.port,
+            Path::new(env!("CARGO_BIN_EXE_flowloom-desktop")),
+            &["--workspace".into(), workspace.display().to_string()],
+        );
+        Self {
+            session,
+            _driver: driver,
+            _display: display,
+        }
+    }
+}
+
+impl Deref for App {
+    type Target = Session;
+
+    fn deref(&self) -> &Session {
+        &self.session
+    }
+}
+
+/// Where the tests' screenshots go (created if missing).
+pub fn screenshots() -> PathBuf {
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    shots
+}
+
+/// Runs `work` on the app's workspace store from beside the app, as another process would.
+pub fn in_workspace<T, F, Fut>(dir: &Path, work: F) -> T
+where
+    F: FnOnce(flowloom_core::Store) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let ws = Workspace::open(dir)
+                .await
+                .expect("open workspace beside the app");
+            work(ws.store().clone()).await
+        })
+}
+
+pub fn eventually(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    false
+}
+
+/// A private X display for this test, so it runs the same on a desktop and in CI.
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Xvfb {
+    /// Starts Xvfb on a display it picks itself (`-displayfd`): tests starting side by side
+    /// can never race for the same number.
+    fn start() -> Self {
+        use std::io::BufRead;
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb (apt-get install xvfb; `make test` installs it)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("Xvfb's stdout"))
+            .read_line(&mut line)
+            .expect("Xvfb names its display");
+        let number: u32 = line.trim().parse().expect("a display number from Xvfb");
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+        assert!(
+            eventually(Duration::from_secs(10), || socket.exists()),
+            "Xvfb :{number} did not start"
+        );
+        Self {
+            child,
+            display: format!(":{number}"),
+        }
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // Killed, Xvfb cannot remove its lock and socket: do it for it.
+        let number = self.display.trim_start_matches(':');
+        let _ = std::fs::remove_file(format!("/tmp/.X{number}-lock"));
+        let _ = std::fs::remove_file(format!("/tmp/.X11-unix/X{number}"));
+    }
+}
+
+struct TauriDriver {
+    child: Child,
+    port: u16,
+}
+
+impl TauriDriver {
+    fn start(display: &Xvfb) -> Self {
+        let (port, native_port) = (free_port(), free_port());
+        let program = which("tauri-driver")
+            .expect("tauri-driver not found: `cargo install tauri-driver --locked` (`make test` installs it)");
+        let child = Command::new(program)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DISPLAY", &display.display)
+            // Its WebKitWebDriver child inherits these: never the test's own pipes.
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tauri-driver");
+        Self { child, port }
+    }
+}
+
+impl Drop for TauriDriver {
+    /// SIGTERM first: tauri-driver then stops the WebKitWebDriver it started, which a
+    /// SIGKILL would leave behind.
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let stopped = eventually(Duration::from_secs(5), || {
+            matches!(self.child.try_wait(), Ok(Some(_)))
+        });
+        if !stopped {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|home| home.join("bin"));
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .chain(cargo_bin)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
