@@ -5,3 +5,4 @@ mod flex_tables;
 mod flows;
 mod schedules;
 mod templates;
+mod versions;
