@@ -1,10 +1,11 @@
 //! The real app window, driven the way a user drives it: Xvfb for a display, tauri-driver
 //! in front of WebKitWebDriver, and the built `flowloom-desktop` on a fresh workspace.
 //! Screenshots land in `$CARGO_TARGET_TMPDIR/e2e/`. The window and its driver are set up by
-//! `harness.rs`; the 2,000-node canvas benchmark is `canvas_bench.rs`.
+//! `harness.rs`, screenshots read off the display by `screen.rs`; the 2,000-node canvas benchmark is `canvas_bench.rs`.
 
 mod canvas_bench;
 mod harness;
+mod screen;
 mod webdriver;
 
 use flowloom_core::FlowQuery;

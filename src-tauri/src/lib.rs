@@ -6,6 +6,7 @@
 
 mod commands;
 mod error;
+mod painting;
 mod runs;
 
 pub use error::{AppError, ErrorCode};
@@ -14,6 +15,7 @@ use flowloom_core::Workspace;
 use flowloom_core::engine::LocalEngine;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tauri::Manager;
 use tauri_specta::{collect_commands, collect_events};
 
 /// Every command and event the UI may use; `ui/src/bindings.ts` is generated from this.
@@ -125,6 +127,9 @@ pub fn run() -> ExitCode {
         .manage(runs::ActiveRuns::default())
         .setup(move |app| {
             builder.mount_events(app);
+            if let Some(window) = app.get_webview_window("main") {
+                painting::apply(&window)?;
+            }
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -24,6 +24,7 @@ impl App {
         let driver = TauriDriver::start(&display);
         let session = Session::start(
             driver.port,
+            &display.display,
             Path::new(env!("CARGO_BIN_EXE_flowloom-desktop")),
             &["--workspace".into(), workspace.display().to_string()],
         );

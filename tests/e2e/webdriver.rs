@@ -2,7 +2,6 @@
 //! by CSS, reading text, clicking, typing, dragging with the mouse, key chords, and
 //! screenshots.
 
-use base64::Engine as _;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -13,13 +12,15 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub struct Session {
     base: String,
     id: String,
+    /// The X display the window is on, for screenshots.
+    display: String,
 }
 
 pub struct Element(String);
 
 impl Session {
     /// Starts the app through tauri-driver, retrying while the driver comes up.
-    pub fn start(port: u16, application: &Path, args: &[String]) -> Self {
+    pub fn start(port: u16, display: &str, application: &Path, args: &[String]) -> Self {
         let base = format!("http://127.0.0.1:{port}");
         let capabilities = json!({
             "capabilities": {
@@ -35,7 +36,11 @@ impl Session {
                         .as_str()
                         .expect("session id")
                         .to_owned();
-                    return Self { base, id };
+                    return Self {
+                        base,
+                        id,
+                        display: display.to_owned(),
+                    };
                 }
                 Err(ureq::Error::Transport(_)) if start.elapsed() < Duration::from_secs(30) => {
                     std::thread::sleep(Duration::from_millis(200));
@@ -251,6 +256,29 @@ impl Session {
         );
     }
 
+    /// Presses the mouse at (`x`, `y`) from `element`'s centre and moves it by (`dx`, `dy`)
+    /// in `steps` moves over `millis`, then lets go: panning, when the point is empty canvas.
+    pub fn drag_by(
+        &self,
+        element: &Element,
+        (x, y): (i64, i64),
+        (dx, dy): (i64, i64),
+        steps: u32,
+        millis: u64,
+    ) {
+        let n = i64::from(steps.max(1));
+        let each = millis / u64::from(steps.max(1));
+        let mut actions = vec![
+            json!({ "type": "pointerMove", "duration": 0, "origin": { ELEMENT: element.0 }, "x": x, "y": y }),
+            json!({ "type": "pointerDown", "button": 0 }),
+        ];
+        actions.extend((0..n).map(|_| {
+            json!({ "type": "pointerMove", "duration": each, "origin": "pointer", "x": dx / n, "y": dy / n })
+        }));
+        actions.push(json!({ "type": "pointerUp", "button": 0 }));
+        self.pointer(Value::Array(actions));
+    }
+
     /// Drags from `from` and drops on `to`.
     pub fn drag(&self, from: &Element, to: &Element) {
         self.press_and_move(from, to);
@@ -328,6 +356,12 @@ impl Session {
         )
     }
 
+    /// Saves what the screen shows, once the page has painted its latest DOM.
+    pub fn screenshot(&self, path: &Path) {
+        self.settle();
+        super::screen::capture(&self.display, path);
+    }
+
     /// Waits until the page has painted its latest DOM: after something that moves elements
     /// (fitting the view), before pointing at them.
     pub fn settle(&self) {
@@ -338,17 +372,6 @@ impl Session {
             "/execute/async",
             Some(json!({ "script": settle, "args": [] })),
         );
-    }
-
-    /// Saves what the window shows, once the page has painted its latest DOM (WebKit can
-    /// otherwise hand back the previous frame).
-    pub fn screenshot(&self, path: &Path) {
-        self.settle();
-        let encoded = self.call("GET", "/screenshot", None);
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(encoded.as_str().expect("base64 screenshot"))
-            .expect("decode screenshot");
-        std::fs::write(path, png).expect("write screenshot");
     }
 }
 
