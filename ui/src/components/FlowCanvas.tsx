@@ -15,23 +15,27 @@ import {
   type Connection,
   type EdgeChange,
   type EdgeTypes,
-  type FitViewOptions,
   type IsValidConnection,
   type NodeChange,
   type NodeTypes,
   type OnDelete,
   type OnNodeDrag,
   type OnSelectionChangeParams,
+  type Viewport,
 } from "@xyflow/react";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
 import {
+  FIT_WHOLE_FLOW,
+  ZOOM,
+  forgetEstimates,
   handleParameter,
   markEdges,
   markNodes,
   mergeEdges,
   mergeNodes,
   mergeNotes,
+  openingViewport,
   toCanvas,
   type CanvasNode,
   type MappingCanvasEdge,
@@ -51,11 +55,6 @@ import { useAutoLayout } from "./useAutoLayout";
 const nodeTypes = { template: TemplateNode, note: NoteNode } satisfies NodeTypes;
 const edgeTypes = { mapping: MappingEdge } satisfies EdgeTypes;
 
-// Extra room at the bottom keeps the minimap and controls off the nodes after fitting.
-const fitViewOptions = {
-  padding: { top: "40px", left: "56px", right: "40px", bottom: "130px" },
-  maxZoom: 1.1,
-} satisfies FitViewOptions;
 const miniMapStyle = { width: 168, height: 104 };
 const deleteKeys = ["Delete", "Backspace"];
 /** From how many nodes on the canvas renders only the nodes in view. */
@@ -106,6 +105,17 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
     setEdges((previous) => mergeEdges(previous, drawn.edges));
   }
 
+  // The flow opens framed whole. The view is worked out from the nodes' boxes before the first
+  // paint, so React Flow draws once, only what is in view (its `fitView` would draw the saved
+  // view first, measure, then draw again).
+  const frame = useRef<HTMLDivElement>(null);
+  const [opening, setOpening] = useState<Viewport | null>(null);
+  useLayoutEffect(() => {
+    const box = frame.current;
+    if (box === null) return;
+    setOpening((fixed) => fixed ?? openingViewport(nodes, box.clientWidth, box.clientHeight, drawn.viewport));
+  }, [nodes, drawn.viewport]);
+
   const [menu, setMenu] = useState<NodeMenuAt | null>(null);
   const closeMenu = useCallback(() => {
     setMenu(null);
@@ -121,7 +131,7 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
   const [refusal, setRefusal] = useState<string | null>(null);
 
   const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
-    setNodes((current) => applyNodeChanges(changes, current));
+    setNodes((current) => forgetEstimates(applyNodeChanges(changes, current), changes));
   }, []);
   const onEdgesChange = useCallback((changes: EdgeChange<MappingCanvasEdge>[]) => {
     setEdges((current) => applyEdgeChanges(changes, current));
@@ -171,47 +181,47 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
   );
 
   return (
-    <div className="canvas" data-testid="canvas">
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onNodeDragStop={onNodeDragStop}
-        onDelete={onDelete}
-        onConnect={onConnect}
-        isValidConnection={isValidConnection}
-        onConnectEnd={() => {
-          setRefusal(null);
-        }}
-        onSelectionChange={onSelectionChange}
-        onNodeContextMenu={onNodeContextMenu}
-        defaultViewport={drawn.viewport}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        deleteKeyCode={deleteKeys}
-        elementsSelectable
-        // A large flow keeps only what is in view in the DOM; a small one all of it.
-        onlyRenderVisibleElements={flow.nodes.length > LARGE_FLOW}
-        fitView
-        fitViewOptions={fitViewOptions}
-        minZoom={0.2}
-        maxZoom={2}
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background gap={20} size={1} />
-        <MiniMap pannable zoomable style={miniMapStyle} />
-        <Controls showInteractive={false}>
-          <ControlButton
-            title="Auto-layout: lay the flow out left to right (L)"
-            aria-label="Auto-layout"
-            data-testid="auto-layout"
-            onClick={() => void layout()}
-          >
-            ⇶
-          </ControlButton>
-        </Controls>
-      </ReactFlow>
+    <div className="canvas" data-testid="canvas" ref={frame}>
+      {opening !== null && (
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onNodeDragStop={onNodeDragStop}
+          onDelete={onDelete}
+          onConnect={onConnect}
+          isValidConnection={isValidConnection}
+          onConnectEnd={() => {
+            setRefusal(null);
+          }}
+          onSelectionChange={onSelectionChange}
+          onNodeContextMenu={onNodeContextMenu}
+          defaultViewport={opening}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          deleteKeyCode={deleteKeys}
+          elementsSelectable
+          // A large flow keeps only what is in view in the DOM; a small one all of it.
+          onlyRenderVisibleElements={flow.nodes.length > LARGE_FLOW}
+          minZoom={ZOOM.min}
+          maxZoom={ZOOM.max}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background gap={20} size={1} />
+          <MiniMap pannable zoomable style={miniMapStyle} />
+          <Controls showInteractive={false} fitViewOptions={FIT_WHOLE_FLOW}>
+            <ControlButton
+              title="Auto-layout: lay the flow out left to right (L)"
+              aria-label="Auto-layout"
+              data-testid="auto-layout"
+              onClick={() => void layout()}
+            >
+              ⇶
+            </ControlButton>
+          </Controls>
+        </ReactFlow>
+      )}
       {menu !== null && <NodeMenu at={menu} onClose={closeMenu} />}
       {refusal !== null && (
         <p className="connect-refusal" role="status" data-testid="connect-refusal">

@@ -4,6 +4,7 @@
 import { useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
+import { FIT_WHOLE_FLOW } from "../lib/canvas";
 import { addNote } from "../lib/edit";
 import { SHORTCUTS, shortcutFor } from "../lib/shortcuts";
 import { useAppActions } from "../store";
@@ -44,7 +45,7 @@ export function FlowEditor({ detail, templates, diagnostics }: Props) {
     () => [
       { id: "undo", label: "Undo", keys: keys("undo"), run: undo },
       { id: "redo", label: "Redo", keys: keys("redo"), run: redo },
-      { id: "fit", label: "Fit view", keys: keys("fitView"), run: () => void fitView({ duration: 200 }) },
+      { id: "fit", label: "Fit view", keys: keys("fitView"), run: () => void fitView(FIT_WHOLE_FLOW) },
       { id: "layout", label: "Auto-layout", keys: keys("layout"), run: () => void layout() },
       { id: "note", label: "Add sticky note", keys: keys("note"), run: addNoteInView },
       { id: "run", label: "Run flow", keys: "", run: () => void startRun() },
@@ -64,7 +65,7 @@ export function FlowEditor({ detail, templates, diagnostics }: Props) {
       else if (action === "paste") paste();
       else if (action === "palette") setOverlay((open) => (open === "palette" ? null : "palette"));
       else if (action === "help") setOverlay("help");
-      else if (action === "fitView") void fitView({ duration: 200 });
+      else if (action === "fitView") void fitView(FIT_WHOLE_FLOW);
       else if (action === "layout") void layout();
       else if (action === "note") addNoteInView();
     };

@@ -5,7 +5,7 @@ import { useReactFlow } from "@xyflow/react";
 import { useCallback, useMemo } from "react";
 import type { Diagnostic, FlowDetail } from "../api";
 import type { MappingCanvasEdge, TemplateCanvasNode } from "../lib/canvas";
-import { selectOnly } from "../lib/canvas";
+import { nodeSize, selectOnly } from "../lib/canvas";
 import { countProblems, describeCount, indexFlow, problemFocus, sortProblems, worstSeverity, type ProblemFocus } from "../lib/problems";
 import { useAppActions, useAppState } from "../store";
 import { CheckIcon, ErrorIcon, WarningIcon } from "./icons";
@@ -25,8 +25,7 @@ function useFocusProblem(): (focus: ProblemFocus) => void {
         setEdges((edges) => selectOnly(edges, none));
         const node = getNode(focus.nodeId);
         if (node === undefined) return;
-        const width = node.measured?.width ?? node.width ?? 0;
-        const height = node.measured?.height ?? node.height ?? 0;
+        const { width, height } = nodeSize(node);
         void setCenter(node.position.x + width / 2, node.position.y + height / 2, {
           zoom: Math.max(getZoom(), FOCUS_MIN_ZOOM),
           duration: FOCUS_MS,

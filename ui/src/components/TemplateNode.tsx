@@ -1,8 +1,18 @@
-// The one custom node type of the canvas: a template instance with its label and parameters,
-// outlined and badged when the flow's problems name it.
-import { Handle, Position, type NodeProps } from "@xyflow/react";
+// The canvas's node for a template instance: its label and parameters, outlined and badged when
+// the flow's problems name it, with its progress in the run on screen. Zoomed out, where its
+// text would be a few pixels high, it is drawn as a box with a large label and its handles only
+// (level of detail: far fewer elements to lay out and paint on a large flow).
+import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from "@xyflow/react";
 import { memo, useEffect, useState, type CSSProperties } from "react";
-import { parameterHandle, type NodeParameter, type ParameterSource, type TemplateCanvasNode, type TemplateStatus } from "../lib/canvas";
+import {
+  estimateBox,
+  parameterHandle,
+  type NodeParameter,
+  type ParameterSource,
+  type TemplateCanvasNode,
+  type TemplateNodeData,
+  type TemplateStatus,
+} from "../lib/canvas";
 import { describeCount, worstSeverity } from "../lib/problems";
 import { describeProgress, nodeProgress, type NodeProgress } from "../lib/run";
 import { useAppState } from "../store";
@@ -49,24 +59,57 @@ function sourceTitle(param: NodeParameter): string {
   }
 }
 
+/** Below this zoom a node is drawn as its box, label and handles only. */
+export const FAR_ZOOM = 0.5;
+export const zoomedOut = (state: ReactFlowState): boolean => state.transform[2] < FAR_ZOOM;
+
+type ViewProps = {
+  readonly data: TemplateNodeData;
+  readonly className: string;
+  readonly style: CSSProperties | undefined;
+  readonly severity: ReturnType<typeof worstSeverity>;
+  readonly progress: NodeProgress | null;
+};
+
 function TemplateNodeView({ data, selected }: NodeProps<TemplateCanvasNode>) {
-  const style = data.accent === null ? undefined : ({ "--node-accent": data.accent } as CSSProperties);
+  const far = useStore(zoomedOut);
   const severity = worstSeverity(data.problems);
   const progress = useAppState((state) => nodeProgress(state.run, data.nodeId));
-  const className = ["tnode", ...(selected ? ["tnode--selected"] : []), ...(severity ? [`tnode--${severity}`] : [])].join(" ");
+  const view: ViewProps = {
+    data,
+    severity,
+    progress,
+    style: data.accent === null ? undefined : ({ "--node-accent": data.accent } as CSSProperties),
+    className: [
+      "tnode",
+      ...(far ? ["tnode--far"] : []),
+      ...(selected ? ["tnode--selected"] : []),
+      ...(severity ? [`tnode--${severity}`] : []),
+      ...(progress ? [`tnode--${progress.status.toLowerCase()}`] : []),
+    ].join(" "),
+  };
+  return far ? <FarNode {...view} /> : <NearNode {...view} />;
+}
+
+function ProblemBadge({ data, severity }: Pick<ViewProps, "data" | "severity">) {
+  if (severity === null) return null;
+  return (
+    <span
+      className={`tnode__badge tnode__badge--${severity}`}
+      data-testid="node-problem-badge"
+      data-severity={severity}
+      title={describeCount(data.problems)}
+      aria-label={describeCount(data.problems)}
+    >
+      {data.problems.errors + data.problems.warnings}
+    </span>
+  );
+}
+
+function NearNode({ data, className, style, severity, progress }: ViewProps) {
   return (
     <div className={className} data-testid="canvas-node" data-node-id={data.nodeId} data-severity={severity ?? undefined} style={style}>
-      {severity !== null && (
-        <span
-          className={`tnode__badge tnode__badge--${severity}`}
-          data-testid="node-problem-badge"
-          data-severity={severity}
-          title={describeCount(data.problems)}
-          aria-label={describeCount(data.problems)}
-        >
-          {data.problems.errors + data.problems.warnings}
-        </span>
-      )}
+      <ProblemBadge data={data} severity={severity} />
       <Handle type="target" position={Position.Left} data-testid="node-input" />
       <div className="tnode__head">
         <div className="tnode__label" data-testid="node-label">
@@ -112,6 +155,41 @@ function TemplateNodeView({ data, selected }: NodeProps<TemplateCanvasNode>) {
         </div>
       )}
       <Handle type="source" position={Position.Right} data-testid="node-output" />
+    </div>
+  );
+}
+
+/**
+ * The node seen from afar: the same box, its label large, its progress as a tint. Its handles
+ * sit where the near node's do (`estimateBox`), so edges do not move when the zoom crosses over.
+ */
+function FarNode({ data, className, style, severity, progress }: ViewProps) {
+  const { size, handles } = estimateBox(data);
+  return (
+    <div
+      className={className}
+      data-testid="canvas-node"
+      data-node-id={data.nodeId}
+      data-severity={severity ?? undefined}
+      data-status={progress?.status}
+      title={progress?.error ?? undefined}
+      style={{ ...style, height: size.height }}
+    >
+      <ProblemBadge data={data} severity={severity} />
+      {handles.map((handle) => (
+        <Handle
+          key={handle.id ?? handle.type}
+          type={handle.type}
+          position={handle.position}
+          id={handle.id ?? undefined}
+          className={handle.id === null ? undefined : "tnode__param-handle"}
+          // Handles are placed by their centre, inside the node's 1px border.
+          style={{ top: handle.y + (handle.height ?? 0) / 2 - 1 }}
+        />
+      ))}
+      <div className="tnode__far-label" data-testid="node-label">
+        {data.label}
+      </div>
     </div>
   );
 }

@@ -1,9 +1,10 @@
 // Auto-layout as the canvas does it: the open flow laid out by ELK at the sizes React Flow
-// measured, applied as one edit (undoable), then the view fitted to the result.
+// measured (or, for nodes not drawn yet, estimated), applied as one edit (undoable), then the view fitted to the result.
 import { useReactFlow } from "@xyflow/react";
 import { useCallback } from "react";
 import { moveNodes } from "../lib/edit";
-import { DEFAULT_NODE_SIZE, layeredPositions } from "../lib/layout";
+import { FIT_WHOLE_FLOW, nodeSize } from "../lib/canvas";
+import { layeredPositions } from "../lib/layout";
 import { useAppActions, useAppState } from "../store";
 
 export function useAutoLayout(): () => Promise<void> {
@@ -12,14 +13,9 @@ export function useAutoLayout(): () => Promise<void> {
   const { getNodes, fitView } = useReactFlow();
   return useCallback(async () => {
     if (flow === null) return;
-    const sizes = new Map(
-      getNodes().map((n) => [
-        n.id,
-        { width: n.measured?.width ?? DEFAULT_NODE_SIZE.width, height: n.measured?.height ?? DEFAULT_NODE_SIZE.height },
-      ]),
-    );
+    const sizes = new Map(getNodes().map((n) => [n.id, nodeSize(n)]));
     const positions = await layeredPositions(flow, sizes);
     editFlow((f) => moveNodes(f, positions));
-    requestAnimationFrame(() => void fitView({ duration: 200 }));
+    requestAnimationFrame(() => void fitView(FIT_WHOLE_FLOW));
   }, [flow, getNodes, fitView, editFlow]);
 }

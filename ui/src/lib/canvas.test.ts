@@ -1,7 +1,19 @@
 // What the canvas shows for a flow: node labels and parameters, edges and their labels, positions.
 import { describe, expect, it } from "vitest";
 import { deepDive, diagnostic, template, templates } from "../testing/fixtures";
-import { markEdges, markNodes, mergeNotes, nodeLabel, selectOnly, toCanvas } from "./canvas";
+import {
+  estimateBox,
+  forgetEstimates,
+  markEdges,
+  markNodes,
+  mergeNodes,
+  mergeNotes,
+  nodeLabel,
+  openingViewport,
+  selectOnly,
+  toCanvas,
+  type TemplateCanvasNode,
+} from "./canvas";
 import { formatMapping } from "./mapping";
 import { problemsByConnection, problemsByNode } from "./problems";
 
@@ -176,5 +188,73 @@ describe("sticky notes on the canvas", () => {
     const again = toCanvas(withNote, templates).notes;
     expect(mergeNotes(notes, again)[0]).toBe(notes[0]);
     expect(toCanvas(deepDive, templates).notes).toEqual([]);
+  });
+});
+
+describe("drawing a large flow: boxes before nodes are drawn", () => {
+  const canvas = toCanvas(deepDive, templates);
+  const [top, trend, orphan] = canvas.nodes as [TemplateCanvasNode, TemplateCanvasNode, TemplateCanvasNode];
+
+  it("sizes each node by its shape: head, template line, a row per parameter", () => {
+    // "Top campaigns" is labelled apart from its template (two head lines) and has three parameters.
+    expect(top.measured).toEqual({ width: 220, height: 37 + 17 + 15 + 3 * 18 + 1 });
+    // The trend node's label is its template's name (one head line), with two parameters.
+    expect(trend.measured).toEqual({ width: 220, height: 37 + 15 + 2 * 18 + 1 });
+    // A missing template: the template line says so, and there are no parameters.
+    expect(orphan.measured).toEqual({ width: 220, height: 37 + 17 + 1 });
+    expect(estimateBox({ ...trend.data, note: "Runs first" }).size.height).toBeGreaterThan(trend.measured?.height ?? 0);
+  });
+
+  it("puts the input and output handles halfway down and each parameter's handle on its row", () => {
+    const height = trend.measured?.height ?? 0;
+    expect(trend.handles?.map((h) => [h.id, h.type, h.position, h.x, h.y])).toEqual([
+      [null, "target", "left", -3, height / 2 - 4],
+      [null, "source", "right", 215, height / 2 - 4],
+      ["param:campaign_ids", "target", "left", -2.5, 49.5],
+      ["param:start_date", "target", "left", -2.5, 67.5],
+    ]);
+  });
+
+  it("keeps a node's estimate until React Flow measures it, then React Flow's size and handles", () => {
+    const renamed = toCanvas(
+      { ...deepDive, flow: { ...deepDive.flow, nodes: deepDive.flow.nodes.map((n) => ({ ...n, node_config: { ...n.node_config, label: "Renamed" } })) } },
+      templates,
+    ).nodes;
+    // Not measured yet: a changed node takes its fresh estimate; an unchanged one stays as it was.
+    const [merged] = mergeNodes([top], renamed);
+    expect(merged?.data.label).toBe("Renamed");
+    expect(merged?.handles).toEqual(renamed[0]?.handles);
+    expect(mergeNodes(canvas.nodes, toCanvas(deepDive, templates).nodes)).toEqual(canvas.nodes);
+    expect(mergeNodes(canvas.nodes, toCanvas(deepDive, templates).nodes)[0]).toBe(top);
+
+    // React Flow measured it larger: the estimate goes, and stays gone when the node changes.
+    const measured = forgetEstimates(
+      [{ ...top, measured: { width: 220, height: 140 }, selected: true }, trend],
+      [{ id: "top", type: "dimensions", dimensions: { width: 220, height: 140 } }],
+    );
+    expect(measured[0]?.handles).toBeUndefined();
+    expect(measured[1]).toBe(trend);
+    const [afterEdit] = mergeNodes(measured, renamed);
+    expect(afterEdit?.measured).toEqual({ width: 220, height: 140 });
+    expect(afterEdit?.handles).toBeUndefined();
+    expect(afterEdit?.selected).toBe(true);
+    expect(afterEdit?.data.label).toBe("Renamed");
+  });
+
+  it("opens framed whole, at no less than the canvas's smallest zoom", () => {
+    const width = 1000;
+    const height = 700;
+    const view = openingViewport(canvas.nodes, width, height, canvas.viewport);
+    for (const node of canvas.nodes) {
+      const left = node.position.x * view.zoom + view.x;
+      const topEdge = node.position.y * view.zoom + view.y;
+      expect(left).toBeGreaterThanOrEqual(0);
+      expect(topEdge).toBeGreaterThanOrEqual(0);
+      expect(left + (node.measured?.width ?? 0) * view.zoom).toBeLessThanOrEqual(width);
+      expect(topEdge + (node.measured?.height ?? 0) * view.zoom).toBeLessThanOrEqual(height);
+    }
+    const far = [top, { ...trend, position: { x: 100_000, y: 0 } }];
+    expect(openingViewport(far, width, height, canvas.viewport).zoom).toBe(0.2);
+    expect(openingViewport([], width, height, canvas.viewport)).toBe(canvas.viewport);
   });
 });

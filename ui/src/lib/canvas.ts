@@ -1,7 +1,7 @@
 // Turns a stored flow plus the template catalogue into React Flow nodes and edges (`toCanvas`),
 // and marks them with the flow's problems (`markNodes`, `markEdges`) or a selection (`selectOnly`).
 // Pure: no React, no IPC, so what the canvas shows is unit-tested here.
-import type { Edge, EdgeMarker, Node, Viewport } from "@xyflow/react";
+import { Position, getNodesBounds, getViewportForBounds, type Edge, type EdgeMarker, type Node, type NodeChange, type NodeHandle, type Viewport } from "@xyflow/react";
 import type { Connection, FlowDetail, FlowNode, JsonValue, ScalarType, Severity, Template, TemplateDetail } from "../api";
 import { noteNodeId } from "./edit";
 import { formatValue } from "./format";
@@ -114,6 +114,84 @@ function incomingMappings(
   return byNode;
 }
 
+/**
+ * A template node's box in flow pixels, as styles/canvas.css sets it (change them together): a
+ * fixed width; a head (top border, padding, an 18px label line) with a 17px template line when
+ * the label is not the template's name; the parameter list (border, padding) with an 18px row
+ * per parameter; a note (wraps, so only a guess); the bottom border.
+ */
+const NODE_BOX = { width: 220, head: 37, templateLine: 17, params: 15, row: 18, note: 32, border: 1 } as const;
+
+export type NodeSize = { readonly width: number; readonly height: number };
+
+/**
+ * A node's box and handles before it is drawn, given to React Flow as if measured. React Flow
+ * draws every node it has no size and handles for, to measure it, and would draw all of a large
+ * flow on opening; with these it draws only the nodes in view, and edges to the others end
+ * where they will. A drawn node whose real size differs is measured again, and React Flow's
+ * size and handles then replace these (`forgetEstimates`).
+ */
+export function estimateBox(data: TemplateNodeData): { size: NodeSize; handles: NodeHandle[] } {
+  const head = NODE_BOX.head + (data.label === data.templateName && data.templateStatus === "ok" ? 0 : NODE_BOX.templateLine);
+  const rows = data.parameters.length;
+  const height =
+    head + (rows > 0 ? NODE_BOX.params + rows * NODE_BOX.row : 0) + (data.note === null ? 0 : NODE_BOX.note) + NODE_BOX.border;
+  const end = { width: 8, height: 8, y: height / 2 - 4 };
+  return {
+    size: { width: NODE_BOX.width, height },
+    handles: [
+      { id: null, type: "target", position: Position.Left, x: -3, ...end },
+      { id: null, type: "source", position: Position.Right, x: NODE_BOX.width - 5, ...end },
+      ...data.parameters.map((param, i): NodeHandle => ({
+        id: parameterHandle(param.name),
+        type: "target",
+        position: Position.Left,
+        x: -2.5,
+        y: head + 7 + i * NODE_BOX.row + NODE_BOX.row / 2 - 3.5,
+        width: 7,
+        height: 7,
+      })),
+    ],
+  };
+}
+
+/** The canvas's zoom range. */
+export const ZOOM = { min: 0.2, max: 2 } as const;
+
+/** How the whole flow is framed: room at the bottom keeps the minimap and controls off the nodes. */
+export const FIT_WHOLE_FLOW = {
+  padding: { top: "40px", left: "56px", right: "40px", bottom: "130px" },
+  maxZoom: 1.1,
+  duration: 200,
+} as const;
+
+/** The view a flow opens with: the whole flow framed in a canvas of `width` × `height` pixels. */
+export function openingViewport(nodes: readonly Node[], width: number, height: number, saved: Viewport): Viewport {
+  if (nodes.length === 0 || width <= 0 || height <= 0) return saved;
+  return getViewportForBounds(getNodesBounds([...nodes]), width, height, ZOOM.min, FIT_WHOLE_FLOW.maxZoom, FIT_WHOLE_FLOW.padding);
+}
+
+/** A node's size: as measured once drawn, else as estimated. */
+export function nodeSize(node: Pick<Node, "measured" | "width" | "height">): NodeSize {
+  return { width: node.measured?.width ?? node.width ?? 0, height: node.measured?.height ?? node.height ?? 0 };
+}
+
+/**
+ * The nodes after React Flow's `changes`, without the estimated handles of any node it has just
+ * measured: React Flow would otherwise put the estimates back each time the node changes.
+ */
+export function forgetEstimates<N extends Node>(nodes: N[], changes: readonly NodeChange<N>[]): N[] {
+  const measured = new Set(changes.flatMap((c) => (c.type === "dimensions" && c.dimensions !== undefined ? [c.id] : [])));
+  if (measured.size === 0) return nodes;
+  return nodes.map((node) => (measured.has(node.id) && node.handles !== undefined ? withoutHandles(node) : node));
+}
+
+function withoutHandles<N extends Node>(node: N): N {
+  const copy = { ...node };
+  delete copy.handles;
+  return copy;
+}
+
 /** Lays out a flow as React Flow elements at the positions it was saved with. */
 export function toCanvas(detail: FlowDetail, templates: readonly TemplateDetail[]): Canvas {
   const { composition, nodes, connections } = detail.flow;
@@ -125,27 +203,31 @@ export function toCanvas(detail: FlowDetail, templates: readonly TemplateDetail[
   const canvasNodes = nodes.map((node): TemplateCanvasNode => {
     const entry = catalogue.get(node.template_id);
     const fed = incoming.get(node.node_id);
+    const data: TemplateNodeData = {
+      nodeId: node.node_id,
+      label: labels.get(node.node_id) ?? node.node_id,
+      templateName: entry?.template.name ?? node.template_id,
+      templateStatus: entry === undefined ? "missing" : entry.is_active ? "ok" : "inactive",
+      parameters: (entry?.template.parameters ?? []).map((param) => ({
+        name: param.name,
+        type: param.type,
+        list: param.list ?? false,
+        required: param.required,
+        source: parameterSource(param.name, param.default, node.parameter_overrides, fed?.get(param.name), globals),
+      })),
+      accent: node.node_config.color ?? null,
+      note: node.node_config.note ?? null,
+      problems: noProblems,
+    };
+    const { size, handles } = estimateBox(data);
     return {
       id: node.node_id,
       type: "template",
       // A coordinate that could not be stored as a number (NaN, infinity) arrives as null.
       position: { x: node.position.x ?? 0, y: node.position.y ?? 0 },
-      data: {
-        nodeId: node.node_id,
-        label: labels.get(node.node_id) ?? node.node_id,
-        templateName: entry?.template.name ?? node.template_id,
-        templateStatus: entry === undefined ? "missing" : entry.is_active ? "ok" : "inactive",
-        parameters: (entry?.template.parameters ?? []).map((param) => ({
-          name: param.name,
-          type: param.type,
-          list: param.list ?? false,
-          required: param.required,
-          source: parameterSource(param.name, param.default, node.parameter_overrides, fed?.get(param.name), globals),
-        })),
-        accent: node.node_config.color ?? null,
-        note: node.node_config.note ?? null,
-        problems: noProblems,
-      },
+      measured: size,
+      handles,
+      data,
     };
   });
 
@@ -287,7 +369,10 @@ export function mergeNodes(previous: readonly TemplateCanvasNode[], next: readon
     if (old.position.x === node.position.x && old.position.y === node.position.y && sameNodeData(old.data, node.data)) {
       return old;
     }
-    return { ...node, selected: old.selected, measured: old.measured };
+    // Not measured for real yet: the fresh estimate. Measured: React Flow's size and handles
+    // stand, and the estimate would undo them.
+    if (old.handles !== undefined) return { ...node, selected: old.selected };
+    return withoutHandles({ ...node, selected: old.selected, measured: old.measured });
   });
 }
 
