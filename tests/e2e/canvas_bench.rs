@@ -25,6 +25,12 @@ fn canvas_with_2000_nodes() {
         Duration::from_secs(90),
     );
 
+    // FLOWLOOM_BENCH_TRACE=1 also prints a timeline of the page: when its main thread was
+    // busy, how many elements each painted frame had.
+    let trace = std::env::var_os("FLOWLOOM_BENCH_TRACE").is_some();
+    if trace {
+        app.execute_async(TRACE);
+    }
     let measure = |script: &str| app.execute_async(script)["ms"].as_f64().unwrap_or(f64::NAN);
     let open_ms = measure(
         "const done = arguments[arguments.length - 1];
@@ -35,24 +41,40 @@ fn canvas_with_2000_nodes() {
            : requestAnimationFrame(wait);
          wait();",
     );
-    println!("canvas, 2,000 nodes: open to first paint {open_ms:.0} ms");
+    let drawn = app.find_all("[data-testid=canvas-node]").len();
+    println!("canvas, 2,000 nodes: open to first paint {open_ms:.0} ms ({drawn} nodes drawn)");
 
-    app.execute_async(
-        "window.__frames = 0;
-         const tick = () => { window.__frames++; if (window.__counting) requestAnimationFrame(tick); };
-         window.__counting = true; window.__t0 = performance.now(); requestAnimationFrame(tick);
-         arguments[arguments.length - 1](null);",
-    );
+    // Frames painted while a gesture runs, counted with requestAnimationFrame.
+    let frames_during = |gesture: &dyn Fn()| {
+        app.execute_async(
+            "window.__frames = 0;
+             const tick = () => { window.__frames++; if (window.__counting) requestAnimationFrame(tick); };
+             window.__counting = true; window.__t0 = performance.now(); requestAnimationFrame(tick);
+             arguments[arguments.length - 1](null);",
+        );
+        gesture();
+        app.execute_async(
+            "window.__counting = false;
+             arguments[arguments.length - 1]({ fps: window.__frames * 1000 / (performance.now() - window.__t0) });",
+        )["fps"]
+            .as_f64()
+            .unwrap_or(f64::NAN)
+    };
     let pane = app.find_one("[data-testid=canvas]");
-    app.wheel(&pane, 20, 2_000, -120);
-    let fps = app.execute_async(
-        "window.__counting = false;
-         arguments[arguments.length - 1]({ fps: window.__frames * 1000 / (performance.now() - window.__t0) });",
-    )["fps"]
-        .as_f64()
-        .unwrap_or(f64::NAN);
+    // Panning: drag the empty top-left corner of the canvas (the fitted view leaves a margin).
+    let (width, height) = app
+        .execute_async(
+            "const r = document.querySelector('[data-testid=canvas]').getBoundingClientRect();
+         arguments[arguments.length - 1]([r.width, r.height]);",
+        )
+        .as_array()
+        .map(|r| (r[0].as_f64().unwrap_or(0.0), r[1].as_f64().unwrap_or(0.0)))
+        .expect("the canvas's size");
+    let corner = (12 - (width / 2.0) as i64, 12 - (height / 2.0) as i64);
+    let pan_fps = frames_during(&|| app.drag_by(&pane, corner, (300, 200), 40, 2_000));
+    let zoom_fps = frames_during(&|| app.wheel(&pane, 20, 2_000, -120));
+    println!("canvas, 2,000 nodes: panning {pan_fps:.1} fps, zooming {zoom_fps:.1} fps");
 
-    println!("canvas, 2,000 nodes: zooming {fps:.1} fps");
     // Select a node wholly in view, then delete it.
     app.settle();
     let in_view = app.execute_async(
@@ -68,21 +90,37 @@ fn canvas_with_2000_nodes() {
         "[data-testid=canvas-node][data-node-id={in_view}] [data-testid=node-label]"
     )));
     app.wait_for(".react-flow__node.selected", 1, Duration::from_secs(10));
-    // A real key press; the page's clock starts just before it and stops once the node
-    // has left the DOM and a frame has been painted.
-    app.execute_async("window.__t0 = performance.now(); arguments[arguments.length - 1](null);");
-    app.press("\u{E017}");
-    let edit_ms = measure(&format!(
-        "const done = arguments[arguments.length - 1];
-         const wait = () => document.querySelector('[data-testid=canvas-node][data-node-id={in_view}]')
-           ? requestAnimationFrame(wait)
-           : requestAnimationFrame(() => done({{ ms: performance.now() - window.__t0 }}));
-         wait();"
+    // A real key press. The page's clock starts just before it; an observer installed first
+    // stops it at the frame after the node left the DOM (WebDriver's key action itself can
+    // take seconds to return, so polling after it would time the driver, not the page).
+    app.execute_async(&format!(
+        "window.__t0 = performance.now(); window.__deleted = null;
+         const gone = () => !document.querySelector('[data-testid=canvas-node][data-node-id={in_view}]');
+         const observer = new MutationObserver(() => {{
+           if (!gone()) return;
+           observer.disconnect();
+           requestAnimationFrame(() => {{ window.__deleted = performance.now() - window.__t0; }});
+         }});
+         observer.observe(document.querySelector('[data-testid=canvas]'), {{ childList: true, subtree: true }});
+         arguments[arguments.length - 1](null);"
     ));
-    println!(
-        "canvas, 2,000 nodes: open to first paint {open_ms:.0} ms; zooming {fps:.1} fps; \
-         delete a node to painted {edit_ms:.0} ms"
+    app.press("\u{E017}");
+    let edit_ms = measure(
+        "const done = arguments[arguments.length - 1];
+         const wait = () => window.__deleted === null ? setTimeout(wait, 10) : done({ ms: window.__deleted });
+         wait();",
     );
+    println!(
+        "canvas, 2,000 nodes: open to first paint {open_ms:.0} ms; panning {pan_fps:.1} fps; \
+         zooming {zoom_fps:.1} fps; delete a node to painted {edit_ms:.0} ms"
+    );
+    if trace {
+        app.settle();
+        let timeline = app.execute_async("arguments[arguments.length - 1](window.__trace)");
+        for line in timeline.as_array().into_iter().flatten() {
+            println!("  {}", line.as_str().unwrap_or_default());
+        }
+    }
 }
 
 /// A grid of `columns` × `rows` nodes: each row a chain from a source on the left.
@@ -118,3 +156,37 @@ fn big_flow(columns: usize, rows: usize) -> flowloom_core::Flow {
     }))
     .expect("the big flow")
 }
+
+/// Logs, in `window.__trace`, each stretch of 60 ms or more in which the page's main thread
+/// did not get back to a 10 ms timer (with how many getBoundingClientRect calls it made and
+/// how many nodes and edges the canvas had), each frame whose element counts changed (nodes,
+/// edges, minimap nodes, edge labels), and ResizeObserver callbacks over 5 ms.
+const TRACE: &str = r#"
+window.__trace = [];
+const T = (what) => window.__trace.push(Math.round(performance.now()) + ' ms: ' + what);
+let rects = 0;
+const gbr = Element.prototype.getBoundingClientRect;
+Element.prototype.getBoundingClientRect = function () { rects++; return gbr.call(this); };
+const count = (q) => document.querySelectorAll(q).length;
+let last = performance.now();
+const beat = () => {
+  const now = performance.now();
+  if (now - last > 60) T('busy ' + Math.round(now - last - 10) + ' ms, ' + rects + ' rects, ' + count('.react-flow__node') + ' nodes, ' + count('.react-flow__edge') + ' edges');
+  rects = 0; last = now; setTimeout(beat, 10);
+};
+setTimeout(beat, 10);
+let counts = '';
+const frame = () => {
+  const now = ['.react-flow__node', '.react-flow__edge', '.react-flow__minimap-node', '.edge-label'].map(count).join('/');
+  if (now !== counts) { T('frame with nodes/edges/minimap/labels ' + now); counts = now; }
+  requestAnimationFrame(frame);
+};
+requestAnimationFrame(frame);
+const RO = window.ResizeObserver;
+window.ResizeObserver = class extends RO {
+  constructor(cb) {
+    super((entries, o) => { const t = performance.now(); cb(entries, o); const d = performance.now() - t; if (d > 5) T('resize callback, ' + entries.length + ' entries, ' + Math.round(d) + ' ms'); });
+  }
+};
+arguments[arguments.length - 1](null);
+"#;
