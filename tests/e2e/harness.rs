@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 pub struct App {
     session: Session,
     _driver: TauriDriver,
-    _display: Xvfb,
+    display: Xvfb,
 }
 
 impl App {
@@ -31,8 +31,38 @@ impl App {
         Self {
             session,
             _driver: driver,
-            _display: display,
+            display,
         }
+    }
+
+    /// Answers the native file dialog titled `title` (GTK's; WebDriver cannot reach it) with
+    /// `path`, as a user would: types the path into it and presses Enter (xdotool).
+    pub fn answer_file_dialog(&self, title: &str, path: &Path) {
+        let xdotool = |args: &[&str]| {
+            let out = Command::new("xdotool")
+                .args(args)
+                .env("DISPLAY", &self.display.display)
+                .output()
+                .expect("run xdotool (Debian package xdotool)");
+            String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        };
+        let mut dialog = String::new();
+        assert!(
+            eventually(Duration::from_secs(20), || {
+                dialog = xdotool(&["search", "--onlyvisible", "--name", title]);
+                !dialog.is_empty()
+            }),
+            "no file dialog titled {title:?} opened"
+        );
+        let window = dialog.lines().next().unwrap_or_default();
+        xdotool(&["windowfocus", "--sync", window]);
+        // The save dialog's name field has the focus with the suggested name selected; in the
+        // open dialog a typed `/` opens the location field. Either way the path is typed.
+        std::thread::sleep(Duration::from_millis(300));
+        xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+        xdotool(&["type", "--delay", "15", &path.display().to_string()]);
+        std::thread::sleep(Duration::from_millis(300));
+        xdotool(&["key", "Return"]);
     }
 }
 

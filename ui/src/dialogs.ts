@@ -5,6 +5,9 @@ import { toAppError, type Outcome } from "./api";
 
 export const FLOW_FILE_FILTERS = [{ name: "Flowloom flow", extensions: ["json"] }];
 
+/** The dialogs' titles (the end-to-end tests find the dialogs by them). */
+export const DIALOG_TITLES = { importFlow: "Import a flow", exportFlow: "Export the flow", exportResult: "Export the result" } as const;
+
 /** The name the save dialog suggests for a flow: `<composition_id>.flow.json`. */
 export function flowFileName(compositionId: string): string {
   return `${compositionId}.flow.json`;
@@ -22,13 +25,17 @@ async function guard(call: () => Promise<string | null>): Promise<Outcome<string
 export const dialogs = {
   /** Asks for one flow file to import. */
   pickFlowFile: (): Promise<Outcome<string | null>> =>
-    guard(() => open({ multiple: false, directory: false, filters: FLOW_FILE_FILTERS })),
+    guard(() => open({ title: DIALOG_TITLES.importFlow, multiple: false, directory: false, filters: FLOW_FILE_FILTERS })),
   /** Asks where to write a node's result, suggesting `name` in the format's extension. */
   pickResultPath: (name: string, extension: string): Promise<Outcome<string | null>> =>
     guard(() =>
-      save({ defaultPath: name, filters: [{ name: `${extension.toUpperCase()} file`, extensions: [extension] }] }),
+      save({
+        title: DIALOG_TITLES.exportResult,
+        defaultPath: name,
+        filters: [{ name: `${extension.toUpperCase()} file`, extensions: [extension] }],
+      }),
     ),
   /** Asks where to write a flow, suggesting `<composition_id>.flow.json`. */
   pickExportPath: (compositionId: string): Promise<Outcome<string | null>> =>
-    guard(() => save({ defaultPath: flowFileName(compositionId), filters: FLOW_FILE_FILTERS })),
+    guard(() => save({ title: DIALOG_TITLES.exportFlow, defaultPath: flowFileName(compositionId), filters: FLOW_FILE_FILTERS })),
 };
