@@ -54,15 +54,28 @@ impl App {
             }),
             "no file dialog titled {title:?} opened"
         );
-        let window = dialog.lines().next().unwrap_or_default();
-        xdotool(&["windowfocus", "--sync", window]);
-        // The save dialog's name field has the focus with the suggested name selected; in the
-        // open dialog a typed `/` opens the location field. Either way the path is typed.
-        std::thread::sleep(Duration::from_millis(300));
+        let window = dialog.lines().next().unwrap_or_default().to_owned();
+        xdotool(&["windowfocus", "--sync", &window]);
+        // Ctrl+L opens the open dialog's location field (the save dialog's name field already
+        // is one); the path replaces whatever it holds. A busy machine may still be drawing the
+        // field, hence the pauses.
+        let pause = || std::thread::sleep(Duration::from_millis(500));
+        pause();
+        xdotool(&["key", "--clearmodifiers", "ctrl+l"]);
+        pause();
         xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
-        xdotool(&["type", "--delay", "15", &path.display().to_string()]);
-        std::thread::sleep(Duration::from_millis(300));
-        xdotool(&["key", "Return"]);
+        xdotool(&["type", "--delay", "20", &path.display().to_string()]);
+        pause();
+        // Enter; again if a completion popup took the first one.
+        let open = || !xdotool(&["search", "--onlyvisible", "--name", title]).is_empty();
+        for _ in 0..3 {
+            xdotool(&["key", "Return"]);
+            if !eventually(Duration::from_secs(2), || !open()) {
+                continue;
+            }
+            return;
+        }
+        panic!("the file dialog {title:?} did not take {}", path.display());
     }
 }
 
