@@ -70,10 +70,9 @@ impl App {
         let open = || !xdotool(&["search", "--onlyvisible", "--name", title]).is_empty();
         for _ in 0..3 {
             xdotool(&["key", "Return"]);
-            if !eventually(Duration::from_secs(2), || !open()) {
-                continue;
+            if eventually(Duration::from_secs(2), || !open()) {
+                return;
             }
-            return;
         }
         panic!("the file dialog {title:?} did not take {}", path.display());
     }
