@@ -173,6 +173,42 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
     app.wait_for_texts("[data-testid=results-title]", &["low_ctr in run 1"], wait);
     app.screenshot(&shots.join("results.png"));
 
+    // The low-CTR template draws no chart; the return-on-spend one draws a bar per campaign
+    // from the rows on the page.
+    assert!(app.find_all("[data-testid=results-view-chart]").is_empty());
+    app.click(&app.find_one("[data-testid=canvas-node][data-node-id=their_roas]"));
+    app.wait_for_texts("[data-testid=results-title]", &["their_roas in run 1"], wait);
+    app.click(&app.wait_for("[data-testid=results-view-chart]", 1, wait)[0]);
+    let chart_texts = || {
+        app.execute_async(
+            "arguments[arguments.length - 1](Array.from(
+               document.querySelectorAll('[data-testid=result-chart] svg text'),
+               (t) => t.textContent));",
+        )
+    };
+    assert!(
+        eventually(wait, || {
+            let texts = chart_texts();
+            texts.as_array().is_some_and(|t| {
+                t.contains(&serde_json::json!("campaign_id"))
+                    && t.contains(&serde_json::json!("roas"))
+            })
+        }),
+        "the chart names its axes: {}",
+        chart_texts()
+    );
+    // One tick label per campaign under its bar: the node's 11 rows.
+    let campaigns = chart_texts().as_array().map_or(0, |t| {
+        t.iter()
+            .filter(|text| text.as_str().is_some_and(|s| s.starts_with('C')))
+            .count()
+    });
+    assert_eq!(campaigns, 11, "{}", chart_texts());
+    app.screenshot(&shots.join("results-chart.png"));
+    app.click(&app.find_one("[data-testid=results-view-table]"));
+    app.click(&app.find_one("[data-testid=canvas-node][data-node-id=low_ctr]"));
+    app.wait_for_texts("[data-testid=results-title]", &["low_ctr in run 1"], wait);
+
     let recorded = in_workspace(workspace.path(), |store| async move {
         let runs = store
             .list_runs(Some(&"comp_low_ctr_review".into()))

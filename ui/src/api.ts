@@ -5,6 +5,7 @@
 import {
   commands,
   type AppError_Serialize,
+  type ChartConfig_Serialize,
   type Composition_Serialize,
   type Connection_Serialize,
   type Diagnostic_Serialize,
@@ -40,6 +41,7 @@ import {
 } from "./bindings";
 
 export type AppError = AppError_Serialize;
+export type ChartConfig = ChartConfig_Serialize;
 export type Composition = Composition_Serialize;
 export type Connection = Connection_Serialize;
 export type Diagnostic = Diagnostic_Serialize;

@@ -1,19 +1,33 @@
 // The selected node's kept result in the run on screen: its columns with their types, its rows
-// a page at a time (the page's rows virtualised, so a long page scrolls smoothly), and export
-// of the whole result as CSV, JSON or Parquet.
+// a page at a time (the page's rows virtualised, so a long page scrolls smoothly), the page as
+// a chart when the node's template has a chart config, and export of the whole result as CSV,
+// JSON or Parquet.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useRef } from "react";
-import type { ExportFormat, ResultPage } from "../api";
+import { Suspense, lazy, useMemo, useRef, useState } from "react";
+import type { ChartConfig, ExportFormat, ResultPage } from "../api";
+import { chartPlan, nodeChart } from "../lib/chart";
 import { cellText, neighbours, pageLabel } from "../lib/results";
 import { useAppActions, useAppState } from "../store";
+
+// ECharts is loaded the first time a chart is shown, not with the app.
+const ResultChart = lazy(() => import("./ResultChart"));
 
 const ROW_HEIGHT = 26;
 const FORMATS: readonly ExportFormat[] = ["csv", "json", "parquet"];
 
+type View = "table" | "chart";
+
 export function ResultsDrawer() {
   const results = useAppState((state) => state.results);
+  const chart = useAppState((state) =>
+    state.results.status !== "none" && state.flow.status === "ready" && state.templates.status === "ready"
+      ? nodeChart(state.flow.data, state.templates.data, state.results.nodeId)
+      : null,
+  );
+  const [view, setView] = useState<View>("table");
   const { pageResults, exportResult } = useAppActions();
   if (results.status === "none") return null;
+  const shown = chart === null ? "table" : view;
 
   return (
     <section className="drawer" aria-label="Result" data-testid="results-drawer">
@@ -27,6 +41,7 @@ export function ResultsDrawer() {
               {pageLabel(results.page)}
             </span>
             <Pager page={results.page} onPage={(offset) => void pageResults(offset)} />
+            {chart !== null && <ViewSwitch view={shown} onView={setView} />}
             <div className="drawer__exports">
               {FORMATS.map((format) => (
                 <button
@@ -49,7 +64,8 @@ export function ResultsDrawer() {
         </p>
       )}
       {results.status === "failed" && <p className="drawer__status drawer__status--error">{results.error.message}</p>}
-      {results.status === "ready" && <ResultTable page={results.page} />}
+      {results.status === "ready" && shown === "table" && <ResultTable page={results.page} />}
+      {results.status === "ready" && shown === "chart" && chart !== null && <PageChart config={chart} page={results.page} />}
     </section>
   );
 }
@@ -80,6 +96,47 @@ function Pager({ page, onPage }: { readonly page: ResultPage; readonly onPage: (
       >
         Next
       </button>
+    </div>
+  );
+}
+
+function ViewSwitch({ view, onView }: { readonly view: View; readonly onView: (view: View) => void }) {
+  return (
+    <div className="segmented" role="group" aria-label="Show the result as">
+      {(["table", "chart"] as const).map((choice) => (
+        <button
+          key={choice}
+          type="button"
+          className="segmented__choice"
+          aria-pressed={view === choice}
+          data-testid={`results-view-${choice}`}
+          onClick={() => {
+            onView(choice);
+          }}
+        >
+          {choice === "table" ? "Table" : "Chart"}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** The page on screen drawn as the template's chart, or why it cannot be. */
+function PageChart({ config, page }: { readonly config: ChartConfig; readonly page: ResultPage }) {
+  const plan = useMemo(() => chartPlan(config, page), [config, page]);
+  if (!plan.ok) {
+    return (
+      <p className="drawer__status" data-testid="result-chart-problem">
+        {plan.reason}
+      </p>
+    );
+  }
+  return (
+    <div className="rchart">
+      {plan.note !== null && <p className="rchart__note">{plan.note}</p>}
+      <Suspense fallback={<p className="drawer__status">Drawing…</p>}>
+        <ResultChart option={plan.option} />
+      </Suspense>
     </div>
   );
 }
