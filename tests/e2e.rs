@@ -2,12 +2,15 @@
 //! in front of WebKitWebDriver, and the built `flowloom-desktop` on a fresh workspace.
 //! Screenshots land in `$CARGO_TARGET_TMPDIR/e2e/`. The window and its driver are set up by
 //! `harness.rs`, screenshots read off the display by `screen.rs`. Journeys with a file of
-//! their own: a flow leaving and re-entering as a file (`flow_files.rs`); the ignored
+//! their own: a flow leaving and re-entering as a file (`flow_files.rs`); a long run
+//! cancelled (`long_run.rs`); closing the window mid-edit (`closing.rs`); the ignored
 //! 2,000-node canvas benchmark (`canvas_bench.rs`).
 
 mod canvas_bench;
+mod closing;
 mod flow_files;
 mod harness;
+mod long_run;
 mod screen;
 mod webdriver;
 
@@ -177,7 +180,11 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
     // from the rows on the page.
     assert!(app.find_all("[data-testid=results-view-chart]").is_empty());
     app.click(&app.find_one("[data-testid=canvas-node][data-node-id=their_roas]"));
-    app.wait_for_texts("[data-testid=results-title]", &["their_roas in run 1"], wait);
+    app.wait_for_texts(
+        "[data-testid=results-title]",
+        &["their_roas in run 1"],
+        wait,
+    );
     app.click(&app.wait_for("[data-testid=results-view-chart]", 1, wait)[0]);
     let chart_texts = || {
         app.execute_async(

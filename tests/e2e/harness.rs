@@ -78,6 +78,55 @@ impl App {
     }
 }
 
+impl App {
+    /// Closes the window as a user does with its × (a window manager sends it
+    /// WM_DELETE_WINDOW; there is none under Xvfb, so the test does), and waits until the
+    /// app's process has ended. The app lets the window go once it has done what closing asks.
+    pub fn close_window(&self, workspace: &Path) {
+        use x11rb::connection::Connection as _;
+        use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt as _, EventMask};
+        let found = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", "^Flowloom$"])
+            .env("DISPLAY", &self.display.display)
+            .output()
+            .expect("run xdotool (Debian package xdotool)");
+        let window: u32 = String::from_utf8_lossy(&found.stdout)
+            .lines()
+            .next()
+            .and_then(|id| id.trim().parse().ok())
+            .expect("the app's window on the display");
+        let (conn, _) =
+            x11rb::connect(Some(&self.display.display)).expect("connect to the display");
+        let atom = |name: &[u8]| {
+            conn.intern_atom(false, name)
+                .expect("ask for an atom")
+                .reply()
+                .expect("an atom")
+                .atom
+        };
+        let (protocols, delete) = (atom(b"WM_PROTOCOLS"), atom(b"WM_DELETE_WINDOW"));
+        let message = ClientMessageEvent::new(
+            32,
+            window,
+            protocols,
+            [delete, x11rb::CURRENT_TIME, 0, 0, 0],
+        );
+        conn.send_event(false, window, EventMask::NO_EVENT, message)
+            .expect("send the close request");
+        conn.flush().expect("deliver the close request");
+        let running = || {
+            Command::new("pgrep")
+                .args(["-f", &workspace.display().to_string()])
+                .status()
+                .is_ok_and(|status| status.success())
+        };
+        assert!(
+            eventually(Duration::from_secs(20), || !running()),
+            "the app did not exit after its window was asked to close"
+        );
+    }
+}
+
 impl Deref for App {
     type Target = Session;
 

@@ -20,10 +20,14 @@ try {
   // Not inside Tauri.
 }
 
-// Closing the window first saves the open flow's last edits (autosave waits for a pause).
+// Closing the window first saves the open flow's last edits (autosave waits for a pause),
+// including a field still being typed in: leaving it commits it.
 try {
   void getCurrentWindow()
-    .onCloseRequested(() => appStore.getState().actions.saveNow())
+    .onCloseRequested(() => {
+      if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+      return appStore.getState().actions.saveNow();
+    })
     .catch(() => undefined);
 } catch {
   // Not inside Tauri.
