@@ -2,7 +2,7 @@
 // the flow's problems name it, with its progress in the run on screen. Zoomed out, where its
 // text would be a few pixels high, it is drawn as a box with a large label and its handles only
 // (level of detail: far fewer elements to lay out and paint on a large flow).
-import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from "@xyflow/react";
+import { Handle, Position, useStore, type NodeHandle, type NodeProps, type ReactFlowState } from "@xyflow/react";
 import { memo, useEffect, useState, type CSSProperties } from "react";
 import {
   estimateBox,
@@ -177,20 +177,32 @@ function FarNode({ data, className, style, severity, progress }: ViewProps) {
     >
       <ProblemBadge data={data} severity={severity} />
       {handles.map((handle) => (
-        <Handle
-          key={handle.id ?? handle.type}
-          type={handle.type}
-          position={handle.position}
-          id={handle.id ?? undefined}
-          className={handle.id === null ? undefined : "tnode__param-handle"}
-          // Handles are placed by their centre, inside the node's 1px border.
-          style={{ top: handle.y + (handle.height ?? 0) / 2 - 1 }}
-        />
+        <FarHandle key={handle.id ?? handle.type} handle={handle} />
       ))}
       <div className="tnode__far-label" data-testid="node-label">
         {data.label}
       </div>
     </div>
+  );
+}
+
+/**
+ * A handle of a node seen from afar: marked up as React Flow's `Handle` is (the classes and
+ * data attributes it measures edges' ends by), but inert. A `Handle` subscribes to React
+ * Flow's store, and hundreds of them re-ran their selectors on every frame of a pan; from
+ * afar nothing is connected (zoom in to connect), so none is needed.
+ */
+function FarHandle({ handle }: { readonly handle: NodeHandle }) {
+  const classes = ["react-flow__handle", `react-flow__handle-${handle.position}`, handle.type];
+  if (handle.id !== null) classes.push("tnode__param-handle");
+  return (
+    <div
+      className={classes.join(" ")}
+      data-handleid={handle.id ?? undefined}
+      data-handlepos={handle.position}
+      // Handles are placed by their centre, inside the node's 1px border.
+      style={{ top: handle.y + (handle.height ?? 0) / 2 - 1 }}
+    />
   );
 }
 
