@@ -51,6 +51,11 @@ impl Session {
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_call(method, path, body)
+            .unwrap_or_else(|err| panic!("WebDriver {method} {path} failed: {err}"))
+    }
+
+    fn try_call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
         let url = format!("{}/session/{}{path}", self.base, self.id);
         let request = ureq::request(method, &url);
         let response = match body {
@@ -58,17 +63,28 @@ impl Session {
             None => request.call(),
         };
         match response {
-            Ok(response) => response.into_json::<Value>().expect("webdriver json")["value"].take(),
-            Err(err) => panic!("WebDriver {method} {path} failed: {}", describe(err)),
+            Ok(response) => {
+                Ok(response.into_json::<Value>().expect("webdriver json")["value"].take())
+            }
+            Err(err) => Err(describe(err)),
         }
     }
 
     pub fn find_all(&self, css: &str) -> Vec<Element> {
-        let found = self.call(
-            "POST",
-            "/elements",
-            Some(json!({ "using": "css selector", "value": css })),
-        );
+        let query = json!({ "using": "css selector", "value": css });
+        // WebKitWebDriver answers "stale element reference" when a match leaves the page while
+        // it is collecting them (a re-render): the question is asked again.
+        let mut tries = 0;
+        let found = loop {
+            match self.try_call("POST", "/elements", Some(query.clone())) {
+                Ok(found) => break found,
+                Err(err) if err.contains("stale element reference") && tries < 5 => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(err) => panic!("WebDriver POST /elements for `{css}` failed: {err}"),
+            }
+        };
         let elements = found
             .as_array()
             .unwrap_or_else(|| panic!("finding `{css}` answered {found}"));
