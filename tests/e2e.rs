@@ -381,7 +381,7 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
             1,
             wait,
         )[0],
-        &app.find_one(".react-flow__minimap"),
+        &app.find_one("[data-testid=minimap]"),
     );
     app.wait_for("[data-testid=canvas-node]", 2, wait);
     // The trend needs its campaigns: a problem until something feeds them.

@@ -8,7 +8,6 @@ import {
   Background,
   ControlButton,
   Controls,
-  MiniMap,
   ReactFlow,
   applyEdgeChanges,
   applyNodeChanges,
@@ -23,7 +22,7 @@ import {
   type OnSelectionChangeParams,
   type Viewport,
 } from "@xyflow/react";
-import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
 import {
   FIT_WHOLE_FLOW,
@@ -46,6 +45,7 @@ import { connect, connectProblem, moveNodes, removeElements, type Catalogue, typ
 import { problemsByConnection, problemsByNode } from "../lib/problems";
 import { useAppActions } from "../store";
 import "../styles/canvas.css";
+import { FlowMiniMap } from "./FlowMiniMap";
 import { MappingEdge } from "./MappingEdge";
 import { NodeMenu, type NodeMenuAt } from "./NodeMenu";
 import { NoteNode } from "./NoteNode";
@@ -55,7 +55,6 @@ import { useAutoLayout } from "./useAutoLayout";
 const nodeTypes = { template: TemplateNode, note: NoteNode } satisfies NodeTypes;
 const edgeTypes = { mapping: MappingEdge } satisfies EdgeTypes;
 
-const miniMapStyle = { width: 168, height: 104 };
 const deleteKeys = ["Delete", "Backspace"];
 /** From how many nodes on the canvas renders only the nodes in view. */
 const LARGE_FLOW = 200;
@@ -77,15 +76,20 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
   const layout = useAutoLayout();
   const catalogue: Catalogue = useMemo(() => new Map(templates.map((t) => [t.template.template_id, t.template])), [templates]);
 
-  // What the flow looks like, marked with its problems; React Flow's state follows it.
+  // What the flow looks like, marked with its problems; React Flow's state follows it. The
+  // canvas follows at a lower priority than input: a gesture React Flow has already applied
+  // to its own nodes (a drag, a delete) paints first, and the flow, redrawn in full, catches
+  // up in a render that yields to the browser (on a 2,000-node flow that redraw is most of
+  // an edit's cost).
+  const shown = useDeferredValue(useMemo(() => ({ detail, templates, diagnostics }), [detail, templates, diagnostics]));
   const drawn = useMemo(() => {
-    const canvas = toCanvas(detail, templates);
+    const canvas = toCanvas(shown.detail, shown.templates);
     return {
       ...canvas,
-      nodes: markNodes(canvas.nodes, problemsByNode(diagnostics)),
-      edges: markEdges(canvas.edges, problemsByConnection(diagnostics)),
+      nodes: markNodes(canvas.nodes, problemsByNode(shown.diagnostics)),
+      edges: markEdges(canvas.edges, problemsByConnection(shown.diagnostics)),
     };
-  }, [detail, templates, diagnostics]);
+  }, [shown]);
   const [nodes, setNodes] = useState<CanvasNode[]>([...drawn.nodes, ...drawn.notes]);
   const [edges, setEdges] = useState<MappingCanvasEdge[]>(drawn.edges);
   // When the flow changes, React Flow's nodes follow it during this same render.
@@ -209,7 +213,7 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={20} size={1} />
-          <MiniMap pannable zoomable style={miniMapStyle} />
+          <FlowMiniMap />
           <Controls showInteractive={false} fitViewOptions={FIT_WHOLE_FLOW}>
             <ControlButton
               title="Auto-layout: lay the flow out left to right (L)"
