@@ -141,7 +141,7 @@ export type AppActions = {
   readonly redo: () => void;
   /** Saves the open flow now if it has unsaved edits (before a run, or leaving it). */
   readonly saveNow: () => Promise<void>;
-  /** Copies the named nodes of the open flow (and the connections between them). */
+  /** Copies the named nodes and sticky notes (canvas ids) of the open flow, and the connections between the nodes. */
   readonly copyNodes: (nodeIds: readonly string[]) => void;
   /** Pastes what was copied into the open flow, under fresh ids, a little apart (one undo step). */
   readonly paste: () => void;

@@ -244,6 +244,19 @@ describe("copy and paste", () => {
     expect(pasted.flow.nodes.at(-2)?.parameter_overrides).toEqual({ end_date: "2026-06-30" });
   });
 
+  it("copies and pastes sticky notes with the nodes, renamed and moved alike", () => {
+    const noted = addNote(addNote(flow, { x: 10, y: 20 }).flow, { x: 500, y: 0 }).flow;
+    const clip = copyNodes(noted, new Set(["top", noteNodeId("note")]));
+    expect(clip.notes.map((n) => n.id)).toEqual(["note"]);
+    const pasted = pasteClip(noted, clip, { x: 40, y: 40 });
+    expect(pasted.flow.composition.canvas_state.notes?.map((n) => [n.id, n.position])).toEqual([
+      ["note", { x: 10, y: 20 }],
+      ["note_2", { x: 500, y: 0 }],
+      ["note_3", { x: 50, y: 60 }],
+    ]);
+    expect(pasted.nodeIds).toEqual(["top_2"]);
+  });
+
   it("pastes into another flow keeping ids that are free there", () => {
     const empty: Flow = { ...flow, nodes: [], connections: [] };
     const pasted = pasteClip(empty, copyNodes(flow, new Set(["top", "trend"])), { x: 0, y: 0 });

@@ -314,14 +314,15 @@ export function setRequired(flow: Flow, connectionId: string, required: boolean)
   return updateConnection(flow, connectionId, (c) => (c.is_required === required ? c : { ...c, is_required: required }));
 }
 
-/** Nodes copied from a flow, with the connections between them, ready to paste into any flow. */
-export type Clip = { readonly nodes: readonly FlowNode[]; readonly connections: readonly Connection[] };
+/** Nodes and sticky notes copied from a flow, with the connections between the nodes, ready to paste into any flow. */
+export type Clip = { readonly nodes: readonly FlowNode[]; readonly connections: readonly Connection[]; readonly notes: Notes };
 
-/** The named nodes and every connection with both ends among them. */
-export function copyNodes(flow: Flow, nodeIds: ReadonlySet<string>): Clip {
+/** The named nodes and sticky notes (by canvas id) and every connection with both ends among them. */
+export function copyNodes(flow: Flow, canvasIds: ReadonlySet<string>): Clip {
   return {
-    nodes: flow.nodes.filter((n) => nodeIds.has(n.node_id)),
-    connections: flow.connections.filter((c) => nodeIds.has(c.source_node_id) && nodeIds.has(c.target_node_id)),
+    nodes: flow.nodes.filter((n) => canvasIds.has(n.node_id)),
+    connections: flow.connections.filter((c) => canvasIds.has(c.source_node_id) && canvasIds.has(c.target_node_id)),
+    notes: (flow.composition.canvas_state.notes ?? []).filter((n) => canvasIds.has(noteNodeId(n.id))),
   };
 }
 
@@ -330,14 +331,14 @@ export function copyNodes(flow: Flow, nodeIds: ReadonlySet<string>): Clip {
  * connections follow their nodes' new ids. Returns the pasted nodes' ids.
  */
 export function pasteClip(flow: Flow, clip: Clip, offset: Point): { readonly flow: Flow; readonly nodeIds: readonly string[] } {
+  const moved = ({ x, y }: FlowNode["position"]) => ({ x: (x ?? 0) + offset.x, y: (y ?? 0) + offset.y });
   const takenNodes = new Set(flow.nodes.map((n) => n.node_id));
   const renamed = new Map<string, string>();
   const nodes = clip.nodes.map((node) => {
     const id = freshId(node.node_id, takenNodes);
     takenNodes.add(id);
     renamed.set(node.node_id, id);
-    const { x, y } = node.position;
-    return { ...node, node_id: id, position: { x: (x ?? 0) + offset.x, y: (y ?? 0) + offset.y } };
+    return { ...node, node_id: id, position: moved(node.position) };
   });
   const takenConnections = new Set(flow.connections.map((c) => c.connection_id));
   const connections = clip.connections.map((c) => {
@@ -350,8 +351,16 @@ export function pasteClip(flow: Flow, clip: Clip, offset: Point): { readonly flo
       target_node_id: renamed.get(c.target_node_id) ?? c.target_node_id,
     };
   });
+  const pasted = { ...flow, nodes: [...flow.nodes, ...nodes], connections: [...flow.connections, ...connections] };
+  const notes = flow.composition.canvas_state.notes ?? [];
+  const takenNotes = new Set(notes.map((n) => n.id));
+  const newNotes = clip.notes.map((note) => {
+    const id = freshId(note.id, takenNotes);
+    takenNotes.add(id);
+    return { ...note, id, position: moved(note.position) };
+  });
   return {
-    flow: { ...flow, nodes: [...flow.nodes, ...nodes], connections: [...flow.connections, ...connections] },
+    flow: newNotes.length === 0 ? pasted : withNotes(pasted, [...notes, ...newNotes]),
     nodeIds: nodes.map((n) => n.node_id),
   };
 }
