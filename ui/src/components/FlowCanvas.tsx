@@ -155,13 +155,20 @@ export function FlowCanvas({ detail, templates, diagnostics }: Props) {
     [editFlow],
   );
 
+  // The flow as it is now, for the connection check React Flow holds on to. Depending on the
+  // flow instead would hand React Flow a new callback on every edit, and each is an update of
+  // its store that every node and edge on screen re-checks.
+  const current = useRef(flow);
+  useLayoutEffect(() => {
+    current.current = flow;
+  }, [flow]);
   const isValidConnection: IsValidConnection<MappingCanvasEdge> = useCallback(
     (connection) => {
-      const problem = connectProblem(flow, catalogue, request(connection));
+      const problem = connectProblem(current.current, catalogue, request(connection));
       setRefusal(problem);
       return problem === null;
     },
-    [flow, catalogue],
+    [catalogue],
   );
 
   const onConnect = useCallback(
