@@ -1,6 +1,11 @@
-//! FlexDB metadata (seed 001); its API arrives with the data tables work.
+//! Data tables ("FlexDB", seed 001) on a real workspace database: the metadata's own
+//! constraints, then tables created, filled, read and refused through the store.
 
 use crate::support::{assert_constraint, count, empty_store, exec};
+use flowloom_core::Store;
+use flowloom_core::model::{SchemaChange, TableSchema};
+use flowloom_core::tables::{RowProblem, TableError, schema};
+use serde_json::{Map, Value, json};
 
 #[tokio::test]
 async fn table_names_are_lowercase_snake_case() {
@@ -74,5 +79,385 @@ async fn versions_are_numbered_once_and_go_with_their_table() {
     assert_eq!(
         count(&store, "SELECT count(*) FROM flex_table_versions").await,
         0
+    );
+}
+
+fn table_schema(columns: Value) -> TableSchema {
+    serde_json::from_value(json!({ "columns": columns })).expect("a schema")
+}
+
+fn rows(values: Value) -> Vec<Map<String, Value>> {
+    serde_json::from_value(values).expect("rows")
+}
+
+/// A table with a column of every type, as `tables create --schema` reads it.
+fn every_type() -> TableSchema {
+    table_schema(json!([
+        { "name": "code", "data_type": "string", "required": true, "unique": true,
+          "validation": { "max_length": 8, "pattern": "[A-Z]{2}[0-9]+" } },
+        { "name": "notes", "data_type": "text" },
+        { "name": "age", "data_type": "integer", "indexed": true, "validation": { "min": 0, "max": 130 } },
+        { "name": "score", "data_type": "decimal", "default_value": 0.5 },
+        { "name": "active", "data_type": "boolean", "default_value": true },
+        { "name": "born", "data_type": "date", "validation": { "min": "1900-01-01" } },
+        { "name": "seen_at", "data_type": "datetime" },
+        { "name": "tags", "data_type": "json" },
+        { "name": "tier", "data_type": "string", "validation": { "enum": ["gold", "silver", "O'Brien"] } }
+    ]))
+}
+
+async fn people(store: &Store) {
+    store
+        .create_table("people", "People", &every_type(), Some("ana"))
+        .await
+        .expect("create people");
+}
+
+#[tokio::test]
+async fn a_table_of_every_type_is_created_filled_and_read_back_typed() {
+    let (store, _dir) = empty_store().await;
+    let created = store
+        .create_table("people", "People", &every_type(), Some("ana"))
+        .await
+        .expect("create");
+    assert_eq!(created.summary.version, 1);
+    assert_eq!(created.summary.columns, 9);
+    let ids = store
+        .insert_rows(
+            "people",
+            &rows(json!([
+                { "code": "AB12", "notes": "first", "age": 41, "score": 2.25, "active": false,
+                  "born": "1985-03-02", "seen_at": "2026-06-01T11:30:00+02:00",
+                  "tags": { "vip": true }, "tier": "O'Brien" },
+                { "code": "CD3" }
+            ])),
+        )
+        .await
+        .expect("insert");
+    assert_eq!(ids.len(), 2);
+    let page = store.table_rows("people", 0, 10).await.expect("page");
+    assert_eq!(page.total_rows, 2);
+    assert_eq!(
+        Value::Object(page.rows[0].clone()),
+        json!({ "_id": ids[0], "code": "AB12", "notes": "first", "age": 41, "score": 2.25,
+                "active": false, "born": "1985-03-02", "seen_at": "2026-06-01T09:30:00.000Z",
+                "tags": { "vip": true }, "tier": "O'Brien" }),
+        "datetimes are kept in UTC; json and booleans come back as themselves"
+    );
+    // Defaults fill what a row leaves out; the rest stays empty.
+    assert_eq!(page.rows[1]["score"], json!(0.5));
+    assert_eq!(page.rows[1]["active"], json!(true));
+    assert_eq!(page.rows[1]["age"], Value::Null);
+
+    let listed = store.list_tables().await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].name.as_str(), listed[0].rows), ("people", 2));
+    let history = store.table_history("people").await.expect("history");
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].previous_schema, None);
+    assert_eq!(history[0].created_by.as_deref(), Some("ana"));
+    assert_eq!(history[0].changes.len(), 9);
+    assert!(
+        history[0]
+            .changes
+            .iter()
+            .all(|c| matches!(c, SchemaChange::AddColumn { .. }))
+    );
+}
+
+#[tokio::test]
+async fn a_bad_batch_names_every_broken_rule_by_row_and_column_and_writes_nothing() {
+    let (store, _dir) = empty_store().await;
+    people(&store).await;
+    store
+        .insert_rows("people", &rows(json!([{ "code": "ZZ1" }])))
+        .await
+        .expect("one good row first");
+    let refused = store
+        .insert_rows(
+            "people",
+            &rows(json!([
+                { "code": "AB1", "age": 30 },
+                { "code": "toolong123", "age": -1, "born": "1850-01-01", "tier": "bronze" },
+                { "age": "forty", "active": "yes", "seen_at": "yesterday", "shoe": 42 },
+                { "code": "ZZ1" },
+                { "code": "x'); DROP TABLE flex_people; --" }
+            ])),
+        )
+        .await
+        .expect_err("refused");
+    let TableError::Rows(problems) = refused else {
+        panic!("expected row problems, got {refused:?}")
+    };
+    let found: Vec<(u64, &str)> = problems
+        .iter()
+        .map(|p: &RowProblem| (p.row, p.column.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (2, "code"),
+            (2, "code"),
+            (2, "age"),
+            (2, "born"),
+            (2, "tier"),
+            (3, "shoe"),
+            (3, "code"),
+            (3, "age"),
+            (3, "active"),
+            (3, "seen_at"),
+            (4, "code"),
+            (5, "code"),
+            (5, "code"),
+        ],
+        "{problems:#?}"
+    );
+    let says = |row: u64, column: &str| -> Vec<String> {
+        problems
+            .iter()
+            .filter(|p| p.row == row && p.column == column)
+            .map(|p| p.message.clone())
+            .collect()
+    };
+    assert_eq!(
+        says(2, "code"),
+        [
+            "longer than max_length 8 (10 characters)",
+            "does not match pattern `[A-Z]{2}[0-9]+`"
+        ]
+    );
+    assert_eq!(says(2, "age"), ["below min 0"]);
+    assert_eq!(says(3, "code"), ["is required"]);
+    assert_eq!(says(3, "shoe"), ["the table has no such column"]);
+    assert_eq!(says(3, "age"), ["expected a whole number, got \"forty\""]);
+    assert_eq!(says(4, "code"), ["duplicates another row's value (unique)"]);
+    // The injection attempt is a value like any other: too long, wrong shape, and stored
+    // nowhere; the table is still there with its one row.
+    assert_eq!(
+        store
+            .table_rows("people", 0, 10)
+            .await
+            .expect("page")
+            .total_rows,
+        1
+    );
+}
+
+#[tokio::test]
+async fn deleting_a_referenced_row_follows_its_on_delete() {
+    let (store, _dir) = empty_store().await;
+    let owners = table_schema(json!([{ "name": "name", "data_type": "string" }]));
+    store
+        .create_table("owners", "", &owners, None)
+        .await
+        .expect("owners");
+    for (table, action) in [
+        ("pets", "cascade"),
+        ("cars", "set-null"),
+        ("homes", "restrict"),
+    ] {
+        let refers = table_schema(json!([
+            { "name": "label", "data_type": "string" },
+            { "name": "owner", "data_type": "reference",
+              "validation": { "target_table": "owners", "on_delete": action } }
+        ]));
+        store
+            .create_table(table, "", &refers, None)
+            .await
+            .expect(table);
+    }
+    let ids = store
+        .insert_rows(
+            "owners",
+            &rows(json!([{ "name": "ana" }, { "name": "bo" }])),
+        )
+        .await
+        .expect("owners");
+    let (ana, bo) = (ids[0], ids[1]);
+    for table in ["pets", "cars"] {
+        store
+            .insert_rows(table, &rows(json!([{ "label": "x", "owner": ana }])))
+            .await
+            .expect(table);
+    }
+    store
+        .insert_rows("homes", &rows(json!([{ "label": "flat", "owner": bo }])))
+        .await
+        .expect("homes");
+    // A reference to no row is refused, naming the column.
+    let dangling = store
+        .insert_rows("pets", &rows(json!([{ "label": "y", "owner": 999 }])))
+        .await
+        .expect_err("dangling");
+    assert!(
+        matches!(&dangling, TableError::Rows(p) if p[0].column == "owner" && p[0].row == 1),
+        "{dangling:?}"
+    );
+
+    assert_eq!(
+        store
+            .delete_rows("owners", &[ana])
+            .await
+            .expect("delete ana"),
+        1
+    );
+    assert_eq!(
+        store
+            .table_rows("pets", 0, 10)
+            .await
+            .expect("pets")
+            .total_rows,
+        0,
+        "cascade"
+    );
+    let cars = store.table_rows("cars", 0, 10).await.expect("cars");
+    assert_eq!(cars.rows[0]["owner"], Value::Null, "set-null");
+    let restricted = store
+        .delete_rows("owners", &[bo])
+        .await
+        .expect_err("restrict");
+    assert!(
+        matches!(restricted, TableError::Referenced(ref t) if t == "owners"),
+        "{restricted:?}"
+    );
+    assert_eq!(
+        store
+            .table_rows("owners", 0, 10)
+            .await
+            .expect("owners")
+            .total_rows,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_definition_that_cannot_work_is_refused_with_every_problem() {
+    let (store, _dir) = empty_store().await;
+    let bad = table_schema(json!([
+        { "name": "Age", "data_type": "integer" },
+        { "name": "name", "data_type": "integer", "validation": { "max_length": 3, "pattern": "(" } },
+        { "name": "name", "data_type": "string", "validation": { "min": 1 } },
+        { "name": "score", "data_type": "decimal", "validation": { "min": 5, "max": 1 } },
+        { "name": "owner", "data_type": "reference", "validation": { "target_table": "nobody" } },
+        { "name": "kind", "data_type": "string", "default_value": "z", "validation": { "enum": ["a", "b"] } },
+        { "name": "ref", "data_type": "reference", "required": true,
+          "validation": { "target_table": "t", "on_delete": "set-null" } }
+    ]));
+    let refused = store
+        .create_table("Bad-Name", "", &bad, None)
+        .await
+        .expect_err("refused");
+    let TableError::Schema(problems) = refused else {
+        panic!("expected schema problems, got {refused:?}")
+    };
+    let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    for expected in [
+        "table name `Bad-Name` must be lowercase snake_case",
+        "column `name` is defined twice",
+        "column `Age`: the name must be lowercase snake_case",
+        "column `name`: max_length applies to string and text, not integer",
+        "column `name`: pattern `(` is not a regular expression",
+        "column `name`: min applies to integer, decimal, date and datetime, not string",
+        "column `score`: min is more than max",
+        "column `owner`: target_table `nobody` does not exist",
+        "column `kind`: default_value \"z\" breaks its own rule: not one of the enum values",
+        "column `ref`: on_delete set-null cannot empty a required column",
+    ] {
+        assert!(
+            text.iter().any(|t| t.starts_with(expected)),
+            "missing {expected:?} in {text:#?}"
+        );
+    }
+    assert!(
+        store.list_tables().await.expect("list").is_empty(),
+        "nothing was created"
+    );
+
+    people(&store).await;
+    let again = store
+        .create_table("people", "", &every_type(), None)
+        .await
+        .expect_err("exists");
+    assert!(
+        matches!(again, TableError::Exists(ref n) if n == "people"),
+        "{again:?}"
+    );
+}
+
+#[test]
+fn schema_changes_are_matched_by_column_name() {
+    let old = table_schema(json!([
+        { "name": "a", "data_type": "string" },
+        { "name": "b", "data_type": "integer" },
+        { "name": "c", "data_type": "date" }
+    ]));
+    let new = table_schema(json!([
+        { "name": "a", "data_type": "string" },
+        { "name": "b", "data_type": "integer", "required": true },
+        { "name": "d", "data_type": "json" }
+    ]));
+    let changes = schema::changes(Some(&old), &new);
+    let kinds: Vec<(&str, &str)> = changes
+        .iter()
+        .map(|c| match c {
+            SchemaChange::AddColumn { after } => ("add_column", after.name.as_str()),
+            SchemaChange::RemoveColumn { before } => ("remove_column", before.name.as_str()),
+            SchemaChange::ModifyColumn { after, .. } => ("modify_column", after.name.as_str()),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("modify_column", "b"),
+            ("add_column", "d"),
+            ("remove_column", "c")
+        ]
+    );
+    assert!(schema::changes(Some(&new), &new).is_empty());
+    let as_json = serde_json::to_value(&schema::changes(Some(&old), &new)[0]).expect("json");
+    assert_eq!(as_json["type"], "modify_column");
+    assert_eq!(as_json["before"]["required"], Value::Null);
+    assert_eq!(as_json["after"]["required"], true);
+}
+
+/// The rules hold in the database too, for a write that does not come through Flowloom.
+#[tokio::test]
+async fn the_database_itself_holds_each_rule_it_can() {
+    let (store, _dir) = empty_store().await;
+    people(&store).await;
+    for (values, constraint) in [
+        ("(code, age) VALUES ('AB1', -5)", "age__min"),
+        ("(code, age) VALUES ('AB1', 131)", "age__max"),
+        ("(code, tier) VALUES ('AB1', 'bronze')", "tier__enum"),
+        ("(code, born) VALUES ('AB1', '1985-02-30')", "born__type"),
+        ("(code, born) VALUES ('AB1', '1899-12-31')", "born__min"),
+        ("(code, active) VALUES ('AB1', 2)", "active__type"),
+        ("(code, tags) VALUES ('AB1', '{oops')", "tags__type"),
+        ("(code) VALUES ('ABCDEFGHI')", "code__max_length"),
+        ("(age) VALUES (3)", "flex_people.code"),
+    ] {
+        assert_constraint(
+            exec(&store, format!("INSERT INTO flex_people {values}")).await,
+            constraint,
+        );
+    }
+    // STRICT: text where a number belongs is refused.
+    assert!(
+        exec(
+            &store,
+            "INSERT INTO flex_people (code, age) VALUES ('AB1', 'old')"
+        )
+        .await
+        .is_err()
+    );
+    exec(
+        &store,
+        "INSERT INTO flex_people (code, tier) VALUES ('AB1', 'O''Brien')",
+    )
+    .await
+    .expect("a good row, quote and all");
+    assert_constraint(
+        exec(&store, "INSERT INTO flex_people (code) VALUES ('AB1')").await,
+        "flex_people.code",
     );
 }

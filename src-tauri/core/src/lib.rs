@@ -17,6 +17,7 @@ pub mod model;
 pub mod render;
 pub mod sample_data;
 pub mod store;
+pub mod tables;
 pub mod validation;
 pub mod value;
 pub mod workspace;

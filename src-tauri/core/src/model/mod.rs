@@ -1,9 +1,10 @@
 //! The domain model: query templates, flows (compositions of template nodes joined by
-//! connections) and their runs, as the user sees them. Plain data: no I/O, no validation beyond shape.
+//! connections), their runs and the user's data tables, as the user sees them. Plain data: no I/O, no validation beyond shape.
 
 mod flow;
 mod param_map;
 mod run;
+mod table;
 mod template;
 
 pub use flow::{
@@ -13,6 +14,10 @@ pub use flow::{
 pub use param_map::ParamMap;
 pub use run::{
     NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus, RunSummary, Trigger,
+};
+pub use table::{
+    Column, ColumnType, OnDelete, SchemaChange, TableDetail, TableSchema, TableSummary,
+    TableVersion, Validation,
 };
 pub use template::{
     ChartConfig, ChartKind, OutputColumn, ParamSpec, ScalarType, Template, TemplateDetail,

@@ -9,6 +9,7 @@ mod error;
 mod flow_rows;
 mod flows;
 mod runs;
+mod tables;
 mod templates;
 mod tx;
 mod versions;
@@ -16,6 +17,7 @@ mod workspace_meta;
 
 pub use error::{Entity, StoreError};
 pub use runs::INTERRUPTED;
+pub use tables::RowsPage;
 pub use tx::StoreTx;
 
 use sqlx::SqlitePool;

@@ -1,0 +1,180 @@
+//! Data tables ("FlexDB", seeds 000 and 001): tables users define at runtime, their typed
+//! columns with rules, and the history of their schema.
+
+use serde::{Deserialize, Serialize};
+
+/// The type of a table column (seed 001's FlexDataType).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    specta::Type,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnType {
+    /// Short text (a name, a code).
+    String,
+    /// Long text.
+    Text,
+    Integer,
+    Decimal,
+    Boolean,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// `YYYY-MM-DDTHH:MM:SS[.fff]Z`, in UTC.
+    Datetime,
+    Json,
+    /// A row of another table (`validation.target_table`), by its `_id`.
+    Reference,
+}
+
+/// What deleting a referenced row does to the rows referring to it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    specta::Type,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnDelete {
+    /// They are deleted too.
+    Cascade,
+    /// Their reference is emptied.
+    #[serde(alias = "set_null")]
+    SetNull,
+    /// The delete is refused while any refers to it.
+    #[default]
+    Restrict,
+}
+
+/// A column's rules beyond its type (seed 001's validation object).
+#[derive(
+    Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct Validation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u32>,
+    /// A regular expression the whole value must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// The only values allowed.
+    #[serde(default, rename = "enum", skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<serde_json::Value>>,
+    /// The smallest value allowed: a number, or a date / datetime for those types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<serde_json::Value>,
+    /// For a reference column: the table it refers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_table: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_delete: Option<OnDelete>,
+    /// An expression over other columns that gives this one its value (read-only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed: Option<String>,
+}
+
+impl Validation {
+    fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    /// Lowercase snake_case, unique in its table.
+    pub name: String,
+    pub data_type: ColumnType,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub display_name: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unique: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub indexed: bool,
+    /// The value a row gets when it gives none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Validation::is_empty")]
+    pub validation: Validation,
+}
+
+/// A table's schema (seed 001's FlexTableSchema): its columns, and which version it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TableSchema {
+    pub columns: Vec<Column>,
+    #[serde(default = "first_version")]
+    pub version: u32,
+}
+
+impl TableSchema {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+fn first_version() -> u32 {
+    1
+}
+
+/// A table as the workspace lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct TableSummary {
+    pub name: String,
+    pub display_name: String,
+    pub version: u32,
+    pub columns: u32,
+    pub rows: u64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A table with its whole schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct TableDetail {
+    pub summary: TableSummary,
+    pub schema: TableSchema,
+}
+
+/// One difference between two schemas (seed 000's `computeSchemaChanges`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SchemaChange {
+    AddColumn { after: Column },
+    RemoveColumn { before: Column },
+    ModifyColumn {
+        before: Box<Column>,
+        after: Box<Column>,
+    },
+}
+
+/// One entry of a table's schema history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct TableVersion {
+    pub version: u32,
+    pub previous_schema: Option<TableSchema>,
+    pub new_schema: TableSchema,
+    pub changes: Vec<SchemaChange>,
+    pub created_by: Option<String>,
+    pub created_at: String,
+}

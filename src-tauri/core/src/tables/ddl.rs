@@ -1,0 +1,133 @@
+//! A data table as SQLite stores it: a STRICT table `flex_<name>` with an `_id` key and one
+//! column per schema column, its rules as constraints wherever SQLite can hold them (NOT NULL,
+//! UNIQUE, CHECK, FOREIGN KEY … ON DELETE). A CHECK is named `<column>__<rule>`, so a refused
+//! write names its column and rule. Patterns are checked by the core (SQLite has no regex).
+//!
+//! DDL cannot take bound parameters: the few values it carries (enum members, bounds) come
+//! from a checked schema and are written as quoted literals by [`literal`].
+
+use crate::model::{Column, ColumnType, OnDelete, TableSchema};
+use serde_json::Value;
+
+/// The SQLite table holding the rows of data table `name`.
+pub fn physical(name: &str) -> String {
+    format!("flex_{name}")
+}
+
+/// `name` as an SQL identifier.
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A checked schema value as an SQL literal: numbers as they are, anything else as a string.
+pub fn literal(value: &Value) -> String {
+    match value {
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => i64::from(*b).to_string(),
+        Value::String(s) => format!("'{}'", s.replace('\'', "''")),
+        other => format!("'{}'", other.to_string().replace('\'', "''")),
+    }
+}
+
+/// The statements that create table `name` with `schema` (the table, then its indexes).
+pub fn create(name: &str, schema: &TableSchema) -> Vec<String> {
+    let table = physical(name);
+    let mut columns = vec!["\"_id\" INTEGER PRIMARY KEY".to_owned()];
+    columns.extend(schema.columns.iter().map(column));
+    let mut statements = vec![format!(
+        "CREATE TABLE {} ({}) STRICT",
+        ident(&table),
+        columns.join(", ")
+    )];
+    statements.extend(
+        schema
+            .columns
+            .iter()
+            .filter(|c| c.indexed && !c.unique)
+            .map(|c| {
+                format!(
+                    "CREATE INDEX {} ON {} ({})",
+                    ident(&format!("{table}__{}", c.name)),
+                    ident(&table),
+                    ident(&c.name)
+                )
+            }),
+    );
+    statements
+}
+
+fn column(column: &Column) -> String {
+    use ColumnType as T;
+    let name = ident(&column.name);
+    let rules = &column.validation;
+    let storage = match column.data_type {
+        T::Integer | T::Boolean | T::Reference => "INTEGER",
+        T::Decimal => "REAL",
+        T::String | T::Text | T::Date | T::Datetime | T::Json => "TEXT",
+    };
+    let mut def = format!("{name} {storage}");
+    if column.required {
+        def.push_str(" NOT NULL");
+    }
+    if column.unique {
+        def.push_str(" UNIQUE");
+    }
+    let mut check = |rule: &str, condition: String| {
+        def.push_str(&format!(
+            " CONSTRAINT {} CHECK ({condition})",
+            ident(&format!("{}__{rule}", column.name))
+        ));
+    };
+    match column.data_type {
+        T::Boolean => check("type", format!("{name} IN (0, 1)")),
+        T::Date => check("type", format!("date({name}) IS {name}")),
+        T::Datetime => check(
+            "type",
+            format!("strftime('%Y-%m-%dT%H:%M:%fZ', {name}) IS {name}"),
+        ),
+        T::Json => check("type", format!("json_valid({name})")),
+        _ => {}
+    }
+    if let Some(max) = rules.max_length {
+        check("max_length", format!("length({name}) <= {max}"));
+    }
+    if let Some(min) = rules.min_length {
+        check("min_length", format!("length({name}) >= {min}"));
+    }
+    if let Some(min) = &rules.min {
+        check("min", format!("{name} >= {}", bound(column.data_type, min)));
+    }
+    if let Some(max) = &rules.max {
+        check("max", format!("{name} <= {}", bound(column.data_type, max)));
+    }
+    if let Some(allowed) = &rules.allowed {
+        let values: Vec<String> = allowed
+            .iter()
+            .map(|v| match column.data_type {
+                T::Json => literal(&Value::String(v.to_string())),
+                _ => literal(v),
+            })
+            .collect();
+        check("enum", format!("{name} IN ({})", values.join(", ")));
+    }
+    if let Some(target) = &rules.target_table {
+        let action = match rules.on_delete.unwrap_or_default() {
+            OnDelete::Cascade => "CASCADE",
+            OnDelete::SetNull => "SET NULL",
+            OnDelete::Restrict => "RESTRICT",
+        };
+        def.push_str(&format!(
+            " REFERENCES {} (\"_id\") ON DELETE {action}",
+            ident(&physical(target))
+        ));
+    }
+    def
+}
+
+/// A min or max as stored: datetimes normalised as the rows are.
+fn bound(kind: ColumnType, value: &Value) -> String {
+    match crate::tables::value::convert(kind, value) {
+        Ok(crate::tables::value::Cell::Text(text)) => literal(&Value::String(text)),
+        _ => literal(value),
+    }
+}

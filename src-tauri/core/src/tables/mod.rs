@@ -1,0 +1,54 @@
+//! Data tables ("FlexDB"): tables users define at runtime, checked before they are created
+//! (`schema`), stored as STRICT SQLite tables with their rules as constraints (`ddl`), their
+//! rows checked cell by cell before they are written (`value`, `rows`). The store
+//! (`store/tables.rs`) creates, lists and fills them in one transaction each.
+
+pub mod ddl;
+pub mod rows;
+pub mod schema;
+pub mod value;
+
+pub use rows::RowProblem;
+pub use schema::SchemaProblem;
+
+use crate::store::StoreError;
+
+/// Why a table operation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error("there is no table `{0}`")]
+    NotFound(String),
+
+    #[error("a table named `{0}` already exists")]
+    Exists(String),
+
+    #[error("the table definition has {} problem(s): {}", .0.len(), join(.0))]
+    Schema(Vec<SchemaProblem>),
+
+    #[error("{} problem(s) in the rows, nothing was written: {}", .0.len(), join(.0))]
+    Rows(Vec<RowProblem>),
+
+    #[error(
+        "rows of `{0}` are still referred to by other rows (on_delete restrict): nothing was deleted"
+    )]
+    Referenced(String),
+
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn join<T: std::fmt::Display>(items: &[T]) -> String {
+    let shown: Vec<String> = items.iter().take(5).map(ToString::to_string).collect();
+    let more = items.len().saturating_sub(5);
+    if more > 0 {
+        format!("{}; and {more} more", shown.join("; "))
+    } else {
+        shown.join("; ")
+    }
+}
+
+impl From<sqlx::Error> for TableError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::Store(err.into())
+    }
+}
