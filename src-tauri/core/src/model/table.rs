@@ -160,11 +160,20 @@ pub struct TableDetail {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SchemaChange {
-    AddColumn { after: Column },
-    RemoveColumn { before: Column },
+    AddColumn {
+        after: Column,
+    },
+    RemoveColumn {
+        before: Column,
+    },
     ModifyColumn {
         before: Box<Column>,
         after: Box<Column>,
+    },
+    /// The table's name changed.
+    RenameTable {
+        before: String,
+        after: String,
     },
 }
 

@@ -3,7 +3,9 @@
 //! write is one transaction: a table and its first version, or all of a batch of rows.
 
 use super::{Store, StoreError};
-use crate::model::{ColumnType, TableDetail, TableSchema, TableSummary, TableVersion};
+use crate::model::{
+    ColumnType, SchemaChange, TableDetail, TableSchema, TableSummary, TableVersion,
+};
 use crate::tables::value::Cell;
 use crate::tables::{RowProblem, TableError, ddl, rows, schema};
 use serde_json::{Map, Value};
@@ -70,18 +72,8 @@ impl Store {
         created_by: Option<&str>,
     ) -> Result<TableDetail, TableError> {
         let mut problems = schema::check(name, schema);
+        problems.extend(self.missing_targets(name, schema).await?);
         let mut tx = self.pool().begin().await?;
-        for column in &schema.columns {
-            if let Some(target) = &column.validation.target_table
-                && target != name
-                && find_table(&mut tx, target).await?.is_none()
-            {
-                problems.push(schema::SchemaProblem {
-                    column: Some(column.name.clone()),
-                    message: format!("target_table `{target}` does not exist"),
-                });
-            }
-        }
         if !problems.is_empty() {
             return Err(TableError::Schema(problems));
         }
@@ -103,24 +95,232 @@ impl Store {
         .await?;
         // The DDL's names are checked snake_case and quoted, its few values checked literals
         // (see `tables::ddl`).
-        for statement in ddl::create(name, &schema) {
+        let physical = ddl::physical(name);
+        let statements = std::iter::once(ddl::create_table(&physical, &schema))
+            .chain(ddl::create_indexes(&physical, &schema));
+        for statement in statements {
             sqlx::query(sqlx::AssertSqlSafe(statement))
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query(
-            "INSERT INTO flex_table_versions (table_id, version, previous_schema, new_schema,
-                                              changes, created_by)
-             VALUES (?, 1, NULL, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(Json(&schema))
-        .bind(Json(schema::changes(None, &schema)))
-        .bind(created_by)
-        .execute(&mut *tx)
-        .await?;
+        let changes = schema::changes(None, &schema);
+        record_version(&mut tx, id, None, &schema, &changes, created_by).await?;
         tx.commit().await?;
         self.get_table(name).await
+    }
+
+    /// Changes table `name`'s schema to `new` (columns added, removed or modified, matched by
+    /// name) and its stored rows with it, in one transaction that also records the version.
+    /// Refused, changing nothing, when a row would break the new schema (a column made
+    /// required while it has empties, a narrower max_length, unique over duplicates, a type
+    /// its values are not): with how many rows and a sample. Unchanged: no new version.
+    pub async fn alter_table(
+        &self,
+        name: &str,
+        new: &TableSchema,
+        created_by: Option<&str>,
+    ) -> Result<TableDetail, TableError> {
+        let current = self.get_table(name).await?;
+        let old = &current.schema;
+        let changes = schema::changes(Some(old), new);
+        if changes.is_empty() {
+            return Ok(current);
+        }
+        let new = TableSchema {
+            version: old.version + 1,
+            ..new.clone()
+        };
+        let mut problems = schema::check(name, &new);
+        problems.extend(self.missing_targets(name, &new).await?);
+        if !problems.is_empty() {
+            return Err(TableError::Schema(problems));
+        }
+
+        // Every stored row, read as the new schema: what it would hold, or why it cannot.
+        let physical = ddl::physical(name);
+        let stored: Vec<Json<Map<String, Value>>> =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(ddl::select_rows(&physical, old)))
+                .fetch_all(self.pool())
+                .await?;
+        let mut rewritten = Vec::with_capacity(stored.len());
+        let mut broken: Vec<RowProblem> = Vec::new();
+        let mut offending = std::collections::BTreeSet::new();
+        for Json(mut row) in stored {
+            let id = row
+                .remove("_id")
+                .and_then(|v| v.as_i64())
+                .unwrap_or_default();
+            row.retain(|column, _| new.column(column).is_some());
+            match rows::check_row(&new, u64::try_from(id).unwrap_or_default(), &row) {
+                Ok(cells) => rewritten.push((id, cells)),
+                Err(found) => {
+                    offending.insert(id);
+                    broken.extend(found);
+                }
+            }
+        }
+        for (index, column) in new.columns.iter().enumerate().filter(|(_, c)| c.unique) {
+            let mut seen = std::collections::HashMap::new();
+            for (id, cells) in &rewritten {
+                let cell = &cells[index];
+                if *cell == Cell::Null {
+                    continue;
+                }
+                if let Some(first) = seen.insert(format!("{cell:?}"), *id) {
+                    offending.insert(*id);
+                    broken.push(RowProblem {
+                        row: u64::try_from(*id).unwrap_or_default(),
+                        column: column.name.clone(),
+                        message: format!("duplicates row {first}'s value (unique)"),
+                    });
+                }
+            }
+        }
+        if !broken.is_empty() {
+            broken.sort_by_key(|p| p.row);
+            broken.truncate(10);
+            return Err(TableError::Breaks {
+                offending: offending.len() as u64,
+                sample: broken,
+            });
+        }
+
+        // SQLite cannot change a column's constraints in place: the table is built again
+        // beside the old one and takes its place. Foreign keys are off meanwhile (dropping
+        // the old table would otherwise run its ON DELETE actions) and checked before commit.
+        let mut conn = self.pool().acquire().await?;
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *conn)
+            .await?;
+        let outcome = rebuild(
+            &mut conn, name, &current, &new, &changes, &rewritten, created_by,
+        )
+        .await;
+        match sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&mut *conn)
+            .await
+        {
+            Ok(_) => {}
+            Err(err) => {
+                conn.close_on_drop();
+                return Err(err.into());
+            }
+        }
+        outcome?;
+        drop(conn);
+        self.get_table(name).await
+    }
+
+    /// Renames table `name` to `new_name`, references to it included, as a schema version.
+    pub async fn rename_table(
+        &self,
+        name: &str,
+        new_name: &str,
+        created_by: Option<&str>,
+    ) -> Result<TableDetail, TableError> {
+        if !schema::is_snake_case(new_name) {
+            return Err(TableError::Schema(vec![schema::SchemaProblem {
+                column: None,
+                message: format!("table name `{new_name}` must be lowercase snake_case"),
+            }]));
+        }
+        let current = self.get_table(name).await?;
+        let mut tx = self.pool().begin().await?;
+        if find_table(&mut tx, new_name).await?.is_some() {
+            return Err(TableError::Exists(new_name.to_owned()));
+        }
+        let id = self.table_id(name).await?;
+        // SQLite rewrites the foreign keys that point at the table; the schemas that name it
+        // as a target are rewritten here.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            ddl::ident(&ddl::physical(name)),
+            ddl::ident(&ddl::physical(new_name))
+        )))
+        .execute(&mut *tx)
+        .await?;
+        // Index names carry the table's: the old ones would block a new table of that name.
+        let physical = ddl::physical(new_name);
+        for column in current
+            .schema
+            .columns
+            .iter()
+            .filter(|c| c.indexed && !c.unique)
+        {
+            let old = ddl::index(&ddl::physical(name), &column.name);
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP INDEX {}",
+                ddl::ident(&old)
+            )))
+            .execute(&mut *tx)
+            .await?;
+        }
+        for statement in ddl::create_indexes(&physical, &current.schema) {
+            sqlx::query(sqlx::AssertSqlSafe(statement))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let others: Vec<TableRow> = sqlx::query_as(concat!(select_tables!(), " AND id != ?"))
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+        for other in others {
+            let mut schema = other.schema.0;
+            let mut touched = false;
+            for column in &mut schema.columns {
+                if column.validation.target_table.as_deref() == Some(name) {
+                    column.validation.target_table = Some(new_name.to_owned());
+                    touched = true;
+                }
+            }
+            if touched {
+                sqlx::query("UPDATE flex_tables SET schema = ? WHERE id = ?")
+                    .bind(Json(&schema))
+                    .bind(other.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        let version = current.schema.version + 1;
+        let new = TableSchema {
+            version,
+            ..current.schema.clone()
+        };
+        sqlx::query("UPDATE flex_tables SET name = ?, schema = ?, version = ? WHERE id = ?")
+            .bind(new_name)
+            .bind(Json(&new))
+            .bind(version)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let renamed = SchemaChange::RenameTable {
+            before: name.to_owned(),
+            after: new_name.to_owned(),
+        };
+        record_version(&mut tx, id, &current.schema, &new, &[renamed], created_by).await?;
+        tx.commit().await?;
+        self.get_table(new_name).await
+    }
+
+    async fn missing_targets(
+        &self,
+        name: &str,
+        schema: &TableSchema,
+    ) -> Result<Vec<schema::SchemaProblem>, TableError> {
+        let mut conn = self.pool().acquire().await?;
+        let mut problems = Vec::new();
+        for column in &schema.columns {
+            if let Some(target) = &column.validation.target_table
+                && target != name
+                && find_table(&mut conn, target).await?.is_none()
+            {
+                problems.push(schema::SchemaProblem {
+                    column: Some(column.name.clone()),
+                    message: format!("target_table `{target}` does not exist"),
+                });
+            }
+        }
+        Ok(problems)
     }
 
     /// Every table, by name.
@@ -182,27 +382,11 @@ impl Store {
                 Err(found) => problems.extend(found),
             }
         }
-        let columns: Vec<String> = schema.columns.iter().map(|c| ddl::ident(&c.name)).collect();
-        let insert = format!(
-            "INSERT INTO {} ({}) VALUES ({}) RETURNING \"_id\"",
-            ddl::ident(&ddl::physical(name)),
-            columns.join(", "),
-            vec!["?"; columns.len()].join(", ")
-        );
+        let insert = ddl::insert_row(&ddl::physical(name), schema);
         let mut tx = self.pool().begin().await?;
         let mut ids = Vec::with_capacity(checked.len());
         for (number, cells) in checked {
-            // Checked, quoted names; every value bound.
-            let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(insert.as_str()));
-            for cell in cells.iter().cloned() {
-                query = match cell {
-                    Cell::Null => query.bind(None::<i64>),
-                    Cell::Integer(i) => query.bind(i),
-                    Cell::Real(f) => query.bind(f),
-                    Cell::Text(t) => query.bind(t),
-                };
-            }
-            match query.fetch_one(&mut *tx).await {
+            match write_row(&mut tx, &insert, None, &cells).await {
                 Ok(id) => ids.push(id),
                 Err(err) => match StoreError::from(err) {
                     StoreError::Constraint { constraint, detail } => {
@@ -253,24 +437,9 @@ impl Store {
         limit: u64,
     ) -> Result<RowsPage, TableError> {
         let table = self.get_table(name).await?;
-        let fields: Vec<String> = std::iter::once("'_id', \"_id\"".to_owned())
-            .chain(table.schema.columns.iter().map(|c| {
-                let column = ddl::ident(&c.name);
-                let value = match c.data_type {
-                    ColumnType::Json => format!("json({column})"),
-                    ColumnType::Boolean => format!(
-                        "CASE WHEN {column} IS NULL THEN NULL
-                              ELSE json(iif({column}, 'true', 'false')) END"
-                    ),
-                    _ => column,
-                };
-                format!("{}, {value}", ddl::literal(&Value::String(c.name.clone())))
-            }))
-            .collect();
         let sql = format!(
-            "SELECT json_object({}) FROM {} ORDER BY \"_id\" LIMIT ? OFFSET ?",
-            fields.join(", "),
-            ddl::ident(&ddl::physical(name))
+            "{} LIMIT ? OFFSET ?",
+            ddl::select_rows(&ddl::physical(name), &table.schema)
         );
         let rows: Vec<Json<Map<String, Value>>> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
@@ -300,6 +469,111 @@ impl Store {
             .map(|t| t.id)
             .ok_or_else(|| TableError::NotFound(name.to_owned()))
     }
+}
+
+/// Builds table `name` again with schema `new` and the `rows` (already checked against it),
+/// in place of the old one, and records the version. Foreign keys must be off (see
+/// `alter_table`); they are checked before the commit.
+async fn rebuild(
+    conn: &mut SqliteConnection,
+    name: &str,
+    current: &TableDetail,
+    new: &TableSchema,
+    changes: &[SchemaChange],
+    rows: &[(i64, Vec<Cell>)],
+    created_by: Option<&str>,
+) -> Result<(), TableError> {
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let physical = ddl::physical(name);
+    let building = ddl::rebuilding(name);
+    sqlx::query(sqlx::AssertSqlSafe(ddl::create_table(&building, new)))
+        .execute(&mut *tx)
+        .await?;
+    let insert = ddl::insert_row(&building, new);
+    for (id, cells) in rows {
+        write_row(&mut tx, &insert, Some(*id), cells).await?;
+    }
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP TABLE {}",
+        ddl::ident(&physical)
+    )))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "ALTER TABLE {} RENAME TO {}",
+        ddl::ident(&building),
+        ddl::ident(&physical)
+    )))
+    .execute(&mut *tx)
+    .await?;
+    for statement in ddl::create_indexes(&physical, new) {
+        sqlx::query(sqlx::AssertSqlSafe(statement))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let dangling: Option<String> =
+        sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_check")
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(table) = dangling {
+        return Err(TableError::Store(StoreError::Constraint {
+            constraint: "foreign_key".into(),
+            detail: format!("the change would leave rows of `{table}` referring to nothing"),
+        }));
+    }
+    let id: i64 = sqlx::query_scalar("UPDATE flex_tables SET schema = ?, version = ? WHERE name = ? AND deleted_at IS NULL RETURNING id")
+        .bind(Json(new))
+        .bind(new.version)
+        .bind(name)
+        .fetch_one(&mut *tx)
+        .await?;
+    record_version(&mut tx, id, Some(&current.schema), new, changes, created_by).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn record_version(
+    conn: &mut SqliteConnection,
+    table: i64,
+    previous: impl Into<Option<&TableSchema>>,
+    new: &TableSchema,
+    changes: &[SchemaChange],
+    created_by: Option<&str>,
+) -> Result<(), TableError> {
+    sqlx::query(
+        "INSERT INTO flex_table_versions (table_id, version, previous_schema, new_schema,
+                                          changes, created_by)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(table)
+    .bind(new.version)
+    .bind(previous.into().map(Json))
+    .bind(Json(new))
+    .bind(Json(changes))
+    .bind(created_by)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes one checked row with `insert` (see `ddl::insert_row`): under `id`, or a new one.
+async fn write_row(
+    conn: &mut SqliteConnection,
+    insert: &str,
+    id: Option<i64>,
+    cells: &[Cell],
+) -> Result<i64, sqlx::Error> {
+    // Checked, quoted names; every value bound.
+    let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(insert)).bind(id);
+    for cell in cells.iter().cloned() {
+        query = match cell {
+            Cell::Null => query.bind(None::<i64>),
+            Cell::Integer(i) => query.bind(i),
+            Cell::Real(f) => query.bind(f),
+            Cell::Text(t) => query.bind(t),
+        };
+    }
+    query.fetch_one(conn).await
 }
 
 async fn find_table(
@@ -352,7 +626,7 @@ fn refused(
         let column = constraint.rsplit('.').next().unwrap_or(constraint);
         return vec![problem(column, "duplicates another row's value (unique)")];
     }
-    match constraint.split_once("__") {
+    match constraint.rsplit_once("__") {
         Some((column, rule)) => vec![problem(column, &format!("breaks its {rule} rule"))],
         None => vec![problem("_id", &format!("refused by `{constraint}`"))],
     }

@@ -29,31 +29,81 @@ pub fn literal(value: &Value) -> String {
     }
 }
 
-/// The statements that create table `name` with `schema` (the table, then its indexes).
-pub fn create(name: &str, schema: &TableSchema) -> Vec<String> {
-    let table = physical(name);
+/// The statement that creates the SQLite table `table` (a physical name) for `schema`.
+pub fn create_table(table: &str, schema: &TableSchema) -> String {
     let mut columns = vec!["\"_id\" INTEGER PRIMARY KEY".to_owned()];
     columns.extend(schema.columns.iter().map(column));
-    let mut statements = vec![format!(
+    format!(
         "CREATE TABLE {} ({}) STRICT",
-        ident(&table),
+        ident(table),
         columns.join(", ")
-    )];
-    statements.extend(
-        schema
-            .columns
-            .iter()
-            .filter(|c| c.indexed && !c.unique)
-            .map(|c| {
-                format!(
-                    "CREATE INDEX {} ON {} ({})",
-                    ident(&format!("{table}__{}", c.name)),
-                    ident(&table),
-                    ident(&c.name)
-                )
-            }),
-    );
-    statements
+    )
+}
+
+/// The statements that index `table`'s indexed columns (a unique column has its index).
+pub fn create_indexes(table: &str, schema: &TableSchema) -> Vec<String> {
+    schema
+        .columns
+        .iter()
+        .filter(|c| c.indexed && !c.unique)
+        .map(|c| {
+            format!(
+                "CREATE INDEX {} ON {} ({})",
+                ident(&index(table, &c.name)),
+                ident(table),
+                ident(&c.name)
+            )
+        })
+        .collect()
+}
+
+/// The name of `table`'s index on `column` (a dot: no table or column name has one).
+pub fn index(table: &str, column: &str) -> String {
+    format!("{table}.{column}")
+}
+
+/// Where a table is built again while its schema changes (a user's table cannot be called
+/// this: names start with a letter).
+pub fn rebuilding(name: &str) -> String {
+    format!("flex__rebuild_{name}")
+}
+
+/// The statement that writes one row of `schema` into `table`, its `_id` first, every value
+/// bound.
+pub fn insert_row(table: &str, schema: &TableSchema) -> String {
+    let columns: Vec<String> = std::iter::once("\"_id\"".to_owned())
+        .chain(schema.columns.iter().map(|c| ident(&c.name)))
+        .collect();
+    format!(
+        "INSERT INTO {} ({}) VALUES ({}) RETURNING \"_id\"",
+        ident(table),
+        columns.join(", "),
+        vec!["?"; columns.len()].join(", ")
+    )
+}
+
+/// A query giving each row of `table` as one JSON object: its `_id` and every column of
+/// `schema`, booleans as true/false and json columns as JSON.
+pub fn select_rows(table: &str, schema: &TableSchema) -> String {
+    let fields: Vec<String> = std::iter::once("'_id', \"_id\"".to_owned())
+        .chain(schema.columns.iter().map(|c| {
+            let column = ident(&c.name);
+            let value = match c.data_type {
+                ColumnType::Json => format!("json({column})"),
+                ColumnType::Boolean => format!(
+                    "CASE WHEN {column} IS NULL THEN NULL \
+                     ELSE json(iif({column}, 'true', 'false')) END"
+                ),
+                _ => column,
+            };
+            format!("{}, {value}", literal(&Value::String(c.name.clone())))
+        }))
+        .collect();
+    format!(
+        "SELECT json_object({}) FROM {} ORDER BY \"_id\"",
+        fields.join(", "),
+        ident(table)
+    )
 }
 
 fn column(column: &Column) -> String {

@@ -28,6 +28,14 @@ pub enum TableError {
     #[error("{} problem(s) in the rows, nothing was written: {}", .0.len(), join(.0))]
     Rows(Vec<RowProblem>),
 
+    /// A schema change the stored rows would break: how many rows, and the first few
+    /// problems (`row` is the row's `_id`).
+    #[error("{offending} row(s) would break the new schema, nothing was changed: {}", join(.sample))]
+    Breaks {
+        offending: u64,
+        sample: Vec<RowProblem>,
+    },
+
     #[error(
         "rows of `{0}` are still referred to by other rows (on_delete restrict): nothing was deleted"
     )]
