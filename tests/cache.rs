@@ -247,3 +247,67 @@ async fn a_reused_result_outlives_the_run_that_made_it_and_a_lost_one_is_recompu
     assert_eq!(top_again.row_count, top.row_count);
     assert_eq!(reused(&third).get("daily_trend"), Some(&true));
 }
+
+/// A node reading a data table is reused while the table is unchanged and runs again after
+/// a write to it, with the new rows.
+#[tokio::test]
+async fn a_write_to_a_data_table_runs_what_reads_it_again() {
+    let (workspace, engine, _, _dir) = sample_workspace().await;
+    let store = workspace.store();
+    let schema = serde_json::from_value(json!({ "columns": [
+        { "name": "amount", "data_type": "integer", "required": true }
+    ]}))
+    .expect("schema");
+    store
+        .create_table("deals", "", &schema, None)
+        .await
+        .expect("create");
+    let deals = |amounts: Vec<i64>| -> Vec<serde_json::Map<String, serde_json::Value>> {
+        amounts
+            .into_iter()
+            .map(|a| serde_json::from_value(json!({ "amount": a })).expect("row"))
+            .collect()
+    };
+    store
+        .insert_rows("deals", &deals(vec![5, 7]))
+        .await
+        .expect("rows");
+    let file = json!({
+        "format": "flowloom.flow", "format_version": 1,
+        "composition": { "composition_id": "comp_deals", "name": "Deals" },
+        "templates": [{ "template_id": "tpl_deal_total", "name": "Deal total",
+                        "sql": "SELECT sum(amount) AS total FROM deals" }],
+        "nodes": [{ "node_id": "total", "template_id": "tpl_deal_total",
+                    "position": { "x": 0, "y": 0 } }],
+        "connections": []
+    });
+    flowfile::import(store, &file.to_string(), OnConflict::Fail)
+        .await
+        .expect("import");
+    let flow = stored(&workspace, "comp_deals").await;
+    let total = |run: &RunDetail| {
+        let node = &run.nodes[0];
+        let page = results::page(
+            workspace.root(),
+            node.result_location.as_deref().expect("kept"),
+            0,
+            None,
+        )
+        .expect("reads");
+        (
+            node.from_cache,
+            page.rows().expect("rows")[0]["total"].clone(),
+        )
+    };
+
+    let first = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    assert_eq!(total(&first), (false, json!(12)));
+    let second = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    assert_eq!(total(&second), (true, json!(12)), "unchanged: reused");
+    store
+        .insert_rows("deals", &deals(vec![30]))
+        .await
+        .expect("a write");
+    let third = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    assert_eq!(total(&third), (false, json!(42)), "written to: run again");
+}

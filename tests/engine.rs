@@ -275,3 +275,63 @@ async fn a_broken_data_file_fails_only_the_queries_that_read_it() {
         "{err}"
     );
 }
+
+/// A data table is a table to templates like any data file: read by name, typed, joined with
+/// the sample data, and each write seen by the next query.
+#[tokio::test]
+async fn a_data_table_is_queried_by_name_and_each_write_is_seen() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let workspace = Workspace::open(dir.path()).await.expect("workspace");
+    let store = workspace.store();
+    let schema = serde_json::from_value(json!({ "columns": [
+        { "name": "campaign_id", "data_type": "string", "required": true },
+        { "name": "budget", "data_type": "decimal" },
+        { "name": "paused", "data_type": "boolean" },
+        { "name": "since", "data_type": "date" }
+    ]}))
+    .expect("schema");
+    store
+        .create_table("budgets", "Budgets", &schema, None)
+        .await
+        .expect("create");
+    store
+        .insert_rows(
+            "budgets",
+            &serde_json::from_value::<Vec<_>>(json!([
+                { "campaign_id": "C001", "budget": 1500.5, "paused": false, "since": "2026-06-01" },
+                { "campaign_id": "C002", "budget": 90, "paused": true, "since": "2026-05-01" }
+            ]))
+            .expect("rows"),
+        )
+        .await
+        .expect("insert");
+    let engine = LocalEngine::for_workspace(&workspace)
+        .await
+        .expect("engine");
+    let sql =
+        "SELECT count(*) AS n FROM budgets b JOIN campaigns c ON c.campaign_id = b.campaign_id
+               WHERE NOT b.paused AND b.since >= DATE '2026-06-01' AND b.budget > 1000";
+    let matched = run(&engine, &statement(sql, &[], vec![]))
+        .await
+        .expect("runs");
+    assert_eq!(
+        count(&matched),
+        1,
+        "typed: booleans, dates and decimals compare as such"
+    );
+
+    store
+        .insert_rows(
+            "budgets",
+            &serde_json::from_value::<Vec<_>>(json!([
+                { "campaign_id": "C003", "budget": 5000, "paused": false, "since": "2026-07-01" }
+            ]))
+            .expect("rows"),
+        )
+        .await
+        .expect("a later write");
+    let after = run(&engine, &statement(sql, &[], vec![]))
+        .await
+        .expect("runs");
+    assert_eq!(count(&after), 2, "the next query sees the write");
+}

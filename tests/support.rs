@@ -79,7 +79,7 @@ pub async fn sample_workspace() -> (Workspace, Arc<LocalEngine>, Catalog, TempDi
     let dir = tempfile::tempdir().expect("temp dir");
     let workspace = Workspace::open(dir.path()).await.expect("workspace");
     let engine = Arc::new(
-        LocalEngine::open(&workspace.data_dir())
+        LocalEngine::for_workspace(&workspace)
             .await
             .expect("engine"),
     );

@@ -111,7 +111,7 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let engine = match tauri::async_runtime::block_on(LocalEngine::open(&workspace.data_dir())) {
+    let engine = match tauri::async_runtime::block_on(LocalEngine::for_workspace(&workspace)) {
         Ok(engine) => runs::Engine(std::sync::Arc::new(engine)),
         Err(err) => {
             eprintln!("flowloom-desktop: {err}");

@@ -66,7 +66,7 @@ pub async fn run(args: RunArgs, workspace: &Workspace) -> Result<u8, Failure> {
             cancel.cancel();
         }
     });
-    let engine = LocalEngine::open(&workspace.data_dir())
+    let engine = LocalEngine::for_workspace(workspace)
         .await
         .map_err(Failure::refused)?;
 

@@ -8,11 +8,17 @@
 //! (`IN ($2, $3, …)`), a longer one as a one-column in-memory table that the statement reads
 //! as `(SELECT value FROM …)`, so `IN ({{ids}})` holds any number of values.
 //! Template SQL may only read: DDL, DML and session statements are refused.
+//!
+//! Opened on a workspace (`for_workspace`), the engine also reads its data tables ("FlexDB",
+//! `data_tables.rs`) by name; a data file of the same name keeps it.
 
+use super::data_tables::DataTableProvider;
 use super::{Connector, EngineError, ResultStream};
 use crate::model::ScalarType;
 use crate::render::Statement;
+use crate::store::Store;
 use crate::value::Value;
+use crate::workspace::Workspace;
 use chrono::NaiveDate;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
@@ -54,6 +60,10 @@ pub struct LocalEngine {
     ctx: SessionContext,
     data_dir: PathBuf,
     tables: Mutex<BTreeMap<String, DataTable>>,
+    /// The workspace's store, whose data tables the engine reads too.
+    store: Option<Store>,
+    /// The data tables registered, by name, with the schema version they were registered at.
+    data_tables: Mutex<BTreeMap<String, u32>>,
     next_list: AtomicU64,
 }
 
@@ -68,10 +78,21 @@ impl std::fmt::Debug for LocalEngine {
 impl LocalEngine {
     /// An engine over the data files in `data_dir` (which need not exist yet).
     pub async fn open(data_dir: &Path) -> Result<Self, EngineError> {
+        Self::build(data_dir, None).await
+    }
+
+    /// An engine over a workspace: its data files and its data tables.
+    pub async fn for_workspace(workspace: &Workspace) -> Result<Self, EngineError> {
+        Self::build(&workspace.data_dir(), Some(workspace.store().clone())).await
+    }
+
+    async fn build(data_dir: &Path, store: Option<Store>) -> Result<Self, EngineError> {
         let engine = Self {
             ctx: SessionContext::new(),
             data_dir: data_dir.to_owned(),
             tables: Mutex::new(BTreeMap::new()),
+            store,
+            data_tables: Mutex::new(BTreeMap::new()),
             next_list: AtomicU64::new(0),
         };
         engine.refresh().await;
@@ -111,6 +132,43 @@ impl LocalEngine {
             }
             let problem = self.register(&name, &file.path).await.err();
             tables.insert(name, DataTable { file, problem });
+        }
+        drop(tables);
+        self.refresh_data_tables().await;
+    }
+
+    /// Registers each data table whose name no data file has, again when its schema changed;
+    /// its rows are read when a query scans it. Left as they were if the store cannot answer.
+    async fn refresh_data_tables(&self) {
+        let Some(store) = &self.store else { return };
+        let Ok(stamps) = store.table_stamps().await else {
+            return;
+        };
+        let files = self.tables.lock().await;
+        let mut registered = self.data_tables.lock().await;
+        registered.retain(|name, _| {
+            let keep = !files.contains_key(name) && stamps.iter().any(|(n, ..)| n == name);
+            if !keep {
+                let _ = self.ctx.deregister_table(name.as_str());
+            }
+            keep
+        });
+        for (name, version, _) in stamps {
+            if files.contains_key(&name) || registered.get(&name) == Some(&version) {
+                continue;
+            }
+            let Ok(table) = store.get_table(&name).await else {
+                continue;
+            };
+            let _ = self.ctx.deregister_table(name.as_str());
+            let provider = DataTableProvider::new(store.clone(), &name, table.schema);
+            if self
+                .ctx
+                .register_table(name.as_str(), Arc::new(provider))
+                .is_ok()
+            {
+                registered.insert(name, version);
+            }
         }
     }
 
@@ -202,9 +260,24 @@ impl LocalEngine {
             return Ok(None);
         }
         let tables = self.tables.lock().await;
+        let data_tables = self.data_tables.lock().await;
+        let stamps = match &self.store {
+            Some(store) if !data_tables.is_empty() => store.table_stamps().await.ok(),
+            _ => None,
+        };
         let mut fingerprint = String::new();
         for table in state.resolve_table_references(&parsed)? {
-            if let Some(DataTable { file, .. }) = tables.get(table.table()) {
+            if data_tables.contains_key(table.table()) {
+                // A data table: known by its schema version and count of writes, or, when
+                // the store cannot say, not at all (the node then always runs).
+                let stamp = stamps
+                    .as_ref()
+                    .and_then(|s| s.iter().find(|(name, ..)| name == table.table()));
+                let Some((name, version, writes)) = stamp else {
+                    return Ok(None);
+                };
+                let _ = writeln!(fingerprint, "table\t{name}\t{version}\t{writes}");
+            } else if let Some(DataTable { file, .. }) = tables.get(table.table()) {
                 let modified = file
                     .modified
                     .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())

@@ -8,6 +8,7 @@
 //! Invariant: values reach an engine only as bound parameters, never as SQL text.
 
 pub mod cache;
+mod data_tables;
 pub mod history;
 mod local;
 mod mapping;

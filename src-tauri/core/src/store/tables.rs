@@ -323,6 +323,17 @@ impl Store {
         Ok(problems)
     }
 
+    /// What each table's data looks like now, by name: its schema version and how many times
+    /// its rows were written. Equal stamps promise equal data (the result cache's fingerprint).
+    pub async fn table_stamps(&self) -> Result<Vec<(String, u32, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT name, version, rows_version FROM flex_tables
+             WHERE deleted_at IS NULL ORDER BY name",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// Every table, by name.
     pub async fn list_tables(&self) -> Result<Vec<TableSummary>, TableError> {
         let rows: Vec<TableRow> = sqlx::query_as(concat!(select_tables!(), " ORDER BY name"))
@@ -400,6 +411,7 @@ impl Store {
             problems.sort_by_key(|p| p.row);
             return Err(TableError::Rows(problems));
         }
+        rows_written(&mut tx, Some(name)).await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -425,6 +437,8 @@ impl Store {
                 other => other.into(),
             })?
             .rows_affected();
+        // A delete can reach other tables (cascade, set-null): every table counts as written.
+        rows_written(&mut tx, None).await?;
         tx.commit().await?;
         Ok(deleted)
     }
@@ -521,6 +535,7 @@ async fn rebuild(
             detail: format!("the change would leave rows of `{table}` referring to nothing"),
         }));
     }
+    rows_written(&mut tx, Some(name)).await?;
     let id: i64 = sqlx::query_scalar("UPDATE flex_tables SET schema = ?, version = ? WHERE name = ? AND deleted_at IS NULL RETURNING id")
         .bind(Json(new))
         .bind(new.version)
@@ -529,6 +544,18 @@ async fn rebuild(
         .await?;
     record_version(&mut tx, id, Some(&current.schema), new, changes, created_by).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Counts a write of table `name`'s rows (of every table: `None`), for the result cache.
+async fn rows_written(conn: &mut SqliteConnection, name: Option<&str>) -> Result<(), TableError> {
+    sqlx::query(
+        "UPDATE flex_tables SET rows_version = rows_version + 1
+         WHERE deleted_at IS NULL AND (?1 IS NULL OR name = ?1)",
+    )
+    .bind(name)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
