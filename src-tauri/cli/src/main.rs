@@ -7,6 +7,7 @@
 mod files;
 mod run;
 mod runs;
+mod tables;
 
 use clap::{Parser, Subcommand};
 use flowloom_core::workspace::WORKSPACE_ENV;
@@ -92,6 +93,13 @@ enum Command {
     Runs {
         #[command(subcommand)]
         command: runs::RunsCommand,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// Data tables: `tables list | show | create | alter | history`.
+    Tables {
+        #[command(subcommand)]
+        command: tables::TablesCommand,
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
@@ -237,6 +245,10 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Runs { command, workspace } => {
             let workspace = open(workspace).await?;
             runs::runs(command, &workspace, &mut out).await?;
+        }
+        Command::Tables { command, workspace } => {
+            let workspace = open(workspace).await?;
+            tables::tables(command, &workspace, &mut out).await?;
         }
         Command::Run { args, workspace } => {
             let workspace = open(workspace).await?;

@@ -1,0 +1,234 @@
+//! `flowloom tables …`: the workspace's data tables — list, show (schema and a page of rows),
+//! create and alter from a schema file, and the schema history.
+
+use crate::Failure;
+use flowloom_core::Workspace;
+use flowloom_core::model::{SchemaChange, TableSchema, TableVersion};
+use flowloom_core::tables::TableError;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum TablesCommand {
+    /// One table per line: name, version, columns, rows.
+    List {
+        /// Print a JSON array instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A table's schema and a page of its rows.
+    Show {
+        name: String,
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        #[arg(long, default_value_t = 20)]
+        limit: u64,
+        /// Print `{"table": …, "schema": …, "rows": …}` instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Creates a table from a schema file: `{"columns": [{"name": …, "data_type": …}]}`.
+    Create {
+        name: String,
+        #[arg(long, value_name = "FILE")]
+        schema: PathBuf,
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
+    /// Changes a table's schema to the one in a file (columns added, removed or modified,
+    /// matched by name), or renames it. Refused when the stored rows would break it.
+    Alter {
+        name: String,
+        #[arg(long, value_name = "FILE", required_unless_present = "rename")]
+        schema: Option<PathBuf>,
+        #[arg(long, value_name = "NEW_NAME", conflicts_with = "schema")]
+        rename: Option<String>,
+    },
+    /// The schema history, newest first; `--version N` prints that version's schema.
+    History {
+        name: String,
+        #[arg(long)]
+        version: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Who a change is recorded as made by: the system user running the command.
+fn user() -> Option<String> {
+    std::env::var("USER").ok().filter(|u| !u.is_empty())
+}
+
+fn read_schema(path: &Path) -> Result<TableSchema, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::unreadable(format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_str(&text)
+        .map_err(|e| Failure::unreadable(format!("{} is not a table schema: {e}", path.display())))
+}
+
+/// A refusal with each problem on its own line.
+fn refused(err: TableError) -> Failure {
+    let lines: Vec<String> = match &err {
+        TableError::Schema(problems) => problems.iter().map(ToString::to_string).collect(),
+        TableError::Rows(problems) => problems.iter().map(ToString::to_string).collect(),
+        TableError::Breaks { offending, sample } => {
+            let mut lines = vec![format!(
+                "{offending} row(s) would break the new schema; nothing was changed. For example:"
+            )];
+            lines.extend(
+                sample
+                    .iter()
+                    .map(|p| format!("  {p} (row is the row's _id)")),
+            );
+            lines
+        }
+        _ => return Failure::refused(err),
+    };
+    Failure::refused(format!("refused:\n  {}", lines.join("\n  ")))
+}
+
+fn json_text(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+pub async fn tables(
+    command: TablesCommand,
+    workspace: &Workspace,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    let store = workspace.store();
+    let write = |e: std::io::Error| Failure::refused(format!("could not write output: {e}"));
+    match command {
+        TablesCommand::List { json } => {
+            let tables = store.list_tables().await.map_err(refused)?;
+            if json {
+                writeln!(out, "{}", json_text(&tables)).map_err(write)?;
+            }
+            for t in tables.iter().filter(|_| !json) {
+                writeln!(
+                    out,
+                    "{}\tversion {}\t{} columns\t{} rows",
+                    t.name, t.version, t.columns, t.rows
+                )
+                .map_err(write)?;
+            }
+        }
+        TablesCommand::Show {
+            name,
+            offset,
+            limit,
+            json,
+        } => {
+            let table = store.get_table(&name).await.map_err(refused)?;
+            let page = store
+                .table_rows(&name, offset, limit)
+                .await
+                .map_err(refused)?;
+            if json {
+                let shown = serde_json::json!({
+                    "table": table.summary, "schema": table.schema, "rows": page,
+                });
+                writeln!(out, "{}", json_text(&shown)).map_err(write)?;
+                return Ok(());
+            }
+            let t = &table.summary;
+            writeln!(out, "{} (version {}, {} rows)", t.name, t.version, t.rows).map_err(write)?;
+            for column in &table.schema.columns {
+                let rules = serde_json::to_value(column)
+                    .ok()
+                    .and_then(|mut v| {
+                        let o = v.as_object_mut()?;
+                        o.remove("name");
+                        o.remove("data_type");
+                        Some(v)
+                    })
+                    .filter(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+                    .map(|v| format!("\t{v}"))
+                    .unwrap_or_default();
+                writeln!(out, "  {}\t{:?}{rules}", column.name, column.data_type).map_err(write)?;
+            }
+            for row in &page.rows {
+                writeln!(out, "{}", serde_json::Value::Object(row.clone())).map_err(write)?;
+            }
+        }
+        TablesCommand::Create {
+            name,
+            schema,
+            display_name,
+        } => {
+            let schema = read_schema(&schema)?;
+            let created = store
+                .create_table(&name, &display_name, &schema, user().as_deref())
+                .await
+                .map_err(refused)?;
+            writeln!(out, "created {} (version 1)", created.summary.name).map_err(write)?;
+        }
+        TablesCommand::Alter {
+            name,
+            schema,
+            rename,
+        } => {
+            let altered = match (schema, rename) {
+                (_, Some(new_name)) => {
+                    store
+                        .rename_table(&name, &new_name, user().as_deref())
+                        .await
+                }
+                (Some(schema), None) => {
+                    let schema = read_schema(&schema)?;
+                    store.alter_table(&name, &schema, user().as_deref()).await
+                }
+                (None, None) => {
+                    return Err(Failure::unreadable(
+                        "give --schema FILE or --rename NEW_NAME",
+                    ));
+                }
+            }
+            .map_err(refused)?;
+            let t = &altered.summary;
+            writeln!(out, "{} is at version {}", t.name, t.version).map_err(write)?;
+        }
+        TablesCommand::History {
+            name,
+            version,
+            json,
+        } => {
+            let history = store.table_history(&name).await.map_err(refused)?;
+            let shown: Vec<&TableVersion> = history
+                .iter()
+                .filter(|v| version.is_none_or(|n| v.version == n))
+                .collect();
+            if let Some(n) = version
+                && shown.is_empty()
+            {
+                return Err(Failure::refused(format!(
+                    "table `{name}` has no version {n}"
+                )));
+            }
+            if json {
+                writeln!(out, "{}", json_text(&shown)).map_err(write)?;
+                return Ok(());
+            }
+            for v in shown {
+                let by = v.created_by.as_deref().unwrap_or("-");
+                writeln!(out, "version {}\t{}\t{by}", v.version, v.created_at).map_err(write)?;
+                for change in &v.changes {
+                    writeln!(out, "  {}", describe(change)).map_err(write)?;
+                }
+                if version.is_some() {
+                    writeln!(out, "{}", json_text(&v.new_schema)).map_err(write)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn describe(change: &SchemaChange) -> String {
+    match change {
+        SchemaChange::AddColumn { after } => format!("add_column {}", after.name),
+        SchemaChange::RemoveColumn { before } => format!("remove_column {}", before.name),
+        SchemaChange::ModifyColumn { after, .. } => format!("modify_column {}", after.name),
+        SchemaChange::RenameTable { before, after } => format!("rename_table {before} → {after}"),
+    }
+}

@@ -1,0 +1,144 @@
+//! `flowloom tables …` as a user runs it: a table created from a schema file, changed, its
+//! history read back, and definitions that cannot work refused with every problem.
+
+mod common;
+
+use common::{exits, flowloom, path_str, text};
+use serde_json::{Value, json};
+
+fn write(dir: &std::path::Path, name: &str, value: &Value) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, value.to_string()).expect("write the schema file");
+    path_str(&path).to_owned()
+}
+
+#[test]
+fn a_table_is_created_from_a_schema_file_altered_and_its_history_listed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    // The issue's own example schema.
+    let people = write(
+        dir.path(),
+        "people.json",
+        &json!({"columns": [{"name": "age", "data_type": "integer", "required": true,
+                             "validation": {"min": 0}}]}),
+    );
+    let created = flowloom(&[
+        "tables",
+        "create",
+        "people",
+        "--schema",
+        &people,
+        "--workspace",
+        ws,
+    ]);
+    exits(&created, 0);
+    assert_eq!(text(&created.stdout), "created people (version 1)\n");
+
+    let wider = write(
+        dir.path(),
+        "wider.json",
+        &json!({"columns": [
+            {"name": "age", "data_type": "integer", "required": true, "validation": {"min": 0}},
+            {"name": "email", "data_type": "string", "unique": true}
+        ]}),
+    );
+    let altered = flowloom(&[
+        "tables",
+        "alter",
+        "people",
+        "--schema",
+        &wider,
+        "--workspace",
+        ws,
+    ]);
+    exits(&altered, 0);
+    assert_eq!(text(&altered.stdout), "people is at version 2\n");
+
+    let listed = flowloom(&["tables", "list", "--workspace", ws]);
+    exits(&listed, 0);
+    assert_eq!(
+        text(&listed.stdout),
+        "people\tversion 2\t2 columns\t0 rows\n"
+    );
+
+    let shown = flowloom(&["tables", "show", "people", "--json", "--workspace", ws]);
+    exits(&shown, 0);
+    let shown: Value = serde_json::from_slice(&shown.stdout).expect("json");
+    assert_eq!(shown["schema"]["columns"][1]["name"], "email");
+    assert_eq!(shown["rows"]["total_rows"], 0);
+
+    let history = flowloom(&["tables", "history", "people", "--json", "--workspace", ws]);
+    exits(&history, 0);
+    let history: Value = serde_json::from_slice(&history.stdout).expect("json");
+    assert_eq!(history[0]["version"], 2, "newest first");
+    assert_eq!(history[0]["changes"][0]["type"], "add_column");
+    assert_eq!(history[0]["changes"][0]["after"]["name"], "email");
+    assert_eq!(history[1]["previous_schema"], Value::Null);
+
+    let renamed = flowloom(&[
+        "tables",
+        "alter",
+        "people",
+        "--rename",
+        "persons",
+        "--workspace",
+        ws,
+    ]);
+    exits(&renamed, 0);
+    let lines = flowloom(&["tables", "history", "persons", "--workspace", ws]);
+    exits(&lines, 0);
+    assert!(
+        text(&lines.stdout).contains("  rename_table people → persons"),
+        "{}",
+        text(&lines.stdout)
+    );
+}
+
+#[test]
+fn a_definition_that_cannot_work_is_refused_line_by_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let bad = write(
+        dir.path(),
+        "bad.json",
+        &json!({"columns": [
+            {"name": "age", "data_type": "integer", "validation": {"pattern": "[0-9]+"}},
+            {"name": "owner", "data_type": "reference", "validation": {"target_table": "nobody"}}
+        ]}),
+    );
+    let refused = flowloom(&[
+        "tables",
+        "create",
+        "People",
+        "--schema",
+        &bad,
+        "--workspace",
+        ws,
+    ]);
+    exits(&refused, 1);
+    let said = text(&refused.stderr);
+    for line in [
+        "  table name `People` must be lowercase snake_case",
+        "  column `age`: pattern applies to string and text, not integer",
+        "  column `owner`: target_table `nobody` does not exist",
+    ] {
+        assert!(said.contains(line), "missing {line:?} in {said}");
+    }
+    // Not a schema at all: the file cannot be read as one (exit 2), naming it.
+    let junk = write(dir.path(), "junk.json", &json!({"cols": []}));
+    let unreadable = flowloom(&[
+        "tables",
+        "create",
+        "t",
+        "--schema",
+        &junk,
+        "--workspace",
+        ws,
+    ]);
+    exits(&unreadable, 2);
+    assert!(text(&unreadable.stderr).contains("junk.json is not a table schema"));
+    let missing = flowloom(&["tables", "show", "nobody", "--workspace", ws]);
+    exits(&missing, 1);
+    assert!(text(&missing.stderr).contains("there is no table `nobody`"));
+}
