@@ -201,6 +201,22 @@ fn a_killed_run_is_marked_interrupted_and_keeps_what_it_recorded() {
         text(&live.stdout)
     );
 
+    // The quick node's record is written by the run's history writer as the run goes on;
+    // kill once it is there (a node killed before its record is written is lost with the
+    // process, which is what "interrupted" says).
+    let recorded = || {
+        let shown = flowloom(&["runs", "show", "1", "--json", "--workspace", ws]);
+        serde_json::from_slice::<Value>(&shown.stdout)
+            .is_ok_and(|run| run["nodes"].as_array().is_some_and(|n| !n.is_empty()))
+    };
+    let waited = std::time::Instant::now();
+    while !recorded() {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(20),
+            "the quick node was never recorded"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     child.kill().expect("kill -9");
     child.wait().expect("reap");
 
