@@ -4,5 +4,6 @@ mod executions;
 mod flex_tables;
 mod flows;
 mod schedules;
+mod table_imports;
 mod templates;
 mod versions;

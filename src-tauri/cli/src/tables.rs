@@ -1,10 +1,13 @@
 //! `flowloom tables …`: the workspace's data tables — list, show (schema and a page of rows),
-//! create and alter from a schema file, and the schema history.
+//! create and alter from a schema file, infer a schema from a file, import and export rows,
+//! and the schema history.
 
 use crate::Failure;
 use flowloom_core::Workspace;
+use flowloom_core::engine::export_table;
+use flowloom_core::engine::results::Format;
 use flowloom_core::model::{SchemaChange, TableSchema, TableVersion};
-use flowloom_core::tables::TableError;
+use flowloom_core::tables::{TableError, import};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -44,6 +47,38 @@ pub enum TablesCommand {
         #[arg(long, value_name = "NEW_NAME", conflicts_with = "schema")]
         rename: Option<String>,
     },
+    /// The schema a CSV, JSON or Parquet file suggests (types inferred), to adjust and pass
+    /// to `tables create --schema`.
+    Infer {
+        file: PathBuf,
+        /// How many rows to read to infer the types.
+        #[arg(long, default_value_t = 10_000)]
+        sample: usize,
+    },
+    /// Imports a CSV, JSON or Parquet file into a table (created with inferred types if it
+    /// does not exist). Every row is checked: with a bad one nothing is imported and each
+    /// problem is listed by line and column, unless --skip-invalid.
+    Import {
+        file: PathBuf,
+        #[arg(long, value_name = "NAME")]
+        table: String,
+        /// Import the good rows; the others go to the report file.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Where skipped rows are written, one JSON object per line (default: beside the
+        /// file, `<file>.rejected.jsonl`).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+    },
+    /// Writes every row of a table as CSV (default), JSON or Parquet.
+    Export {
+        name: String,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// Write here instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// The schema history, newest first; `--version N` prints that version's schema.
     History {
         name: String,
@@ -52,6 +87,13 @@ pub enum TablesCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Parquet,
 }
 
 /// Who a change is recorded as made by: the system user running the command.
@@ -187,6 +229,97 @@ pub async fn tables(
             .map_err(refused)?;
             let t = &altered.summary;
             writeln!(out, "{} is at version {}", t.name, t.version).map_err(write)?;
+        }
+        TablesCommand::Infer { file, sample } => {
+            let schema = import::infer(&file, sample).map_err(Failure::unreadable)?;
+            writeln!(out, "{}", json_text(&schema)).map_err(write)?;
+        }
+        TablesCommand::Import {
+            file,
+            table,
+            skip_invalid,
+            report,
+        } => {
+            let rows = import::rows(&file).map_err(Failure::unreadable)?;
+            if matches!(store.get_table(&table).await, Err(TableError::NotFound(_))) {
+                let schema = import::infer(&file, 10_000).map_err(Failure::unreadable)?;
+                store
+                    .create_table(&table, "", &schema, user().as_deref())
+                    .await
+                    .map_err(refused)?;
+                writeln!(out, "created {table} with the file's columns").map_err(write)?;
+            }
+            let done = store
+                .import_rows(&table, rows, skip_invalid)
+                .await
+                .map_err(|err| match err {
+                    TableError::Rows(problems) => Failure::refused(format!(
+                        "nothing was imported; {} problem(s):
+  {}",
+                        problems.len(),
+                        problems
+                            .iter()
+                            .map(|p| format!(
+                                "line {}, column `{}`: {}",
+                                p.row, p.column, p.message
+                            ))
+                            .collect::<Vec<_>>()
+                            .join("\n  ")
+                    )),
+                    other => refused(other),
+                })?;
+            writeln!(out, "imported {} row(s) into {table}", done.imported).map_err(write)?;
+            if !done.skipped.is_empty() {
+                let path = report.unwrap_or_else(|| {
+                    let mut name = file.as_os_str().to_owned();
+                    name.push(".rejected.jsonl");
+                    PathBuf::from(name)
+                });
+                let lines: String = done
+                    .skipped
+                    .iter()
+                    .map(|row| format!("{}\n", serde_json::to_string(row).unwrap_or_default()))
+                    .collect();
+                std::fs::write(&path, lines).map_err(|e| {
+                    Failure::refused(format!("could not write {}: {e}", path.display()))
+                })?;
+                writeln!(
+                    out,
+                    "skipped {} invalid row(s), written to {}",
+                    done.skipped.len(),
+                    path.display()
+                )
+                .map_err(write)?;
+            }
+        }
+        TablesCommand::Export {
+            name,
+            format,
+            output,
+        } => {
+            let format = match format {
+                ExportFormat::Csv => Format::Csv,
+                ExportFormat::Json => Format::Json,
+                ExportFormat::Parquet => Format::Parquet,
+            };
+            match output {
+                Some(path) => {
+                    let file = std::fs::File::create(&path).map_err(|e| {
+                        Failure::refused(format!("could not create {}: {e}", path.display()))
+                    })?;
+                    let rows = export_table(store, &name, format, std::io::BufWriter::new(file))
+                        .await
+                        .map_err(refused)?;
+                    eprintln!("wrote {rows} row(s) to {}", path.display());
+                }
+                None => {
+                    let mut buffer = Vec::new();
+                    export_table(store, &name, format, &mut buffer)
+                        .await
+                        .map_err(refused)?;
+                    out.write_all(&buffer).map_err(write)?;
+                }
+            }
         }
         TablesCommand::History {
             name,

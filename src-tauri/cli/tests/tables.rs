@@ -142,3 +142,114 @@ fn a_definition_that_cannot_work_is_refused_line_by_line() {
     exits(&missing, 1);
     assert!(text(&missing.stderr).contains("there is no table `nobody`"));
 }
+
+/// A CSV with a bad row is refused line by line; fixed, it imports (creating the table with
+/// the file's columns and inferred types); a flow's template reads the table; it exports.
+#[test]
+fn a_csv_is_imported_queried_from_a_flow_and_exported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let csv = dir.path().join("budgets.csv");
+    let ok = "Campaign ID,Budget,Since\nC001,1500.5,2026-06-01\nC002,90,2026-05-01\n";
+    std::fs::write(&csv, ok).expect("csv");
+    let imported = flowloom(&[
+        "tables",
+        "import",
+        path_str(&csv),
+        "--table",
+        "budgets",
+        "--workspace",
+        ws,
+    ]);
+    exits(&imported, 0);
+    assert_eq!(
+        text(&imported.stdout),
+        "created budgets with the file's columns\nimported 2 row(s) into budgets\n"
+    );
+    let shown = flowloom(&["tables", "show", "budgets", "--json", "--workspace", ws]);
+    let shown: Value = serde_json::from_slice(&shown.stdout).expect("json");
+    let types: Vec<&str> = shown["schema"]["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|c| c["data_type"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(types, ["string", "decimal", "date"]);
+
+    // A second file with a bad row: refused whole, naming line and column.
+    let more = dir.path().join("more.csv");
+    std::fs::write(
+        &more,
+        "campaign_id,budget,since\nC003,12,2026-06-02\nC004,lots,2026-06-03\n",
+    )
+    .expect("csv");
+    let refused = flowloom(&[
+        "tables",
+        "import",
+        path_str(&more),
+        "--table",
+        "budgets",
+        "--workspace",
+        ws,
+    ]);
+    exits(&refused, 1);
+    assert!(
+        text(&refused.stderr).contains("line 3, column `budget`: expected a number, got \"lots\""),
+        "{}",
+        text(&refused.stderr)
+    );
+    // Skipping it imports the rest and reports the skipped row beside the file.
+    let skipped = flowloom(&[
+        "tables",
+        "import",
+        path_str(&more),
+        "--table",
+        "budgets",
+        "--skip-invalid",
+        "--workspace",
+        ws,
+    ]);
+    exits(&skipped, 0);
+    let report =
+        std::fs::read_to_string(dir.path().join("more.csv.rejected.jsonl")).expect("report");
+    let rejected: Value = serde_json::from_str(report.trim()).expect("one JSON line");
+    assert_eq!(rejected["line"], 3);
+    assert_eq!(rejected["values"]["campaign_id"], "C004");
+
+    // A stored flow's template reads the table by name.
+    let flow = dir.path().join("budgets.flow.json");
+    let file = json!({
+        "format": "flowloom.flow", "format_version": 1,
+        "composition": { "composition_id": "comp_budgets", "name": "Budgets" },
+        "templates": [{ "template_id": "tpl_budget_total", "name": "Budget total",
+                        "sql": "SELECT count(*) AS n, sum(budget) AS total FROM budgets" }],
+        "nodes": [{ "node_id": "total", "template_id": "tpl_budget_total",
+                    "position": { "x": 0, "y": 0 } }],
+        "connections": []
+    });
+    std::fs::write(&flow, file.to_string()).expect("flow file");
+    exits(
+        &flowloom(&["import", path_str(&flow), "--workspace", ws]),
+        0,
+    );
+    exits(&flowloom(&["run", "comp_budgets", "--workspace", ws]), 0);
+    let result = flowloom(&[
+        "results",
+        "1",
+        "total",
+        "--format",
+        "json",
+        "--workspace",
+        ws,
+    ]);
+    exits(&result, 0);
+    let result: Value = serde_json::from_slice(&result.stdout).expect("json");
+    assert_eq!(result, json!([{ "n": 3, "total": 1602.5 }]));
+
+    let exported = flowloom(&["tables", "export", "budgets", "--workspace", ws]);
+    exits(&exported, 0);
+    assert_eq!(
+        text(&exported.stdout),
+        "_id,campaign_id,budget,since\n1,C001,1500.5,2026-06-01\n2,C002,90.0,2026-05-01\n3,C003,12.0,2026-06-02\n"
+    );
+}

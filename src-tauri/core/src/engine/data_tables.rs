@@ -84,6 +84,30 @@ impl DataTableProvider {
     }
 }
 
+/// Writes every row of data table `name` to `out` as CSV, JSON or Parquet (`_id` first).
+pub async fn export_table(
+    store: &Store,
+    name: &str,
+    format: super::results::Format,
+    out: impl std::io::Write + Send,
+) -> Result<u64, crate::tables::TableError> {
+    use crate::tables::TableError;
+    let table = store.get_table(name).await?;
+    let provider = DataTableProvider::new(store.clone(), name, table.schema);
+    let batch = provider
+        .read()
+        .await
+        .map_err(|e| TableError::Export(e.to_string()))?;
+    let rows = batch.num_rows() as u64;
+    let page = super::results::Page {
+        schema: batch.schema(),
+        batches: vec![batch],
+        total_rows: rows,
+    };
+    super::results::export(&page, format, out).map_err(|e| TableError::Export(e.to_string()))?;
+    Ok(rows)
+}
+
 #[async_trait::async_trait]
 impl TableProvider for DataTableProvider {
     fn schema(&self) -> SchemaRef {

@@ -9,6 +9,7 @@
 
 pub mod cache;
 mod data_tables;
+pub use data_tables::export_table;
 pub mod history;
 mod local;
 mod mapping;
@@ -18,6 +19,7 @@ pub mod run;
 
 /// Arrow, as the engines speak it: results are Arrow record batches.
 pub use datafusion::arrow;
+pub use datafusion::parquet;
 pub use local::LocalEngine;
 
 use crate::render::{RenderError, Statement};

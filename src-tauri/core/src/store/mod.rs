@@ -17,7 +17,7 @@ mod workspace_meta;
 
 pub use error::{Entity, StoreError};
 pub use runs::INTERRUPTED;
-pub use tables::RowsPage;
+pub use tables::{ImportReport, RowsPage, SkippedRow};
 pub use tx::StoreTx;
 
 use sqlx::SqlitePool;

@@ -6,6 +6,7 @@ use super::{Store, StoreError};
 use crate::model::{
     ColumnType, SchemaChange, TableDetail, TableSchema, TableSummary, TableVersion,
 };
+use crate::tables::import::{self, SourceError, SourceRow};
 use crate::tables::value::Cell;
 use crate::tables::{RowProblem, TableError, ddl, rows, schema};
 use serde_json::{Map, Value};
@@ -19,6 +20,25 @@ pub struct RowsPage {
     pub offset: u64,
     pub total_rows: u64,
 }
+
+/// What an import wrote, and the rows it left out (only when told to skip invalid rows).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, specta::Type)]
+pub struct ImportReport {
+    pub imported: u64,
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// A source row left out of an import, with where it was and why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, specta::Type)]
+pub struct SkippedRow {
+    pub line: u64,
+    pub values: Map<String, Value>,
+    pub problems: Vec<RowProblem>,
+}
+
+/// Rows an import writes with one statement, at most; fewer for wide tables, to stay under
+/// SQLite's limit of bound values in one statement (32,766).
+const IMPORT_CHUNK: usize = 200;
 
 #[derive(sqlx::FromRow)]
 struct TableRow {
@@ -416,6 +436,78 @@ impl Store {
         Ok(ids)
     }
 
+    /// Imports `rows` (from `tables::import::rows`) into table `name`, in one transaction,
+    /// streaming: each row is read by the table's types (a file's column names matched as
+    /// they are or as `import::column_name` makes them) and checked. With a problem in any
+    /// row nothing is written and every problem is returned, by line and column; unless
+    /// `skip_invalid`, when the good rows are written and the others come back in the report.
+    pub async fn import_rows(
+        &self,
+        name: &str,
+        rows: impl Iterator<Item = Result<SourceRow, SourceError>>,
+        skip_invalid: bool,
+    ) -> Result<ImportReport, TableError> {
+        let schema = self.get_table(name).await?.schema;
+        let physical = ddl::physical(name);
+        let single = ddl::insert_row(&physical, &schema);
+        let chunk = IMPORT_CHUNK.min(32_000 / (schema.columns.len() + 1)).max(1);
+        let chunk_insert = ddl::insert_rows(&physical, &schema, chunk);
+        let mut tx = self.pool().begin().await?;
+        let mut problems = Vec::new();
+        let mut skipped = Vec::new();
+        let mut imported = 0u64;
+        let mut pending: Vec<(SourceRow, Vec<Cell>)> = Vec::with_capacity(chunk);
+        for row in rows {
+            let row = row?;
+            let values: Map<String, Value> = row
+                .values
+                .iter()
+                .map(|(key, value)| {
+                    let column = schema
+                        .column(key)
+                        .or_else(|| schema.column(&import::column_name(key)));
+                    match column {
+                        Some(c) => (c.name.clone(), import::typed(c.data_type, value.clone())),
+                        None => (key.clone(), value.clone()),
+                    }
+                })
+                .collect();
+            match rows::check_row(&schema, row.line, &values) {
+                Ok(cells) => pending.push((row, cells)),
+                Err(found) => {
+                    if skip_invalid {
+                        skipped.push(SkippedRow {
+                            line: row.line,
+                            values: row.values,
+                            problems: found,
+                        });
+                    } else {
+                        problems.extend(found);
+                    }
+                }
+            }
+            if pending.len() == chunk {
+                let written =
+                    write_chunk(&mut tx, &schema, &chunk_insert, &single, &mut pending).await?;
+                imported += written.imported;
+                absorb(written.refused, skip_invalid, &mut problems, &mut skipped);
+            }
+        }
+        if !pending.is_empty() {
+            let insert = ddl::insert_rows(&physical, &schema, pending.len());
+            let written = write_chunk(&mut tx, &schema, &insert, &single, &mut pending).await?;
+            imported += written.imported;
+            absorb(written.refused, skip_invalid, &mut problems, &mut skipped);
+        }
+        if !problems.is_empty() {
+            problems.sort_by_key(|p| p.row);
+            return Err(TableError::Rows(problems));
+        }
+        rows_written(&mut tx, Some(name)).await?;
+        tx.commit().await?;
+        Ok(ImportReport { imported, skipped })
+    }
+
     /// Deletes the rows `ids` of table `name`, all or none. Rows of other tables referring to
     /// them follow their reference's `on_delete`: deleted too, emptied, or (restrict) the
     /// delete is refused. Returns how many rows were deleted.
@@ -581,6 +673,79 @@ async fn record_version(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// What writing a chunk of an import did: rows written, rows the database refused.
+struct Chunk {
+    imported: u64,
+    refused: Vec<SkippedRow>,
+}
+
+/// Writes `pending` (emptied) with one multi-row statement; when the database refuses it (a
+/// duplicate, a missing reference), row by row, to name the rows it refuses.
+async fn write_chunk(
+    conn: &mut SqliteConnection,
+    schema: &TableSchema,
+    insert: &str,
+    single: &str,
+    pending: &mut Vec<(SourceRow, Vec<Cell>)>,
+) -> Result<Chunk, TableError> {
+    let rows = std::mem::take(pending);
+    sqlx::query("SAVEPOINT chunk").execute(&mut *conn).await?;
+    // Checked, quoted names; every value bound.
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(insert));
+    for (_, cells) in &rows {
+        query = query.bind(None::<i64>);
+        for cell in cells.iter().cloned() {
+            query = match cell {
+                Cell::Null => query.bind(None::<i64>),
+                Cell::Integer(i) => query.bind(i),
+                Cell::Real(f) => query.bind(f),
+                Cell::Text(t) => query.bind(t),
+            };
+        }
+    }
+    if query.execute(&mut *conn).await.is_ok() {
+        sqlx::query("RELEASE chunk").execute(&mut *conn).await?;
+        return Ok(Chunk {
+            imported: rows.len() as u64,
+            refused: Vec::new(),
+        });
+    }
+    sqlx::query("ROLLBACK TO chunk").execute(&mut *conn).await?;
+    sqlx::query("RELEASE chunk").execute(&mut *conn).await?;
+    let mut chunk = Chunk {
+        imported: 0,
+        refused: Vec::new(),
+    };
+    for (row, cells) in rows {
+        match write_row(conn, single, None, &cells).await {
+            Ok(_) => chunk.imported += 1,
+            Err(err) => match StoreError::from(err) {
+                StoreError::Constraint { constraint, detail } => chunk.refused.push(SkippedRow {
+                    problems: refused(schema, row.line, &constraint, &detail, &cells),
+                    line: row.line,
+                    values: row.values,
+                }),
+                other => return Err(other.into()),
+            },
+        }
+    }
+    Ok(chunk)
+}
+
+/// Rows the database refused: skipped, or their problems reported.
+fn absorb(
+    refused: Vec<SkippedRow>,
+    skip_invalid: bool,
+    problems: &mut Vec<RowProblem>,
+    skipped: &mut Vec<SkippedRow>,
+) {
+    if skip_invalid {
+        skipped.extend(refused);
+    } else {
+        problems.extend(refused.into_iter().flat_map(|r| r.problems));
+    }
 }
 
 /// Writes one checked row with `insert` (see `ddl::insert_row`): under `id`, or a new one.

@@ -82,6 +82,21 @@ pub fn insert_row(table: &str, schema: &TableSchema) -> String {
     )
 }
 
+/// The statement that writes `count` rows of `schema` into `table` at once (`_id` first in
+/// each, every value bound).
+pub fn insert_rows(table: &str, schema: &TableSchema, count: usize) -> String {
+    let columns: Vec<String> = std::iter::once("\"_id\"".to_owned())
+        .chain(schema.columns.iter().map(|c| ident(&c.name)))
+        .collect();
+    let row = format!("({})", vec!["?"; columns.len()].join(", "));
+    format!(
+        "INSERT INTO {} ({}) VALUES {}",
+        ident(table),
+        columns.join(", "),
+        vec![row; count].join(", ")
+    )
+}
+
 /// A query giving each row of `table` as one JSON object: its `_id` and every column of
 /// `schema`, booleans as true/false and json columns as JSON.
 pub fn select_rows(table: &str, schema: &TableSchema) -> String {

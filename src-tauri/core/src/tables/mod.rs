@@ -1,9 +1,11 @@
 //! Data tables ("FlexDB"): tables users define at runtime, checked before they are created
 //! (`schema`), stored as STRICT SQLite tables with their rules as constraints (`ddl`), their
 //! rows checked cell by cell before they are written (`value`, `rows`). The store
-//! (`store/tables.rs`) creates, lists and fills them in one transaction each.
+//! (`store/tables.rs`) creates, lists and fills them in one transaction each. Files come in
+//! through `import` (CSV, JSON, Parquet; a schema inferred from one).
 
 pub mod ddl;
+pub mod import;
 pub mod rows;
 pub mod schema;
 pub mod value;
@@ -40,6 +42,12 @@ pub enum TableError {
         "rows of `{0}` are still referred to by other rows (on_delete restrict): nothing was deleted"
     )]
     Referenced(String),
+
+    #[error("could not export the table: {0}")]
+    Export(String),
+
+    #[error("cannot import {0}")]
+    Source(#[from] import::SourceError),
 
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -1,0 +1,260 @@
+//! Files imported into data tables on a real workspace database: CSV, JSON and Parquet,
+//! every bad row reported by line and column with nothing written, or skipped on request;
+//! and a table's schema inferred from a file.
+
+use crate::support::empty_store;
+use flowloom_core::engine::arrow::array::{BooleanArray, Float64Array, Int64Array, StringArray};
+use flowloom_core::engine::arrow::datatypes::{DataType, Field, Schema};
+use flowloom_core::engine::arrow::record_batch::RecordBatch;
+use flowloom_core::model::{ColumnType, TableSchema};
+use flowloom_core::tables::TableError;
+use flowloom_core::tables::import::{self, SourceFormat};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+fn file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write the file");
+    path
+}
+
+fn orders_schema() -> TableSchema {
+    serde_json::from_value(json!({ "columns": [
+        { "name": "order_id", "data_type": "integer", "required": true, "unique": true },
+        { "name": "order_date", "data_type": "date", "required": true },
+        { "name": "amount", "data_type": "decimal", "validation": { "min": 0 } },
+        { "name": "paid", "data_type": "boolean" },
+        { "name": "note", "data_type": "string", "validation": { "max_length": 10 } }
+    ]}))
+    .expect("schema")
+}
+
+const GOOD_CSV: &str = "\
+Order ID,Order Date,Amount,Paid,Note
+1,2026-06-01,19.90,true,first
+2,2026-06-02,5,no,
+3,2026-06-03,0.5,1,ok
+";
+
+#[tokio::test]
+async fn a_csv_with_bad_rows_is_refused_by_line_and_column_then_imports_once_fixed() {
+    let (store, dir) = empty_store().await;
+    store
+        .create_table("orders", "", &orders_schema(), None)
+        .await
+        .expect("create");
+    let bad = file(
+        dir.path(),
+        "orders.csv",
+        "Order ID,Order Date,Amount,Paid,Note
+1,2026-06-01,19.90,true,first
+2,June 2nd,-5,maybe,a note far too long
+1,2026-06-03,0.5,1,duplicate
+",
+    );
+    let refused = store
+        .import_rows("orders", import::rows(&bad).expect("reads"), false)
+        .await
+        .expect_err("refused");
+    let TableError::Rows(problems) = refused else {
+        panic!("expected row problems, got {refused:?}")
+    };
+    let found: Vec<(u64, &str)> = problems
+        .iter()
+        .map(|p| (p.row, p.column.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (3, "order_date"),
+            (3, "amount"),
+            (3, "paid"),
+            (3, "note"),
+            (4, "order_id"),
+        ],
+        "lines of the file (the header is line 1): {problems:#?}"
+    );
+    assert_eq!(
+        problems[0].message,
+        "expected a date (YYYY-MM-DD), got \"June 2nd\""
+    );
+    assert_eq!(
+        problems[4].message,
+        "duplicates another row's value (unique)"
+    );
+    assert_eq!(
+        store
+            .table_rows("orders", 0, 10)
+            .await
+            .expect("rows")
+            .total_rows,
+        0
+    );
+
+    let good = file(dir.path(), "orders.csv", GOOD_CSV);
+    let report = store
+        .import_rows("orders", import::rows(&good).expect("reads"), false)
+        .await
+        .expect("imports");
+    assert_eq!((report.imported, report.skipped.len()), (3, 0));
+    let rows = store.table_rows("orders", 0, 10).await.expect("rows").rows;
+    assert_eq!(rows[0]["amount"], json!(19.9));
+    assert_eq!(rows[1]["paid"], json!(false));
+    assert_eq!(rows[1]["note"], Value::Null, "an empty cell is empty");
+    assert_eq!(rows[2]["paid"], json!(true));
+}
+
+#[tokio::test]
+async fn invalid_rows_can_be_skipped_and_come_back_in_the_report() {
+    let (store, dir) = empty_store().await;
+    store
+        .create_table("orders", "", &orders_schema(), None)
+        .await
+        .expect("create");
+    let lines = file(
+        dir.path(),
+        "orders.jsonl",
+        r#"{"order_id": 1, "order_date": "2026-06-01", "amount": 3}
+{"order_id": 2, "order_date": "2026-06-02", "amount": -1}
+
+{"order_id": 1, "order_date": "2026-06-03"}
+{"order_id": 4, "order_date": "2026-06-04", "paid": true}
+"#,
+    );
+    let report = store
+        .import_rows("orders", import::rows(&lines).expect("reads"), true)
+        .await
+        .expect("imports the good rows");
+    assert_eq!(report.imported, 2);
+    let skipped: Vec<(u64, &str)> = report
+        .skipped
+        .iter()
+        .map(|s| (s.line, s.problems[0].column.as_str()))
+        .collect();
+    assert_eq!(skipped, [(2, "amount"), (4, "order_id")]);
+    assert_eq!(
+        report.skipped[0].values["amount"],
+        json!(-1),
+        "the row as it was"
+    );
+    assert_eq!(
+        store
+            .table_rows("orders", 0, 10)
+            .await
+            .expect("rows")
+            .total_rows,
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_schema_is_inferred_from_csv_json_and_parquet() {
+    let (store, dir) = empty_store().await;
+    let csv = file(dir.path(), "orders.csv", GOOD_CSV);
+    let inferred = import::infer(&csv, 1000).expect("infers");
+    let columns: Vec<(&str, ColumnType)> = inferred
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.data_type))
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            ("order_id", ColumnType::Integer),
+            ("order_date", ColumnType::Date),
+            ("amount", ColumnType::Decimal),
+            ("paid", ColumnType::String),
+            ("note", ColumnType::String),
+        ],
+        "true / no / 1 agree on nothing narrower than text"
+    );
+    store
+        .create_table("orders", "", &inferred, None)
+        .await
+        .expect("the inferred schema creates a table");
+    let report = store
+        .import_rows("orders", import::rows(&csv).expect("reads"), false)
+        .await
+        .expect("and the file fits it");
+    assert_eq!(report.imported, 3);
+
+    let array = file(
+        dir.path(),
+        "events.json",
+        r#"[{"at": "2026-06-01T10:00:00Z", "n": 1, "tags": ["a"]},
+            {"at": "2026-06-02T10:00:00+02:00", "n": 2.5, "tags": {"b": 1}}]"#,
+    );
+    let events = import::infer(&array, 1000).expect("infers");
+    let kinds: Vec<ColumnType> = events.columns.iter().map(|c| c.data_type).collect();
+    assert_eq!(
+        kinds,
+        [ColumnType::Datetime, ColumnType::Decimal, ColumnType::Json]
+    );
+
+    let parquet = dir.path().join("scores.parquet");
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("name", DataType::Utf8, false),
+        Field::new("score", DataType::Float64, true),
+        Field::new("rank", DataType::Int64, false),
+        Field::new("won", DataType::Boolean, false),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(StringArray::from(vec!["ana", "bo"])),
+            Arc::new(Float64Array::from(vec![Some(9.5), None])),
+            Arc::new(Int64Array::from(vec![1, 2])),
+            Arc::new(BooleanArray::from(vec![true, false])),
+        ],
+    )
+    .expect("batch");
+    let out = std::fs::File::create(&parquet).expect("parquet file");
+    let mut writer = flowloom_core::engine::parquet::arrow::ArrowWriter::try_new(out, schema, None)
+        .expect("writer");
+    writer.write(&batch).expect("write");
+    writer.close().expect("close");
+    assert_eq!(SourceFormat::of(&parquet), Some(SourceFormat::Parquet));
+    let scores = import::infer(&parquet, 1000).expect("infers");
+    let kinds: Vec<(&str, ColumnType)> = scores
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.data_type))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("name", ColumnType::String),
+            ("score", ColumnType::Decimal),
+            ("rank", ColumnType::Integer),
+            ("won", ColumnType::Boolean),
+        ]
+    );
+    store
+        .create_table("scores", "", &scores, None)
+        .await
+        .expect("create");
+    let report = store
+        .import_rows("scores", import::rows(&parquet).expect("reads"), false)
+        .await
+        .expect("imports");
+    assert_eq!(report.imported, 2);
+    let rows = store.table_rows("scores", 0, 10).await.expect("rows").rows;
+    assert_eq!(rows[0]["won"], json!(true));
+    assert_eq!(rows[1]["score"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_file_that_cannot_be_read_says_which_and_why() {
+    let (_store, dir) = empty_store().await;
+    let missing = dir.path().join("nowhere.csv");
+    let err = import::rows(&missing).err().expect("missing");
+    assert!(err.to_string().contains("nowhere.csv"), "{err}");
+    let other = file(dir.path(), "notes.txt", "hello");
+    let err = import::rows(&other).err().expect("unknown format");
+    assert!(err.to_string().contains("not a .csv, .json"), "{err}");
+    let broken = file(dir.path(), "broken.jsonl", "{\"a\": 1}\n{oops\n");
+    let rows: Vec<_> = import::rows(&broken).expect("opens").collect();
+    let err = rows[1].as_ref().expect_err("line 2");
+    assert!(err.to_string().contains("line 2 is not JSON"), "{err}");
+}
