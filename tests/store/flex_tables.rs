@@ -731,3 +731,91 @@ async fn a_referenced_table_changes_and_is_renamed_without_losing_who_refers_to_
         .await
         .expect("a new table under the old name");
 }
+
+#[tokio::test]
+async fn a_row_is_updated_under_the_same_rules_and_a_table_dropped_keeps_its_history() {
+    let (store, _dir) = empty_store().await;
+    people(&store).await;
+    let ids = store
+        .insert_rows(
+            "people",
+            &rows(json!([{ "code": "AB1", "age": 30 }, { "code": "AB2" }])),
+        )
+        .await
+        .expect("rows");
+    let change = |v: Value| -> Map<String, Value> { serde_json::from_value(v).expect("values") };
+    store
+        .update_row(
+            "people",
+            ids[0],
+            &change(json!({ "age": 31, "notes": "moved" })),
+        )
+        .await
+        .expect("update");
+    let page = store.table_rows("people", 0, 10).await.expect("rows");
+    assert_eq!(
+        (
+            &page.rows[0]["age"],
+            &page.rows[0]["notes"],
+            &page.rows[0]["code"]
+        ),
+        (&json!(31), &json!("moved"), &json!("AB1")),
+        "changed columns take their new values, the others keep theirs"
+    );
+    let refused = store
+        .update_row(
+            "people",
+            ids[0],
+            &change(json!({ "age": 200, "code": "AB2" })),
+        )
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(&refused, TableError::Rows(p) if p.len() == 1 && p[0].column == "age"),
+        "{refused:?}"
+    );
+    let duplicate = store
+        .update_row("people", ids[0], &change(json!({ "code": "AB2" })))
+        .await
+        .expect_err("duplicate");
+    assert!(
+        matches!(&duplicate, TableError::Rows(p) if p[0].column == "code"),
+        "{duplicate:?}"
+    );
+    assert!(matches!(
+        store.update_row("people", 999, &change(json!({}))).await,
+        Err(TableError::RowNotFound { id: 999, .. })
+    ));
+
+    // A table another refers to is not dropped; once nothing does, it goes, and its name
+    // is free again.
+    let pets = table_schema(json!([
+        { "name": "owner", "data_type": "reference", "validation": { "target_table": "people" } }
+    ]));
+    store
+        .create_table("pets", "", &pets, None)
+        .await
+        .expect("pets");
+    let blocked = store.drop_table("people").await.expect_err("referred to");
+    assert!(
+        matches!(&blocked, TableError::ReferencedBy { by, .. } if by == "pets"),
+        "{blocked:?}"
+    );
+    store.drop_table("pets").await.expect("drop pets");
+    store.drop_table("people").await.expect("drop people");
+    assert!(store.list_tables().await.expect("list").is_empty());
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM flex_table_versions").await,
+        2,
+        "the history stays"
+    );
+    people(&store).await;
+    assert_eq!(
+        store
+            .table_rows("people", 0, 10)
+            .await
+            .expect("rows")
+            .total_rows,
+        0
+    );
+}

@@ -96,7 +96,7 @@ enum Command {
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
-    /// Data tables: `tables list | show | create | alter | infer | import | export | history`.
+    /// Data tables: `tables list | show | create | alter | infer | import | export | drop | history`.
     Tables {
         #[command(subcommand)]
         command: tables::TablesCommand,

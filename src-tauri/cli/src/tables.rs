@@ -79,6 +79,8 @@ pub enum TablesCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Drops a table: its rows go, its history stays. Refused while another table refers to it.
+    Drop { name: String },
     /// The schema history, newest first; `--version N` prints that version's schema.
     History {
         name: String,
@@ -320,6 +322,10 @@ pub async fn tables(
                     out.write_all(&buffer).map_err(write)?;
                 }
             }
+        }
+        TablesCommand::Drop { name } => {
+            store.drop_table(&name).await.map_err(refused)?;
+            writeln!(out, "dropped {name}").map_err(write)?;
         }
         TablesCommand::History {
             name,

@@ -93,6 +93,10 @@ fn a_table_is_created_from_a_schema_file_altered_and_its_history_listed() {
         "{}",
         text(&lines.stdout)
     );
+    let dropped = flowloom(&["tables", "drop", "persons", "--workspace", ws]);
+    exits(&dropped, 0);
+    let listed = flowloom(&["tables", "list", "--workspace", ws]);
+    assert_eq!(text(&listed.stdout), "");
 }
 
 #[test]

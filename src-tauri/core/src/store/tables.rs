@@ -158,10 +158,11 @@ impl Store {
 
         // Every stored row, read as the new schema: what it would hold, or why it cannot.
         let physical = ddl::physical(name);
-        let stored: Vec<Json<Map<String, Value>>> =
-            sqlx::query_scalar(sqlx::AssertSqlSafe(ddl::select_rows(&physical, old)))
-                .fetch_all(self.pool())
-                .await?;
+        let stored: Vec<Json<Map<String, Value>>> = sqlx::query_scalar(sqlx::AssertSqlSafe(
+            format!("{} ORDER BY \"_id\"", ddl::select_rows(&physical, old)),
+        ))
+        .fetch_all(self.pool())
+        .await?;
         let mut rewritten = Vec::with_capacity(stored.len());
         let mut broken: Vec<RowProblem> = Vec::new();
         let mut offending = std::collections::BTreeSet::new();
@@ -508,6 +509,108 @@ impl Store {
         Ok(ImportReport { imported, skipped })
     }
 
+    /// Changes row `id` of table `name`: the columns in `values` take their new values (null
+    /// empties one), the others keep theirs; the whole row is checked as an insert is.
+    pub async fn update_row(
+        &self,
+        name: &str,
+        id: i64,
+        values: &Map<String, Value>,
+    ) -> Result<(), TableError> {
+        let table = self.get_table(name).await?;
+        let schema = &table.schema;
+        let physical = ddl::physical(name);
+        let sql = format!("{} WHERE \"_id\" = ?", ddl::select_rows(&physical, schema));
+        let current: Option<Json<Map<String, Value>>> =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+        let Some(Json(mut row)) = current else {
+            return Err(TableError::RowNotFound {
+                table: name.to_owned(),
+                id,
+            });
+        };
+        row.remove("_id");
+        row.extend(values.clone());
+        let number = u64::try_from(id).unwrap_or_default();
+        let cells = rows::check_row(schema, number, &row).map_err(TableError::Rows)?;
+        let assignments: Vec<String> = schema
+            .columns
+            .iter()
+            .map(|c| format!("{} = ?", ddl::ident(&c.name)))
+            .collect();
+        let update = format!(
+            "UPDATE {} SET {} WHERE \"_id\" = ?",
+            ddl::ident(&physical),
+            assignments.join(", ")
+        );
+        let mut tx = self.pool().begin().await?;
+        // Checked, quoted names; every value bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(update));
+        for cell in cells.iter().cloned() {
+            query = match cell {
+                Cell::Null => query.bind(None::<i64>),
+                Cell::Integer(i) => query.bind(i),
+                Cell::Real(f) => query.bind(f),
+                Cell::Text(t) => query.bind(t),
+            };
+        }
+        if let Err(err) = query.bind(id).execute(&mut *tx).await {
+            return Err(match StoreError::from(err) {
+                StoreError::Constraint { constraint, detail } => {
+                    TableError::Rows(refused(schema, number, &constraint, &detail, &cells))
+                }
+                other => other.into(),
+            });
+        }
+        rows_written(&mut tx, Some(name)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Drops table `name`: its rows go, its metadata and schema history stay (marked deleted),
+    /// and its name is free again. Refused while another table refers to it.
+    pub async fn drop_table(&self, name: &str) -> Result<(), TableError> {
+        let id = self.table_id(name).await?;
+        let referring: Vec<String> = self
+            .list_tables()
+            .await?
+            .into_iter()
+            .map(|t| t.name)
+            .filter(|other| other != name)
+            .collect();
+        for other in referring {
+            let schema = self.get_table(&other).await?.schema;
+            if schema
+                .columns
+                .iter()
+                .any(|c| c.validation.target_table.as_deref() == Some(name))
+            {
+                return Err(TableError::ReferencedBy {
+                    table: name.to_owned(),
+                    by: other,
+                });
+            }
+        }
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP TABLE {}",
+            ddl::ident(&ddl::physical(name))
+        )))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE flex_tables SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Deletes the rows `ids` of table `name`, all or none. Rows of other tables referring to
     /// them follow their reference's `on_delete`: deleted too, emptied, or (restrict) the
     /// delete is refused. Returns how many rows were deleted.
@@ -544,7 +647,7 @@ impl Store {
     ) -> Result<RowsPage, TableError> {
         let table = self.get_table(name).await?;
         let sql = format!(
-            "{} LIMIT ? OFFSET ?",
+            "{} ORDER BY \"_id\" LIMIT ? OFFSET ?",
             ddl::select_rows(&ddl::physical(name), &table.schema)
         );
         let rows: Vec<Json<Map<String, Value>>> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))

@@ -97,7 +97,7 @@ pub fn insert_rows(table: &str, schema: &TableSchema, count: usize) -> String {
     )
 }
 
-/// A query giving each row of `table` as one JSON object: its `_id` and every column of
+/// A query giving each row of `table` (in no order) as one JSON object: its `_id` and every column of
 /// `schema`, booleans as true/false and json columns as JSON.
 pub fn select_rows(table: &str, schema: &TableSchema) -> String {
     let fields: Vec<String> = std::iter::once("'_id', \"_id\"".to_owned())
@@ -115,7 +115,7 @@ pub fn select_rows(table: &str, schema: &TableSchema) -> String {
         }))
         .collect();
     format!(
-        "SELECT json_object({}) FROM {} ORDER BY \"_id\"",
+        "SELECT json_object({}) FROM {}",
         fields.join(", "),
         ident(table)
     )

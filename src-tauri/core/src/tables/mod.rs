@@ -21,6 +21,9 @@ pub enum TableError {
     #[error("there is no table `{0}`")]
     NotFound(String),
 
+    #[error("table `{table}` has no row {id}")]
+    RowNotFound { table: String, id: i64 },
+
     #[error("a table named `{0}` already exists")]
     Exists(String),
 
@@ -48,6 +51,9 @@ pub enum TableError {
 
     #[error("cannot import {0}")]
     Source(#[from] import::SourceError),
+
+    #[error("table `{table}` is referred to by table `{by}`: drop or change that first")]
+    ReferencedBy { table: String, by: String },
 
     #[error(transparent)]
     Store(#[from] StoreError),
