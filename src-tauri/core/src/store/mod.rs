@@ -9,6 +9,7 @@ mod error;
 mod flow_rows;
 mod flows;
 mod runs;
+mod table_rows;
 mod tables;
 mod templates;
 mod tx;
@@ -17,7 +18,7 @@ mod workspace_meta;
 
 pub use error::{Entity, StoreError};
 pub use runs::INTERRUPTED;
-pub use tables::{ImportReport, RowsPage, SkippedRow};
+pub use table_rows::{ImportReport, RowsPage, SkippedRow};
 pub use tx::StoreTx;
 
 use sqlx::SqlitePool;

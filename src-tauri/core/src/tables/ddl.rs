@@ -69,17 +69,9 @@ pub fn rebuilding(name: &str) -> String {
 }
 
 /// The statement that writes one row of `schema` into `table`, its `_id` first, every value
-/// bound.
+/// bound, returning the row's `_id`.
 pub fn insert_row(table: &str, schema: &TableSchema) -> String {
-    let columns: Vec<String> = std::iter::once("\"_id\"".to_owned())
-        .chain(schema.columns.iter().map(|c| ident(&c.name)))
-        .collect();
-    format!(
-        "INSERT INTO {} ({}) VALUES ({}) RETURNING \"_id\"",
-        ident(table),
-        columns.join(", "),
-        vec!["?"; columns.len()].join(", ")
-    )
+    format!("{} RETURNING \"_id\"", insert_rows(table, schema, 1))
 }
 
 /// The statement that writes `count` rows of `schema` into `table` at once (`_id` first in
