@@ -30,6 +30,15 @@ fn orders_schema() -> TableSchema {
     .expect("schema")
 }
 
+/// Each column of `schema`, by name, with its type.
+fn typed_columns(schema: &TableSchema) -> Vec<(&str, ColumnType)> {
+    schema
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.data_type))
+        .collect()
+}
+
 const GOOD_CSV: &str = "\
 Order ID,Order Date,Amount,Paid,Note
 1,2026-06-01,19.90,true,first
@@ -153,13 +162,8 @@ async fn a_schema_is_inferred_from_csv_json_and_parquet() {
     let (store, dir) = empty_store().await;
     let csv = file(dir.path(), "orders.csv", GOOD_CSV);
     let inferred = import::infer(&csv, 1000).expect("infers");
-    let columns: Vec<(&str, ColumnType)> = inferred
-        .columns
-        .iter()
-        .map(|c| (c.name.as_str(), c.data_type))
-        .collect();
     assert_eq!(
-        columns,
+        typed_columns(&inferred),
         [
             ("order_id", ColumnType::Integer),
             ("order_date", ColumnType::Date),
@@ -216,13 +220,8 @@ async fn a_schema_is_inferred_from_csv_json_and_parquet() {
     writer.close().expect("close");
     assert_eq!(SourceFormat::of(&parquet), Some(SourceFormat::Parquet));
     let scores = import::infer(&parquet, 1000).expect("infers");
-    let kinds: Vec<(&str, ColumnType)> = scores
-        .columns
-        .iter()
-        .map(|c| (c.name.as_str(), c.data_type))
-        .collect();
     assert_eq!(
-        kinds,
+        typed_columns(&scores),
         [
             ("name", ColumnType::String),
             ("score", ColumnType::Decimal),

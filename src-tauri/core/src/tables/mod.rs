@@ -8,7 +8,7 @@ pub mod ddl;
 pub mod import;
 pub mod rows;
 pub mod schema;
-pub mod value;
+pub(crate) mod value;
 
 pub use rows::RowProblem;
 pub use schema::SchemaProblem;
