@@ -4,7 +4,7 @@
 
 use crate::support::{assert_constraint, count, empty_store, exec};
 use flowloom_core::Store;
-use flowloom_core::model::{SchemaChange, TableSchema};
+use flowloom_core::model::{RowsQuery, SchemaChange, TableSchema};
 use flowloom_core::tables::{RowProblem, TableError};
 use serde_json::{Map, Value, json};
 
@@ -136,7 +136,10 @@ async fn a_table_of_every_type_is_created_filled_and_read_back_typed() {
         .await
         .expect("insert");
     assert_eq!(ids.len(), 2);
-    let page = store.table_rows("people", 0, 10).await.expect("page");
+    let page = store
+        .table_rows("people", &RowsQuery::page(0, 10))
+        .await
+        .expect("page");
     assert_eq!(page.total_rows, 2);
     assert_eq!(
         Value::Object(page.rows[0].clone()),
@@ -236,7 +239,7 @@ async fn a_bad_batch_names_every_broken_rule_by_row_and_column_and_writes_nothin
     // nowhere; the table is still there with its one row.
     assert_eq!(
         store
-            .table_rows("people", 0, 10)
+            .table_rows("people", &RowsQuery::page(0, 10))
             .await
             .expect("page")
             .total_rows,
@@ -304,14 +307,17 @@ async fn deleting_a_referenced_row_follows_its_on_delete() {
     );
     assert_eq!(
         store
-            .table_rows("pets", 0, 10)
+            .table_rows("pets", &RowsQuery::page(0, 10))
             .await
             .expect("pets")
             .total_rows,
         0,
         "cascade"
     );
-    let cars = store.table_rows("cars", 0, 10).await.expect("cars");
+    let cars = store
+        .table_rows("cars", &RowsQuery::page(0, 10))
+        .await
+        .expect("cars");
     assert_eq!(cars.rows[0]["owner"], Value::Null, "set-null");
     let restricted = store
         .delete_rows("owners", &[bo])
@@ -323,7 +329,7 @@ async fn deleting_a_referenced_row_follows_its_on_delete() {
     );
     assert_eq!(
         store
-            .table_rows("owners", 0, 10)
+            .table_rows("owners", &RowsQuery::page(0, 10))
             .await
             .expect("owners")
             .total_rows,
@@ -447,7 +453,10 @@ async fn a_row_is_updated_under_the_same_rules_and_a_table_dropped_keeps_its_his
         )
         .await
         .expect("update");
-    let page = store.table_rows("people", 0, 10).await.expect("rows");
+    let page = store
+        .table_rows("people", &RowsQuery::page(0, 10))
+        .await
+        .expect("rows");
     assert_eq!(
         (
             &page.rows[0]["age"],
@@ -507,7 +516,7 @@ async fn a_row_is_updated_under_the_same_rules_and_a_table_dropped_keeps_its_his
     people(&store).await;
     assert_eq!(
         store
-            .table_rows("people", 0, 10)
+            .table_rows("people", &RowsQuery::page(0, 10))
             .await
             .expect("rows")
             .total_rows,

@@ -4,7 +4,7 @@
 
 use super::flex_tables::{people, rows, table_schema};
 use crate::support::{assert_constraint, empty_store, exec};
-use flowloom_core::model::{SchemaChange, TableSchema};
+use flowloom_core::model::{RowsQuery, SchemaChange, TableSchema};
 use flowloom_core::tables::{TableError, schema};
 use serde_json::{Value, json};
 
@@ -99,7 +99,10 @@ async fn columns_are_added_modified_and_removed_with_the_rows_and_a_version_each
     assert!(done.schema.column("notes").is_none());
 
     // The rows kept their ids and values; the new column is empty, the removed one gone.
-    let page = store.table_rows("people", 0, 10).await.expect("rows");
+    let page = store
+        .table_rows("people", &RowsQuery::page(0, 10))
+        .await
+        .expect("rows");
     assert_eq!(page.rows[0]["_id"], json!(ids[0]));
     assert_eq!(page.rows[1]["age"], json!(40));
     assert_eq!(page.rows[0]["email"], Value::Null);
@@ -268,7 +271,7 @@ async fn a_referenced_table_changes_and_is_renamed_without_losing_who_refers_to_
         .expect("alter owners");
     assert_eq!(
         store
-            .table_rows("pets", 0, 10)
+            .table_rows("pets", &RowsQuery::page(0, 10))
             .await
             .expect("pets")
             .total_rows,
@@ -301,7 +304,7 @@ async fn a_referenced_table_changes_and_is_renamed_without_losing_who_refers_to_
     store.delete_rows("keepers", &[ana]).await.expect("delete");
     assert_eq!(
         store
-            .table_rows("pets", 0, 10)
+            .table_rows("pets", &RowsQuery::page(0, 10))
             .await
             .expect("pets")
             .total_rows,

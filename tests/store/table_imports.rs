@@ -6,7 +6,7 @@ use crate::support::empty_store;
 use flowloom_core::engine::arrow::array::{BooleanArray, Float64Array, Int64Array, StringArray};
 use flowloom_core::engine::arrow::datatypes::{DataType, Field, Schema};
 use flowloom_core::engine::arrow::record_batch::RecordBatch;
-use flowloom_core::model::{ColumnType, TableSchema};
+use flowloom_core::model::{ColumnType, RowsQuery, TableSchema};
 use flowloom_core::tables::TableError;
 use flowloom_core::tables::import::{self, SourceFormat};
 use serde_json::{Value, json};
@@ -94,7 +94,7 @@ async fn a_csv_with_bad_rows_is_refused_by_line_and_column_then_imports_once_fix
     );
     assert_eq!(
         store
-            .table_rows("orders", 0, 10)
+            .table_rows("orders", &RowsQuery::page(0, 10))
             .await
             .expect("rows")
             .total_rows,
@@ -107,7 +107,11 @@ async fn a_csv_with_bad_rows_is_refused_by_line_and_column_then_imports_once_fix
         .await
         .expect("imports");
     assert_eq!((report.imported, report.skipped.len()), (3, 0));
-    let rows = store.table_rows("orders", 0, 10).await.expect("rows").rows;
+    let rows = store
+        .table_rows("orders", &RowsQuery::page(0, 10))
+        .await
+        .expect("rows")
+        .rows;
     assert_eq!(rows[0]["amount"], json!(19.9));
     assert_eq!(rows[1]["paid"], json!(false));
     assert_eq!(rows[1]["note"], Value::Null, "an empty cell is empty");
@@ -149,11 +153,79 @@ async fn invalid_rows_can_be_skipped_and_come_back_in_the_report() {
     );
     assert_eq!(
         store
-            .table_rows("orders", 0, 10)
+            .table_rows("orders", &RowsQuery::page(0, 10))
             .await
             .expect("rows")
             .total_rows,
         2
+    );
+}
+
+#[tokio::test]
+async fn a_file_makes_its_table_in_the_same_transaction_as_its_rows() {
+    let (store, dir) = empty_store().await;
+    let csv = file(
+        dir.path(),
+        "visits.csv",
+        "Visit ID,When,Pages\n1,2026-06-01,3\n2,2026-06-02,x\n3,2026-06-03,5\n",
+    );
+    let mut adjusted = import::infer(&csv, 100).expect("infer");
+    assert_eq!(
+        typed_columns(&adjusted),
+        [
+            ("visit_id", ColumnType::Integer),
+            ("when", ColumnType::Date),
+            ("pages", ColumnType::String)
+        ]
+    );
+    adjusted.columns[2].data_type = ColumnType::Integer;
+    match store
+        .import_file(&csv, "visits", Some(&adjusted), false, None, Some("ana"))
+        .await
+    {
+        Err(TableError::Rows(problems)) => {
+            assert_eq!((problems[0].row, problems[0].column.as_str()), (3, "pages"));
+        }
+        other => panic!("expected the bad row, got {other:?}"),
+    }
+    assert!(
+        matches!(
+            store.table_history("visits").await,
+            Err(TableError::NotFound(_))
+        ),
+        "a refused import leaves no table and no history behind"
+    );
+
+    let done = store
+        .import_file(&csv, "visits", Some(&adjusted), true, None, Some("ana"))
+        .await
+        .expect("imports the good rows");
+    assert_eq!((done.created, done.imported, done.skipped), (true, 2, 1));
+    let report = done.report.expect("a report of the skipped row");
+    assert_eq!(report, format!("{}.rejected.jsonl", csv.display()));
+    let skipped: Value =
+        serde_json::from_str(std::fs::read_to_string(&report).expect("report").trim())
+            .expect("one JSON line");
+    assert_eq!(
+        (skipped["line"].clone(), skipped["values"]["Pages"].clone()),
+        (json!(3), json!("x"))
+    );
+    let table = store.get_table("visits").await.expect("made");
+    assert_eq!(table.schema.columns[2].data_type, ColumnType::Integer);
+    assert_eq!(table.summary.rows, 2);
+
+    let more = file(
+        dir.path(),
+        "more.csv",
+        "visit_id,when,pages\n4,2026-06-04,1\n",
+    );
+    let again = store
+        .import_file(&more, "visits", None, false, None, None)
+        .await
+        .expect("into the existing table");
+    assert_eq!(
+        (again.created, again.imported, again.report),
+        (false, 1, None)
     );
 }
 
@@ -238,7 +310,11 @@ async fn a_schema_is_inferred_from_csv_json_and_parquet() {
         .await
         .expect("imports");
     assert_eq!(report.imported, 2);
-    let rows = store.table_rows("scores", 0, 10).await.expect("rows").rows;
+    let rows = store
+        .table_rows("scores", &RowsQuery::page(0, 10))
+        .await
+        .expect("rows")
+        .rows;
     assert_eq!(rows[0]["won"], json!(true));
     assert_eq!(rows[1]["score"], Value::Null);
 }

@@ -6,7 +6,7 @@ use crate::Failure;
 use flowloom_core::Workspace;
 use flowloom_core::engine::export_table;
 use flowloom_core::engine::results::Format;
-use flowloom_core::model::{SchemaChange, TableSchema, TableVersion};
+use flowloom_core::model::{RowsQuery, SchemaChange, TableSchema, TableVersion};
 use flowloom_core::tables::{TableError, import};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -99,10 +99,6 @@ pub enum ExportFormat {
 }
 
 /// Who a change is recorded as made by: the system user running the command.
-fn user() -> Option<String> {
-    std::env::var("USER").ok().filter(|u| !u.is_empty())
-}
-
 fn read_schema(path: &Path) -> Result<TableSchema, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::unreadable(format!("cannot read {}: {e}", path.display())))?;
@@ -165,7 +161,7 @@ pub async fn tables(
         } => {
             let table = store.get_table(&name).await.map_err(refused)?;
             let page = store
-                .table_rows(&name, offset, limit)
+                .table_rows(&name, &RowsQuery::page(offset, limit))
                 .await
                 .map_err(refused)?;
             if json {
@@ -202,7 +198,7 @@ pub async fn tables(
         } => {
             let schema = read_schema(&schema)?;
             let created = store
-                .create_table(&name, &display_name, &schema, user().as_deref())
+                .create_table(&name, &display_name, &schema, Workspace::user().as_deref())
                 .await
                 .map_err(refused)?;
             writeln!(out, "created {} (version 1)", created.summary.name).map_err(write)?;
@@ -215,12 +211,14 @@ pub async fn tables(
             let altered = match (schema, rename) {
                 (_, Some(new_name)) => {
                     store
-                        .rename_table(&name, &new_name, user().as_deref())
+                        .rename_table(&name, &new_name, Workspace::user().as_deref())
                         .await
                 }
                 (Some(schema), None) => {
                     let schema = read_schema(&schema)?;
-                    store.alter_table(&name, &schema, user().as_deref()).await
+                    store
+                        .alter_table(&name, &schema, Workspace::user().as_deref())
+                        .await
                 }
                 (None, None) => {
                     return Err(Failure::unreadable(
@@ -242,22 +240,20 @@ pub async fn tables(
             skip_invalid,
             report,
         } => {
-            let rows = import::rows(&file).map_err(Failure::unreadable)?;
-            if matches!(store.get_table(&table).await, Err(TableError::NotFound(_))) {
-                let schema = import::infer(&file, 10_000).map_err(Failure::unreadable)?;
-                store
-                    .create_table(&table, "", &schema, user().as_deref())
-                    .await
-                    .map_err(refused)?;
-                writeln!(out, "created {table} with the file's columns").map_err(write)?;
-            }
+            let user = Workspace::user();
             let done = store
-                .import_rows(&table, rows, skip_invalid)
+                .import_file(
+                    &file,
+                    &table,
+                    None,
+                    skip_invalid,
+                    report.as_deref(),
+                    user.as_deref(),
+                )
                 .await
                 .map_err(|err| match err {
                     TableError::Rows(problems) => Failure::refused(format!(
-                        "nothing was imported; {} problem(s):
-  {}",
+                        "nothing was imported; {} problem(s):\n  {}",
                         problems.len(),
                         problems
                             .iter()
@@ -268,28 +264,18 @@ pub async fn tables(
                             .collect::<Vec<_>>()
                             .join("\n  ")
                     )),
+                    TableError::Source(err) => Failure::unreadable(err),
                     other => refused(other),
                 })?;
+            if done.created {
+                writeln!(out, "created {table} with the file's columns").map_err(write)?;
+            }
             writeln!(out, "imported {} row(s) into {table}", done.imported).map_err(write)?;
-            if !done.skipped.is_empty() {
-                let path = report.unwrap_or_else(|| {
-                    let mut name = file.as_os_str().to_owned();
-                    name.push(".rejected.jsonl");
-                    PathBuf::from(name)
-                });
-                let lines: String = done
-                    .skipped
-                    .iter()
-                    .map(|row| format!("{}\n", serde_json::to_string(row).unwrap_or_default()))
-                    .collect();
-                std::fs::write(&path, lines).map_err(|e| {
-                    Failure::refused(format!("could not write {}: {e}", path.display()))
-                })?;
+            if let Some(path) = &done.report {
                 writeln!(
                     out,
-                    "skipped {} invalid row(s), written to {}",
-                    done.skipped.len(),
-                    path.display()
+                    "skipped {} invalid row(s), written to {path}",
+                    done.skipped
                 )
                 .map_err(write)?;
             }

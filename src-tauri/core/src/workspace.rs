@@ -114,6 +114,13 @@ impl Workspace {
         self.root.join(DATA_DIR)
     }
 
+    /// Who is working here, for the "who" of history entries: the operating system's user.
+    pub fn user() -> Option<String> {
+        ["USER", "USERNAME"]
+            .iter()
+            .find_map(|var| std::env::var(var).ok().filter(|u| !u.is_empty()))
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -16,8 +16,8 @@ pub use run::{
     NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus, RunSummary, Trigger,
 };
 pub use table::{
-    Column, ColumnType, OnDelete, SchemaChange, TableDetail, TableSchema, TableSummary,
-    TableVersion, Validation,
+    Column, ColumnType, FilterOp, OnDelete, RowFilter, RowSort, RowsQuery, SchemaChange,
+    TableDetail, TableSchema, TableSummary, TableVersion, Validation,
 };
 pub use template::{
     ChartConfig, ChartKind, OutputColumn, ParamSpec, ScalarType, Template, TemplateDetail,

@@ -187,3 +187,67 @@ pub struct TableVersion {
     pub created_by: Option<String>,
     pub created_at: String,
 }
+
+/// Which rows of a table to show, and how: a page, in an order, through filters (all must
+/// hold). Without a sort, rows come in the order they were written.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, specta::Type)]
+#[serde(deny_unknown_fields)]
+pub struct RowsQuery {
+    #[serde(default)]
+    pub offset: u64,
+    #[serde(default = "page_size")]
+    pub limit: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<RowSort>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<RowFilter>,
+}
+
+impl RowsQuery {
+    /// Rows `offset..offset + limit`, in the order they were written.
+    pub fn page(offset: u64, limit: u64) -> Self {
+        Self {
+            offset,
+            limit,
+            ..Self::default()
+        }
+    }
+}
+
+fn page_size() -> u64 {
+    100
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(deny_unknown_fields)]
+pub struct RowSort {
+    /// A column of the table, or `_id` (the order rows were written in).
+    pub column: String,
+    #[serde(default)]
+    pub descending: bool,
+}
+
+/// One condition on a column: `value` is read as the column's type (not needed by
+/// `is_null` / `is_not_null`; `contains` matches text anywhere, ignoring ASCII case).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(deny_unknown_fields)]
+pub struct RowFilter {
+    pub column: String,
+    pub op: FilterOp,
+    #[serde(default)]
+    pub value: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum FilterOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Contains,
+    IsNull,
+    IsNotNull,
+}

@@ -18,7 +18,7 @@ mod workspace_meta;
 
 pub use error::{Entity, StoreError};
 pub use runs::INTERRUPTED;
-pub use table_rows::{ImportReport, RowsPage, SkippedRow};
+pub use table_rows::{FileImport, ImportReport, RowsPage, SkippedRow};
 pub use tx::StoreTx;
 
 use sqlx::SqlitePool;

@@ -3,15 +3,17 @@
 //! first; what the database still refuses (a duplicate, a missing reference) is named by row
 //! and column. The tables themselves and their history are `tables.rs`.
 
+use super::tables::{create_in, find_schema};
 use super::{Store, StoreError};
-use crate::model::{ColumnType, TableSchema};
+use crate::model::{ColumnType, FilterOp, RowFilter, RowsQuery, TableSchema};
 use crate::tables::import::{self, SourceError, SourceRow};
-use crate::tables::value::Cell;
+use crate::tables::value::{self, Cell};
 use crate::tables::{RowProblem, TableError, ddl, rows};
 use serde_json::{Map, Value};
 use sqlx::sqlite::{Sqlite, SqliteArguments};
 use sqlx::types::Json;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{Arguments, Row, SqliteConnection};
+use std::path::{Path, PathBuf};
 
 /// A page of a table's rows, each a JSON object with its `_id`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, specta::Type)]
@@ -26,6 +28,18 @@ pub struct RowsPage {
 pub struct ImportReport {
     pub imported: u64,
     pub skipped: Vec<SkippedRow>,
+}
+
+/// What importing a file did: whether it made the table, how many rows it wrote, and where
+/// the rows it skipped were reported.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, specta::Type)]
+pub struct FileImport {
+    pub table: String,
+    pub created: bool,
+    pub imported: u64,
+    pub skipped: u64,
+    /// The JSON Lines file holding each skipped row with its line and problems.
+    pub report: Option<String>,
 }
 
 /// A source row left out of an import, with where it was and why.
@@ -93,64 +107,75 @@ impl Store {
         skip_invalid: bool,
     ) -> Result<ImportReport, TableError> {
         let schema = self.schema_of(name).await?;
-        let physical = ddl::physical(name);
-        let single = ddl::insert_row(&physical, &schema);
-        let chunk = IMPORT_CHUNK.min(32_000 / (schema.columns.len() + 1)).max(1);
-        let chunk_insert = ddl::insert_rows(&physical, &schema, chunk);
         let mut tx = self.pool().begin().await?;
-        let mut problems = Vec::new();
-        let mut skipped = Vec::new();
-        let mut imported = 0u64;
-        let mut pending: Vec<(SourceRow, Vec<Cell>)> = Vec::with_capacity(chunk);
-        for row in rows {
-            let row = row?;
-            let values: Map<String, Value> = row
-                .values
-                .iter()
-                .map(|(key, value)| {
-                    let column = schema
-                        .column(key)
-                        .or_else(|| schema.column(&import::column_name(key)));
-                    match column {
-                        Some(c) => (c.name.clone(), import::typed(c.data_type, value.clone())),
-                        None => (key.clone(), value.clone()),
-                    }
-                })
-                .collect();
-            match rows::check_row(&schema, row.line, &values) {
-                Ok(cells) => pending.push((row, cells)),
-                Err(found) => {
-                    if skip_invalid {
-                        skipped.push(SkippedRow {
-                            line: row.line,
-                            values: row.values,
-                            problems: found,
-                        });
-                    } else {
-                        problems.extend(found);
-                    }
-                }
-            }
-            if pending.len() == chunk {
-                let written =
-                    write_chunk(&mut tx, &schema, &chunk_insert, &single, &mut pending).await?;
-                imported += written.imported;
-                absorb(written.refused, skip_invalid, &mut problems, &mut skipped);
-            }
-        }
-        if !pending.is_empty() {
-            let insert = ddl::insert_rows(&physical, &schema, pending.len());
-            let written = write_chunk(&mut tx, &schema, &insert, &single, &mut pending).await?;
-            imported += written.imported;
-            absorb(written.refused, skip_invalid, &mut problems, &mut skipped);
-        }
-        if !problems.is_empty() {
-            problems.sort_by_key(|p| p.row);
-            return Err(TableError::Rows(problems));
-        }
-        rows_written(&mut tx, Some(name)).await?;
+        let report = import_in(&mut tx, name, &schema, rows, skip_invalid).await?;
         tx.commit().await?;
-        Ok(ImportReport { imported, skipped })
+        Ok(report)
+    }
+
+    /// Imports file `path` (CSV, JSON, JSON Lines, Parquet) into table `name`. When there is
+    /// no such table it is made first, with `schema` when given (types adjusted by the user)
+    /// or the one inferred from the file, in the same transaction as the rows: a refused
+    /// import leaves no table behind. Rows the table refuses fail the import, each named by
+    /// line and column; with `skip_invalid` they are left out and written, with their
+    /// problems, to `report` (default: `<path>.rejected.jsonl`).
+    pub async fn import_file(
+        &self,
+        path: &Path,
+        name: &str,
+        schema: Option<&TableSchema>,
+        skip_invalid: bool,
+        report: Option<&Path>,
+        created_by: Option<&str>,
+    ) -> Result<FileImport, TableError> {
+        let rows = import::rows(path)?;
+        let mut tx = self.pool().begin().await?;
+        let (table, created) = match find_schema(&mut tx, name).await? {
+            Some(table) => (table, false),
+            None => {
+                let inferred;
+                let schema = match schema {
+                    Some(schema) => schema,
+                    None => {
+                        inferred = import::infer(path, 10_000)?;
+                        &inferred
+                    }
+                };
+                (
+                    create_in(&mut tx, name, "", schema, created_by).await?,
+                    true,
+                )
+            }
+        };
+        let done = import_in(&mut tx, name, &table, rows, skip_invalid).await?;
+        tx.commit().await?;
+        let mut outcome = FileImport {
+            table: name.to_owned(),
+            created,
+            imported: done.imported,
+            skipped: done.skipped.len() as u64,
+            report: None,
+        };
+        if !done.skipped.is_empty() {
+            let report = report.map_or_else(
+                || {
+                    let mut file = path.as_os_str().to_owned();
+                    file.push(".rejected.jsonl");
+                    PathBuf::from(file)
+                },
+                Path::to_owned,
+            );
+            let lines: String = done
+                .skipped
+                .iter()
+                .map(|row| format!("{}\n", serde_json::to_string(row).unwrap_or_default()))
+                .collect();
+            std::fs::write(&report, lines).map_err(|e| {
+                TableError::Export(format!("could not write {}: {e}", report.display()))
+            })?;
+            outcome.report = Some(report.display().to_string());
+        }
+        Ok(outcome)
     }
 
     /// Changes row `id` of table `name`: the columns in `values` take their new values (null
@@ -232,29 +257,185 @@ impl Store {
         Ok(deleted)
     }
 
-    /// Rows `offset..offset + limit` of table `name`, in the order they were written.
-    pub async fn table_rows(
-        &self,
-        name: &str,
-        offset: u64,
-        limit: u64,
-    ) -> Result<RowsPage, TableError> {
-        let table = self.get_table(name).await?;
+    /// A page of table `name`'s rows as `query` asks: filtered (every filter holds; values
+    /// read as their column's type and bound), sorted, `offset..offset + limit`; with the
+    /// number of rows the filters let through.
+    pub async fn table_rows(&self, name: &str, query: &RowsQuery) -> Result<RowsPage, TableError> {
+        let schema = self.schema_of(name).await?;
+        let physical = ddl::physical(name);
+        let (filter, values) = filter_clause(name, &schema, &query.filters)?;
+        let order = match &query.sort {
+            None => "\"_id\"".to_owned(),
+            Some(sort) => {
+                if sort.column != "_id" && schema.column(&sort.column).is_none() {
+                    return Err(TableError::Query(format!(
+                        "cannot sort by `{}`: table `{name}` has no such column",
+                        sort.column
+                    )));
+                }
+                let direction = if sort.descending { "DESC" } else { "ASC" };
+                // Ties keep the order rows were written in.
+                format!(
+                    "{} {direction}, \"_id\" {direction}",
+                    ddl::ident(&sort.column)
+                )
+            }
+        };
         let sql = format!(
-            "{} ORDER BY \"_id\" LIMIT ? OFFSET ?",
-            ddl::select_rows(&ddl::physical(name), &table.schema)
+            "{}{filter} ORDER BY {order} LIMIT ? OFFSET ?",
+            ddl::select_rows(&physical, &schema)
         );
-        let rows: Vec<Json<Map<String, Value>>> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-            .fetch_all(self.pool())
+        // Checked, quoted names; every value bound.
+        let mut page = values.clone();
+        page.push(Cell::Integer(
+            i64::try_from(query.limit).unwrap_or(i64::MAX),
+        ));
+        page.push(Cell::Integer(
+            i64::try_from(query.offset).unwrap_or(i64::MAX),
+        ));
+        let rows: Vec<Json<Map<String, Value>>> =
+            sqlx::query_scalar_with(sqlx::AssertSqlSafe(sql), arguments(&page)?)
+                .fetch_all(self.pool())
+                .await?;
+        let count = format!("SELECT count(*) FROM {}{filter}", ddl::ident(&physical));
+        let total: i64 = sqlx::query_scalar_with(sqlx::AssertSqlSafe(count), arguments(&values)?)
+            .fetch_one(self.pool())
             .await?;
         Ok(RowsPage {
             rows: rows.into_iter().map(|r| r.0).collect(),
-            offset,
-            total_rows: table.summary.rows,
+            offset: query.offset,
+            total_rows: u64::try_from(total).unwrap_or_default(),
         })
     }
+}
+
+/// ` WHERE …` for `filters` (empty without any), with the values it binds in order.
+fn filter_clause(
+    table: &str,
+    schema: &TableSchema,
+    filters: &[RowFilter],
+) -> Result<(String, Vec<Cell>), TableError> {
+    let mut terms = Vec::with_capacity(filters.len());
+    let mut values = Vec::new();
+    for filter in filters {
+        let wrong =
+            |why: String| TableError::Query(format!("filter on `{}`: {why}", filter.column));
+        let (column, kind) = if filter.column == "_id" {
+            ("\"_id\"".to_owned(), ColumnType::Integer)
+        } else {
+            let found = schema
+                .column(&filter.column)
+                .ok_or_else(|| wrong(format!("table `{table}` has no such column")))?;
+            (ddl::ident(&found.name), found.data_type)
+        };
+        let comparison = match filter.op {
+            FilterOp::IsNull => {
+                terms.push(format!("{column} IS NULL"));
+                continue;
+            }
+            FilterOp::IsNotNull => {
+                terms.push(format!("{column} IS NOT NULL"));
+                continue;
+            }
+            FilterOp::Contains => {
+                let text = match &filter.value {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                let escaped = text
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                terms.push(format!("CAST({column} AS TEXT) LIKE ? ESCAPE '\\'"));
+                values.push(Cell::Text(format!("%{escaped}%")));
+                continue;
+            }
+            FilterOp::Eq => "=",
+            FilterOp::Ne => "IS NOT",
+            FilterOp::Lt => "<",
+            FilterOp::Le => "<=",
+            FilterOp::Gt => ">",
+            FilterOp::Ge => ">=",
+        };
+        let cell = value::convert(kind, &filter.value).map_err(wrong)?;
+        if cell == Cell::Null {
+            return Err(wrong(
+                "give a value to compare with (or use is_null)".into(),
+            ));
+        }
+        terms.push(format!("{column} {comparison} ?"));
+        values.push(cell);
+    }
+    if terms.is_empty() {
+        return Ok((String::new(), values));
+    }
+    Ok((format!(" WHERE {}", terms.join(" AND ")), values))
+}
+
+/// [`Store::import_rows`] inside the caller's transaction, into a table of `schema`.
+async fn import_in(
+    tx: &mut SqliteConnection,
+    name: &str,
+    schema: &TableSchema,
+    rows: impl Iterator<Item = Result<SourceRow, SourceError>>,
+    skip_invalid: bool,
+) -> Result<ImportReport, TableError> {
+    let physical = ddl::physical(name);
+    let single = ddl::insert_row(&physical, schema);
+    let chunk = IMPORT_CHUNK.min(32_000 / (schema.columns.len() + 1)).max(1);
+    let chunk_insert = ddl::insert_rows(&physical, schema, chunk);
+    let mut problems = Vec::new();
+    let mut skipped = Vec::new();
+    let mut imported = 0u64;
+    let mut pending: Vec<(SourceRow, Vec<Cell>)> = Vec::with_capacity(chunk);
+    for row in rows {
+        let row = row?;
+        let values: Map<String, Value> = row
+            .values
+            .iter()
+            .map(|(key, value)| {
+                let column = schema
+                    .column(key)
+                    .or_else(|| schema.column(&import::column_name(key)));
+                match column {
+                    Some(c) => (c.name.clone(), import::typed(c.data_type, value.clone())),
+                    None => (key.clone(), value.clone()),
+                }
+            })
+            .collect();
+        match rows::check_row(schema, row.line, &values) {
+            Ok(cells) => pending.push((row, cells)),
+            Err(found) => {
+                if skip_invalid {
+                    skipped.push(SkippedRow {
+                        line: row.line,
+                        values: row.values,
+                        problems: found,
+                    });
+                } else {
+                    problems.extend(found);
+                }
+            }
+        }
+        if pending.len() == chunk {
+            let written =
+                write_chunk(&mut *tx, schema, &chunk_insert, &single, &mut pending).await?;
+            imported += written.imported;
+            absorb(written.refused, skip_invalid, &mut problems, &mut skipped);
+        }
+    }
+    if !pending.is_empty() {
+        let insert = ddl::insert_rows(&physical, schema, pending.len());
+        let written = write_chunk(&mut *tx, schema, &insert, &single, &mut pending).await?;
+        imported += written.imported;
+        absorb(written.refused, skip_invalid, &mut problems, &mut skipped);
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.row);
+        return Err(TableError::Rows(problems));
+    }
+    rows_written(&mut *tx, Some(name)).await?;
+    Ok(ImportReport { imported, skipped })
 }
 
 /// Counts a write of table `name`'s rows (of every table: `None`), for the result cache.
@@ -347,6 +528,21 @@ pub(super) async fn write_row(
     // Checked, quoted names; every value bound.
     let query = bind_cells(sqlx::query(sqlx::AssertSqlSafe(insert)).bind(id), cells);
     query.fetch_one(conn).await?.try_get(0)
+}
+
+/// `cells` as a statement's arguments, in order.
+fn arguments(cells: &[Cell]) -> Result<SqliteArguments, TableError> {
+    let mut args = SqliteArguments::default();
+    for cell in cells.iter().cloned() {
+        match cell {
+            Cell::Null => args.add(None::<i64>),
+            Cell::Integer(i) => args.add(i),
+            Cell::Real(f) => args.add(f),
+            Cell::Text(t) => args.add(t),
+        }
+        .map_err(|e| TableError::from(sqlx::Error::Encode(e)))?;
+    }
+    Ok(args)
 }
 
 /// `query` with `cells` bound next, in order.

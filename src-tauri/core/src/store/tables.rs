@@ -63,40 +63,8 @@ impl Store {
         schema: &TableSchema,
         created_by: Option<&str>,
     ) -> Result<TableDetail, TableError> {
-        let mut problems = schema::check(name, schema);
-        problems.extend(self.missing_targets(name, schema).await?);
         let mut tx = self.pool().begin().await?;
-        if !problems.is_empty() {
-            return Err(TableError::Schema(problems));
-        }
-        if find_table(&mut tx, name).await?.is_some() {
-            return Err(TableError::Exists(name.to_owned()));
-        }
-        let schema = TableSchema {
-            version: 1,
-            ..schema.clone()
-        };
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO flex_tables (name, display_name, schema, version) VALUES (?, ?, ?, 1)
-             RETURNING id",
-        )
-        .bind(name)
-        .bind(display_name)
-        .bind(Json(&schema))
-        .fetch_one(&mut *tx)
-        .await?;
-        // The DDL's names are checked snake_case and quoted, its few values checked literals
-        // (see `tables::ddl`).
-        let physical = ddl::physical(name);
-        let statements = std::iter::once(ddl::create_table(&physical, &schema))
-            .chain(ddl::create_indexes(&physical, &schema));
-        for statement in statements {
-            sqlx::query(sqlx::AssertSqlSafe(statement))
-                .execute(&mut *tx)
-                .await?;
-        }
-        let changes = schema::changes(None, &schema);
-        record_version(&mut tx, id, None, &schema, &changes, created_by).await?;
+        create_in(&mut tx, name, display_name, schema, created_by).await?;
         tx.commit().await?;
         self.get_table(name).await
     }
@@ -123,7 +91,9 @@ impl Store {
             ..new.clone()
         };
         let mut problems = schema::check(name, &new);
-        problems.extend(self.missing_targets(name, &new).await?);
+        let mut conn = self.pool().acquire().await?;
+        problems.extend(missing_targets(&mut conn, name, &new).await?);
+        drop(conn);
         if !problems.is_empty() {
             return Err(TableError::Schema(problems));
         }
@@ -295,27 +265,6 @@ impl Store {
         self.get_table(new_name).await
     }
 
-    async fn missing_targets(
-        &self,
-        name: &str,
-        schema: &TableSchema,
-    ) -> Result<Vec<schema::SchemaProblem>, TableError> {
-        let mut conn = self.pool().acquire().await?;
-        let mut problems = Vec::new();
-        for column in &schema.columns {
-            if let Some(target) = &column.validation.target_table
-                && target != name
-                && find_table(&mut conn, target).await?.is_none()
-            {
-                problems.push(schema::SchemaProblem {
-                    column: Some(column.name.clone()),
-                    message: format!("target_table `{target}` does not exist"),
-                });
-            }
-        }
-        Ok(problems)
-    }
-
     /// What each table's data looks like now, by name: its schema version and how many times
     /// its rows were written. Equal stamps promise equal data (the result cache's fingerprint).
     pub async fn table_stamps(&self) -> Result<Vec<(String, u32, i64)>, StoreError> {
@@ -409,9 +358,8 @@ impl Store {
     /// Table `name`'s schema, without counting its rows.
     pub(super) async fn schema_of(&self, name: &str) -> Result<TableSchema, TableError> {
         let mut conn = self.pool().acquire().await?;
-        find_table(&mut conn, name)
+        find_schema(&mut conn, name)
             .await?
-            .map(|t| t.schema.0)
             .ok_or_else(|| TableError::NotFound(name.to_owned()))
     }
 
@@ -517,6 +465,79 @@ async fn record_version(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// [`Store::create_table`] inside the caller's transaction; returns the schema created.
+pub(super) async fn create_in(
+    tx: &mut SqliteConnection,
+    name: &str,
+    display_name: &str,
+    schema: &TableSchema,
+    created_by: Option<&str>,
+) -> Result<TableSchema, TableError> {
+    let mut problems = schema::check(name, schema);
+    problems.extend(missing_targets(&mut *tx, name, schema).await?);
+    if !problems.is_empty() {
+        return Err(TableError::Schema(problems));
+    }
+    if find_table(&mut *tx, name).await?.is_some() {
+        return Err(TableError::Exists(name.to_owned()));
+    }
+    let schema = TableSchema {
+        version: 1,
+        ..schema.clone()
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO flex_tables (name, display_name, schema, version) VALUES (?, ?, ?, 1)
+         RETURNING id",
+    )
+    .bind(name)
+    .bind(display_name)
+    .bind(Json(&schema))
+    .fetch_one(&mut *tx)
+    .await?;
+    // The DDL's names are checked snake_case and quoted, its few values checked literals
+    // (see `tables::ddl`).
+    let physical = ddl::physical(name);
+    let statements = std::iter::once(ddl::create_table(&physical, &schema))
+        .chain(ddl::create_indexes(&physical, &schema));
+    for statement in statements {
+        sqlx::query(sqlx::AssertSqlSafe(statement))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let changes = schema::changes(None, &schema);
+    record_version(&mut *tx, id, None, &schema, &changes, created_by).await?;
+    Ok(schema)
+}
+
+/// The reference targets of `schema` (table `name`'s) that are not tables.
+async fn missing_targets(
+    conn: &mut SqliteConnection,
+    name: &str,
+    schema: &TableSchema,
+) -> Result<Vec<schema::SchemaProblem>, TableError> {
+    let mut problems = Vec::new();
+    for column in &schema.columns {
+        if let Some(target) = &column.validation.target_table
+            && target != name
+            && find_table(&mut *conn, target).await?.is_none()
+        {
+            problems.push(schema::SchemaProblem {
+                column: Some(column.name.clone()),
+                message: format!("target_table `{target}` does not exist"),
+            });
+        }
+    }
+    Ok(problems)
+}
+
+/// Table `name`'s schema, if there is such a table.
+pub(super) async fn find_schema(
+    conn: &mut SqliteConnection,
+    name: &str,
+) -> Result<Option<TableSchema>, TableError> {
+    Ok(find_table(conn, name).await?.map(|t| t.schema.0))
 }
 
 async fn find_table(

@@ -48,7 +48,7 @@ impl SourceFormat {
 /// come as text (an empty one as null), to be read by their column's type (`typed`).
 pub fn rows(
     path: &Path,
-) -> Result<Box<dyn Iterator<Item = Result<SourceRow, SourceError>>>, SourceError> {
+) -> Result<Box<dyn Iterator<Item = Result<SourceRow, SourceError>> + Send>, SourceError> {
     let failed = |message: String| SourceError {
         path: path.to_owned(),
         message,

@@ -24,6 +24,10 @@ pub enum TableError {
     #[error("table `{table}` has no row {id}")]
     RowNotFound { table: String, id: i64 },
 
+    /// A browse asked for a column the table does not have, or a value it cannot hold.
+    #[error("{0}")]
+    Query(String),
+
     #[error("a table named `{0}` already exists")]
     Exists(String),
 
