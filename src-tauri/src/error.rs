@@ -4,6 +4,7 @@
 use flowloom_core::engine::history::HistoryError;
 use flowloom_core::engine::run::RunError;
 use flowloom_core::flowfile::{ImportError, ReadError};
+use flowloom_core::tables::{RowProblem, SchemaProblem, TableError};
 use flowloom_core::validation::Diagnostic;
 use flowloom_core::{ConnectionId, NodeId, StoreError, WorkspaceError};
 use serde::Serialize;
@@ -22,6 +23,11 @@ pub enum ErrorCode {
     /// What was asked does not fit the flow: a parameter value of the wrong type, a
     /// parameter or node it does not have.
     InvalidInput,
+    /// A table definition has problems; `schema_problems` lists every one.
+    InvalidTable,
+    /// Rows were refused (a write, an import, a schema change the rows would break);
+    /// `row_problems` lists every one (a sample for a schema change).
+    InvalidRows,
     /// The file could not be read at all (missing, too large, not JSON).
     UnreadableFile,
     /// Anything the user cannot fix from the UI (I/O, a broken database).
@@ -42,6 +48,12 @@ pub struct AppError {
     /// For `invalid_flow`: every problem, sorted by where it is.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<Diagnostic>,
+    /// For `invalid_table`: every problem of the definition, by column.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub schema_problems: Vec<SchemaProblem>,
+    /// For `invalid_rows`: the refused rows' problems, by row (an import's: by line) and column.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub row_problems: Vec<RowProblem>,
 }
 
 impl AppError {
@@ -53,6 +65,8 @@ impl AppError {
             node_ids: Vec::new(),
             connection_ids: Vec::new(),
             diagnostics: Vec::new(),
+            schema_problems: Vec::new(),
+            row_problems: Vec::new(),
         }
     }
 
@@ -140,6 +154,36 @@ impl From<WorkspaceError> for AppError {
         match err {
             WorkspaceError::Store(err) => err.into(),
             other => Self::new(ErrorCode::Internal, other),
+        }
+    }
+}
+
+impl From<TableError> for AppError {
+    fn from(err: TableError) -> Self {
+        let message = err.to_string();
+        match err {
+            TableError::NotFound(_) | TableError::RowNotFound { .. } => {
+                Self::new(ErrorCode::NotFound, message)
+            }
+            TableError::Exists(_) => Self::new(ErrorCode::Conflict, message),
+            TableError::Schema(problems) => Self {
+                schema_problems: problems,
+                ..Self::new(ErrorCode::InvalidTable, message)
+            },
+            TableError::Rows(problems)
+            | TableError::Breaks {
+                sample: problems, ..
+            } => Self {
+                row_problems: problems,
+                ..Self::new(ErrorCode::InvalidRows, message)
+            },
+            TableError::Referenced(_) | TableError::ReferencedBy { .. } => {
+                Self::new(ErrorCode::Constraint, message)
+            }
+            TableError::Query(_) => Self::new(ErrorCode::InvalidInput, message),
+            TableError::Source(_) => Self::unreadable_file(message),
+            TableError::Export(_) => Self::new(ErrorCode::Internal, message),
+            TableError::Store(err) => err.into(),
         }
     }
 }

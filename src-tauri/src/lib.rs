@@ -8,6 +8,7 @@ mod commands;
 mod error;
 mod painting;
 mod runs;
+mod tables;
 
 pub use error::{AppError, ErrorCode};
 
@@ -40,6 +41,20 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             runs::get_run,
             runs::result_page,
             runs::export_result,
+            tables::list_tables,
+            tables::get_table,
+            tables::create_table,
+            tables::alter_table,
+            tables::rename_table,
+            tables::drop_table,
+            tables::table_history,
+            tables::table_rows,
+            tables::insert_table_row,
+            tables::update_table_row,
+            tables::delete_table_rows,
+            tables::infer_table_schema,
+            tables::import_table_file,
+            tables::export_table_file,
         ])
         .events(collect_events![runs::RunProgress])
 }

@@ -188,6 +188,16 @@ pub enum ExportFormat {
     Parquet,
 }
 
+impl From<ExportFormat> for Format {
+    fn from(format: ExportFormat) -> Self {
+        match format {
+            ExportFormat::Csv => Format::Csv,
+            ExportFormat::Json => Format::Json,
+            ExportFormat::Parquet => Format::Parquet,
+        }
+    }
+}
+
 /// Writes a node's whole result in a run to `path` (chosen in a save dialog).
 #[tauri::command]
 #[specta::specta]
@@ -203,12 +213,7 @@ pub async fn export_result(
         .map_err(|e| AppError::new(ErrorCode::Internal, e))?;
     let file = std::fs::File::create(&path)
         .map_err(|e| AppError::new(ErrorCode::Internal, format!("cannot write {path}: {e}")))?;
-    let format = match format {
-        ExportFormat::Csv => Format::Csv,
-        ExportFormat::Json => Format::Json,
-        ExportFormat::Parquet => Format::Parquet,
-    };
-    results::export(&page, format, std::io::BufWriter::new(file))
+    results::export(&page, format.into(), std::io::BufWriter::new(file))
         .map_err(|e| AppError::new(ErrorCode::Internal, e))
 }
 

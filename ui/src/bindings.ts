@@ -44,6 +44,35 @@ export const commands = {
 	resultPage: (runId: RunId, nodeId: NodeId, offset: number, limit: number) => typedError<ResultPage, AppError_Serialize>(__TAURI_INVOKE("result_page", { runId, nodeId, offset, limit })),
 	/**  Writes a node's whole result in a run to `path` (chosen in a save dialog). */
 	exportResult: (runId: RunId, nodeId: NodeId, format: ExportFormat, path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("export_result", { runId, nodeId, format, path })),
+	listTables: () => typedError<TableSummary[], AppError_Serialize>(__TAURI_INVOKE("list_tables")),
+	getTable: (name: string) => typedError<TableDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("get_table", { name })),
+	createTable: (name: string, displayName: string, schema: TableSchema_Deserialize) => typedError<TableDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("create_table", { name, displayName, schema })),
+	/**  Changes table `name`'s columns to `schema`'s, its rows with them, as a new version. */
+	alterTable: (name: string, schema: TableSchema_Deserialize) => typedError<TableDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("alter_table", { name, schema })),
+	renameTable: (name: string, newName: string) => typedError<TableDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("rename_table", { name, newName })),
+	/**  Drops table `name` and its rows (the UI asks first); its history stays. */
+	dropTable: (name: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("drop_table", { name })),
+	/**  Table `name`'s schema versions, newest first. */
+	tableHistory: (name: string) => typedError<TableVersion_Serialize[], AppError_Serialize>(__TAURI_INVOKE("table_history", { name })),
+	tableRows: (name: string, query: RowsQuery_Deserialize) => typedError<RowsPage, AppError_Serialize>(__TAURI_INVOKE("table_rows", { name, query })),
+	/**  Adds one row; answers with its `_id`. */
+	insertTableRow: (name: string, values: { [key in string]: Value }) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("insert_table_row", { name, values })),
+	updateTableRow: (name: string, id: number, values: { [key in string]: Value }) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("update_table_row", { name, id, values })),
+	/**  Deletes rows by `_id` (referring rows follow their `on_delete`); answers how many went. */
+	deleteTableRows: (name: string, ids: number[]) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("delete_table_rows", { name, ids })),
+	/**
+	 *  The table a file would make: its columns and inferred types, for the import wizard to
+	 *  show and adjust before anything is written.
+	 */
+	inferTableSchema: (path: string) => typedError<TableSchema_Serialize, AppError_Serialize>(__TAURI_INVOKE("infer_table_schema", { path })),
+	/**
+	 *  Imports the file at `path` into table `table`, making it (with `schema`, or the inferred
+	 *  one) when it does not exist. Refused rows fail it with every problem, unless
+	 *  `skip_invalid`: then they are left out and written to a report file beside the source.
+	 */
+	importTableFile: (path: string, table: string, schema: TableSchema_Deserialize | null, skipInvalid: boolean) => typedError<FileImport_Serialize, AppError_Serialize>(__TAURI_INVOKE("import_table_file", { path, table, schema, skipInvalid })),
+	/**  Writes every row of table `name` to `path` (chosen in a save dialog); answers how many. */
+	exportTableFile: (name: string, format: ExportFormat, path: string) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("export_table_file", { name, format, path })),
 };
 
 /** Events */
@@ -62,6 +91,10 @@ export type AppError_Deserialize = {
 	connection_ids: ConnectionId[],
 	/**  For `invalid_flow`: every problem, sorted by where it is. */
 	diagnostics: Diagnostic_Deserialize[],
+	/**  For `invalid_table`: every problem of the definition, by column. */
+	schema_problems: SchemaProblem_Deserialize[],
+	/**  For `invalid_rows`: the refused rows' problems, by row (an import's: by line) and column. */
+	row_problems: RowProblem[],
 };
 
 export type AppError_Serialize = {
@@ -72,6 +105,10 @@ export type AppError_Serialize = {
 	connection_ids?: ConnectionId[],
 	/**  For `invalid_flow`: every problem, sorted by where it is. */
 	diagnostics?: Diagnostic_Serialize[],
+	/**  For `invalid_table`: every problem of the definition, by column. */
+	schema_problems?: SchemaProblem_Serialize[],
+	/**  For `invalid_rows`: the refused rows' problems, by row (an import's: by line) and column. */
+	row_problems?: RowProblem[],
 };
 
 export type CanvasState = CanvasState_Serialize | CanvasState_Deserialize;
@@ -128,6 +165,50 @@ export type Code =
 "unused_output" | 
 /**  A connection that maps no column: it only orders the run. */
 "empty_connection";
+
+/**  One column of a table. */
+export type Column = Column_Serialize | Column_Deserialize;
+
+/**  The type of a table column (seed 001's FlexDataType). */
+export type ColumnType = 
+/**  Short text (a name, a code). */
+"string" | 
+/**  Long text. */
+"text" | "integer" | "decimal" | "boolean" | 
+/**  `YYYY-MM-DD`. */
+"date" | 
+/**  `YYYY-MM-DDTHH:MM:SS[.fff]Z`, in UTC. */
+"datetime" | "json" | 
+/**  A row of another table (`validation.target_table`), by its `_id`. */
+"reference";
+
+/**  One column of a table. */
+export type Column_Deserialize = {
+	/**  Lowercase snake_case, unique in its table. */
+	name: string,
+	data_type: ColumnType,
+	display_name?: string,
+	required?: boolean,
+	unique?: boolean,
+	indexed?: boolean,
+	/**  The value a row gets when it gives none. */
+	default_value?: Value | null,
+	validation?: Validation_Deserialize,
+};
+
+/**  One column of a table. */
+export type Column_Serialize = {
+	/**  Lowercase snake_case, unique in its table. */
+	name: string,
+	data_type: ColumnType,
+	display_name?: string,
+	required?: boolean,
+	unique?: boolean,
+	indexed?: boolean,
+	/**  The value a row gets when it gives none. */
+	default_value?: Value,
+	validation?: Validation_Serialize,
+};
 
 export type Composition = Composition_Serialize | Composition_Deserialize;
 
@@ -252,6 +333,13 @@ export type ErrorCode =
  *  parameter or node it does not have.
  */
 "invalid_input" | 
+/**  A table definition has problems; `schema_problems` lists every one. */
+"invalid_table" | 
+/**
+ *  Rows were refused (a write, an import, a schema change the rows would break);
+ *  `row_problems` lists every one (a sample for a schema change).
+ */
+"invalid_rows" | 
 /**  The file could not be read at all (missing, too large, not JSON). */
 "unreadable_file" | 
 /**  Anything the user cannot fix from the UI (I/O, a broken database). */
@@ -259,6 +347,40 @@ export type ErrorCode =
 
 /**  How a result is exported. */
 export type ExportFormat = "csv" | "json" | "parquet";
+
+/**
+ *  What importing a file did: whether it made the table, how many rows it wrote, and where
+ *  the rows it skipped were reported.
+ */
+export type FileImport = FileImport_Serialize | FileImport_Deserialize;
+
+/**
+ *  What importing a file did: whether it made the table, how many rows it wrote, and where
+ *  the rows it skipped were reported.
+ */
+export type FileImport_Deserialize = {
+	table: string,
+	created: boolean,
+	imported: number,
+	skipped: number,
+	/**  The JSON Lines file holding each skipped row with its line and problems. */
+	report?: string | null,
+};
+
+/**
+ *  What importing a file did: whether it made the table, how many rows it wrote, and where
+ *  the rows it skipped were reported.
+ */
+export type FileImport_Serialize = {
+	table: string,
+	created: boolean,
+	imported: number,
+	skipped: number,
+	/**  The JSON Lines file holding each skipped row with its line and problems. */
+	report: string | null,
+};
+
+export type FilterOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "contains" | "is_null" | "is_not_null";
 
 /**  A flow as the user drew it: not yet validated. */
 export type Flow = Flow_Serialize | Flow_Deserialize;
@@ -533,6 +655,29 @@ export type OnConflict =
 /**  Refuse the import. */
 "fail";
 
+/**  What deleting a referenced row does to the rows referring to it. */
+export type OnDelete = OnDelete_Serialize | OnDelete_Deserialize;
+
+/**  What deleting a referenced row does to the rows referring to it. */
+export type OnDelete_Deserialize = 
+/**  They are deleted too. */
+"cascade" | 
+/**  Their reference is emptied. */
+"set-null" | 
+/**  Their reference is emptied. */
+"set_null" | 
+/**  The delete is refused while any refers to it. */
+"restrict";
+
+/**  What deleting a referenced row does to the rows referring to it. */
+export type OnDelete_Serialize = 
+/**  They are deleted too. */
+"cascade" | 
+/**  Their reference is emptied. */
+"set-null" | 
+/**  The delete is refused while any refers to it. */
+"restrict";
+
 /**  A column a template is declared to return. */
 export type OutputColumn = {
 	name: string,
@@ -581,6 +726,88 @@ export type ResultPage = {
 	rows: { [key in string]: Value }[],
 	offset: number,
 	total_rows: number,
+};
+
+/**
+ *  One condition on a column: `value` is read as the column's type (not needed by
+ *  `is_null` / `is_not_null`; `contains` matches text anywhere, ignoring ASCII case).
+ */
+export type RowFilter = RowFilter_Serialize | RowFilter_Deserialize;
+
+/**
+ *  One condition on a column: `value` is read as the column's type (not needed by
+ *  `is_null` / `is_not_null`; `contains` matches text anywhere, ignoring ASCII case).
+ */
+export type RowFilter_Deserialize = {
+	column: string,
+	op: FilterOp,
+	value?: Value,
+};
+
+/**
+ *  One condition on a column: `value` is read as the column's type (not needed by
+ *  `is_null` / `is_not_null`; `contains` matches text anywhere, ignoring ASCII case).
+ */
+export type RowFilter_Serialize = {
+	column: string,
+	op: FilterOp,
+	value: Value,
+};
+
+/**  One broken rule: which row (counted from 1, as the user gave them), which column, what. */
+export type RowProblem = {
+	row: number,
+	column: string,
+	message: string,
+};
+
+export type RowSort = RowSort_Serialize | RowSort_Deserialize;
+
+export type RowSort_Deserialize = {
+	/**  A column of the table, or `_id` (the order rows were written in). */
+	column: string,
+	descending?: boolean,
+};
+
+export type RowSort_Serialize = {
+	/**  A column of the table, or `_id` (the order rows were written in). */
+	column: string,
+	descending: boolean,
+};
+
+/**  A page of a table's rows, each a JSON object with its `_id`. */
+export type RowsPage = {
+	rows: { [key in string]: Value }[],
+	offset: number,
+	total_rows: number,
+};
+
+/**
+ *  Which rows of a table to show, and how: a page, in an order, through filters (all must
+ *  hold). Without a sort, rows come in the order they were written.
+ */
+export type RowsQuery = RowsQuery_Serialize | RowsQuery_Deserialize;
+
+/**
+ *  Which rows of a table to show, and how: a page, in an order, through filters (all must
+ *  hold). Without a sort, rows come in the order they were written.
+ */
+export type RowsQuery_Deserialize = {
+	offset?: number,
+	limit?: number,
+	sort?: RowSort_Deserialize | null,
+	filters?: RowFilter_Deserialize[],
+};
+
+/**
+ *  Which rows of a table to show, and how: a page, in an order, through filters (all must
+ *  hold). Without a sort, rows come in the order they were written.
+ */
+export type RowsQuery_Serialize = {
+	offset: number,
+	limit: number,
+	sort?: RowSort_Serialize,
+	filters?: RowFilter_Serialize[],
 };
 
 /**  A run with every node's record, in the order they finished. */
@@ -714,6 +941,34 @@ export type SavedFlow_Serialize = {
 /**  The value types a parameter, a global parameter or an output column can have. */
 export type ScalarType = "string" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "json";
 
+/**  One difference between two schemas (seed 000's `computeSchemaChanges`). */
+export type SchemaChange = SchemaChange_Serialize | SchemaChange_Deserialize;
+
+/**  One difference between two schemas (seed 000's `computeSchemaChanges`). */
+export type SchemaChange_Deserialize = { type: "add_column"; after: Column_Deserialize } | { type: "remove_column"; before: Column_Deserialize } | { type: "modify_column"; before: Column_Deserialize; after: Column_Deserialize } | 
+/**  The table's name changed. */
+{ type: "rename_table"; before: string; after: string };
+
+/**  One difference between two schemas (seed 000's `computeSchemaChanges`). */
+export type SchemaChange_Serialize = { type: "add_column"; after: Column_Serialize } | { type: "remove_column"; before: Column_Serialize } | { type: "modify_column"; before: Column_Serialize; after: Column_Serialize } | 
+/**  The table's name changed. */
+{ type: "rename_table"; before: string; after: string };
+
+/**  Something wrong with a table definition, and the column it concerns (none: the table). */
+export type SchemaProblem = SchemaProblem_Serialize | SchemaProblem_Deserialize;
+
+/**  Something wrong with a table definition, and the column it concerns (none: the table). */
+export type SchemaProblem_Deserialize = {
+	column?: string | null,
+	message: string,
+};
+
+/**  Something wrong with a table definition, and the column it concerns (none: the table). */
+export type SchemaProblem_Serialize = {
+	column: string | null,
+	message: string,
+};
+
 export type Severity = "error" | "warning";
 
 /**  A note stuck on the canvas beside the nodes, with an id unique among the flow's notes. */
@@ -733,6 +988,70 @@ export type StickyNote_Serialize = {
 	text: string,
 	position: Position,
 	color?: string,
+};
+
+/**  A table with its whole schema. */
+export type TableDetail = TableDetail_Serialize | TableDetail_Deserialize;
+
+/**  A table with its whole schema. */
+export type TableDetail_Deserialize = {
+	summary: TableSummary,
+	schema: TableSchema_Deserialize,
+};
+
+/**  A table with its whole schema. */
+export type TableDetail_Serialize = {
+	summary: TableSummary,
+	schema: TableSchema_Serialize,
+};
+
+/**  A table's schema (seed 001's FlexTableSchema): its columns, and which version it is. */
+export type TableSchema = TableSchema_Serialize | TableSchema_Deserialize;
+
+/**  A table's schema (seed 001's FlexTableSchema): its columns, and which version it is. */
+export type TableSchema_Deserialize = {
+	columns: Column_Deserialize[],
+	version?: number,
+};
+
+/**  A table's schema (seed 001's FlexTableSchema): its columns, and which version it is. */
+export type TableSchema_Serialize = {
+	columns: Column_Serialize[],
+	version: number,
+};
+
+/**  A table as the workspace lists it. */
+export type TableSummary = {
+	name: string,
+	display_name: string,
+	version: number,
+	columns: number,
+	rows: number,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  One entry of a table's schema history. */
+export type TableVersion = TableVersion_Serialize | TableVersion_Deserialize;
+
+/**  One entry of a table's schema history. */
+export type TableVersion_Deserialize = {
+	version: number,
+	previous_schema?: TableSchema_Deserialize | null,
+	new_schema: TableSchema_Deserialize,
+	changes: SchemaChange_Deserialize[],
+	created_by?: string | null,
+	created_at: string,
+};
+
+/**  One entry of a table's schema history. */
+export type TableVersion_Serialize = {
+	version: number,
+	previous_schema: TableSchema_Serialize | null,
+	new_schema: TableSchema_Serialize,
+	changes: SchemaChange_Serialize[],
+	created_by: string | null,
+	created_at: string,
 };
 
 /**  A reusable query (seed 002 `query_flow_templates`): the content that travels in files. */
@@ -813,6 +1132,45 @@ export type Transformation = string;
 
 /**  What started a run. */
 export type Trigger = "manual" | "cli" | "schedule" | "file_change" | "flow_completed";
+
+/**  A column's rules beyond its type (seed 001's validation object). */
+export type Validation = Validation_Serialize | Validation_Deserialize;
+
+/**  A column's rules beyond its type (seed 001's validation object). */
+export type Validation_Deserialize = {
+	max_length?: number | null,
+	min_length?: number | null,
+	/**  A regular expression the whole value must match. */
+	pattern?: string | null,
+	/**  The only values allowed. */
+	enum?: Value[] | null,
+	/**  The smallest value allowed: a number, or a date / datetime for those types. */
+	min?: Value | null,
+	max?: Value | null,
+	/**  For a reference column: the table it refers to. */
+	target_table?: string | null,
+	on_delete?: OnDelete_Deserialize | null,
+	/**  An expression over other columns that gives this one its value (read-only). */
+	computed?: string | null,
+};
+
+/**  A column's rules beyond its type (seed 001's validation object). */
+export type Validation_Serialize = {
+	max_length?: number,
+	min_length?: number,
+	/**  A regular expression the whole value must match. */
+	pattern?: string,
+	/**  The only values allowed. */
+	enum?: Value[],
+	/**  The smallest value allowed: a number, or a date / datetime for those types. */
+	min?: Value,
+	max?: Value,
+	/**  For a reference column: the table it refers to. */
+	target_table?: string,
+	on_delete?: OnDelete_Serialize,
+	/**  An expression over other columns that gives this one its value (read-only). */
+	computed?: string,
+};
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 

@@ -1,0 +1,188 @@
+//! Data tables from the window: list, define and change them, browse and edit their rows,
+//! import files into them and export them. Thin adapters over the core's store; a refused
+//! change comes back with every problem (`AppError::schema_problems` / `row_problems`).
+
+use crate::error::{AppError, ErrorCode};
+use crate::runs::ExportFormat;
+use flowloom_core::Workspace;
+use flowloom_core::engine::export_table;
+use flowloom_core::model::{RowsQuery, TableDetail, TableSchema, TableSummary, TableVersion};
+use flowloom_core::store::{FileImport, RowsPage};
+use flowloom_core::tables::import;
+use serde_json::{Map, Value};
+use std::path::Path;
+use tauri::State;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_tables(workspace: State<'_, Workspace>) -> Result<Vec<TableSummary>, AppError> {
+    Ok(workspace.store().list_tables().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_table(
+    workspace: State<'_, Workspace>,
+    name: String,
+) -> Result<TableDetail, AppError> {
+    Ok(workspace.store().get_table(&name).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_table(
+    workspace: State<'_, Workspace>,
+    name: String,
+    display_name: String,
+    schema: TableSchema,
+) -> Result<TableDetail, AppError> {
+    let user = Workspace::user();
+    Ok(workspace
+        .store()
+        .create_table(&name, display_name.trim(), &schema, user.as_deref())
+        .await?)
+}
+
+/// Changes table `name`'s columns to `schema`'s, its rows with them, as a new version.
+#[tauri::command]
+#[specta::specta]
+pub async fn alter_table(
+    workspace: State<'_, Workspace>,
+    name: String,
+    schema: TableSchema,
+) -> Result<TableDetail, AppError> {
+    let user = Workspace::user();
+    Ok(workspace
+        .store()
+        .alter_table(&name, &schema, user.as_deref())
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_table(
+    workspace: State<'_, Workspace>,
+    name: String,
+    new_name: String,
+) -> Result<TableDetail, AppError> {
+    let user = Workspace::user();
+    Ok(workspace
+        .store()
+        .rename_table(&name, new_name.trim(), user.as_deref())
+        .await?)
+}
+
+/// Drops table `name` and its rows (the UI asks first); its history stays.
+#[tauri::command]
+#[specta::specta]
+pub async fn drop_table(workspace: State<'_, Workspace>, name: String) -> Result<(), AppError> {
+    Ok(workspace.store().drop_table(&name).await?)
+}
+
+/// Table `name`'s schema versions, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn table_history(
+    workspace: State<'_, Workspace>,
+    name: String,
+) -> Result<Vec<TableVersion>, AppError> {
+    Ok(workspace.store().table_history(&name).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn table_rows(
+    workspace: State<'_, Workspace>,
+    name: String,
+    query: RowsQuery,
+) -> Result<RowsPage, AppError> {
+    Ok(workspace.store().table_rows(&name, &query).await?)
+}
+
+/// Adds one row; answers with its `_id`.
+#[tauri::command]
+#[specta::specta]
+pub async fn insert_table_row(
+    workspace: State<'_, Workspace>,
+    name: String,
+    values: Map<String, Value>,
+) -> Result<i64, AppError> {
+    let ids = workspace.store().insert_rows(&name, &[values]).await?;
+    Ok(ids.first().copied().unwrap_or_default())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_table_row(
+    workspace: State<'_, Workspace>,
+    name: String,
+    id: i64,
+    values: Map<String, Value>,
+) -> Result<(), AppError> {
+    Ok(workspace.store().update_row(&name, id, &values).await?)
+}
+
+/// Deletes rows by `_id` (referring rows follow their `on_delete`); answers how many went.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_table_rows(
+    workspace: State<'_, Workspace>,
+    name: String,
+    ids: Vec<i64>,
+) -> Result<u64, AppError> {
+    Ok(workspace.store().delete_rows(&name, &ids).await?)
+}
+
+/// The table a file would make: its columns and inferred types, for the import wizard to
+/// show and adjust before anything is written.
+#[tauri::command]
+#[specta::specta]
+pub fn infer_table_schema(path: String) -> Result<TableSchema, AppError> {
+    import::infer(Path::new(&path), 10_000).map_err(|e| AppError::unreadable_file(e))
+}
+
+/// Imports the file at `path` into table `table`, making it (with `schema`, or the inferred
+/// one) when it does not exist. Refused rows fail it with every problem, unless
+/// `skip_invalid`: then they are left out and written to a report file beside the source.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_table_file(
+    workspace: State<'_, Workspace>,
+    path: String,
+    table: String,
+    schema: Option<TableSchema>,
+    skip_invalid: bool,
+) -> Result<FileImport, AppError> {
+    let user = Workspace::user();
+    Ok(workspace
+        .store()
+        .import_file(
+            Path::new(&path),
+            &table,
+            schema.as_ref(),
+            skip_invalid,
+            None,
+            user.as_deref(),
+        )
+        .await?)
+}
+
+/// Writes every row of table `name` to `path` (chosen in a save dialog); answers how many.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_table_file(
+    workspace: State<'_, Workspace>,
+    name: String,
+    format: ExportFormat,
+    path: String,
+) -> Result<u64, AppError> {
+    let file = std::fs::File::create(&path)
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("cannot write {path}: {e}")))?;
+    Ok(export_table(
+        workspace.store(),
+        &name,
+        format.into(),
+        std::io::BufWriter::new(file),
+    )
+    .await?)
+}
