@@ -30,6 +30,9 @@ mod engine;
 /// Whole flows on the embedded engine: mappings, skip and fail propagation, parallelism.
 mod run;
 
+/// Data-table nodes in flows: create, get, list and write, with their outcomes.
+mod table_nodes;
+
 /// Reusing node results: hits, misses on any change, forcing, run from here, the clock.
 mod cache;
 

@@ -137,8 +137,11 @@ pub async fn delete_table_rows(
 /// show and adjust before anything is written.
 #[tauri::command]
 #[specta::specta]
-pub fn infer_table_schema(path: String) -> Result<TableSchema, AppError> {
-    import::infer(Path::new(&path), 10_000).map_err(|e| AppError::unreadable_file(e))
+pub async fn infer_table_schema(path: String) -> Result<TableSchema, AppError> {
+    tauri::async_runtime::spawn_blocking(move || import::infer(Path::new(&path), 10_000))
+        .await
+        .map_err(|e| AppError::new(ErrorCode::Internal, e))?
+        .map_err(AppError::unreadable_file)
 }
 
 /// Imports the file at `path` into table `table`, making it (with `schema`, or the inferred

@@ -1,7 +1,9 @@
 use crate::support::{
     assert_constraint, deep_dive, empty_store, exec, starter_templates, store_with_templates,
 };
+use flowloom_core::model::TemplateKind;
 use flowloom_core::{Entity, StoreError, TemplateId};
+use serde_json::json;
 
 #[tokio::test]
 async fn a_template_reads_back_as_written() {
@@ -14,7 +16,37 @@ async fn a_template_reads_back_as_written() {
         .expect("read");
     assert_eq!(read.template, template);
     assert!(read.is_active);
-    assert_eq!(store.list_templates().await.expect("list").len(), 1);
+    let listed: Vec<String> = store
+        .list_templates()
+        .await
+        .expect("list")
+        .iter()
+        .map(|t| t.template.template_id.to_string())
+        .collect();
+    assert_eq!(listed, ["tpl_data_table", template.template_id.as_str()]);
+}
+
+#[tokio::test]
+async fn every_workspace_has_the_data_table_template_and_kinds_are_checked() {
+    let (store, _dir) = empty_store().await;
+    let built_in = store
+        .get_template(&TemplateId::from("tpl_data_table"))
+        .await
+        .expect("built in");
+    assert_eq!(built_in.template.kind, TemplateKind::DataTable);
+    let operation = built_in.template.parameter("operation").expect("operation");
+    assert_eq!(
+        operation.allowed_values,
+        [json!("create"), json!("get"), json!("list"), json!("write")]
+    );
+    assert_constraint(
+        exec(
+            &store,
+            "UPDATE query_templates SET kind = 'python' WHERE template_id = 'tpl_data_table'",
+        )
+        .await,
+        "template_kind_known",
+    );
 }
 
 #[tokio::test]

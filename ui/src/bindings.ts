@@ -164,7 +164,12 @@ export type Code =
 /**  A template the file carries that no node uses, or a global parameter no node reads. */
 "unused_output" | 
 /**  A connection that maps no column: it only orders the run. */
-"empty_connection";
+"empty_connection" | 
+/**
+ *  A data-table node asks for something that cannot work (a bad table name or
+ *  columns, a write with no one node to write from, a for-each).
+ */
+"bad_table_node";
 
 /**  One column of a table. */
 export type Column = Column_Serialize | Column_Deserialize;
@@ -557,6 +562,13 @@ export type NodeConfig_Serialize = {
 /**  A node's id, unique within its flow, e.g. `node_1`. */
 export type NodeId = string;
 
+/**
+ *  What a node's work came to, for the nodes after it (`upstream.<id>.outcome`): a query
+ *  node succeeds or errs; a data-table node may also find the table it creates already
+ *  there (`exists`) or the one it reads or writes missing (`not_found`), both completed runs.
+ */
+export type NodeOutcome = "success" | "error" | "exists" | "not_found";
+
 /**  One node's run, as it is recorded when the node finishes. */
 export type NodeRecord = NodeRecord_Serialize | NodeRecord_Deserialize;
 
@@ -582,6 +594,8 @@ export type NodeRecord_Deserialize = {
 	cache_key?: string | null,
 	/**  Whether its result was reused from an earlier run rather than computed. */
 	from_cache: boolean,
+	/**  What its work came to; none when it did not run (skipped, cancelled). */
+	outcome?: NodeOutcome | null,
 	error?: string | null,
 };
 
@@ -607,6 +621,8 @@ export type NodeRecord_Serialize = {
 	cache_key: string | null,
 	/**  Whether its result was reused from an earlier run rather than computed. */
 	from_cache: boolean,
+	/**  What its work came to; none when it did not run (skipped, cancelled). */
+	outcome: NodeOutcome | null,
 	error: string | null,
 };
 
@@ -1088,6 +1104,16 @@ export type TemplateFate = { fate: "added" } |
 /**  A query template's id, `tpl_[a-z0-9_]+`. */
 export type TemplateId = string;
 
+/**  What a template's node does when it runs. */
+export type TemplateKind = 
+/**  Runs its SQL on the data engine. */
+"sql" | 
+/**
+ *  Works on a data table (seed 000's `flex-table` node): its parameters say which
+ *  operation (create, get, list, write) on which table; see `engine::table_node`.
+ */
+"data_table";
+
 /**  A reusable query (seed 002 `query_flow_templates`): the content that travels in files. */
 export type Template_Deserialize = {
 	template_id: TemplateId,
@@ -1095,6 +1121,8 @@ export type Template_Deserialize = {
 	description?: string,
 	category?: string,
 	tags?: string[],
+	kind?: TemplateKind,
+	/**  The query; for a data-table template, a comment saying what it does instead. */
 	sql: string,
 	parameters?: ParamSpec_Deserialize[],
 	/**
@@ -1113,6 +1141,8 @@ export type Template_Serialize = {
 	description: string,
 	category: string,
 	tags: string[],
+	kind?: TemplateKind,
+	/**  The query; for a data-table template, a comment saying what it does instead. */
 	sql: string,
 	parameters: ParamSpec_Serialize[],
 	/**

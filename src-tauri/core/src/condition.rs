@@ -5,6 +5,7 @@
 //! ```text
 //! upstream.top_campaigns.row_count > 0 && params.limit <= 50
 //! upstream.load.status == "COMPLETED" || has(params.region)
+//! upstream.make_table.outcome == "exists"
 //! upstream["top-campaigns"].first.campaign_id in params.campaign_ids
 //! ```
 //!
@@ -62,6 +63,8 @@ pub struct Facts {
 #[derive(Debug, Default)]
 pub struct UpstreamFacts {
     pub status: String,
+    /// `success`, `error`, `exists` or `not_found`; absent when the node did not run.
+    pub outcome: Option<String>,
     /// Absent when the node produced no result (skipped, failed).
     pub row_count: Option<u64>,
     /// The first row by column name, absent when there is no row.
@@ -117,6 +120,9 @@ impl Condition {
             .map(|(id, node)| {
                 let mut fields: HashMap<Key, Value> = HashMap::new();
                 fields.insert("status".into(), node.status.as_str().into());
+                if let Some(outcome) = &node.outcome {
+                    fields.insert("outcome".into(), outcome.as_str().into());
+                }
                 if let Some(rows) = node.row_count {
                     fields.insert("row_count".into(), Value::Int(saturating_i64(rows)));
                 }
@@ -288,6 +294,7 @@ mod tests {
             "top".into(),
             UpstreamFacts {
                 status: "COMPLETED".into(),
+                outcome: Some("success".into()),
                 row_count: Some(12),
                 first: Some(BTreeMap::from([("campaign_id".into(), json!(5))])),
             },
@@ -296,6 +303,7 @@ mod tests {
             "gone-away".into(),
             UpstreamFacts {
                 status: "SKIPPED".into(),
+                outcome: None,
                 row_count: None,
                 first: None,
             },
@@ -320,6 +328,12 @@ mod tests {
             Ok(true)
         );
         assert_eq!(holds("upstream.top.row_count > 12.5"), Ok(false));
+        assert_eq!(holds(r#"upstream.top.outcome == "success""#), Ok(true));
+        assert_eq!(
+            holds(r#"has(upstream["gone-away"].outcome)"#),
+            Ok(false),
+            "a node that did not run has no outcome"
+        );
         assert_eq!(
             holds(r#"upstream["gone-away"].status == "SKIPPED""#),
             Ok(true)

@@ -116,6 +116,7 @@ export function fakeApi(overrides: Partial<Api> = {}) {
         result_location: status === "COMPLETED" ? `results/${runId}/${node_id}.parquet` : null,
         cache_key: null,
         from_cache: false,
+        outcome: status === "COMPLETED" ? ("success" as const) : ("error" as const),
         error: status === "FAILED" ? "boom" : null,
       });
       return Promise.resolve(ok({ summary, nodes: [record("top", "COMPLETED", TOTAL_ROWS), record("trend", "FAILED", null)] }));

@@ -54,6 +54,7 @@ pub async fn run_recorded(
     };
     let options = &RunOptions {
         cache,
+        data_tables: Some(store.clone()),
         ..options.clone()
     };
     let (run_id, lock) = store

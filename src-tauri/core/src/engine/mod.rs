@@ -16,6 +16,7 @@ mod mapping;
 mod node;
 pub mod results;
 pub mod run;
+pub mod table_node;
 
 /// Arrow, as the engines speak it: results are Arrow record batches.
 pub use datafusion::arrow;

@@ -8,10 +8,11 @@ use super::cache::{self, ResultCache};
 use super::local;
 use super::mapping::{column_values, transform};
 use super::run::{NodeResult, NodeRun, NodeStatus};
+use super::table_node::Operation;
 use super::{Connector, EngineError};
 use crate::condition::{Condition, Facts, UpstreamFacts};
 use crate::ids::NodeId;
-use crate::model::Transformation;
+use crate::model::{NodeOutcome, TemplateKind, Transformation};
 use crate::render;
 use crate::validation::{FlowGraph, ValidatedFlow};
 use crate::value::Value;
@@ -98,6 +99,9 @@ pub(super) struct Query {
 
 pub(super) enum Prepared {
     Run(Vec<Query>, BTreeMap<String, Json>),
+    /// A data-table node's operation, with the result it writes (from the node connected to
+    /// it, if any).
+    Table(Operation, Option<Arc<NodeResult>>, BTreeMap<String, Json>),
     Skip(String),
     Fail(BTreeMap<String, Json>, String),
 }
@@ -194,6 +198,15 @@ pub(super) fn prepare(
         };
         typed.insert(spec.name.clone(), value);
     }
+    if template.kind == TemplateKind::DataTable {
+        let rows = graph.incoming[at]
+            .first()
+            .and_then(|&c| runs[graph.sources[c]].result.clone());
+        return match Operation::from_params(&values) {
+            Ok(operation) => Prepared::Table(operation, rows, values),
+            Err(why) => Prepared::Fail(values, why),
+        };
+    }
     let for_each = node.node_config.for_each.as_ref().and_then(|name| {
         let spec = template.parameter(name)?;
         Some((spec, typed.get(name).cloned().unwrap_or(Value::Null)))
@@ -257,6 +270,9 @@ pub(super) struct Outcome {
     pub(super) cache_key: Option<String>,
     /// Where the reused result is kept, on a cache hit.
     pub(super) reused: Option<String>,
+    /// What the work came to, when the work says more than done or failed (a data table
+    /// found to exist, or missing).
+    pub(super) outcome: Option<NodeOutcome>,
 }
 
 impl Job {
@@ -277,6 +293,7 @@ impl Job {
                 attempts: 0,
                 cache_key,
                 reused: Some(hit.location),
+                outcome: None,
             };
         }
         let mut attempts = 0;
@@ -301,6 +318,7 @@ impl Job {
             elapsed: started.elapsed(),
             attempts,
             reused: None,
+            outcome: None,
         }
     }
 }
@@ -412,6 +430,7 @@ fn facts(
             id.clone(),
             UpstreamFacts {
                 status: run.status.to_string(),
+                outcome: run.outcome.map(|o| o.to_string()),
                 row_count: result.map(|r| r.row_count as u64),
                 first,
             },

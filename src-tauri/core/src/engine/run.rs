@@ -14,10 +14,12 @@
 use super::Connector;
 use super::cache::{self, ResultCache};
 use super::node::{Graph, Job, Outcome, Prepared, prepare};
+use super::table_node;
 use crate::ids::NodeId;
 use crate::model::Flow;
+pub use crate::model::{NodeOutcome, NodeStatus, RunStatus};
 use crate::model::{NodeRecord, ResultColumn};
-pub use crate::model::{NodeStatus, RunStatus};
+use crate::store::Store;
 use crate::validation::{FlowGraph, ValidatedFlow};
 use crate::value::{Value, json_from_text};
 use datafusion::arrow::datatypes::SchemaRef;
@@ -53,6 +55,8 @@ pub struct RunOptions {
     /// Run every node even when a result could be reused (new results still become
     /// reusable).
     pub no_cache: bool,
+    /// The workspace whose data tables data-table nodes work on; without one they fail.
+    pub data_tables: Option<Store>,
 }
 
 impl Default for RunOptions {
@@ -67,6 +71,7 @@ impl Default for RunOptions {
             from: None,
             cache: None,
             no_cache: false,
+            data_tables: None,
         }
     }
 }
@@ -96,6 +101,9 @@ pub struct NodeRun {
     pub cache_key: Option<String>,
     /// Where the result it reused is kept, when it was a cache hit.
     pub reused: Option<String>,
+    /// What its work came to (see [`NodeOutcome`]); none until it finishes, or when it
+    /// did not run.
+    pub outcome: Option<NodeOutcome>,
     pub error: Option<String>,
 }
 
@@ -130,6 +138,7 @@ impl NodeRun {
             result_location: None,
             cache_key: self.cache_key.clone(),
             from_cache: self.reused.is_some(),
+            outcome: self.outcome,
             error: self.error.clone(),
         }
     }
@@ -210,6 +219,7 @@ pub async fn run(
             attempts: 0,
             cache_key: None,
             reused: None,
+            outcome: None,
             error: None,
         })
         .collect();
@@ -265,6 +275,23 @@ pub async fn run(
                     started_at[at] = Some(Instant::now());
                     running.spawn(async move { (at, job.run().await) });
                 }
+                Prepared::Table(operation, rows, parameters) => {
+                    let run = &mut runs[at];
+                    run.status = NodeStatus::Running;
+                    run.parameters = parameters;
+                    run.sql = Some(operation.to_string());
+                    observer.event(RunEvent::NodeStarted {
+                        node_id: run.node_id.clone(),
+                    });
+                    let work = table_node::run(
+                        operation,
+                        rows,
+                        options.data_tables.clone(),
+                        connector.clone(),
+                    );
+                    started_at[at] = Some(Instant::now());
+                    running.spawn(async move { (at, work.await) });
+                }
                 Prepared::Skip(why) => {
                     finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
                     release(&plan, at, &mut waiting, &mut ready);
@@ -290,6 +317,7 @@ pub async fn run(
         run.attempts = outcome.attempts;
         run.cache_key = outcome.cache_key;
         run.reused = outcome.reused;
+        run.outcome = outcome.outcome;
         match outcome.result {
             Ok(result) => {
                 runs[at].result = Some(Arc::new(result));
@@ -337,6 +365,13 @@ pub async fn run(
 fn finish(run: &mut NodeRun, status: NodeStatus, error: Option<String>, observer: &dyn Observer) {
     run.status = status;
     run.error = error;
+    if run.outcome.is_none() {
+        run.outcome = match status {
+            NodeStatus::Completed => Some(NodeOutcome::Success),
+            NodeStatus::Failed => Some(NodeOutcome::Error),
+            _ => None,
+        };
+    }
     observer.node_finished(run);
     observer.event(RunEvent::NodeFinished {
         node_id: run.node_id.clone(),

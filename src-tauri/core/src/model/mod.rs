@@ -13,7 +13,8 @@ pub use flow::{
 };
 pub use param_map::ParamMap;
 pub use run::{
-    NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus, RunSummary, Trigger,
+    NodeOutcome, NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus, RunSummary,
+    Trigger,
 };
 pub use table::{
     Column, ColumnType, FilterOp, OnDelete, RowFilter, RowSort, RowsQuery, SchemaChange,
@@ -21,4 +22,5 @@ pub use table::{
 };
 pub use template::{
     ChartConfig, ChartKind, OutputColumn, ParamSpec, ScalarType, Template, TemplateDetail,
+    TemplateKind,
 };

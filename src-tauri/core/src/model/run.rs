@@ -41,6 +41,18 @@ pub enum NodeStatus {
     Skipped,
 }
 
+/// What a node's work came to, for the nodes after it (`upstream.<id>.outcome`): a query
+/// node succeeds or errs; a data-table node may also find the table it creates already
+/// there (`exists`) or the one it reads or writes missing (`not_found`), both completed runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeOutcome {
+    Success,
+    Error,
+    Exists,
+    NotFound,
+}
+
 /// What started a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -66,7 +78,7 @@ macro_rules! display_as_serialized {
     )*};
 }
 
-display_as_serialized!(RunStatus, NodeStatus, Trigger);
+display_as_serialized!(RunStatus, NodeStatus, NodeOutcome, Trigger);
 
 /// A result column as recorded: its name and Arrow type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -96,6 +108,8 @@ pub struct NodeRecord {
     pub cache_key: Option<String>,
     /// Whether its result was reused from an earlier run rather than computed.
     pub from_cache: bool,
+    /// What its work came to; none when it did not run (skipped, cancelled).
+    pub outcome: Option<NodeOutcome>,
     pub error: Option<String>,
 }
 

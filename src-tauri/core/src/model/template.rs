@@ -83,6 +83,49 @@ pub struct ChartConfig {
     pub series: Option<String>,
 }
 
+/// What a template's node does when it runs.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    specta::Type,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TemplateKind {
+    /// Runs its SQL on the data engine.
+    #[default]
+    Sql,
+    /// Works on a data table (seed 000's `flex-table` node): its parameters say which
+    /// operation (create, get, list, write) on which table; see `engine::table_node`.
+    DataTable,
+}
+
+impl TemplateKind {
+    fn is_sql(&self) -> bool {
+        *self == Self::Sql
+    }
+
+    /// As the database and files spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sql => "sql",
+            Self::DataTable => "data_table",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Sql, Self::DataTable]
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+    }
+}
+
 /// A reusable query (seed 002 `query_flow_templates`): the content that travels in files.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -95,6 +138,9 @@ pub struct Template {
     pub category: String,
     #[serde(default)]
     pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "TemplateKind::is_sql")]
+    pub kind: TemplateKind,
+    /// The query; for a data-table template, a comment saying what it does instead.
     pub sql: String,
     #[serde(default)]
     pub parameters: Vec<ParamSpec>,

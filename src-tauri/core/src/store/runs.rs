@@ -10,7 +10,8 @@ use super::versions;
 use super::{Entity, Store, StoreError};
 use crate::ids::{CompositionId, NodeId};
 use crate::model::{
-    Flow, NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus, RunSummary, Trigger,
+    Flow, NodeOutcome, NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus,
+    RunSummary, Trigger,
 };
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -80,7 +81,7 @@ impl Store {
         {
             let metas: Vec<_> = chunk
                 .iter()
-                .map(|r| json!({ "columns": r.columns, "row_count": r.row_count }))
+                .map(|r| json!({ "columns": r.columns, "row_count": r.row_count, "outcome": r.outcome }))
                 .collect();
             let mut nodes = QueryBuilder::new(
                 "INSERT INTO node_executions (execution, node_id, status, resolved_parameters,
@@ -342,6 +343,8 @@ struct ResultMeta {
     #[serde(default)]
     columns: Vec<ResultColumn>,
     row_count: Option<u64>,
+    #[serde(default)]
+    outcome: Option<NodeOutcome>,
 }
 
 impl NodeRow {
@@ -362,6 +365,7 @@ impl NodeRow {
             result_location: self.result_location,
             cache_key: self.cache_key,
             from_cache: self.from_cache,
+            outcome: meta.outcome,
             error: self.error_message,
         })
     }

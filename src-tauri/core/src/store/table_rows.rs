@@ -113,6 +113,30 @@ impl Store {
         Ok(report)
     }
 
+    /// Writes `rows` (a flow's result, numbered from 1) into table `name`, all or none, as an
+    /// import does: after the rows it has, or (`replace`) instead of them — rows of other
+    /// tables referring to the old ones follow their `on_delete`. Returns how many it wrote.
+    pub async fn write_rows(
+        &self,
+        name: &str,
+        rows: impl Iterator<Item = SourceRow>,
+        replace: bool,
+    ) -> Result<u64, TableError> {
+        let schema = self.schema_of(name).await?;
+        let mut tx = self.pool().begin().await?;
+        if replace {
+            let sql = format!("DELETE FROM {}", ddl::ident(&ddl::physical(name)));
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *tx)
+                .await
+                .map_err(|err| referenced(name, err))?;
+            rows_written(&mut tx, None).await?;
+        }
+        let report = import_in(&mut tx, name, &schema, rows.map(Ok), false).await?;
+        tx.commit().await?;
+        Ok(report.imported)
+    }
+
     /// Imports file `path` (CSV, JSON, JSON Lines, Parquet) into table `name`. When there is
     /// no such table it is made first, with `schema` when given (types adjusted by the user)
     /// or the one inferred from the file, in the same transaction as the rows: a refused
@@ -244,12 +268,7 @@ impl Store {
             .bind(Json(ids))
             .execute(&mut *tx)
             .await
-            .map_err(|err| match StoreError::from(err) {
-                StoreError::Constraint { constraint, .. } if constraint == "foreign_key" => {
-                    TableError::Referenced(name.to_owned())
-                }
-                other => other.into(),
-            })?
+            .map_err(|err| referenced(name, err))?
             .rows_affected();
         // A delete can reach other tables (cascade, set-null): every table counts as written.
         rows_written(&mut tx, None).await?;
@@ -436,6 +455,16 @@ async fn import_in(
     }
     rows_written(&mut *tx, Some(name)).await?;
     Ok(ImportReport { imported, skipped })
+}
+
+/// A delete's failure: rows of `table` still referred to (restrict), or another error.
+fn referenced(table: &str, err: sqlx::Error) -> TableError {
+    match StoreError::from(err) {
+        StoreError::Constraint { constraint, .. } if constraint == "foreign_key" => {
+            TableError::Referenced(table.to_owned())
+        }
+        other => other.into(),
+    }
 }
 
 /// Counts a write of table `name`'s rows (of every table: `None`), for the result cache.

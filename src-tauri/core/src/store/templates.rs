@@ -3,7 +3,7 @@
 use super::error::naming_foreign_key;
 use super::{Entity, Store, StoreError};
 use crate::ids::TemplateId;
-use crate::model::{ChartConfig, OutputColumn, ParamSpec, Template, TemplateDetail};
+use crate::model::{ChartConfig, OutputColumn, ParamSpec, Template, TemplateDetail, TemplateKind};
 use sqlx::SqliteExecutor;
 use sqlx::types::Json;
 
@@ -14,6 +14,7 @@ struct TemplateRow {
     description: String,
     category: String,
     tags: Json<Vec<String>>,
+    kind: String,
     sql_text: String,
     parameters: Json<Vec<ParamSpec>>,
     output_columns: Option<Json<Vec<OutputColumn>>>,
@@ -26,12 +27,14 @@ struct TemplateRow {
 impl From<TemplateRow> for TemplateDetail {
     fn from(row: TemplateRow) -> Self {
         TemplateDetail {
+            // The database allows only the kinds there are (CHECK `template_kind_known`).
             template: Template {
                 template_id: TemplateId::new(row.template_id),
                 name: row.name,
                 description: row.description,
                 category: row.category,
                 tags: row.tags.0,
+                kind: TemplateKind::parse(&row.kind).unwrap_or_default(),
                 sql: row.sql_text,
                 parameters: row.parameters.0,
                 output_columns: row.output_columns.map(|c| c.0),
@@ -49,7 +52,7 @@ impl From<TemplateRow> for TemplateDetail {
 macro_rules! select_templates {
     () => {
         "
-    SELECT t.template_id, t.name, t.description, t.category, t.tags, t.sql_text, t.parameters,
+    SELECT t.template_id, t.name, t.description, t.category, t.tags, t.kind, t.sql_text, t.parameters,
            t.output_columns, t.chart_config, t.version, t.is_active,
            (SELECT count(*) FROM composition_nodes n WHERE n.template_id = t.template_id)
                AS usage_count
@@ -117,15 +120,16 @@ pub(super) async fn insert_template(
     template: &Template,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO query_templates (template_id, name, description, category, tags, sql_text,
-                                      parameters, output_columns, chart_config, version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO query_templates (template_id, name, description, category, tags, kind,
+                                      sql_text, parameters, output_columns, chart_config, version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(template.template_id.as_str())
     .bind(&template.name)
     .bind(&template.description)
     .bind(&template.category)
     .bind(Json(&template.tags))
+    .bind(template.kind.as_str())
     .bind(&template.sql)
     .bind(Json(&template.parameters))
     .bind(template.output_columns.as_ref().map(Json))
@@ -153,7 +157,7 @@ pub(super) async fn update_template(
 ) -> Result<(), StoreError> {
     let updated = sqlx::query(
         "UPDATE query_templates
-         SET name = ?, description = ?, category = ?, tags = ?, sql_text = ?, parameters = ?,
+         SET name = ?, description = ?, category = ?, tags = ?, kind = ?, sql_text = ?, parameters = ?,
              output_columns = ?, chart_config = ?, version = ?
          WHERE template_id = ?",
     )
@@ -161,6 +165,7 @@ pub(super) async fn update_template(
     .bind(&template.description)
     .bind(&template.category)
     .bind(Json(&template.tags))
+    .bind(template.kind.as_str())
     .bind(&template.sql)
     .bind(Json(&template.parameters))
     .bind(template.output_columns.as_ref().map(Json))

@@ -24,6 +24,16 @@ impl fmt::Display for SchemaProblem {
     }
 }
 
+/// A definition given as JSON (a data-table node's `columns`): the columns as a schema
+/// lists them, or a whole schema.
+pub fn from_json(columns: &serde_json::Value) -> Result<TableSchema, String> {
+    let schema = match columns {
+        serde_json::Value::Array(_) => serde_json::json!({ "columns": columns }),
+        other => other.clone(),
+    };
+    serde_json::from_value(schema).map_err(|e| format!("parameter `columns`: {e}"))
+}
+
 /// Whether `name` is a table or column name: lowercase snake_case, starting with a letter.
 pub fn is_snake_case(name: &str) -> bool {
     let mut chars = name.chars();

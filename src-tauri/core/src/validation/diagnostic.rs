@@ -32,12 +32,15 @@ pub enum Code {
     UnusedOutput,
     /// A connection that maps no column: it only orders the run.
     EmptyConnection,
+    /// A data-table node asks for something that cannot work (a bad table name or
+    /// columns, a write with no one node to write from, a for-each).
+    BadTableNode,
 }
 
 impl Code {
     /// Every code, in declaration order (a new variant belongs here too: the fixture and
     /// documentation tests walk this list).
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 18] = [
         Self::BadFile,
         Self::SchemaViolation,
         Self::EmptyFlow,
@@ -55,6 +58,7 @@ impl Code {
         Self::UnreachableConditionInput,
         Self::UnusedOutput,
         Self::EmptyConnection,
+        Self::BadTableNode,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -76,6 +80,7 @@ impl Code {
             Self::UnreachableConditionInput => "unreachable_condition_input",
             Self::UnusedOutput => "unused_output",
             Self::EmptyConnection => "empty_connection",
+            Self::BadTableNode => "bad_table_node",
         }
     }
 }

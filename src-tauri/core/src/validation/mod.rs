@@ -9,6 +9,7 @@
 mod diagnostic;
 mod graph;
 mod parameters;
+mod table_nodes;
 pub(crate) mod values;
 
 pub use diagnostic::{Code, Diagnostic, Severity, pointer_segment};
@@ -148,6 +149,7 @@ fn check_with(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>) -> Vec<Diag
         out.push(d);
     }
     parameters::check(flow, catalog, graph, &mut out);
+    table_nodes::check(flow, catalog, &mut out);
     finish(out)
 }
 

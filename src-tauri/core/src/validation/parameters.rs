@@ -9,7 +9,7 @@ use super::values::{
 };
 use crate::condition::Condition;
 use crate::ids::NodeId;
-use crate::model::{Flow, Template, Transformation};
+use crate::model::{Flow, Template, TemplateKind, Transformation};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// What an upstream node exposes to a downstream condition: `upstream.<node_id>.<field>`.
@@ -263,7 +263,9 @@ fn check_connection(
             .node(&conn.target_node_id)
     };
 
-    if conn.field_mappings.is_empty() {
+    // A data-table node reads its input connection's whole result (a write), not columns.
+    let carries_rows = target.is_some_and(|t| t.kind == TemplateKind::DataTable);
+    if conn.field_mappings.is_empty() && !carries_rows {
         out.push(with_ids(Diagnostic::warning(
             Code::EmptyConnection,
             format!("/connections/{j}/field_mappings"),

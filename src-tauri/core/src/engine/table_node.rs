@@ -1,0 +1,260 @@
+//! Data-table nodes (seed 000's `flex-table`): a node of a data-table template works on a
+//! data table instead of running SQL. Its parameters say what to do:
+//!
+//! | operation | does | outcome |
+//! | --- | --- | --- |
+//! | `create` | makes `table_name` with `columns` | `success`; `exists` when the name is taken |
+//! | `get` | reads the table's facts | `success`; `not_found` |
+//! | `list` | one row per table | `success` |
+//! | `write` | appends (`mode: append`) or replaces the table's rows with the result of the node connected to it | `success`; `not_found` |
+//!
+//! Its result is one row per table it touched (`table_name`, `display_name`, `version`,
+//! `row_count`, `rows_written`, `schema` as JSON), so later nodes can map from it. `exists`
+//! and `not_found` complete the node, for a later condition to branch on
+//! (`upstream.<id>.outcome == "exists"`); a definition or rows the table refuses fail it,
+//! outcome `error`, with every problem named. Its work has side effects: never reused.
+
+use super::Connector;
+use super::mapping::column_values;
+use super::node::Outcome;
+use super::run::NodeResult;
+use crate::model::{NodeOutcome, TableDetail, TableSchema, TableSummary};
+use crate::store::Store;
+use crate::tables::import::SourceRow;
+use crate::tables::{TableError, schema};
+use datafusion::arrow::array::{ArrayRef, Int64Array, StringArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::arrow::record_batch::RecordBatch;
+use serde_json::{Map, Value as Json};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What a data-table node was asked to do, read from its parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operation {
+    Create { table: String, schema: TableSchema },
+    Get { table: String },
+    List,
+    Write { table: String, replace: bool },
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Create { table, schema } => write!(
+                f,
+                "-- data table: create `{table}` with {} column(s)",
+                schema.columns.len()
+            ),
+            Self::Get { table } => write!(f, "-- data table: get `{table}`"),
+            Self::List => write!(f, "-- data table: list every table"),
+            Self::Write { table, replace } => {
+                let how = if *replace {
+                    "replace the rows of"
+                } else {
+                    "append to"
+                };
+                write!(f, "-- data table: {how} `{table}` the upstream result")
+            }
+        }
+    }
+}
+
+impl Operation {
+    /// The operation a node's resolved parameter values ask for, or why they ask for none.
+    pub fn from_params(values: &BTreeMap<String, Json>) -> Result<Self, String> {
+        let text = |name: &str| values.get(name).and_then(Json::as_str).map(str::to_owned);
+        let table = || {
+            text("table_name")
+                .filter(|t| !t.trim().is_empty())
+                .ok_or_else(|| "parameter `table_name`: this operation needs a table".to_owned())
+        };
+        match text("operation").as_deref() {
+            Some("create") => {
+                let columns = values
+                    .get("columns")
+                    .filter(|c| !c.is_null())
+                    .ok_or("parameter `columns`: create needs the table's columns".to_owned())?;
+                Ok(Self::Create {
+                    table: table()?,
+                    schema: schema::from_json(columns)?,
+                })
+            }
+            Some("get") => Ok(Self::Get { table: table()? }),
+            Some("list") => Ok(Self::List),
+            Some("write") => Ok(Self::Write {
+                table: table()?,
+                replace: match text("mode").as_deref() {
+                    None | Some("append") => false,
+                    Some("replace") => true,
+                    Some(other) => {
+                        return Err(format!(
+                            "parameter `mode`: `{other}` is not append or replace"
+                        ));
+                    }
+                },
+            }),
+            Some(other) => Err(format!(
+                "parameter `operation`: `{other}` is not create, get, list or write"
+            )),
+            None => Err("parameter `operation` has no value".to_owned()),
+        }
+    }
+}
+
+/// Does `operation` on the workspace's data tables (`store`); `rows` is the result a write
+/// writes. A create makes the new table visible to the nodes after it.
+pub(super) async fn run(
+    operation: Operation,
+    rows: Option<Arc<NodeResult>>,
+    store: Option<Store>,
+    connector: Arc<dyn Connector>,
+) -> Outcome {
+    let started = Instant::now();
+    let done = match store {
+        Some(store) => work(&operation, rows.as_deref(), &store).await,
+        None => Err("data tables live in a workspace; this run has none".to_owned()),
+    };
+    if matches!(operation, Operation::Create { .. }) && done.is_ok() {
+        connector.refresh().await;
+    }
+    let (result, outcome) = match done {
+        Ok((tables, outcome)) => (result_of(&tables), outcome),
+        Err(why) => (Err(why), NodeOutcome::Error),
+    };
+    Outcome {
+        result,
+        elapsed: started.elapsed(),
+        attempts: 1,
+        cache_key: None,
+        reused: None,
+        outcome: Some(outcome),
+    }
+}
+
+/// One row of a data-table node's result.
+struct Touched {
+    summary: TableSummary,
+    schema: Option<TableSchema>,
+    rows_written: u64,
+}
+
+impl From<TableDetail> for Touched {
+    fn from(table: TableDetail) -> Self {
+        Self {
+            summary: table.summary,
+            schema: Some(table.schema),
+            rows_written: 0,
+        }
+    }
+}
+
+async fn work(
+    operation: &Operation,
+    rows: Option<&NodeResult>,
+    store: &Store,
+) -> Result<(Vec<Touched>, NodeOutcome), String> {
+    let user = crate::Workspace::user();
+    let found = |table: Result<TableDetail, TableError>| match table {
+        Ok(table) => Ok((vec![Touched::from(table)], NodeOutcome::Success)),
+        Err(TableError::NotFound(_)) => Ok((Vec::new(), NodeOutcome::NotFound)),
+        Err(err) => Err(err.to_string()),
+    };
+    match operation {
+        Operation::Create { table, schema } => {
+            match store.create_table(table, "", schema, user.as_deref()).await {
+                Ok(created) => Ok((vec![created.into()], NodeOutcome::Success)),
+                Err(TableError::Exists(_)) => {
+                    let existing = store.get_table(table).await.map_err(|e| e.to_string())?;
+                    Ok((vec![existing.into()], NodeOutcome::Exists))
+                }
+                Err(err) => Err(err.to_string()),
+            }
+        }
+        Operation::Get { table } => found(store.get_table(table).await),
+        Operation::List => {
+            let tables = store.list_tables().await.map_err(|e| e.to_string())?;
+            let touched = tables
+                .into_iter()
+                .map(|summary| Touched {
+                    summary,
+                    schema: None,
+                    rows_written: 0,
+                })
+                .collect();
+            Ok((touched, NodeOutcome::Success))
+        }
+        Operation::Write { table, replace } => {
+            let rows = rows.ok_or("write needs a node connected to it: its result is written")?;
+            let written = match store.write_rows(table, source_rows(rows)?, *replace).await {
+                Ok(written) => written,
+                Err(TableError::NotFound(_)) => return Ok((Vec::new(), NodeOutcome::NotFound)),
+                Err(err) => return Err(err.to_string()),
+            };
+            let (mut touched, outcome) = found(store.get_table(table).await)?;
+            touched.iter_mut().for_each(|t| t.rows_written = written);
+            Ok((touched, outcome))
+        }
+    }
+}
+
+/// A result's rows as a write reads them, numbered from 1.
+fn source_rows(result: &NodeResult) -> Result<impl Iterator<Item = SourceRow>, String> {
+    let mut columns = Vec::new();
+    for field in result.schema.fields() {
+        let values = column_values(&result.schema, &result.batches, field.name())?;
+        columns.push((field.name().clone(), values.into_iter()));
+    }
+    Ok((1..=result.row_count as u64).map(move |line| {
+        let values: Map<String, Json> = columns
+            .iter_mut()
+            .map(|(name, values)| (name.clone(), values.next().unwrap_or(Json::Null)))
+            .collect();
+        SourceRow { line, values }
+    }))
+}
+
+fn result_of(tables: &[Touched]) -> Result<NodeResult, String> {
+    let text = |f: &dyn Fn(&Touched) -> Option<String>| -> ArrayRef {
+        Arc::new(tables.iter().map(f).collect::<StringArray>())
+    };
+    let number = |f: &dyn Fn(&Touched) -> u64| -> ArrayRef {
+        Arc::new(
+            tables
+                .iter()
+                .map(|t| i64::try_from(f(t)).unwrap_or(i64::MAX))
+                .collect::<Int64Array>(),
+        )
+    };
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("table_name", DataType::Utf8, false),
+        Field::new("display_name", DataType::Utf8, false),
+        Field::new("version", DataType::Int64, false),
+        Field::new("row_count", DataType::Int64, false),
+        Field::new("rows_written", DataType::Int64, false),
+        Field::new("schema", DataType::Utf8, true),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            text(&|t| Some(t.summary.name.clone())),
+            text(&|t| Some(t.summary.display_name.clone())),
+            number(&|t| t.summary.version.into()),
+            number(&|t| t.summary.rows),
+            number(&|t| t.rows_written),
+            text(&|t| {
+                t.schema
+                    .as_ref()
+                    .and_then(|s| serde_json::to_string(s).ok())
+            }),
+        ],
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(NodeResult {
+        schema,
+        row_count: batch.num_rows(),
+        batches: vec![batch],
+    })
+}
