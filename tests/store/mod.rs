@@ -6,6 +6,7 @@ mod flows;
 mod schedules;
 mod table_browse;
 mod table_changes;
+mod table_computed;
 mod table_imports;
 mod templates;
 mod versions;

@@ -131,6 +131,18 @@ impl TableSchema {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// The columns rows give values to: all but the computed ones, in order.
+    pub fn stored_columns(&self) -> impl Iterator<Item = &Column> {
+        self.columns.iter().filter(|c| !c.is_computed())
+    }
+}
+
+impl Column {
+    /// Whether its value is computed from the row's other columns (read-only).
+    pub fn is_computed(&self) -> bool {
+        self.validation.computed.is_some()
+    }
 }
 
 fn first_version() -> u32 {

@@ -225,12 +225,12 @@ impl Store {
             });
         };
         row.remove("_id");
+        rows::without_computed(schema, &mut row);
         row.extend(values.clone());
         let number = u64::try_from(id).unwrap_or_default();
         let cells = rows::check_row(schema, number, &row).map_err(TableError::Rows)?;
         let assignments: Vec<String> = schema
-            .columns
-            .iter()
+            .stored_columns()
             .map(|c| format!("{} = ?", ddl::ident(&c.name)))
             .collect();
         let update = format!(
@@ -409,7 +409,7 @@ async fn import_in(
     let mut pending: Vec<(SourceRow, Vec<Cell>)> = Vec::with_capacity(chunk);
     for row in rows {
         let row = row?;
-        let values: Map<String, Value> = row
+        let mut values: Map<String, Value> = row
             .values
             .iter()
             .map(|(key, value)| {
@@ -422,6 +422,8 @@ async fn import_in(
                 }
             })
             .collect();
+        // A file exported from a table carries its computed values: the table computes its own.
+        rows::without_computed(schema, &mut values);
         match rows::check_row(schema, row.line, &values) {
             Ok(cells) => pending.push((row, cells)),
             Err(found) => {
@@ -607,8 +609,7 @@ fn refused(
     };
     if constraint == "foreign_key" {
         return schema
-            .columns
-            .iter()
+            .stored_columns()
             .zip(cells)
             .filter(|(c, cell)| c.data_type == ColumnType::Reference && **cell != Cell::Null)
             .map(|(c, _)| problem(&c.name, "refers to a row that does not exist"))

@@ -114,6 +114,7 @@ impl Store {
                 .and_then(|v| v.as_i64())
                 .unwrap_or_default();
             row.retain(|column, _| new.column(column).is_some());
+            rows::without_computed(&new, &mut row);
             match rows::check_row(&new, u64::try_from(id).unwrap_or_default(), &row) {
                 Ok(cells) => rewritten.push((id, cells)),
                 Err(found) => {
@@ -122,7 +123,7 @@ impl Store {
                 }
             }
         }
-        for (index, column) in new.columns.iter().enumerate().filter(|(_, c)| c.unique) {
+        for (index, column) in new.stored_columns().enumerate().filter(|(_, c)| c.unique) {
             let mut seen = std::collections::HashMap::new();
             for (id, cells) in &rewritten {
                 let cell = &cells[index];

@@ -7,6 +7,7 @@
 //! from a checked schema and are written as quoted literals by [`literal`].
 
 use crate::model::{Column, ColumnType, OnDelete, TableSchema};
+use crate::tables::computed;
 use serde_json::Value;
 
 /// The SQLite table holding the rows of data table `name`.
@@ -32,7 +33,7 @@ pub fn literal(value: &Value) -> String {
 /// The statement that creates the SQLite table `table` (a physical name) for `schema`.
 pub fn create_table(table: &str, schema: &TableSchema) -> String {
     let mut columns = vec!["\"_id\" INTEGER PRIMARY KEY".to_owned()];
-    columns.extend(schema.columns.iter().map(column));
+    columns.extend(schema.columns.iter().map(|c| column(c, schema)));
     format!(
         "CREATE TABLE {} ({}) STRICT",
         ident(table),
@@ -75,10 +76,10 @@ pub fn insert_row(table: &str, schema: &TableSchema) -> String {
 }
 
 /// The statement that writes `count` rows of `schema` into `table` at once (`_id` first in
-/// each, every value bound).
+/// each, then its stored columns, every value bound).
 pub fn insert_rows(table: &str, schema: &TableSchema, count: usize) -> String {
     let columns: Vec<String> = std::iter::once("\"_id\"".to_owned())
-        .chain(schema.columns.iter().map(|c| ident(&c.name)))
+        .chain(schema.stored_columns().map(|c| ident(&c.name)))
         .collect();
     let row = format!("({})", vec!["?"; columns.len()].join(", "));
     format!(
@@ -113,7 +114,8 @@ pub fn select_rows(table: &str, schema: &TableSchema) -> String {
     )
 }
 
-fn column(column: &Column) -> String {
+/// A column's definition; a computed one's expression comes from a checked schema.
+fn column(column: &Column, schema: &TableSchema) -> String {
     use ColumnType as T;
     let name = ident(&column.name);
     let rules = &column.validation;
@@ -123,6 +125,11 @@ fn column(column: &Column) -> String {
         T::String | T::Text | T::Date | T::Datetime | T::Json => "TEXT",
     };
     let mut def = format!("{name} {storage}");
+    if let Some(expression) = &rules.computed {
+        let sql = computed::to_sql(expression, schema, &column.name)
+            .expect("a created table's schema was checked");
+        def.push_str(&format!(" GENERATED ALWAYS AS ({sql}) VIRTUAL"));
+    }
     if column.required {
         def.push_str(" NOT NULL");
     }

@@ -4,6 +4,7 @@
 //! (`store/tables.rs`) creates, lists and fills them in one transaction each. Files come in
 //! through `import` (CSV, JSON, Parquet; a schema inferred from one).
 
+pub mod computed;
 pub mod ddl;
 pub mod import;
 pub mod rows;

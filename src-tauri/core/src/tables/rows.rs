@@ -24,7 +24,14 @@ impl fmt::Display for RowProblem {
     }
 }
 
-/// Row `row` as cells in `schema`'s column order, defaults filled in; or every problem with it.
+/// `row` without values for `schema`'s computed columns (a row read back, or a file's row:
+/// the table computes those itself).
+pub fn without_computed(schema: &TableSchema, row: &mut Map<String, Value>) {
+    row.retain(|name, _| !schema.column(name).is_some_and(|c| c.is_computed()));
+}
+
+/// Row `row` as cells in the order of `schema`'s stored columns, defaults filled in; or
+/// every problem with it.
 pub fn check_row(
     schema: &TableSchema,
     row: u64,
@@ -37,12 +44,17 @@ pub fn check_row(
         message,
     };
     for name in values.keys() {
-        if schema.column(name).is_none() {
-            problems.push(problem(name, "the table has no such column".into()));
+        match schema.column(name) {
+            None => problems.push(problem(name, "the table has no such column".into())),
+            Some(c) if c.is_computed() => problems.push(problem(
+                name,
+                "is computed from other columns: it cannot be written".into(),
+            )),
+            Some(_) => {}
         }
     }
     let mut cells = Vec::with_capacity(schema.columns.len());
-    for column in &schema.columns {
+    for column in schema.stored_columns() {
         let given = values.get(&column.name).filter(|v| !v.is_null());
         let value = given
             .or(column.default_value.as_ref())

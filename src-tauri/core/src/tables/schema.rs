@@ -1,6 +1,7 @@
 //! Whether a table's name and schema make sense, and what changed between two schemas.
 
 use crate::model::{Column, ColumnType, OnDelete, SchemaChange, TableSchema};
+use crate::tables::computed;
 use crate::tables::value::{self, Cell};
 use std::collections::HashSet;
 use std::fmt;
@@ -64,9 +65,15 @@ pub fn check(name: &str, schema: &TableSchema) -> Vec<SchemaProblem> {
         if !seen.insert(column.name.as_str()) {
             problems.push(table(format!("column `{}` is defined twice", column.name)));
         }
+        let expression = column
+            .validation
+            .computed
+            .as_deref()
+            .map(|text| computed::to_sql(text, schema, &column.name).err());
         problems.extend(
             check_column(column)
                 .into_iter()
+                .chain(expression.flatten())
                 .map(|message| SchemaProblem {
                     column: Some(column.name.clone()),
                     message,
@@ -161,7 +168,16 @@ fn check_column(column: &Column) -> Vec<String> {
         problems.push("on_delete set-null cannot empty a required column".into());
     }
     if rules.computed.is_some() {
-        problems.push("computed columns are not supported yet".into());
+        for (rule, set) in [
+            ("required", column.required),
+            ("unique", column.unique),
+            ("default_value", column.default_value.is_some()),
+            ("a reference", reference),
+        ] {
+            if set {
+                problems.push(format!("a computed column cannot be {rule}"));
+            }
+        }
     }
     if let Some(default) = &column.default_value {
         match value::convert(kind, default) {
