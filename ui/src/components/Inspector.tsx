@@ -153,6 +153,23 @@ function NodeInspector({
                 </span>
                 {from !== undefined ? (
                   <span className="inspector__fed">← {from}</span>
+                ) : param.allowed_values !== undefined && param.allowed_values.length > 0 && param.list !== true ? (
+                  <select
+                    data-testid="inspect-param"
+                    data-param={param.name}
+                    value={override === undefined ? "" : formatValue(override)}
+                    onChange={(event) => {
+                      const chosen = param.allowed_values?.find((v) => formatValue(v) === event.target.value);
+                      editFlow((f) => setOverride(f, id, param.name, chosen));
+                    }}
+                  >
+                    <option value="">{fallback === "" ? "—" : `Unset: ${fallback}`}</option>
+                    {param.allowed_values.map((allowed) => (
+                      <option key={formatValue(allowed)} value={formatValue(allowed)}>
+                        {formatValue(allowed)}
+                      </option>
+                    ))}
+                  </select>
                 ) : (
                   <CommitField
                     data-testid="inspect-param"

@@ -177,6 +177,44 @@ describe("connect", () => {
   });
 });
 
+describe("connecting into a data-table node", () => {
+  const table: Template = { ...given(catalogue.get("tpl_products")), template_id: "tpl_data_table", name: "Data table", kind: "data_table" };
+  const withTable: Catalogue = new Map([...catalogue, ["tpl_data_table", table]]);
+  const loose: Flow = {
+    ...flow,
+    nodes: [...flow.nodes, { ...given(flow.nodes[1]), node_id: "save", template_id: "tpl_data_table" }],
+    connections: [],
+  };
+
+  it("carries the whole result when dropped on the node, not a column", () => {
+    const done = connect(loose, withTable, { source: "top", target: "save", param: null });
+    expect(done.ok && done.flow.connections).toEqual([
+      {
+        connection_id: "top_to_save",
+        source_node_id: "top",
+        target_node_id: "save",
+        field_mappings: {},
+        transformation_rules: {},
+        is_required: true,
+      },
+    ]);
+    if (!done.ok) return;
+    expect(connect(done.flow, withTable, { source: "top", target: "save", param: null })).toEqual({
+      ok: true,
+      flow: done.flow,
+      connectionId: "top_to_save",
+    });
+    expect(connectProblem(done.flow, withTable, { source: "trend", target: "save", param: null })).toBe(
+      "save already takes its rows from top",
+    );
+  });
+
+  it("still maps a column into one of its parameters dropped there", () => {
+    const done = connect(loose, withTable, { source: "top", target: "save", param: "campaign_ids" });
+    expect(done.ok && done.flow.connections[0]?.field_mappings).toEqual({ campaign_ids: "campaign_id" });
+  });
+});
+
 describe("the inspector's edits", () => {
   it("reads typed text as the parameter's JSON value, leaving what does not fit as text", () => {
     expect(valueFromText({ type: "integer" }, " 20 ")).toBe(20);
@@ -186,6 +224,8 @@ describe("the inspector's edits", () => {
     expect(valueFromText({ type: "date" }, "2026-06-01")).toBe("2026-06-01");
     expect(valueFromText({ type: "string", list: true }, "a, b,, c")).toEqual(["a", "b", "c"]);
     expect(valueFromText({ type: "integer", list: true }, "1, 2")).toEqual([1, 2]);
+    expect(valueFromText({ type: "json" }, '[{"name": "age", "data_type": "integer"}]')).toEqual([{ name: "age", data_type: "integer" }]);
+    expect(valueFromText({ type: "json" }, "[{name: age}]")).toBe("[{name: age}]");
   });
 
   it("sets and clears an override, and setting the same value changes nothing", () => {

@@ -150,7 +150,8 @@ function fedBy(flow: Flow, target: string, param: string): Connection | undefine
   return flow.connections.find((c) => c.target_node_id === target && param in c.field_mappings);
 }
 
-type Plan = { readonly param: ParamSpec; readonly column: string };
+/** A mapping of one column into one parameter, or (into a data-table node) its whole rows. */
+type Plan = { readonly param: ParamSpec; readonly column: string } | { readonly rows: true };
 
 /** What dropping `request` would map, or why it cannot be joined. */
 function plan(flow: Flow, catalogue: Catalogue, request: ConnectRequest): Plan | { readonly reason: string } {
@@ -166,6 +167,12 @@ function plan(flow: Flow, catalogue: Catalogue, request: ConnectRequest): Plan |
   const targetTemplate = catalogue.get(targetNode.template_id);
   if (sourceTemplate === undefined || targetTemplate === undefined) {
     return { reason: "Both nodes need a template this workspace has" };
+  }
+  if (request.param === null && targetTemplate.kind === "data_table") {
+    // A data-table node writes the result of the node connected to it: the whole rows.
+    const other = flow.connections.find((c) => c.target_node_id === target && c.source_node_id !== source);
+    if (other !== undefined) return { reason: `${target} already takes its rows from ${other.source_node_id}` };
+    return { rows: true };
   }
   if (request.param !== null) {
     const param = targetTemplate.parameters.find((p) => p.name === request.param);
@@ -199,9 +206,13 @@ export function connectProblem(flow: Flow, catalogue: Catalogue, request: Connec
 export function connect(flow: Flow, catalogue: Catalogue, request: ConnectRequest): Connected {
   const planned = plan(flow, catalogue, request);
   if ("reason" in planned) return { ok: false, reason: planned.reason };
+  const existing = flow.connections.find((c) => c.source_node_id === request.source && c.target_node_id === request.target);
+  if ("rows" in planned) {
+    if (existing !== undefined) return { ok: true, flow, connectionId: existing.connection_id };
+    return added(flow, request, {}, {});
+  }
   const { param, column } = planned;
   const rule = param.list === true ? "distinct_list" : "first";
-  const existing = flow.connections.find((c) => c.source_node_id === request.source && c.target_node_id === request.target);
   if (existing !== undefined) {
     const joined: Connection = {
       ...existing,
@@ -214,13 +225,23 @@ export function connect(flow: Flow, catalogue: Catalogue, request: ConnectReques
       connectionId: existing.connection_id,
     };
   }
+  return added(flow, request, { [param.name]: column }, { [param.name]: rule });
+}
+
+/** `flow` with a new, required connection for `request` carrying these mappings. */
+function added(
+  flow: Flow,
+  request: ConnectRequest,
+  fieldMappings: Connection["field_mappings"],
+  transformationRules: Connection["transformation_rules"],
+): Connected {
   const connectionId = freshId(`${request.source}_to_${request.target}`, new Set(flow.connections.map((c) => c.connection_id)));
   const connection: Connection = {
     connection_id: connectionId,
     source_node_id: request.source,
     target_node_id: request.target,
-    field_mappings: { [param.name]: column },
-    transformation_rules: { [param.name]: rule },
+    field_mappings: fieldMappings,
+    transformation_rules: transformationRules,
     is_required: true,
   };
   return { ok: true, flow: { ...flow, connections: [...flow.connections, connection] }, connectionId };
@@ -244,10 +265,17 @@ export function updateConnection(flow: Flow, connectionId: string, change: (conn
 
 /**
  * A node override typed in as text, as the JSON value its parameter takes: numbers for
- * integers and decimals, booleans, lists split at commas. Text that does not read as its type
- * stays text, so the validator names the mistake on the node.
+ * integers and decimals, booleans, JSON for json, lists split at commas. Text that does not read
+ * as its type stays text, so the validator names the mistake on the node.
  */
 export function valueFromText(param: Pick<ParamSpec, "type" | "list">, text: string): JsonValue {
+  if (param.type === "json" && param.list !== true) {
+    try {
+      return JSON.parse(text) as JsonValue;
+    } catch {
+      return text.trim();
+    }
+  }
   const one = (part: string): JsonValue => {
     const trimmed = part.trim();
     if ((param.type === "integer" && /^[-+]?\d+$/.test(trimmed)) || (param.type === "decimal" && trimmed !== "" && Number.isFinite(Number(trimmed)))) {
