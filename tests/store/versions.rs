@@ -2,6 +2,7 @@
 
 use crate::support::{count, deep_dive, store_with_templates};
 use flowloom_core::NodeId;
+use flowloom_core::model::FlowChange;
 
 /// Every write that changes a flow is a new version holding the whole flow; writing it
 /// unchanged (plan levels are not the user's) adds none, and a refused write adds none.
@@ -42,4 +43,72 @@ async fn every_change_saved_is_a_version() {
         snapshot["nodes"][0]["position"]["x"],
         deep_dive().nodes[0].position.x
     );
+}
+
+/// Each version says what changed from the one before, who made it and whether it ran; any
+/// two can be compared; restoring an old one makes it the newest, keeping the history.
+#[tokio::test]
+async fn versions_list_their_changes_compare_and_restore() {
+    let (store, _dir) = store_with_templates().await;
+    let mut flow = deep_dive();
+    let id = flow.composition.composition_id.clone();
+    store.create_flow(&flow).await.expect("create");
+    let original = flow.clone();
+
+    flow.composition.name = "Renamed".into();
+    let removed = flow.connections.pop().expect("a connection");
+    flow.nodes[1]
+        .parameter_overrides
+        .insert("limit".into(), serde_json::json!(5));
+    assert_eq!(store.save_flow(&flow).await.expect("save"), 2);
+
+    let versions = store.list_versions(&id).await.expect("versions");
+    assert_eq!(
+        versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+        [2, 1]
+    );
+    assert_eq!(versions[0].created_by, flowloom_core::Workspace::user());
+    let described: Vec<String> = versions[0]
+        .changes
+        .iter()
+        .map(|c| serde_json::to_string(c).expect("json"))
+        .collect();
+    assert_eq!(
+        described,
+        [
+            r#"{"type":"flow_modified","fields":["name"]}"#.to_owned(),
+            format!(
+                r#"{{"type":"node_modified","node_id":"{}","fields":["parameter_overrides"]}}"#,
+                flow.nodes[1].node_id
+            ),
+            format!(
+                r#"{{"type":"connection_removed","connection_id":"{}"}}"#,
+                removed.connection_id
+            ),
+        ]
+    );
+    assert_eq!(
+        versions[1].changes.len(),
+        original.nodes.len()
+            + original.connections.len()
+            + original.composition.global_parameters.len(),
+        "the first version adds everything"
+    );
+    assert!(versions.iter().all(|v| !v.has_run));
+
+    // Either way round, a diff is the changes between the two.
+    let back = store.diff_versions(&id, 2, 1).await.expect("diff");
+    assert!(back.contains(&FlowChange::ConnectionAdded {
+        connection_id: removed.connection_id.clone()
+    }));
+
+    assert_eq!(store.restore_version(&id, 1).await.expect("restore"), 3);
+    let restored = store.get_flow(&id).await.expect("flow").flow;
+    assert_eq!(restored.composition.name, original.composition.name);
+    assert_eq!(restored.connections.len(), original.connections.len());
+    assert_eq!(store.list_versions(&id).await.expect("versions").len(), 3);
+    assert!(matches!(
+        store.get_version(&id, 9).await,
+        Err(flowloom_core::StoreError::NotFound { .. })
+    ));
 }

@@ -8,6 +8,7 @@ mod files;
 mod run;
 mod runs;
 mod tables;
+mod versions;
 
 use clap::{Parser, Subcommand};
 use flowloom_core::workspace::WORKSPACE_ENV;
@@ -100,6 +101,13 @@ enum Command {
     Tables {
         #[command(subcommand)]
         command: tables::TablesCommand,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// A stored flow's versions: `versions list | diff | restore`.
+    Versions {
+        #[command(subcommand)]
+        command: versions::VersionsCommand,
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
@@ -250,6 +258,10 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             let workspace = open(workspace).await?;
             tables::tables(command, &workspace, &mut out).await?;
         }
+        Command::Versions { command, workspace } => {
+            let workspace = open(workspace).await?;
+            versions::versions(command, &workspace, &mut out).await?;
+        }
         Command::Run { args, workspace } => {
             let workspace = open(workspace).await?;
             return run::run(args, &workspace).await;
@@ -265,6 +277,11 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
 async fn open(arg: WorkspaceArg) -> Result<Workspace, Failure> {
     let dir = Workspace::resolve_dir(arg.workspace.as_deref()).map_err(Failure::refused)?;
     Workspace::open(&dir).await.map_err(Failure::refused)
+}
+
+/// `value` as indented JSON, for `--json` output.
+pub fn json_text(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
 fn fail(failure: &Failure) -> ExitCode {

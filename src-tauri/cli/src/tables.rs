@@ -2,7 +2,7 @@
 //! create and alter from a schema file, infer a schema from a file, import and export rows,
 //! and the schema history.
 
-use crate::Failure;
+use crate::{Failure, json_text};
 use flowloom_core::Workspace;
 use flowloom_core::engine::export_table;
 use flowloom_core::engine::results::Format;
@@ -125,10 +125,6 @@ fn refused(err: TableError) -> Failure {
         _ => return Failure::refused(err),
     };
     Failure::refused(format!("refused:\n  {}", lines.join("\n  ")))
-}
-
-fn json_text(value: &impl serde::Serialize) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
 pub async fn tables(

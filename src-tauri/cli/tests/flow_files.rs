@@ -171,3 +171,92 @@ fn schema_prints_the_committed_json_schema() {
         std::fs::read_to_string(repo("docs/flow-file.schema.json")).expect("committed schema");
     assert_eq!(text(&output.stdout), committed);
 }
+
+/// An example flow replaced by an edited file is a new version: `versions` lists both with what
+/// changed, compares them, and restores the first as a third.
+#[test]
+fn versions_list_diff_and_restore_a_flow_replaced_by_a_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    // A new workspace holds the example flow as version 1.
+    let original = repo("examples/low-ctr-review.flow.json");
+
+    let mut edited: Value =
+        serde_json::from_str(&std::fs::read_to_string(&original).expect("read")).expect("json");
+    edited["composition"]["name"] = "Low CTR review, tighter".into();
+    let node = edited["nodes"][0]["node_id"]
+        .as_str()
+        .expect("a node")
+        .to_owned();
+    edited["nodes"][0]["parameter_overrides"]["min_impressions"] = 5000.into();
+    let file = dir.path().join("edited.flow.json");
+    std::fs::write(&file, edited.to_string()).expect("write");
+    let replaced = flowloom(&[
+        "import",
+        path_str(&file),
+        "--on-conflict",
+        "replace",
+        "--workspace",
+        ws,
+    ]);
+    exits(&replaced, 0);
+
+    let listed = flowloom(&["versions", "list", "comp_low_ctr_review", "--workspace", ws]);
+    exits(&listed, 0);
+    let listed = text(&listed.stdout);
+    assert!(listed.starts_with("version 2\t"), "{listed}");
+    assert!(listed.contains("  ~ flow: name\n"), "{listed}");
+    assert!(
+        listed.contains(&format!("  ~ node {node}: parameter_overrides\n")),
+        "{listed}"
+    );
+
+    let diff = flowloom(&[
+        "versions",
+        "diff",
+        "comp_low_ctr_review",
+        "2",
+        "1",
+        "--json",
+        "--workspace",
+        ws,
+    ]);
+    exits(&diff, 0);
+    let changes: Value = serde_json::from_slice(&diff.stdout).expect("json");
+    assert_eq!(
+        changes[0],
+        serde_json::json!({"type": "flow_modified", "fields": ["name"]})
+    );
+
+    let restored = flowloom(&[
+        "versions",
+        "restore",
+        "comp_low_ctr_review",
+        "1",
+        "--workspace",
+        ws,
+    ]);
+    exits(&restored, 0);
+    assert_eq!(
+        text(&restored.stdout),
+        "comp_low_ctr_review is version 1 again, as version 3\n"
+    );
+    let exported = flowloom(&["export", "comp_low_ctr_review", "--workspace", ws]);
+    let back: Value = serde_json::from_slice(&exported.stdout).expect("json");
+    assert_eq!(back["composition"]["name"], "Low CTR review");
+
+    let missing = flowloom(&[
+        "versions",
+        "diff",
+        "comp_low_ctr_review",
+        "1",
+        "9",
+        "--workspace",
+        ws,
+    ]);
+    exits(&missing, 1);
+    assert!(
+        text(&missing.stderr)
+            .contains("flow version `comp_low_ctr_review version 9` was not found")
+    );
+}

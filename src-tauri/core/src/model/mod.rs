@@ -6,6 +6,7 @@ mod param_map;
 mod run;
 mod table;
 mod template;
+pub mod version;
 
 pub use flow::{
     CanvasState, Composition, Connection, Flow, FlowDetail, FlowMeta, FlowQuery, FlowSummary,
@@ -24,3 +25,4 @@ pub use template::{
     ChartConfig, ChartKind, OutputColumn, ParamSpec, ScalarType, Template, TemplateDetail,
     TemplateKind,
 };
+pub use version::{FlowChange, FlowVersion};

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 pub enum Entity {
     Template,
     Flow,
+    Version,
     Run,
 }
 
@@ -16,6 +17,7 @@ impl fmt::Display for Entity {
         f.write_str(match self {
             Self::Template => "template",
             Self::Flow => "flow",
+            Self::Version => "flow version",
             Self::Run => "run",
         })
     }
