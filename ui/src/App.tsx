@@ -2,6 +2,7 @@
 import { useEffect } from "react";
 import { FlowScreen } from "./screens/FlowScreen";
 import { HomeScreen } from "./screens/HomeScreen";
+import { TablesScreen } from "./screens/TablesScreen";
 import { useAppActions, useAppState } from "./store";
 
 export function App() {
@@ -15,7 +16,9 @@ export function App() {
 
   return (
     <>
-      {route.screen === "home" ? <HomeScreen /> : <FlowScreen key={route.compositionId} />}
+      {route.screen === "home" && <HomeScreen />}
+      {route.screen === "flow" && <FlowScreen key={route.compositionId} />}
+      {route.screen === "tables" && <TablesScreen />}
       {dropHover && (
         <div className="drop-overlay" role="status" data-testid="drop-overlay">
           Drop a flow file (.flow.json) to import it

@@ -6,6 +6,24 @@ import {
   commands,
   type AppError_Serialize,
   type ChartConfig_Serialize,
+  type ColumnType,
+  type Column_Deserialize,
+  type Column_Serialize,
+  type FileImport_Serialize,
+  type FilterOp,
+  type OnDelete_Serialize,
+  type RowFilter_Deserialize,
+  type RowProblem,
+  type RowSort_Deserialize,
+  type RowsPage,
+  type RowsQuery_Deserialize,
+  type SchemaChange_Serialize,
+  type SchemaProblem_Serialize,
+  type TableDetail_Serialize,
+  type TableSchema_Deserialize,
+  type TableSchema_Serialize,
+  type TableSummary,
+  type TableVersion_Serialize,
   type Composition_Serialize,
   type Connection_Serialize,
   type Diagnostic_Serialize,
@@ -70,6 +88,24 @@ export type { ExportFormat, ResultPage };
 export type RunSummary = RunSummary_Serialize;
 export type SavedFlow = SavedFlow_Serialize;
 export type { NodeStatus, OnConflict, RunStatus, ScalarType, Severity, TemplateFate, WorkspaceInfo };
+/** A data table's column as Rust sends it (rules and flags left out when unset). */
+export type Column = Column_Serialize;
+/** A column as sent to Rust in a schema to create or change a table. */
+export type ColumnInput = Column_Deserialize;
+export type FileImport = FileImport_Serialize;
+export type OnDelete = OnDelete_Serialize;
+export type RowFilter = RowFilter_Deserialize;
+export type RowSort = RowSort_Deserialize;
+export type RowsQuery = RowsQuery_Deserialize;
+export type SchemaChange = SchemaChange_Serialize;
+export type SchemaProblem = SchemaProblem_Serialize;
+export type TableDetail = TableDetail_Serialize;
+export type TableSchema = TableSchema_Serialize;
+export type TableSchemaInput = TableSchema_Deserialize;
+export type TableVersion = TableVersion_Serialize;
+/** A row of a data table: its values by column, and its `_id`. */
+export type TableRow = RowsPage["rows"][number];
+export type { ColumnType, FilterOp, RowProblem, RowsPage, TableSummary };
 
 export type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
 
@@ -123,4 +159,31 @@ export const api = {
     guard(() => commands.exportResult(runId, nodeId, format, path)),
   cancelRun: (compositionId: string): Promise<Outcome<boolean>> =>
     guard(async () => ({ status: "ok", data: await commands.cancelRun(compositionId) })),
+  listTables: (): Promise<Outcome<TableSummary[]>> => guard(() => commands.listTables()),
+  getTable: (name: string): Promise<Outcome<TableDetail>> => guard(() => commands.getTable(name)),
+  createTable: (name: string, displayName: string, schema: TableSchemaInput): Promise<Outcome<TableDetail>> =>
+    guard(() => commands.createTable(name, displayName, schema)),
+  /** Changes a table's columns (and its rows with them) as a new version. */
+  alterTable: (name: string, schema: TableSchemaInput): Promise<Outcome<TableDetail>> =>
+    guard(() => commands.alterTable(name, schema)),
+  renameTable: (name: string, newName: string): Promise<Outcome<TableDetail>> => guard(() => commands.renameTable(name, newName)),
+  dropTable: (name: string): Promise<Outcome<null>> => guard(() => commands.dropTable(name)),
+  /** A table's schema versions, newest first. */
+  tableHistory: (name: string): Promise<Outcome<TableVersion[]>> => guard(() => commands.tableHistory(name)),
+  tableRows: (name: string, query: RowsQuery): Promise<Outcome<RowsPage>> => guard(() => commands.tableRows(name, query)),
+  /** Adds one row; answers with its `_id`. */
+  insertTableRow: (name: string, values: Record<string, JsonValue>): Promise<Outcome<number>> =>
+    guard(() => commands.insertTableRow(name, values)),
+  updateTableRow: (name: string, id: number, values: Record<string, JsonValue>): Promise<Outcome<null>> =>
+    guard(() => commands.updateTableRow(name, id, values)),
+  /** Deletes rows by `_id`; answers how many went. */
+  deleteTableRows: (name: string, ids: number[]): Promise<Outcome<number>> => guard(() => commands.deleteTableRows(name, ids)),
+  /** The columns and types a file would make as a table, before anything is written. */
+  inferTableSchema: (path: string): Promise<Outcome<TableSchema>> => guard(() => commands.inferTableSchema(path)),
+  /** Imports a file into `table`, making it (with `schema`, or the inferred one) when it does not exist. */
+  importTableFile: (path: string, table: string, schema: TableSchemaInput | null, skipInvalid: boolean): Promise<Outcome<FileImport>> =>
+    guard(() => commands.importTableFile(path, table, schema, skipInvalid)),
+  /** Writes every row of a table to `path`; answers how many. */
+  exportTableFile: (name: string, format: ExportFormat, path: string): Promise<Outcome<number>> =>
+    guard(() => commands.exportTableFile(name, format, path)),
 };

@@ -1,12 +1,19 @@
 // The native file dialogs (Tauri's dialog plugin), wrapped like `api`: each resolves to an
 // Outcome and never throws. `null` means the user cancelled. Tests hand the store their own.
 import { open, save } from "@tauri-apps/plugin-dialog";
-import { toAppError, type Outcome } from "./api";
+import { toAppError, type ExportFormat, type Outcome } from "./api";
+import { TABLE_FILE_EXTENSIONS } from "./lib/tableImport";
 
 export const FLOW_FILE_FILTERS = [{ name: "Flowloom flow", extensions: ["json"] }];
 
 /** The dialogs' titles (the end-to-end tests find the dialogs by them). */
-export const DIALOG_TITLES = { importFlow: "Import a flow", exportFlow: "Export the flow", exportResult: "Export the result" } as const;
+export const DIALOG_TITLES = {
+  importFlow: "Import a flow",
+  exportFlow: "Export the flow",
+  exportResult: "Export the result",
+  importTable: "Import a data file",
+  exportTable: "Export the table",
+} as const;
 
 /** The name the save dialog suggests for a flow: `<composition_id>.flow.json`. */
 export function flowFileName(compositionId: string): string {
@@ -33,6 +40,25 @@ export const dialogs = {
         title: DIALOG_TITLES.exportResult,
         defaultPath: name,
         filters: [{ name: `${extension.toUpperCase()} file`, extensions: [extension] }],
+      }),
+    ),
+  /** Asks for one data file (CSV, JSON, JSON Lines, Parquet) to import into a table. */
+  pickTableFile: (): Promise<Outcome<string | null>> =>
+    guard(() =>
+      open({
+        title: DIALOG_TITLES.importTable,
+        multiple: false,
+        directory: false,
+        filters: [{ name: "Data file", extensions: [...TABLE_FILE_EXTENSIONS] }],
+      }),
+    ),
+  /** Asks where to write a table's rows, suggesting `<table>.<format>`. */
+  pickTableExportPath: (table: string, format: ExportFormat): Promise<Outcome<string | null>> =>
+    guard(() =>
+      save({
+        title: DIALOG_TITLES.exportTable,
+        defaultPath: `${table}.${format}`,
+        filters: [{ name: `${format.toUpperCase()} file`, extensions: [format] }],
       }),
     ),
   /** Asks where to write a flow, suggesting `<composition_id>.flow.json`. */

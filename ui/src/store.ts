@@ -2,7 +2,7 @@
 // Actions talk to Rust only through `api` and to the native file dialogs only through `dialogs`;
 // stale answers (an older search, a flow the user already left) are dropped so the screen
 // always shows the latest request. Every flow shown is checked (`validateFlow`) once it is shown.
-// Running and inspecting runs is `runActions.ts`'s part of the store.
+// Running and inspecting runs is `runActions.ts`'s part of the store, data tables `tableActions.ts`'s.
 import { createStore, useStore } from "zustand";
 import type {
   AppError,
@@ -26,6 +26,7 @@ import type { Clip } from "./lib/edit";
 import { distinctTags } from "./lib/tags";
 import { createEditActions, noEdits, saved, type EditHistory, type SaveState } from "./editActions";
 import { createRunActions } from "./runActions";
+import { createTableActions, initialTables, type TableActions, type TablesState } from "./tableActions";
 import type { RunProgress } from "./api";
 
 export type Loadable<T> =
@@ -33,7 +34,10 @@ export type Loadable<T> =
   | { readonly status: "ready"; readonly data: T }
   | { readonly status: "failed"; readonly error: AppError };
 
-export type Route = { readonly screen: "home" } | { readonly screen: "flow"; readonly compositionId: string };
+export type Route =
+  | { readonly screen: "home" }
+  | { readonly screen: "flow"; readonly compositionId: string }
+  | { readonly screen: "tables" };
 
 export type FlowFilter = { readonly text: string; readonly tag: string | null; readonly favoritesOnly: boolean };
 
@@ -85,6 +89,8 @@ export type AppState = {
   readonly clipboard: Clip | null;
   /** Files are being dragged over the window. */
   readonly dropHover: boolean;
+  /** The Tables screen: the data tables, the one open and the import wizard. */
+  readonly tables: TablesState;
 };
 
 // Arrow-typed so components can destructure them (they never use `this`).
@@ -153,7 +159,7 @@ export type AppActions = {
   readonly deleteFlow: () => Promise<void>;
   /** Renames the open flow (an edit like any other: undoable, saved). */
   readonly renameFlow: (name: string) => void;
-};
+} & TableActions;
 
 export type Api = typeof realApi;
 export type Dialogs = typeof realDialogs;
@@ -190,6 +196,7 @@ const initialState: AppState = {
   saveState: saved,
   clipboard: null,
   dropHover: false,
+  tables: initialTables,
 };
 
 function withFavorite<T extends { meta: FlowSummary["meta"] }>(item: T, favorite: boolean): T {
@@ -281,6 +288,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
 
     const runs = createRunActions({ set, get, api, dialogs, flowTicket: () => flowTicket, exportTo });
     const edits = createEditActions({ set, get, api, flowTicket: () => flowTicket });
+    const tableActions = createTableActions({ set, get, api, dialogs });
 
     async function updateFilter(patch: Partial<FlowFilter>): Promise<void> {
       set({ filter: { ...get().filter, ...patch } });
@@ -490,6 +498,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
 
       ...runs.actions,
       ...edits.actions,
+      ...tableActions,
     };
 
     return { ...initialState, actions };

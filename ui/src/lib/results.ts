@@ -14,8 +14,11 @@ export type ResultsView =
 
 export const noResults: ResultsView = { status: "none" };
 
+/** Where a page of rows (a result's or a data table's) sits in the whole. */
+export type PageSpan = { readonly offset: number; readonly rows: readonly unknown[]; readonly total_rows: number };
+
 /** "Rows 501–1,000 of 1,234", or "No rows". */
-export function pageLabel(page: ResultPage): string {
+export function pageLabel(page: PageSpan): string {
   if (page.total_rows === 0) return "No rows";
   const first = page.offset + 1;
   const last = page.offset + page.rows.length;
@@ -23,11 +26,14 @@ export function pageLabel(page: ResultPage): string {
   return `Rows ${n(first)}–${n(last)} of ${n(page.total_rows)}`;
 }
 
-/** The offsets of the previous and next pages, null where there is none. */
-export function neighbours(page: ResultPage): { readonly previous: number | null; readonly next: number | null } {
+/** The offsets of the previous and next pages of `pageSize` rows, null where there is none. */
+export function neighbours(
+  page: PageSpan,
+  pageSize = RESULT_PAGE_SIZE,
+): { readonly previous: number | null; readonly next: number | null } {
   const next = page.offset + page.rows.length;
   return {
-    previous: page.offset > 0 ? Math.max(0, page.offset - RESULT_PAGE_SIZE) : null,
+    previous: page.offset > 0 ? Math.max(0, page.offset - pageSize) : null,
     next: next < page.total_rows ? next : null,
   };
 }

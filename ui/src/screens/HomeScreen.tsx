@@ -1,4 +1,4 @@
-// Home: the workspace header, the import, the filters and the flow list.
+// Home: the workspace header, the import, the way to the data tables, the filters and the flow list.
 import { ErrorNotice } from "../components/ErrorNotice";
 import { FlowFilters } from "../components/FlowFilters";
 import { FlowList } from "../components/FlowList";
@@ -12,7 +12,7 @@ import "../styles/home.css";
 export function HomeScreen() {
   const workspace = useAppState((state) => state.workspace);
   const notice = useAppState((state) => state.notice);
-  const { dismissNotice, createFlow } = useAppActions();
+  const { dismissNotice, createFlow, openTables } = useAppActions();
   const [naming, setNaming] = useState(false);
 
   return (
@@ -48,6 +48,9 @@ export function HomeScreen() {
                 New flow
               </button>
               <ImportButton />
+              <button type="button" className="button" data-testid="open-tables" onClick={() => void openTables()}>
+                Data tables
+              </button>
             </div>
           </div>
           <ImportResult />

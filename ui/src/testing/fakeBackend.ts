@@ -12,6 +12,7 @@ import type {
   RunSummary,
 } from "../api";
 import type { Api, Dialogs } from "../store";
+import { fakeTableApi } from "./fakeTables";
 import { deepDive, diagnostic, summary, templates } from "./fixtures";
 
 export const flows: FlowSummary[] = [
@@ -42,6 +43,7 @@ export function fakeApi(overrides: Partial<Api> = {}) {
   const pages: [number, string, number][] = [];
   const resultExports: [number, string, string, string][] = [];
   const saved: FlowInput[] = [];
+  const tables = fakeTableApi();
   const api: Api = {
     workspaceInfo: () => Promise.resolve(ok({ root: "/home/ana/flows", data_dir: "/home/ana/flows/.flowloom" })),
     listFlows: (query) => {
@@ -131,9 +133,22 @@ export function fakeApi(overrides: Partial<Api> = {}) {
       return Promise.resolve(ok(null));
     },
     cancelRun: () => Promise.resolve(ok(true)),
+    ...tables.api,
     ...overrides,
   };
-  return { api, queries, checked, imports, exports, pages, resultExports, runRequests, saved };
+  return {
+    api,
+    queries,
+    checked,
+    imports,
+    exports,
+    pages,
+    resultExports,
+    runRequests,
+    saved,
+    tableImports: tables.imports,
+    tableExports: tables.exports,
+  };
 }
 
 /** File dialogs that answer with the given paths (null: the user cancelled), recording what they were asked. */
@@ -150,6 +165,14 @@ export function fakeDialogs(answer: Outcome<string | null> = ok("/home/ana/in.fl
     },
     pickResultPath: (name) => {
       asked.push(`save ${name}`);
+      return Promise.resolve(answer);
+    },
+    pickTableFile: () => {
+      asked.push("open table file");
+      return Promise.resolve(answer);
+    },
+    pickTableExportPath: (table, format) => {
+      asked.push(`save ${table}.${format}`);
       return Promise.resolve(answer);
     },
   };
