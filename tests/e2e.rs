@@ -4,11 +4,13 @@
 //! `harness.rs`, screenshots read off the display by `screen.rs`. Journeys with a file of
 //! their own: a flow built on the canvas (`building.rs`); a flow leaving and re-entering as
 //! a file (`flow_files.rs`); a long run cancelled (`long_run.rs`); closing the window
-//! mid-edit (`closing.rs`); the ignored 2,000-node canvas benchmark (`canvas_bench.rs`).
+//! mid-edit (`closing.rs`); a data table defined, filled from a CSV, queried and changed
+//! (`data_tables.rs`); the ignored 2,000-node canvas benchmark (`canvas_bench.rs`).
 
 mod building;
 mod canvas_bench;
 mod closing;
+mod data_tables;
 mod flow_files;
 mod harness;
 mod long_run;
