@@ -37,6 +37,9 @@ pub enum TablesCommand {
         schema: PathBuf,
         #[arg(long, default_value = "")]
         display_name: String,
+        /// Print the result as JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Changes a table's schema to the one in a file (columns added, removed or modified,
     /// matched by name), or renames it. Refused when the stored rows would break it.
@@ -46,6 +49,9 @@ pub enum TablesCommand {
         schema: Option<PathBuf>,
         #[arg(long, value_name = "NEW_NAME", conflicts_with = "schema")]
         rename: Option<String>,
+        /// Print the result as JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// The schema a CSV, JSON or Parquet file suggests (types inferred), to adjust and pass
     /// to `tables create --schema`.
@@ -69,6 +75,9 @@ pub enum TablesCommand {
         /// file, `<file>.rejected.jsonl`).
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
+        /// Print the result as JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Writes every row of a table as CSV (default), JSON or Parquet.
     Export {
@@ -80,7 +89,12 @@ pub enum TablesCommand {
         output: Option<PathBuf>,
     },
     /// Drops a table: its rows go, its history stays. Refused while another table refers to it.
-    Drop { name: String },
+    Drop {
+        name: String,
+        /// Print the result as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// The schema history, newest first; `--version N` prints that version's schema.
     History {
         name: String,
@@ -191,18 +205,24 @@ pub async fn tables(
             name,
             schema,
             display_name,
+            json,
         } => {
             let schema = read_schema(&schema)?;
             let created = store
                 .create_table(&name, &display_name, &schema, Workspace::user().as_deref())
                 .await
                 .map_err(refused)?;
+            if json {
+                writeln!(out, "{}", json_text(&created)).map_err(write)?;
+                return Ok(());
+            }
             writeln!(out, "created {} (version 1)", created.summary.name).map_err(write)?;
         }
         TablesCommand::Alter {
             name,
             schema,
             rename,
+            json,
         } => {
             let altered = match (schema, rename) {
                 (_, Some(new_name)) => {
@@ -223,6 +243,10 @@ pub async fn tables(
                 }
             }
             .map_err(refused)?;
+            if json {
+                writeln!(out, "{}", json_text(&altered)).map_err(write)?;
+                return Ok(());
+            }
             let t = &altered.summary;
             writeln!(out, "{} is at version {}", t.name, t.version).map_err(write)?;
         }
@@ -235,6 +259,7 @@ pub async fn tables(
             table,
             skip_invalid,
             report,
+            json,
         } => {
             let user = Workspace::user();
             let done = store
@@ -263,6 +288,10 @@ pub async fn tables(
                     TableError::Source(err) => Failure::unreadable(err),
                     other => refused(other),
                 })?;
+            if json {
+                writeln!(out, "{}", json_text(&done)).map_err(write)?;
+                return Ok(());
+            }
             if done.created {
                 writeln!(out, "created {table} with the file's columns").map_err(write)?;
             }
@@ -305,8 +334,17 @@ pub async fn tables(
                 }
             }
         }
-        TablesCommand::Drop { name } => {
+        TablesCommand::Drop { name, json } => {
             store.drop_table(&name).await.map_err(refused)?;
+            if json {
+                writeln!(
+                    out,
+                    "{}",
+                    json_text(&serde_json::json!({ "dropped": name }))
+                )
+                .map_err(write)?;
+                return Ok(());
+            }
             writeln!(out, "dropped {name}").map_err(write)?;
         }
         TablesCommand::History {

@@ -210,10 +210,20 @@ fn a_csv_is_imported_queried_from_a_flow_and_exported() {
         "--table",
         "budgets",
         "--skip-invalid",
+        "--json",
         "--workspace",
         ws,
     ]);
     exits(&skipped, 0);
+    let done: Value = serde_json::from_slice(&skipped.stdout).expect("json");
+    assert_eq!(
+        (
+            done["imported"].clone(),
+            done["skipped"].clone(),
+            done["created"].clone()
+        ),
+        (json!(1), json!(1), json!(false))
+    );
     let report =
         std::fs::read_to_string(dir.path().join("more.csv.rejected.jsonl")).expect("report");
     let rejected: Value = serde_json::from_str(report.trim()).expect("one JSON line");
