@@ -33,6 +33,10 @@ mod run;
 /// Data-table nodes in flows: create, get, list and write, with their outcomes.
 mod table_nodes;
 
+/// Schedules and triggers on a controllable clock: cron, catch-up, overlap, file changes,
+/// flows completing, conditions.
+mod schedules;
+
 /// Reusing node results: hits, misses on any change, forcing, run from here, the clock.
 mod cache;
 

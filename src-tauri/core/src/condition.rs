@@ -1,4 +1,4 @@
-//! Conditions for conditional nodes (and, later, triggers), written in CEL, Google's Common
+//! Conditions for conditional nodes and for triggers, written in CEL, Google's Common
 //! Expression Language: safe (no side effects, always terminates), typed, and already known
 //! to analysts from the tools that use it. A condition reads two variables:
 //!
@@ -136,9 +136,34 @@ impl Condition {
                 (Key::from(id.as_str()), Value::Map(Map::from(fields)))
             })
             .collect();
+        self.run([
+            ("params", Value::Map(Map::from(params))),
+            ("upstream", Value::Map(Map::from(upstream))),
+        ])
+    }
+
+    /// Whether a trigger's condition holds: it reads `trigger` (what the trigger saw) and
+    /// `params` (the parameter values it runs its flow with).
+    pub fn evaluate_trigger(
+        &self,
+        trigger: &Json,
+        params: &BTreeMap<String, Json>,
+    ) -> Result<bool, String> {
+        let params: HashMap<Key, Value> = params
+            .iter()
+            .map(|(name, value)| (Key::from(name.as_str()), json_to_cel(value)))
+            .collect();
+        self.run([
+            ("trigger", json_to_cel(trigger)),
+            ("params", Value::Map(Map::from(params))),
+        ])
+    }
+
+    fn run<const N: usize>(&self, variables: [(&str, Value); N]) -> Result<bool, String> {
         let mut context = Context::with_env(ENV.clone());
-        context.add_variable_from_value("params", Value::Map(Map::from(params)));
-        context.add_variable_from_value("upstream", Value::Map(Map::from(upstream)));
+        for (name, value) in variables {
+            context.add_variable_from_value(name, value);
+        }
         match self.program.execute(&context) {
             Ok(Value::Bool(holds)) => Ok(holds),
             Ok(other) => Err(format!(

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod model;
 pub mod render;
 pub mod sample_data;
+pub mod schedule;
 pub mod store;
 pub mod tables;
 pub mod validation;

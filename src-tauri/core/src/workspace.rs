@@ -39,7 +39,8 @@ const EXAMPLE_FLOWS: [(&str, &str); 3] = [
     ),
 ];
 
-#[derive(Debug)]
+/// A workspace folder opened: cheap to clone (its store is a pool handle).
+#[derive(Debug, Clone)]
 pub struct Workspace {
     root: PathBuf,
     store: Store,

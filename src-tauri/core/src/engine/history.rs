@@ -12,7 +12,7 @@ use super::Connector;
 use super::cache::{HistoryCache, ResultCache};
 use super::results;
 use super::run::{self, FlowRun, NodeResult, NodeRun, Observer, RunError, RunEvent, RunOptions};
-use crate::model::{NodeRecord, RunId, RunStatus, Trigger};
+use crate::model::{NodeRecord, RunId, RunOrigin, RunStatus};
 use crate::store::{Store, StoreError};
 use crate::validation::ValidatedFlow;
 use crate::workspace::Workspace;
@@ -39,9 +39,10 @@ pub async fn run_recorded(
     flow: &ValidatedFlow,
     connector: Arc<dyn Connector>,
     options: &RunOptions,
-    trigger: Trigger,
+    origin: impl Into<RunOrigin>,
     observer: &dyn Observer,
 ) -> Result<(RunId, FlowRun), HistoryError> {
+    let origin = origin.into();
     // Options that do not fit the flow are refused before a run is recorded.
     run::check_options(flow, options)?;
     let store = workspace.store();
@@ -58,7 +59,7 @@ pub async fn run_recorded(
         ..options.clone()
     };
     let (run_id, lock) = store
-        .start_run(flow.flow(), trigger, &options.parameters, |run| {
+        .start_run(flow.flow(), &origin, &options.parameters, |run| {
             RunLock::acquire(workspace.root(), run)
         })
         .await?;

@@ -4,6 +4,7 @@
 mod flow;
 mod param_map;
 mod run;
+mod schedule;
 mod table;
 mod template;
 pub mod version;
@@ -17,6 +18,7 @@ pub use run::{
     NodeOutcome, NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus, RunSummary,
     Trigger,
 };
+pub use schedule::{OverlapPolicy, RunOrigin, Schedule, ScheduleSpec, ScheduleTrigger};
 pub use table::{
     Column, ColumnType, FilterOp, OnDelete, RowFilter, RowSort, RowsQuery, SchemaChange,
     TableDetail, TableSchema, TableSummary, TableVersion, Validation,

@@ -122,6 +122,8 @@ pub struct RunSummary {
     pub version: Option<u32>,
     pub status: RunStatus,
     pub trigger: Trigger,
+    /// What the trigger saw (a schedule's due time, changed paths, a completed run).
+    pub trigger_data: Option<serde_json::Value>,
     pub parameters: BTreeMap<String, serde_json::Value>,
     pub started_at: Option<String>,
     pub completed_at: Option<String>,

@@ -10,6 +10,7 @@ pub enum Entity {
     Flow,
     Version,
     Run,
+    Schedule,
 }
 
 impl fmt::Display for Entity {
@@ -18,6 +19,7 @@ impl fmt::Display for Entity {
             Self::Template => "template",
             Self::Flow => "flow",
             Self::Version => "flow version",
+            Self::Schedule => "schedule",
             Self::Run => "run",
         })
     }

@@ -9,6 +9,7 @@ mod error;
 mod flow_rows;
 mod flows;
 mod runs;
+mod schedules;
 mod table_rows;
 mod tables;
 mod templates;
@@ -18,6 +19,7 @@ mod workspace_meta;
 
 pub use error::{Entity, StoreError};
 pub use runs::INTERRUPTED;
+pub use schedules::FinishedRun;
 pub use table_rows::{FileImport, ImportReport, RowsPage, SkippedRow};
 pub use tx::StoreTx;
 

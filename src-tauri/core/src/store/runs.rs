@@ -10,8 +10,8 @@ use super::versions;
 use super::{Entity, Store, StoreError};
 use crate::ids::{CompositionId, NodeId};
 use crate::model::{
-    Flow, NodeOutcome, NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus,
-    RunSummary, Trigger,
+    Flow, NodeOutcome, NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunOrigin,
+    RunStatus, RunSummary,
 };
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -34,7 +34,7 @@ impl Store {
     pub async fn start_run<T>(
         &self,
         flow: &Flow,
-        trigger: Trigger,
+        origin: &RunOrigin,
         parameters: &BTreeMap<String, serde_json::Value>,
         claim: impl FnOnce(RunId) -> std::io::Result<T>,
     ) -> Result<(RunId, T), StoreError> {
@@ -51,12 +51,14 @@ impl Store {
         let version = versions::record(&mut tx, composition, flow).await?.id;
         let id: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "INSERT INTO flow_executions (composition, version, status, trigger_type,
-                 parameter_values, started_at)
-             VALUES (?, ?, 'RUNNING', ?, ?, {NOW}) RETURNING id"
+                 trigger_data, schedule, parameter_values, started_at)
+             VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, {NOW}) RETURNING id"
         )))
         .bind(composition)
         .bind(version)
-        .bind(trigger.to_string())
+        .bind(origin.trigger.to_string())
+        .bind(origin.data.as_ref().map(Json))
+        .bind(origin.schedule)
         .bind(Json(parameters))
         .fetch_one(&mut *tx)
         .await?;
@@ -285,7 +287,7 @@ impl Store {
 
 macro_rules! select_runs {
     () => {
-        "SELECT e.id, c.composition_id, v.version, e.status, e.trigger_type, e.parameter_values,
+        "SELECT e.id, c.composition_id, v.version, e.status, e.trigger_type, e.trigger_data, e.parameter_values,
                 e.started_at, e.completed_at, e.error_message
          FROM flow_executions e
          JOIN compositions c ON c.id = e.composition
@@ -301,6 +303,7 @@ struct RunRow {
     version: Option<u32>,
     status: String,
     trigger_type: String,
+    trigger_data: Option<Json<serde_json::Value>>,
     parameter_values: Json<BTreeMap<String, serde_json::Value>>,
     started_at: Option<String>,
     completed_at: Option<String>,
@@ -315,6 +318,7 @@ impl RunRow {
             version: self.version,
             status: parse(&self.status, self.id)?,
             trigger: parse(&self.trigger_type, self.id)?,
+            trigger_data: self.trigger_data.map(|d| d.0),
             parameters: self.parameter_values.0,
             started_at: self.started_at,
             completed_at: self.completed_at,

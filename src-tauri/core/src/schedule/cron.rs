@@ -1,0 +1,151 @@
+//! Cron schedules: a five-field expression (minute hour day-of-month month day-of-week, with
+//! lists, ranges, steps, names and `@daily`-style nicknames) read in an IANA time zone. Times
+//! in and out are UTC; a local time a daylight-saving change skips fires after the change,
+//! one that happens twice fires once.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use croner::Cron;
+use croner::parser::{CronParser, Seconds, Year};
+use serde::Serialize;
+
+/// A parsed cron expression in its time zone.
+#[derive(Debug, Clone)]
+pub struct CronSchedule {
+    cron: Cron,
+    zone: Tz,
+}
+
+/// What the schedule editor shows while the user types: the expression in words and when it
+/// would fire next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct CronPreview {
+    pub description: String,
+    /// The next run times, UTC (RFC 3339).
+    pub next: Vec<String>,
+}
+
+impl CronSchedule {
+    pub fn parse(expression: &str, timezone: &str) -> Result<Self, String> {
+        let zone: Tz = timezone.parse().map_err(|_| {
+            format!(
+                "`{timezone}` is not a time zone (use an IANA name such as Europe/Paris or UTC)"
+            )
+        })?;
+        if expression.split_whitespace().count() > 5 {
+            return Err(format!(
+                "`{expression}` has more than five fields: minute hour day-of-month month day-of-week"
+            ));
+        }
+        let cron = CronParser::builder()
+            .seconds(Seconds::Disallowed)
+            .year(Year::Disallowed)
+            .build()
+            .parse(expression)
+            .map_err(|e| format!("`{expression}` is not a cron expression: {e}"))?;
+        Ok(Self { cron, zone })
+    }
+
+    /// The first time strictly after `after` the schedule fires.
+    pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.cron
+            .find_next_occurrence(&after.with_timezone(&self.zone), false)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    }
+
+    /// The next `count` times after `after`.
+    pub fn upcoming(&self, after: DateTime<Utc>, count: usize) -> Vec<DateTime<Utc>> {
+        std::iter::successors(self.next_after(after), |t| self.next_after(*t))
+            .take(count)
+            .collect()
+    }
+
+    /// The expression in words, e.g. "At 09:00 on Monday through Friday".
+    pub fn describe(&self) -> String {
+        self.cron.describe()
+    }
+
+    pub fn preview(&self, after: DateTime<Utc>) -> CronPreview {
+        CronPreview {
+            description: self.describe(),
+            next: self
+                .upcoming(after, 5)
+                .iter()
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("a time")
+            .with_timezone(&Utc)
+    }
+
+    fn times(schedule: &CronSchedule, after: &str, count: usize) -> Vec<String> {
+        schedule
+            .upcoming(at(after), count)
+            .iter()
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .collect()
+    }
+
+    #[test]
+    fn weekday_mornings_in_paris_follow_its_clock_change() {
+        let schedule = CronSchedule::parse("0 9 * * MON-FRI", "Europe/Paris").expect("parses");
+        // Friday 2026-10-23, then the weekend; clocks go back on Sunday 25 October.
+        assert_eq!(
+            times(&schedule, "2026-10-22T12:00:00Z", 3),
+            [
+                "2026-10-23T07:00:00Z",
+                "2026-10-26T08:00:00Z",
+                "2026-10-27T08:00:00Z"
+            ]
+        );
+        assert!(
+            schedule.describe().contains("09:00"),
+            "{}",
+            schedule.describe()
+        );
+    }
+
+    #[test]
+    fn steps_and_nicknames_read_as_cron_does() {
+        let every_quarter = CronSchedule::parse("*/15 * * * *", "UTC").expect("parses");
+        assert_eq!(
+            times(&every_quarter, "2026-11-24T10:07:00Z", 2),
+            ["2026-11-24T10:15:00Z", "2026-11-24T10:30:00Z"]
+        );
+        let daily = CronSchedule::parse("@daily", "UTC").expect("parses");
+        assert_eq!(
+            times(&daily, "2026-11-24T00:00:00Z", 1),
+            ["2026-11-25T00:00:00Z"],
+            "strictly after"
+        );
+    }
+
+    #[test]
+    fn bad_expressions_and_zones_say_what_is_wrong() {
+        assert!(
+            CronSchedule::parse("0 9 * *", "UTC")
+                .expect_err("four fields")
+                .starts_with("`0 9 * *` is not a cron expression")
+        );
+        assert!(
+            CronSchedule::parse("0 0 9 * * *", "UTC")
+                .expect_err("seconds")
+                .contains("more than five fields")
+        );
+        assert!(
+            CronSchedule::parse("0 9 * * *", "Mars/Olympus")
+                .expect_err("zone")
+                .starts_with("`Mars/Olympus` is not a time zone")
+        );
+    }
+}

@@ -1,0 +1,149 @@
+//! Schedules and triggers (seeds 002, 003): a flow run by a cron schedule, by files changing,
+//! or by another flow's run ending. `cron` reads cron expressions; this module checks a
+//! schedule before it is stored and says when a new one is first due; `scheduler` fires due
+//! triggers on a clock it is given (the system's, or a test's).
+
+pub mod cron;
+mod scheduler;
+
+pub use scheduler::{Clock, Fired, FiredOutcome, Missed, Scheduler, SystemClock};
+
+use crate::condition::Condition;
+use crate::model::{Schedule, ScheduleSpec, ScheduleTrigger};
+use crate::store::{Store, StoreError};
+use crate::value::Value;
+use chrono::{DateTime, SecondsFormat, Utc};
+use cron::CronSchedule;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScheduleError {
+    /// Every problem with a schedule's definition.
+    #[error("the schedule has {} problem(s): {}", .0.len(), .0.join("; "))]
+    Invalid(Vec<String>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Every problem with `spec` (none: it can be stored): a name, a target flow that exists,
+/// a trigger that can fire, a condition that compiles, parameters the flow has, typed.
+pub async fn check(store: &Store, spec: &ScheduleSpec) -> Result<(), ScheduleError> {
+    let mut problems = Vec::new();
+    if spec.name.trim().is_empty() {
+        problems.push("a schedule needs a name".to_owned());
+    }
+    let target = match store.get_flow(&spec.composition_id).await {
+        Ok(detail) => Some(detail.flow),
+        Err(StoreError::NotFound { .. }) => {
+            problems.push(format!("there is no flow `{}` to run", spec.composition_id));
+            None
+        }
+        Err(err) => return Err(err.into()),
+    };
+    match &spec.trigger {
+        ScheduleTrigger::Cron {
+            expression,
+            timezone,
+        } => {
+            if let Err(why) = CronSchedule::parse(expression, timezone) {
+                problems.push(why);
+            }
+        }
+        ScheduleTrigger::FileChange { path } => {
+            if path.trim().is_empty() {
+                problems.push("a file trigger needs a path or a glob to watch".to_owned());
+            } else if let Err(err) = glob::Pattern::new(path) {
+                problems.push(format!("`{path}` is not a path or glob: {err}"));
+            }
+        }
+        ScheduleTrigger::FlowCompleted { flow, .. } => {
+            if *flow == spec.composition_id {
+                problems.push("a flow cannot be started by its own run ending".to_owned());
+            }
+            match store.get_flow(flow).await {
+                Ok(_) => {}
+                Err(StoreError::NotFound { .. }) => {
+                    problems.push(format!("there is no flow `{flow}` to watch"));
+                }
+                Err(err) => return Err(err.into()),
+            }
+        }
+    }
+    if let Some(text) = &spec.condition
+        && let Err(err) = Condition::compile(text)
+    {
+        problems.push(format!("condition `{text}`: {err}"));
+    }
+    if let Some(flow) = &target {
+        let globals = &flow.composition.global_parameters;
+        for (name, value) in &spec.parameters {
+            match globals.iter().find(|g| &g.name == name) {
+                None => problems.push(format!(
+                    "flow `{}` has no global parameter `{name}`",
+                    spec.composition_id
+                )),
+                Some(global) => {
+                    if let Err(why) = Value::from_json(global.value_type, global.list, value) {
+                        problems.push(format!("parameter `{name}`: {why}"));
+                    }
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ScheduleError::Invalid(problems))
+    }
+}
+
+/// When a schedule defined at `now` is first due: a cron schedule's next time (an enabled
+/// one; other triggers are not due at a time).
+pub fn first_due(spec: &ScheduleSpec, now: DateTime<Utc>) -> Option<String> {
+    match &spec.trigger {
+        ScheduleTrigger::Cron {
+            expression,
+            timezone,
+        } if spec.enabled => CronSchedule::parse(expression, timezone)
+            .ok()?
+            .next_after(now)
+            .map(stamp),
+        _ => None,
+    }
+}
+
+/// Checks and stores a new schedule, due first after `now`.
+pub async fn create(
+    store: &Store,
+    spec: &ScheduleSpec,
+    now: DateTime<Utc>,
+) -> Result<Schedule, ScheduleError> {
+    check(store, spec).await?;
+    Ok(store
+        .insert_schedule(spec, first_due(spec, now).as_deref())
+        .await?)
+}
+
+/// Checks and stores schedule `id`'s new definition, due next after `now`.
+pub async fn update(
+    store: &Store,
+    id: i64,
+    spec: &ScheduleSpec,
+    now: DateTime<Utc>,
+) -> Result<Schedule, ScheduleError> {
+    check(store, spec).await?;
+    Ok(store
+        .update_schedule(id, spec, first_due(spec, now).as_deref())
+        .await?)
+}
+
+/// A time as schedules store it: UTC, RFC 3339, whole seconds.
+pub fn stamp(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A stored time read back.
+pub fn parse_stamp(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}

@@ -1,0 +1,518 @@
+//! The scheduler: on each tick of its clock it fires what is due — cron schedules whose time
+//! has come, file triggers whose files changed and then stayed quiet for a moment, and
+//! flow-completed triggers for runs that ended since the last tick — each after its condition
+//! holds, and runs the schedule's flow in the background with the trigger recorded. A flow
+//! still running is not started twice: the schedule's overlap policy skips the new run or
+//! queues it until the flow is free. At start it reports the cron runs missed while nothing
+//! was running it, and runs a schedule once that asks to catch up.
+//!
+//! The clock is given ([`SystemClock`] in the app and `flowloom scheduler`, a test's own
+//! otherwise), so schedules are tested without waiting.
+
+use super::cron::CronSchedule;
+use super::{parse_stamp, stamp};
+use crate::condition::Condition;
+use crate::engine::Connector;
+use crate::engine::history;
+use crate::engine::run::RunOptions;
+use crate::ids::CompositionId;
+use crate::model::{OverlapPolicy, RunOrigin, Schedule, ScheduleTrigger, Trigger};
+use crate::store::StoreError;
+use crate::validation::{self, Catalog};
+use crate::workspace::Workspace;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+use tokio::task::JoinSet;
+
+/// What time it is, for the scheduler.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The system's clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// How long a watched path must stay unchanged before its changes fire (one run for a burst
+/// of writes).
+const QUIET: Duration = Duration::from_secs(2);
+
+/// A schedule that fired, and what came of it.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct Fired {
+    pub schedule: i64,
+    pub name: String,
+    pub composition_id: CompositionId,
+    pub outcome: FiredOutcome,
+    /// What the trigger saw (recorded on the run as its trigger data).
+    pub data: Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(tag = "kind", content = "reason", rename_all = "snake_case")]
+pub enum FiredOutcome {
+    /// The flow's run started.
+    Started,
+    /// The flow is still running; the run waits for it (overlap policy `queue`).
+    Queued,
+    /// Not run, and why: its condition is false, or its flow is still running (overlap
+    /// policy `skip`).
+    Skipped(String),
+    /// Not run: the flow cannot run (it has problems, or its condition cannot be decided).
+    Failed(String),
+}
+
+/// Cron runs that were due while nothing was running the schedule.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct Missed {
+    pub schedule: i64,
+    pub name: String,
+    /// How many times it should have run (counted up to 1,000).
+    pub missed: u32,
+    /// The first of them (UTC).
+    pub since: String,
+    /// Whether it ran once to catch up.
+    pub caught_up: bool,
+}
+
+/// What the scheduler remembers between ticks.
+#[derive(Default)]
+struct State {
+    /// Runs up to this id have been seen by flow-completed triggers.
+    seen_run: i64,
+    /// Per file-change schedule: the watched files' modification times, and the paths that
+    /// changed since it last fired with when the last change was seen.
+    files: HashMap<i64, Watch>,
+    /// Flows running from here.
+    running: BTreeSet<CompositionId>,
+    /// Runs waiting for their flow to be free, by flow.
+    queued: HashMap<CompositionId, VecDeque<Start>>,
+}
+
+#[derive(Default)]
+struct Watch {
+    stamps: BTreeMap<PathBuf, SystemTime>,
+    changed: BTreeSet<PathBuf>,
+    last_change: Option<DateTime<Utc>>,
+}
+
+/// A run to start: which schedule, with what trigger and data.
+#[derive(Debug, Clone)]
+struct Start {
+    schedule: Schedule,
+    trigger: Trigger,
+    data: Json,
+}
+
+/// Fires a workspace's schedules on a clock; runs go to a connector in the background.
+pub struct Scheduler {
+    workspace: Workspace,
+    connector: Arc<dyn Connector>,
+    clock: Arc<dyn Clock>,
+    state: Arc<Mutex<State>>,
+    runs: tokio::sync::Mutex<JoinSet<()>>,
+}
+
+impl std::fmt::Debug for Scheduler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scheduler").finish_non_exhaustive()
+    }
+}
+
+impl Scheduler {
+    pub fn new(workspace: Workspace, connector: Arc<dyn Connector>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            workspace,
+            connector,
+            clock,
+            state: Arc::default(),
+            runs: tokio::sync::Mutex::new(JoinSet::new()),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // A poisoned lock only means a panic elsewhere mid-update; the state is still usable.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Starts watching: runs that ended before now and files as they are now are the
+    /// baseline. Reports the cron runs missed since each schedule was last due, runs once
+    /// those that ask to catch up, and sets when each is next due.
+    pub async fn start(&self) -> Result<(Vec<Missed>, Vec<Fired>), StoreError> {
+        let store = self.workspace.store();
+        let now = self.clock.now();
+        let seen = store.last_run_id().await?;
+        self.state().seen_run = seen;
+        let mut missed = Vec::new();
+        let mut fired = Vec::new();
+        for schedule in store.list_schedules().await? {
+            if !schedule.spec.enabled {
+                continue;
+            }
+            match &schedule.spec.trigger {
+                ScheduleTrigger::FileChange { path } => {
+                    let stamps = scan(path);
+                    self.state().files.insert(
+                        schedule.id,
+                        Watch {
+                            stamps,
+                            ..Watch::default()
+                        },
+                    );
+                }
+                ScheduleTrigger::Cron {
+                    expression,
+                    timezone,
+                } => {
+                    let Ok(cron) = CronSchedule::parse(expression, timezone) else {
+                        continue;
+                    };
+                    let due = schedule.next_run_at.as_deref().and_then(parse_stamp);
+                    if let Some(due) = due.filter(|due| *due <= now) {
+                        let count = std::iter::successors(Some(due), |t| cron.next_after(*t))
+                            .take_while(|t| *t <= now)
+                            .take(1_000)
+                            .count();
+                        let caught_up = schedule.spec.catch_up;
+                        if caught_up {
+                            let data = json!({ "scheduled_for": stamp(due), "missed": count });
+                            fired.push(self.fire(&schedule, Trigger::Schedule, data).await);
+                        }
+                        missed.push(Missed {
+                            schedule: schedule.id,
+                            name: schedule.spec.name.clone(),
+                            missed: u32::try_from(count).unwrap_or(u32::MAX),
+                            since: stamp(due),
+                            caught_up,
+                        });
+                    }
+                    let next = cron.next_after(now).map(stamp);
+                    let ran = fired
+                        .iter()
+                        .any(|f| f.schedule == schedule.id)
+                        .then(|| stamp(now));
+                    store
+                        .schedule_times(schedule.id, ran.as_deref(), next.as_deref())
+                        .await?;
+                }
+                ScheduleTrigger::FlowCompleted { .. } => {}
+            }
+        }
+        Ok((missed, fired))
+    }
+
+    /// Fires everything due at the clock's time: cron schedules, quiet file changes,
+    /// runs that ended; and starts queued runs whose flow is free.
+    pub async fn tick(&self) -> Result<Vec<Fired>, StoreError> {
+        let store = self.workspace.store();
+        let now = self.clock.now();
+        let schedules: Vec<Schedule> = store
+            .list_schedules()
+            .await?
+            .into_iter()
+            .filter(|s| s.spec.enabled)
+            .collect();
+        let mut due: Vec<(Schedule, Trigger, Json)> = Vec::new();
+
+        let seen = self.state().seen_run;
+        let finished = store.runs_finished_after(seen).await?;
+        if let Some(last) = finished.last() {
+            self.state().seen_run = last.run_id.0;
+        }
+        for schedule in &schedules {
+            match &schedule.spec.trigger {
+                ScheduleTrigger::Cron {
+                    expression,
+                    timezone,
+                } => {
+                    let Some(at) = schedule.next_run_at.as_deref().and_then(parse_stamp) else {
+                        continue;
+                    };
+                    if at > now {
+                        continue;
+                    }
+                    let next = CronSchedule::parse(expression, timezone)
+                        .ok()
+                        .and_then(|cron| cron.next_after(now))
+                        .map(stamp);
+                    store
+                        .schedule_times(schedule.id, Some(&stamp(now)), next.as_deref())
+                        .await?;
+                    let data = json!({ "scheduled_for": stamp(at) });
+                    due.push((schedule.clone(), Trigger::Schedule, data));
+                }
+                ScheduleTrigger::FileChange { path } => {
+                    if let Some(paths) = self.files_settled(schedule.id, path, now) {
+                        store
+                            .schedule_times(schedule.id, Some(&stamp(now)), None)
+                            .await?;
+                        let data = json!({ "paths": paths });
+                        due.push((schedule.clone(), Trigger::FileChange, data));
+                    }
+                }
+                ScheduleTrigger::FlowCompleted { flow, status } => {
+                    for run in finished
+                        .iter()
+                        .filter(|r| &r.composition_id == flow && r.status == *status)
+                    {
+                        store
+                            .schedule_times(schedule.id, Some(&stamp(now)), None)
+                            .await?;
+                        let data = json!({
+                            "run_id": run.run_id.0,
+                            "flow": run.composition_id,
+                            "status": run.status,
+                        });
+                        due.push((schedule.clone(), Trigger::FlowCompleted, data));
+                    }
+                }
+            }
+        }
+        let mut fired = Vec::new();
+        for (schedule, trigger, data) in due {
+            fired.push(self.fire(&schedule, trigger, data).await);
+        }
+        self.start_queued().await?;
+        Ok(fired)
+    }
+
+    /// Runs schedule `id` now, as "run now" in the Schedules screen asks (its condition
+    /// and overlap policy still apply).
+    pub async fn run_now(&self, id: i64) -> Result<Fired, StoreError> {
+        let schedule = self.workspace.store().get_schedule(id).await?;
+        let data = json!({ "requested_at": stamp(self.clock.now()) });
+        Ok(self.fire(&schedule, Trigger::Manual, data).await)
+    }
+
+    /// Waits until every run started so far has ended (queued ones included).
+    pub async fn idle(&self) {
+        let mut runs = self.runs.lock().await;
+        while runs.join_next().await.is_some() {}
+    }
+
+    /// Ticks every `every` until `stop` is cancelled; what fires goes to `report`.
+    pub async fn run_until(
+        &self,
+        every: Duration,
+        stop: tokio_util::sync::CancellationToken,
+        report: impl Fn(&Fired),
+    ) -> Result<(), StoreError> {
+        loop {
+            tokio::select! {
+                () = stop.cancelled() => return Ok(()),
+                () = tokio::time::sleep(every) => {}
+            }
+            for fired in self.tick().await? {
+                report(&fired);
+            }
+        }
+    }
+
+    /// The changed paths of a file-change schedule, once they have been quiet long enough.
+    fn files_settled(&self, id: i64, path: &str, now: DateTime<Utc>) -> Option<Vec<String>> {
+        let stamps = scan(path);
+        let mut state = self.state();
+        let watch = state.files.entry(id).or_insert_with(|| Watch {
+            stamps: stamps.clone(),
+            ..Watch::default()
+        });
+        let changed: Vec<PathBuf> = stamps
+            .iter()
+            .filter(|(file, time)| watch.stamps.get(*file) != Some(time))
+            .map(|(file, _)| file.clone())
+            .chain(
+                watch
+                    .stamps
+                    .keys()
+                    .filter(|file| !stamps.contains_key(*file))
+                    .cloned(),
+            )
+            .collect();
+        if !changed.is_empty() {
+            watch.changed.extend(changed);
+            watch.last_change = Some(now);
+        }
+        watch.stamps = stamps;
+        let quiet = watch.last_change.is_some_and(|last| {
+            (now - last).to_std().unwrap_or_default() >= QUIET && !watch.changed.is_empty()
+        });
+        if !quiet {
+            return None;
+        }
+        watch.last_change = None;
+        let paths = std::mem::take(&mut watch.changed);
+        Some(paths.iter().map(|p| p.display().to_string()).collect())
+    }
+
+    /// Fires `schedule`: checks its condition, then starts, queues or skips its flow's run.
+    async fn fire(&self, schedule: &Schedule, trigger: Trigger, data: Json) -> Fired {
+        let fired = |outcome| Fired {
+            schedule: schedule.id,
+            name: schedule.spec.name.clone(),
+            composition_id: schedule.spec.composition_id.clone(),
+            outcome,
+            data: data.clone(),
+        };
+        if let Some(text) = &schedule.spec.condition {
+            let holds = Condition::compile(text)
+                .map_err(|e| e.to_string())
+                .and_then(|c| c.evaluate_trigger(&data, &schedule.spec.parameters));
+            match holds {
+                Ok(true) => {}
+                Ok(false) => {
+                    return fired(FiredOutcome::Skipped(format!(
+                        "its condition `{text}` is false"
+                    )));
+                }
+                Err(why) => {
+                    return fired(FiredOutcome::Failed(format!("condition `{text}`: {why}")));
+                }
+            }
+        }
+        let flow = &schedule.spec.composition_id;
+        let busy = self.state().running.contains(flow)
+            || self
+                .workspace
+                .store()
+                .is_running(flow)
+                .await
+                .unwrap_or(false);
+        let start = Start {
+            schedule: schedule.clone(),
+            trigger,
+            data: data.clone(),
+        };
+        if busy {
+            return match schedule.spec.overlap {
+                OverlapPolicy::Skip => fired(FiredOutcome::Skipped(format!(
+                    "flow `{flow}` is still running"
+                ))),
+                OverlapPolicy::Queue => {
+                    self.state()
+                        .queued
+                        .entry(flow.clone())
+                        .or_default()
+                        .push_back(start);
+                    fired(FiredOutcome::Queued)
+                }
+            };
+        }
+        self.state().running.insert(flow.clone());
+        self.spawn(flow.clone(), start).await;
+        fired(FiredOutcome::Started)
+    }
+
+    /// Starts the queued runs of flows nothing runs any more (a run elsewhere ended).
+    async fn start_queued(&self) -> Result<(), StoreError> {
+        let waiting: Vec<CompositionId> = {
+            let state = self.state();
+            state
+                .queued
+                .iter()
+                .filter(|(flow, queue)| !queue.is_empty() && !state.running.contains(*flow))
+                .map(|(flow, _)| flow.clone())
+                .collect()
+        };
+        for flow in waiting {
+            if self.workspace.store().is_running(&flow).await? {
+                continue;
+            }
+            let next = {
+                let mut state = self.state();
+                let next = state.queued.get_mut(&flow).and_then(VecDeque::pop_front);
+                if next.is_some() {
+                    state.running.insert(flow.clone());
+                }
+                next
+            };
+            if let Some(start) = next {
+                self.spawn(flow, start).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `first`, then the flow's queued runs one after another, in the background.
+    async fn spawn(&self, flow: CompositionId, first: Start) {
+        let workspace = self.workspace.clone();
+        let connector = self.connector.clone();
+        let state = self.state.clone();
+        self.runs.lock().await.spawn(async move {
+            let mut next = Some(first);
+            while let Some(start) = next {
+                run(&workspace, connector.clone(), start).await;
+                let mut state = state
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                next = state.queued.get_mut(&flow).and_then(VecDeque::pop_front);
+                if next.is_none() {
+                    state.running.remove(&flow);
+                }
+            }
+        });
+    }
+}
+
+/// Runs a schedule's flow as stored now, recording the trigger; a flow that cannot run (it
+/// has problems) is left alone: the Schedules screen shows it through the flow's problems.
+async fn run(workspace: &Workspace, connector: Arc<dyn Connector>, start: Start) {
+    let store = workspace.store();
+    let spec = &start.schedule.spec;
+    let Ok(detail) = store.get_flow(&spec.composition_id).await else {
+        return;
+    };
+    let Ok(templates) = store.list_templates().await else {
+        return;
+    };
+    let Ok(flow) = validation::validate(detail.flow, &Catalog::from_details(templates)) else {
+        return;
+    };
+    let options = RunOptions {
+        parameters: spec.parameters.clone(),
+        ..RunOptions::default()
+    };
+    let origin = RunOrigin {
+        trigger: start.trigger,
+        data: Some(start.data),
+        schedule: Some(start.schedule.id),
+    };
+    let quiet = |_| {};
+    // A run that fails is in the history with its error; nothing more to do here.
+    let _ = history::run_recorded(workspace, &flow, connector, &options, origin, &quiet).await;
+}
+
+/// The files a watched path or glob covers now, with their modification times: a file, the
+/// files of a folder (and its folders), or what a glob matches.
+fn scan(path: &str) -> BTreeMap<PathBuf, SystemTime> {
+    let mut found = BTreeMap::new();
+    let mut pending: Vec<PathBuf> = match glob::glob(path) {
+        Ok(paths) => paths.flatten().collect(),
+        Err(_) => vec![PathBuf::from(path)],
+    };
+    while let Some(next) = pending.pop() {
+        let Ok(meta) = std::fs::metadata(&next) else {
+            continue;
+        };
+        if meta.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&next) {
+                pending.extend(entries.flatten().map(|e| e.path()));
+            }
+        } else if let Ok(modified) = meta.modified() {
+            found.insert(next, modified);
+        }
+    }
+    found
+}
