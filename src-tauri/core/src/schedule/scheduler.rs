@@ -383,7 +383,8 @@ impl Scheduler {
             }
         }
         let flow = &schedule.spec.composition_id;
-        let busy = self.state().running.contains(flow)
+        let here = self.state().running.contains(flow);
+        let busy = here
             || self
                 .workspace
                 .store()
