@@ -7,6 +7,7 @@
 mod files;
 mod run;
 mod runs;
+mod schedules;
 mod tables;
 mod versions;
 
@@ -101,6 +102,18 @@ enum Command {
     Tables {
         #[command(subcommand)]
         command: tables::TablesCommand,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// Schedules: `schedules list | create | delete | preview`.
+    Schedules {
+        #[command(subcommand)]
+        command: schedules::SchedulesCommand,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// Runs the workspace's schedules and triggers without the window, until stopped.
+    Scheduler {
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
@@ -257,6 +270,14 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Tables { command, workspace } => {
             let workspace = open(workspace).await?;
             tables::tables(command, &workspace, &mut out).await?;
+        }
+        Command::Schedules { command, workspace } => {
+            let workspace = open(workspace).await?;
+            schedules::schedules(command, &workspace, &mut out).await?;
+        }
+        Command::Scheduler { workspace } => {
+            let workspace = open(workspace).await?;
+            schedules::scheduler(&workspace, &mut out).await?;
         }
         Command::Versions { command, workspace } => {
             let workspace = open(workspace).await?;
