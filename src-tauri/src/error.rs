@@ -4,6 +4,7 @@
 use flowloom_core::engine::history::HistoryError;
 use flowloom_core::engine::run::RunError;
 use flowloom_core::flowfile::{ImportError, ReadError};
+use flowloom_core::schedule::ScheduleError;
 use flowloom_core::tables::{RowProblem, SchemaProblem, TableError};
 use flowloom_core::validation::Diagnostic;
 use flowloom_core::{ConnectionId, NodeId, StoreError, WorkspaceError};
@@ -54,6 +55,9 @@ pub struct AppError {
     /// For `invalid_rows`: the refused rows' problems, by row (an import's: by line) and column.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub row_problems: Vec<RowProblem>,
+    /// For `invalid_input` of a schedule: every problem with its definition.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
 
 impl AppError {
@@ -67,6 +71,7 @@ impl AppError {
             diagnostics: Vec::new(),
             schema_problems: Vec::new(),
             row_problems: Vec::new(),
+            problems: Vec::new(),
         }
     }
 
@@ -184,6 +189,19 @@ impl From<TableError> for AppError {
             TableError::Source(_) => Self::unreadable_file(message),
             TableError::Export(_) => Self::new(ErrorCode::Internal, message),
             TableError::Store(err) => err.into(),
+        }
+    }
+}
+
+impl From<ScheduleError> for AppError {
+    fn from(err: ScheduleError) -> Self {
+        match err {
+            ScheduleError::Invalid(problems) => Self {
+                message: format!("the schedule has {} problem(s)", problems.len()),
+                problems,
+                ..Self::new(ErrorCode::InvalidInput, "")
+            },
+            ScheduleError::Store(err) => err.into(),
         }
     }
 }

@@ -8,14 +8,17 @@ mod commands;
 mod error;
 mod painting;
 mod runs;
+mod schedules;
 mod tables;
 
 pub use error::{AppError, ErrorCode};
 
 use flowloom_core::Workspace;
 use flowloom_core::engine::LocalEngine;
+use flowloom_core::schedule::{Scheduler, SystemClock};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use tauri::Manager;
 use tauri_specta::{collect_commands, collect_events};
 
@@ -55,6 +58,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             tables::infer_table_schema,
             tables::import_table_file,
             tables::export_table_file,
+            schedules::list_schedules,
+            schedules::create_schedule,
+            schedules::update_schedule,
+            schedules::delete_schedule,
+            schedules::run_schedule_now,
+            schedules::preview_cron,
+            schedules::missed_schedules,
         ])
         .events(collect_events![runs::RunProgress])
 }
@@ -127,12 +137,17 @@ pub fn run() -> ExitCode {
         }
     };
     let engine = match tauri::async_runtime::block_on(LocalEngine::for_workspace(&workspace)) {
-        Ok(engine) => runs::Engine(std::sync::Arc::new(engine)),
+        Ok(engine) => runs::Engine(Arc::new(engine)),
         Err(err) => {
             eprintln!("flowloom-desktop: {err}");
             return ExitCode::FAILURE;
         }
     };
+    let schedules = Arc::new(schedules::Schedules::new(Scheduler::new(
+        workspace.clone(),
+        engine.0.clone(),
+        Arc::new(SystemClock),
+    )));
     let builder = specta_builder();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -140,8 +155,10 @@ pub fn run() -> ExitCode {
         .manage(workspace)
         .manage(engine)
         .manage(runs::ActiveRuns::default())
+        .manage(schedules.clone())
         .setup(move |app| {
             builder.mount_events(app);
+            tauri::async_runtime::spawn(schedules::run(schedules));
             if let Some(window) = app.get_webview_window("main") {
                 painting::apply(&window)?;
             }

@@ -73,6 +73,17 @@ export const commands = {
 	importTableFile: (path: string, table: string, schema: TableSchema_Deserialize | null, skipInvalid: boolean) => typedError<FileImport_Serialize, AppError_Serialize>(__TAURI_INVOKE("import_table_file", { path, table, schema, skipInvalid })),
 	/**  Writes every row of table `name` to `path` (chosen in a save dialog); answers how many. */
 	exportTableFile: (name: string, format: ExportFormat, path: string) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("export_table_file", { name, format, path })),
+	listSchedules: () => typedError<Schedule_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_schedules")),
+	createSchedule: (spec: ScheduleSpec_Deserialize) => typedError<Schedule_Serialize, AppError_Serialize>(__TAURI_INVOKE("create_schedule", { spec })),
+	/**  Replaces schedule `id`'s definition (enabling or disabling it too). */
+	updateSchedule: (id: number, spec: ScheduleSpec_Deserialize) => typedError<Schedule_Serialize, AppError_Serialize>(__TAURI_INVOKE("update_schedule", { id, spec })),
+	deleteSchedule: (id: number) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("delete_schedule", { id })),
+	/**  Fires schedule `id` now ("Run now"); its run goes on in the background. */
+	runScheduleNow: (id: number) => typedError<Fired, AppError_Serialize>(__TAURI_INVOKE("run_schedule_now", { id })),
+	/**  A cron expression in words and its next five times, while the user types it. */
+	previewCron: (expression: string, timezone: string) => typedError<CronPreview, AppError_Serialize>(__TAURI_INVOKE("preview_cron", { expression, timezone })),
+	/**  The cron runs missed while the app was closed, as found when it opened. */
+	missedSchedules: () => __TAURI_INVOKE<Missed[]>("missed_schedules"),
 };
 
 /** Events */
@@ -95,6 +106,8 @@ export type AppError_Deserialize = {
 	schema_problems: SchemaProblem_Deserialize[],
 	/**  For `invalid_rows`: the refused rows' problems, by row (an import's: by line) and column. */
 	row_problems: RowProblem[],
+	/**  For `invalid_input` of a schedule: every problem with its definition. */
+	problems: string[],
 };
 
 export type AppError_Serialize = {
@@ -109,6 +122,8 @@ export type AppError_Serialize = {
 	schema_problems?: SchemaProblem_Serialize[],
 	/**  For `invalid_rows`: the refused rows' problems, by row (an import's: by line) and column. */
 	row_problems?: RowProblem[],
+	/**  For `invalid_input` of a schedule: every problem with its definition. */
+	problems?: string[],
 };
 
 export type CanvasState = CanvasState_Serialize | CanvasState_Deserialize;
@@ -281,6 +296,16 @@ export type Connection_Serialize = {
 	is_required: boolean,
 };
 
+/**
+ *  What the schedule editor shows while the user types: the expression in words and when it
+ *  would fire next.
+ */
+export type CronPreview = {
+	description: string,
+	/**  The next run times, UTC (RFC 3339). */
+	next: string[],
+};
+
 /**  One problem, with everything needed to show it where it is. */
 export type Diagnostic = Diagnostic_Serialize | Diagnostic_Deserialize;
 
@@ -386,6 +411,29 @@ export type FileImport_Serialize = {
 };
 
 export type FilterOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "contains" | "is_null" | "is_not_null";
+
+/**  A schedule that fired, and what came of it. */
+export type Fired = {
+	schedule: number,
+	name: string,
+	composition_id: CompositionId,
+	outcome: FiredOutcome,
+	/**  What the trigger saw (recorded on the run as its trigger data). */
+	data: Value,
+};
+
+export type FiredOutcome = 
+/**  The flow's run started. */
+{ kind: "started" } | 
+/**  The flow is still running; the run waits for it (overlap policy `queue`). */
+{ kind: "queued" } | 
+/**
+ *  Not run, and why: its condition is false, or its flow is still running (overlap
+ *  policy `skip`).
+ */
+{ kind: "skipped"; reason: string } | 
+/**  Not run: the flow cannot run (it has problems, or its condition cannot be decided). */
+{ kind: "failed"; reason: string };
 
 /**  A flow as the user drew it: not yet validated. */
 export type Flow = Flow_Serialize | Flow_Deserialize;
@@ -519,6 +567,18 @@ export type ImportOutcome_Serialize = {
 	replaced_flow: boolean,
 	templates: ([TemplateId, TemplateFate])[],
 	warnings: Diagnostic_Serialize[],
+};
+
+/**  Cron runs that were due while nothing was running the schedule. */
+export type Missed = {
+	schedule: number,
+	name: string,
+	/**  How many times it should have run (counted up to 1,000). */
+	missed: number,
+	/**  The first of them (UTC). */
+	since: string,
+	/**  Whether it ran once to catch up. */
+	caught_up: boolean,
 };
 
 /**  A template placed on the canvas (seed 002 `template_flow_nodes`). */
@@ -699,6 +759,9 @@ export type OutputColumn = {
 	name: string,
 	type: ScalarType,
 };
+
+/**  Whether a schedule that fires while its flow still runs waits its turn or lets it pass. */
+export type OverlapPolicy = "skip" | "queue";
 
 /**  One declared parameter of a template. `list` makes it a list of `type`, bound as a list. */
 export type ParamSpec = ParamSpec_Serialize | ParamSpec_Deserialize;
@@ -919,6 +982,8 @@ export type RunSummary_Deserialize = {
 	version?: number | null,
 	status: RunStatus,
 	trigger: Trigger,
+	/**  What the trigger saw (a schedule's due time, changed paths, a completed run). */
+	trigger_data?: Value | null,
 	parameters: { [key in string]: Value },
 	started_at?: string | null,
 	completed_at?: string | null,
@@ -933,6 +998,8 @@ export type RunSummary_Serialize = {
 	version: number | null,
 	status: RunStatus,
 	trigger: Trigger,
+	/**  What the trigger saw (a schedule's due time, changed paths, a completed run). */
+	trigger_data: Value | null,
 	parameters: { [key in string]: Value },
 	started_at: string | null,
 	completed_at: string | null,
@@ -956,6 +1023,75 @@ export type SavedFlow_Serialize = {
 
 /**  The value types a parameter, a global parameter or an output column can have. */
 export type ScalarType = "string" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "json";
+
+/**  A stored schedule, with when it ran and will run, and how its last run ended. */
+export type Schedule = Schedule_Serialize | Schedule_Deserialize;
+
+/**  A schedule as written by the user: it targets exactly one flow. */
+export type ScheduleSpec = ScheduleSpec_Serialize | ScheduleSpec_Deserialize;
+
+/**  A schedule as written by the user: it targets exactly one flow. */
+export type ScheduleSpec_Deserialize = {
+	name: string,
+	composition_id: CompositionId,
+	trigger: ScheduleTrigger,
+	/**  A CEL condition over `trigger` (the trigger data) and `params`: false, no run. */
+	condition?: string | null,
+	/**  Values for the flow's global parameters, over their defaults. */
+	parameters?: { [key in string]: Value },
+	/**  Run once at start-up when runs were missed while nothing was running the schedule. */
+	catch_up?: boolean,
+	overlap?: OverlapPolicy,
+	enabled?: boolean,
+};
+
+/**  A schedule as written by the user: it targets exactly one flow. */
+export type ScheduleSpec_Serialize = {
+	name: string,
+	composition_id: CompositionId,
+	trigger: ScheduleTrigger,
+	/**  A CEL condition over `trigger` (the trigger data) and `params`: false, no run. */
+	condition: string | null,
+	/**  Values for the flow's global parameters, over their defaults. */
+	parameters: { [key in string]: Value },
+	/**  Run once at start-up when runs were missed while nothing was running the schedule. */
+	catch_up: boolean,
+	overlap: OverlapPolicy,
+	enabled: boolean,
+};
+
+/**  What makes a schedule fire. */
+export type ScheduleTrigger = 
+/**
+ *  A five-field cron expression (minute hour day-of-month month day-of-week), read in
+ *  `timezone` (an IANA name such as `Europe/Paris`).
+ */
+{ kind: "cron"; expression: string; timezone: string } | 
+/**
+ *  A file or folder (or a glob such as `data/*.csv`) changing; changes close together
+ *  fire once, with every changed path.
+ */
+{ kind: "file_change"; path: string } | 
+/**  Another flow's run ending with `status`. */
+{ kind: "flow_completed"; flow: CompositionId; status: RunStatus };
+
+/**  A stored schedule, with when it ran and will run, and how its last run ended. */
+export type Schedule_Deserialize = {
+	id: number,
+	last_run_at?: string | null,
+	/**  For a cron schedule: when it fires next (UTC). */
+	next_run_at?: string | null,
+	last_status?: RunStatus | null,
+} & ScheduleSpec_Deserialize;
+
+/**  A stored schedule, with when it ran and will run, and how its last run ended. */
+export type Schedule_Serialize = {
+	id: number,
+	last_run_at: string | null,
+	/**  For a cron schedule: when it fires next (UTC). */
+	next_run_at: string | null,
+	last_status: RunStatus | null,
+} & ScheduleSpec_Serialize;
 
 /**  One difference between two schemas (seed 000's `computeSchemaChanges`). */
 export type SchemaChange = SchemaChange_Serialize | SchemaChange_Deserialize;

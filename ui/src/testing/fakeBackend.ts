@@ -94,6 +94,7 @@ export function fakeApi(overrides: Partial<Api> = {}) {
         version: 1,
         status: "COMPLETED" as const,
         trigger: "manual" as const,
+        trigger_data: null,
         parameters: {},
         started_at: "2026-11-23T10:00:00Z",
         completed_at: "2026-11-23T10:00:01Z",
