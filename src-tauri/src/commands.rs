@@ -2,6 +2,7 @@
 
 use crate::error::{AppError, ErrorCode};
 use flowloom_core::flowfile::{self, ImportOutcome, OnConflict};
+use flowloom_core::model::{FlowChange, FlowVersion};
 use flowloom_core::validation::{self, Catalog, Diagnostic};
 use flowloom_core::{
     CompositionId, Flow, FlowDetail, FlowQuery, FlowSummary, TemplateDetail, Workspace,
@@ -169,4 +170,56 @@ pub async fn export_flow_file(
         .to_text();
     std::fs::write(&path, text)
         .map_err(|e| AppError::new(ErrorCode::Internal, format!("cannot write {path}: {e}")))
+}
+
+/// Flow `composition_id`'s versions, newest first, with what changed in each.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_versions(
+    workspace: State<'_, Workspace>,
+    composition_id: CompositionId,
+) -> Result<Vec<FlowVersion>, AppError> {
+    Ok(workspace.store().list_versions(&composition_id).await?)
+}
+
+/// The flow as version `version` held it (to draw it beside another).
+#[tauri::command]
+#[specta::specta]
+pub async fn get_version(
+    workspace: State<'_, Workspace>,
+    composition_id: CompositionId,
+    version: u32,
+) -> Result<Flow, AppError> {
+    Ok(workspace
+        .store()
+        .get_version(&composition_id, version)
+        .await?)
+}
+
+/// What changed from version `from` to version `to`.
+#[tauri::command]
+#[specta::specta]
+pub async fn diff_versions(
+    workspace: State<'_, Workspace>,
+    composition_id: CompositionId,
+    from: u32,
+    to: u32,
+) -> Result<Vec<FlowChange>, AppError> {
+    Ok(workspace
+        .store()
+        .diff_versions(&composition_id, from, to)
+        .await?)
+}
+
+/// Makes the flow what version `version` was, as a new version; answers with the flow now.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_version(
+    workspace: State<'_, Workspace>,
+    composition_id: CompositionId,
+    version: u32,
+) -> Result<FlowDetail, AppError> {
+    let store = workspace.store();
+    store.restore_version(&composition_id, version).await?;
+    Ok(store.get_flow(&composition_id).await?)
 }

@@ -29,6 +29,14 @@ export const commands = {
 	importFlowFile: (path: string, onConflict: OnConflict) => typedError<ImportOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("import_flow_file", { path, onConflict })),
 	/**  Writes a stored flow, with its templates, as a flow file at `path` (chosen in a dialog). */
 	exportFlowFile: (compositionId: CompositionId, path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("export_flow_file", { compositionId, path })),
+	/**  Flow `composition_id`'s versions, newest first, with what changed in each. */
+	listVersions: (compositionId: CompositionId) => typedError<FlowVersion_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_versions", { compositionId })),
+	/**  The flow as version `version` held it (to draw it beside another). */
+	getVersion: (compositionId: CompositionId, version: number) => typedError<Flow_Serialize, AppError_Serialize>(__TAURI_INVOKE("get_version", { compositionId, version })),
+	/**  What changed from version `from` to version `to`. */
+	diffVersions: (compositionId: CompositionId, from: number, to: number) => typedError<FlowChange[], AppError_Serialize>(__TAURI_INVOKE("diff_versions", { compositionId, from, to })),
+	/**  Makes the flow what version `version` was, as a new version; answers with the flow now. */
+	restoreVersion: (compositionId: CompositionId, version: number) => typedError<FlowDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("restore_version", { compositionId, version })),
 	/**
 	 *  Runs a stored flow as `request` asks, keeps it in the history, and resolves when it ends
 	 *  (with its outcome); `RunProgress` events stream meanwhile.
@@ -438,6 +446,17 @@ export type FiredOutcome =
 /**  A flow as the user drew it: not yet validated. */
 export type Flow = Flow_Serialize | Flow_Deserialize;
 
+/**
+ *  One difference between two versions of a flow. Nodes, connections and global
+ *  parameters are matched by id (name); a modified one lists which of its fields changed.
+ */
+export type FlowChange = { type: "node_added"; node_id: NodeId } | { type: "node_removed"; node_id: NodeId } | { type: "node_modified"; node_id: NodeId; fields: string[] } | { type: "connection_added"; connection_id: ConnectionId } | { type: "connection_removed"; connection_id: ConnectionId } | { type: "connection_modified"; connection_id: ConnectionId; fields: string[] } | { type: "parameter_added"; name: string } | { type: "parameter_removed"; name: string } | { type: "parameter_modified"; name: string; fields: string[] } | 
+/**
+ *  The flow's own fields: name, description, tags, is_public, is_active, canvas_state
+ *  (its viewport and sticky notes).
+ */
+{ type: "flow_modified"; fields: string[] };
+
 /**  A stored flow with its bookkeeping. */
 export type FlowDetail = FlowDetail_Serialize | FlowDetail_Deserialize;
 
@@ -514,6 +533,31 @@ export type FlowSummary_Serialize = {
 	tags: string[],
 	node_count: number,
 	meta: FlowMeta_Serialize,
+};
+
+/**  A version in a flow's history. */
+export type FlowVersion = FlowVersion_Serialize | FlowVersion_Deserialize;
+
+/**  A version in a flow's history. */
+export type FlowVersion_Deserialize = {
+	version: number,
+	/**  What changed from the version before (for the first: everything it holds, added). */
+	changes: FlowChange[],
+	created_by?: string | null,
+	created_at: string,
+	/**  Whether a run used it (then it is immutable). */
+	has_run: boolean,
+};
+
+/**  A version in a flow's history. */
+export type FlowVersion_Serialize = {
+	version: number,
+	/**  What changed from the version before (for the first: everything it holds, added). */
+	changes: FlowChange[],
+	created_by: string | null,
+	created_at: string,
+	/**  Whether a run used it (then it is immutable). */
+	has_run: boolean,
 };
 
 /**  A flow as the user drew it: not yet validated. */
