@@ -33,6 +33,9 @@ mod run;
 /// Data-table nodes in flows: create, get, list and write, with their outcomes.
 mod table_nodes;
 
+/// The flow gallery: every entry used and run; a used flow's link to its entry.
+mod gallery;
+
 /// Schedules and triggers on a controllable clock: cron, catch-up, overlap, file changes,
 /// flows completing, conditions.
 mod schedules;

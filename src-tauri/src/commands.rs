@@ -2,7 +2,8 @@
 
 use crate::error::{AppError, ErrorCode};
 use flowloom_core::flowfile::{self, ImportOutcome, OnConflict};
-use flowloom_core::model::{FlowChange, FlowVersion};
+use flowloom_core::gallery;
+use flowloom_core::model::{FlowChange, FlowTemplate, FlowVersion};
 use flowloom_core::validation::{self, Catalog, Diagnostic};
 use flowloom_core::{
     CompositionId, Flow, FlowDetail, FlowQuery, FlowSummary, TemplateDetail, Workspace,
@@ -41,6 +42,8 @@ pub async fn get_flow(
     workspace: State<'_, Workspace>,
     composition_id: CompositionId,
 ) -> Result<FlowDetail, AppError> {
+    // Opening a flow is using it (the gallery and the home list show when it was last used).
+    workspace.store().mark_used(&composition_id).await?;
     Ok(workspace.store().get_flow(&composition_id).await?)
 }
 
@@ -222,4 +225,23 @@ pub async fn restore_version(
     let store = workspace.store();
     store.restore_version(&composition_id, version).await?;
     Ok(store.get_flow(&composition_id).await?)
+}
+
+/// The flow gallery: whole flows to start from, by category.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_gallery(workspace: State<'_, Workspace>) -> Result<Vec<FlowTemplate>, AppError> {
+    Ok(workspace.store().list_flow_templates().await?)
+}
+
+/// "Use this flow": makes the user's own flow from gallery flow `id`; answers with it.
+#[tauri::command]
+#[specta::specta]
+pub async fn use_gallery_flow(
+    workspace: State<'_, Workspace>,
+    id: String,
+) -> Result<FlowDetail, AppError> {
+    let store = workspace.store();
+    let made = gallery::use_flow(store, &id).await?;
+    Ok(store.get_flow(&made.composition_id).await?)
 }

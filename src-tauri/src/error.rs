@@ -4,6 +4,7 @@
 use flowloom_core::engine::history::HistoryError;
 use flowloom_core::engine::run::RunError;
 use flowloom_core::flowfile::{ImportError, ReadError};
+use flowloom_core::gallery::GalleryError;
 use flowloom_core::schedule::ScheduleError;
 use flowloom_core::tables::{RowProblem, SchemaProblem, TableError};
 use flowloom_core::validation::Diagnostic;
@@ -202,6 +203,16 @@ impl From<ScheduleError> for AppError {
                 ..Self::new(ErrorCode::InvalidInput, "")
             },
             ScheduleError::Store(err) => err.into(),
+        }
+    }
+}
+
+impl From<GalleryError> for AppError {
+    fn from(err: GalleryError) -> Self {
+        match err {
+            GalleryError::Import(err) => err.into(),
+            GalleryError::Store(err) => err.into(),
+            broken @ GalleryError::Broken { .. } => Self::new(ErrorCode::Internal, broken),
         }
     }
 }

@@ -42,6 +42,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::get_version,
             commands::diff_versions,
             commands::restore_version,
+            commands::list_gallery,
+            commands::use_gallery_flow,
             runs::run_flow,
             runs::cancel_run,
             runs::list_runs,

@@ -37,6 +37,10 @@ export const commands = {
 	diffVersions: (compositionId: CompositionId, from: number, to: number) => typedError<FlowChange[], AppError_Serialize>(__TAURI_INVOKE("diff_versions", { compositionId, from, to })),
 	/**  Makes the flow what version `version` was, as a new version; answers with the flow now. */
 	restoreVersion: (compositionId: CompositionId, version: number) => typedError<FlowDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("restore_version", { compositionId, version })),
+	/**  The flow gallery: whole flows to start from, by category. */
+	listGallery: () => typedError<FlowTemplate[], AppError_Serialize>(__TAURI_INVOKE("list_gallery")),
+	/**  "Use this flow": makes the user's own flow from gallery flow `id`; answers with it. */
+	useGalleryFlow: (id: string) => typedError<FlowDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("use_gallery_flow", { id })),
 	/**
 	 *  Runs a stored flow as `request` asks, keeps it in the history, and resolves when it ends
 	 *  (with its outcome); `RunProgress` events stream meanwhile.
@@ -482,6 +486,10 @@ export type FlowMeta_Deserialize = {
 	execution_count: number,
 	last_executed_at?: string | null,
 	is_favorite: boolean,
+	/**  When the user last opened or ran it. */
+	last_used_at?: string | null,
+	/**  The gallery flow it was made from, while that entry exists (seed 004). */
+	flow_template_id?: string | null,
 };
 
 /**  What the workspace knows about a stored flow beyond what the user drew. */
@@ -491,6 +499,10 @@ export type FlowMeta_Serialize = {
 	execution_count: number,
 	last_executed_at: string | null,
 	is_favorite: boolean,
+	/**  When the user last opened or ran it. */
+	last_used_at: string | null,
+	/**  The gallery flow it was made from, while that entry exists (seed 004). */
+	flow_template_id: string | null,
 };
 
 /**  Filters for listing flows; all given filters must hold. */
@@ -533,6 +545,21 @@ export type FlowSummary_Serialize = {
 	tags: string[],
 	node_count: number,
 	meta: FlowMeta_Serialize,
+};
+
+/**  A gallery flow as the gallery lists it. */
+export type FlowTemplate = {
+	/**  `ftpl_…`. */
+	id: string,
+	name: string,
+	/**  What an analyst gets out of it, in a sentence or two. */
+	goal: string,
+	/**  performance, budget, products, anomalies, … */
+	category: string,
+	description: string,
+	node_count: number,
+	/**  How many of the user's flows were made from it. */
+	flows_made: number,
 };
 
 /**  A version in a flow's history. */

@@ -105,6 +105,13 @@ enum Command {
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
+    /// The flow gallery: `gallery list`, `gallery use ID` (makes your own flow from it).
+    Gallery {
+        #[command(subcommand)]
+        command: GalleryCommand,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
     /// Schedules: `schedules list | create | delete | preview`.
     Schedules {
         #[command(subcommand)]
@@ -148,6 +155,14 @@ enum FlowsCommand {
         #[arg(long)]
         favorites: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum GalleryCommand {
+    /// One gallery flow per line: id, category, name, goal.
+    List,
+    /// Makes your own flow from gallery flow ID; prints its composition_id.
+    Use { id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -270,6 +285,32 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Tables { command, workspace } => {
             let workspace = open(workspace).await?;
             tables::tables(command, &workspace, &mut out).await?;
+        }
+        Command::Gallery { command, workspace } => {
+            let workspace = open(workspace).await?;
+            let store = workspace.store();
+            match command {
+                GalleryCommand::List => {
+                    for entry in store
+                        .list_flow_templates()
+                        .await
+                        .map_err(Failure::refused)?
+                    {
+                        writeln!(
+                            out,
+                            "{}\t{}\t{}\t{}",
+                            entry.id, entry.category, entry.name, entry.goal
+                        )
+                        .map_err(io_error)?;
+                    }
+                }
+                GalleryCommand::Use { id } => {
+                    let made = flowloom_core::gallery::use_flow(store, &id)
+                        .await
+                        .map_err(Failure::refused)?;
+                    writeln!(out, "{}", made.composition_id).map_err(io_error)?;
+                }
+            }
         }
         Command::Schedules { command, workspace } => {
             let workspace = open(workspace).await?;

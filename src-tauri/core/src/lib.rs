@@ -12,6 +12,7 @@
 pub mod condition;
 pub mod engine;
 pub mod flowfile;
+pub mod gallery;
 pub mod ids;
 pub mod model;
 pub mod render;

@@ -56,6 +56,8 @@ pub enum WorkspaceError {
     Io { path: PathBuf, source: io::Error },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Gallery(#[from] crate::gallery::GalleryError),
     #[error("starter file {file} is broken: {source}")]
     StarterFile {
         file: &'static str,
@@ -88,7 +90,8 @@ impl Workspace {
             .ok_or(WorkspaceError::NoDefaultDir)
     }
 
-    /// Opens the workspace at `root`, creating and seeding it if it has never been seeded.
+    /// Opens the workspace at `root`, creating and seeding it if it has never been seeded,
+    /// and brings its flow gallery up to this build's.
     pub async fn open(root: &Path) -> Result<Self, WorkspaceError> {
         std::fs::create_dir_all(root).map_err(|source| WorkspaceError::Io {
             path: root.to_owned(),
@@ -102,6 +105,7 @@ impl Workspace {
         if workspace.store.seeded_at().await?.is_none() {
             workspace.seed().await?;
         }
+        crate::gallery::refresh(&workspace.store).await?;
         crate::engine::history::recover_interrupted(&workspace.store, root).await?;
         Ok(workspace)
     }

@@ -7,6 +7,8 @@ export const meta: FlowMeta = {
   execution_count: 0,
   last_executed_at: null,
   is_favorite: false,
+  last_used_at: null,
+  flow_template_id: null,
 };
 
 export function summary(id: string, name: string, tags: string[] = [], favorite = false): FlowSummary {

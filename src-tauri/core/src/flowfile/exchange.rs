@@ -4,7 +4,7 @@
 use super::{FlowFile, ReadError, check};
 use crate::ids::{CompositionId, TemplateId};
 use crate::model::{Flow, Template};
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, StoreTx};
 use crate::validation::{self, Catalog, Diagnostic};
 use serde::{Deserialize, Serialize};
 
@@ -63,12 +63,23 @@ pub async fn import(
     text: &str,
     on_conflict: OnConflict,
 ) -> Result<ImportOutcome, ImportError> {
+    let mut tx = store.begin().await?;
+    let outcome = import_in(&mut tx, text, on_conflict).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// [`import`] inside the caller's unit of work.
+pub async fn import_in(
+    tx: &mut StoreTx,
+    text: &str,
+    on_conflict: OnConflict,
+) -> Result<ImportOutcome, ImportError> {
     let (file, diagnostics) = check(text)?;
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(ImportError::Invalid(diagnostics));
     }
     let (mut flow, templates) = file.into_parts();
-    let mut tx = store.begin().await?;
     let mut fates = Vec::with_capacity(templates.len());
     let mut stored = Vec::with_capacity(templates.len());
     for mut template in templates {
@@ -130,7 +141,6 @@ pub async fn import(
     let warnings = validated.warnings().to_vec();
     let flow: Flow = validated.into_planned_flow();
     tx.write_flow(&flow, replaced_flow).await?;
-    tx.commit().await?;
     Ok(ImportOutcome {
         composition_id: flow.composition.composition_id,
         replaced_flow,

@@ -15,7 +15,9 @@ mod exchange;
 pub mod schema;
 mod upgrade;
 
-pub use exchange::{ImportError, ImportOutcome, OnConflict, TemplateFate, export, import};
+pub use exchange::{
+    ImportError, ImportOutcome, OnConflict, TemplateFate, export, import, import_in,
+};
 
 use crate::model::{Composition, Connection, Flow, Node, Template};
 use crate::validation::{self, Catalog, Code, Diagnostic};

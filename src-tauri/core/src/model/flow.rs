@@ -304,6 +304,10 @@ pub struct FlowMeta {
     pub execution_count: u32,
     pub last_executed_at: Option<String>,
     pub is_favorite: bool,
+    /// When the user last opened or ran it.
+    pub last_used_at: Option<String>,
+    /// The gallery flow it was made from, while that entry exists (seed 004).
+    pub flow_template_id: Option<String>,
 }
 
 /// A stored flow with its bookkeeping.

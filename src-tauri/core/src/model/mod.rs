@@ -2,6 +2,7 @@
 //! connections), their runs and the user's data tables, as the user sees them. Plain data: no I/O, no validation beyond shape.
 
 mod flow;
+mod gallery;
 mod param_map;
 mod run;
 mod schedule;
@@ -13,6 +14,7 @@ pub use flow::{
     CanvasState, Composition, Connection, Flow, FlowDetail, FlowMeta, FlowQuery, FlowSummary,
     GlobalParameter, Node, NodeConfig, Position, StickyNote, Transformation, Viewport,
 };
+pub use gallery::FlowTemplate;
 pub use param_map::ParamMap;
 pub use run::{
     NodeOutcome, NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus, RunSummary,

@@ -11,6 +11,7 @@ pub enum Entity {
     Version,
     Run,
     Schedule,
+    FlowTemplate,
 }
 
 impl fmt::Display for Entity {
@@ -20,6 +21,7 @@ impl fmt::Display for Entity {
             Self::Flow => "flow",
             Self::Version => "flow version",
             Self::Schedule => "schedule",
+            Self::FlowTemplate => "gallery flow",
             Self::Run => "run",
         })
     }

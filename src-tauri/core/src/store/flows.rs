@@ -30,7 +30,8 @@ macro_rules! select_summaries {
     () => {
         "
     SELECT c.id, c.composition_id, c.name, c.description, c.canvas_state, c.global_parameters,
-           c.tags, c.is_public, c.is_active, c.created_at, c.updated_at,
+           c.tags, c.is_public, c.is_active, c.created_at, c.updated_at, c.last_used_at,
+           c.flow_template_id,
            (SELECT count(*) FROM composition_nodes n WHERE n.composition = c.id) AS node_count,
            (SELECT count(*) FROM flow_executions e WHERE e.composition = c.id) AS execution_count,
            (SELECT max(coalesce(e.started_at, e.created_at)) FROM flow_executions e
@@ -163,6 +164,21 @@ impl Store {
         Ok(())
     }
 
+    /// Notes that the user opened flow `id` now (its `last_used_at`; a run notes it too).
+    pub async fn mark_used(&self, id: &CompositionId) -> Result<(), StoreError> {
+        let marked = sqlx::query(
+            "UPDATE compositions SET last_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE composition_id = ?",
+        )
+        .bind(id.as_str())
+        .execute(self.pool())
+        .await?;
+        if marked.rows_affected() == 0 {
+            return Err(not_found(id));
+        }
+        Ok(())
+    }
+
     /// Marks or unmarks a flow as a favourite; idempotent.
     pub async fn set_favorite(&self, id: &CompositionId, favorite: bool) -> Result<(), StoreError> {
         let sql = if favorite {
@@ -239,6 +255,8 @@ struct SummaryRow {
     execution_count: u32,
     last_executed_at: Option<String>,
     is_favorite: bool,
+    last_used_at: Option<String>,
+    flow_template_id: Option<String>,
 }
 
 impl SummaryRow {
@@ -249,6 +267,8 @@ impl SummaryRow {
             execution_count: self.execution_count,
             last_executed_at: self.last_executed_at.clone(),
             is_favorite: self.is_favorite,
+            last_used_at: self.last_used_at.clone(),
+            flow_template_id: self.flow_template_id.clone(),
         }
     }
 
@@ -288,6 +308,8 @@ impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for SummaryRow {
             execution_count: row.try_get("execution_count")?,
             last_executed_at: row.try_get("last_executed_at")?,
             is_favorite: row.try_get("is_favorite")?,
+            last_used_at: row.try_get("last_used_at")?,
+            flow_template_id: row.try_get("flow_template_id")?,
         })
     }
 }

@@ -8,6 +8,7 @@
 mod error;
 mod flow_rows;
 mod flows;
+mod gallery;
 mod runs;
 mod schedules;
 mod table_rows;

@@ -49,6 +49,12 @@ impl Store {
                     id: flow.composition.composition_id.to_string(),
                 })?;
         let version = versions::record(&mut tx, composition, flow).await?.id;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE compositions SET last_used_at = {NOW} WHERE id = ?"
+        )))
+        .bind(composition)
+        .execute(&mut *tx)
+        .await?;
         let id: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "INSERT INTO flow_executions (composition, version, status, trigger_type,
                  trigger_data, schedule, parameter_values, started_at)

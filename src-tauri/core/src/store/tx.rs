@@ -57,6 +57,20 @@ impl StoreTx {
         write_flow(&mut self.tx, flow, mode).await.map(drop)
     }
 
+    /// Links flow `id` to the gallery flow it was made from.
+    pub async fn link_flow_template(
+        &mut self,
+        id: &CompositionId,
+        flow_template: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE compositions SET flow_template_id = ? WHERE composition_id = ?")
+            .bind(flow_template)
+            .bind(id.as_str())
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
     pub async fn commit(self) -> Result<(), StoreError> {
         Ok(self.tx.commit().await?)
     }

@@ -1,0 +1,119 @@
+//! The flow gallery (seed 004): whole flows over the sample data, each with a category and
+//! the goal it serves, embedded from `examples/gallery.json` and the flow files it names.
+//! Every workspace holds the build's gallery (refreshed as it opens); "use this flow" makes
+//! the user's own flow from an entry, linked back to it.
+
+use crate::flowfile::{self, FlowFile, ImportError, ImportOutcome, OnConflict};
+use crate::model::FlowTemplate;
+use crate::store::{Store, StoreError};
+use serde::Deserialize;
+
+const MANIFEST: &str = include_str!("../../../examples/gallery.json");
+
+/// The flow files the manifest names, by file name.
+const FILES: [(&str, &str); 6] = [
+    (
+        "campaign-deep-dive.flow.json",
+        include_str!("../../../examples/campaign-deep-dive.flow.json"),
+    ),
+    (
+        "channel-leaders.flow.json",
+        include_str!("../../../examples/channel-leaders.flow.json"),
+    ),
+    (
+        "big-spenders-return.flow.json",
+        include_str!("../../../examples/big-spenders-return.flow.json"),
+    ),
+    (
+        "product-drilldown.flow.json",
+        include_str!("../../../examples/product-drilldown.flow.json"),
+    ),
+    (
+        "low-ctr-review.flow.json",
+        include_str!("../../../examples/low-ctr-review.flow.json"),
+    ),
+    (
+        "weak-campaign-products.flow.json",
+        include_str!("../../../examples/weak-campaign-products.flow.json"),
+    ),
+];
+
+#[derive(Deserialize)]
+struct Manifest {
+    flows: Vec<ManifestEntry>,
+}
+
+#[derive(Deserialize)]
+struct ManifestEntry {
+    id: String,
+    category: String,
+    goal: String,
+    file: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GalleryError {
+    /// The build's gallery is broken (a test catches this before a release can).
+    #[error("the gallery's {file} is broken: {why}")]
+    Broken { file: String, why: String },
+    #[error("could not make a flow from the gallery: {0}")]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The build's gallery: each entry with its flow file.
+pub fn entries() -> Result<Vec<(FlowTemplate, &'static str)>, GalleryError> {
+    let manifest: Manifest = serde_json::from_str(MANIFEST).map_err(|e| GalleryError::Broken {
+        file: "gallery.json".into(),
+        why: e.to_string(),
+    })?;
+    manifest
+        .flows
+        .into_iter()
+        .map(|entry| {
+            let broken = |why: String| GalleryError::Broken {
+                file: entry.file.clone(),
+                why,
+            };
+            let text = FILES
+                .iter()
+                .find(|(name, _)| *name == entry.file)
+                .map(|(_, text)| *text)
+                .ok_or_else(|| broken("it is not embedded in the build".into()))?;
+            let file = FlowFile::read(text).map_err(|e| broken(format!("{e:?}")))?;
+            Ok((
+                FlowTemplate {
+                    id: entry.id,
+                    name: file.composition.name.clone(),
+                    goal: entry.goal,
+                    category: entry.category,
+                    description: file.composition.description.clone(),
+                    node_count: u32::try_from(file.nodes.len()).unwrap_or(u32::MAX),
+                    flows_made: 0,
+                },
+                text,
+            ))
+        })
+        .collect()
+}
+
+/// Puts the build's gallery in the workspace (new entries added, changed ones refreshed).
+pub async fn refresh(store: &Store) -> Result<(), GalleryError> {
+    for (entry, text) in entries()? {
+        store.put_flow_template(&entry, text).await?;
+    }
+    Ok(())
+}
+
+/// "Use this flow": the user's own flow made from gallery flow `id` (under a new id when
+/// one of theirs has it; its templates added, or reused when the workspace has them),
+/// linked to the entry, in one transaction.
+pub async fn use_flow(store: &Store, id: &str) -> Result<ImportOutcome, GalleryError> {
+    let definition = store.flow_template_definition(id).await?;
+    let mut tx = store.begin().await?;
+    let outcome = flowfile::import_in(&mut tx, &definition, OnConflict::KeepBoth).await?;
+    tx.link_flow_template(&outcome.composition_id, id).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
