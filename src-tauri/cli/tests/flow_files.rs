@@ -260,3 +260,36 @@ fn versions_list_diff_and_restore_a_flow_replaced_by_a_file() {
             .contains("flow version `comp_low_ctr_review version 9` was not found")
     );
 }
+
+/// The gallery lists its flows by category with their goals; using one makes a flow of
+/// one's own, listed with the others.
+#[test]
+fn a_gallery_flow_becomes_ones_own() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let listed = flowloom(&["gallery", "list", "--workspace", ws]);
+    exits(&listed, 0);
+    let listed = text(&listed.stdout);
+    assert_eq!(listed.lines().count(), 6, "{listed}");
+    assert!(
+        listed.contains("ftpl_big_spenders_return\tbudget\tBig spenders' return\tCheck whether"),
+        "{listed}"
+    );
+    let used = flowloom(&[
+        "gallery",
+        "use",
+        "ftpl_big_spenders_return",
+        "--workspace",
+        ws,
+    ]);
+    exits(&used, 0);
+    assert_eq!(text(&used.stdout), "comp_big_spenders_return\n");
+    let flows = text(&flowloom(&["flows", "list", "--workspace", ws]).stdout);
+    assert!(
+        flows.contains("comp_big_spenders_return\tBig spenders' return"),
+        "{flows}"
+    );
+    let missing = flowloom(&["gallery", "use", "ftpl_nothing", "--workspace", ws]);
+    exits(&missing, 1);
+    assert!(text(&missing.stderr).contains("gallery flow `ftpl_nothing` was not found"));
+}
