@@ -335,3 +335,43 @@ async fn a_data_table_is_queried_by_name_and_each_write_is_seen() {
         .expect("runs");
     assert_eq!(count(&after), 2, "the next query sees the write");
 }
+
+/// A template test-run alone with sample values, as the template editor does: its first
+/// rows, and the output columns its result really has, typed.
+#[tokio::test]
+async fn a_template_test_run_gives_rows_and_the_columns_to_declare() {
+    use flowloom_core::authoring;
+    use flowloom_core::model::OutputColumn;
+    let dir = ads_folder();
+    let engine = LocalEngine::open(dir.path()).await.expect("engine");
+    let template: Template = serde_json::from_value(json!({
+        "template_id": "tpl_try", "name": "Try",
+        "sql": "SELECT name, count(*) AS days, sum(spend) * 1.5 AS score FROM ads WHERE name <> {{skip}} GROUP BY name ORDER BY name",
+        "parameters": [{ "name": "skip", "type": "string", "required": true }]
+    }))
+    .expect("template");
+    let values = BTreeMap::from([("skip".to_owned(), json!("x'); DROP TABLE ads; --"))]);
+    let run = authoring::test_run(&engine, &template, &values, 2)
+        .await
+        .expect("runs");
+    assert_eq!(run.page.total_rows, 2, "the first rows only");
+    let declared: Vec<(String, ScalarType)> = run
+        .columns
+        .iter()
+        .map(|OutputColumn { name, value_type }| (name.clone(), *value_type))
+        .collect();
+    assert_eq!(
+        declared,
+        [
+            ("name".to_owned(), ScalarType::String),
+            ("days".to_owned(), ScalarType::Integer),
+            ("score".to_owned(), ScalarType::Decimal)
+        ]
+    );
+    assert!(run.sql.contains("$1"), "the value was bound: {}", run.sql);
+    let missing = authoring::test_run(&engine, &template, &BTreeMap::new(), 2).await;
+    assert_eq!(
+        missing.err().as_deref(),
+        Some("parameter `skip` needs a sample value")
+    );
+}

@@ -10,6 +10,7 @@ mod painting;
 mod runs;
 mod schedules;
 mod tables;
+mod templates;
 
 pub use error::{AppError, ErrorCode};
 
@@ -64,6 +65,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             tables::infer_table_schema,
             tables::import_table_file,
             tables::export_table_file,
+            templates::save_template,
+            templates::template_versions,
+            templates::set_template_active,
+            templates::template_problems,
+            templates::test_run_template,
             schedules::list_schedules,
             schedules::create_schedule,
             schedules::update_schedule,

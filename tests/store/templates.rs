@@ -168,3 +168,66 @@ async fn updating_a_template_keeps_its_id_and_touches_updated_at() {
         Err(StoreError::NotFound { .. })
     ));
 }
+
+/// Saving from the editor: a changed template becomes the next version with the earlier
+/// ones kept; saving it unchanged changes nothing.
+#[tokio::test]
+async fn a_saved_change_is_the_next_version_and_the_old_ones_stay() {
+    let (store, _dir) = store_with_templates().await;
+    let mut template = starter_templates().remove(0);
+    let id = template.template_id.clone();
+    assert_eq!(
+        store
+            .save_template(&template)
+            .await
+            .expect("same")
+            .template
+            .version,
+        1
+    );
+
+    template.sql = format!("{}\n-- reviewed", template.sql);
+    let saved = store.save_template(&template).await.expect("changed");
+    assert_eq!(saved.template.version, 2);
+    template.name = "Renamed".into();
+    assert_eq!(
+        store
+            .save_template(&template)
+            .await
+            .expect("again")
+            .template
+            .version,
+        3
+    );
+
+    let versions = store.template_versions(&id).await.expect("versions");
+    assert_eq!(
+        versions.iter().map(|t| t.version).collect::<Vec<_>>(),
+        [3, 2, 1]
+    );
+    assert!(versions[1].sql.ends_with("-- reviewed"));
+    assert!(
+        !versions[2].sql.ends_with("-- reviewed"),
+        "version 1 as it was"
+    );
+
+    let mut fresh = starter_templates().remove(0);
+    fresh.template_id = TemplateId::from("tpl_brand_new");
+    fresh.version = 7;
+    assert_eq!(
+        store
+            .save_template(&fresh)
+            .await
+            .expect("new")
+            .template
+            .version,
+        1,
+        "a new template starts at 1 whatever it says"
+    );
+
+    store
+        .set_template_active(&id, false)
+        .await
+        .expect("deactivate");
+    assert!(!store.get_template(&id).await.expect("read").is_active);
+}

@@ -85,6 +85,17 @@ export const commands = {
 	importTableFile: (path: string, table: string, schema: TableSchema_Deserialize | null, skipInvalid: boolean) => typedError<FileImport_Serialize, AppError_Serialize>(__TAURI_INVOKE("import_table_file", { path, table, schema, skipInvalid })),
 	/**  Writes every row of table `name` to `path` (chosen in a save dialog); answers how many. */
 	exportTableFile: (name: string, format: ExportFormat, path: string) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("export_table_file", { name, format, path })),
+	saveTemplate: (template: Template_Deserialize) => typedError<TemplateDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("save_template", { template })),
+	/**  Every version template `id` has had, newest first. */
+	templateVersions: (id: TemplateId) => typedError<Template_Serialize[], AppError_Serialize>(__TAURI_INVOKE("template_versions", { id })),
+	setTemplateActive: (id: TemplateId, active: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_template_active", { id, active })),
+	/**  The problems of a template's SQL against its parameters, as the editor marks them. */
+	templateProblems: (template: Template_Deserialize) => __TAURI_INVOKE<SqlProblem[]>("template_problems", { template }),
+	/**
+	 *  Runs `template` alone with `values` (by parameter; defaults fill the rest), keeping the
+	 *  first `limit` rows.
+	 */
+	testRunTemplate: (template: Template_Deserialize, values: { [key in string]: Value }, limit: number) => typedError<TemplateTestRun, AppError_Serialize>(__TAURI_INVOKE("test_run_template", { template, values, limit })),
 	listSchedules: () => typedError<Schedule_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_schedules")),
 	createSchedule: (spec: ScheduleSpec_Deserialize) => typedError<Schedule_Serialize, AppError_Serialize>(__TAURI_INVOKE("create_schedule", { spec })),
 	/**  Replaces schedule `id`'s definition (enabling or disabling it too). */
@@ -1194,6 +1205,18 @@ export type SchemaProblem_Serialize = {
 
 export type Severity = "error" | "warning";
 
+/**
+ *  A problem in a template's SQL, where the editor should mark it: `from..to` in UTF-16
+ *  code units (what JavaScript strings count).
+ */
+export type SqlProblem = {
+	from: number,
+	to: number,
+	/**  An error stops the template from running; a warning does not. */
+	error: boolean,
+	message: string,
+};
+
 /**  A note stuck on the canvas beside the nodes, with an id unique among the flow's notes. */
 export type StickyNote = StickyNote_Serialize | StickyNote_Deserialize;
 
@@ -1320,6 +1343,16 @@ export type TemplateKind =
  *  operation (create, get, list, write) on which table; see `engine::table_node`.
  */
 "data_table";
+
+/**
+ *  What a test run of a template gave: its first rows, its columns as the engine typed
+ *  them and as output columns to declare, and the SQL as run.
+ */
+export type TemplateTestRun = {
+	page: ResultPage,
+	output_columns: OutputColumn[],
+	sql: string,
+};
 
 /**  A reusable query (seed 002 `query_flow_templates`): the content that travels in files. */
 export type Template_Deserialize = {

@@ -4,8 +4,9 @@ use super::error::naming_foreign_key;
 use super::{Entity, Store, StoreError};
 use crate::ids::TemplateId;
 use crate::model::{ChartConfig, OutputColumn, ParamSpec, Template, TemplateDetail, TemplateKind};
-use sqlx::SqliteExecutor;
+use crate::workspace::Workspace;
 use sqlx::types::Json;
+use sqlx::{SqliteConnection, SqliteExecutor};
 
 #[derive(sqlx::FromRow)]
 struct TemplateRow {
@@ -63,12 +64,81 @@ macro_rules! select_templates {
 impl Store {
     /// Adds a template, active; `Conflict` if its id is taken.
     pub async fn insert_template(&self, template: &Template) -> Result<(), StoreError> {
-        insert_template(self.pool(), template).await
+        let mut tx = self.pool().begin().await?;
+        insert_template(&mut tx, template).await?;
+        Ok(tx.commit().await?)
     }
 
     /// Replaces a template's content, keeping its id and whether it is active.
     pub async fn update_template(&self, template: &Template) -> Result<(), StoreError> {
-        update_template(self.pool(), template).await
+        let mut tx = self.pool().begin().await?;
+        update_template(&mut tx, template).await?;
+        Ok(tx.commit().await?)
+    }
+
+    /// Saves a template as the editor has it: a new one is version 1; a changed one becomes
+    /// the next version (its earlier ones kept); an unchanged one stays as it is.
+    pub async fn save_template(&self, template: &Template) -> Result<TemplateDetail, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        match find_template(&mut *tx, &template.template_id).await? {
+            None => {
+                insert_template(
+                    &mut tx,
+                    &Template {
+                        version: 1,
+                        ..template.clone()
+                    },
+                )
+                .await?;
+            }
+            Some(stored) => {
+                let as_stored = Template {
+                    version: stored.template.version,
+                    ..template.clone()
+                };
+                if as_stored != stored.template {
+                    let next = Template {
+                        version: stored.template.version + 1,
+                        ..template.clone()
+                    };
+                    update_template(&mut tx, &next).await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        self.get_template(&template.template_id).await
+    }
+
+    /// Every version template `id` has had, newest first.
+    pub async fn template_versions(&self, id: &TemplateId) -> Result<Vec<Template>, StoreError> {
+        let rows: Vec<Json<Template>> = sqlx::query_scalar(
+            "SELECT content FROM template_versions WHERE template_id = ? ORDER BY version DESC",
+        )
+        .bind(id.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        if rows.is_empty() {
+            return Err(not_found(id));
+        }
+        Ok(rows.into_iter().map(|t| t.0).collect())
+    }
+
+    /// Makes a template placeable (active) or not: flows using an inactive one do not
+    /// validate (`inactive_template`).
+    pub async fn set_template_active(
+        &self,
+        id: &TemplateId,
+        active: bool,
+    ) -> Result<(), StoreError> {
+        let updated = sqlx::query("UPDATE query_templates SET is_active = ? WHERE template_id = ?")
+            .bind(active)
+            .bind(id.as_str())
+            .execute(self.pool())
+            .await?;
+        if updated.rows_affected() == 0 {
+            return Err(not_found(id));
+        }
+        Ok(())
     }
 
     pub async fn get_template(&self, id: &TemplateId) -> Result<TemplateDetail, StoreError> {
@@ -116,7 +186,7 @@ pub(super) async fn find_template(
 }
 
 pub(super) async fn insert_template(
-    executor: impl SqliteExecutor<'_>,
+    conn: &mut SqliteConnection,
     template: &Template,
 ) -> Result<(), StoreError> {
     sqlx::query(
@@ -135,7 +205,7 @@ pub(super) async fn insert_template(
     .bind(template.output_columns.as_ref().map(Json))
     .bind(template.chart_config.as_ref().map(Json))
     .bind(template.version)
-    .execute(executor)
+    .execute(&mut *conn)
     .await
     .map_err(|err| match StoreError::from(err) {
         StoreError::Constraint { constraint, .. }
@@ -148,11 +218,11 @@ pub(super) async fn insert_template(
         }
         other => other,
     })?;
-    Ok(())
+    record_version(conn, template).await
 }
 
 pub(super) async fn update_template(
-    executor: impl SqliteExecutor<'_>,
+    conn: &mut SqliteConnection,
     template: &Template,
 ) -> Result<(), StoreError> {
     let updated = sqlx::query(
@@ -172,12 +242,12 @@ pub(super) async fn update_template(
     .bind(template.chart_config.as_ref().map(Json))
     .bind(template.version)
     .bind(template.template_id.as_str())
-    .execute(executor)
+    .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
         return Err(not_found(&template.template_id));
     }
-    Ok(())
+    record_version(conn, template).await
 }
 
 fn not_found(id: &TemplateId) -> StoreError {
@@ -185,4 +255,24 @@ fn not_found(id: &TemplateId) -> StoreError {
         entity: Entity::Template,
         id: id.to_string(),
     }
+}
+
+/// Keeps `template` as its version (an import replacing a template with the same version
+/// number replaces that version's content).
+async fn record_version(
+    conn: &mut SqliteConnection,
+    template: &Template,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO template_versions (template_id, version, content, created_by)
+         VALUES (?, ?, ?, ?)
+         ON CONFLICT (template_id, version) DO UPDATE SET content = excluded.content",
+    )
+    .bind(template.template_id.as_str())
+    .bind(template.version)
+    .bind(Json(template))
+    .bind(Workspace::user())
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -31,11 +31,11 @@ impl StoreTx {
     }
 
     pub async fn insert_template(&mut self, template: &Template) -> Result<(), StoreError> {
-        insert_template(&mut *self.tx, template).await
+        insert_template(&mut self.tx, template).await
     }
 
     pub async fn update_template(&mut self, template: &Template) -> Result<(), StoreError> {
-        update_template(&mut *self.tx, template).await
+        update_template(&mut self.tx, template).await
     }
 
     pub async fn flow_exists(&mut self, id: &CompositionId) -> Result<bool, StoreError> {

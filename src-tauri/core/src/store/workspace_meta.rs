@@ -23,7 +23,7 @@ impl Store {
     pub async fn seed(&self, templates: &[Template], flows: &[Flow]) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
         for template in templates {
-            insert_template(&mut *tx, template).await?;
+            insert_template(&mut tx, template).await?;
         }
         for flow in flows {
             write_flow(&mut tx, flow, Write::CreateOnly).await?;

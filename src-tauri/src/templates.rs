@@ -1,0 +1,95 @@
+//! The template library from the window: save a template (a change is a new version), read
+//! its versions, make it active or not, see its SQL's problems while typing, and test-run it
+//! alone with sample values. Thin adapters over the core.
+
+use crate::error::{AppError, ErrorCode};
+use crate::runs::{Engine, ResultPage};
+use flowloom_core::authoring::{self, SqlProblem};
+use flowloom_core::model::{OutputColumn, ResultColumn, Template, TemplateDetail};
+use flowloom_core::{TemplateId, Workspace};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use tauri::State;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_template(
+    workspace: State<'_, Workspace>,
+    template: Template,
+) -> Result<TemplateDetail, AppError> {
+    Ok(workspace.store().save_template(&template).await?)
+}
+
+/// Every version template `id` has had, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn template_versions(
+    workspace: State<'_, Workspace>,
+    id: TemplateId,
+) -> Result<Vec<Template>, AppError> {
+    Ok(workspace.store().template_versions(&id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_template_active(
+    workspace: State<'_, Workspace>,
+    id: TemplateId,
+    active: bool,
+) -> Result<(), AppError> {
+    Ok(workspace.store().set_template_active(&id, active).await?)
+}
+
+/// The problems of a template's SQL against its parameters, as the editor marks them.
+#[tauri::command]
+#[specta::specta]
+pub fn template_problems(template: Template) -> Vec<SqlProblem> {
+    authoring::sql_problems(&template)
+}
+
+/// What a test run of a template gave: its first rows, its columns as the engine typed
+/// them and as output columns to declare, and the SQL as run.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct TemplateTestRun {
+    pub page: ResultPage,
+    pub output_columns: Vec<OutputColumn>,
+    pub sql: String,
+}
+
+/// Runs `template` alone with `values` (by parameter; defaults fill the rest), keeping the
+/// first `limit` rows.
+#[tauri::command]
+#[specta::specta]
+pub async fn test_run_template(
+    engine: State<'_, Engine>,
+    template: Template,
+    values: BTreeMap<String, serde_json::Value>,
+    limit: u32,
+) -> Result<TemplateTestRun, AppError> {
+    let run = authoring::test_run(engine.0.as_ref(), &template, &values, limit as usize)
+        .await
+        .map_err(|why| AppError::new(ErrorCode::InvalidInput, why))?;
+    let rows = run
+        .page
+        .rows()
+        .map_err(|e| AppError::new(ErrorCode::Internal, e))?;
+    Ok(TemplateTestRun {
+        page: ResultPage {
+            columns: run
+                .page
+                .schema
+                .fields()
+                .iter()
+                .map(|f| ResultColumn {
+                    name: f.name().clone(),
+                    data_type: f.data_type().to_string(),
+                })
+                .collect(),
+            rows,
+            offset: 0,
+            total_rows: u32::try_from(run.page.total_rows).unwrap_or(u32::MAX),
+        },
+        output_columns: run.columns,
+        sql: run.sql,
+    })
+}
