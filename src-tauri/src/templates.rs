@@ -1,10 +1,12 @@
 //! The template library from the window: save a template (a change is a new version), read
-//! its versions, make it active or not, see its SQL's problems while typing, and test-run it
-//! alone with sample values. Thin adapters over the core.
+//! its versions, make it active or not, see its SQL's problems while typing, test-run it
+//! alone with sample values, and move templates in and out as packs. Thin adapters over
+//! the core.
 
 use crate::error::{AppError, ErrorCode};
 use crate::runs::{Engine, ResultPage};
 use flowloom_core::authoring::{self, SqlProblem};
+use flowloom_core::flowfile::{self, OnConflict, PackOutcome};
 use flowloom_core::model::{OutputColumn, ResultColumn, Template, TemplateDetail};
 use flowloom_core::{TemplateId, Workspace};
 use serde::Serialize;
@@ -92,4 +94,32 @@ pub async fn test_run_template(
         output_columns: run.columns,
         sql: run.sql,
     })
+}
+
+/// Imports the template pack at `path` (picked in a dialog).
+#[tauri::command]
+#[specta::specta]
+pub async fn import_template_pack(
+    workspace: State<'_, Workspace>,
+    path: String,
+    on_conflict: OnConflict,
+) -> Result<PackOutcome, AppError> {
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| AppError::unreadable_file(format!("cannot read {path}: {e}")))?;
+    Ok(flowfile::import_templates(workspace.store(), &text, on_conflict).await?)
+}
+
+/// Writes templates `ids` (all when empty) as a template pack at `path`.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_template_pack(
+    workspace: State<'_, Workspace>,
+    ids: Vec<TemplateId>,
+    path: String,
+) -> Result<(), AppError> {
+    let text = flowfile::export_templates(workspace.store(), &ids)
+        .await?
+        .to_text();
+    std::fs::write(&path, text)
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("cannot write {path}: {e}")))
 }

@@ -96,6 +96,10 @@ export const commands = {
 	 *  first `limit` rows.
 	 */
 	testRunTemplate: (template: Template_Deserialize, values: { [key in string]: Value }, limit: number) => typedError<TemplateTestRun, AppError_Serialize>(__TAURI_INVOKE("test_run_template", { template, values, limit })),
+	/**  Imports the template pack at `path` (picked in a dialog). */
+	importTemplatePack: (path: string, onConflict: OnConflict) => typedError<PackOutcome, AppError_Serialize>(__TAURI_INVOKE("import_template_pack", { path, onConflict })),
+	/**  Writes templates `ids` (all when empty) as a template pack at `path`. */
+	exportTemplatePack: (ids: TemplateId[], path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("export_template_pack", { ids, path })),
 	listSchedules: () => typedError<Schedule_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_schedules")),
 	createSchedule: (spec: ScheduleSpec_Deserialize) => typedError<Schedule_Serialize, AppError_Serialize>(__TAURI_INVOKE("create_schedule", { spec })),
 	/**  Replaces schedule `id`'s definition (enabling or disabling it too). */
@@ -844,6 +848,11 @@ export type OutputColumn = {
 
 /**  Whether a schedule that fires while its flow still runs waits its turn or lets it pass. */
 export type OverlapPolicy = "skip" | "queue";
+
+/**  What importing a template pack did to each template it carried. */
+export type PackOutcome = {
+	templates: ([TemplateId, TemplateFate])[],
+};
 
 /**  One declared parameter of a template. `list` makes it a list of `type`, bound as a list. */
 export type ParamSpec = ParamSpec_Serialize | ParamSpec_Deserialize;

@@ -1,9 +1,10 @@
-//! The flow file commands: validate, import, export.
+//! The file commands: validate, import and export flow files; list, import and export
+//! templates as template packs.
 
-use crate::Failure;
+use crate::{Failure, TemplatesCommand};
 use flowloom_core::flowfile::{self, ImportError, OnConflict, ReadError, TemplateFate};
 use flowloom_core::validation::Diagnostic;
-use flowloom_core::{CompositionId, Workspace};
+use flowloom_core::{CompositionId, TemplateId, Workspace};
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
@@ -113,13 +114,7 @@ pub async fn import(
         };
         writeln!(out, "{verb} {}", outcome.composition_id)?;
         for (id, fate) in &outcome.templates {
-            let fate = match fate {
-                TemplateFate::Added => "added".to_owned(),
-                TemplateFate::Reused => "reused (identical)".to_owned(),
-                TemplateFate::Replaced => "replaced".to_owned(),
-                TemplateFate::RenamedTo(new) => format!("kept both: the file's is now {new}"),
-            };
-            writeln!(out, "  template {id}: {fate}")?;
+            writeln!(out, "  template {id}: {}", describe(fate))?;
         }
         for warning in &outcome.warnings {
             writeln!(out, "  {warning}")?;
@@ -146,4 +141,56 @@ pub async fn export(
             .write_all(text.as_bytes())
             .map_err(|e| Failure::refused(format!("could not write output: {e}"))),
     }
+}
+
+fn describe(fate: &TemplateFate) -> String {
+    match fate {
+        TemplateFate::Added => "added".to_owned(),
+        TemplateFate::Reused => "reused (identical)".to_owned(),
+        TemplateFate::Replaced => "replaced".to_owned(),
+        TemplateFate::RenamedTo(new) => format!("kept both: the file's is now {new}"),
+    }
+}
+
+pub async fn templates(
+    command: TemplatesCommand,
+    workspace: &Workspace,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    let store = workspace.store();
+    let write = |e: std::io::Error| Failure::refused(format!("could not write output: {e}"));
+    match command {
+        TemplatesCommand::List => {
+            for detail in store.list_templates().await.map_err(Failure::refused)? {
+                let template = detail.template;
+                writeln!(out, "{}\t{}", template.template_id, template.name).map_err(write)?;
+            }
+        }
+        TemplatesCommand::Export { ids, output } => {
+            let ids: Vec<TemplateId> = ids.into_iter().map(TemplateId::new).collect();
+            let text = flowfile::export_templates(store, &ids)
+                .await
+                .map_err(Failure::refused)?
+                .to_text();
+            match output {
+                Some(path) => std::fs::write(&path, text).map_err(|e| {
+                    Failure::refused(format!("cannot write {}: {e}", path.display()))
+                })?,
+                None => out.write_all(text.as_bytes()).map_err(write)?,
+            }
+        }
+        TemplatesCommand::Import { file, on_conflict } => {
+            let text = read(&file)?;
+            let outcome = flowfile::import_templates(store, &text, on_conflict.into())
+                .await
+                .map_err(|err| match err {
+                    ImportError::Read(ReadError::Unreadable(d)) => Failure::unreadable(d.message),
+                    other => Failure::refused(format!("{other}; nothing was imported")),
+                })?;
+            for (id, fate) in &outcome.templates {
+                writeln!(out, "template {id}: {}", describe(fate)).map_err(write)?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -166,9 +166,23 @@ enum GalleryCommand {
 }
 
 #[derive(Debug, Subcommand)]
-enum TemplatesCommand {
+pub enum TemplatesCommand {
     /// One template per line: template_id, a tab, its name.
     List,
+    /// Writes templates (all, or the ids given) as a template pack.
+    Export {
+        ids: Vec<String>,
+        /// Write here instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Imports a template pack (`*.templates.json`).
+    Import {
+        file: PathBuf,
+        /// When the workspace has a template of the same id with other content.
+        #[arg(long, value_enum, default_value_t = files::Conflict::Fail)]
+        on_conflict: files::Conflict,
+    },
 }
 
 /// A failed command: what to tell the user and how to exit.
@@ -241,20 +255,9 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 writeln!(out, "{}\t{}", flow.composition_id, flow.name).map_err(io_error)?;
             }
         }
-        Command::Templates {
-            command: TemplatesCommand::List,
-            workspace,
-        } => {
+        Command::Templates { command, workspace } => {
             let workspace = open(workspace).await?;
-            let templates = workspace
-                .store()
-                .list_templates()
-                .await
-                .map_err(Failure::refused)?;
-            for detail in templates {
-                let template = detail.template;
-                writeln!(out, "{}\t{}", template.template_id, template.name).map_err(io_error)?;
-            }
+            files::templates(command, &workspace, &mut out).await?;
         }
         Command::Validate { file, json } => return files::validate(&file, json, &mut out),
         Command::Import {

@@ -293,3 +293,73 @@ fn a_gallery_flow_becomes_ones_own() {
     exits(&missing, 1);
     assert!(text(&missing.stderr).contains("gallery flow `ftpl_nothing` was not found"));
 }
+
+/// Templates leave and come back as a template pack: an edited one replaces the
+/// workspace's as its next version, or is kept beside it.
+#[test]
+fn templates_travel_as_a_pack() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let exported = flowloom(&[
+        "templates",
+        "export",
+        "tpl_channel_summary",
+        "--workspace",
+        ws,
+    ]);
+    exits(&exported, 0);
+    let mut pack: Value = serde_json::from_slice(&exported.stdout).expect("a pack");
+    assert_eq!(pack["format"], "flowloom.templates");
+    assert_eq!(pack["templates"].as_array().map(Vec::len), Some(1));
+    let sql = pack["templates"][0]["sql"]
+        .as_str()
+        .expect("sql")
+        .to_owned();
+    pack["templates"][0]["sql"] = format!("{sql}-- edited\n").into();
+    let file = dir.path().join("edited.templates.json");
+    std::fs::write(&file, pack.to_string()).expect("write");
+
+    let refused = flowloom(&["templates", "import", path_str(&file), "--workspace", ws]);
+    exits(&refused, 1);
+    let both = flowloom(&[
+        "templates",
+        "import",
+        path_str(&file),
+        "--on-conflict",
+        "keep-both",
+        "--workspace",
+        ws,
+    ]);
+    exits(&both, 0);
+    assert_eq!(
+        text(&both.stdout),
+        "template tpl_channel_summary: kept both: the file's is now tpl_channel_summary_2\n"
+    );
+    let replaced = flowloom(&[
+        "templates",
+        "import",
+        path_str(&file),
+        "--on-conflict",
+        "replace",
+        "--workspace",
+        ws,
+    ]);
+    exits(&replaced, 0);
+    let again = flowloom(&[
+        "templates",
+        "export",
+        "tpl_channel_summary",
+        "--workspace",
+        ws,
+    ]);
+    let again: Value = serde_json::from_slice(&again.stdout).expect("a pack");
+    assert_eq!(
+        again["templates"][0]["version"], 2,
+        "a replaced template is its next version"
+    );
+    assert!(
+        again["templates"][0]["sql"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("-- edited\n"))
+    );
+}

@@ -1,7 +1,7 @@
 //! Moving flows between files and a workspace. An import is one transaction: the templates
 //! it adds or replaces and the flow are written together, or nothing is.
 
-use super::{FlowFile, ReadError, check};
+use super::{FlowFile, ReadError, TemplatePack, check};
 use crate::ids::{CompositionId, TemplateId};
 use crate::model::{Flow, Template};
 use crate::store::{Store, StoreError, StoreTx};
@@ -97,14 +97,7 @@ pub async fn import_in(
                     TemplateFate::Replaced
                 }
                 OnConflict::KeepBoth => {
-                    let mut n = 2;
-                    let new_id = loop {
-                        let candidate = TemplateId::new(format!("{id}_{n}"));
-                        if tx.template(&candidate).await?.is_none() {
-                            break candidate;
-                        }
-                        n += 1;
-                    };
+                    let new_id = free_template_id(tx, &id).await?;
                     template.template_id = new_id.clone();
                     tx.insert_template(&template).await?;
                     for node in flow.nodes.iter_mut().filter(|node| node.template_id == id) {
@@ -159,4 +152,85 @@ pub async fn export(store: &Store, id: &CompositionId) -> Result<FlowFile, Store
         }
     }
     Ok(FlowFile::new(&flow, templates))
+}
+
+/// What importing a template pack did to each template it carried.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct PackOutcome {
+    pub templates: Vec<(TemplateId, TemplateFate)>,
+}
+
+/// Imports a template pack (`*.templates.json`) in one transaction: each template added,
+/// reused when the workspace has it word for word, or on a conflict replaced, kept beside
+/// (`tpl_x_2`) or refused, as `on_conflict` says. A replaced or changed template becomes
+/// its next version; the earlier ones stay.
+pub async fn import_templates(
+    store: &Store,
+    text: &str,
+    on_conflict: OnConflict,
+) -> Result<PackOutcome, ImportError> {
+    let pack = TemplatePack::read(text)?;
+    let mut tx = store.begin().await?;
+    let mut fates = Vec::with_capacity(pack.templates.len());
+    for mut template in pack.templates {
+        let id = template.template_id.clone();
+        let fate = match tx.template(&id).await? {
+            None => {
+                tx.insert_template(&template).await?;
+                TemplateFate::Added
+            }
+            Some(existing) if existing.template == template => TemplateFate::Reused,
+            Some(existing) => match on_conflict {
+                OnConflict::Fail => return Err(ImportError::TemplateConflict(id)),
+                OnConflict::Replace => {
+                    template.version = existing.template.version + 1;
+                    tx.update_template(&template).await?;
+                    TemplateFate::Replaced
+                }
+                OnConflict::KeepBoth => {
+                    let new_id = free_template_id(&mut tx, &id).await?;
+                    template.template_id = new_id.clone();
+                    tx.insert_template(&template).await?;
+                    TemplateFate::RenamedTo(new_id)
+                }
+            },
+        };
+        fates.push((id, fate));
+    }
+    tx.commit().await?;
+    Ok(PackOutcome { templates: fates })
+}
+
+/// The template pack of templates `ids` (every template when empty), as stored now.
+pub async fn export_templates(
+    store: &Store,
+    ids: &[TemplateId],
+) -> Result<TemplatePack, StoreError> {
+    let mut templates = Vec::new();
+    if ids.is_empty() {
+        templates.extend(
+            store
+                .list_templates()
+                .await?
+                .into_iter()
+                .map(|t| t.template),
+        );
+    } else {
+        for id in ids {
+            templates.push(store.get_template(id).await?.template);
+        }
+    }
+    Ok(TemplatePack::new(templates))
+}
+
+/// The first of `id_2`, `id_3`, … the workspace has no template under (keep-both).
+async fn free_template_id(tx: &mut StoreTx, id: &TemplateId) -> Result<TemplateId, StoreError> {
+    let mut n = 2;
+    loop {
+        let candidate = TemplateId::new(format!("{id}_{n}"));
+        if tx.template(&candidate).await?.is_none() {
+            return Ok(candidate);
+        }
+        n += 1;
+    }
 }

@@ -16,7 +16,8 @@ pub mod schema;
 mod upgrade;
 
 pub use exchange::{
-    ImportError, ImportOutcome, OnConflict, TemplateFate, export, import, import_in,
+    ImportError, ImportOutcome, OnConflict, PackOutcome, TemplateFate, export, export_templates,
+    import, import_in, import_templates,
 };
 
 use crate::model::{Composition, Connection, Flow, Node, Template};
