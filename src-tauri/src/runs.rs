@@ -143,6 +143,28 @@ pub struct ResultPage {
     pub total_rows: u32,
 }
 
+impl ResultPage {
+    /// `page` (starting at row `offset` of its result) as the results table reads it.
+    pub fn of(page: &results::Page, offset: u32) -> Result<Self, AppError> {
+        Ok(Self {
+            columns: page
+                .schema
+                .fields()
+                .iter()
+                .map(|f| ResultColumn {
+                    name: f.name().clone(),
+                    data_type: f.data_type().to_string(),
+                })
+                .collect(),
+            rows: page
+                .rows()
+                .map_err(|e| AppError::new(ErrorCode::Internal, e))?,
+            offset,
+            total_rows: u32::try_from(page.total_rows).unwrap_or(u32::MAX),
+        })
+    }
+}
+
 /// Rows `offset..offset + limit` of a node's result in a run.
 #[tauri::command]
 #[specta::specta]
@@ -161,22 +183,7 @@ pub async fn result_page(
         Some(limit as usize),
     )
     .map_err(|e| AppError::new(ErrorCode::Internal, e))?;
-    Ok(ResultPage {
-        columns: page
-            .schema
-            .fields()
-            .iter()
-            .map(|f| ResultColumn {
-                name: f.name().clone(),
-                data_type: f.data_type().to_string(),
-            })
-            .collect(),
-        rows: page
-            .rows()
-            .map_err(|e| AppError::new(ErrorCode::Internal, e))?,
-        offset,
-        total_rows: u32::try_from(page.total_rows).unwrap_or(u32::MAX),
-    })
+    ResultPage::of(&page, offset)
 }
 
 /// How a result is exported.

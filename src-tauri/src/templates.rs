@@ -7,7 +7,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::runs::{Engine, ResultPage};
 use flowloom_core::authoring::{self, SqlProblem};
 use flowloom_core::flowfile::{self, OnConflict, PackOutcome};
-use flowloom_core::model::{OutputColumn, ResultColumn, Template, TemplateDetail};
+use flowloom_core::model::{OutputColumn, Template, TemplateDetail};
 use flowloom_core::{TemplateId, Workspace};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -71,26 +71,8 @@ pub async fn test_run_template(
     let run = authoring::test_run(engine.0.as_ref(), &template, &values, limit as usize)
         .await
         .map_err(|why| AppError::new(ErrorCode::InvalidInput, why))?;
-    let rows = run
-        .page
-        .rows()
-        .map_err(|e| AppError::new(ErrorCode::Internal, e))?;
     Ok(TemplateTestRun {
-        page: ResultPage {
-            columns: run
-                .page
-                .schema
-                .fields()
-                .iter()
-                .map(|f| ResultColumn {
-                    name: f.name().clone(),
-                    data_type: f.data_type().to_string(),
-                })
-                .collect(),
-            rows,
-            offset: 0,
-            total_rows: u32::try_from(run.page.total_rows).unwrap_or(u32::MAX),
-        },
+        page: ResultPage::of(&run.page, 0)?,
         output_columns: run.columns,
         sql: run.sql,
     })

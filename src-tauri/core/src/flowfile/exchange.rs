@@ -82,31 +82,14 @@ pub async fn import_in(
     let (mut flow, templates) = file.into_parts();
     let mut fates = Vec::with_capacity(templates.len());
     let mut stored = Vec::with_capacity(templates.len());
-    for mut template in templates {
+    for template in templates {
         let id = template.template_id.clone();
-        let fate = match tx.template(&id).await? {
-            None => {
-                tx.insert_template(&template).await?;
-                TemplateFate::Added
+        let (fate, template) = place_template(tx, template, on_conflict).await?;
+        if let TemplateFate::RenamedTo(new_id) = &fate {
+            for node in flow.nodes.iter_mut().filter(|node| node.template_id == id) {
+                node.template_id = new_id.clone();
             }
-            Some(existing) if existing.template == template => TemplateFate::Reused,
-            Some(_) => match on_conflict {
-                OnConflict::Fail => return Err(ImportError::TemplateConflict(id)),
-                OnConflict::Replace => {
-                    tx.update_template(&template).await?;
-                    TemplateFate::Replaced
-                }
-                OnConflict::KeepBoth => {
-                    let new_id = free_template_id(tx, &id).await?;
-                    template.template_id = new_id.clone();
-                    tx.insert_template(&template).await?;
-                    for node in flow.nodes.iter_mut().filter(|node| node.template_id == id) {
-                        node.template_id = new_id.clone();
-                    }
-                    TemplateFate::RenamedTo(new_id)
-                }
-            },
-        };
+        }
         fates.push((id, fate));
         stored.push(template);
     }
@@ -172,29 +155,9 @@ pub async fn import_templates(
     let pack = TemplatePack::read(text)?;
     let mut tx = store.begin().await?;
     let mut fates = Vec::with_capacity(pack.templates.len());
-    for mut template in pack.templates {
+    for template in pack.templates {
         let id = template.template_id.clone();
-        let fate = match tx.template(&id).await? {
-            None => {
-                tx.insert_template(&template).await?;
-                TemplateFate::Added
-            }
-            Some(existing) if existing.template == template => TemplateFate::Reused,
-            Some(existing) => match on_conflict {
-                OnConflict::Fail => return Err(ImportError::TemplateConflict(id)),
-                OnConflict::Replace => {
-                    template.version = existing.template.version + 1;
-                    tx.update_template(&template).await?;
-                    TemplateFate::Replaced
-                }
-                OnConflict::KeepBoth => {
-                    let new_id = free_template_id(&mut tx, &id).await?;
-                    template.template_id = new_id.clone();
-                    tx.insert_template(&template).await?;
-                    TemplateFate::RenamedTo(new_id)
-                }
-            },
-        };
+        let (fate, _) = place_template(&mut tx, template, on_conflict).await?;
         fates.push((id, fate));
     }
     tx.commit().await?;
@@ -221,6 +184,39 @@ pub async fn export_templates(
         }
     }
     Ok(TemplatePack::new(templates))
+}
+
+/// Stores a template a file carries: added; reused when the workspace has it word for
+/// word; on a conflict replaced (as its next version), kept beside under a new id, or
+/// refused. Returns what happened and the template as stored.
+async fn place_template(
+    tx: &mut StoreTx,
+    mut template: Template,
+    on_conflict: OnConflict,
+) -> Result<(TemplateFate, Template), ImportError> {
+    let id = template.template_id.clone();
+    let fate = match tx.template(&id).await? {
+        None => {
+            tx.insert_template(&template).await?;
+            TemplateFate::Added
+        }
+        Some(existing) if existing.template == template => TemplateFate::Reused,
+        Some(existing) => match on_conflict {
+            OnConflict::Fail => return Err(ImportError::TemplateConflict(id)),
+            OnConflict::Replace => {
+                template.version = existing.template.version + 1;
+                tx.update_template(&template).await?;
+                TemplateFate::Replaced
+            }
+            OnConflict::KeepBoth => {
+                let new_id = free_template_id(tx, &id).await?;
+                template.template_id = new_id.clone();
+                tx.insert_template(&template).await?;
+                TemplateFate::RenamedTo(new_id)
+            }
+        },
+    };
+    Ok((fate, template))
 }
 
 /// The first of `id_2`, `id_3`, … the workspace has no template under (keep-both).

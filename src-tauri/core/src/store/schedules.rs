@@ -5,6 +5,8 @@
 use super::{Entity, Store, StoreError};
 use crate::ids::CompositionId;
 use crate::model::{OverlapPolicy, RunId, RunStatus, Schedule, ScheduleSpec, ScheduleTrigger};
+use sqlx::query::QueryScalar;
+use sqlx::sqlite::{Sqlite, SqliteArguments};
 use sqlx::types::Json;
 use std::collections::BTreeMap;
 
@@ -115,30 +117,17 @@ impl Store {
         spec: &ScheduleSpec,
         next_run_at: Option<&str>,
     ) -> Result<Schedule, StoreError> {
-        let id: i64 = sqlx::query_scalar(
+        let insert = sqlx::query_scalar(
             "INSERT INTO schedules (name, composition, trigger_type, cron_expression, timezone,
                  watch_path, watched_composition, watched_status, condition_expression,
                  parameter_values, catch_up, overlap_policy, is_enabled, next_run_at)
              SELECT ?, (SELECT id FROM compositions WHERE composition_id = ?), ?, ?, ?, ?,
                     (SELECT id FROM compositions WHERE composition_id = ?), ?, ?, ?, ?, ?, ?, ?
              RETURNING id",
-        )
-        .bind(&spec.name)
-        .bind(spec.composition_id.as_str())
-        .bind(trigger_type(&spec.trigger))
-        .bind(cron(&spec.trigger).map(|(expression, _)| expression))
-        .bind(cron(&spec.trigger).map_or("UTC", |(_, zone)| zone))
-        .bind(watch_path(&spec.trigger))
-        .bind(watched(&spec.trigger).map(|(flow, _)| flow.as_str()))
-        .bind(watched(&spec.trigger).map(|(_, status)| status.to_string()))
-        .bind(spec.condition.as_deref())
-        .bind(Json(&spec.parameters))
-        .bind(spec.catch_up)
-        .bind(overlap(spec.overlap))
-        .bind(spec.enabled)
-        .bind(next_run_at)
-        .fetch_one(self.pool())
-        .await?;
+        );
+        let id: i64 = bind_spec(insert, spec, next_run_at)
+            .fetch_one(self.pool())
+            .await?;
         self.get_schedule(id).await
     }
 
@@ -149,33 +138,20 @@ impl Store {
         spec: &ScheduleSpec,
         next_run_at: Option<&str>,
     ) -> Result<Schedule, StoreError> {
-        let updated = sqlx::query(
+        let update = sqlx::query_scalar(
             "UPDATE schedules SET name = ?,
                  composition = (SELECT id FROM compositions WHERE composition_id = ?),
                  trigger_type = ?, cron_expression = ?, timezone = ?, watch_path = ?,
                  watched_composition = (SELECT id FROM compositions WHERE composition_id = ?),
                  watched_status = ?, condition_expression = ?, parameter_values = ?,
                  catch_up = ?, overlap_policy = ?, is_enabled = ?, next_run_at = ?
-             WHERE id = ?",
-        )
-        .bind(&spec.name)
-        .bind(spec.composition_id.as_str())
-        .bind(trigger_type(&spec.trigger))
-        .bind(cron(&spec.trigger).map(|(expression, _)| expression))
-        .bind(cron(&spec.trigger).map_or("UTC", |(_, zone)| zone))
-        .bind(watch_path(&spec.trigger))
-        .bind(watched(&spec.trigger).map(|(flow, _)| flow.as_str()))
-        .bind(watched(&spec.trigger).map(|(_, status)| status.to_string()))
-        .bind(spec.condition.as_deref())
-        .bind(Json(&spec.parameters))
-        .bind(spec.catch_up)
-        .bind(overlap(spec.overlap))
-        .bind(spec.enabled)
-        .bind(next_run_at)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        if updated.rows_affected() == 0 {
+             WHERE id = ? RETURNING id",
+        );
+        let updated: Option<i64> = bind_spec(update, spec, next_run_at)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        if updated.is_none() {
             return Err(not_found(id));
         }
         self.get_schedule(id).await
@@ -273,6 +249,30 @@ impl Store {
         .fetch_one(self.pool())
         .await?)
     }
+}
+
+/// `query` with a schedule's fields bound in the order `insert_schedule` and
+/// `update_schedule` name them.
+fn bind_spec<'q>(
+    query: QueryScalar<'q, Sqlite, i64, SqliteArguments>,
+    spec: &'q ScheduleSpec,
+    next_run_at: Option<&'q str>,
+) -> QueryScalar<'q, Sqlite, i64, SqliteArguments> {
+    query
+        .bind(&spec.name)
+        .bind(spec.composition_id.as_str())
+        .bind(trigger_type(&spec.trigger))
+        .bind(cron(&spec.trigger).map(|(expression, _)| expression))
+        .bind(cron(&spec.trigger).map_or("UTC", |(_, zone)| zone))
+        .bind(watch_path(&spec.trigger))
+        .bind(watched(&spec.trigger).map(|(flow, _)| flow.as_str()))
+        .bind(watched(&spec.trigger).map(|(_, status)| status.to_string()))
+        .bind(spec.condition.as_deref())
+        .bind(Json(&spec.parameters))
+        .bind(spec.catch_up)
+        .bind(overlap(spec.overlap))
+        .bind(spec.enabled)
+        .bind(next_run_at)
 }
 
 fn not_found(id: i64) -> StoreError {
