@@ -145,7 +145,7 @@ pub struct ResultPage {
 
 impl ResultPage {
     /// `page` (starting at row `offset` of its result) as the results table reads it.
-    pub fn of(page: &results::Page, offset: u32) -> Result<Self, AppError> {
+    pub fn of(page: &results::Page, offset: u32) -> Result<Self, results::ResultError> {
         Ok(Self {
             columns: page
                 .schema
@@ -156,9 +156,7 @@ impl ResultPage {
                     data_type: f.data_type().to_string(),
                 })
                 .collect(),
-            rows: page
-                .rows()
-                .map_err(|e| AppError::new(ErrorCode::Internal, e))?,
+            rows: page.rows()?,
             offset,
             total_rows: u32::try_from(page.total_rows).unwrap_or(u32::MAX),
         })
@@ -183,7 +181,7 @@ pub async fn result_page(
         Some(limit as usize),
     )
     .map_err(|e| AppError::new(ErrorCode::Internal, e))?;
-    ResultPage::of(&page, offset)
+    ResultPage::of(&page, offset).map_err(|e| AppError::new(ErrorCode::Internal, e))
 }
 
 /// How a result is exported.

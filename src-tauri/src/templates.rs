@@ -72,7 +72,7 @@ pub async fn test_run_template(
         .await
         .map_err(|why| AppError::new(ErrorCode::InvalidInput, why))?;
     Ok(TemplateTestRun {
-        page: ResultPage::of(&run.page, 0)?,
+        page: ResultPage::of(&run.page, 0).map_err(|e| AppError::new(ErrorCode::Internal, e))?,
         output_columns: run.columns,
         sql: run.sql,
     })
