@@ -1,8 +1,11 @@
 // The app shell: picks the screen for the current route and loads the home data once.
 import { useEffect } from "react";
 import { FlowScreen } from "./screens/FlowScreen";
+import { GalleryScreen } from "./screens/GalleryScreen";
 import { HomeScreen } from "./screens/HomeScreen";
+import { SchedulesScreen } from "./screens/SchedulesScreen";
 import { TablesScreen } from "./screens/TablesScreen";
+import { TemplatesScreen } from "./screens/TemplatesScreen";
 import { useAppActions, useAppState } from "./store";
 
 export function App() {
@@ -19,6 +22,9 @@ export function App() {
       {route.screen === "home" && <HomeScreen />}
       {route.screen === "flow" && <FlowScreen key={route.compositionId} />}
       {route.screen === "tables" && <TablesScreen />}
+      {route.screen === "schedules" && <SchedulesScreen />}
+      {route.screen === "templates" && <TemplatesScreen />}
+      {route.screen === "gallery" && <GalleryScreen />}
       {dropHover && (
         <div className="drop-overlay" role="status" data-testid="drop-overlay">
           Drop a flow file (.flow.json) to import it

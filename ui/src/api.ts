@@ -26,15 +26,21 @@ import {
   type TableVersion_Serialize,
   type Composition_Serialize,
   type Connection_Serialize,
+  type CronPreview,
   type Diagnostic_Serialize,
+  type Fired,
+  type FiredOutcome,
+  type FlowChange,
   type FlowDetail_Serialize,
   type FlowMeta_Serialize,
   type FlowQuery_Deserialize,
   type FlowSummary_Serialize,
+  type FlowVersion_Serialize,
   type Flow_Deserialize,
   type Flow_Serialize,
   type GlobalParameter_Serialize,
   type ImportOutcome_Serialize,
+  type Missed,
   type NodeStatus,
   type RunEvent_Serialize,
   type RunProgress_Serialize,
@@ -48,14 +54,25 @@ import {
   type SavedFlow_Serialize,
   type Node_Serialize,
   type OnConflict,
+  type OverlapPolicy,
   type ParamSpec_Serialize,
   type ScalarType,
+  type ScheduleSpec_Deserialize,
+  type ScheduleTrigger,
+  type Schedule_Serialize,
   type Severity,
   type TemplateDetail_Serialize,
   type TemplateFate,
   type Template_Serialize,
   type Value,
   type WorkspaceInfo,
+  type ChartKind,
+  type FlowTemplate,
+  type OutputColumn,
+  type PackOutcome,
+  type SqlProblem,
+  type TemplateTestRun,
+  type Template_Deserialize,
 } from "./bindings";
 
 export type AppError = AppError_Serialize;
@@ -68,6 +85,9 @@ export type FlowDetail = FlowDetail_Serialize;
 export type FlowMeta = FlowMeta_Serialize;
 export type FlowQuery = FlowQuery_Deserialize;
 export type FlowSummary = FlowSummary_Serialize;
+/** A version in a flow's history, newest first, with what changed in it. */
+export type FlowVersion = FlowVersion_Serialize;
+export type { FlowChange };
 /** A flow as Rust sends it, and as the editor changes it. */
 export type Flow = Flow_Serialize;
 /** A flow as sent to Rust to be checked (a loaded `FlowDetail["flow"]` is one). */
@@ -106,6 +126,16 @@ export type TableVersion = TableVersion_Serialize;
 /** A row of a data table: its values by column, and its `_id`. */
 export type TableRow = RowsPage["rows"][number];
 export type { ColumnType, FilterOp, RowProblem, RowsPage, TableSummary };
+/** A stored schedule: its definition with when it ran, how, and when it runs next. */
+export type Schedule = Schedule_Serialize;
+/** A schedule's definition as sent to Rust to create or replace one. */
+export type ScheduleInput = ScheduleSpec_Deserialize;
+export type { CronPreview, Fired, FiredOutcome, Missed, OverlapPolicy, ScheduleTrigger };
+/** A template as sent to Rust to be saved, checked or test-run. */
+export type TemplateInput = Template_Deserialize;
+/** A whole flow in the gallery, to start a flow of one's own from. */
+export type GalleryFlow = FlowTemplate;
+export type { ChartKind, OutputColumn, PackOutcome, SqlProblem, TemplateTestRun };
 
 export type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
 
@@ -148,6 +178,15 @@ export const api = {
     guard(() => commands.importFlowFile(path, onConflict)),
   exportFlowFile: (compositionId: string, path: string): Promise<Outcome<null>> =>
     guard(() => commands.exportFlowFile(compositionId, path)),
+  /** A flow's versions, newest first, each with what changed from the one before. */
+  listVersions: (compositionId: string): Promise<Outcome<FlowVersion[]>> => guard(() => commands.listVersions(compositionId)),
+  getVersion: (compositionId: string, version: number): Promise<Outcome<Flow>> =>
+    guard(() => commands.getVersion(compositionId, version)),
+  diffVersions: (compositionId: string, from: number, to: number): Promise<Outcome<FlowChange[]>> =>
+    guard(() => commands.diffVersions(compositionId, from, to)),
+  /** Makes the flow what `version` was, as a new version; answers with the flow now. */
+  restoreVersion: (compositionId: string, version: number): Promise<Outcome<FlowDetail>> =>
+    guard(() => commands.restoreVersion(compositionId, version)),
   /** Runs a stored flow; resolves when the run ends. Progress arrives as `runProgress` events. */
   runFlow: (compositionId: string, request: RunRequest): Promise<Outcome<RunSummary>> =>
     guard(() => commands.runFlow(compositionId, request)),
@@ -186,4 +225,36 @@ export const api = {
   /** Writes every row of a table to `path`; answers how many. */
   exportTableFile: (name: string, format: ExportFormat, path: string): Promise<Outcome<number>> =>
     guard(() => commands.exportTableFile(name, format, path)),
+  listSchedules: (): Promise<Outcome<Schedule[]>> => guard(() => commands.listSchedules()),
+  /** Stores a new schedule; a refused one is `invalid_input` with every problem in `problems`. */
+  createSchedule: (spec: ScheduleInput): Promise<Outcome<Schedule>> => guard(() => commands.createSchedule(spec)),
+  /** Replaces a schedule's definition (enabling or disabling it too), refused like `createSchedule`. */
+  updateSchedule: (id: number, spec: ScheduleInput): Promise<Outcome<Schedule>> => guard(() => commands.updateSchedule(id, spec)),
+  deleteSchedule: (id: number): Promise<Outcome<null>> => guard(() => commands.deleteSchedule(id)),
+  /** Fires a schedule now; its run goes on in the background. */
+  runScheduleNow: (id: number): Promise<Outcome<Fired>> => guard(() => commands.runScheduleNow(id)),
+  /** A cron expression in words and its next run times (UTC); a bad one is `invalid_input`. */
+  previewCron: (expression: string, timezone: string): Promise<Outcome<CronPreview>> =>
+    guard(() => commands.previewCron(expression, timezone)),
+  /** The cron runs missed while the app was closed, as found when it opened. */
+  missedSchedules: (): Promise<Outcome<Missed[]>> => guard(async () => ({ status: "ok", data: await commands.missedSchedules() })),
+  /** Stores a template as the editor has it: new as version 1, changed as its next version, unchanged as it is. */
+  saveTemplate: (template: TemplateInput): Promise<Outcome<TemplateDetail>> => guard(() => commands.saveTemplate(template)),
+  /** Every version a template has had, newest first. */
+  templateVersions: (id: string): Promise<Outcome<Template[]>> => guard(() => commands.templateVersions(id)),
+  setTemplateActive: (id: string, active: boolean): Promise<Outcome<null>> => guard(() => commands.setTemplateActive(id, active)),
+  /** The problems of a template's SQL against its parameters, with where they are. */
+  templateProblems: (template: TemplateInput): Promise<Outcome<SqlProblem[]>> =>
+    guard(async () => ({ status: "ok", data: await commands.templateProblems(template) })),
+  /** Runs a template alone with sample values (defaults fill the rest), keeping its first `limit` rows. */
+  testRunTemplate: (template: TemplateInput, values: Record<string, JsonValue>, limit: number): Promise<Outcome<TemplateTestRun>> =>
+    guard(() => commands.testRunTemplate(template, values, limit)),
+  importTemplatePack: (path: string, onConflict: OnConflict): Promise<Outcome<PackOutcome>> =>
+    guard(() => commands.importTemplatePack(path, onConflict)),
+  /** Writes templates `ids` (every one when empty) as a template pack at `path`. */
+  exportTemplatePack: (ids: string[], path: string): Promise<Outcome<null>> => guard(() => commands.exportTemplatePack(ids, path)),
+  /** The flow gallery: whole flows to start from. */
+  listGallery: (): Promise<Outcome<GalleryFlow[]>> => guard(() => commands.listGallery()),
+  /** Makes the user's own flow from a gallery flow; answers with it. */
+  useGalleryFlow: (id: string): Promise<Outcome<FlowDetail>> => guard(() => commands.useGalleryFlow(id)),
 };

@@ -13,7 +13,11 @@ export const DIALOG_TITLES = {
   exportResult: "Export the result",
   importTable: "Import a data file",
   exportTable: "Export the table",
+  importTemplates: "Import a template pack",
+  exportTemplates: "Export templates",
 } as const;
+
+const TEMPLATE_PACK_FILTERS = [{ name: "Flowloom template pack", extensions: ["json"] }];
 
 /** The name the save dialog suggests for a flow: `<composition_id>.flow.json`. */
 export function flowFileName(compositionId: string): string {
@@ -61,6 +65,12 @@ export const dialogs = {
         filters: [{ name: `${format.toUpperCase()} file`, extensions: [format] }],
       }),
     ),
+  /** Asks for one template pack (`*.templates.json`) to import. */
+  pickTemplatePack: (): Promise<Outcome<string | null>> =>
+    guard(() => open({ title: DIALOG_TITLES.importTemplates, multiple: false, directory: false, filters: TEMPLATE_PACK_FILTERS })),
+  /** Asks where to write a template pack, suggesting `<name>.templates.json`. */
+  pickTemplatePackPath: (name: string): Promise<Outcome<string | null>> =>
+    guard(() => save({ title: DIALOG_TITLES.exportTemplates, defaultPath: `${name}.templates.json`, filters: TEMPLATE_PACK_FILTERS })),
   /** Asks where to write a flow, suggesting `<composition_id>.flow.json`. */
   pickExportPath: (compositionId: string): Promise<Outcome<string | null>> =>
     guard(() => save({ title: DIALOG_TITLES.exportFlow, defaultPath: flowFileName(compositionId), filters: FLOW_FILE_FILTERS })),

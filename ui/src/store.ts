@@ -2,7 +2,9 @@
 // Actions talk to Rust only through `api` and to the native file dialogs only through `dialogs`;
 // stale answers (an older search, a flow the user already left) are dropped so the screen
 // always shows the latest request. Every flow shown is checked (`validateFlow`) once it is shown.
-// Running and inspecting runs is `runActions.ts`'s part of the store, data tables `tableActions.ts`'s.
+// Running and inspecting runs is `runActions.ts`'s part of the store, data tables `tableActions.ts`'s,
+// schedules `scheduleActions.ts`'s and the open flow's versions `versionActions.ts`'s; the
+// template library is `templateActions.ts`'s and the flow gallery `galleryActions.ts`'s.
 import { createStore, useStore } from "zustand";
 import type {
   AppError,
@@ -27,6 +29,10 @@ import { distinctTags } from "./lib/tags";
 import { createEditActions, noEdits, saved, type EditHistory, type SaveState } from "./editActions";
 import { createRunActions } from "./runActions";
 import { createTableActions, initialTables, type TableActions, type TablesState } from "./tableActions";
+import { createScheduleActions, initialSchedules, type ScheduleActions, type SchedulesState } from "./scheduleActions";
+import { createVersionActions, initialVersions, type VersionActions, type VersionsState } from "./versionActions";
+import { createTemplateActions, initialTemplateLibrary, type TemplateActions, type TemplateLibraryState } from "./templateActions";
+import { createGalleryActions, initialGallery, type GalleryActions, type GalleryState } from "./galleryActions";
 import type { RunProgress } from "./api";
 
 export type Loadable<T> =
@@ -37,7 +43,10 @@ export type Loadable<T> =
 export type Route =
   | { readonly screen: "home" }
   | { readonly screen: "flow"; readonly compositionId: string }
-  | { readonly screen: "tables" };
+  | { readonly screen: "tables" }
+  | { readonly screen: "schedules" }
+  | { readonly screen: "templates" }
+  | { readonly screen: "gallery" };
 
 export type FlowFilter = { readonly text: string; readonly tag: string | null; readonly favoritesOnly: boolean };
 
@@ -91,6 +100,14 @@ export type AppState = {
   readonly dropHover: boolean;
   /** The Tables screen: the data tables, the one open and the import wizard. */
   readonly tables: TablesState;
+  /** The Schedules screen: the schedules, the runs they missed and the editor. */
+  readonly schedules: SchedulesState;
+  /** The open flow's versions panel and a comparison of two versions. */
+  readonly versions: VersionsState;
+  /** The Templates screen: the template library and the editor. */
+  readonly templateLibrary: TemplateLibraryState;
+  /** The Gallery screen: whole flows to start from. */
+  readonly gallery: GalleryState;
 };
 
 // Arrow-typed so components can destructure them (they never use `this`).
@@ -159,7 +176,11 @@ export type AppActions = {
   readonly deleteFlow: () => Promise<void>;
   /** Renames the open flow (an edit like any other: undoable, saved). */
   readonly renameFlow: (name: string) => void;
-} & TableActions;
+} & TableActions &
+  ScheduleActions &
+  VersionActions &
+  TemplateActions &
+  GalleryActions;
 
 export type Api = typeof realApi;
 export type Dialogs = typeof realDialogs;
@@ -197,6 +218,10 @@ const initialState: AppState = {
   clipboard: null,
   dropHover: false,
   tables: initialTables,
+  schedules: initialSchedules,
+  versions: initialVersions,
+  templateLibrary: initialTemplateLibrary,
+  gallery: initialGallery,
 };
 
 function withFavorite<T extends { meta: FlowSummary["meta"] }>(item: T, favorite: boolean): T {
@@ -289,6 +314,10 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
     const runs = createRunActions({ set, get, api, dialogs, flowTicket: () => flowTicket, exportTo });
     const edits = createEditActions({ set, get, api, flowTicket: () => flowTicket });
     const tableActions = createTableActions({ set, get, api, dialogs });
+    const scheduleActions = createScheduleActions({ set, get, api });
+    const versionActions = createVersionActions({ set, get, api, flowTicket: () => flowTicket });
+    const templateActions = createTemplateActions({ set, get, api, dialogs });
+    const galleryActions = createGalleryActions({ set, get, api });
 
     async function updateFilter(patch: Partial<FlowFilter>): Promise<void> {
       set({ filter: { ...get().filter, ...patch } });
@@ -359,6 +388,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
           selectedConnection: null,
           results: noResults,
           notice: null,
+          versions: initialVersions,
         });
         if (get().templates.status !== "ready") set({ templates: { status: "loading" } });
         const [detail, templates] = await Promise.all([api.getFlow(compositionId), api.listTemplates()]);
@@ -389,6 +419,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
           selectedConnection: null,
           results: noResults,
           notice: null,
+          versions: initialVersions,
         });
         await Promise.all([refreshTags(), refreshFlows()]);
       },
@@ -499,6 +530,10 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
       ...runs.actions,
       ...edits.actions,
       ...tableActions,
+      ...scheduleActions,
+      ...versionActions,
+      ...templateActions,
+      ...galleryActions,
     };
 
     return { ...initialState, actions };

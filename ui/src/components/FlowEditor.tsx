@@ -1,13 +1,14 @@
 // The open flow's work area, inside the screen's ReactFlowProvider: the template palette, the
-// canvas with the results drawer, the side panel, and the editor's keyboard shortcuts with the
-// command palette (Ctrl/Cmd+K) and the shortcuts overlay (?) they open.
+// canvas with the results drawer, the side panel (or the versions panel in its place), and the
+// editor's keyboard shortcuts with the command palette (Ctrl/Cmd+K) and the shortcuts overlay
+// (?) they open.
 import { useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
 import { FIT_WHOLE_FLOW } from "../lib/canvas";
 import { addNote } from "../lib/edit";
 import { SHORTCUTS, shortcutFor } from "../lib/shortcuts";
-import { useAppActions } from "../store";
+import { useAppActions, useAppState } from "../store";
 import { CommandPalette, type Command } from "./CommandPalette";
 import { FlowCanvas } from "./FlowCanvas";
 import { FlowSidebar } from "./FlowSidebar";
@@ -16,6 +17,7 @@ import { ShortcutsHelp } from "./ShortcutsHelp";
 import { TemplatePalette } from "./TemplatePalette";
 import { useViewCentre } from "./useViewCentre";
 import { useAutoLayout } from "./useAutoLayout";
+import { VersionsPanel } from "./VersionsPanel";
 
 type Props = {
   readonly detail: FlowDetail;
@@ -31,6 +33,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 export function FlowEditor({ detail, templates, diagnostics }: Props) {
   const { undo, redo, startRun, copyNodes, paste, editFlow } = useAppActions();
+  const versionsOpen = useAppState((state) => state.versions.open);
   const { fitView, getNodes } = useReactFlow();
   const centre = useViewCentre();
   const [overlay, setOverlay] = useState<Overlay>(null);
@@ -86,7 +89,11 @@ export function FlowEditor({ detail, templates, diagnostics }: Props) {
         <FlowCanvas detail={detail} templates={templates} diagnostics={diagnostics} />
         <ResultsDrawer />
       </div>
-      <FlowSidebar detail={detail} templates={templates} diagnostics={diagnostics} />
+      {versionsOpen ? (
+        <VersionsPanel templates={templates} />
+      ) : (
+        <FlowSidebar detail={detail} templates={templates} diagnostics={diagnostics} />
+      )}
       {overlay === "palette" && <CommandPalette templates={templates} commands={commands} onClose={close} />}
       {overlay === "help" && <ShortcutsHelp onClose={close} />}
     </div>

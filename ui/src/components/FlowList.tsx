@@ -1,6 +1,6 @@
 // The list of flows on the home screen, with its loading, empty and error states.
 import type { FlowSummary } from "../api";
-import { emptyFlowsMessage, plural, runCount } from "../lib/format";
+import { emptyFlowsMessage, lastUsed, plural, runCount } from "../lib/format";
 import { useAppActions, useAppState } from "../store";
 import { ErrorNotice } from "./ErrorNotice";
 import { FavoriteButton } from "./FavoriteButton";
@@ -41,6 +41,8 @@ export function FlowList() {
 function FlowRow({ flow }: { readonly flow: FlowSummary }) {
   const { openFlow, toggleFavorite } = useAppActions();
   const open = () => void openFlow(flow.composition_id);
+  const fromGallery = flow.meta.flow_template_id !== null;
+  const used = lastUsed(flow.meta);
 
   return (
     // The whole row opens the flow; its button makes that reachable by keyboard.
@@ -50,8 +52,13 @@ function FlowRow({ flow }: { readonly flow: FlowSummary }) {
           {flow.name}
         </span>
         {flow.description !== "" && <span className="flow-row__description">{flow.description}</span>}
-        {flow.tags.length > 0 && (
+        {(flow.tags.length > 0 || fromGallery) && (
           <span className="flow-row__tags">
+            {fromGallery && (
+              <span className="tag tag--gallery" data-testid="flow-from-gallery">
+                from gallery
+              </span>
+            )}
             {flow.tags.map((tag) => (
               <span key={tag} className="tag">
                 {tag}
@@ -64,6 +71,12 @@ function FlowRow({ flow }: { readonly flow: FlowSummary }) {
         <span>{plural(flow.node_count, "node")}</span>
         <span aria-hidden="true">·</span>
         <span>{runCount(flow.meta.execution_count)}</span>
+        {used !== null && (
+          <>
+            <span aria-hidden="true">·</span>
+            <span data-testid="flow-last-used">{used}</span>
+          </>
+        )}
       </span>
       <FavoriteButton favorite={flow.meta.is_favorite} onToggle={() => void toggleFavorite(flow.composition_id)} />
     </li>

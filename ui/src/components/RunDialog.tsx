@@ -3,7 +3,7 @@
 // its type; a value it refuses comes back as `error` and the dialog stays open.
 import { useId, useState, type SyntheticEvent } from "react";
 import type { AppError, GlobalParameter } from "../api";
-import type { RunChoices } from "../lib/run";
+import { parameterInputType, type RunChoices } from "../lib/run";
 import { useEscape } from "./useEscape";
 
 type Props = {
@@ -13,13 +13,6 @@ type Props = {
   readonly onRun: (choices: RunChoices) => void;
   readonly onCancel: () => void;
 };
-
-function inputType(parameter: GlobalParameter): string {
-  if (parameter.list) return "text";
-  if (parameter.type === "date") return "date";
-  if (parameter.type === "integer" || parameter.type === "decimal") return "number";
-  return "text";
-}
 
 export function RunDialog({ parameters, choices, error, onRun, onCancel }: Props) {
   const titleId = useId();
@@ -57,7 +50,7 @@ export function RunDialog({ parameters, choices, error, onRun, onCancel }: Props
               className="field__input"
               data-testid="run-parameter"
               data-name={parameter.name}
-              type={inputType(parameter)}
+              type={parameterInputType(parameter)}
               step={parameter.type === "decimal" ? "any" : undefined}
               autoFocus={i === 0}
               value={values[parameter.name] ?? ""}

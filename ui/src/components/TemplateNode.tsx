@@ -17,7 +17,8 @@ import { describeCount, worstSeverity } from "../lib/problems";
 import { describeProgress, nodeProgress, type NodeProgress } from "../lib/run";
 import { useAppState } from "../store";
 
-function templateLine(name: string, status: TemplateStatus): string {
+/** The line under a node's label: its template's name, or why the template cannot be used. */
+export function templateLine(name: string, status: TemplateStatus): string {
   switch (status) {
     case "ok":
       return name;
@@ -28,7 +29,8 @@ function templateLine(name: string, status: TemplateStatus): string {
   }
 }
 
-function sourceText(source: ParameterSource): string {
+/** Where a parameter's value comes from, as its row on the node shows it. */
+export function sourceText(source: ParameterSource): string {
   switch (source.kind) {
     case "upstream":
       return `← ${source.column}`;

@@ -193,7 +193,7 @@ function withoutHandles<N extends Node>(node: N): N {
 }
 
 /** Lays out a flow as React Flow elements at the positions it was saved with. */
-export function toCanvas(detail: FlowDetail, templates: readonly TemplateDetail[]): Canvas {
+export function toCanvas(detail: Pick<FlowDetail, "flow">, templates: readonly TemplateDetail[]): Canvas {
   const { composition, nodes, connections } = detail.flow;
   const catalogue = new Map(templates.map((t) => [t.template.template_id, t]));
   const labels = new Map(nodes.map((n) => [n.node_id, nodeLabel(n, catalogue.get(n.template_id)?.template)]));

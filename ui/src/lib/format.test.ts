@@ -1,6 +1,6 @@
 // Counts, timestamps, values and empty-state sentences as they appear on screen.
 import { describe, expect, it } from "vitest";
-import { emptyFlowsMessage, formatTimestamp, formatValue, plural, runCount } from "./format";
+import { emptyFlowsMessage, formatTimestamp, formatValue, lastUsed, plural, runCount } from "./format";
 
 describe("counts", () => {
   it("pluralises", () => {
@@ -34,6 +34,13 @@ describe("formatTimestamp", () => {
 
   it("formats an RFC 3339 timestamp", () => {
     expect(formatTimestamp("2026-06-01T09:30:00Z", "en-GB")).toMatch(/2026/);
+  });
+});
+
+describe("lastUsed", () => {
+  it("says when a flow was last opened or run, and nothing when it never was", () => {
+    expect(lastUsed({ last_used_at: "2026-06-01T09:30:00Z" }, "en-GB")).toMatch(/^Used .*2026/);
+    expect(lastUsed({ last_used_at: null })).toBeNull();
   });
 });
 

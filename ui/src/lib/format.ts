@@ -18,6 +18,11 @@ export function formatTimestamp(value: string, locale?: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(time);
 }
 
+/** "Used Jun 3, 2026, 9:30 AM" (local time), or null when the flow was never opened or run. */
+export function lastUsed(meta: { readonly last_used_at: string | null }, locale?: string): string | null {
+  return meta.last_used_at === null ? null : `Used ${formatTimestamp(meta.last_used_at, locale)}`;
+}
+
 /** A parameter value as it reads in a compact list: strings bare, lists comma separated. */
 export function formatValue(value: JsonValue): string {
   if (value === null) return "null";

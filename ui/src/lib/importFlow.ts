@@ -73,7 +73,8 @@ export function importTitle(outcome: Pick<ImportOutcome, "composition_id">, name
   return `Imported ${shown ? shown : outcome.composition_id}`;
 }
 
-function fateCounts(templates: readonly (readonly [string, TemplateFate])[]): string | null {
+/** "3 templates: 2 added, 1 reused." (null when there were none). */
+export function fateCounts(templates: readonly (readonly [string, TemplateFate])[]): string | null {
   if (templates.length === 0) return null;
   const counts = new Map<string, number>();
   for (const [, fate] of templates) {

@@ -6,6 +6,7 @@ import {
   describeProgress,
   describeRun,
   nodeProgress,
+  parameterInputType,
   runEnded,
   runIdle,
   runRequest,
@@ -61,6 +62,14 @@ describe("the run dialog's choices", () => {
     ]);
     expect(choices).toEqual({ values: { day: "2026-06-01", region: "" }, reuse: true });
     expect(runRequest(choices)).toEqual({ parameters: { day: "2026-06-01" }, no_cache: false });
+  });
+
+  it("offer a date picker for dates, a number field for numbers, text for lists and the rest", () => {
+    expect(parameterInputType({ name: "day", type: "date" })).toBe("date");
+    expect(parameterInputType({ name: "limit", type: "integer" })).toBe("number");
+    expect(parameterInputType({ name: "ratio", type: "decimal" })).toBe("number");
+    expect(parameterInputType({ name: "ids", type: "integer", list: true })).toBe("text");
+    expect(parameterInputType({ name: "region", type: "string" })).toBe("text");
   });
 
   it("tell a reused result from a computed one", () => {

@@ -50,6 +50,14 @@ export function choicesFromRun(run: RunSummary): RunChoices {
   };
 }
 
+/** The input a global parameter is typed in: a date picker, a number, or text (lists comma-separated). */
+export function parameterInputType(parameter: GlobalParameter): "date" | "number" | "text" {
+  if (parameter.list === true) return "text";
+  if (parameter.type === "date") return "date";
+  if (parameter.type === "integer" || parameter.type === "decimal") return "number";
+  return "text";
+}
+
 /** The dialog's first state for a flow: every parameter at its default, results reused. */
 export function defaultChoices(parameters: readonly GlobalParameter[]): RunChoices {
   return { values: Object.fromEntries(parameters.map((p) => [p.name, defaultText(p)])), reuse: true };

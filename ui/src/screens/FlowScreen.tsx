@@ -33,6 +33,7 @@ export function FlowScreen() {
   const selectedNode = useAppState((state) => state.selectedNode);
   const edits = useAppState((state) => state.edits);
   const saveState = useAppState((state) => state.saveState);
+  const versionsOpen = useAppState((state) => state.versions.open);
   const {
     goHome,
     openFlow,
@@ -51,6 +52,7 @@ export function FlowScreen() {
     renameFlow,
     duplicateFlow,
     deleteFlow,
+    toggleVersions,
   } = useAppActions();
   const [asking, setAsking] = useState<"duplicate" | "delete" | null>(null);
   const retry = route.screen === "flow" ? () => void openFlow(route.compositionId) : undefined;
@@ -185,6 +187,16 @@ export function FlowScreen() {
             >
               <ExportIcon />
               {exportState.status === "exporting" ? "Exporting…" : "Export…"}
+            </button>
+            <button
+              type="button"
+              className="button"
+              data-testid="open-versions"
+              aria-pressed={versionsOpen}
+              title="This flow's saved versions: compare two, or restore one"
+              onClick={toggleVersions}
+            >
+              Versions
             </button>
             <button
               type="button"

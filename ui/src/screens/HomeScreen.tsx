@@ -1,4 +1,5 @@
-// Home: the workspace header, the import, the way to the data tables, the filters and the flow list.
+// Home: the workspace header, the import, the ways to the gallery, the templates, the data
+// tables and the schedules, the filters and the flow list.
 import { ErrorNotice } from "../components/ErrorNotice";
 import { FlowFilters } from "../components/FlowFilters";
 import { FlowList } from "../components/FlowList";
@@ -12,7 +13,7 @@ import "../styles/home.css";
 export function HomeScreen() {
   const workspace = useAppState((state) => state.workspace);
   const notice = useAppState((state) => state.notice);
-  const { dismissNotice, createFlow, openTables } = useAppActions();
+  const { dismissNotice, createFlow, openTables, openSchedules, openTemplates, openGallery } = useAppActions();
   const [naming, setNaming] = useState(false);
 
   return (
@@ -48,8 +49,17 @@ export function HomeScreen() {
                 New flow
               </button>
               <ImportButton />
+              <button type="button" className="button" data-testid="open-gallery" onClick={() => void openGallery()}>
+                Gallery
+              </button>
+              <button type="button" className="button" data-testid="open-templates" onClick={() => void openTemplates()}>
+                Templates
+              </button>
               <button type="button" className="button" data-testid="open-tables" onClick={() => void openTables()}>
                 Data tables
+              </button>
+              <button type="button" className="button" data-testid="open-schedules" onClick={() => void openSchedules()}>
+                Schedules
               </button>
             </div>
           </div>

@@ -12,8 +12,12 @@ import type {
   RunSummary,
 } from "../api";
 import type { Api, Dialogs } from "../store";
+import { fakeScheduleApi } from "./fakeSchedules";
 import { fakeTableApi } from "./fakeTables";
-import { deepDive, diagnostic, summary, templates } from "./fixtures";
+import { fakeVersionApi } from "./fakeVersions";
+import { fakeGalleryApi } from "./fakeGallery";
+import { fakeTemplateApi } from "./fakeTemplates";
+import { deepDive, diagnostic, summary } from "./fixtures";
 
 export const flows: FlowSummary[] = [
   summary("comp_low_ctr", "Low CTR review", ["ctr", "campaigns"]),
@@ -44,6 +48,10 @@ export function fakeApi(overrides: Partial<Api> = {}) {
   const resultExports: [number, string, string, string][] = [];
   const saved: FlowInput[] = [];
   const tables = fakeTableApi();
+  const schedules = fakeScheduleApi();
+  const versions = fakeVersionApi();
+  const templateLibrary = fakeTemplateApi();
+  const gallery = fakeGalleryApi();
   const api: Api = {
     workspaceInfo: () => Promise.resolve(ok({ root: "/home/ana/flows", data_dir: "/home/ana/flows/.flowloom" })),
     listFlows: (query) => {
@@ -60,7 +68,6 @@ export function fakeApi(overrides: Partial<Api> = {}) {
       );
     },
     getFlow: () => Promise.resolve(ok(deepDive)),
-    listTemplates: () => Promise.resolve(ok(templates)),
     setFavorite: (id, favorite) => {
       favourites.set(id, favorite);
       return Promise.resolve(ok(null));
@@ -135,6 +142,10 @@ export function fakeApi(overrides: Partial<Api> = {}) {
     },
     cancelRun: () => Promise.resolve(ok(true)),
     ...tables.api,
+    ...schedules.api,
+    ...versions.api,
+    ...templateLibrary.api,
+    ...gallery.api,
     ...overrides,
   };
   return {
@@ -149,6 +160,14 @@ export function fakeApi(overrides: Partial<Api> = {}) {
     saved,
     tableImports: tables.imports,
     tableExports: tables.exports,
+    scheduleSpecs: schedules.specs,
+    cronPreviews: schedules.previews,
+    restores: versions.restores,
+    templateSaves: templateLibrary.saves,
+    testRuns: templateLibrary.testRuns,
+    packImports: templateLibrary.packImports,
+    packExports: templateLibrary.packExports,
+    galleryUsed: gallery.used,
   };
 }
 
@@ -174,6 +193,14 @@ export function fakeDialogs(answer: Outcome<string | null> = ok("/home/ana/in.fl
     },
     pickTableExportPath: (table, format) => {
       asked.push(`save ${table}.${format}`);
+      return Promise.resolve(answer);
+    },
+    pickTemplatePack: () => {
+      asked.push("open template pack");
+      return Promise.resolve(answer);
+    },
+    pickTemplatePackPath: (name) => {
+      asked.push(`save ${name}.templates.json`);
       return Promise.resolve(answer);
     },
   };

@@ -1,0 +1,74 @@
+// Two versions of the open flow compared: what changed, as a list, beside both versions drawn
+// side by side with the changes marked. Escape or Close leaves it.
+import { useId, useMemo } from "react";
+import type { FlowChange, TemplateDetail } from "../api";
+import { changeMark, describeFlowChange, diffMarks } from "../lib/versions";
+import type { Comparison } from "../versionActions";
+import { ErrorNotice } from "./ErrorNotice";
+import { useEscape } from "./useEscape";
+import { VersionCanvas } from "./VersionCanvas";
+
+type Props = {
+  readonly comparison: Comparison;
+  readonly templates: readonly TemplateDetail[];
+  readonly onClose: () => void;
+};
+
+const noChanges: readonly FlowChange[] = [];
+
+export function VersionCompare({ comparison, templates, onClose }: Props) {
+  const titleId = useId();
+  const { from, to, changes, flows } = comparison;
+  const marks = useMemo(() => diffMarks(changes.status === "ready" ? changes.data : noChanges), [changes]);
+  useEscape(onClose);
+
+  return (
+    <div
+      className="modal-backdrop"
+      onClick={(event) => {
+        if (event.target === event.currentTarget) onClose();
+      }}
+    >
+      <section className="vcompare" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="version-compare-view">
+        <header className="vcompare__head">
+          <h2 id={titleId} className="modal__title">
+            Version {from} → version {to}
+          </h2>
+          <button type="button" className="button button--ghost" data-testid="version-compare-close" onClick={onClose}>
+            Close
+          </button>
+        </header>
+        <div className="vcompare__body">
+          <div className="vcompare__changes">
+            {changes.status === "loading" && <p className="muted">Comparing…</p>}
+            {changes.status === "failed" && <ErrorNotice title="Could not compare these versions" error={changes.error} />}
+            {changes.status === "ready" && <ChangeList changes={changes.data} />}
+          </div>
+          <div className="vcompare__sides">
+            {flows.status === "loading" && <p className="muted">Reading both versions…</p>}
+            {flows.status === "failed" && <ErrorNotice title="Could not read a version" error={flows.error} />}
+            {flows.status === "ready" && changes.status !== "loading" && (
+              <>
+                <VersionCanvas version={from} flow={flows.data.before} templates={templates} marks={marks} />
+                <VersionCanvas version={to} flow={flows.data.after} templates={templates} marks={marks} />
+              </>
+            )}
+          </div>
+        </div>
+      </section>
+    </div>
+  );
+}
+
+function ChangeList({ changes }: { readonly changes: readonly FlowChange[] }) {
+  if (changes.length === 0) return <p className="muted">No differences.</p>;
+  return (
+    <ol className="vchanges">
+      {changes.map((change, index) => (
+        <li key={index} className={`vchange vchange--${changeMark(change)}`} data-testid="version-change" data-change={change.type}>
+          {describeFlowChange(change)}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,168 @@
+// One template being written: its name and labels, its SQL, parameters, output columns and
+// chart, a test run, and its versions. The draft and every step are the store's
+// (`templateActions.ts`); each part here edits one piece of the draft.
+import type { TemplateDraft } from "../../lib/templateDraft";
+import { useAppActions } from "../../store";
+import type { TemplateEditor as Editor, TemplateSave } from "../../templateActions";
+import { ChartEditor } from "./ChartEditor";
+import { OutputColumnsEditor } from "./OutputColumnsEditor";
+import { ParamsEditor } from "./ParamsEditor";
+import { Refusal } from "./Refusal";
+import { SqlField } from "./SqlField";
+import { TemplateVersions } from "./TemplateVersions";
+import { TestRunPanel } from "./TestRunPanel";
+
+export function TemplateEditor({ editor }: { readonly editor: Editor }) {
+  const { draft, stored } = editor;
+  const { editTemplateDraft, saveTemplate, closeTemplateEditor, exportTemplatePack } = useAppActions();
+  const id = stored?.template.template_id ?? null;
+  const edit = (patch: Partial<TemplateDraft>) => {
+    editTemplateDraft((d) => ({ ...d, ...patch }));
+  };
+
+  return (
+    <section className="template-editor" data-testid="template-editor" aria-label={draft.name === "" ? "New template" : draft.name}>
+      <header className="template-editor__head">
+        <div className="template-editor__title">
+          <h2 className="pane-title">{draft.name.trim() === "" ? "New template" : draft.name}</h2>
+          {stored === null ? (
+            <span className="template-editor__version" data-testid="template-version" data-version="">
+              Not saved yet
+            </span>
+          ) : (
+            <span className="template-editor__version" data-testid="template-version" data-version={stored.template.version}>
+              Version {stored.template.version}
+              {stored.is_active ? "" : " · inactive"}
+            </span>
+          )}
+        </div>
+        <div className="template-editor__actions">
+          <SaveStatus save={editor.save} />
+          {id !== null && (
+            <button type="button" className="button" data-testid="template-export" onClick={() => void exportTemplatePack([id])}>
+              Export…
+            </button>
+          )}
+          <button type="button" className="button button--ghost" data-testid="template-close" onClick={closeTemplateEditor}>
+            Close
+          </button>
+          <button
+            type="button"
+            className="button button--primary"
+            data-testid="template-save"
+            disabled={editor.save.status === "saving"}
+            onClick={() => void saveTemplate()}
+          >
+            {editor.save.status === "saving" ? "Saving…" : "Save"}
+          </button>
+        </div>
+      </header>
+      {editor.save.status === "failed" && <Refusal error={editor.save.error} testId="template-save-error" title="Could not save the template" />}
+      <Details draft={draft} templateId={id} onChange={edit} />
+      <SqlField
+        sql={draft.sql}
+        check={editor.check}
+        onChange={(sql) => {
+          edit({ sql });
+        }}
+      />
+      <ParamsEditor
+        parameters={draft.parameters}
+        onChange={(parameters) => {
+          edit({ parameters });
+        }}
+      />
+      <OutputColumnsEditor
+        outputs={draft.outputs}
+        testRun={editor.testRun}
+        onChange={(outputs) => {
+          edit({ outputs });
+        }}
+      />
+      <ChartEditor
+        chart={draft.chart}
+        outputs={draft.outputs}
+        testRun={editor.testRun}
+        onChange={(chart) => {
+          edit({ chart });
+        }}
+      />
+      <TestRunPanel parameters={draft.parameters} samples={editor.samples} testRun={editor.testRun} />
+      {stored !== null && <TemplateVersions versions={editor.versions} />}
+    </section>
+  );
+}
+
+function SaveStatus({ save }: { readonly save: TemplateSave }) {
+  if (save.status !== "saved") return null;
+  return (
+    <span className="template-editor__saved" role="status" data-testid="template-saved">
+      {save.changed ? `Saved as version ${save.version}` : `No changes: still version ${save.version}`}
+    </span>
+  );
+}
+
+type DetailsProps = {
+  readonly draft: TemplateDraft;
+  readonly templateId: string | null;
+  readonly onChange: (patch: Partial<Pick<TemplateDraft, "name" | "description" | "category" | "tagsText">>) => void;
+};
+
+function Details({ draft, templateId, onChange }: DetailsProps) {
+  return (
+    <div className="template-details">
+      <label className="field">
+        <span className="field__label">Name</span>
+        <input
+          className="field__input"
+          data-testid="template-name"
+          placeholder="Top campaigns by spend"
+          value={draft.name}
+          onChange={(event) => {
+            onChange({ name: event.target.value });
+          }}
+        />
+        <span className="field__hint">
+          {templateId === null ? "Its id is made from the name when it is first saved." : <code data-testid="template-id">{templateId}</code>}
+        </span>
+      </label>
+      <label className="field">
+        <span className="field__label">Category</span>
+        <input
+          className="field__input"
+          data-testid="template-category"
+          placeholder="performance"
+          value={draft.category}
+          onChange={(event) => {
+            onChange({ category: event.target.value });
+          }}
+        />
+      </label>
+      <label className="field template-details__wide">
+        <span className="field__label">Description</span>
+        <textarea
+          className="field__input"
+          data-testid="template-description"
+          rows={2}
+          value={draft.description}
+          onChange={(event) => {
+            onChange({ description: event.target.value });
+          }}
+        />
+      </label>
+      <label className="field template-details__wide">
+        <span className="field__label">Tags</span>
+        <input
+          className="field__input"
+          data-testid="template-tags"
+          placeholder="campaigns, spend"
+          value={draft.tagsText}
+          onChange={(event) => {
+            onChange({ tagsText: event.target.value });
+          }}
+        />
+        <span className="field__hint">Comma-separated.</span>
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+// A test run of the template as drafted: a sample value per parameter (typed like the run
+// dialog's, starting from the defaults), then the first rows it returned, the SQL as it ran
+// (values bound where the placeholders were), or why it could not run.
+import type { ResultPage } from "../../api";
+import { pageLabel, cellText } from "../../lib/results";
+import type { ParamDraft } from "../../lib/templateDraft";
+import { TEST_RUN_LIMIT, sampleInput, sampleText } from "../../lib/templateSamples";
+import { TYPE_HINTS } from "../../lib/tableValues";
+import { useAppActions } from "../../store";
+import type { TestRunState } from "../../templateActions";
+import { Refusal } from "./Refusal";
+
+type Props = {
+  readonly parameters: readonly ParamDraft[];
+  readonly samples: Readonly<Record<string, string>>;
+  readonly testRun: TestRunState;
+};
+
+export function TestRunPanel({ parameters, samples, testRun }: Props) {
+  const { testRunTemplate } = useAppActions();
+  const named = parameters.filter((p) => p.name.trim() !== "");
+  return (
+    <div className="template-section" data-testid="test-run-panel">
+      <div className="template-section__head">
+        <h3 className="template-section__title">Test run</h3>
+        <button
+          type="button"
+          className="button button--small"
+          data-testid="template-test-run"
+          aria-busy={testRun.status === "running"}
+          disabled={testRun.status === "running"}
+          onClick={() => void testRunTemplate()}
+        >
+          {testRun.status === "running" ? "Running…" : "Run"}
+        </button>
+      </div>
+      <p className="template-section__hint">Runs the template as drafted, unsaved, and keeps its first {TEST_RUN_LIMIT} rows.</p>
+      {named.length > 0 && (
+        <div className="sample-values">
+          {named.map((param) => (
+            <SampleInput key={param.key} param={param} text={sampleText(param, samples)} />
+          ))}
+        </div>
+      )}
+      {testRun.status === "failed" && <Refusal error={testRun.error} title="The test run failed" testId="test-run-error" />}
+      {testRun.status === "done" && (
+        <>
+          <TestRunRows page={testRun.run.page} />
+          <details className="test-run__sql" open>
+            <summary>SQL as run</summary>
+            <pre data-testid="test-run-sql">{testRun.run.sql}</pre>
+          </details>
+        </>
+      )}
+    </div>
+  );
+}
+
+function SampleInput({ param, text }: { readonly param: ParamDraft; readonly text: string }) {
+  const { setSampleValue } = useAppActions();
+  const name = param.name.trim();
+  const kind = sampleInput(param);
+  const set = (value: string) => {
+    setSampleValue(name, value);
+  };
+  return (
+    <label className="field">
+      <span className="field__label">
+        {name}
+        <span className="field__type">
+          {param.type}
+          {param.list ? " list" : ""}
+        </span>
+      </span>
+      {kind === "boolean" ? (
+        <select
+          className="field__input"
+          data-testid="test-run-value"
+          data-name={name}
+          value={text}
+          onChange={(event) => {
+            set(event.target.value);
+          }}
+        >
+          <option value="">none</option>
+          <option value="true">true</option>
+          <option value="false">false</option>
+        </select>
+      ) : (
+        <input
+          className="field__input"
+          data-testid="test-run-value"
+          data-name={name}
+          type={kind}
+          step={param.type === "decimal" ? "any" : undefined}
+          placeholder={param.list ? `${TYPE_HINTS[param.type]}, comma-separated` : TYPE_HINTS[param.type]}
+          value={text}
+          onChange={(event) => {
+            set(event.target.value);
+          }}
+        />
+      )}
+    </label>
+  );
+}
+
+/** The rows (at most TEST_RUN_LIMIT, so all drawn) under their columns and types. */
+function TestRunRows({ page }: { readonly page: ResultPage }) {
+  return (
+    <div className="test-run">
+      <span className="test-run__count" data-testid="test-run-count">
+        {pageLabel(page)}
+      </span>
+      <div className="test-run__scroll">
+        <table className="test-run__table">
+          <thead>
+            <tr>
+              {page.columns.map((column) => (
+                <th key={column.name} data-testid="test-run-column">
+                  <span className="test-run__name">{column.name}</span>
+                  <span className="test-run__type">{column.data_type}</span>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {page.rows.map((row, index) => (
+              <tr key={index} data-testid="test-run-row">
+                {page.columns.map((column) => (
+                  <td key={column.name}>{cellText(row[column.name])}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

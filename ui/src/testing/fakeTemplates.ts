@@ -1,0 +1,125 @@
+// The template part of the fake backend: templates in memory that save like the real store (a
+// change is the next version, an unchanged one stays), keep every version, mark `{{names}}` no
+// parameter declares, test-run to a fixed page, and record the packs they were asked for.
+import type { Outcome, SqlProblem, Template, TemplateDetail, TemplateInput } from "../api";
+import type { Api } from "../store";
+import { templates as seeded } from "./fixtures";
+
+const ok = <T,>(data: T): Outcome<T> => ({ status: "ok", data });
+
+/** A template as the real store keeps it: every field filled in. */
+function stored(input: TemplateInput, version: number): Template {
+  return {
+    template_id: input.template_id,
+    name: input.name,
+    description: input.description ?? "",
+    category: input.category ?? "",
+    tags: input.tags ?? [],
+    sql: input.sql,
+    parameters: (input.parameters ?? []).map((p) => ({ ...p, required: p.required ?? false, default: p.default ?? undefined })),
+    ...(input.output_columns == null ? {} : { output_columns: input.output_columns }),
+    ...(input.chart_config == null ? {} : { chart_config: { ...input.chart_config, series: input.chart_config.series ?? undefined } }),
+    version,
+  };
+}
+
+/** The content that makes a version: everything but the version itself. */
+const content = (template: Template) => JSON.stringify({ ...template, version: 0 });
+
+/** Problems as `templateProblems` finds them: a placeholder no parameter declares, a parameter never used. */
+function problemsOf(template: TemplateInput): SqlProblem[] {
+  const declared = new Set((template.parameters ?? []).map((p) => p.name));
+  const used = new Set<string>();
+  const problems: SqlProblem[] = [];
+  for (const m of template.sql.matchAll(/\{\{\s*(\w+)\s*\}\}/g)) {
+    const name = m[1] ?? "";
+    used.add(name);
+    if (!declared.has(name)) problems.push({ from: m.index, to: m.index + m[0].length, error: true, message: `\`{{${name}}}\` names no declared parameter` });
+  }
+  for (const name of declared) {
+    if (!used.has(name)) problems.push({ from: 0, to: 0, error: false, message: `parameter \`${name}\` is declared but the SQL never uses it` });
+  }
+  return problems;
+}
+
+/** The template commands of the fake backend, over the fixtures' three templates. */
+export function fakeTemplateApi() {
+  const details = new Map<string, TemplateDetail>(seeded.map((t) => [t.template.template_id, t]));
+  const history = new Map<string, Template[]>(seeded.map((t) => [t.template.template_id, [t.template]]));
+  const saves: TemplateInput[] = [];
+  const testRuns: Parameters<Api["testRunTemplate"]>[] = [];
+  const packImports: Parameters<Api["importTemplatePack"]>[] = [];
+  const packExports: Parameters<Api["exportTemplatePack"]>[] = [];
+
+  const api: Pick<
+    Api,
+    | "listTemplates"
+    | "saveTemplate"
+    | "templateVersions"
+    | "setTemplateActive"
+    | "templateProblems"
+    | "testRunTemplate"
+    | "importTemplatePack"
+    | "exportTemplatePack"
+  > = {
+    listTemplates: () => Promise.resolve(ok([...details.values()])),
+    saveTemplate: (input) => {
+      saves.push(input);
+      const id = input.template_id;
+      const before = details.get(id);
+      const versions = history.get(id) ?? [];
+      const next = stored(input, before === undefined ? 1 : before.template.version);
+      if (before === undefined || content(next) !== content(before.template)) {
+        const version = before === undefined ? 1 : before.template.version + 1;
+        const saved = { ...next, version };
+        details.set(id, { template: saved, usage_count: before?.usage_count ?? 0, is_active: before?.is_active ?? true });
+        history.set(id, [saved, ...versions]);
+      }
+      const detail = details.get(id);
+      return Promise.resolve(detail === undefined ? { status: "error", error: { code: "internal", message: "lost" } } : ok(detail));
+    },
+    templateVersions: (id) => {
+      const versions = history.get(id);
+      return Promise.resolve(versions === undefined ? { status: "error", error: { code: "not_found", message: `no template ${id}` } } : ok(versions));
+    },
+    setTemplateActive: (id, active) => {
+      const detail = details.get(id);
+      if (detail !== undefined) details.set(id, { ...detail, is_active: active });
+      return Promise.resolve(ok(null));
+    },
+    templateProblems: (template) => Promise.resolve(ok(problemsOf(template))),
+    testRunTemplate: (template, values, limit) => {
+      testRuns.push([template, values, limit]);
+      return Promise.resolve(
+        ok({
+          page: {
+            columns: [
+              { name: "campaign", data_type: "Utf8" },
+              { name: "spend", data_type: "Float64" },
+            ],
+            rows: [
+              { campaign: "Spring", spend: 120.5 },
+              { campaign: "Summer", spend: 80 },
+            ],
+            offset: 0,
+            total_rows: 2,
+          },
+          output_columns: [
+            { name: "campaign", type: "string" },
+            { name: "spend", type: "decimal" },
+          ],
+          sql: template.sql.replaceAll(/\{\{\s*(\w+)\s*\}\}/g, "$$$1"),
+        }),
+      );
+    },
+    importTemplatePack: (path, onConflict) => {
+      packImports.push([path, onConflict]);
+      return Promise.resolve(ok({ templates: [["tpl_top_campaigns", { fate: "reused" }]] }));
+    },
+    exportTemplatePack: (ids, path) => {
+      packExports.push([ids, path]);
+      return Promise.resolve(ok(null));
+    },
+  };
+  return { api, saves, testRuns, packImports, packExports };
+}
