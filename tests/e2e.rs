@@ -5,7 +5,8 @@
 //! their own: a flow built on the canvas (`building.rs`); a flow leaving and re-entering as
 //! a file (`flow_files.rs`); a long run cancelled (`long_run.rs`); closing the window
 //! mid-edit (`closing.rs`); a data table defined, filled from a CSV, queried and changed
-//! (`data_tables.rs`); the ignored 2,000-node canvas benchmark (`canvas_bench.rs`).
+//! (`data_tables.rs`); a template edited, a gallery flow used and an older version restored, a
+//! schedule previewed (`library.rs`); the ignored 2,000-node canvas benchmark (`canvas_bench.rs`).
 
 mod building;
 mod canvas_bench;
@@ -13,6 +14,7 @@ mod closing;
 mod data_tables;
 mod flow_files;
 mod harness;
+mod library;
 mod long_run;
 mod screen;
 mod webdriver;

@@ -163,6 +163,34 @@ impl Session {
 
     /// The rendered text of every element matching `css`, read in one go in the page, so a
     /// re-render between finding the elements and reading them cannot leave one stale.
+    /// Puts `text` into the input `css` whole, as pasting it would (the page sees an input
+    /// event). WebDriver's keys lose Shift on the test display, so text with `*`, `@` or
+    /// capitals cannot be typed key by key.
+    pub fn paste_into(&self, css: &str, text: &str) {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             const field = document.querySelector({css});
+             const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+             set.call(field, {text});
+             field.dispatchEvent(new Event('input', {{ bubbles: true }}));
+             done(field.value);",
+            css = serde_json::to_string(css).unwrap_or_default(),
+            text = serde_json::to_string(text).unwrap_or_default(),
+        );
+        assert_eq!(self.execute_async(&script), Value::String(text.to_owned()));
+    }
+
+    /// An attribute of `element` (`data-…` included), if it has it.
+    pub fn attribute(&self, element: &Element, name: &str) -> Option<String> {
+        self.try_call(
+            "GET",
+            &format!("/element/{}/attribute/{name}", element.0),
+            None,
+        )
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+    }
+
     pub fn texts(&self, css: &str) -> Vec<String> {
         let script = json!({
             "script": "return Array.from(document.querySelectorAll(arguments[0]), (e) => e.innerText.trim());",

@@ -9,6 +9,17 @@ use croner::Cron;
 use croner::parser::{CronParser, Seconds, Year};
 use serde::Serialize;
 
+/// The IANA time zone named `name`, whatever its case (`europe/paris` is Europe/Paris).
+pub fn zone(name: &str) -> Option<Tz> {
+    let name = name.trim();
+    name.parse().ok().or_else(|| {
+        chrono_tz::TZ_VARIANTS
+            .iter()
+            .find(|zone| zone.name().eq_ignore_ascii_case(name))
+            .copied()
+    })
+}
+
 /// A parsed cron expression in its time zone.
 #[derive(Debug, Clone)]
 pub struct CronSchedule {
@@ -27,7 +38,7 @@ pub struct CronPreview {
 
 impl CronSchedule {
     pub fn parse(expression: &str, timezone: &str) -> Result<Self, String> {
-        let zone: Tz = timezone.parse().map_err(|_| {
+        let zone = zone(timezone).ok_or_else(|| {
             format!(
                 "`{timezone}` is not a time zone (use an IANA name such as Europe/Paris or UTC)"
             )
@@ -141,6 +152,10 @@ mod tests {
             CronSchedule::parse("0 0 9 * * *", "UTC")
                 .expect_err("seconds")
                 .contains("more than five fields")
+        );
+        assert!(
+            CronSchedule::parse("0 9 * * *", "europe/paris").is_ok(),
+            "any case"
         );
         assert!(
             CronSchedule::parse("0 9 * * *", "Mars/Olympus")

@@ -111,12 +111,24 @@ pub fn first_due(spec: &ScheduleSpec, now: DateTime<Utc>) -> Option<String> {
     }
 }
 
+/// `spec` as stored: a time zone typed in any case under its IANA name.
+fn canonical(spec: &ScheduleSpec) -> ScheduleSpec {
+    let mut spec = spec.clone();
+    if let ScheduleTrigger::Cron { timezone, .. } = &mut spec.trigger
+        && let Some(zone) = cron::zone(timezone)
+    {
+        *timezone = zone.name().to_owned();
+    }
+    spec
+}
+
 /// Checks and stores a new schedule, due first after `now`.
 pub async fn create(
     store: &Store,
     spec: &ScheduleSpec,
     now: DateTime<Utc>,
 ) -> Result<Schedule, ScheduleError> {
+    let spec = &canonical(spec);
     check(store, spec).await?;
     Ok(store
         .insert_schedule(spec, first_due(spec, now).as_deref())
@@ -130,6 +142,7 @@ pub async fn update(
     spec: &ScheduleSpec,
     now: DateTime<Utc>,
 ) -> Result<Schedule, ScheduleError> {
+    let spec = &canonical(spec);
     check(store, spec).await?;
     Ok(store
         .update_schedule(id, spec, first_due(spec, now).as_deref())
