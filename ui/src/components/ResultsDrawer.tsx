@@ -2,6 +2,7 @@
 // a page at a time (the page's rows virtualised, so a long page scrolls smoothly), the page as
 // a chart when the node's template has a chart config, and export of the whole result as CSV,
 // JSON or Parquet.
+import { PageButtons } from "./PageButtons";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Suspense, lazy, useMemo, useRef, useState } from "react";
 import type { ChartConfig, ExportFormat, ResultPage } from "../api";
@@ -74,28 +75,7 @@ function Pager({ page, onPage }: { readonly page: ResultPage; readonly onPage: (
   const { previous, next } = neighbours(page);
   return (
     <div className="drawer__pager">
-      <button
-        type="button"
-        className="button button--small"
-        data-testid="results-previous"
-        disabled={previous === null}
-        onClick={() => {
-          if (previous !== null) onPage(previous);
-        }}
-      >
-        Previous
-      </button>
-      <button
-        type="button"
-        className="button button--small"
-        data-testid="results-next"
-        disabled={next === null}
-        onClick={() => {
-          if (next !== null) onPage(next);
-        }}
-      >
-        Next
-      </button>
+      <PageButtons previous={previous} next={next} onPage={onPage} testIdPrefix="results" />
     </div>
   );
 }

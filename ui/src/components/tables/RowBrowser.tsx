@@ -1,5 +1,6 @@
 // The open table's rows: how many the filters let through, the filter bar, a page of rows
 // (virtualised) whose headers sort, the pager, and adding, editing and deleting rows.
+import { PageButtons } from "../PageButtons";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRef, useState } from "react";
 import type { RowSort, RowsPage, TableRow, TableSchema } from "../../api";
@@ -90,28 +91,7 @@ function Pager({ page, onPage }: { readonly page: RowsPage; readonly onPage: (of
   return (
     <div className="rows__pager">
       <span className="rows__span">{pageLabel(page)}</span>
-      <button
-        type="button"
-        className="button button--small"
-        data-testid="rows-previous"
-        disabled={previous === null}
-        onClick={() => {
-          if (previous !== null) onPage(previous);
-        }}
-      >
-        Previous
-      </button>
-      <button
-        type="button"
-        className="button button--small"
-        data-testid="rows-next"
-        disabled={next === null}
-        onClick={() => {
-          if (next !== null) onPage(next);
-        }}
-      >
-        Next
-      </button>
+      <PageButtons previous={previous} next={next} onPage={onPage} testIdPrefix="rows" />
     </div>
   );
 }
