@@ -402,6 +402,7 @@ async fn import_in(
     let physical = ddl::physical(name);
     let single = ddl::insert_row(&physical, schema);
     let chunk = IMPORT_CHUNK.min(32_000 / (schema.columns.len() + 1)).max(1);
+    let computed = schema.columns.iter().any(|c| c.is_computed());
     let chunk_insert = ddl::insert_rows(&physical, schema, chunk);
     let mut problems = Vec::new();
     let mut skipped = Vec::new();
@@ -423,7 +424,9 @@ async fn import_in(
             })
             .collect();
         // A file exported from a table carries its computed values: the table computes its own.
-        rows::without_computed(schema, &mut values);
+        if computed {
+            rows::without_computed(schema, &mut values);
+        }
         match rows::check_row(schema, row.line, &values) {
             Ok(cells) => pending.push((row, cells)),
             Err(found) => {
