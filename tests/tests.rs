@@ -40,6 +40,10 @@ mod gallery;
 /// flows completing, conditions.
 mod schedules;
 
+/// Nodes keep the template version they were built with: shown when it changed, updated
+/// or kept, run as pinned, carried by flow files.
+mod template_versions;
+
 /// Reusing node results: hits, misses on any change, forcing, run from here, the clock.
 mod cache;
 

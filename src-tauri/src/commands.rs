@@ -4,7 +4,7 @@ use crate::error::{AppError, ErrorCode};
 use flowloom_core::flowfile::{self, ImportOutcome, OnConflict};
 use flowloom_core::gallery;
 use flowloom_core::model::{FlowChange, FlowTemplate, FlowVersion};
-use flowloom_core::validation::{self, Catalog, Diagnostic};
+use flowloom_core::validation::{self, Diagnostic};
 use flowloom_core::{
     CompositionId, Flow, FlowDetail, FlowQuery, FlowSummary, TemplateDetail, Workspace,
 };
@@ -75,7 +75,7 @@ pub async fn validate_flow(
     workspace: State<'_, Workspace>,
     flow: Flow,
 ) -> Result<Vec<Diagnostic>, AppError> {
-    let catalog = Catalog::from_details(workspace.store().list_templates().await?);
+    let catalog = workspace.store().catalog_for(&flow).await?;
     Ok(validation::check(&flow, &catalog))
 }
 
@@ -93,7 +93,7 @@ pub struct SavedFlow {
 pub async fn save_flow(workspace: State<'_, Workspace>, flow: Flow) -> Result<SavedFlow, AppError> {
     let store = workspace.store();
     let version = store.save_flow(&flow).await?;
-    let catalog = Catalog::from_details(store.list_templates().await?);
+    let catalog = store.catalog_for(&flow).await?;
     Ok(SavedFlow {
         version,
         diagnostics: validation::check(&flow, &catalog),

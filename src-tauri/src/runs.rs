@@ -8,7 +8,7 @@ use flowloom_core::engine::history;
 use flowloom_core::engine::results::{self, Format};
 use flowloom_core::engine::run::{self, CancellationToken, RunEvent, RunOptions};
 use flowloom_core::model::{ResultColumn, RunDetail, RunId, RunSummary, Trigger};
-use flowloom_core::validation::{self, Catalog};
+use flowloom_core::validation;
 use flowloom_core::{CompositionId, NodeId, Workspace};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -68,7 +68,7 @@ pub async fn run_flow(
     request: RunRequest,
 ) -> Result<RunSummary, AppError> {
     let flow = workspace.store().get_flow(&composition_id).await?.flow;
-    let catalog = Catalog::from_details(workspace.store().list_templates().await?);
+    let catalog = workspace.store().catalog_for(&flow).await?;
     let flow = validation::validate(flow, &catalog).map_err(AppError::cannot_run)?;
     let given = request
         .parameters

@@ -202,7 +202,11 @@ export type Code =
 /**  The file is not a flow file this build can read (JSON syntax, format, version, size). */
 "bad_file" | 
 /**  The file's structure breaks the flow file JSON Schema. */
-"schema_violation" | "empty_flow" | "bad_id_format" | "duplicate_id" | "dangling_connection" | "cycle" | "unknown_template" | "inactive_template" | "missing_parameter" | "unknown_parameter" | "type_mismatch" | "unknown_column" | "bad_condition" | "unreachable_condition_input" | 
+"schema_violation" | "empty_flow" | "bad_id_format" | "duplicate_id" | "dangling_connection" | "cycle" | "unknown_template" | 
+/**  A node built on a version of its template that the catalog does not have. */
+"unknown_template_version" | 
+/**  A node built on an older version of its template than the current one. */
+"template_changed" | "inactive_template" | "missing_parameter" | "unknown_parameter" | "type_mismatch" | "unknown_column" | "bad_condition" | "unreachable_condition_input" | 
 /**  A template the file carries that no node uses, or a global parameter no node reads. */
 "unused_output" | 
 /**  A connection that maps no column: it only orders the run. */
@@ -483,12 +487,22 @@ export type FlowDetail = FlowDetail_Serialize | FlowDetail_Deserialize;
 export type FlowDetail_Deserialize = {
 	flow: Flow_Deserialize,
 	meta: FlowMeta_Deserialize,
+	/**
+	 *  The earlier versions of templates its nodes are built on (each template as it is now
+	 *  is in the template list), sorted by id and version.
+	 */
+	pinned_templates: Template_Deserialize[],
 };
 
 /**  A stored flow with its bookkeeping. */
 export type FlowDetail_Serialize = {
 	flow: Flow_Serialize,
 	meta: FlowMeta_Serialize,
+	/**
+	 *  The earlier versions of templates its nodes are built on (each template as it is now
+	 *  is in the template list), sorted by id and version.
+	 */
+	pinned_templates: Template_Serialize[],
 };
 
 /**  What the workspace knows about a stored flow beyond what the user drew. */
@@ -687,6 +701,11 @@ export type NodeConfig_Deserialize = {
 	 *  time; the results are unioned with the value as a column named after the parameter.
 	 */
 	for_each?: string | null,
+	/**
+	 *  A newer version of the node's template that the user chose not to take: the node keeps
+	 *  its own and is not told about this one again (a later version is shown again).
+	 */
+	declined_template_version?: number | null,
 };
 
 /**  How a node looks on the canvas. */
@@ -703,6 +722,11 @@ export type NodeConfig_Serialize = {
 	 *  time; the results are unioned with the value as a column named after the parameter.
 	 */
 	for_each?: string,
+	/**
+	 *  A newer version of the node's template that the user chose not to take: the node keeps
+	 *  its own and is not told about this one again (a later version is shown again).
+	 */
+	declined_template_version?: number,
 };
 
 /**  A node's id, unique within its flow, e.g. `node_1`. */
@@ -779,6 +803,13 @@ export type NodeStatus = "PENDING" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCE
 export type Node_Deserialize = {
 	node_id: NodeId,
 	template_id: TemplateId,
+	/**
+	 *  The version of its template the node was built with, and runs with until it is
+	 *  updated. A workspace pins every node it stores (to the version current when it was
+	 *  placed); in a flow file it is written only when the file carries several versions of
+	 *  the template, and a node without one uses the newest the file carries.
+	 */
+	template_version?: number | null,
 	position?: Position,
 	node_config?: NodeConfig_Deserialize,
 	/**  Values fixed on this node, by parameter name. */
@@ -794,6 +825,13 @@ export type Node_Deserialize = {
 export type Node_Serialize = {
 	node_id: NodeId,
 	template_id: TemplateId,
+	/**
+	 *  The version of its template the node was built with, and runs with until it is
+	 *  updated. A workspace pins every node it stores (to the version current when it was
+	 *  placed); in a flow file it is written only when the file carries several versions of
+	 *  the template, and a node without one uses the newest the file carries.
+	 */
+	template_version?: number,
 	position: Position,
 	node_config: NodeConfig_Serialize,
 	/**  Values fixed on this node, by parameter name. */
@@ -1336,7 +1374,12 @@ export type TemplateDetail_Serialize = {
 /**  What happened to one template the file carried. */
 export type TemplateFate = { fate: "added" } | 
 /**  The workspace had it word for word. */
-{ fate: "reused" } | { fate: "replaced" } | 
+{ fate: "reused" } | 
+/**
+ *  The workspace had an earlier version the file also carries, word for word: the
+ *  file's newer one became the template's next version (no conflict to choose).
+ */
+{ fate: "updated" } | { fate: "replaced" } | 
 /**  Kept beside the workspace's version under this id. */
 { fate: "renamed_to"; new_id: TemplateId };
 

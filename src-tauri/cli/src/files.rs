@@ -147,6 +147,7 @@ fn describe(fate: &TemplateFate) -> String {
     match fate {
         TemplateFate::Added => "added".to_owned(),
         TemplateFate::Reused => "reused (identical)".to_owned(),
+        TemplateFate::Updated => "updated to the file's newer version".to_owned(),
         TemplateFate::Replaced => "replaced".to_owned(),
         TemplateFate::RenamedTo(new) => format!("kept both: the file's is now {new}"),
     }

@@ -192,12 +192,12 @@ async fn load(flow: &str, workspace: &Workspace) -> Result<(ValidatedFlow, bool)
             .get_flow(&CompositionId::from(flow))
             .await
             .map_err(Failure::refused)?;
-        let templates = workspace
+        let catalog = workspace
             .store()
-            .list_templates()
+            .catalog_for(&stored.flow)
             .await
             .map_err(Failure::refused)?;
-        (stored.flow, Catalog::from_details(templates))
+        (stored.flow, catalog)
     };
     let flow =
         validation::validate(flow, &catalog).map_err(|diagnostics| problems(&diagnostics))?;

@@ -127,7 +127,7 @@ pub(super) fn prepare(
         }
     }
     let template = flow
-        .template(&node.template_id)
+        .template_of(node)
         .expect("a validated flow has every template it uses");
 
     let mut values: BTreeMap<String, Json> = BTreeMap::new();

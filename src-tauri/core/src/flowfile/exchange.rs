@@ -7,6 +7,7 @@ use crate::model::{Flow, Template};
 use crate::store::{Store, StoreError, StoreTx};
 use crate::validation::{self, Catalog, Diagnostic};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 /// What to do when the file carries a template or flow whose id the workspace already has
 /// with other content. Identical templates are always reused silently.
@@ -29,6 +30,9 @@ pub enum TemplateFate {
     Added,
     /// The workspace had it word for word.
     Reused,
+    /// The workspace had an earlier version the file also carries, word for word: the
+    /// file's newer one became the template's next version (no conflict to choose).
+    Updated,
     Replaced,
     /// Kept beside the workspace's version under this id.
     RenamedTo(TemplateId),
@@ -80,15 +84,25 @@ pub async fn import_in(
         return Err(ImportError::Invalid(diagnostics));
     }
     let (mut flow, templates) = file.into_parts();
+    // Each node names the version it is built on, so the stored template it ends up on
+    // (renamed, or renumbered by a replace) can be followed.
+    let carried = Catalog::from_templates(templates.iter().cloned());
+    for node in &mut flow.nodes {
+        node.template_version = carried.for_node(node).map(|t| t.version);
+    }
     let mut fates = Vec::with_capacity(templates.len());
     let mut stored = Vec::with_capacity(templates.len());
+    let mut followed = HashSet::new();
     for template in templates {
-        let id = template.template_id.clone();
-        let (fate, template) = place_template(tx, template, on_conflict).await?;
-        if let TemplateFate::RenamedTo(new_id) = &fate {
-            for node in flow.nodes.iter_mut().filter(|node| node.template_id == id) {
-                node.template_id = new_id.clone();
-            }
+        let (id, version) = (template.template_id.clone(), template.version);
+        let (fate, template) = place_template(tx, template, on_conflict, &mut followed).await?;
+        for node in flow
+            .nodes
+            .iter_mut()
+            .filter(|node| node.template_id == id && node.template_version == Some(version))
+        {
+            node.template_id = template.template_id.clone();
+            node.template_version = Some(template.version);
         }
         fates.push((id, fate));
         stored.push(template);
@@ -127,14 +141,18 @@ pub async fn import_in(
 
 /// The flow file of a stored flow, with every template it uses.
 pub async fn export(store: &Store, id: &CompositionId) -> Result<FlowFile, StoreError> {
-    let flow = store.get_flow(id).await?.flow;
-    let mut templates: Vec<Template> = Vec::new();
-    for template_id in flow.nodes.iter().map(|n| &n.template_id) {
-        if templates.iter().all(|t| &t.template_id != template_id) {
-            templates.push(store.get_template(template_id).await?.template);
+    let detail = store.get_flow(id).await?;
+    let pinned = detail.pinned_templates;
+    let mut current: Vec<Template> = Vec::new();
+    for node in &detail.flow.nodes {
+        let on_earlier = pinned.iter().any(|t| {
+            t.template_id == node.template_id && Some(t.version) == node.template_version
+        });
+        if !on_earlier && current.iter().all(|t| t.template_id != node.template_id) {
+            current.push(store.get_template(&node.template_id).await?.template);
         }
     }
-    Ok(FlowFile::new(&flow, templates))
+    Ok(FlowFile::new(&detail.flow, pinned.into_iter().chain(current)))
 }
 
 /// What importing a template pack did to each template it carried.
@@ -157,7 +175,7 @@ pub async fn import_templates(
     let mut fates = Vec::with_capacity(pack.templates.len());
     for template in pack.templates {
         let id = template.template_id.clone();
-        let (fate, _) = place_template(&mut tx, template, on_conflict).await?;
+        let (fate, _) = place_template(&mut tx, template, on_conflict, &mut HashSet::new()).await?;
         fates.push((id, fate));
     }
     tx.commit().await?;
@@ -189,18 +207,39 @@ pub async fn export_templates(
 /// Stores a template a file carries: added; reused when the workspace has it word for
 /// word; on a conflict replaced (as its next version), kept beside under a new id, or
 /// refused. Returns what happened and the template as stored.
+///
+/// A file may carry several versions of a template, oldest first: one the workspace had as
+/// that version word for word is reused, and a newer one of a template whose current
+/// version the file carried (`followed`: the ids placed so far whose current version is
+/// the file's) becomes its next version.
 async fn place_template(
     tx: &mut StoreTx,
     mut template: Template,
     on_conflict: OnConflict,
+    followed: &mut HashSet<TemplateId>,
 ) -> Result<(TemplateFate, Template), ImportError> {
     let id = template.template_id.clone();
     let fate = match tx.template(&id).await? {
         None => {
             tx.insert_template(&template).await?;
+            followed.insert(id.clone());
             TemplateFate::Added
         }
-        Some(existing) if existing.template == template => TemplateFate::Reused,
+        Some(existing) if existing.template == template => {
+            followed.insert(id.clone());
+            TemplateFate::Reused
+        }
+        Some(existing)
+            if followed.contains(&id) && template.version > existing.template.version =>
+        {
+            tx.update_template(&template).await?;
+            TemplateFate::Updated
+        }
+        Some(_)
+            if tx.template_version(&id, template.version).await?.as_ref() == Some(&template) =>
+        {
+            TemplateFate::Reused
+        }
         Some(existing) => match on_conflict {
             OnConflict::Fail => return Err(ImportError::TemplateConflict(id)),
             OnConflict::Replace => {

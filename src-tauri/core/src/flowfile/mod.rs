@@ -24,7 +24,8 @@ use crate::model::{Composition, Connection, Flow, Node, Template};
 use crate::validation::{self, Catalog, Code, Diagnostic};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeSet;
+use crate::ids::TemplateId;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const FLOW_FORMAT: &str = "flowloom.flow";
 pub const TEMPLATES_FORMAT: &str = "flowloom.templates";
@@ -47,7 +48,8 @@ pub struct FlowFile {
     /// The format version; older versions are upgraded on import.
     pub format_version: u32,
     pub composition: Composition,
-    /// Every template a node uses, sorted by id.
+    /// Every template a node uses, sorted by id; several versions of one template when its
+    /// nodes are built on different ones (sorted by version).
     pub templates: Vec<Template>,
     pub nodes: Vec<Node>,
     pub connections: Vec<Connection>,
@@ -83,19 +85,27 @@ impl ReadError {
 }
 
 impl FlowFile {
-    /// The file for `flow`, carrying `templates` (those its nodes use, sorted by id). The
-    /// plan (`execution_order`) is left out: it is computed, never authored.
+    /// The file for `flow`, carrying `templates` (the versions its nodes use, sorted by id
+    /// and version). A node names its template version only where the file carries more
+    /// than one version of that template. The plan (`execution_order`) is left out: it is
+    /// computed, never authored.
     pub fn new(flow: &Flow, templates: impl IntoIterator<Item = Template>) -> Self {
-        let used: BTreeSet<_> = flow.nodes.iter().map(|n| &n.template_id).collect();
         let mut templates: Vec<Template> = templates
             .into_iter()
-            .filter(|t| used.contains(&t.template_id))
+            .filter(|t| flow.nodes.iter().any(|n| uses(n, t)))
             .collect();
-        templates.sort_by(|a, b| a.template_id.cmp(&b.template_id));
-        templates.dedup_by(|a, b| a.template_id == b.template_id);
+        templates.sort_by(|a, b| (&a.template_id, a.version).cmp(&(&b.template_id, b.version)));
+        templates.dedup_by(|a, b| a.template_id == b.template_id && a.version == b.version);
         let mut nodes = flow.nodes.clone();
         for node in &mut nodes {
             node.execution_order = None;
+            let carried = templates
+                .iter()
+                .filter(|t| t.template_id == node.template_id)
+                .count();
+            if carried == 1 {
+                node.template_version = None;
+            }
         }
         Self {
             format: FLOW_FORMAT.to_owned(),
@@ -163,7 +173,15 @@ pub fn check(text: &str) -> Result<(FlowFile, Vec<Diagnostic>), ReadError> {
     let file = FlowFile::read(text)?;
     let mut diagnostics = Vec::new();
     let mut seen = BTreeSet::new();
-    let used: BTreeSet<_> = file.nodes.iter().map(|n| &n.template_id).collect();
+    let newest = newest_versions(&file.templates);
+    let used: BTreeSet<_> = file
+        .nodes
+        .iter()
+        .map(|n| {
+            let newest = newest.get(&n.template_id).copied().unwrap_or_default();
+            (&n.template_id, n.template_version.unwrap_or(newest))
+        })
+        .collect();
     for (k, template) in file.templates.iter().enumerate() {
         let path = format!("/templates/{k}/template_id");
         let id = &template.template_id;
@@ -176,18 +194,24 @@ pub fn check(text: &str) -> Result<(FlowFile, Vec<Diagnostic>), ReadError> {
                 ),
             ));
         }
-        if !seen.insert(id) {
+        let version = template.version;
+        let named = if file.templates.iter().filter(|t| &t.template_id == id).count() > 1 {
+            format!("template `{id}` version {version}")
+        } else {
+            format!("template `{id}`")
+        };
+        if !seen.insert((id, version)) {
             diagnostics.push(Diagnostic::error(
                 Code::DuplicateId,
                 &path,
-                format!("template `{id}` is carried twice"),
+                format!("{named} is carried twice"),
             ));
         }
-        if !used.contains(id) {
+        if !used.contains(&(id, version)) {
             diagnostics.push(Diagnostic::warning(
                 Code::UnusedOutput,
                 &path,
-                format!("template `{id}` is carried but no node uses it"),
+                format!("{named} is carried but no node uses it"),
             ));
         }
     }
@@ -199,6 +223,22 @@ pub fn check(text: &str) -> Result<(FlowFile, Vec<Diagnostic>), ReadError> {
     diagnostics.sort_by_cached_key(|d| (validation::path_key(&d.path), d.code, d.message.clone()));
     diagnostics.dedup();
     Ok((file, diagnostics))
+}
+
+/// Whether `node` runs `template`: its version, or the newest carried when it names none.
+fn uses(node: &Node, template: &Template) -> bool {
+    node.template_id == template.template_id
+        && node.template_version.is_none_or(|v| v == template.version)
+}
+
+/// The newest version carried of each template.
+fn newest_versions(templates: &[Template]) -> BTreeMap<&TemplateId, u32> {
+    let mut newest = BTreeMap::new();
+    for t in templates {
+        let v = newest.entry(&t.template_id).or_insert(t.version);
+        *v = (*v).max(t.version);
+    }
+    newest
 }
 
 fn to_text<T: Serialize>(document: &T) -> String {

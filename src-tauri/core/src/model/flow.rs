@@ -2,7 +2,7 @@
 
 use crate::ids::{CompositionId, ConnectionId, NodeId, TemplateId};
 use crate::model::ParamMap;
-use crate::model::ScalarType;
+use crate::model::{ScalarType, Template};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -123,6 +123,12 @@ impl Default for Viewport {
 pub struct Node {
     pub node_id: NodeId,
     pub template_id: TemplateId,
+    /// The version of its template the node was built with, and runs with until it is
+    /// updated. A workspace pins every node it stores (to the version current when it was
+    /// placed); in a flow file it is written only when the file carries several versions of
+    /// the template, and a node without one uses the newest the file carries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_version: Option<u32>,
     #[serde(default)]
     pub position: Position,
     #[serde(default)]
@@ -179,6 +185,10 @@ pub struct NodeConfig {
     /// time; the results are unioned with the value as a column named after the parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_each: Option<String>,
+    /// A newer version of the node's template that the user chose not to take: the node keeps
+    /// its own and is not told about this one again (a later version is shown again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declined_template_version: Option<u32>,
 }
 
 /// A connection carries columns of the source node's result into parameters of the target
@@ -315,6 +325,9 @@ pub struct FlowMeta {
 pub struct FlowDetail {
     pub flow: Flow,
     pub meta: FlowMeta,
+    /// The earlier versions of templates its nodes are built on (each template as it is now
+    /// is in the template list), sorted by id and version.
+    pub pinned_templates: Vec<Template>,
 }
 
 /// One line of the home screen's flow list.

@@ -18,7 +18,7 @@ use crate::engine::run::RunOptions;
 use crate::ids::CompositionId;
 use crate::model::{OverlapPolicy, RunOrigin, Schedule, ScheduleTrigger, Trigger};
 use crate::store::StoreError;
-use crate::validation::{self, Catalog};
+use crate::validation;
 use crate::workspace::Workspace;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -467,19 +467,35 @@ impl Scheduler {
     }
 }
 
-/// Runs a schedule's flow as stored now, recording the trigger; a flow that cannot run (it
+/// Runs a schedule's flow as stored now, recording the trigger. A flow that cannot run (it
 /// has problems) is left alone: the Schedules screen shows it through the flow's problems.
+/// A run that could not even start (the workspace failing) is said on standard error, the
+/// only place left to say it.
 async fn run(workspace: &Workspace, connector: Arc<dyn Connector>, start: Start) {
+    let id = start.schedule.id;
+    let flow = start.schedule.spec.composition_id.clone();
+    if let Err(err) = try_run(workspace, connector, start).await {
+        eprintln!("flowloom: schedule {id} could not run flow `{flow}`: {err}");
+    }
+}
+
+async fn try_run(
+    workspace: &Workspace,
+    connector: Arc<dyn Connector>,
+    start: Start,
+) -> Result<(), String> {
     let store = workspace.store();
     let spec = &start.schedule.spec;
-    let Ok(detail) = store.get_flow(&spec.composition_id).await else {
-        return;
-    };
-    let Ok(templates) = store.list_templates().await else {
-        return;
-    };
-    let Ok(flow) = validation::validate(detail.flow, &Catalog::from_details(templates)) else {
-        return;
+    let detail = store
+        .get_flow(&spec.composition_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let catalog = store
+        .catalog_for(&detail.flow)
+        .await
+        .map_err(|e| e.to_string())?;
+    let Ok(flow) = validation::validate(detail.flow, &catalog) else {
+        return Ok(());
     };
     let options = RunOptions {
         parameters: spec.parameters.clone(),
@@ -491,8 +507,11 @@ async fn run(workspace: &Workspace, connector: Arc<dyn Connector>, start: Start)
         schedule: Some(start.schedule.id),
     };
     let quiet = |_| {};
-    // A run that fails is in the history with its error; nothing more to do here.
-    let _ = history::run_recorded(workspace, &flow, connector, &options, origin, &quiet).await;
+    // A run that fails once started is in the history with its error.
+    history::run_recorded(workspace, &flow, connector, &options, origin, &quiet)
+        .await
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 /// The files a watched path or glob covers now, with their modification times: a file, the

@@ -14,12 +14,12 @@ use sqlx::types::Json;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 use std::collections::HashSet;
 
-/// Rows per multi-row INSERT: well under SQLite's 32,766 bound parameters at 10 columns.
+/// Rows per multi-row INSERT: well under SQLite's 32,766 bound parameters at 11 columns.
 const ROWS_PER_INSERT: usize = 500;
 
 /// A flow's nodes as one JSON array built by SQLite, in the flow file's layout and order.
 pub(super) const NODES_AS_JSON: &str = "SELECT json_group_array(json_object(
-         'node_id', node_id, 'template_id', template_id,
+         'node_id', node_id, 'template_id', template_id, 'template_version', template_version,
          'position', json_object('x', position_x, 'y', position_y),
          'node_config', json(node_config), 'parameter_overrides', json(parameter_overrides),
          'execution_order', execution_order,
@@ -108,7 +108,25 @@ pub(super) async fn write(
         }
         None => 0,
     };
-    insert_connections(tx, composition, flow, kept_connections).await
+    insert_connections(tx, composition, flow, kept_connections).await?;
+    pin_unversioned_nodes(tx, composition).await
+}
+
+/// A node written without a template version is built with its template as it is now.
+async fn pin_unversioned_nodes(
+    tx: &mut Transaction<'_, Sqlite>,
+    composition: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE composition_nodes
+         SET template_version = (SELECT t.version FROM query_templates t
+                                 WHERE t.template_id = composition_nodes.template_id)
+         WHERE composition = ? AND template_version IS NULL",
+    )
+    .bind(composition)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Whether stored rows can become the flow's in place: the ids the flow keeps are still in
@@ -190,6 +208,7 @@ fn unchanged_node(old: &Node, new: &Node, level: Option<u32>) -> bool {
     let Node {
         node_id,
         template_id,
+        template_version,
         position,
         node_config,
         parameter_overrides,
@@ -200,6 +219,7 @@ fn unchanged_node(old: &Node, new: &Node, level: Option<u32>) -> bool {
     old.execution_order == level
         && &old.node_id == node_id
         && &old.template_id == template_id
+        && (template_version.is_none() || &old.template_version == template_version)
         && &old.position == position
         && &old.node_config == node_config
         && &old.parameter_overrides == parameter_overrides
@@ -215,12 +235,16 @@ async fn update_node(
     level: Option<u32>,
 ) -> Result<(), StoreError> {
     let updated = sqlx::query(
-        "UPDATE composition_nodes SET template_id = ?, position_x = ?, position_y = ?,
-             node_config = ?, parameter_overrides = ?, execution_order = ?, is_conditional = ?,
-             condition_expression = ?
-         WHERE composition = ? AND node_id = ?",
+        "UPDATE composition_nodes SET
+             -- No version given: the one it has, unless its template is another one now.
+             template_version = iif(template_id = ?1, coalesce(?2, template_version), ?2),
+             template_id = ?1, position_x = ?3, position_y = ?4, node_config = ?5,
+             parameter_overrides = ?6, execution_order = ?7, is_conditional = ?8,
+             condition_expression = ?9
+         WHERE composition = ?10 AND node_id = ?11",
     )
     .bind(node.template_id.as_str())
+    .bind(node.template_version)
     .bind(node.position.x)
     .bind(node.position.y)
     .bind(Json(&node.node_config))
@@ -277,14 +301,15 @@ async fn insert_nodes(
         .zip((from..).step_by(ROWS_PER_INSERT))
     {
         let mut insert = QueryBuilder::new(
-            "INSERT INTO composition_nodes (composition, node_id, template_id, position_x,
-                 position_y, node_config, parameter_overrides, execution_order, is_conditional,
-                 condition_expression) ",
+            "INSERT INTO composition_nodes (composition, node_id, template_id,
+                 template_version, position_x, position_y, node_config, parameter_overrides,
+                 execution_order, is_conditional, condition_expression) ",
         );
         insert.push_values(chunk.iter().enumerate(), |mut row, (i, node)| {
             row.push_bind(composition)
                 .push_bind(node.node_id.to_string())
                 .push_bind(node.template_id.to_string())
+                .push_bind(node.template_version)
                 .push_bind(node.position.x)
                 .push_bind(node.position.y)
                 .push_bind(Json(&node.node_config))

@@ -12,7 +12,7 @@ use super::{Entity, Store, StoreError};
 use crate::ids::CompositionId;
 use crate::model::{
     CanvasState, Composition, Connection, Flow, FlowDetail, FlowMeta, FlowQuery, FlowSummary,
-    GlobalParameter, Node,
+    GlobalParameter, Node, Template,
 };
 use sqlx::types::Json;
 use sqlx::{Sqlite, Transaction};
@@ -116,7 +116,20 @@ impl Store {
             .bind(summary.id)
             .fetch_one(self.pool())
             .await?;
+        let pinned: Vec<Json<Template>> = sqlx::query_scalar(
+            "SELECT DISTINCT v.content
+             FROM composition_nodes n
+             JOIN query_templates t ON t.template_id = n.template_id
+             JOIN template_versions v
+               ON v.template_id = n.template_id AND v.version = n.template_version
+             WHERE n.composition = ? AND n.template_version <> t.version
+             ORDER BY v.template_id, v.version",
+        )
+        .bind(summary.id)
+        .fetch_all(self.pool())
+        .await?;
         Ok(FlowDetail {
+            pinned_templates: pinned.into_iter().map(|t| t.0).collect(),
             meta: summary.meta(),
             flow: Flow {
                 composition: summary.composition,

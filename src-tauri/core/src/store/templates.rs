@@ -3,8 +3,13 @@
 use super::error::naming_foreign_key;
 use super::{Entity, Store, StoreError};
 use crate::ids::TemplateId;
-use crate::model::{ChartConfig, OutputColumn, ParamSpec, Template, TemplateDetail, TemplateKind};
+use crate::model::{
+    ChartConfig, Flow, OutputColumn, ParamSpec, Template, TemplateDetail, TemplateKind,
+};
+use crate::validation::Catalog;
 use crate::workspace::Workspace;
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use sqlx::types::Json;
 use sqlx::{SqliteConnection, SqliteExecutor};
 
@@ -123,6 +128,42 @@ impl Store {
         Ok(rows.into_iter().map(|t| t.0).collect())
     }
 
+    /// Version `version` of template `id`, if it has had one.
+    pub async fn template_version(
+        &self,
+        id: &TemplateId,
+        version: u32,
+    ) -> Result<Option<Template>, StoreError> {
+        find_version(self.pool(), id, version).await
+    }
+
+    /// The workspace's templates as a validation catalog for `flow`: each as it is now, and
+    /// the earlier versions the flow's nodes are built on.
+    pub async fn catalog_for(&self, flow: &Flow) -> Result<Catalog, StoreError> {
+        let details = self.list_templates().await?;
+        let current: HashMap<&TemplateId, u32> = details
+            .iter()
+            .map(|d| (&d.template.template_id, d.template.version))
+            .collect();
+        let mut earlier = BTreeSet::new();
+        for node in &flow.nodes {
+            if let (Some(pinned), Some(&now)) =
+                (node.template_version, current.get(&node.template_id))
+                && pinned != now
+            {
+                earlier.insert((node.template_id.clone(), pinned));
+            }
+        }
+        drop(current);
+        let mut catalog = Catalog::from_details(details);
+        for (id, version) in earlier {
+            if let Some(template) = self.template_version(&id, version).await? {
+                catalog = catalog.with_version(template);
+            }
+        }
+        Ok(catalog)
+    }
+
     /// Makes a template placeable (active) or not: flows using an inactive one do not
     /// validate (`inactive_template`).
     pub async fn set_template_active(
@@ -183,6 +224,21 @@ pub(super) async fn find_template(
         .fetch_optional(executor)
         .await?;
     Ok(row.map(TemplateDetail::from))
+}
+
+pub(super) async fn find_version(
+    executor: impl SqliteExecutor<'_>,
+    id: &TemplateId,
+    version: u32,
+) -> Result<Option<Template>, StoreError> {
+    let content: Option<Json<Template>> = sqlx::query_scalar(
+        "SELECT content FROM template_versions WHERE template_id = ? AND version = ?",
+    )
+    .bind(id.as_str())
+    .bind(version)
+    .fetch_optional(executor)
+    .await?;
+    Ok(content.map(|c| c.0))
 }
 
 pub(super) async fn insert_template(

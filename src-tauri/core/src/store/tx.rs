@@ -2,7 +2,7 @@
 //! and writes inside one SQLite transaction, committed together or not at all.
 
 use super::flows::{Write, write_flow};
-use super::templates::{find_template, insert_template, update_template};
+use super::templates::{find_template, find_version, insert_template, update_template};
 use super::{Store, StoreError};
 use crate::ids::{CompositionId, TemplateId};
 use crate::model::{Flow, Template, TemplateDetail};
@@ -28,6 +28,15 @@ impl StoreTx {
         id: &TemplateId,
     ) -> Result<Option<TemplateDetail>, StoreError> {
         find_template(&mut *self.tx, id).await
+    }
+
+    /// Version `version` of template `id`, if it has had one.
+    pub async fn template_version(
+        &mut self,
+        id: &TemplateId,
+        version: u32,
+    ) -> Result<Option<Template>, StoreError> {
+        find_version(&mut *self.tx, id, version).await
     }
 
     pub async fn insert_template(&mut self, template: &Template) -> Result<(), StoreError> {

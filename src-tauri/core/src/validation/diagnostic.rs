@@ -21,6 +21,10 @@ pub enum Code {
     DanglingConnection,
     Cycle,
     UnknownTemplate,
+    /// A node built on a version of its template that the catalog does not have.
+    UnknownTemplateVersion,
+    /// A node built on an older version of its template than the current one.
+    TemplateChanged,
     InactiveTemplate,
     MissingParameter,
     UnknownParameter,
@@ -40,7 +44,7 @@ pub enum Code {
 impl Code {
     /// Every code, in declaration order (a new variant belongs here too: the fixture and
     /// documentation tests walk this list).
-    pub const ALL: [Code; 18] = [
+    pub const ALL: [Code; 20] = [
         Self::BadFile,
         Self::SchemaViolation,
         Self::EmptyFlow,
@@ -49,6 +53,8 @@ impl Code {
         Self::DanglingConnection,
         Self::Cycle,
         Self::UnknownTemplate,
+        Self::UnknownTemplateVersion,
+        Self::TemplateChanged,
         Self::InactiveTemplate,
         Self::MissingParameter,
         Self::UnknownParameter,
@@ -71,6 +77,8 @@ impl Code {
             Self::DanglingConnection => "dangling_connection",
             Self::Cycle => "cycle",
             Self::UnknownTemplate => "unknown_template",
+            Self::UnknownTemplateVersion => "unknown_template_version",
+            Self::TemplateChanged => "template_changed",
             Self::InactiveTemplate => "inactive_template",
             Self::MissingParameter => "missing_parameter",
             Self::UnknownParameter => "unknown_parameter",

@@ -16,52 +16,107 @@ pub use diagnostic::{Code, Diagnostic, Severity, pointer_segment};
 pub use graph::{Cycle, FlowGraph, Plan};
 
 use crate::ids::{NodeId, TemplateId};
-use crate::model::{Flow, Template, TemplateDetail};
+use crate::model::{Flow, Node, Template, TemplateDetail};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
-/// The templates a flow may use, and whether each may be placed.
+/// The templates a flow may use: each one's current version, whether it may be placed, and
+/// the earlier versions nodes are pinned to.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    templates: BTreeMap<TemplateId, (Template, bool)>,
+    templates: BTreeMap<TemplateId, Entry>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    current: Template,
+    active: bool,
+    earlier: BTreeMap<u32, Template>,
 }
 
 impl Catalog {
-    /// A workspace's templates, active or not.
+    /// A workspace's templates, active or not, as they are now (see [`Catalog::with_version`]
+    /// for the earlier versions a flow's nodes are pinned to).
     pub fn from_details(details: impl IntoIterator<Item = TemplateDetail>) -> Self {
         Self {
             templates: details
                 .into_iter()
-                .map(|d| (d.template.template_id.clone(), (d.template, d.is_active)))
+                .map(|d| {
+                    let entry = Entry {
+                        current: d.template,
+                        active: d.is_active,
+                        earlier: BTreeMap::new(),
+                    };
+                    (entry.current.template_id.clone(), entry)
+                })
                 .collect(),
         }
     }
 
-    /// Templates carried by a file: all active.
+    /// Templates carried by a file, all active; of several versions of one template, the
+    /// newest is its current one.
     pub fn from_templates(templates: impl IntoIterator<Item = Template>) -> Self {
-        Self {
-            templates: templates
-                .into_iter()
-                .map(|t| (t.template_id.clone(), (t, true)))
-                .collect(),
+        let mut catalog = Self::default();
+        for template in templates {
+            catalog.add(template, true);
+        }
+        catalog
+    }
+
+    /// Adds `template` as one of its template's versions (an earlier one, or the newest).
+    pub fn with_version(mut self, template: Template) -> Self {
+        self.add(template, true);
+        self
+    }
+
+    fn add(&mut self, template: Template, active: bool) {
+        match self.templates.get_mut(&template.template_id) {
+            None => {
+                let entry = Entry {
+                    current: template,
+                    active,
+                    earlier: BTreeMap::new(),
+                };
+                self.templates.insert(entry.current.template_id.clone(), entry);
+            }
+            Some(entry) if template.version > entry.current.version => {
+                let old = std::mem::replace(&mut entry.current, template);
+                entry.earlier.insert(old.version, old);
+            }
+            Some(entry) if template.version < entry.current.version => {
+                entry.earlier.insert(template.version, template);
+            }
+            Some(entry) => entry.current = template,
         }
     }
 
+    /// The template as it is now.
     pub fn get(&self, id: &TemplateId) -> Option<&Template> {
-        self.templates.get(id).map(|(t, _)| t)
+        self.templates.get(id).map(|e| &e.current)
+    }
+
+    /// The template `node` runs: the version it is pinned to, or the current one.
+    pub fn for_node(&self, node: &Node) -> Option<&Template> {
+        let entry = self.templates.get(&node.template_id)?;
+        match node.template_version {
+            Some(v) if v != entry.current.version => entry.earlier.get(&v),
+            _ => Some(&entry.current),
+        }
     }
 
     fn is_active(&self, id: &TemplateId) -> bool {
-        self.templates.get(id).is_some_and(|(_, active)| *active)
+        self.templates.get(id).is_some_and(|e| e.active)
     }
 }
 
-/// A flow that passed validation, with its plan and the templates it uses.
+/// A flow that passed validation, with its plan and the templates it uses; every node in it
+/// names the template version it runs.
 #[derive(Debug, Clone)]
 pub struct ValidatedFlow {
     flow: Flow,
     plan: Plan,
-    templates: BTreeMap<TemplateId, Template>,
+    /// By id, then version.
+    templates: BTreeMap<TemplateId, BTreeMap<u32, Template>>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -74,8 +129,11 @@ impl ValidatedFlow {
         &self.plan
     }
 
-    pub fn template(&self, id: &TemplateId) -> Option<&Template> {
-        self.templates.get(id)
+    /// The template version `node` (one of this flow's) runs.
+    pub fn template_of(&self, node: &Node) -> Option<&Template> {
+        self.templates
+            .get(&node.template_id)?
+            .get(&node.template_version?)
     }
 
     pub fn warnings(&self) -> &[Diagnostic] {
@@ -102,15 +160,22 @@ pub fn validate(flow: Flow, catalog: &Catalog) -> Result<ValidatedFlow, Vec<Diag
     let plan = graph
         .plan()
         .expect("a flow without diagnostics has no cycle");
-    let mut templates = BTreeMap::new();
-    for node in &flow.nodes {
-        if !templates.contains_key(&node.template_id)
-            && let Some(template) = catalog.get(&node.template_id)
-        {
-            templates.insert(node.template_id.clone(), template.clone());
-        }
-    }
     drop(graph);
+    let mut flow = flow;
+    let mut templates = BTreeMap::new();
+    for node in &mut flow.nodes {
+        let template = catalog
+            .for_node(node)
+            .expect("a flow without diagnostics has every template it uses");
+        node.template_version = Some(template.version);
+        let versions: &mut BTreeMap<u32, Template> = match templates.get_mut(&node.template_id) {
+            Some(versions) => versions,
+            None => templates.entry(node.template_id.clone()).or_default(),
+        };
+        versions
+            .entry(template.version)
+            .or_insert_with(|| template.clone());
+    }
     Ok(ValidatedFlow {
         flow,
         plan,
@@ -285,8 +350,46 @@ fn check_templates(flow: &Flow, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
                 )
                 .node(&node.node_id),
             );
+        } else if let Some(problem) =
+            pinned_version_problem(node, catalog, format!("/nodes/{i}/template_version"))
+        {
+            out.push(problem);
         }
     }
+}
+
+/// A node pinned to a version of its template that does not exist (an error), or to an
+/// older one than the current (a warning, until the user updates the node or declines that
+/// version).
+fn pinned_version_problem(node: &Node, catalog: &Catalog, path: String) -> Option<Diagnostic> {
+    let pinned = node.template_version?;
+    let current = catalog.get(&node.template_id)?;
+    let (id, now) = (&node.template_id, current.version);
+    if catalog.for_node(node).is_none() {
+        return Some(
+            Diagnostic::error(
+                Code::UnknownTemplateVersion,
+                path,
+                format!(
+                    "node `{}` is built on version {pinned} of template `{id}`, which has no such version (its newest is {now})",
+                    node.node_id
+                ),
+            )
+            .node(&node.node_id),
+        );
+    }
+    let declined = node.node_config.declined_template_version;
+    (pinned < now && declined.is_none_or(|d| d < now)).then(|| {
+        Diagnostic::warning(
+            Code::TemplateChanged,
+            path,
+            format!(
+                "node `{}` uses version {pinned} of template `{}` ({id}), which is now at version {now}: update the node, or keep version {pinned}",
+                node.node_id, current.name
+            ),
+        )
+        .node(&node.node_id)
+    })
 }
 
 /// Sorts by path (numbers compared as numbers), then code, and drops repeats.

@@ -28,7 +28,7 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
     let templates: Vec<Option<&Template>> = flow
         .nodes
         .iter()
-        .map(|node| catalog.get(&node.template_id))
+        .map(|node| catalog.for_node(node))
         .collect();
 
     for j in 0..flow.connections.len() {

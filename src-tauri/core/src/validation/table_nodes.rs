@@ -19,7 +19,7 @@ enum Known<'a> {
 
 pub fn check(flow: &Flow, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
     for (i, node) in flow.nodes.iter().enumerate() {
-        let Some(template) = catalog.get(&node.template_id) else {
+        let Some(template) = catalog.for_node(node) else {
             continue;
         };
         if template.kind != TemplateKind::DataTable {
