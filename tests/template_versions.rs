@@ -3,9 +3,9 @@
 //! run the version they are on, in the workspace and through flow files.
 
 use crate::support::sample_workspace;
+use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::history;
 use flowloom_core::engine::run::{FlowRun, RunOptions, RunStatus};
-use flowloom_core::engine::LocalEngine;
 use flowloom_core::flowfile::{self, OnConflict, TemplateFate};
 use flowloom_core::ids::{CompositionId, TemplateId};
 use flowloom_core::model::Trigger;
@@ -107,7 +107,10 @@ async fn a_node_runs_the_version_it_was_built_with_until_it_is_updated() {
     );
 
     assert_eq!(change_template(&workspace, rename_category).await, 2);
-    let detail = store.get_flow(&CompositionId::from(FLOW)).await.expect("flow");
+    let detail = store
+        .get_flow(&CompositionId::from(FLOW))
+        .await
+        .expect("flow");
     assert_eq!(leaf(&mut detail.flow.clone()).template_version, Some(1));
     assert_eq!(
         detail
@@ -121,7 +124,10 @@ async fn a_node_runs_the_version_it_was_built_with_until_it_is_updated() {
     let changed = problems(&workspace, &flow).await;
     assert_eq!(
         codes(&changed),
-        [(Code::TemplateChanged, "/nodes/3/template_version".to_owned())]
+        [(
+            Code::TemplateChanged,
+            "/nodes/3/template_version".to_owned()
+        )]
     );
     assert_eq!(
         changed[0].message,
@@ -137,7 +143,10 @@ async fn a_node_runs_the_version_it_was_built_with_until_it_is_updated() {
     assert_eq!(problems(&workspace, &flow).await, []);
     let updated = run(&workspace, &engine, flow.clone()).await;
     assert!(sql_of(&updated, LEAF).contains("p.category AS product_category"));
-    let stored = store.get_flow(&CompositionId::from(FLOW)).await.expect("flow");
+    let stored = store
+        .get_flow(&CompositionId::from(FLOW))
+        .await
+        .expect("flow");
     assert!(stored.pinned_templates.is_empty());
 }
 
@@ -156,7 +165,10 @@ async fn keeping_a_version_silences_that_version_until_a_later_one() {
     let again = problems(&workspace, &flow).await;
     assert_eq!(
         codes(&again),
-        [(Code::TemplateChanged, "/nodes/3/template_version".to_owned())]
+        [(
+            Code::TemplateChanged,
+            "/nodes/3/template_version".to_owned()
+        )]
     );
     assert!(again[0].message.contains("which is now at version 3"));
 }
@@ -217,7 +229,11 @@ async fn a_save_without_versions_keeps_each_node_on_its_own() {
             .and_then(|n| n.template_version)
     };
     assert_eq!(version_of(LEAF), Some(1), "a moved node keeps its version");
-    assert_eq!(version_of("another_look"), Some(2), "a new node is on the current one");
+    assert_eq!(
+        version_of("another_look"),
+        Some(2),
+        "a new node is on the current one"
+    );
 
     // A node given another template takes that template's current version.
     let mut swapped = stored.clone();
@@ -237,7 +253,10 @@ async fn a_version_that_does_not_exist_is_refused_by_name() {
     let found = problems(&workspace, &flow).await;
     assert_eq!(
         codes(&found),
-        [(Code::UnknownTemplateVersion, "/nodes/3/template_version".to_owned())]
+        [(
+            Code::UnknownTemplateVersion,
+            "/nodes/3/template_version".to_owned()
+        )]
     );
     assert_eq!(
         found[0].message,
@@ -300,7 +319,10 @@ async fn flow_files_carry_the_versions_their_nodes_are_built_on() {
     let (_, diagnostics) = flowfile::check(&text).expect("readable");
     assert_eq!(
         codes(&diagnostics),
-        [(Code::TemplateChanged, "/nodes/3/template_version".to_owned())],
+        [(
+            Code::TemplateChanged,
+            "/nodes/3/template_version".to_owned()
+        )],
         "the file tells the older node's version from the newest it carries"
     );
 

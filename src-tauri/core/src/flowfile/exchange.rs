@@ -145,14 +145,17 @@ pub async fn export(store: &Store, id: &CompositionId) -> Result<FlowFile, Store
     let pinned = detail.pinned_templates;
     let mut current: Vec<Template> = Vec::new();
     for node in &detail.flow.nodes {
-        let on_earlier = pinned.iter().any(|t| {
-            t.template_id == node.template_id && Some(t.version) == node.template_version
-        });
+        let on_earlier = pinned
+            .iter()
+            .any(|t| t.template_id == node.template_id && Some(t.version) == node.template_version);
         if !on_earlier && current.iter().all(|t| t.template_id != node.template_id) {
             current.push(store.get_template(&node.template_id).await?.template);
         }
     }
-    Ok(FlowFile::new(&detail.flow, pinned.into_iter().chain(current)))
+    Ok(FlowFile::new(
+        &detail.flow,
+        pinned.into_iter().chain(current),
+    ))
 }
 
 /// What importing a template pack did to each template it carried.

@@ -20,11 +20,11 @@ pub use exchange::{
     import, import_in, import_templates,
 };
 
+use crate::ids::TemplateId;
 use crate::model::{Composition, Connection, Flow, Node, Template};
 use crate::validation::{self, Catalog, Code, Diagnostic};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use crate::ids::TemplateId;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const FLOW_FORMAT: &str = "flowloom.flow";
@@ -195,7 +195,13 @@ pub fn check(text: &str) -> Result<(FlowFile, Vec<Diagnostic>), ReadError> {
             ));
         }
         let version = template.version;
-        let named = if file.templates.iter().filter(|t| &t.template_id == id).count() > 1 {
+        let named = if file
+            .templates
+            .iter()
+            .filter(|t| &t.template_id == id)
+            .count()
+            > 1
+        {
             format!("template `{id}` version {version}")
         } else {
             format!("template `{id}`")

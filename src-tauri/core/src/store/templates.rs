@@ -9,9 +9,9 @@ use crate::model::{
 use crate::validation::Catalog;
 use crate::workspace::Workspace;
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::BTreeSet;
 use sqlx::types::Json;
 use sqlx::{SqliteConnection, SqliteExecutor};
+use std::collections::BTreeSet;
 
 #[derive(sqlx::FromRow)]
 struct TemplateRow {

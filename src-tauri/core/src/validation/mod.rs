@@ -77,7 +77,8 @@ impl Catalog {
                     active,
                     earlier: BTreeMap::new(),
                 };
-                self.templates.insert(entry.current.template_id.clone(), entry);
+                self.templates
+                    .insert(entry.current.template_id.clone(), entry);
             }
             Some(entry) if template.version > entry.current.version => {
                 let old = std::mem::replace(&mut entry.current, template);
