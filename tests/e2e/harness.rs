@@ -225,11 +225,15 @@ impl Drop for Xvfb {
 struct TauriDriver {
     child: Child,
     port: u16,
+    /// The XDG data, cache and config folders of this driver, its WebKitWebDriver and the
+    /// app they start: no WebKit state is shared with other runs of the app.
+    _xdg: tempfile::TempDir,
 }
 
 impl TauriDriver {
     fn start(display: &Xvfb) -> Self {
         let (port, native_port) = (free_port(), free_port());
+        let xdg = tempfile::tempdir().expect("XDG folders");
         let program = which("tauri-driver")
             .expect("tauri-driver not found: `cargo install tauri-driver --locked` (`make test` installs it)");
         let child = Command::new(program)
@@ -240,12 +244,19 @@ impl TauriDriver {
                 &native_port.to_string(),
             ])
             .env("DISPLAY", &display.display)
+            .env("XDG_DATA_HOME", xdg.path().join("data"))
+            .env("XDG_CACHE_HOME", xdg.path().join("cache"))
+            .env("XDG_CONFIG_HOME", xdg.path().join("config"))
             // Its WebKitWebDriver child inherits these: never the test's own pipes.
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start tauri-driver");
-        Self { child, port }
+        Self {
+            child,
+            port,
+            _xdg: xdg,
+        }
     }
 }
 
