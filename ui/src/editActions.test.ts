@@ -3,10 +3,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Flow, FlowInput } from "./api";
 import { AUTOSAVE_MS, PASTE_OFFSET, UNDO_LIMIT } from "./editActions";
-import { moveNodes, removeElements } from "./lib/edit";
+import { declineTemplateVersion, moveNodes, removeElements, updateTemplateVersion } from "./lib/edit";
 import { defaultChoices } from "./lib/run";
 import { createAppStore } from "./store";
 import { failed, fakeApi, fakeDialogs, ok, problems } from "./testing/fakeBackend";
+import { deepDive, templates } from "./testing/fixtures";
 
 function shown(store: ReturnType<typeof createAppStore>): Flow {
   const { flow } = store.getState();
@@ -154,5 +155,48 @@ describe("editing the open flow", () => {
     ]);
     undo();
     expect(nodeIds(shown(store))).toEqual(["top", "trend", "orphan", "top_2", "trend_2"]);
+  });
+
+  describe("a node on an earlier version of its template", () => {
+    const trendNow = templates[1]?.template;
+    if (trendNow === undefined) throw new Error("missing test data");
+    const v1 = { ...trendNow, version: 1, parameters: [] };
+    const pinnedFlow = {
+      ...deepDive,
+      flow: { ...deepDive.flow, nodes: deepDive.flow.nodes.map((n) => (n.node_id === "trend" ? { ...n, template_version: 1 } : n)) },
+      pinned_templates: [v1],
+    };
+    const trend = (flow: Flow) => flow.nodes.find((n) => n.node_id === "trend");
+
+    it("is updated, or kept, as one undoable edit each, then saved", async () => {
+      const { store, saved } = await opened(fakeApi({ getFlow: () => Promise.resolve(ok(pinnedFlow)) }));
+      const { editFlow, undo } = store.getState().actions;
+      editFlow((flow) => declineTemplateVersion(flow, "trend", 2));
+      expect(trend(shown(store))?.node_config.declined_template_version).toBe(2);
+      editFlow((flow) => updateTemplateVersion(flow, "trend", 2));
+      expect(trend(shown(store))).toMatchObject({ template_version: 2, node_config: {} });
+      undo();
+      expect(trend(shown(store))).toMatchObject({ template_version: 1, node_config: { declined_template_version: 2 } });
+      undo();
+      expect(trend(shown(store))).toMatchObject({ template_version: 1, node_config: {} });
+      await vi.advanceTimersByTimeAsync(AUTOSAVE_MS);
+      expect(saved.at(-1)?.nodes.find((n) => n.node_id === "trend")?.template_version).toBe(1);
+    });
+
+    it("is pasted into another flow on its version, which that flow then knows to draw it by", async () => {
+      let opens = 0;
+      const { store } = await opened(fakeApi({ getFlow: () => Promise.resolve(ok(opens++ === 0 ? pinnedFlow : deepDive)) }));
+      store.getState().actions.copyNodes(["trend"]);
+      await store.getState().actions.goHome();
+      await store.getState().actions.openFlow("comp_deep_dive");
+      const pinned = () => {
+        const { flow } = store.getState();
+        return flow.status === "ready" ? flow.data.pinned_templates : null;
+      };
+      expect(pinned()).toEqual([]);
+      store.getState().actions.paste();
+      expect(shown(store).nodes.at(-1)).toMatchObject({ node_id: "trend_2", template_version: 1 });
+      expect(pinned()).toEqual([v1]);
+    });
   });
 });

@@ -4,6 +4,7 @@
 // app store (`store.ts`), like `runActions.ts`.
 import type { StoreApi } from "zustand";
 import type { AppError, Flow } from "./api";
+import { mergePinned, pinnedFor } from "./lib/catalogue";
 import { copyNodes, pasteClip } from "./lib/edit";
 import type { Api, AppActions, AppState } from "./store";
 
@@ -122,15 +123,21 @@ export function createEditActions({ set, get, api, flowTicket }: Shared) {
     saveNow: () => save(),
 
     copyNodes: (nodeIds) => {
-      const flow = shownFlow();
-      if (flow === null || nodeIds.length === 0) return;
+      const { flow: open } = get();
+      if (open.status !== "ready" || nodeIds.length === 0) return;
       pastes = 0;
-      set({ clipboard: copyNodes(flow, new Set(nodeIds)) });
+      const clip = copyNodes(open.data.flow, new Set(nodeIds));
+      set({ clipboard: { ...clip, pinned: pinnedFor(clip.nodes, open.data.pinned_templates) } });
     },
 
     paste: () => {
-      const { clipboard } = get();
+      const { clipboard, flow: open } = get();
       if (clipboard === null) return;
+      // Pasted nodes keep their template versions: the flow learns the earlier ones it lacks.
+      if (open.status === "ready" && clipboard.pinned !== undefined) {
+        const pinned = mergePinned(open.data.pinned_templates, clipboard.pinned);
+        if (pinned !== open.data.pinned_templates) set({ flow: { status: "ready", data: { ...open.data, pinned_templates: pinned } } });
+      }
       pastes += 1;
       const offset = { x: PASTE_OFFSET * pastes, y: PASTE_OFFSET * pastes };
       actions.editFlow((flow) => pasteClip(flow, clipboard, offset).flow);

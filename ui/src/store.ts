@@ -65,7 +65,10 @@ export type AppState = {
   readonly flows: Loadable<FlowSummary[]>;
   /** Chips for the tag filter: the tags of all flows, whatever the current filter. */
   readonly tags: readonly string[];
-  /** The open flow and the template catalogue its nodes refer to. */
+  /**
+   * The open flow (with `pinned_templates`, the earlier template versions its nodes are on) and
+   * the template catalogue its nodes refer to (each template as it is now).
+   */
   readonly flow: Loadable<FlowDetail>;
   readonly templates: Loadable<TemplateDetail[]>;
   /** Every problem of the open flow, as `validateFlow` found them. */

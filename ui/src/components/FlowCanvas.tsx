@@ -23,7 +23,7 @@ import {
   type Viewport,
 } from "@xyflow/react";
 import { useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from "react";
-import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
+import type { Diagnostic, FlowDetail } from "../api";
 import {
   FIT_WHOLE_FLOW,
   ZOOM,
@@ -41,7 +41,8 @@ import {
   type NoteCanvasNode,
   type TemplateCanvasNode,
 } from "../lib/canvas";
-import { connect, connectProblem, moveNodes, removeElements, type Catalogue, type ConnectRequest } from "../lib/edit";
+import type { Catalogue } from "../lib/catalogue";
+import { connect, connectProblem, moveNodes, removeElements, type ConnectRequest } from "../lib/edit";
 import { problemsByConnection, problemsByNode } from "../lib/problems";
 import { useAppActions } from "../store";
 import "../styles/canvas.css";
@@ -61,7 +62,8 @@ const LARGE_FLOW = 200;
 
 type Props = {
   readonly detail: FlowDetail;
-  readonly templates: readonly TemplateDetail[];
+  /** Which template each node runs (built once per template list). */
+  readonly catalogue: Catalogue;
   /** The flow's problems so far (none while it is being checked). */
   readonly diagnostics: readonly Diagnostic[];
 };
@@ -70,20 +72,19 @@ function request(connection: Connection | MappingCanvasEdge): ConnectRequest {
   return { source: connection.source, target: connection.target, param: handleParameter(connection.targetHandle) };
 }
 
-export function FlowCanvas({ detail, templates, diagnostics }: Props) {
+export function FlowCanvas({ detail, catalogue, diagnostics }: Props) {
   const { editFlow, selectNode, selectConnection } = useAppActions();
   const flow = detail.flow;
   const layout = useAutoLayout();
-  const catalogue: Catalogue = useMemo(() => new Map(templates.map((t) => [t.template.template_id, t.template])), [templates]);
 
   // What the flow looks like, marked with its problems; React Flow's state follows it. The
   // canvas follows at a lower priority than input: a gesture React Flow has already applied
   // to its own nodes (a drag, a delete) paints first, and the flow, redrawn in full, catches
   // up in a render that yields to the browser (on a 2,000-node flow that redraw is most of
   // an edit's cost).
-  const shown = useDeferredValue(useMemo(() => ({ detail, templates, diagnostics }), [detail, templates, diagnostics]));
+  const shown = useDeferredValue(useMemo(() => ({ detail, catalogue, diagnostics }), [detail, catalogue, diagnostics]));
   const drawn = useMemo(() => {
-    const canvas = toCanvas(shown.detail, shown.templates);
+    const canvas = toCanvas(shown.detail, shown.catalogue);
     return {
       ...canvas,
       nodes: markNodes(canvas.nodes, problemsByNode(shown.diagnostics)),

@@ -6,6 +6,7 @@ import { useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
 import { FIT_WHOLE_FLOW } from "../lib/canvas";
+import { buildCatalogue } from "../lib/catalogue";
 import { addNote } from "../lib/edit";
 import { SHORTCUTS, shortcutFor } from "../lib/shortcuts";
 import { useAppActions, useAppState } from "../store";
@@ -38,6 +39,8 @@ export function FlowEditor({ detail, templates, diagnostics }: Props) {
   const centre = useViewCentre();
   const [overlay, setOverlay] = useState<Overlay>(null);
   const layout = useAutoLayout();
+  // Which template each node runs, looked up once per template list, not per node or render.
+  const catalogue = useMemo(() => buildCatalogue(templates, detail.pinned_templates), [templates, detail.pinned_templates]);
   const addNoteInView = useCallback(() => {
     const at = centre({ width: 200, height: 80 });
     editFlow((flow) => addNote(flow, at).flow);
@@ -86,13 +89,13 @@ export function FlowEditor({ detail, templates, diagnostics }: Props) {
     <div className="flow-body">
       <TemplatePalette templates={templates} />
       <div className="flow-main">
-        <FlowCanvas detail={detail} templates={templates} diagnostics={diagnostics} />
-        <ResultsDrawer />
+        <FlowCanvas detail={detail} catalogue={catalogue} diagnostics={diagnostics} />
+        <ResultsDrawer catalogue={catalogue} />
       </div>
       {versionsOpen ? (
-        <VersionsPanel templates={templates} />
+        <VersionsPanel catalogue={catalogue} />
       ) : (
-        <FlowSidebar detail={detail} templates={templates} diagnostics={diagnostics} />
+        <FlowSidebar detail={detail} catalogue={catalogue} diagnostics={diagnostics} />
       )}
       {overlay === "palette" && <CommandPalette templates={templates} commands={commands} onClose={close} />}
       {overlay === "help" && <ShortcutsHelp onClose={close} />}

@@ -1,6 +1,7 @@
 // The open flow's side panel: the inspector for the selection, the flow's problems, its global
 // parameters and tags (editable), its history and facts.
-import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
+import type { Diagnostic, FlowDetail } from "../api";
+import type { Catalogue } from "../lib/catalogue";
 import { useAppState } from "../store";
 import { GlobalsEditor, TagsEditor } from "./FlowSettings";
 import { Inspector } from "./Inspector";
@@ -10,11 +11,11 @@ import { ProblemsPanel } from "./ProblemsPanel";
 
 type Props = {
   readonly detail: FlowDetail;
-  readonly templates: readonly TemplateDetail[];
+  readonly catalogue: Catalogue;
   readonly diagnostics: readonly Diagnostic[];
 };
 
-export function FlowSidebar({ detail, templates, diagnostics }: Props) {
+export function FlowSidebar({ detail, catalogue, diagnostics }: Props) {
   const { composition, nodes, connections } = detail.flow;
   const { meta } = detail;
   const selectedNode = useAppState((state) => state.selectedNode);
@@ -24,7 +25,7 @@ export function FlowSidebar({ detail, templates, diagnostics }: Props) {
     <aside className="sidebar" aria-label="Flow details">
       <Inspector
         flow={detail.flow}
-        templates={templates}
+        catalogue={catalogue}
         diagnostics={diagnostics}
         nodeId={selectedNode}
         connectionId={selectedConnection}

@@ -1,10 +1,21 @@
-// The inspector for the canvas selection: a node's label, colour, note, parameter overrides
-// (typed inputs), condition, for-each, timeout and retries; or a connection's mappings
+// The inspector for the canvas selection: a node's label, colour, note, the version of its
+// template it is on (with a newer one to update to or keep), parameter overrides (typed
+// inputs), condition, for-each, timeout and retries; or a connection's mappings
 // (column, transformation) and whether it is required. A field commits when it loses focus
 // or on Enter, so typing a value is one undo step, not one per key.
-import type { Connection, Diagnostic, Flow, FlowNode, ParamSpec, Template, TemplateDetail } from "../api";
+import type { Connection, Diagnostic, Flow, FlowNode, ParamSpec, Template } from "../api";
 import { nodeLabel } from "../lib/canvas";
-import { setCondition, setMapping, setNodeConfig, setOverride, setRequired, valueFromText } from "../lib/edit";
+import { describeTemplateChanges, nodeTemplate, nodeVersion, templateUpdate, type Catalogue } from "../lib/catalogue";
+import {
+  declineTemplateVersion,
+  setCondition,
+  setMapping,
+  setNodeConfig,
+  setOverride,
+  setRequired,
+  updateTemplateVersion,
+  valueFromText,
+} from "../lib/edit";
 import { formatValue } from "../lib/format";
 import { useAppActions } from "../store";
 import { CommitField } from "./CommitField";
@@ -13,22 +24,23 @@ const TRANSFORMATIONS = ["list", "distinct_list", "first", "count", "sum", "min"
 
 type Props = {
   readonly flow: Flow;
-  readonly templates: readonly TemplateDetail[];
+  readonly catalogue: Catalogue;
   readonly diagnostics: readonly Diagnostic[];
   readonly nodeId: string | null;
   readonly connectionId: string | null;
 };
 
-export function Inspector({ flow, templates, diagnostics, nodeId, connectionId }: Props) {
-  const catalogue = new Map(templates.map((t) => [t.template.template_id, t.template]));
+export function Inspector({ flow, catalogue, diagnostics, nodeId, connectionId }: Props) {
   const node = nodeId === null ? undefined : flow.nodes.find((n) => n.node_id === nodeId);
   const connection = connectionId === null ? undefined : flow.connections.find((c) => c.connection_id === connectionId);
   if (node !== undefined) {
-    return <NodeInspector flow={flow} node={node} template={catalogue.get(node.template_id)} diagnostics={diagnostics} />;
+    return (
+      <NodeInspector flow={flow} node={node} catalogue={catalogue} template={nodeTemplate(catalogue, node)} diagnostics={diagnostics} />
+    );
   }
   if (connection !== undefined) {
     const source = flow.nodes.find((n) => n.node_id === connection.source_node_id);
-    return <ConnectionInspector connection={connection} source={source && catalogue.get(source.template_id)} />;
+    return <ConnectionInspector connection={connection} source={source && nodeTemplate(catalogue, source)} />;
   }
   return null;
 }
@@ -43,11 +55,14 @@ function inputType(param: ParamSpec): string {
 function NodeInspector({
   flow,
   node,
+  catalogue,
   template,
   diagnostics,
 }: {
   readonly flow: Flow;
   readonly node: FlowNode;
+  readonly catalogue: Catalogue;
+  /** The version of its template the node is on. */
   readonly template: Template | undefined;
   readonly diagnostics: readonly Diagnostic[];
 }) {
@@ -128,6 +143,7 @@ function NodeInspector({
           }}
         />
       </label>
+      <TemplateVersion node={node} catalogue={catalogue} />
 
       {template !== undefined && template.parameters.length > 0 && (
         <div className="inspector__params">
@@ -242,6 +258,74 @@ function NodeInspector({
         </label>
       )}
     </section>
+  );
+}
+
+/**
+ * The version of its template a node is on; when the template has a newer one, what changed
+ * and the choice to update to it or keep the node's (either one undoable edit). A declined
+ * version can still be taken.
+ */
+function TemplateVersion({ node, catalogue }: { readonly node: FlowNode; readonly catalogue: Catalogue }) {
+  const { editFlow } = useAppActions();
+  const version = nodeVersion(catalogue, node);
+  if (version === undefined) return null;
+  const id = node.node_id;
+  const current = catalogue.current.get(node.template_id)?.template;
+  const update = templateUpdate(catalogue, node);
+  const before = update === null ? undefined : catalogue.earlier.get(node.template_id)?.get(update.from);
+  const changes = before === undefined || current === undefined ? null : describeTemplateChanges(before, current);
+  return (
+    <div className="inspector__template" data-testid="template-section">
+      <h4>Template</h4>
+      <p className="inspector__version">
+        <span data-testid="template-version" data-version={version}>
+          Version {version}
+        </span>
+        {version === current?.version && <span className="muted"> · the newest</span>}
+      </p>
+      {update !== null && (
+        <>
+          <p
+            className={`inspector__template-change${update.declined ? "" : " inspector__template-change--new"}`}
+            data-testid="template-change"
+          >
+            {update.declined
+              ? `Keeps version ${update.from} (version ${update.to} declined).`
+              : `The template changed: version ${update.from} → ${update.to}.`}
+          </p>
+          {changes !== null && (
+            <ul className="inspector__changes" data-testid="template-changes">
+              {changes.length === 0 ? <li>No change to its SQL, parameters or output columns</li> : changes.map((c) => <li key={c}>{c}</li>)}
+            </ul>
+          )}
+          <div className="inspector__actions">
+            <button
+              type="button"
+              className="button button--small button--primary"
+              data-testid="template-update"
+              onClick={() => {
+                editFlow((f) => updateTemplateVersion(f, id, update.to));
+              }}
+            >
+              Update to version {update.to}
+            </button>
+            {!update.declined && (
+              <button
+                type="button"
+                className="button button--small"
+                data-testid="template-keep"
+                onClick={() => {
+                  editFlow((f) => declineTemplateVersion(f, id, update.to));
+                }}
+              >
+                Keep version {update.from}
+              </button>
+            )}
+          </div>
+        </>
+      )}
+    </div>
   );
 }
 

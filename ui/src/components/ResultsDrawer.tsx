@@ -6,6 +6,7 @@ import { PageButtons } from "./PageButtons";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Suspense, lazy, useMemo, useRef, useState } from "react";
 import type { ChartConfig, ExportFormat, ResultPage } from "../api";
+import type { Catalogue } from "../lib/catalogue";
 import { chartPlan, nodeChart } from "../lib/chart";
 import { cellText, neighbours, pageLabel } from "../lib/results";
 import { useAppActions, useAppState } from "../store";
@@ -18,12 +19,10 @@ const FORMATS: readonly ExportFormat[] = ["csv", "json", "parquet"];
 
 type View = "table" | "chart";
 
-export function ResultsDrawer() {
+export function ResultsDrawer({ catalogue }: { readonly catalogue: Catalogue }) {
   const results = useAppState((state) => state.results);
   const chart = useAppState((state) =>
-    state.results.status !== "none" && state.flow.status === "ready" && state.templates.status === "ready"
-      ? nodeChart(state.flow.data, state.templates.data, state.results.nodeId)
-      : null,
+    state.results.status !== "none" && state.flow.status === "ready" ? nodeChart(state.flow.data, catalogue, state.results.nodeId) : null,
   );
   const [view, setView] = useState<View>("table");
   const { pageResults, exportResult } = useAppActions();

@@ -1,7 +1,8 @@
 // The canvas's node for a template instance: its label and parameters, outlined and badged when
-// the flow's problems name it, with its progress in the run on screen. Zoomed out, where its
-// text would be a few pixels high, it is drawn as a box with a large label and its handles only
-// (level of detail: far fewer elements to lay out and paint on a large flow).
+// the flow's problems name it, marked when its template has a newer version, with its progress
+// in the run on screen. Zoomed out, where its text would be a few pixels high, it is drawn as a
+// box with a large label and its handles only (level of detail: far fewer elements to lay out
+// and paint on a large flow).
 import { Handle, Position, useStore, type NodeHandle, type NodeProps, type ReactFlowState } from "@xyflow/react";
 import { memo, useEffect, useState, type CSSProperties } from "react";
 import {
@@ -108,10 +109,21 @@ function ProblemBadge({ data, severity }: Pick<ViewProps, "data" | "severity">) 
   );
 }
 
+/** A newer version of the node's template, neither taken nor declined (the inspector offers both). */
+function UpdateMarker({ from, to }: { readonly from: number; readonly to: number }) {
+  const title = `Its template changed (version ${from} → ${to}): select the node to update it or keep version ${from}`;
+  return (
+    <span className="tnode__update" data-testid="node-template-update" title={title} aria-label={title}>
+      v{from} → v{to}
+    </span>
+  );
+}
+
 function NearNode({ data, className, style, severity, progress }: ViewProps) {
   return (
     <div className={className} data-testid="canvas-node" data-node-id={data.nodeId} data-severity={severity ?? undefined} style={style}>
       <ProblemBadge data={data} severity={severity} />
+      {data.templateUpdate !== null && <UpdateMarker from={data.templateUpdate.from} to={data.templateUpdate.to} />}
       <Handle type="target" position={Position.Left} data-testid="node-input" />
       <div className="tnode__head">
         <div className="tnode__label" data-testid="node-label">

@@ -5,23 +5,24 @@
 // editor canvas's test ids.
 import { Background, Controls, Handle, Position, ReactFlow, ReactFlowProvider, type NodeProps, type NodeTypes } from "@xyflow/react";
 import { memo, useMemo, type CSSProperties } from "react";
-import type { Flow, TemplateDetail } from "../api";
+import type { Flow } from "../api";
 import { ZOOM, parameterHandle } from "../lib/canvas";
+import type { Catalogue } from "../lib/catalogue";
 import { versionCanvas, type DiffMarks, type VersionCanvasNode } from "../lib/versions";
 import { sourceText, templateLine } from "./TemplateNode";
 
 type Props = {
   readonly version: number;
   readonly flow: Flow;
-  readonly templates: readonly TemplateDetail[];
+  readonly catalogue: Catalogue;
   readonly marks: DiffMarks;
 };
 
 const nodeTypes = { version: memo(VersionNode) } satisfies NodeTypes;
 const framing = { padding: 0.15, maxZoom: 1 } as const;
 
-export function VersionCanvas({ version, flow, templates, marks }: Props) {
-  const drawn = useMemo(() => versionCanvas(flow, templates, marks), [flow, templates, marks]);
+export function VersionCanvas({ version, flow, catalogue, marks }: Props) {
+  const drawn = useMemo(() => versionCanvas(flow, catalogue, marks), [flow, catalogue, marks]);
   return (
     <figure className="vcanvas" data-testid="version-canvas" data-version={version}>
       <figcaption className="vcanvas__title">Version {version}</figcaption>

@@ -1,7 +1,8 @@
 // Two versions of the open flow compared: what changed, as a list, beside both versions drawn
 // side by side with the changes marked. Escape or Close leaves it.
 import { useId, useMemo } from "react";
-import type { FlowChange, TemplateDetail } from "../api";
+import type { FlowChange } from "../api";
+import type { Catalogue } from "../lib/catalogue";
 import { changeMark, describeFlowChange, diffMarks } from "../lib/versions";
 import type { Comparison } from "../versionActions";
 import { ErrorNotice } from "./ErrorNotice";
@@ -10,13 +11,13 @@ import { VersionCanvas } from "./VersionCanvas";
 
 type Props = {
   readonly comparison: Comparison;
-  readonly templates: readonly TemplateDetail[];
+  readonly catalogue: Catalogue;
   readonly onClose: () => void;
 };
 
 const noChanges: readonly FlowChange[] = [];
 
-export function VersionCompare({ comparison, templates, onClose }: Props) {
+export function VersionCompare({ comparison, catalogue, onClose }: Props) {
   const titleId = useId();
   const { from, to, changes, flows } = comparison;
   const marks = useMemo(() => diffMarks(changes.status === "ready" ? changes.data : noChanges), [changes]);
@@ -49,8 +50,8 @@ export function VersionCompare({ comparison, templates, onClose }: Props) {
             {flows.status === "failed" && <ErrorNotice title="Could not read a version" error={flows.error} />}
             {flows.status === "ready" && changes.status !== "loading" && (
               <>
-                <VersionCanvas version={from} flow={flows.data.before} templates={templates} marks={marks} />
-                <VersionCanvas version={to} flow={flows.data.after} templates={templates} marks={marks} />
+                <VersionCanvas version={from} flow={flows.data.before} catalogue={catalogue} marks={marks} />
+                <VersionCanvas version={to} flow={flows.data.after} catalogue={catalogue} marks={marks} />
               </>
             )}
           </div>

@@ -2,7 +2,8 @@
 // whether a run used it, and what changed in it. The chosen version can be compared with another
 // (by default the one before it) or restored, after a confirmation.
 import { useEffect, useState } from "react";
-import type { FlowVersion, TemplateDetail } from "../api";
+import type { FlowVersion } from "../api";
+import type { Catalogue } from "../lib/catalogue";
 import { formatTimestamp, plural } from "../lib/format";
 import { comparedWith, describeFlowChange } from "../lib/versions";
 import { useAppActions, useAppState } from "../store";
@@ -14,7 +15,7 @@ import { VersionCompare } from "./VersionCompare";
 /** How many of a version's changes its item lists; the comparison shows them all. */
 const SHOWN_CHANGES = 6;
 
-export function VersionsPanel({ templates }: { readonly templates: readonly TemplateDetail[] }) {
+export function VersionsPanel({ catalogue }: { readonly catalogue: Catalogue }) {
   const { list, comparison, restoring } = useAppState((state) => state.versions);
   const saveState = useAppState((state) => state.saveState);
   const { loadVersions, toggleVersions, closeComparison, restoreVersion } = useAppActions();
@@ -59,7 +60,7 @@ export function VersionsPanel({ templates }: { readonly templates: readonly Temp
           />
         ))}
       </ol>
-      {comparison !== null && <VersionCompare comparison={comparison} templates={templates} onClose={closeComparison} />}
+      {comparison !== null && <VersionCompare comparison={comparison} catalogue={catalogue} onClose={closeComparison} />}
       {confirming !== null && (
         <ConfirmDialog
           title={`Restore version ${confirming}?`}

@@ -14,8 +14,17 @@ import {
   toCanvas,
   type TemplateCanvasNode,
 } from "./canvas";
+import { buildCatalogue } from "./catalogue";
 import { formatMapping } from "./mapping";
 import { problemsByConnection, problemsByNode } from "./problems";
+
+const catalogue = buildCatalogue(templates);
+
+/** The value, which the test's own data guarantees is there. */
+function given<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error("missing test data");
+  return value;
+}
 
 describe("nodeLabel", () => {
   const tpl = { name: "Daily campaign performance" };
@@ -33,7 +42,7 @@ describe("nodeLabel", () => {
 });
 
 describe("toCanvas", () => {
-  const canvas = toCanvas(deepDive, templates);
+  const canvas = toCanvas(deepDive, catalogue);
   const byId = (id: string) => {
     const found = canvas.nodes.find((n) => n.id === id);
     if (!found) throw new Error(`no node ${id}`);
@@ -85,7 +94,7 @@ describe("toCanvas", () => {
 
   it("says when a template is inactive, and when a required parameter has no value", () => {
     const inactive = [template("tpl_daily_trend", "Daily campaign performance", [{ name: "x", type: "string", required: true }], false)];
-    const trend = toCanvas(deepDive, inactive).nodes.find((n) => n.id === "trend");
+    const trend = toCanvas(deepDive, buildCatalogue(inactive)).nodes.find((n) => n.id === "trend");
     expect(trend?.data.templateStatus).toBe("inactive");
     expect(trend?.data.parameters).toEqual([
       { name: "x", type: "string", list: false, required: true, source: { kind: "unset" } },
@@ -98,7 +107,7 @@ describe("toCanvas", () => {
     broken.flow.composition.canvas_state.viewport = { x: null, y: null, zoom: null };
     const first = broken.flow.nodes[0];
     if (first) first.position = { x: null, y: 5 };
-    const repaired = toCanvas(broken, templates);
+    const repaired = toCanvas(broken, catalogue);
     expect(repaired.viewport).toEqual({ x: 0, y: 0, zoom: 1 });
     expect(repaired.nodes[0]?.position).toEqual({ x: 0, y: 5 });
   });
@@ -107,14 +116,14 @@ describe("toCanvas", () => {
     const coloured = structuredClone(deepDive);
     const first = coloured.flow.nodes[0];
     if (first) first.node_config = { label: "Top", color: "#ff8800", note: "Runs first" };
-    const data = toCanvas(coloured, templates).nodes[0]?.data;
+    const data = toCanvas(coloured, catalogue).nodes[0]?.data;
     expect([data?.accent, data?.note]).toEqual(["#ff8800", "Runs first"]);
     expect(canvas.nodes[1]?.data.accent).toBeNull();
   });
 });
 
 describe("marking problems", () => {
-  const canvas = toCanvas(deepDive, templates);
+  const canvas = toCanvas(deepDive, catalogue);
   const diagnostics = [
     diagnostic("missing_parameter", { node_ids: ["trend"] }),
     diagnostic("unknown_column", { node_ids: ["top", "trend"], connection_ids: ["top_to_trend"] }),
@@ -183,16 +192,16 @@ describe("sticky notes on the canvas", () => {
         },
       },
     };
-    const { notes } = toCanvas(withNote, templates);
+    const { notes } = toCanvas(withNote, catalogue);
     expect(notes).toEqual([{ id: "note:n1", type: "note", position: { x: 5, y: 6 }, data: { noteId: "n1", text: "Why June?" } }]);
-    const again = toCanvas(withNote, templates).notes;
+    const again = toCanvas(withNote, catalogue).notes;
     expect(mergeNotes(notes, again)[0]).toBe(notes[0]);
-    expect(toCanvas(deepDive, templates).notes).toEqual([]);
+    expect(toCanvas(deepDive, catalogue).notes).toEqual([]);
   });
 });
 
 describe("drawing a large flow: boxes before nodes are drawn", () => {
-  const canvas = toCanvas(deepDive, templates);
+  const canvas = toCanvas(deepDive, catalogue);
   const [top, trend, orphan] = canvas.nodes as [TemplateCanvasNode, TemplateCanvasNode, TemplateCanvasNode];
 
   it("sizes each node by its shape: head, template line, a row per parameter", () => {
@@ -218,14 +227,14 @@ describe("drawing a large flow: boxes before nodes are drawn", () => {
   it("keeps a node's estimate until React Flow measures it, then React Flow's size and handles", () => {
     const renamed = toCanvas(
       { ...deepDive, flow: { ...deepDive.flow, nodes: deepDive.flow.nodes.map((n) => ({ ...n, node_config: { ...n.node_config, label: "Renamed" } })) } },
-      templates,
+      catalogue,
     ).nodes;
     // Not measured yet: a changed node takes its fresh estimate; an unchanged one stays as it was.
     const [merged] = mergeNodes([top], renamed);
     expect(merged?.data.label).toBe("Renamed");
     expect(merged?.handles).toEqual(renamed[0]?.handles);
-    expect(mergeNodes(canvas.nodes, toCanvas(deepDive, templates).nodes)).toEqual(canvas.nodes);
-    expect(mergeNodes(canvas.nodes, toCanvas(deepDive, templates).nodes)[0]).toBe(top);
+    expect(mergeNodes(canvas.nodes, toCanvas(deepDive, catalogue).nodes)).toEqual(canvas.nodes);
+    expect(mergeNodes(canvas.nodes, toCanvas(deepDive, catalogue).nodes)[0]).toBe(top);
 
     // React Flow measured it larger: the estimate goes, and stays gone when the node changes.
     const measured = forgetEstimates(
@@ -256,5 +265,59 @@ describe("drawing a large flow: boxes before nodes are drawn", () => {
     const far = [top, { ...trend, position: { x: 100_000, y: 0 } }];
     expect(openingViewport(far, width, height, canvas.viewport).zoom).toBe(0.2);
     expect(openingViewport([], width, height, canvas.viewport)).toBe(canvas.viewport);
+  });
+});
+
+describe("nodes on an earlier version of their template", () => {
+  // The trend template is at version 2 now (campaign ids, start date); version 1 took a category.
+  const trendNow = given(templates[1]);
+  const now = { ...trendNow, template: { ...trendNow.template, version: 2 } };
+  const then = { ...now.template, version: 1, parameters: [{ name: "category", type: "string" as const, required: false }] };
+  const versions = buildCatalogue([given(templates[0]), now, given(templates[2])], [then]);
+  const onVersion = (version: number | undefined, declined?: number) => ({
+    ...deepDive,
+    flow: {
+      ...deepDive.flow,
+      nodes: deepDive.flow.nodes.map((n) =>
+        n.node_id === "trend"
+          ? {
+              ...n,
+              ...(version === undefined ? {} : { template_version: version }),
+              node_config: declined === undefined ? n.node_config : { ...n.node_config, declined_template_version: declined },
+            }
+          : n,
+      ),
+    },
+  });
+  const trendOf = (detail: ReturnType<typeof onVersion>) => given(toCanvas(detail, versions).nodes.find((n) => n.id === "trend"));
+
+  it("shows and takes connections by that version's parameters", () => {
+    const trend = trendOf(onVersion(1));
+    expect(trend.data.parameters.map((p) => p.name)).toEqual(["category"]);
+    expect(trend.handles?.filter((h) => h.id !== null).map((h) => h.id)).toEqual(["param:category"]);
+    // The edge into it no longer ends at campaign_ids, which version 1 does not have.
+    const edge = toCanvas(onVersion(1), versions).edges.find((e) => e.id === "top_to_trend");
+    expect(edge?.targetHandle).toBeNull();
+  });
+
+  it("marks a node whose template has a newer version it has not declined", () => {
+    expect(trendOf(onVersion(1)).data.templateUpdate).toEqual({ from: 1, to: 2 });
+    expect(trendOf(onVersion(1, 2)).data.templateUpdate).toBeNull();
+    expect(trendOf(onVersion(2)).data.templateUpdate).toBeNull();
+    expect(trendOf(onVersion(undefined)).data.templateUpdate).toBeNull();
+  });
+
+  it("uses the current template for a node on it, or on a version the UI does not have", () => {
+    expect(trendOf(onVersion(2)).data.parameters.map((p) => p.name)).toEqual(["campaign_ids", "start_date"]);
+    expect(trendOf(onVersion(7)).data.parameters.map((p) => p.name)).toEqual(["campaign_ids", "start_date"]);
+  });
+
+  it("redraws a node when its version changes", () => {
+    const before = toCanvas(onVersion(1), versions).nodes;
+    const after = toCanvas(onVersion(2), versions).nodes;
+    const merged = mergeNodes(before, after);
+    expect(merged[1]).not.toBe(before[1]);
+    expect(merged[1]?.data.templateUpdate).toBeNull();
+    expect(merged[0]).toBe(before[0]);
   });
 });

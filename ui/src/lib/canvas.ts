@@ -2,7 +2,8 @@
 // and marks them with the flow's problems (`markNodes`, `markEdges`) or a selection (`selectOnly`).
 // Pure: no React, no IPC, so what the canvas shows is unit-tested here.
 import { Position, getNodesBounds, getViewportForBounds, type Edge, type EdgeMarker, type Node, type NodeChange, type NodeHandle, type Viewport } from "@xyflow/react";
-import type { Connection, FlowDetail, FlowNode, JsonValue, ScalarType, Severity, Template, TemplateDetail } from "../api";
+import type { Connection, FlowDetail, FlowNode, JsonValue, ScalarType, Severity, Template } from "../api";
+import { nodeTemplate, templateUpdate, type Catalogue } from "./catalogue";
 import { noteNodeId } from "./edit";
 import { formatValue } from "./format";
 import { connectionMappings, mappingLabel, type Mapping } from "./mapping";
@@ -40,6 +41,8 @@ export type TemplateNodeData = {
   readonly note: string | null;
   /** How many of the flow's diagnostics name this node. */
   readonly problems: ProblemCount;
+  /** A newer version of its template the node is not on and has not declined (`v1 → v2`), or null. */
+  readonly templateUpdate: { readonly from: number; readonly to: number } | null;
 };
 
 export type TemplateCanvasNode = Node<TemplateNodeData, "template">;
@@ -192,23 +195,33 @@ function withoutHandles<N extends Node>(node: N): N {
   return copy;
 }
 
-/** Lays out a flow as React Flow elements at the positions it was saved with. */
-export function toCanvas(detail: Pick<FlowDetail, "flow">, templates: readonly TemplateDetail[]): Canvas {
+/** The marker of a newer template version: only while it is neither taken nor declined. */
+function updateMark(catalogue: Catalogue, node: FlowNode): TemplateNodeData["templateUpdate"] {
+  const update = templateUpdate(catalogue, node);
+  return update === null || update.declined ? null : { from: update.from, to: update.to };
+}
+
+/**
+ * Lays out a flow as React Flow elements at the positions it was saved with, each node drawn by
+ * the version of its template it is on (`nodeTemplate`).
+ */
+export function toCanvas(detail: Pick<FlowDetail, "flow">, catalogue: Catalogue): Canvas {
   const { composition, nodes, connections } = detail.flow;
-  const catalogue = new Map(templates.map((t) => [t.template.template_id, t]));
-  const labels = new Map(nodes.map((n) => [n.node_id, nodeLabel(n, catalogue.get(n.template_id)?.template)]));
+  const runs = new Map(nodes.map((n) => [n.node_id, nodeTemplate(catalogue, n)]));
+  const labels = new Map(nodes.map((n) => [n.node_id, nodeLabel(n, runs.get(n.node_id))]));
   const globals = new Set(composition.global_parameters.map((g) => g.name));
   const incoming = incomingMappings(connections, labels);
 
   const canvasNodes = nodes.map((node): TemplateCanvasNode => {
-    const entry = catalogue.get(node.template_id);
+    const entry = catalogue.current.get(node.template_id);
+    const template = runs.get(node.node_id);
     const fed = incoming.get(node.node_id);
     const data: TemplateNodeData = {
       nodeId: node.node_id,
       label: labels.get(node.node_id) ?? node.node_id,
-      templateName: entry?.template.name ?? node.template_id,
+      templateName: template?.name ?? node.template_id,
       templateStatus: entry === undefined ? "missing" : entry.is_active ? "ok" : "inactive",
-      parameters: (entry?.template.parameters ?? []).map((param) => ({
+      parameters: (template?.parameters ?? []).map((param) => ({
         name: param.name,
         type: param.type,
         list: param.list ?? false,
@@ -218,6 +231,7 @@ export function toCanvas(detail: Pick<FlowDetail, "flow">, templates: readonly T
       accent: node.node_config.color ?? null,
       note: node.node_config.note ?? null,
       problems: noProblems,
+      templateUpdate: updateMark(catalogue, node),
     };
     const { size, handles } = estimateBox(data);
     return {
@@ -232,7 +246,7 @@ export function toCanvas(detail: Pick<FlowDetail, "flow">, templates: readonly T
   });
 
   const declared = new Map(
-    nodes.map((n) => [n.node_id, new Set((catalogue.get(n.template_id)?.template.parameters ?? []).map((p) => p.name))]),
+    nodes.map((n) => [n.node_id, new Set((runs.get(n.node_id)?.parameters ?? []).map((p) => p.name))]),
   );
   const { viewport } = composition.canvas_state;
   return {
@@ -351,6 +365,8 @@ function sameNodeData(a: TemplateNodeData, b: TemplateNodeData): boolean {
     a.templateStatus === b.templateStatus &&
     a.accent === b.accent &&
     a.note === b.note &&
+    a.templateUpdate?.from === b.templateUpdate?.from &&
+    a.templateUpdate?.to === b.templateUpdate?.to &&
     sameCount(a.problems, b.problems) &&
     sameParameters(a.parameters, b.parameters)
   );

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChartConfig, JsonValue, ResultPage } from "../api";
 import { deepDive, templates } from "../testing/fixtures";
+import { buildCatalogue } from "./catalogue";
 import { MAX_SERIES, chartPlan, nodeChart, numberOf } from "./chart";
 
 function page(columns: Record<string, string>, rows: Record<string, JsonValue>[]): ResultPage {
@@ -143,8 +144,9 @@ describe("nodeChart", () => {
     const charted = templates.map((t) =>
       t.template.template_id === "tpl_top_campaigns" ? { ...t, template: { ...t.template, chart_config: config } } : t,
     );
-    expect(nodeChart(deepDive, charted, "top")).toEqual(config);
-    expect(nodeChart(deepDive, charted, "trend")).toBeNull();
-    expect(nodeChart(deepDive, charted, "no_such_node")).toBeNull();
+    const catalogue = buildCatalogue(charted);
+    expect(nodeChart(deepDive, catalogue, "top")).toEqual(config);
+    expect(nodeChart(deepDive, catalogue, "trend")).toBeNull();
+    expect(nodeChart(deepDive, catalogue, "no_such_node")).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // A template's chart config drawn over a page of its result, as an ECharts option. Pure: the
 // option is plain data (tested without a DOM); `ResultChart` hands it to ECharts.
-import type { ChartConfig, FlowDetail, JsonValue, ResultPage, TemplateDetail } from "../api";
+import type { ChartConfig, FlowDetail, JsonValue, ResultPage } from "../api";
+import { nodeTemplate, type Catalogue } from "./catalogue";
 
 type ResultColumn = ResultPage["columns"][number];
 
@@ -41,12 +42,11 @@ export type ChartPlan =
   | { readonly ok: true; readonly option: ChartOption; readonly note: string | null }
   | { readonly ok: false; readonly reason: string };
 
-/** The chart config of the template `nodeId` places in the flow, if it has one. */
-export function nodeChart(detail: FlowDetail, templates: readonly TemplateDetail[], nodeId: string): ChartConfig | null {
+/** The chart config of the template `nodeId` places in the flow (the version it is on), if it has one. */
+export function nodeChart(detail: Pick<FlowDetail, "flow">, catalogue: Catalogue, nodeId: string): ChartConfig | null {
   const node = detail.flow.nodes.find((n) => n.node_id === nodeId);
   if (node === undefined) return null;
-  const template = templates.find((t) => t.template.template_id === node.template_id);
-  return template?.template.chart_config ?? null;
+  return nodeTemplate(catalogue, node)?.chart_config ?? null;
 }
 
 const isNumericType = (column: ResultColumn) => /^(U?Int|Float|Decimal)/.test(column.data_type);

@@ -14,6 +14,7 @@ import {
   connect,
   connectProblem,
   copyNodes,
+  declineTemplateVersion,
   freeSpot,
   freshId,
   moveNodes,
@@ -26,9 +27,11 @@ import {
   setOverride,
   setRequired,
   slug,
+  updateTemplateVersion,
   valueFromText,
   type Catalogue,
 } from "./edit";
+import { buildCatalogue } from "./catalogue";
 
 const flow: Flow = deepDive.flow;
 
@@ -43,17 +46,26 @@ function withColumns(t: Template, columns: Template["output_columns"]): Template
 }
 
 // Top campaigns outputs a campaign id and its spend; the trend and products templates take lists of ids.
-const catalogue: Catalogue = new Map(
-  [
-    withColumns(given(templates[0]).template, [
-      { name: "spend", type: "decimal" },
-      { name: "campaign_id", type: "string" },
-    ]),
-    given(templates[1]).template,
-    given(templates[2]).template,
-    template("tpl_budget", "Budget check", [{ name: "max_spend", type: "decimal", required: true }]).template,
-  ].map((t) => [t.template_id, t]),
-);
+const catalogued: Template[] = [
+  withColumns(given(templates[0]).template, [
+    { name: "spend", type: "decimal" },
+    { name: "campaign_id", type: "string" },
+  ]),
+  given(templates[1]).template,
+  given(templates[2]).template,
+  template("tpl_budget", "Budget check", [{ name: "max_spend", type: "decimal", required: true }]).template,
+];
+
+/** A catalogue of these templates, all active, with the earlier versions `pinned`. */
+function catalogueOf(list: readonly Template[], pinned: readonly Template[] = []): Catalogue {
+  return buildCatalogue(
+    list.map((t) => ({ template: t, usage_count: 0, is_active: true })),
+    pinned,
+  );
+}
+
+const catalogue = catalogueOf(catalogued);
+const products = given(catalogued[2]);
 
 describe("ids", () => {
   it("slugs free text into a flow-local id", () => {
@@ -69,7 +81,7 @@ describe("ids", () => {
 
 describe("addNode", () => {
   it("places a node named after its template, numbered when the name is taken", () => {
-    const t = given(catalogue.get("tpl_daily_trend"));
+    const t = given(catalogued[1]);
     const first = addNode(flow, t, { x: 10.4, y: 20.6 });
     const second = addNode(first.flow, t, { x: 0, y: 0 });
     expect(first.nodeId).toBe("daily_trend");
@@ -77,6 +89,11 @@ describe("addNode", () => {
     expect(second.flow.nodes.at(-1)).toMatchObject({ template_id: "tpl_daily_trend", position: { x: 0, y: 0 } });
     expect(first.flow.nodes.at(-1)?.position).toEqual({ x: 10, y: 21 });
     expect(flow.nodes).toHaveLength(3);
+  });
+
+  it("pins the node to the template's current version", () => {
+    const t = { ...given(catalogued[1]), version: 4 };
+    expect(addNode(flow, t, { x: 0, y: 0 }).flow.nodes.at(-1)?.template_version).toBe(4);
   });
 });
 
@@ -164,8 +181,7 @@ describe("connect", () => {
     expect(connectProblem(once.flow, catalogue, { source: "budget", target: "trend", param: "campaign_ids" })).toBe(
       "campaign_ids is already fed by top",
     );
-    const products = given(catalogue.get("tpl_products"));
-    const twoParams: Catalogue = new Map([...catalogue, ["tpl_daily_trend", { ...products, template_id: "tpl_daily_trend" }]]);
+    const twoParams = catalogueOf([...catalogued, { ...products, template_id: "tpl_daily_trend" }]);
     const twice = connect(once.flow, twoParams, { source: "top", target: "trend", param: "category" });
     expect(twice.ok && twice.flow.connections).toEqual([
       expect.objectContaining({
@@ -178,8 +194,8 @@ describe("connect", () => {
 });
 
 describe("connecting into a data-table node", () => {
-  const table: Template = { ...given(catalogue.get("tpl_products")), template_id: "tpl_data_table", name: "Data table", kind: "data_table" };
-  const withTable: Catalogue = new Map([...catalogue, ["tpl_data_table", table]]);
+  const table: Template = { ...products, template_id: "tpl_data_table", name: "Data table", kind: "data_table" };
+  const withTable = catalogueOf([...catalogued, table]);
   const loose: Flow = {
     ...flow,
     nodes: [...flow.nodes, { ...given(flow.nodes[1]), node_id: "save", template_id: "tpl_data_table" }],
@@ -341,5 +357,60 @@ describe("sticky notes", () => {
     expect(removed.nodes).toBe(moved.nodes);
     expect(noteIdOf(noteNodeId("note"))).toBe("note");
     expect(noteIdOf("top")).toBeNull();
+  });
+});
+
+describe("template versions", () => {
+  // "trend" is on version 1 of its template, which is at version 2 now.
+  const pinned: Flow = {
+    ...flow,
+    nodes: flow.nodes.map((n) => (n.node_id === "trend" ? { ...n, template_version: 1 } : n)),
+  };
+  const trendOf = (f: Flow) => given(f.nodes.find((n) => n.node_id === "trend"));
+
+  it("updates a node to a version in a new flow, leaving the old one as it was (for undo)", () => {
+    const declined = declineTemplateVersion(pinned, "trend", 2);
+    const updated = updateTemplateVersion(declined, "trend", 2);
+    expect(updated).not.toBe(declined);
+    expect(trendOf(updated).template_version).toBe(2);
+    expect(trendOf(updated).node_config).toEqual({});
+    expect(trendOf(declined)).toMatchObject({ template_version: 1, node_config: { declined_template_version: 2 } });
+    // The other nodes keep their identity.
+    expect(updated.nodes[0]).toBe(pinned.nodes[0]);
+  });
+
+  it("keeps a node's version by declining the newer one, in a new flow", () => {
+    const kept = declineTemplateVersion(pinned, "trend", 2);
+    expect(kept).not.toBe(pinned);
+    expect(trendOf(kept)).toMatchObject({ template_version: 1, node_config: { declined_template_version: 2 } });
+    expect(trendOf(pinned).node_config).toEqual({});
+  });
+
+  it("returns the flow as it was when nothing changes", () => {
+    const kept = declineTemplateVersion(pinned, "trend", 2);
+    expect(declineTemplateVersion(kept, "trend", 2)).toBe(kept);
+    const updated = updateTemplateVersion(pinned, "trend", 2);
+    expect(updateTemplateVersion(updated, "trend", 2)).toBe(updated);
+    expect(updateTemplateVersion(pinned, "no_such_node", 2)).toBe(pinned);
+  });
+
+  it("connects into the parameters of the version a node is on", () => {
+    // Version 1 of the trend template took a category; version 2 (now) takes campaign ids.
+    const trendNow = { ...given(catalogued[1]), version: 2 };
+    const trendThen: Template = { ...trendNow, version: 1, parameters: [{ name: "category", type: "string", required: true }] };
+    const versions = catalogueOf([...catalogued.filter((t) => t.template_id !== "tpl_daily_trend"), trendNow], [trendThen]);
+    const loose = { ...pinned, connections: [] };
+    expect(connectProblem(loose, versions, { source: "top", target: "trend", param: "campaign_ids" })).toBe(
+      "Daily campaign performance has no parameter campaign_ids",
+    );
+    const done = connect(loose, versions, { source: "top", target: "trend", param: null });
+    expect(done.ok && done.flow.connections[0]?.field_mappings).toEqual({ category: "campaign_id" });
+    const updated = updateTemplateVersion(loose, "trend", 2);
+    expect(connectProblem(updated, versions, { source: "top", target: "trend", param: "campaign_ids" })).toBeNull();
+  });
+
+  it("pastes nodes with the versions they were copied on", () => {
+    const pasted = pasteClip(flow, copyNodes(pinned, new Set(["trend"])), { x: 0, y: 0 });
+    expect(pasted.flow.nodes.at(-1)).toMatchObject({ node_id: "trend_2", template_version: 1 });
   });
 });

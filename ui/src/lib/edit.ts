@@ -3,11 +3,12 @@
 // What a connection may join, and the mapping it gets by default, is decided here too: the
 // canvas asks `connectProblem` while the user drags and `connect` when they drop.
 import type { Connection, Flow, FlowNode, GlobalParameter, JsonValue, ParamSpec, ScalarType, Template } from "../api";
+import { nodeTemplate, type Catalogue } from "./catalogue";
 
 export type Point = { readonly x: number; readonly y: number };
 
-/** Templates by id, as the editor looks them up. */
-export type Catalogue = ReadonlyMap<string, Template>;
+/** Templates by id and version, as the editor looks them up (see `catalogue.ts`). */
+export type { Catalogue };
 
 /** Where a drag between two nodes ends: a parameter of the target, or the node as a whole. */
 export type ConnectRequest = {
@@ -39,13 +40,14 @@ export function freshId(base: string, taken: ReadonlySet<string>): string {
   }
 }
 
-/** Places a node of `template` at `position`; its id comes from the template's. */
+/** Places a node of `template` at `position`, on the template's version; its id comes from the template's. */
 export function addNode(flow: Flow, template: Template, position: Point): { readonly flow: Flow; readonly nodeId: string } {
   const taken = new Set(flow.nodes.map((n) => n.node_id));
   const nodeId = freshId(slug(template.template_id.replace(/^tpl_/, "")), taken);
   const node: FlowNode = {
     node_id: nodeId,
     template_id: template.template_id,
+    template_version: template.version,
     position: { x: Math.round(position.x), y: Math.round(position.y) },
     node_config: {},
     parameter_overrides: {},
@@ -163,8 +165,8 @@ function plan(flow: Flow, catalogue: Catalogue, request: ConnectRequest): Plan |
   if (reaches(flow, target, source)) {
     return { reason: `That would make a cycle: ${source} already depends on ${target}` };
   }
-  const sourceTemplate = catalogue.get(sourceNode.template_id);
-  const targetTemplate = catalogue.get(targetNode.template_id);
+  const sourceTemplate = nodeTemplate(catalogue, sourceNode);
+  const targetTemplate = nodeTemplate(catalogue, targetNode);
   if (sourceTemplate === undefined || targetTemplate === undefined) {
     return { reason: "Both nodes need a template this workspace has" };
   }
@@ -308,6 +310,24 @@ export function setNodeConfig(flow: Flow, nodeId: string, patch: Partial<FlowNod
   });
 }
 
+/**
+ * Moves a node onto `version` of its template (the current one, when the user updates it), and
+ * forgets any version it declined: the save that follows checks it against that version.
+ */
+export function updateTemplateVersion(flow: Flow, nodeId: string, version: number): Flow {
+  return updateNode(flow, nodeId, (node) => {
+    if (node.template_version === version && node.node_config.declined_template_version === undefined) return node;
+    const config = { ...node.node_config };
+    delete config.declined_template_version;
+    return { ...node, template_version: version, node_config: config };
+  });
+}
+
+/** Keeps a node on its template's version, declining `version` (a newer one): it is not offered again. */
+export function declineTemplateVersion(flow: Flow, nodeId: string, version: number): Flow {
+  return setNodeConfig(flow, nodeId, { declined_template_version: version });
+}
+
 /** Makes a node conditional on `expression` (CEL), or not conditional with `null`. */
 export function setCondition(flow: Flow, nodeId: string, expression: string | null): Flow {
   return updateNode(flow, nodeId, (node) => {
@@ -343,7 +363,13 @@ export function setRequired(flow: Flow, connectionId: string, required: boolean)
 }
 
 /** Nodes and sticky notes copied from a flow, with the connections between the nodes, ready to paste into any flow. */
-export type Clip = { readonly nodes: readonly FlowNode[]; readonly connections: readonly Connection[]; readonly notes: Notes };
+export type Clip = {
+  readonly nodes: readonly FlowNode[];
+  readonly connections: readonly Connection[];
+  readonly notes: Notes;
+  /** The earlier template versions the nodes are on (pasted nodes keep theirs), to draw them by in another flow. */
+  readonly pinned?: readonly Template[];
+};
 
 /** The named nodes and sticky notes (by canvas id) and every connection with both ends among them. */
 export function copyNodes(flow: Flow, canvasIds: ReadonlySet<string>): Clip {

@@ -95,3 +95,16 @@ describe("problemFocus", () => {
     expect(problemFocus(diagnostic("cycle", { node_ids: ["ghost"] }), flow)).toBeNull();
   });
 });
+
+describe("template version problems", () => {
+  const changed = diagnostic("template_changed", { severity: "warning", path: "/nodes/1/template_version", node_ids: ["trend"] });
+  const unknown = diagnostic("unknown_template_version", { path: "/nodes/0/template_version", node_ids: ["top"] });
+
+  it("badge their node and lead to it like any other problem", () => {
+    const byNode = problemsByNode([changed, unknown]);
+    expect(byNode.get("trend")).toEqual({ errors: 0, warnings: 1 });
+    expect(byNode.get("top")).toEqual({ errors: 1, warnings: 0 });
+    expect(sortProblems([changed, unknown])).toEqual([unknown, changed]);
+    expect(problemFocus(changed, indexFlow(deepDive.flow))).toEqual({ kind: "node", nodeId: "trend" });
+  });
+});

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { FlowChange, FlowVersion } from "../api";
 import { deepDive, templates } from "../testing/fixtures";
+import { buildCatalogue } from "./catalogue";
 import { changeMark, comparedWith, describeFlowChange, diffMarks, versionCanvas } from "./versions";
 
 const changes: FlowChange[] = [
@@ -69,7 +70,7 @@ describe("two versions side by side", () => {
   });
 
   it("draws a version's nodes with their labels and marks, unmarked when unchanged", () => {
-    const drawn = versionCanvas(deepDive.flow, templates, marks);
+    const drawn = versionCanvas(deepDive.flow, buildCatalogue(templates), marks);
     expect(drawn.nodes.map((n) => [n.id, n.data.label, n.data.diff])).toEqual([
       ["top", "Top campaigns", "added"],
       ["trend", "Daily campaign performance", "modified"],
@@ -79,7 +80,7 @@ describe("two versions side by side", () => {
   });
 
   it("colours each connection by its mark", () => {
-    const drawn = versionCanvas(deepDive.flow, templates, marks);
+    const drawn = versionCanvas(deepDive.flow, buildCatalogue(templates), marks);
     expect(drawn.edges.map((e) => [e.id, e.className])).toEqual([
       ["top_to_trend", "vedge vedge--added"],
       ["top_to_orphan", "vedge vedge--modified"],
@@ -87,7 +88,7 @@ describe("two versions side by side", () => {
   });
 
   it("lets React Flow measure the nodes it draws", () => {
-    const [node] = versionCanvas(deepDive.flow, templates, marks).nodes;
+    const [node] = versionCanvas(deepDive.flow, buildCatalogue(templates), marks).nodes;
     expect(node?.measured).toBeUndefined();
     expect(node?.handles).toBeUndefined();
   });

@@ -2,8 +2,9 @@
 // a comparison starts from, and the two versions drawn side by side with what was added (green),
 // removed (red) or modified (amber) marked. Pure.
 import type { Edge, Node } from "@xyflow/react";
-import type { Flow, FlowChange, FlowVersion, TemplateDetail } from "../api";
+import type { Flow, FlowChange, FlowVersion } from "../api";
 import { toCanvas, type TemplateNodeData } from "./canvas";
+import type { Catalogue } from "./catalogue";
 
 export type DiffMark = "added" | "removed" | "modified";
 
@@ -78,10 +79,10 @@ export type VersionCanvasEdge = Edge<{ readonly diff: DiffMark | null }>;
  */
 export function versionCanvas(
   flow: Flow,
-  templates: readonly TemplateDetail[],
+  catalogue: Catalogue,
   marks: DiffMarks,
 ): { nodes: VersionCanvasNode[]; edges: VersionCanvasEdge[] } {
-  const canvas = toCanvas({ flow }, templates);
+  const canvas = toCanvas({ flow }, catalogue);
   return {
     nodes: canvas.nodes.map((node) => ({
       id: node.id,

@@ -43,6 +43,7 @@ export function fakeGalleryApi() {
         ok({
           flow: { ...deepDive.flow, composition: { ...deepDive.flow.composition, composition_id: compositionId, name: flow.name } },
           meta: { ...deepDive.meta, flow_template_id: id },
+          pinned_templates: [],
         }),
       );
     },

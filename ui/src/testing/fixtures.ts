@@ -82,6 +82,7 @@ export const deepDive: FlowDetail = {
     ],
   },
   meta,
+  pinned_templates: [],
 };
 
 /** A diagnostic as `validateFlow` sends it; only what a test cares about needs saying. */
