@@ -1,6 +1,7 @@
 //! The library in the window: a template's SQL edited and test-run, saved as its next
-//! version; a flow made from a gallery entry; an older version of it restored after an
-//! edit; a schedule whose next run times are shown while its cron is typed.
+//! version, and a flow built on the old one updated to it; a flow made from a gallery
+//! entry; an older version of it restored after an edit; a schedule whose next run times
+//! are shown while its cron is typed.
 
 use super::harness::{App, eventually, in_workspace, screenshots};
 use flowloom_core::schedule::cron::CronSchedule;
@@ -53,8 +54,60 @@ fn a_template_is_edited_a_gallery_flow_used_and_restored_and_a_schedule_previewe
         saved.sql
     );
 
-    // A flow made from a gallery entry opens on the canvas.
+    // A flow built with version 1 shows that the template changed; its node is updated.
     app.click(&app.find_one("[data-testid=templates-home]"));
+    app.click(
+        &app.wait_for(
+            "[data-testid=flow-item][data-composition-id=comp_low_ctr_review]",
+            1,
+            wait,
+        )[0],
+    );
+    let channels = "[data-testid=canvas-node][data-node-id=channel_mix]";
+    app.wait_for("[data-testid=problem][data-code=template_changed]", 1, wait);
+    app.wait_for(
+        &format!("{channels} [data-testid=node-template-update]"),
+        1,
+        wait,
+    );
+    app.click(&app.find_one(&format!("{channels} [data-testid=node-label]")));
+    let on = app.wait_for(
+        "[data-testid=inspector] [data-testid=template-version]",
+        1,
+        wait,
+    );
+    assert!(app.text(&on[0]).contains('1'), "{}", app.text(&on[0]));
+    app.screenshot(&shots.join("template-changed.png"));
+    app.click(&app.find_one("[data-testid=template-update]"));
+    let version_of_channels = || {
+        in_workspace(workspace.path(), |store| async move {
+            store
+                .get_flow(&CompositionId::from("comp_low_ctr_review"))
+                .await
+                .expect("flow")
+                .flow
+                .nodes
+                .iter()
+                .find(|n| n.node_id.as_str() == "channel_mix")
+                .and_then(|n| n.template_version)
+        })
+    };
+    assert!(
+        eventually(wait, || version_of_channels() == Some(2)),
+        "the update was saved"
+    );
+    assert!(
+        eventually(wait, || app
+            .find_all("[data-testid=problem][data-code=template_changed]")
+            .is_empty()
+            && app
+                .find_all(&format!("{channels} [data-testid=node-template-update]"))
+                .is_empty()),
+        "the flow no longer says the template changed"
+    );
+
+    // A flow made from a gallery entry opens on the canvas.
+    app.click(&app.find_one("[data-testid=back]"));
     app.click(&app.wait_for("[data-testid=open-gallery]", 1, wait)[0]);
     app.click(&app.wait_for(
         "[data-testid=gallery-item][data-gallery-id=ftpl_big_spenders_return] [data-testid=gallery-use]",
