@@ -1,10 +1,12 @@
 //! Schedules and triggers (seeds 002, 003): a flow run by a cron schedule, by files changing,
 //! or by another flow's run ending. `cron` reads cron expressions; this module checks a
 //! schedule before it is stored and says when a new one is first due; `scheduler` fires due
-//! triggers on a clock it is given (the system's, or a test's).
+//! triggers on a clock it is given (the system's, or a test's); `watch` polls the files of
+//! file-change triggers.
 
 pub mod cron;
 mod scheduler;
+mod watch;
 
 pub use scheduler::{Clock, Fired, FiredOutcome, Missed, Scheduler, SystemClock};
 

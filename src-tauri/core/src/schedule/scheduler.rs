@@ -10,6 +10,7 @@
 //! otherwise), so schedules are tested without waiting.
 
 use super::cron::CronSchedule;
+use super::watch::{self, Watch};
 use super::{parse_stamp, stamp};
 use crate::condition::Condition;
 use crate::engine::Connector;
@@ -23,10 +24,9 @@ use crate::workspace::Workspace;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Value as Json, json};
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::path::PathBuf;
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 use tokio::task::JoinSet;
 
 /// What time it is, for the scheduler.
@@ -43,10 +43,6 @@ impl Clock for SystemClock {
         Utc::now()
     }
 }
-
-/// How long a watched path must stay unchanged before its changes fire (one run for a burst
-/// of writes).
-const QUIET: Duration = Duration::from_secs(2);
 
 /// A schedule that fired, and what came of it.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -98,13 +94,6 @@ struct State {
     running: BTreeSet<CompositionId>,
     /// Runs waiting for their flow to be free, by flow.
     queued: HashMap<CompositionId, VecDeque<Start>>,
-}
-
-#[derive(Default)]
-struct Watch {
-    stamps: BTreeMap<PathBuf, SystemTime>,
-    changed: BTreeSet<PathBuf>,
-    last_change: Option<DateTime<Utc>>,
 }
 
 /// A run to start: which schedule, with what trigger and data.
@@ -164,14 +153,8 @@ impl Scheduler {
             }
             match &schedule.spec.trigger {
                 ScheduleTrigger::FileChange { path } => {
-                    let stamps = scan(path);
-                    self.state().files.insert(
-                        schedule.id,
-                        Watch {
-                            stamps,
-                            ..Watch::default()
-                        },
-                    );
+                    let watch = Watch::new(path);
+                    self.state().files.insert(schedule.id, watch);
                 }
                 ScheduleTrigger::Cron {
                     expression,
@@ -323,38 +306,13 @@ impl Scheduler {
 
     /// The changed paths of a file-change schedule, once they have been quiet long enough.
     fn files_settled(&self, id: i64, path: &str, now: DateTime<Utc>) -> Option<Vec<String>> {
-        let stamps = scan(path);
+        let stamps = watch::scan(path);
         let mut state = self.state();
-        let watch = state.files.entry(id).or_insert_with(|| Watch {
-            stamps: stamps.clone(),
-            ..Watch::default()
-        });
-        let changed: Vec<PathBuf> = stamps
-            .iter()
-            .filter(|(file, time)| watch.stamps.get(*file) != Some(time))
-            .map(|(file, _)| file.clone())
-            .chain(
-                watch
-                    .stamps
-                    .keys()
-                    .filter(|file| !stamps.contains_key(*file))
-                    .cloned(),
-            )
-            .collect();
-        if !changed.is_empty() {
-            watch.changed.extend(changed);
-            watch.last_change = Some(now);
-        }
-        watch.stamps = stamps;
-        let quiet = watch.last_change.is_some_and(|last| {
-            (now - last).to_std().unwrap_or_default() >= QUIET && !watch.changed.is_empty()
-        });
-        if !quiet {
-            return None;
-        }
-        watch.last_change = None;
-        let paths = std::mem::take(&mut watch.changed);
-        Some(paths.iter().map(|p| p.display().to_string()).collect())
+        state
+            .files
+            .entry(id)
+            .or_insert_with(|| Watch::from_stamps(stamps.clone()))
+            .settled(stamps, now)
     }
 
     /// Fires `schedule`: checks its condition, then starts, queues or skips its flow's run.
@@ -512,27 +470,4 @@ async fn try_run(
         .await
         .map(drop)
         .map_err(|e| e.to_string())
-}
-
-/// The files a watched path or glob covers now, with their modification times: a file, the
-/// files of a folder (and its folders), or what a glob matches.
-fn scan(path: &str) -> BTreeMap<PathBuf, SystemTime> {
-    let mut found = BTreeMap::new();
-    let mut pending: Vec<PathBuf> = match glob::glob(path) {
-        Ok(paths) => paths.flatten().collect(),
-        Err(_) => vec![PathBuf::from(path)],
-    };
-    while let Some(next) = pending.pop() {
-        let Ok(meta) = std::fs::metadata(&next) else {
-            continue;
-        };
-        if meta.is_dir() {
-            if let Ok(entries) = std::fs::read_dir(&next) {
-                pending.extend(entries.flatten().map(|e| e.path()));
-            }
-        } else if let Ok(modified) = meta.modified() {
-            found.insert(next, modified);
-        }
-    }
-    found
 }
