@@ -11,6 +11,7 @@ mod flows;
 mod gallery;
 mod runs;
 mod schedules;
+mod table_imports;
 mod table_rows;
 mod tables;
 mod templates;
@@ -21,7 +22,8 @@ mod workspace_meta;
 pub use error::{Entity, StoreError};
 pub use runs::INTERRUPTED;
 pub use schedules::FinishedRun;
-pub use table_rows::{FileImport, ImportReport, RowsPage, SkippedRow};
+pub use table_imports::{FileImport, ImportReport, SkippedRow};
+pub use table_rows::RowsPage;
 pub use tx::StoreTx;
 
 use sqlx::SqlitePool;

@@ -1,0 +1,291 @@
+//! Imports into data tables: files (CSV, JSON, JSON Lines, Parquet) and a flow's result,
+//! streamed into one transaction a chunk of rows per statement, each row read by the
+//! table's types and checked first; with a problem in any row nothing is written (or, when
+//! asked, the good rows are, and the others are reported by line with their problems).
+
+use super::table_rows::{bind_cells, referenced, refused, rows_written, write_row};
+use super::tables::{create_in, find_schema};
+use super::{Store, StoreError};
+use crate::model::TableSchema;
+use crate::tables::import::{self, SourceError, SourceRow};
+use crate::tables::value::Cell;
+use crate::tables::{RowProblem, TableError, ddl, rows};
+use serde_json::{Map, Value};
+use sqlx::SqliteConnection;
+use std::path::{Path, PathBuf};
+
+/// What an import wrote, and the rows it left out (only when told to skip invalid rows).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, specta::Type)]
+pub struct ImportReport {
+    pub imported: u64,
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// What importing a file did: whether it made the table, how many rows it wrote, and where
+/// the rows it skipped were reported.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, specta::Type)]
+pub struct FileImport {
+    pub table: String,
+    pub created: bool,
+    pub imported: u64,
+    pub skipped: u64,
+    /// The JSON Lines file holding each skipped row with its line and problems.
+    pub report: Option<String>,
+}
+
+/// A source row left out of an import, with where it was and why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, specta::Type)]
+pub struct SkippedRow {
+    pub line: u64,
+    pub values: Map<String, Value>,
+    pub problems: Vec<RowProblem>,
+}
+
+/// Rows an import writes with one statement, at most; fewer for wide tables, to stay under
+/// SQLite's limit of bound values in one statement (32,766).
+const IMPORT_CHUNK: usize = 200;
+
+impl Store {
+    /// Imports `rows` (from `tables::import::rows`) into table `name`, in one transaction,
+    /// streaming: each row is read by the table's types (a file's column names matched as
+    /// they are or as `import::column_name` makes them) and checked. With a problem in any
+    /// row nothing is written and every problem is returned, by line and column; unless
+    /// `skip_invalid`, when the good rows are written and the others come back in the report.
+    pub async fn import_rows(
+        &self,
+        name: &str,
+        rows: impl Iterator<Item = Result<SourceRow, SourceError>>,
+        skip_invalid: bool,
+    ) -> Result<ImportReport, TableError> {
+        let schema = self.schema_of(name).await?;
+        let mut tx = self.pool().begin().await?;
+        let report = import_in(&mut tx, name, &schema, rows, skip_invalid).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Writes `rows` (a flow's result, numbered from 1) into table `name`, all or none, as an
+    /// import does: after the rows it has, or (`replace`) instead of them — rows of other
+    /// tables referring to the old ones follow their `on_delete`. Returns how many it wrote.
+    pub async fn write_rows(
+        &self,
+        name: &str,
+        rows: impl Iterator<Item = SourceRow>,
+        replace: bool,
+    ) -> Result<u64, TableError> {
+        let schema = self.schema_of(name).await?;
+        let mut tx = self.pool().begin().await?;
+        if replace {
+            let sql = format!("DELETE FROM {}", ddl::ident(&ddl::physical(name)));
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *tx)
+                .await
+                .map_err(|err| referenced(name, err))?;
+            rows_written(&mut tx, None).await?;
+        }
+        let report = import_in(&mut tx, name, &schema, rows.map(Ok), false).await?;
+        tx.commit().await?;
+        Ok(report.imported)
+    }
+
+    /// Imports file `path` (CSV, JSON, JSON Lines, Parquet) into table `name`. When there is
+    /// no such table it is made first, with `schema` when given (types adjusted by the user)
+    /// or the one inferred from the file, in the same transaction as the rows: a refused
+    /// import leaves no table behind. Rows the table refuses fail the import, each named by
+    /// line and column; with `skip_invalid` they are left out and written, with their
+    /// problems, to `report` (default: `<path>.rejected.jsonl`).
+    pub async fn import_file(
+        &self,
+        path: &Path,
+        name: &str,
+        schema: Option<&TableSchema>,
+        skip_invalid: bool,
+        report: Option<&Path>,
+        created_by: Option<&str>,
+    ) -> Result<FileImport, TableError> {
+        let rows = import::rows(path)?;
+        let mut tx = self.pool().begin().await?;
+        let (table, created) = match find_schema(&mut tx, name).await? {
+            Some(table) => (table, false),
+            None => {
+                let inferred;
+                let schema = match schema {
+                    Some(schema) => schema,
+                    None => {
+                        inferred = import::infer(path, 10_000)?;
+                        &inferred
+                    }
+                };
+                (
+                    create_in(&mut tx, name, "", schema, created_by).await?,
+                    true,
+                )
+            }
+        };
+        let done = import_in(&mut tx, name, &table, rows, skip_invalid).await?;
+        tx.commit().await?;
+        let mut outcome = FileImport {
+            table: name.to_owned(),
+            created,
+            imported: done.imported,
+            skipped: done.skipped.len() as u64,
+            report: None,
+        };
+        if !done.skipped.is_empty() {
+            let report = report.map_or_else(
+                || {
+                    let mut file = path.as_os_str().to_owned();
+                    file.push(".rejected.jsonl");
+                    PathBuf::from(file)
+                },
+                Path::to_owned,
+            );
+            let lines: String = done
+                .skipped
+                .iter()
+                .map(|row| format!("{}\n", serde_json::to_string(row).unwrap_or_default()))
+                .collect();
+            std::fs::write(&report, lines).map_err(|e| {
+                TableError::Export(format!("could not write {}: {e}", report.display()))
+            })?;
+            outcome.report = Some(report.display().to_string());
+        }
+        Ok(outcome)
+    }
+}
+
+/// [`Store::import_rows`] inside the caller's transaction, into a table of `schema`.
+async fn import_in(
+    tx: &mut SqliteConnection,
+    name: &str,
+    schema: &TableSchema,
+    rows: impl Iterator<Item = Result<SourceRow, SourceError>>,
+    skip_invalid: bool,
+) -> Result<ImportReport, TableError> {
+    let physical = ddl::physical(name);
+    let single = ddl::insert_row(&physical, schema);
+    let chunk = IMPORT_CHUNK.min(32_000 / (schema.columns.len() + 1)).max(1);
+    let computed = schema.columns.iter().any(|c| c.is_computed());
+    let chunk_insert = ddl::insert_rows(&physical, schema, chunk);
+    let mut problems = Vec::new();
+    let mut skipped = Vec::new();
+    let mut imported = 0u64;
+    let mut pending: Vec<(SourceRow, Vec<Cell>)> = Vec::with_capacity(chunk);
+    for row in rows {
+        let row = row?;
+        let mut values: Map<String, Value> = row
+            .values
+            .iter()
+            .map(|(key, value)| {
+                let column = schema
+                    .column(key)
+                    .or_else(|| schema.column(&import::column_name(key)));
+                match column {
+                    Some(c) => (c.name.clone(), import::typed(c.data_type, value.clone())),
+                    None => (key.clone(), value.clone()),
+                }
+            })
+            .collect();
+        // A file exported from a table carries its computed values: the table computes its own.
+        if computed {
+            rows::without_computed(schema, &mut values);
+        }
+        match rows::check_row(schema, row.line, &values) {
+            Ok(cells) => pending.push((row, cells)),
+            Err(found) => {
+                if skip_invalid {
+                    skipped.push(SkippedRow {
+                        line: row.line,
+                        values: row.values,
+                        problems: found,
+                    });
+                } else {
+                    problems.extend(found);
+                }
+            }
+        }
+        if pending.len() == chunk {
+            let written =
+                write_chunk(&mut *tx, schema, &chunk_insert, &single, &mut pending).await?;
+            imported += written.imported;
+            absorb(written.refused, skip_invalid, &mut problems, &mut skipped);
+        }
+    }
+    if !pending.is_empty() {
+        let insert = ddl::insert_rows(&physical, schema, pending.len());
+        let written = write_chunk(&mut *tx, schema, &insert, &single, &mut pending).await?;
+        imported += written.imported;
+        absorb(written.refused, skip_invalid, &mut problems, &mut skipped);
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.row);
+        return Err(TableError::Rows(problems));
+    }
+    rows_written(&mut *tx, Some(name)).await?;
+    Ok(ImportReport { imported, skipped })
+}
+
+/// What writing a chunk of an import did: rows written, rows the database refused.
+struct Chunk {
+    imported: u64,
+    refused: Vec<SkippedRow>,
+}
+
+/// Writes `pending` (emptied) with one multi-row statement; when the database refuses it (a
+/// duplicate, a missing reference), row by row, to name the rows it refuses.
+async fn write_chunk(
+    conn: &mut SqliteConnection,
+    schema: &TableSchema,
+    insert: &str,
+    single: &str,
+    pending: &mut Vec<(SourceRow, Vec<Cell>)>,
+) -> Result<Chunk, TableError> {
+    let rows = std::mem::take(pending);
+    sqlx::query("SAVEPOINT chunk").execute(&mut *conn).await?;
+    // Checked, quoted names; every value bound.
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(insert));
+    for (_, cells) in &rows {
+        query = bind_cells(query.bind(None::<i64>), cells);
+    }
+    if query.execute(&mut *conn).await.is_ok() {
+        sqlx::query("RELEASE chunk").execute(&mut *conn).await?;
+        return Ok(Chunk {
+            imported: rows.len() as u64,
+            refused: Vec::new(),
+        });
+    }
+    sqlx::query("ROLLBACK TO chunk").execute(&mut *conn).await?;
+    sqlx::query("RELEASE chunk").execute(&mut *conn).await?;
+    let mut chunk = Chunk {
+        imported: 0,
+        refused: Vec::new(),
+    };
+    for (row, cells) in rows {
+        match write_row(conn, single, None, &cells).await {
+            Ok(_) => chunk.imported += 1,
+            Err(err) => match StoreError::from(err) {
+                StoreError::Constraint { constraint, detail } => chunk.refused.push(SkippedRow {
+                    problems: refused(schema, row.line, &constraint, &detail, &cells),
+                    line: row.line,
+                    values: row.values,
+                }),
+                other => return Err(other.into()),
+            },
+        }
+    }
+    Ok(chunk)
+}
+
+/// Rows the database refused: skipped, or their problems reported.
+fn absorb(
+    refused: Vec<SkippedRow>,
+    skip_invalid: bool,
+    problems: &mut Vec<RowProblem>,
+    skipped: &mut Vec<SkippedRow>,
+) {
+    if skip_invalid {
+        skipped.extend(refused);
+    } else {
+        problems.extend(refused.into_iter().flat_map(|r| r.problems));
+    }
+}
