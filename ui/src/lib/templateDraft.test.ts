@@ -6,6 +6,7 @@ import {
   addParam,
   blankDraft,
   chartColumns,
+  draftChartConfig,
   draftOf,
   removeRow,
   templateIdFor,
@@ -119,5 +120,19 @@ describe("the chart's columns", () => {
     const page = { columns: [{ name: "spend", data_type: "Float64" }, { name: "day", data_type: "Date32" }], rows: [], offset: 0, total_rows: 0 };
     expect(chartColumns(draftOf(topCampaigns).outputs, page)).toEqual(["campaign_id", "spend", "day"]);
     expect(chartColumns([], null)).toEqual([]);
+  });
+});
+
+describe("the chart a test run draws", () => {
+  it("is the draft's chart as Rust takes it, a blank series left out", () => {
+    expect(draftChartConfig({ kind: "line", x: "day", y: ["spend", "clicks"], series: "" })).toEqual({ kind: "line", x: "day", y: ["spend", "clicks"] });
+    expect(draftChartConfig({ kind: "bar", x: "day", y: ["spend"], series: "channel" })).toEqual({ kind: "bar", x: "day", y: ["spend"], series: "channel" });
+    expect(draftChartConfig(draftOf(topCampaigns).chart)).toEqual(topCampaigns.chart_config);
+  });
+
+  it("is none without a chart, an x column or a y column", () => {
+    expect(draftChartConfig(null)).toBeNull();
+    expect(draftChartConfig({ kind: "bar", x: "", y: ["spend"], series: "" })).toBeNull();
+    expect(draftChartConfig({ kind: "bar", x: "day", y: [], series: "" })).toBeNull();
   });
 });

@@ -219,6 +219,15 @@ export function chartConfigOf(chart: ChartDraft): ChartConfig {
   return { kind: chart.kind, x: chart.x, y: [...chart.y], ...(chart.series === "" ? {} : { series: chart.series }) };
 }
 
+/**
+ * The chart the draft would draw as it stands (what its test run shows), or null while it has
+ * none or the chart lacks an x column or a y column (saving would refuse it then).
+ */
+export function draftChartConfig(chart: ChartDraft | null): ChartConfig | null {
+  if (chart === null || chart.x === "" || chart.y.length === 0) return null;
+  return chartConfigOf(chart);
+}
+
 /** A chart to start from: bars of the first column against the second, where there are two. */
 export function startChart(columns: readonly string[]): ChartDraft {
   return { kind: "bar", x: columns[0] ?? "", y: columns.slice(1, 2), series: "" };

@@ -1,13 +1,9 @@
 // How a template's result is best drawn: its kind, the x column, one or more y columns and an
-// optional series column, previewed over the last test run's rows exactly as the results drawer
-// would draw them (`lib/chart.ts`, ECharts loaded the first time a chart is shown).
-import { Suspense, lazy, useMemo } from "react";
-import type { ResultPage } from "../../api";
-import { chartPlan } from "../../lib/chart";
-import { CHART_KINDS, chartColumns, chartConfigOf, startChart, type ChartDraft, type OutputDraft } from "../../lib/templateDraft";
+// optional series column, chosen from the declared outputs and the last test run's columns. The
+// test run (`TestRunPanel`) draws the chart over its rows as the results drawer would.
+import { useMemo } from "react";
+import { CHART_KINDS, chartColumns, draftChartConfig, startChart, type ChartDraft, type OutputDraft } from "../../lib/templateDraft";
 import type { TestRunState } from "../../templateActions";
-
-const ResultChart = lazy(() => import("../ResultChart"));
 
 type Props = {
   readonly chart: ChartDraft | null;
@@ -36,7 +32,7 @@ export function ChartEditor({ chart, outputs, testRun, onChange }: Props) {
         </label>
       </div>
       {chart !== null && <ChartFields chart={chart} columns={columns} onChange={onChange} />}
-      {chart !== null && <ChartPreview chart={chart} page={page} />}
+      {chart !== null && <ChartHint chart={chart} />}
     </div>
   );
 }
@@ -140,23 +136,7 @@ function ColumnSelect({ testId, value, choices, blank, onChange }: SelectProps) 
   );
 }
 
-function ChartPreview({ chart, page }: { readonly chart: ChartDraft; readonly page: ResultPage | null }) {
-  const plan = useMemo(() => (page === null ? null : chartPlan(chartConfigOf(chart), page)), [chart, page]);
-  if (chart.x === "" || chart.y.length === 0) return <p className="template-section__hint">Choose an x column and at least one y column.</p>;
-  if (plan === null) return <p className="template-section__hint">Test-run the template to preview the chart over its rows.</p>;
-  if (!plan.ok) {
-    return (
-      <p className="template-section__hint" data-testid="chart-preview-problem">
-        {plan.reason}
-      </p>
-    );
-  }
-  return (
-    <div className="chart-preview rchart" data-testid="chart-preview">
-      {plan.note !== null && <p className="rchart__note">{plan.note}</p>}
-      <Suspense fallback={<p className="template-section__hint">Drawing…</p>}>
-        <ResultChart option={plan.option} />
-      </Suspense>
-    </div>
-  );
+function ChartHint({ chart }: { readonly chart: ChartDraft }) {
+  if (draftChartConfig(chart) === null) return <p className="template-section__hint">Choose an x column and at least one y column.</p>;
+  return <p className="template-section__hint">Test-run the template and choose Chart to see it drawn over the rows.</p>;
 }

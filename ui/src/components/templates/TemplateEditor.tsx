@@ -1,7 +1,8 @@
 // One template being written: its name and labels, its SQL, parameters, output columns and
 // chart, a test run, and its versions. The draft and every step are the store's
 // (`templateActions.ts`); each part here edits one piece of the draft.
-import type { TemplateDraft } from "../../lib/templateDraft";
+import { useMemo } from "react";
+import { draftChartConfig, type TemplateDraft } from "../../lib/templateDraft";
 import { useAppActions } from "../../store";
 import type { TemplateEditor as Editor, TemplateSave } from "../../templateActions";
 import { ChartEditor } from "./ChartEditor";
@@ -16,6 +17,8 @@ export function TemplateEditor({ editor }: { readonly editor: Editor }) {
   const { draft, stored } = editor;
   const { editTemplateDraft, saveTemplate, closeTemplateEditor, exportTemplatePack } = useAppActions();
   const id = stored?.template.template_id ?? null;
+  // One object while the chart is unchanged, so the test run's chart is not drawn again on every edit.
+  const chart = useMemo(() => draftChartConfig(draft.chart), [draft.chart]);
   const edit = (patch: Partial<TemplateDraft>) => {
     editTemplateDraft((d) => ({ ...d, ...patch }));
   };
@@ -87,7 +90,7 @@ export function TemplateEditor({ editor }: { readonly editor: Editor }) {
           edit({ chart });
         }}
       />
-      <TestRunPanel parameters={draft.parameters} samples={editor.samples} testRun={editor.testRun} />
+      <TestRunPanel parameters={draft.parameters} samples={editor.samples} testRun={editor.testRun} chart={chart} />
       {stored !== null && <TemplateVersions versions={editor.versions} />}
     </section>
   );

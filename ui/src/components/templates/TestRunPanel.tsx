@@ -1,23 +1,30 @@
 // A test run of the template as drafted: a sample value per parameter (typed like the run
-// dialog's, starting from the defaults), then the first rows it returned, the SQL as it ran
-// (values bound where the placeholders were), or why it could not run.
-import type { ResultPage } from "../../api";
-import { pageLabel, cellText } from "../../lib/results";
+// dialog's, starting from the defaults), then the first rows it returned (as a table, or as the
+// draft's chart, in the results drawer's `ResultView`), the SQL as it ran (values bound where
+// the placeholders were), or why it could not run.
+import { useState } from "react";
+import type { ChartConfig, ResultPage } from "../../api";
+import { pageLabel } from "../../lib/results";
 import type { ParamDraft } from "../../lib/templateDraft";
 import { TEST_RUN_LIMIT, sampleInput, sampleText } from "../../lib/templateSamples";
 import { TYPE_HINTS } from "../../lib/tableValues";
 import { useAppActions } from "../../store";
 import type { TestRunState } from "../../templateActions";
+import { ResultView, type ResultShown } from "../ResultView";
 import { Refusal } from "./Refusal";
 
 type Props = {
   readonly parameters: readonly ParamDraft[];
   readonly samples: Readonly<Record<string, string>>;
   readonly testRun: TestRunState;
+  /** The draft's chart as it stands, or null while it has none it could draw. */
+  readonly chart: ChartConfig | null;
 };
 
-export function TestRunPanel({ parameters, samples, testRun }: Props) {
+export function TestRunPanel({ parameters, samples, testRun, chart }: Props) {
   const { testRunTemplate } = useAppActions();
+  // Kept here rather than with the rows, so the next test run shows the same view.
+  const [view, setView] = useState<ResultShown>("table");
   const named = parameters.filter((p) => p.name.trim() !== "");
   return (
     <div className="template-section" data-testid="test-run-panel">
@@ -45,7 +52,7 @@ export function TestRunPanel({ parameters, samples, testRun }: Props) {
       {testRun.status === "failed" && <Refusal error={testRun.error} title="The test run failed" testId="test-run-error" />}
       {testRun.status === "done" && (
         <>
-          <TestRunRows page={testRun.run.page} />
+          <TestRunResult page={testRun.run.page} chart={chart} view={view} onView={setView} />
           <details className="test-run__sql" open>
             <summary>SQL as run</summary>
             <pre data-testid="test-run-sql">{testRun.run.sql}</pre>
@@ -104,36 +111,33 @@ function SampleInput({ param, text }: { readonly param: ParamDraft; readonly tex
   );
 }
 
-/** The rows (at most TEST_RUN_LIMIT, so all drawn) under their columns and types. */
-function TestRunRows({ page }: { readonly page: ResultPage }) {
+type ResultProps = {
+  readonly page: ResultPage;
+  readonly chart: ChartConfig | null;
+  readonly view: ResultShown;
+  readonly onView: (view: ResultShown) => void;
+};
+
+/** The rows (at most TEST_RUN_LIMIT) under their columns and types, or the draft's chart. */
+function TestRunResult({ page, chart, view, onView }: ResultProps) {
   return (
     <div className="test-run">
-      <span className="test-run__count" data-testid="test-run-count">
-        {pageLabel(page)}
-      </span>
-      <div className="test-run__scroll">
-        <table className="test-run__table">
-          <thead>
-            <tr>
-              {page.columns.map((column) => (
-                <th key={column.name} data-testid="test-run-column">
-                  <span className="test-run__name">{column.name}</span>
-                  <span className="test-run__type">{column.data_type}</span>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {page.rows.map((row, index) => (
-              <tr key={index} data-testid="test-run-row">
-                {page.columns.map((column) => (
-                  <td key={column.name}>{cellText(row[column.name])}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ResultView
+        page={page}
+        chart={chart}
+        view={view}
+        onView={onView}
+        rowTestId="test-run-row"
+        columnTestId="test-run-column"
+        head={(viewSwitch) => (
+          <div className="test-run__head">
+            <span className="test-run__count" data-testid="test-run-count">
+              {pageLabel(page)}
+            </span>
+            {viewSwitch}
+          </div>
+        )}
+      />
     </div>
   );
 }
