@@ -2,10 +2,8 @@
 //! categories with their goals; each runs on the sample data; "use this flow" makes the
 //! user's own flow linked to its entry, which outlives the entry.
 
-use crate::support::sample_workspace;
-use flowloom_core::engine::history;
-use flowloom_core::engine::run::{RunOptions, RunStatus};
-use flowloom_core::model::Trigger;
+use crate::support::{run_manually, sample_workspace};
+use flowloom_core::engine::run::RunStatus;
 use flowloom_core::validation;
 use flowloom_core::{FlowQuery, gallery};
 use std::collections::BTreeSet;
@@ -42,17 +40,7 @@ async fn every_gallery_flow_can_be_used_and_runs_on_the_sample_data() {
         let catalog =
             validation::Catalog::from_details(store.list_templates().await.expect("templates"));
         let flow = validation::validate(detail.flow, &catalog).expect("valid");
-        let quiet = |_| {};
-        let (_, run) = history::run_recorded(
-            &workspace,
-            &flow,
-            engine.clone(),
-            &RunOptions::default(),
-            Trigger::Manual,
-            &quiet,
-        )
-        .await
-        .expect("runs");
+        let (_, run) = run_manually(&workspace, &engine, &flow).await;
         assert_eq!(run.status, RunStatus::Completed, "{}: {run:#?}", entry.name);
         assert!(
             run.nodes

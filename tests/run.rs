@@ -249,8 +249,7 @@ async fn global_parameters_are_checked_before_anything_runs() {
 /// changed flow gets a new one; the flow's run count and last run follow the history.
 #[tokio::test]
 async fn a_recorded_run_pins_the_version_it_ran() {
-    use flowloom_core::engine::history;
-    use flowloom_core::model::Trigger;
+    use crate::support::run_manually;
 
     let (workspace, engine, catalog, _dir) = sample_workspace().await;
     let id = "comp_product_drilldown".into();
@@ -262,16 +261,7 @@ async fn a_recorded_run_pins_the_version_it_ran() {
             workspace.store().save_flow(&flow).await.expect("save");
         }
         let validated = validation::validate(flow.clone(), &catalog).expect("valid");
-        let (run_id, report) = history::run_recorded(
-            &workspace,
-            &validated,
-            engine.clone(),
-            &RunOptions::default(),
-            Trigger::Manual,
-            &quiet,
-        )
-        .await
-        .expect("runs");
+        let (run_id, report) = run_manually(&workspace, &engine, &validated).await;
         assert_eq!(report.status, RunStatus::Completed);
         let detail = workspace.store().get_run(run_id).await.expect("recorded");
         assert_eq!(detail.summary.status, RunStatus::Completed);

@@ -1,7 +1,9 @@
 //! Shared test fixtures.
 
-use flowloom_core::engine::LocalEngine;
-use flowloom_core::validation::Catalog;
+use flowloom_core::engine::run::{FlowRun, RunOptions};
+use flowloom_core::engine::{LocalEngine, history};
+use flowloom_core::model::{RunId, Trigger};
+use flowloom_core::validation::{Catalog, ValidatedFlow};
 use flowloom_core::workspace::starter_content;
 use flowloom_core::{Flow, Store, StoreError, Template, Workspace};
 use std::sync::Arc;
@@ -86,4 +88,24 @@ pub async fn sample_workspace() -> (Workspace, Arc<LocalEngine>, Catalog, TempDi
     let catalog =
         Catalog::from_details(workspace.store().list_templates().await.expect("templates"));
     (workspace, engine, catalog, dir)
+}
+
+/// Runs `flow` as a user's "Run" does (manual trigger, default options), recorded in the
+/// workspace's history.
+pub async fn run_manually(
+    workspace: &Workspace,
+    engine: &Arc<LocalEngine>,
+    flow: &ValidatedFlow,
+) -> (RunId, FlowRun) {
+    let quiet = |_| {};
+    history::run_recorded(
+        workspace,
+        flow,
+        engine.clone(),
+        &RunOptions::default(),
+        Trigger::Manual,
+        &quiet,
+    )
+    .await
+    .expect("runs")
 }

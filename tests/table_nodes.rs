@@ -3,11 +3,10 @@
 //! outcomes `exists` and `not_found` complete the node and steer later conditions; rows the
 //! table refuses fail the node with each problem named, writing nothing.
 
-use crate::support::sample_workspace;
+use crate::support::{run_manually, sample_workspace};
 use flowloom_core::engine::LocalEngine;
-use flowloom_core::engine::history;
-use flowloom_core::engine::run::{FlowRun, NodeOutcome, NodeStatus, RunOptions, RunStatus};
-use flowloom_core::model::{RowsQuery, Trigger};
+use flowloom_core::engine::run::{FlowRun, NodeOutcome, NodeStatus, RunStatus};
+use flowloom_core::model::RowsQuery;
 use flowloom_core::validation::{self, Catalog};
 use flowloom_core::{Flow, Template, Workspace};
 use serde_json::{Value, json};
@@ -92,18 +91,7 @@ async fn run(workspace: &Workspace, engine: &Arc<LocalEngine>, flow: Flow) -> Fl
         store.create_flow(&flow).await.expect("create");
     }
     let validated = validation::validate(flow, &catalog).expect("valid");
-    let quiet = |_| {};
-    history::run_recorded(
-        workspace,
-        &validated,
-        engine.clone(),
-        &RunOptions::default(),
-        Trigger::Manual,
-        &quiet,
-    )
-    .await
-    .expect("runs")
-    .1
+    run_manually(workspace, engine, &validated).await.1
 }
 
 fn outcome(run: &FlowRun, id: &str) -> (NodeStatus, Option<NodeOutcome>) {

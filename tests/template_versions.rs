@@ -2,13 +2,11 @@
 //! the flows using it, which update to it (validated again) or keep their version — and
 //! run the version they are on, in the workspace and through flow files.
 
-use crate::support::sample_workspace;
+use crate::support::{run_manually, sample_workspace};
 use flowloom_core::engine::LocalEngine;
-use flowloom_core::engine::history;
-use flowloom_core::engine::run::{FlowRun, RunOptions, RunStatus};
+use flowloom_core::engine::run::{FlowRun, RunStatus};
 use flowloom_core::flowfile::{self, OnConflict, TemplateFate};
 use flowloom_core::ids::{CompositionId, TemplateId};
-use flowloom_core::model::Trigger;
 use flowloom_core::validation::{self, Code, Diagnostic};
 use flowloom_core::{Flow, ParamSpec, Template, Workspace};
 use std::sync::Arc;
@@ -72,17 +70,7 @@ fn codes(diagnostics: &[Diagnostic]) -> Vec<(Code, String)> {
 async fn run(workspace: &Workspace, engine: &Arc<LocalEngine>, flow: Flow) -> FlowRun {
     let catalog = workspace.store().catalog_for(&flow).await.expect("catalog");
     let flow = validation::validate(flow, &catalog).expect("valid");
-    let quiet = |_| {};
-    let (_, run) = history::run_recorded(
-        workspace,
-        &flow,
-        engine.clone(),
-        &RunOptions::default(),
-        Trigger::Manual,
-        &quiet,
-    )
-    .await
-    .expect("runs");
+    let (_, run) = run_manually(workspace, engine, &flow).await;
     assert_eq!(run.status, RunStatus::Completed, "{run:#?}");
     run
 }
