@@ -246,6 +246,28 @@ async fn a_reused_result_outlives_the_run_that_made_it_and_a_lost_one_is_recompu
     assert!(!top_again.from_cache);
     assert_eq!(top_again.row_count, top.row_count);
     assert_eq!(reused(&third).get("daily_trend"), Some(&true));
+
+    // The lookup names each key's newest kept result: the third run's, reused or not.
+    let store = workspace.store();
+    let id = &flow.flow().composition.composition_id;
+    let kept = store.cached_results(id).await.expect("lookup");
+    let newest: BTreeMap<String, String> = third
+        .nodes
+        .iter()
+        .map(|n| {
+            (
+                n.cache_key.clone().expect("keyed"),
+                n.result_location.clone().expect("kept"),
+            )
+        })
+        .collect();
+    assert_eq!(kept.into_iter().collect::<BTreeMap<_, _>>(), newest);
+
+    // With every run pruned nothing is left to reuse: the next run computes every node.
+    store.prune_runs(0).await.expect("prunes all");
+    assert!(store.cached_results(id).await.expect("lookup").is_empty());
+    let fresh = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    assert_eq!(reused(&fresh), all(&DEEP_DIVE_NODES, false));
 }
 
 /// A node reading a data table is reused while the table is unchanged and runs again after

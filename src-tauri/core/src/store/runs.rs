@@ -83,6 +83,9 @@ impl Store {
         records: &[NodeRecord],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
+        let before: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM node_executions")
+            .fetch_one(&mut *tx)
+            .await?;
         for (chunk, chunk_step) in records
             .chunks(RECORDS_PER_INSERT)
             .zip((first_step..).step_by(RECORDS_PER_INSERT))
@@ -145,6 +148,22 @@ impl Store {
             );
             logs.build().execute(&mut *tx).await?;
         }
+        // The results these nodes kept are now the newest of their cache keys.
+        sqlx::query(
+            "INSERT INTO node_result_cache (composition, cache_key, node_execution)
+             SELECT e.composition, n.cache_key, n.id
+             FROM node_executions n JOIN flow_executions e ON e.id = n.execution
+             WHERE n.id > ?1 AND n.execution = ?2 AND e.composition IS NOT NULL
+               AND n.status = 'COMPLETED' AND n.cache_key IS NOT NULL
+               AND n.result_location IS NOT NULL
+             ORDER BY n.id
+             ON CONFLICT (composition, cache_key)
+             DO UPDATE SET node_execution = excluded.node_execution",
+        )
+        .bind(before)
+        .bind(run.0)
+        .execute(&mut *tx)
+        .await?;
         let next_step = first_step.saturating_add(u32::try_from(records.len()).unwrap_or(u32::MAX));
         sqlx::query("UPDATE flow_executions SET current_step = ? WHERE id = ?")
             .bind(next_step)
@@ -163,15 +182,11 @@ impl Store {
         // One row holding a JSON object, not a row per result: rows cross from SQLite's
         // worker thread one at a time.
         let kept: Option<Json<HashMap<String, String>>> = sqlx::query_scalar(
-            "SELECT json_group_object(cache_key, result_location) FROM node_executions
-             WHERE id IN (
-                 SELECT max(n.id)
-                 FROM node_executions n
-                 JOIN flow_executions e ON e.id = n.execution
-                 JOIN compositions c ON c.id = e.composition
-                 WHERE c.composition_id = ? AND n.status = 'COMPLETED'
-                   AND n.cache_key IS NOT NULL AND n.result_location IS NOT NULL
-                 GROUP BY n.cache_key)",
+            "SELECT json_group_object(k.cache_key, n.result_location)
+             FROM node_result_cache k
+             JOIN compositions c ON c.id = k.composition
+             JOIN node_executions n ON n.id = k.node_execution
+             WHERE c.composition_id = ?",
         )
         .bind(flow.as_str())
         .fetch_one(self.pool())
