@@ -1,0 +1,69 @@
+//! `flowloom schedules` and the headless `flowloom scheduler` as a user runs them: a
+//! schedule made from the command line, fired by a real file change.
+
+mod common;
+
+use common::{exits, flowloom, path_str, text};
+use serde_json::Value;
+use std::process::Command;
+
+/// `flowloom scheduler` runs a flow when a watched file changes, and stops on SIGTERM (as
+/// systemd stops it) after the run is recorded; `schedules list` shows how it went.
+#[test]
+fn the_headless_scheduler_runs_a_flow_when_a_watched_file_changes() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir(&inbox).expect("inbox");
+    let watch = format!("{}/*.csv", inbox.display());
+    let created = flowloom(&[
+        "schedules",
+        "create",
+        "On new files",
+        "--flow",
+        "comp_product_drilldown",
+        "--watch",
+        &watch,
+        "--json",
+        "--workspace",
+        ws,
+    ]);
+    exits(&created, 0);
+    let id = serde_json::from_slice::<Value>(&created.stdout).expect("json")["id"].clone();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowloom"))
+        .args(["scheduler", "--workspace", ws])
+        .env_remove("FLOWLOOM_WORKSPACE")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the scheduler");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let ready = lines.next().and_then(Result::ok).unwrap_or_default();
+    assert_eq!(ready, "scheduler: watching 1 schedule(s); Ctrl-C stops");
+
+    std::fs::write(inbox.join("orders.csv"), "id\n1\n").expect("a new file");
+    let fired = lines.next().and_then(Result::ok).unwrap_or_default();
+    assert!(
+        fired.starts_with(&format!(
+            "schedule {id} (On new files) → comp_product_drilldown: started"
+        )) && fired.contains("orders.csv"),
+        "{fired}"
+    );
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("send SIGTERM");
+    assert!(sent.success());
+    assert_eq!(child.wait().expect("exits").code(), Some(0));
+
+    let runs = flowloom(&["runs", "list", "--json", "--workspace", ws]);
+    let runs: Value = serde_json::from_slice(&runs.stdout).expect("json");
+    assert_eq!(runs[0]["trigger"], "file_change");
+    assert_eq!(
+        runs[0]["status"], "COMPLETED",
+        "stopping waited for the run"
+    );
+    let listed = text(&flowloom(&["schedules", "list", "--workspace", ws]).stdout);
+    assert!(listed.contains("COMPLETED"), "{listed}");
+}
