@@ -112,3 +112,67 @@ async fn versions_list_their_changes_compare_and_restore() {
         Err(flowloom_core::StoreError::NotFound { .. })
     ));
 }
+
+/// Versions kept from before nodes named their template version are not changed by it: the
+/// next save of the same flow adds no version, and the change lists never list it; a flow
+/// saved without versions is recorded with the versions its nodes were pinned to.
+#[tokio::test]
+async fn a_nodes_template_version_becoming_known_is_no_change() {
+    let (store, _dir) = store_with_templates().await;
+    let mut flow = deep_dive();
+    for node in &mut flow.nodes {
+        node.template_version = None; // as a hand-written flow, or an older client, says it
+    }
+    store.create_flow(&flow).await.expect("create");
+    let snapshot = || async {
+        let text: String = sqlx::query_scalar(
+            "SELECT snapshot FROM composition_versions ORDER BY version DESC LIMIT 1",
+        )
+        .fetch_one(store.pool())
+        .await
+        .expect("snapshot");
+        serde_json::from_str::<serde_json::Value>(&text).expect("JSON")
+    };
+    assert_eq!(
+        snapshot().await["nodes"][0]["template_version"],
+        1,
+        "recorded as stored"
+    );
+
+    // A workspace from before: its version's snapshot names no template versions.
+    sqlx::query(
+        "UPDATE composition_versions SET snapshot = json_set(snapshot, '$.nodes', (
+             SELECT json_group_array(json_remove(value, '$.template_version'))
+             FROM json_each(snapshot, '$.nodes')))",
+    )
+    .execute(store.pool())
+    .await
+    .expect("make an old snapshot");
+    assert!(
+        snapshot().await["nodes"][0]
+            .get("template_version")
+            .is_none()
+    );
+
+    let stored = store
+        .get_flow(&flow.composition.composition_id)
+        .await
+        .expect("flow")
+        .flow;
+    assert_eq!(store.save_flow(&stored).await.expect("save"), 1);
+
+    let mut moved = stored.clone();
+    moved.nodes[0].position.x += 10.0;
+    assert_eq!(store.save_flow(&moved).await.expect("save"), 2);
+    let changes = store
+        .diff_versions(&flow.composition.composition_id, 1, 2)
+        .await
+        .expect("diff");
+    assert_eq!(
+        changes,
+        [FlowChange::NodeModified {
+            node_id: moved.nodes[0].node_id.clone(),
+            fields: vec!["position".to_owned()],
+        }]
+    );
+}

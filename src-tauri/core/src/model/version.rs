@@ -180,7 +180,13 @@ fn differing(pairs: &[(&str, bool)]) -> Vec<String> {
 fn node_fields(a: &Node, b: &Node) -> Vec<String> {
     differing(&[
         ("template_id", a.template_id != b.template_id),
-        ("template_version", a.template_version != b.template_version),
+        (
+            // A version kept from before nodes named theirs says nothing of it.
+            "template_version",
+            a.template_version.is_some()
+                && b.template_version.is_some()
+                && a.template_version != b.template_version,
+        ),
         ("position", a.position != b.position),
         (
             "parameter_overrides",

@@ -36,13 +36,14 @@ pub(super) const CONNECTIONS_AS_JSON: &str = "SELECT json_group_array(json_objec
      FROM composition_connections WHERE composition = ?";
 
 /// Writes the flow's nodes and connections for the composition row `composition`; with
-/// `replace`, over the rows it had.
+/// `replace`, over the rows it had. Returns the template version each node written without
+/// one was pinned to, by node id.
 pub(super) async fn write(
     tx: &mut Transaction<'_, Sqlite>,
     composition: i64,
     flow: &Flow,
     replace: bool,
-) -> Result<(), StoreError> {
+) -> Result<Vec<(String, u32)>, StoreError> {
     let levels = FlowGraph::new(flow)
         .plan()
         .map(|plan| plan.levels)
@@ -116,17 +117,17 @@ pub(super) async fn write(
 async fn pin_unversioned_nodes(
     tx: &mut Transaction<'_, Sqlite>,
     composition: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
+) -> Result<Vec<(String, u32)>, StoreError> {
+    Ok(sqlx::query_as(
         "UPDATE composition_nodes
          SET template_version = (SELECT t.version FROM query_templates t
                                  WHERE t.template_id = composition_nodes.template_id)
-         WHERE composition = ? AND template_version IS NULL",
+         WHERE composition = ? AND template_version IS NULL
+         RETURNING node_id, template_version",
     )
     .bind(composition)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .fetch_all(&mut **tx)
+    .await?)
 }
 
 /// Whether stored rows can become the flow's in place: the ids the flow keeps are still in

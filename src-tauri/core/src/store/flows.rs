@@ -255,7 +255,23 @@ pub(super) async fn write_flow(
             other => other,
         })?;
 
-    flow_rows::write(tx, composition, flow, mode == Write::CreateOrReplace).await?;
+    let pinned = flow_rows::write(tx, composition, flow, mode == Write::CreateOrReplace).await?;
+    // The version records the flow as stored: with the template versions just pinned.
+    let stored;
+    let flow = if pinned.is_empty() {
+        flow
+    } else {
+        let pinned: std::collections::HashMap<&str, u32> =
+            pinned.iter().map(|(id, v)| (id.as_str(), *v)).collect();
+        let mut copy = flow.clone();
+        for node in &mut copy.nodes {
+            if let Some(&version) = pinned.get(node.node_id.as_str()) {
+                node.template_version = Some(version);
+            }
+        }
+        stored = copy;
+        &stored
+    };
     Ok(versions::record(tx, composition, flow).await?.number)
 }
 

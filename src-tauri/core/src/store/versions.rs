@@ -30,6 +30,25 @@ fn snapshot(flow: &Flow) -> String {
     serde_json::to_string(&flow).expect("a flow serialises")
 }
 
+/// `previous` as a snapshot, its nodes that name no template version (versions kept from
+/// before nodes had one) taking the version the same node has in `flow`: a flow is not
+/// changed by its nodes' versions becoming known.
+fn snapshot_of_unversioned(previous: &Flow, flow: &Flow) -> String {
+    let mut previous = previous.clone();
+    for node in previous
+        .nodes
+        .iter_mut()
+        .filter(|n| n.template_version.is_none())
+    {
+        node.template_version = flow
+            .nodes
+            .iter()
+            .find(|n| n.node_id == node.node_id && n.template_id == node.template_id)
+            .and_then(|n| n.template_version);
+    }
+    snapshot(&previous)
+}
+
 /// The version of `flow` for the composition row `composition`: the latest one when it
 /// holds the same flow, else a new one numbered after it.
 pub(super) async fn record(
@@ -56,6 +75,14 @@ pub(super) async fn record(
     let previous: Option<Flow> = latest
         .as_ref()
         .and_then(|(_, _, text)| serde_json::from_str(text).ok());
+    if let (Some((id, number, _)), Some(previous)) = (&latest, &previous)
+        && snapshot_of_unversioned(previous, flow) == snapshot
+    {
+        return Ok(Version {
+            id: *id,
+            number: *number,
+        });
+    }
     let changes = version::changes(previous.as_ref(), flow);
     let (id, number) = sqlx::query_as(
         "INSERT INTO composition_versions (composition, version, snapshot, changes, created_by)
