@@ -34,9 +34,11 @@ pub struct CachedResult {
 
 /// Where a run finds results it may reuse.
 pub trait ResultCache: Send + Sync + fmt::Debug {
-    /// A kept result of a successful node run whose key was `key`. Anything that gets in
-    /// the way (a result file removed by hand) is a miss: the node then runs.
-    fn lookup<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<CachedResult>>;
+    /// A kept result of a successful node run whose key was `key`; its rows only when
+    /// `rows` (a node that no other node reads from needs its columns and row count alone).
+    /// Anything that gets in the way (a result file removed by hand) is a miss: the node
+    /// then runs.
+    fn lookup<'a>(&'a self, key: &'a str, rows: bool) -> BoxFuture<'a, Option<CachedResult>>;
 }
 
 /// Bumped whenever what goes into a key changes, so old keys stop matching.
@@ -109,23 +111,28 @@ impl HistoryCache {
 const READ_INLINE_MAX_BYTES: u64 = 256 * 1024;
 
 impl ResultCache for HistoryCache {
-    fn lookup<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<CachedResult>> {
+    fn lookup<'a>(&'a self, key: &'a str, rows: bool) -> BoxFuture<'a, Option<CachedResult>> {
         Box::pin(async move {
             let location = self.kept.get(key)?.clone();
             let size = std::fs::metadata(self.root.join(&location)).ok()?.len();
             let root = self.root.clone();
             let read = move || {
-                let page = results::page(&root, &location, 0, None).ok()?;
+                let page = if rows {
+                    results::page(&root, &location, 0, None)
+                } else {
+                    results::shape(&root, &location)
+                }
+                .ok()?;
                 Some(CachedResult {
                     result: NodeResult {
-                        row_count: page.batches.iter().map(|b| b.num_rows()).sum(),
+                        row_count: usize::try_from(page.total_rows).unwrap_or(usize::MAX),
                         schema: page.schema,
                         batches: page.batches,
                     },
                     location,
                 })
             };
-            if size <= READ_INLINE_MAX_BYTES {
+            if !rows || size <= READ_INLINE_MAX_BYTES {
                 read()
             } else {
                 tokio::task::spawn_blocking(read).await.ok()?

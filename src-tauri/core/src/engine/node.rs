@@ -259,6 +259,9 @@ pub(super) struct Job {
     pub(super) key_base: Option<blake3::Hasher>,
     /// Where to look for a result to reuse; `None` when it must run.
     pub(super) cache: Option<Arc<dyn ResultCache>>,
+    /// Whether another node reads its result's rows (else a reused result's rows are left
+    /// unread: its columns and row count are enough).
+    pub(super) read_downstream: bool,
 }
 
 /// How a node's task ended.
@@ -285,7 +288,7 @@ impl Job {
             None => None,
         };
         if let (Some(key), Some(cache)) = (&cache_key, &self.cache)
-            && let Some(hit) = cache.lookup(key).await
+            && let Some(hit) = cache.lookup(key, self.read_downstream).await
         {
             return Outcome {
                 result: Ok(hit.result),

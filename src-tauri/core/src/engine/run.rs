@@ -271,6 +271,7 @@ pub async fn run(
                             .cache
                             .clone()
                             .filter(|_| !options.no_cache && !plan.fresh[at]),
+                        read_downstream: !plan.outgoing[at].is_empty(),
                     };
                     started_at[at] = Some(Instant::now());
                     running.spawn(async move { (at, job.run().await) });
