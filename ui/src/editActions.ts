@@ -2,13 +2,10 @@
 // for undo, and saves (a version each time) once edits pause for AUTOSAVE_MS. Saving answers
 // with the flow's problems, so the canvas marks them without a second round trip. Part of the
 // app store (`store.ts`), like `runActions.ts`.
-import type { StoreApi } from "zustand";
 import type { AppError, Flow } from "./api";
 import { mergePinned, pinnedFor } from "./lib/catalogue";
 import { copyNodes, pasteClip } from "./lib/edit";
-import type { Api, AppActions, AppState } from "./store";
-
-type Store = AppState & { actions: AppActions };
+import type { AppActions, StoreAccess } from "./store";
 
 /** How many edits undo can walk back. */
 export const UNDO_LIMIT = 200;
@@ -33,10 +30,7 @@ export type EditActions = Pick<AppActions, "editFlow" | "undo" | "redo" | "saveN
 /** How far each paste lands from the copied nodes (and from the paste before it). */
 export const PASTE_OFFSET = 40;
 
-type Shared = {
-  readonly set: StoreApi<Store>["setState"];
-  readonly get: StoreApi<Store>["getState"];
-  readonly api: Api;
+type Shared = StoreAccess & {
   /** Changes whenever another flow is shown: answers for the previous one are dropped. */
   readonly flowTicket: () => number;
 };

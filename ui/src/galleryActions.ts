@@ -1,11 +1,9 @@
 // The flow gallery on the Gallery screen: whole flows to start from, and "Use this flow", which
 // makes the user's own copy and opens it on the canvas (through the store's `openFlow`). Part of
 // the app store (`store.ts`), which hands it its state and the backend.
-import type { StoreApi } from "zustand";
-import type { GalleryFlow, Outcome } from "./api";
-import type { Api, AppActions, AppState, Loadable } from "./store";
-
-type Store = AppState & { actions: AppActions };
+import type { GalleryFlow } from "./api";
+import { loadable } from "./lib/loadable";
+import type { Loadable, StoreAccess } from "./store";
 
 export type GalleryState = {
   readonly list: Loadable<GalleryFlow[]>;
@@ -22,17 +20,7 @@ export type GalleryActions = {
 
 export const initialGallery: GalleryState = { list: { status: "loading" }, using: null };
 
-function loadable<T>(outcome: Outcome<T>): Loadable<T> {
-  return outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error };
-}
-
-type Shared = {
-  readonly set: StoreApi<Store>["setState"];
-  readonly get: StoreApi<Store>["getState"];
-  readonly api: Api;
-};
-
-export function createGalleryActions({ set, get, api }: Shared): GalleryActions {
+export function createGalleryActions({ set, get, api }: StoreAccess): GalleryActions {
   const patch = (change: Partial<GalleryState>) => {
     set({ gallery: { ...get().gallery, ...change } });
   };

@@ -1,8 +1,8 @@
 // Running the open flow and inspecting its runs: the run dialog, live progress, the history
 // panel and the results drawer. Part of the app store (`store.ts`), which hands it what it
 // shares: its state, the backend, the file dialogs, which flow is on screen, and exporting.
-import type { StoreApi } from "zustand";
 import type { Outcome } from "./api";
+import { loadable } from "./lib/loadable";
 import { RESULT_PAGE_SIZE, noResults, resultFileName } from "./lib/results";
 import {
   applyRunEvent,
@@ -14,9 +14,7 @@ import {
   runRequest,
   runStarted,
 } from "./lib/run";
-import type { Api, AppActions, AppState, Dialogs } from "./store";
-
-type Store = AppState & { actions: AppActions };
+import type { AppActions, Dialogs, StoreAccess } from "./store";
 
 export type RunActions = Pick<
   AppActions,
@@ -33,10 +31,7 @@ export type RunActions = Pick<
   | "applyRunProgress"
 >;
 
-type Shared = {
-  readonly set: StoreApi<Store>["setState"];
-  readonly get: StoreApi<Store>["getState"];
-  readonly api: Api;
+type Shared = StoreAccess & {
   readonly dialogs: Dialogs;
   /** Changes whenever another flow is shown: answers for the previous one are dropped. */
   readonly flowTicket: () => number;
@@ -56,7 +51,7 @@ export function createRunActions({ set, get, api, dialogs, flowTicket, exportTo 
     const ticket = flowTicket();
     const outcome = await api.listRuns(flow.data.flow.composition.composition_id);
     if (ticket !== flowTicket()) return;
-    set({ history: outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error } });
+    set({ history: loadable(outcome) });
   }
 
   /**

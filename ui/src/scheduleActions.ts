@@ -4,12 +4,10 @@
 // (`store.ts`), which hands it its state and the backend. A refused save keeps every problem
 // Rust found for the editor to show; answers asked for before the latest (a preview typed
 // over, a flow picked over) are dropped.
-import type { StoreApi } from "zustand";
-import type { AppError, CronPreview, Fired, FlowSummary, GlobalParameter, Missed, Outcome, Schedule } from "./api";
+import type { AppError, CronPreview, Fired, FlowSummary, GlobalParameter, Missed, Schedule } from "./api";
 import { scheduleSpec, specOf, type ScheduleDraft } from "./lib/schedule";
-import type { Api, AppActions, AppState, Loadable } from "./store";
-
-type Store = AppState & { actions: AppActions };
+import { loadable } from "./lib/loadable";
+import type { Loadable, StoreAccess } from "./store";
 
 /** How long typing in the cron field must pause before its preview is asked for. */
 export const PREVIEW_DEBOUNCE_MS = 200;
@@ -80,17 +78,7 @@ export const initialSchedules: SchedulesState = {
   fired: {},
 };
 
-function loadable<T>(outcome: Outcome<T>): Loadable<T> {
-  return outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error };
-}
-
-type Shared = {
-  readonly set: StoreApi<Store>["setState"];
-  readonly get: StoreApi<Store>["getState"];
-  readonly api: Api;
-};
-
-export function createScheduleActions({ set, get, api }: Shared): ScheduleActions {
+export function createScheduleActions({ set, get, api }: StoreAccess): ScheduleActions {
   // Each changes when a newer request makes the answers to older ones stale.
   let editorTicket = 0;
   let previewTicket = 0;

@@ -5,7 +5,7 @@
 // Running and inspecting runs is `runActions.ts`'s part of the store, data tables `tableActions.ts`'s,
 // schedules `scheduleActions.ts`'s and the open flow's versions `versionActions.ts`'s; the
 // template library is `templateActions.ts`'s and the flow gallery `galleryActions.ts`'s.
-import { createStore, useStore } from "zustand";
+import { createStore, useStore, type StoreApi } from "zustand";
 import type {
   AppError,
   Diagnostic,
@@ -22,10 +22,11 @@ import type {
 import { api as realApi } from "./api";
 import { dialogs as realDialogs } from "./dialogs";
 import { importBusy, importIdle, importStep, type ConflictChoice, type ImportEvent, type ImportState } from "./lib/importFlow";
+import { loadable, type Loadable } from "./lib/loadable";
 import { noResults, type ResultsView } from "./lib/results";
 import { runIdle, type RunChoices, type RunPart, type RunState } from "./lib/run";
 import type { Clip } from "./lib/edit";
-import { distinctTags } from "./lib/tags";
+import { distinctTags, toggledTag } from "./lib/tags";
 import { createEditActions, noEdits, saved, type EditHistory, type SaveState } from "./editActions";
 import { createRunActions } from "./runActions";
 import { createTableActions, initialTables, type TableActions, type TablesState } from "./tableActions";
@@ -35,10 +36,7 @@ import { createTemplateActions, initialTemplateLibrary, type TemplateActions, ty
 import { createGalleryActions, initialGallery, type GalleryActions, type GalleryState } from "./galleryActions";
 import type { RunProgress } from "./api";
 
-export type Loadable<T> =
-  | { readonly status: "loading" }
-  | { readonly status: "ready"; readonly data: T }
-  | { readonly status: "failed"; readonly error: AppError };
+export type { Loadable };
 
 export type Route =
   | { readonly screen: "home" }
@@ -188,6 +186,16 @@ export type AppActions = {
 export type Api = typeof realApi;
 export type Dialogs = typeof realDialogs;
 
+/** The store: its state and its actions. */
+export type Store = AppState & { actions: AppActions };
+
+/** What every action module is made with: the store to read and change, and the backend. */
+export type StoreAccess = {
+  readonly set: StoreApi<Store>["setState"];
+  readonly get: StoreApi<Store>["getState"];
+  readonly api: Api;
+};
+
 export const SEARCH_DEBOUNCE_MS = 200;
 
 export const emptyFilter: FlowFilter = { text: "", tag: null, favoritesOnly: false };
@@ -197,16 +205,24 @@ export function toFlowQuery(filter: FlowFilter): FlowQuery {
   return { text: text === "" ? null : text, tag: filter.tag, favorites_only: filter.favoritesOnly };
 }
 
-const initialState: AppState = {
-  route: { screen: "home" },
-  workspace: { status: "loading" },
-  filter: emptyFilter,
-  flows: { status: "loading" },
-  tags: [],
+/** What of the state is the open flow's, as it is while none is open (at start, and once one is left). */
+const noFlowOpen: Pick<
+  AppState,
+  | "flow"
+  | "problems"
+  | "exportState"
+  | "run"
+  | "runDialog"
+  | "runChoices"
+  | "history"
+  | "selectedNode"
+  | "selectedConnection"
+  | "results"
+  | "notice"
+  | "versions"
+> = {
   flow: { status: "loading" },
-  templates: { status: "loading" },
   problems: { status: "loading" },
-  importState: importIdle,
   exportState: { status: "idle" },
   run: runIdle,
   runDialog: null,
@@ -216,13 +232,24 @@ const initialState: AppState = {
   selectedConnection: null,
   results: noResults,
   notice: null,
+  versions: initialVersions,
+};
+
+const initialState: AppState = {
+  route: { screen: "home" },
+  workspace: { status: "loading" },
+  filter: emptyFilter,
+  flows: { status: "loading" },
+  tags: [],
+  ...noFlowOpen,
+  templates: { status: "loading" },
+  importState: importIdle,
   edits: noEdits,
   saveState: saved,
   clipboard: null,
   dropHover: false,
   tables: initialTables,
   schedules: initialSchedules,
-  versions: initialVersions,
   templateLibrary: initialTemplateLibrary,
   gallery: initialGallery,
 };
@@ -232,7 +259,7 @@ function withFavorite<T extends { meta: FlowSummary["meta"] }>(item: T, favorite
 }
 
 export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialogs) {
-  return createStore<AppState & { actions: AppActions }>()((set, get) => {
+  return createStore<Store>()((set, get) => {
     let flowsTicket = 0;
     let flowTicket = 0;
     let checkTicket = 0;
@@ -246,7 +273,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
       if (get().flows.status !== "ready") set({ flows: { status: "loading" } });
       const outcome = await api.listFlows(toFlowQuery(get().filter));
       if (ticket !== flowsTicket) return;
-      set({ flows: outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error } });
+      set({ flows: loadable(outcome) });
     }
 
     /** Refreshes the tag chips from every flow; returns those flows (null if they could not be listed). */
@@ -267,7 +294,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
       const outcome = await api.validateFlow(shown);
       const now = get().flow;
       if (ticket !== checkTicket || now.status !== "ready" || now.data.flow !== shown) return;
-      set({ problems: outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error } });
+      set({ problems: loadable(outcome) });
     }
 
     function stepImport(event: ImportEvent): ImportState {
@@ -322,6 +349,20 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
     const templateActions = createTemplateActions({ set, get, api, dialogs });
     const galleryActions = createGalleryActions({ set, get, api });
 
+    /**
+     * Saves the open flow's edits, then forgets that flow: `route` is shown with no flow open,
+     * and answers still on their way for the old one are dropped (its tickets move on). Returns
+     * the new flow ticket.
+     */
+    async function leaveFlow(route: Route): Promise<number> {
+      await edits.actions.saveNow();
+      edits.reset();
+      const ticket = ++flowTicket;
+      checkTicket++;
+      set({ route, ...noFlowOpen });
+      return ticket;
+    }
+
     async function updateFilter(patch: Partial<FlowFilter>): Promise<void> {
       set({ filter: { ...get().filter, ...patch } });
       await refreshFlows();
@@ -330,7 +371,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
     const actions: AppActions = {
       loadHome: async () => {
         const workspace = api.workspaceInfo().then((outcome) => {
-          set({ workspace: outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error } });
+          set({ workspace: loadable(outcome) });
         });
         await Promise.all([workspace, refreshTags(), refreshFlows()]);
       },
@@ -339,7 +380,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
         clearTimeout(searchTimer);
         searchTimer = setTimeout(() => void refreshFlows(), SEARCH_DEBOUNCE_MS);
       },
-      toggleTag: (tag) => updateFilter({ tag: get().filter.tag === tag ? null : tag }),
+      toggleTag: (tag) => updateFilter({ tag: toggledTag(get().filter.tag, tag) }),
       setFavoritesOnly: (favoritesOnly) => updateFilter({ favoritesOnly }),
       clearFilter: () => updateFilter(emptyFilter),
 
@@ -373,57 +414,20 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
       },
 
       openFlow: async (compositionId) => {
-        await edits.actions.saveNow();
-        edits.reset();
-        const ticket = ++flowTicket;
-        checkTicket++;
+        const ticket = await leaveFlow({ screen: "flow", compositionId });
         if (!importBusy(get().importState)) stepImport({ type: "dismiss" });
-        set({
-          route: { screen: "flow", compositionId },
-          flow: { status: "loading" },
-          problems: { status: "loading" },
-          exportState: { status: "idle" },
-          run: runIdle,
-          runDialog: null,
-          runChoices: null,
-          history: { status: "loading" },
-          selectedNode: null,
-          selectedConnection: null,
-          results: noResults,
-          notice: null,
-          versions: initialVersions,
-        });
         if (get().templates.status !== "ready") set({ templates: { status: "loading" } });
         const [detail, templates] = await Promise.all([api.getFlow(compositionId), api.listTemplates()]);
         if (ticket !== flowTicket) return;
         set({
-          flow: detail.status === "ok" ? { status: "ready", data: detail.data } : { status: "failed", error: detail.error },
-          templates:
-            templates.status === "ok" ? { status: "ready", data: templates.data } : { status: "failed", error: templates.error },
+          flow: loadable(detail),
+          templates: loadable(templates),
         });
         await Promise.all([checkShownFlow(), runs.refreshHistory()]);
       },
 
       goHome: async () => {
-        await edits.actions.saveNow();
-        edits.reset();
-        flowTicket++;
-        checkTicket++;
-        set({
-          route: { screen: "home" },
-          flow: { status: "loading" },
-          problems: { status: "loading" },
-          exportState: { status: "idle" },
-          run: runIdle,
-          runDialog: null,
-          runChoices: null,
-          history: { status: "loading" },
-          selectedNode: null,
-          selectedConnection: null,
-          results: noResults,
-          notice: null,
-          versions: initialVersions,
-        });
+        await leaveFlow({ screen: "home" });
         await Promise.all([refreshTags(), refreshFlows()]);
       },
 

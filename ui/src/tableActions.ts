@@ -4,7 +4,6 @@
 // keeps every problem for the form that made it, whether the backend named them or a value
 // already failed to read as its type (the same AppError shape either way); answers for a
 // table the user has left are dropped.
-import type { StoreApi } from "zustand";
 import type {
   AppError,
   ExportFormat,
@@ -22,9 +21,8 @@ import type {
 import { ID_COLUMN, ROWS_PAGE_SIZE, editableColumns, nextSort, rowValues } from "./lib/tableRows";
 import { columnDrafts, schemaFromDrafts, type ColumnDraft } from "./lib/tableSchema";
 import { importRequest, noImportChoices, withPath, type ImportChoices, type ImportRequest, type ImportRun } from "./lib/tableImport";
-import type { Api, AppActions, AppState, Dialogs, Loadable } from "./store";
-
-type Store = AppState & { actions: AppActions };
+import { loadable } from "./lib/loadable";
+import type { Dialogs, Loadable, StoreAccess } from "./store";
 
 export type TableTab = "rows" | "schema" | "history";
 
@@ -135,10 +133,6 @@ export const initialTables: TablesState = {
   wizard: { choices: noImportChoices, inference: { status: "idle" }, run: { status: "idle" } },
 };
 
-function loadable<T>(outcome: Outcome<T>): Loadable<T> {
-  return outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error };
-}
-
 /** Values that did not read as their column's type, refused like the backend refuses a table. */
 function invalidTable(problems: SchemaProblem[]): AppError {
   return { code: "invalid_table", message: "Some values do not read as their column's type.", schema_problems: problems };
@@ -148,10 +142,7 @@ function invalidRow(problems: RowProblem[]): AppError {
   return { code: "invalid_rows", message: "Some values do not read as their column's type.", row_problems: problems };
 }
 
-type Shared = {
-  readonly set: StoreApi<Store>["setState"];
-  readonly get: StoreApi<Store>["getState"];
-  readonly api: Api;
+type Shared = StoreAccess & {
   readonly dialogs: Dialogs;
 };
 

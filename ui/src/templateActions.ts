@@ -4,14 +4,12 @@
 // and out through the native dialogs. Part of the app store (`store.ts`), which hands it its
 // state, the backend and the dialogs. Answers for an editor the user has left, or for SQL typed
 // over since, are dropped.
-import type { StoreApi } from "zustand";
-import type { AppError, OnConflict, Outcome, PackOutcome, SqlProblem, Template, TemplateDetail, TemplateTestRun } from "./api";
+import type { AppError, OnConflict, PackOutcome, SqlProblem, Template, TemplateDetail, TemplateTestRun } from "./api";
 import type { ConflictChoice } from "./lib/importFlow";
 import { DRAFT_ID, blankDraft, draftOf, outputDrafts, sqlCheckOf, templateOf, templateToSave, type TemplateDraft } from "./lib/templateDraft";
 import { TEST_RUN_LIMIT, sampleValues } from "./lib/templateSamples";
-import type { Api, AppActions, AppState, Dialogs, Loadable } from "./store";
-
-type Store = AppState & { actions: AppActions };
+import { loadable } from "./lib/loadable";
+import type { Dialogs, Loadable, StoreAccess } from "./store";
 
 /** How long typing must pause before the SQL's problems are asked for. */
 export const CHECK_DEBOUNCE_MS = 250;
@@ -93,10 +91,6 @@ export type TemplateActions = {
 
 export const initialTemplateLibrary: TemplateLibraryState = { list: { status: "loading" }, editor: null, pack: { status: "idle" } };
 
-function loadable<T>(outcome: Outcome<T>): Loadable<T> {
-  return outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error };
-}
-
 function refused(problems: readonly string[]): AppError {
   return { code: "invalid_input", message: problems.join(" "), problems: [...problems] };
 }
@@ -115,10 +109,7 @@ function editorOn(stored: TemplateDetail | null): EditorOpening {
   };
 }
 
-type Shared = {
-  readonly set: StoreApi<Store>["setState"];
-  readonly get: StoreApi<Store>["getState"];
-  readonly api: Api;
+type Shared = StoreAccess & {
   readonly dialogs: Dialogs;
 };
 

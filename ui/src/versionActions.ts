@@ -2,11 +2,9 @@
 // both versions' flows to draw side by side) and restoring one. Part of the app store
 // (`store.ts`). Restoring is not an edit: the restored flow, a new version, is loaded the way
 // any flow is opened, which forgets the undo history and anything unsaved (saved first).
-import type { StoreApi } from "zustand";
-import type { Flow, FlowChange, FlowVersion, Outcome } from "./api";
-import type { Api, AppActions, AppState, Loadable } from "./store";
-
-type Store = AppState & { actions: AppActions };
+import type { Flow, FlowChange, FlowVersion } from "./api";
+import { loadable } from "./lib/loadable";
+import type { Loadable, StoreAccess } from "./store";
 
 /** Two versions compared: what changed from `from` to `to`, and both flows. */
 export type Comparison = {
@@ -37,14 +35,7 @@ export type VersionActions = {
 
 export const initialVersions: VersionsState = { open: false, list: { status: "loading" }, comparison: null, restoring: false };
 
-function loadable<T>(outcome: Outcome<T>): Loadable<T> {
-  return outcome.status === "ok" ? { status: "ready", data: outcome.data } : { status: "failed", error: outcome.error };
-}
-
-type Shared = {
-  readonly set: StoreApi<Store>["setState"];
-  readonly get: StoreApi<Store>["getState"];
-  readonly api: Api;
+type Shared = StoreAccess & {
   /** Changes whenever another flow is shown: answers for the previous one are dropped. */
   readonly flowTicket: () => number;
 };

@@ -1,6 +1,7 @@
 // The home screen's filter bar: search text, the favourites toggle and the tag chips.
 import { useAppActions, useAppState } from "../store";
-import { SearchIcon, StarIcon } from "./icons";
+import { SearchBox, TagChips } from "./FilterControls";
+import { StarIcon } from "./icons";
 
 export function FlowFilters() {
   const filter = useAppState((state) => state.filter);
@@ -12,21 +13,13 @@ export function FlowFilters() {
   return (
     <div className="filters">
       <div className="filters__row">
-        <label className="search">
-          <SearchIcon />
-          <input
-            type="search"
-            data-testid="search"
-            placeholder="Search flows by name or description"
-            aria-label="Search flows"
-            value={filter.text}
-            onChange={(event) => {
-              setSearchText(event.target.value);
-            }}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        </label>
+        <SearchBox
+          testId="search"
+          label="Search flows"
+          placeholder="Search flows by name or description"
+          value={filter.text}
+          onChange={setSearchText}
+        />
         <button
           type="button"
           className={filter.favoritesOnly ? "toggle toggle--on" : "toggle"}
@@ -38,23 +31,7 @@ export function FlowFilters() {
           Favourites only
         </button>
       </div>
-      {chips.length > 0 && (
-        <div className="chips" role="group" aria-label="Filter by tag">
-          {chips.map((tag) => (
-            <button
-              key={tag}
-              type="button"
-              className={tag === filter.tag ? "chip chip--on" : "chip"}
-              data-testid="tag-chip"
-              data-tag={tag}
-              aria-pressed={tag === filter.tag}
-              onClick={() => void toggleTag(tag)}
-            >
-              {tag}
-            </button>
-          ))}
-        </div>
-      )}
+      <TagChips tags={chips} selected={filter.tag} testId="tag-chip" onToggle={(tag) => void toggleTag(tag)} />
     </div>
   );
 }

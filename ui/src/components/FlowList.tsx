@@ -30,7 +30,7 @@ export function FlowList() {
     );
   }
   return (
-    <ul className="flow-list" data-testid="flow-list">
+    <ul className="card-list" data-testid="flow-list">
       {flows.data.map((flow) => (
         <FlowRow key={flow.composition_id} flow={flow} />
       ))}

@@ -19,6 +19,7 @@ import {
 import { formatValue } from "../lib/format";
 import { useAppActions } from "../store";
 import { CommitField } from "./CommitField";
+import { ParamLabel } from "./ParamLabel";
 
 const TRANSFORMATIONS = ["list", "distinct_list", "first", "count", "sum", "min", "max"];
 
@@ -160,13 +161,7 @@ function NodeInspector({
                   : "";
             return (
               <label key={param.name} className="field">
-                <span className="field__label">
-                  {param.name}
-                  <span className="field__type">
-                    {param.type}
-                    {param.list === true ? " list" : ""}
-                  </span>
-                </span>
+                <ParamLabel name={param.name} type={param.type} list={param.list} />
                 {from !== undefined ? (
                   <span className="inspector__fed">← {from}</span>
                 ) : param.allowed_values !== undefined && param.allowed_values.length > 0 && param.list !== true ? (

@@ -4,6 +4,7 @@
 import { useId, useState, type SyntheticEvent } from "react";
 import type { AppError, GlobalParameter } from "../api";
 import { parameterInputType, type RunChoices } from "../lib/run";
+import { ParamLabel } from "./ParamLabel";
 import { useEscape } from "./useEscape";
 
 type Props = {
@@ -39,13 +40,7 @@ export function RunDialog({ parameters, choices, error, onRun, onCancel }: Props
         </h2>
         {parameters.map((parameter, i) => (
           <label key={parameter.name} className="field">
-            <span className="field__label">
-              {parameter.name}
-              <span className="field__type">
-                {parameter.type}
-                {parameter.list ? " list" : ""}
-              </span>
-            </span>
+            <ParamLabel name={parameter.name} type={parameter.type} list={parameter.list} />
             <input
               className="field__input"
               data-testid="run-parameter"

@@ -8,6 +8,7 @@ import { memo, useEffect, useState, type CSSProperties } from "react";
 import {
   estimateBox,
   parameterHandle,
+  showsTemplateLine,
   type NodeParameter,
   type ParameterSource,
   type TemplateCanvasNode,
@@ -19,7 +20,7 @@ import { describeProgress, nodeProgress, type NodeProgress } from "../lib/run";
 import { useAppState } from "../store";
 
 /** The line under a node's label: its template's name, or why the template cannot be used. */
-export function templateLine(name: string, status: TemplateStatus): string {
+function templateLine(name: string, status: TemplateStatus): string {
   switch (status) {
     case "ok":
       return name;
@@ -28,6 +29,25 @@ export function templateLine(name: string, status: TemplateStatus): string {
     case "inactive":
       return `${name} (inactive)`;
   }
+}
+
+/**
+ * A node's label and, under it, its template's name unless the label already is it: the
+ * canvas's node and a version drawing's (only the canvas's label has a test id).
+ */
+export function NodeHead({ data, labelTestId }: { readonly data: TemplateNodeData; readonly labelTestId?: string }) {
+  return (
+    <div className="tnode__head">
+      <div className="tnode__label" data-testid={labelTestId}>
+        {data.label}
+      </div>
+      {showsTemplateLine(data) && (
+        <div className={`tnode__template tnode__template--${data.templateStatus}`}>
+          {templateLine(data.templateName, data.templateStatus)}
+        </div>
+      )}
+    </div>
+  );
 }
 
 /** Where a parameter's value comes from, as its row on the node shows it. */
@@ -125,17 +145,7 @@ function NearNode({ data, className, style, severity, progress }: ViewProps) {
       <ProblemBadge data={data} severity={severity} />
       {data.templateUpdate !== null && <UpdateMarker from={data.templateUpdate.from} to={data.templateUpdate.to} />}
       <Handle type="target" position={Position.Left} data-testid="node-input" />
-      <div className="tnode__head">
-        <div className="tnode__label" data-testid="node-label">
-          {data.label}
-        </div>
-        {/* The template's name, unless the label already is it. */}
-        {(data.label !== data.templateName || data.templateStatus !== "ok") && (
-          <div className={`tnode__template tnode__template--${data.templateStatus}`}>
-            {templateLine(data.templateName, data.templateStatus)}
-          </div>
-        )}
-      </div>
+      <NodeHead data={data} labelTestId="node-label" />
       {data.parameters.length > 0 && (
         <ul className="tnode__params">
           {data.parameters.map((param) => (

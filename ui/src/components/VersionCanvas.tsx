@@ -2,14 +2,14 @@
 // template node's look), with added nodes and connections green, removed red and modified amber.
 // Each drawing has its own ReactFlowProvider: it must not share the editor's canvas state. Its
 // node is not the canvas's `TemplateNode`, which shows the live run's progress and carries the
-// editor canvas's test ids.
+// editor canvas's test ids; it shares that node's head (`NodeHead`).
 import { Background, Controls, Handle, Position, ReactFlow, ReactFlowProvider, type NodeProps, type NodeTypes } from "@xyflow/react";
 import { memo, useMemo, type CSSProperties } from "react";
 import type { Flow } from "../api";
 import { ZOOM, parameterHandle } from "../lib/canvas";
 import type { Catalogue } from "../lib/catalogue";
 import { versionCanvas, type DiffMarks, type VersionCanvasNode } from "../lib/versions";
-import { sourceText, templateLine } from "./TemplateNode";
+import { NodeHead, sourceText } from "./TemplateNode";
 
 type Props = {
   readonly version: number;
@@ -64,14 +64,7 @@ function VersionNode({ data }: NodeProps<VersionCanvasNode>) {
       style={style}
     >
       <Handle type="target" position={Position.Left} isConnectable={false} />
-      <div className="tnode__head">
-        <div className="tnode__label">{data.label}</div>
-        {(data.label !== data.templateName || data.templateStatus !== "ok") && (
-          <div className={`tnode__template tnode__template--${data.templateStatus}`}>
-            {templateLine(data.templateName, data.templateStatus)}
-          </div>
-        )}
-      </div>
+      <NodeHead data={data} />
       {data.parameters.length > 0 && (
         <ul className="tnode__params">
           {data.parameters.map((param) => (

@@ -96,7 +96,7 @@ function VersionItem({ version, current, chosen, onChoose }: ItemProps) {
     <li>
       <button
         type="button"
-        className="vitem"
+        className="version-card vitem"
         aria-current={chosen ? "true" : undefined}
         data-testid="version-item"
         data-version={version.version}

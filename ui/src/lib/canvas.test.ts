@@ -11,6 +11,7 @@ import {
   nodeLabel,
   openingViewport,
   selectOnly,
+  showsTemplateLine,
   toCanvas,
   type TemplateCanvasNode,
 } from "./canvas";
@@ -38,6 +39,18 @@ describe("nodeLabel", () => {
     expect(nodeLabel({ node_id: "n1", node_config: { label: "   " } }, tpl)).toBe("Daily campaign performance");
     expect(nodeLabel({ node_id: "n1", node_config: {} }, undefined)).toBe("n1");
     expect(nodeLabel({ node_id: "n1", node_config: {} }, { name: "" })).toBe("n1");
+  });
+});
+
+describe("showsTemplateLine", () => {
+  it("leaves the line out when the label is the usable template's name", () => {
+    expect(showsTemplateLine({ label: "Top campaigns", templateName: "Top campaigns", templateStatus: "ok" })).toBe(false);
+  });
+
+  it("shows it under another label, or when the template is missing or inactive", () => {
+    expect(showsTemplateLine({ label: "Best five", templateName: "Top campaigns", templateStatus: "ok" })).toBe(true);
+    expect(showsTemplateLine({ label: "tpl_gone", templateName: "tpl_gone", templateStatus: "missing" })).toBe(true);
+    expect(showsTemplateLine({ label: "Top campaigns", templateName: "Top campaigns", templateStatus: "inactive" })).toBe(true);
   });
 });
 

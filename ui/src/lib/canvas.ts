@@ -127,6 +127,11 @@ const NODE_BOX = { width: 220, head: 37, templateLine: 17, params: 15, row: 18, 
 
 export type NodeSize = { readonly width: number; readonly height: number };
 
+/** Whether a node has its template's line under its label: not when the label already is the usable template's name. */
+export function showsTemplateLine(data: Pick<TemplateNodeData, "label" | "templateName" | "templateStatus">): boolean {
+  return data.label !== data.templateName || data.templateStatus !== "ok";
+}
+
 /**
  * A node's box and handles before it is drawn, given to React Flow as if measured. React Flow
  * draws every node it has no size and handles for, to measure it, and would draw all of a large
@@ -135,7 +140,7 @@ export type NodeSize = { readonly width: number; readonly height: number };
  * size and handles then replace these (`forgetEstimates`).
  */
 export function estimateBox(data: TemplateNodeData): { size: NodeSize; handles: NodeHandle[] } {
-  const head = NODE_BOX.head + (data.label === data.templateName && data.templateStatus === "ok" ? 0 : NODE_BOX.templateLine);
+  const head = NODE_BOX.head + (showsTemplateLine(data) ? NODE_BOX.templateLine : 0);
   const rows = data.parameters.length;
   const height =
     head + (rows > 0 ? NODE_BOX.params + rows * NODE_BOX.row : 0) + (data.note === null ? 0 : NODE_BOX.note) + NODE_BOX.border;

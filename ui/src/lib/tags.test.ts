@@ -1,6 +1,6 @@
-// What the tag chips show: every tag of every flow, once, in order.
+// What the tag chips show (every tag of every flow, once, in order) and what a click on one does.
 import { describe, expect, it } from "vitest";
-import { distinctTags } from "./tags";
+import { distinctTags, toggledTag } from "./tags";
 
 describe("distinctTags", () => {
   it("lists every tag of every flow once, sorted", () => {
@@ -18,5 +18,16 @@ describe("distinctTags", () => {
 
   it("has no chips when there are no flows", () => {
     expect(distinctTags([])).toEqual([]);
+  });
+});
+
+describe("toggledTag", () => {
+  it("turns a chip on, in place of the one that was on", () => {
+    expect(toggledTag(null, "ctr")).toBe("ctr");
+    expect(toggledTag("campaigns", "ctr")).toBe("ctr");
+  });
+
+  it("turns the chip that was on off", () => {
+    expect(toggledTag("ctr", "ctr")).toBeNull();
   });
 });

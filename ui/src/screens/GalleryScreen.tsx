@@ -4,7 +4,7 @@
 import { useMemo } from "react";
 import type { GalleryFlow } from "../api";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { BackIcon } from "../components/icons";
+import { ScreenTopBar } from "../components/ScreenTopBar";
 import { plural } from "../lib/format";
 import { flowsMade, galleryGroups } from "../lib/gallery";
 import { useAppActions, useAppState } from "../store";
@@ -13,18 +13,12 @@ import "../styles/gallery.css";
 export function GalleryScreen() {
   const list = useAppState((state) => state.gallery.list);
   const notice = useAppState((state) => state.notice);
-  const { goHome, dismissNotice, openGallery } = useAppActions();
+  const { dismissNotice, openGallery } = useAppActions();
   const groups = useMemo(() => (list.status === "ready" ? galleryGroups(list.data) : []), [list]);
 
   return (
     <div className="screen">
-      <header className="topbar">
-        <button type="button" className="back" data-testid="gallery-home" onClick={() => void goHome()}>
-          <BackIcon />
-          Flows
-        </button>
-        <h1 className="gallery-title">Gallery</h1>
-      </header>
+      <ScreenTopBar title="Gallery" backTestId="gallery-home" />
       <main className="gallery-scroll">
         <div className="gallery">
           <p className="gallery__intro">Whole flows to start from. Using one makes a flow of your own, yours to change.</p>
@@ -39,7 +33,7 @@ export function GalleryScreen() {
           {groups.map((group) => (
             <section key={group.category} className="gallery__group" aria-label={group.category} data-testid="gallery-group" data-category={group.category}>
               <h2 className="gallery__category">{group.category}</h2>
-              <ul className="gallery__items">
+              <ul className="card-list">
                 {group.flows.map((flow) => (
                   <GalleryItem key={flow.id} flow={flow} />
                 ))}

@@ -1,7 +1,7 @@
 // Schedules: the runs missed while the app was closed, the schedules beside the editor of a new
 // or stored one. The state and every step live in the store (`scheduleActions.ts`).
 import { ErrorNotice } from "../components/ErrorNotice";
-import { BackIcon } from "../components/icons";
+import { ScreenTopBar } from "../components/ScreenTopBar";
 import { ScheduleEditor } from "../components/schedules/ScheduleEditor";
 import { ScheduleList } from "../components/schedules/ScheduleList";
 import { LOCAL_ZONE } from "../components/schedules/timeZones";
@@ -12,24 +12,18 @@ import "../styles/schedules.css";
 export function SchedulesScreen() {
   const editor = useAppState((state) => state.schedules.editor);
   const notice = useAppState((state) => state.notice);
-  const { goHome, dismissNotice } = useAppActions();
+  const { dismissNotice } = useAppActions();
 
   return (
     <div className="screen">
-      <header className="topbar">
-        <button type="button" className="back" data-testid="schedules-home" onClick={() => void goHome()}>
-          <BackIcon />
-          Flows
-        </button>
-        <h1 className="schedules-title">Schedules</h1>
-      </header>
+      <ScreenTopBar title="Schedules" backTestId="schedules-home" />
       <MissedRuns />
-      <div className="schedules">
+      <div className="list-screen">
         <ScheduleList />
-        <main className="schedules__pane">
+        <main className="list-screen__pane">
           {notice && <ErrorNotice error={notice} onDismiss={dismissNotice} />}
           {editor === null ? (
-            <p className="schedules__hint">
+            <p className="list-screen__hint">
               Run a flow on a timetable, when files change, or when another flow’s run ends. Make a new schedule, or edit one.
             </p>
           ) : (

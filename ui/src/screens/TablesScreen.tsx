@@ -2,7 +2,7 @@
 // history), a new table's schema, or the import wizard. The state and every step live in the
 // store (`tableActions.ts`).
 import { ErrorNotice } from "../components/ErrorNotice";
-import { BackIcon } from "../components/icons";
+import { ScreenTopBar } from "../components/ScreenTopBar";
 import { NewTableEditor } from "../components/tables/SchemaEditor";
 import { TableImport } from "../components/tables/TableImport";
 import { TableList } from "../components/tables/TableList";
@@ -13,23 +13,17 @@ import "../styles/tables.css";
 export function TablesScreen() {
   const pane = useAppState((state) => state.tables.pane);
   const notice = useAppState((state) => state.notice);
-  const { goHome, dismissNotice } = useAppActions();
+  const { dismissNotice } = useAppActions();
 
   return (
     <div className="screen">
-      <header className="topbar">
-        <button type="button" className="back" data-testid="tables-home" onClick={() => void goHome()}>
-          <BackIcon />
-          Flows
-        </button>
-        <h1 className="tables-title">Data tables</h1>
-      </header>
-      <div className="tables">
+      <ScreenTopBar title="Data tables" backTestId="tables-home" />
+      <div className="list-screen">
         <TableList />
-        <main className="tables__pane">
+        <main className="list-screen__pane">
           {notice && <ErrorNotice error={notice} onDismiss={dismissNotice} />}
           {pane.kind === "none" && (
-            <p className="tables__hint">Open a table to browse its rows, change its columns or read its history.</p>
+            <p className="list-screen__hint">Open a table to browse its rows, change its columns or read its history.</p>
           )}
           {pane.kind === "new" && <NewTableEditor />}
           {pane.kind === "import" && <TableImport />}

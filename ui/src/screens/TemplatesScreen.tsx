@@ -2,7 +2,7 @@
 // as packs) beside the editor of a new or stored one. The state and every step live in the
 // store (`templateActions.ts`).
 import { ErrorNotice } from "../components/ErrorNotice";
-import { BackIcon } from "../components/icons";
+import { ScreenTopBar } from "../components/ScreenTopBar";
 import { PackResult } from "../components/templates/PackResult";
 import { TemplateEditor } from "../components/templates/TemplateEditor";
 import { TemplateList } from "../components/templates/TemplateList";
@@ -12,24 +12,18 @@ import "../styles/templates.css";
 export function TemplatesScreen() {
   const editor = useAppState((state) => state.templateLibrary.editor);
   const notice = useAppState((state) => state.notice);
-  const { goHome, dismissNotice } = useAppActions();
+  const { dismissNotice } = useAppActions();
 
   return (
     <div className="screen">
-      <header className="topbar">
-        <button type="button" className="back" data-testid="templates-home" onClick={() => void goHome()}>
-          <BackIcon />
-          Flows
-        </button>
-        <h1 className="templates-title">Templates</h1>
-      </header>
-      <div className="templates">
+      <ScreenTopBar title="Templates" backTestId="templates-home" />
+      <div className="list-screen">
         <TemplateList />
-        <main className="templates__pane">
+        <main className="list-screen__pane">
           <PackResult />
           {notice && <ErrorNotice error={notice} onDismiss={dismissNotice} />}
           {editor === null ? (
-            <p className="templates__hint">
+            <p className="list-screen__hint">
               Open a template to change its SQL, parameters, output columns or chart, and test-run it, or make a new one.
             </p>
           ) : (

@@ -4,6 +4,7 @@ import type { GlobalParameter } from "../../api";
 import { defaultText, parameterInputType } from "../../lib/run";
 import type { Loadable } from "../../store";
 import { ErrorNotice } from "../ErrorNotice";
+import { ParamLabel } from "../ParamLabel";
 
 type Props = {
   readonly parameters: Loadable<GlobalParameter[]>;
@@ -29,13 +30,7 @@ export function ParameterFields({ parameters, values, onChange }: Props) {
         const fallback = defaultText(parameter);
         return (
           <label key={parameter.name} className="field">
-            <span className="field__label">
-              {parameter.name}
-              <span className="field__type">
-                {parameter.type}
-                {parameter.list === true ? " list" : ""}
-              </span>
-            </span>
+            <ParamLabel name={parameter.name} type={parameter.type} list={parameter.list} />
             <input
               className="field__input"
               data-testid="schedule-parameter"

@@ -26,7 +26,7 @@ export function ScheduleList() {
   const editing = editor?.kind === "edit" ? editor.schedule.id : null;
 
   return (
-    <aside className="schedule-list" aria-label="Schedules">
+    <aside className="side-list schedule-list" aria-label="Schedules">
       <div className="schedule-list__actions">
         <button type="button" className="button button--primary" data-testid="new-schedule" onClick={startNewSchedule}>
           New schedule
@@ -41,7 +41,7 @@ export function ScheduleList() {
         <ErrorNotice title="Could not list the schedules" error={list.error} onRetry={() => void openSchedules()} />
       )}
       {list.status === "ready" && list.data.length === 0 && (
-        <p className="schedule-list__empty" data-testid="schedule-list-empty">
+        <p className="side-list__empty" data-testid="schedule-list-empty">
           No schedules yet.
         </p>
       )}

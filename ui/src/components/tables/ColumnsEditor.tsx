@@ -14,6 +14,7 @@ import {
   type ColumnDraft,
 } from "../../lib/tableSchema";
 import { TYPE_HINTS } from "../../lib/tableValues";
+import { AddRowButton, FlagCell, HeadingRow, RowButton, TextCell, TypeCell } from "../RowFields";
 import { ColumnRules } from "./ColumnRules";
 
 type Props = {
@@ -28,15 +29,18 @@ export function ColumnsEditor({ columns, onChange, problems, tableNames }: Props
   return (
     <div className="columns-editor">
       {columns.length > 0 && (
-        <div className="column-grid column-grid--head" aria-hidden="true">
-          <span>Name</span>
-          <span>Type</span>
-          <span title="Every row needs a value">Req.</span>
-          <span title="No two rows share a value">Uniq.</span>
-          <span title="Indexed for faster filters and sorts">Idx.</span>
-          <span>Default</span>
-          <span />
-        </div>
+        <HeadingRow
+          grid="column-grid"
+          headings={[
+            "Name",
+            "Type",
+            { text: "Req.", title: "Every row needs a value" },
+            { text: "Uniq.", title: "No two rows share a value" },
+            { text: "Idx.", title: "Indexed for faster filters and sorts" },
+            "Default",
+            "",
+          ]}
+        />
       )}
       {columns.length === 0 && <p className="columns-editor__empty">No columns yet: add the table's first column.</p>}
       {columns.map((column, index) => (
@@ -52,16 +56,15 @@ export function ColumnsEditor({ columns, onChange, problems, tableNames }: Props
           }}
         />
       ))}
-      <button
-        type="button"
-        className="button button--small columns-editor__add"
-        data-testid="column-add"
+      <AddRowButton
+        className="columns-editor__add"
+        testId="column-add"
         onClick={() => {
           onChange(addColumn(columns));
         }}
       >
         + Add column
-      </button>
+      </AddRowButton>
     </div>
   );
 }
@@ -86,53 +89,44 @@ function ColumnRow({ column, first, last, problems, tableNames, onChange }: RowP
   return (
     <div className={`column-row${problems.length > 0 ? " column-row--invalid" : ""}`} data-testid="column" data-column={column.name}>
       <div className="column-grid">
-        <input
-          className="field__input"
-          data-testid="column-name"
-          aria-label="Column name"
+        <TextCell
+          testId="column-name"
+          label="Column name"
           placeholder="snake_case_name"
           value={column.name}
-          onChange={(event) => {
-            update({ name: event.target.value });
+          onChange={(name) => {
+            update({ name });
           }}
         />
-        <select
-          className="field__input"
-          data-testid="column-type"
-          aria-label={`Type of ${label}`}
+        <TypeCell
+          testId="column-type"
+          label={`Type of ${label}`}
+          types={COLUMN_TYPES}
           value={column.type}
-          onChange={(event) => {
-            update({ type: event.target.value as ColumnDraft["type"] });
+          onChange={(type) => {
+            update({ type });
           }}
-        >
-          {COLUMN_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {type}
-            </option>
-          ))}
-        </select>
+        />
         {(["required", "unique", "indexed"] as const).map((flag) => (
-          <input
+          <FlagCell
             key={flag}
-            type="checkbox"
             className="column-row__flag"
-            data-testid={`column-${flag}`}
-            aria-label={`${label} is ${flag}`}
+            testId={`column-${flag}`}
+            label={`${label} is ${flag}`}
             checked={column[flag]}
-            onChange={(event) => {
-              update({ [flag]: event.target.checked });
+            onChange={(checked) => {
+              update({ [flag]: checked });
             }}
           />
         ))}
-        <input
-          className="field__input"
-          data-testid="column-default"
-          aria-label={`Default value of ${label}`}
+        <TextCell
+          testId="column-default"
+          label={`Default value of ${label}`}
           title={`Default: ${TYPE_HINTS[column.type]}`}
           placeholder="none"
           value={column.defaultValue}
-          onChange={(event) => {
-            update({ defaultValue: event.target.value });
+          onChange={(defaultValue) => {
+            update({ defaultValue });
           }}
         />
         <div className="column-row__tools">
@@ -147,41 +141,35 @@ function ColumnRow({ column, first, last, problems, tableNames, onChange }: RowP
           >
             Rules{hasRules(column) ? " •" : ""}
           </button>
-          <button
-            type="button"
-            className="button button--small button--ghost"
-            data-testid="column-up"
-            aria-label={`Move ${label} up`}
+          <RowButton
+            testId="column-up"
+            label={`Move ${label} up`}
             disabled={first}
             onClick={() => {
               onChange((columns) => moveColumn(columns, key, -1));
             }}
           >
             ↑
-          </button>
-          <button
-            type="button"
-            className="button button--small button--ghost"
-            data-testid="column-down"
-            aria-label={`Move ${label} down`}
+          </RowButton>
+          <RowButton
+            testId="column-down"
+            label={`Move ${label} down`}
             disabled={last}
             onClick={() => {
               onChange((columns) => moveColumn(columns, key, 1));
             }}
           >
             ↓
-          </button>
-          <button
-            type="button"
-            className="button button--small button--ghost"
-            data-testid="column-remove"
-            aria-label={`Remove ${label}`}
+          </RowButton>
+          <RowButton
+            testId="column-remove"
+            label={`Remove ${label}`}
             onClick={() => {
               onChange((columns) => removeColumn(columns, key));
             }}
           >
             ✕
-          </button>
+          </RowButton>
         </div>
       </div>
       {rulesOpen && <ColumnRules column={column} tableNames={tableNames} onChange={onChange} />}

@@ -30,7 +30,7 @@ export function SchemaHistory() {
           <li key={version.version}>
             <button
               type="button"
-              className="version"
+              className="version-card version"
               aria-current={version === shown ? "true" : undefined}
               data-testid="history-version"
               data-version={version.version}

@@ -13,7 +13,7 @@ export function TableList() {
   const open = pane.kind === "table" ? pane.name : null;
 
   return (
-    <aside className="table-list" aria-label="Data tables">
+    <aside className="side-list table-list" aria-label="Data tables">
       <div className="table-list__actions">
         <button type="button" className="button button--primary" data-testid="new-table" onClick={startNewTable}>
           New table
@@ -32,12 +32,12 @@ export function TableList() {
         <ErrorNotice title="Could not list the tables" error={list.error} onRetry={() => void openTables()} />
       )}
       {list.status === "ready" && list.data.length === 0 && (
-        <p className="table-list__empty" data-testid="table-list-empty">
+        <p className="side-list__empty" data-testid="table-list-empty">
           No tables yet. Define one, or import a CSV, JSON or Parquet file.
         </p>
       )}
       {list.status === "ready" && list.data.length > 0 && (
-        <ul className="table-list__items">
+        <ul className="side-list__items">
           {list.data.map((table) => (
             <TableItem key={table.name} table={table} open={table.name === open} />
           ))}
@@ -53,7 +53,7 @@ function TableItem({ table, open }: { readonly table: TableSummary; readonly ope
     <li>
       <button
         type="button"
-        className={`table-item${open ? " table-item--open" : ""}`}
+        className={`side-list__item table-item${open ? " side-list__item--open" : ""}`}
         aria-current={open ? "true" : undefined}
         data-testid="table-row"
         data-table={table.name}

@@ -2,6 +2,7 @@
 // editable table, with "Infer from the test run" taking them from the last test run.
 import { SCALAR_TYPES, addOutput, removeRow, updateRow, type OutputDraft } from "../../lib/templateDraft";
 import { useAppActions } from "../../store";
+import { AddRowButton, RowButton, TextCell, TypeCell } from "../RowFields";
 import type { TestRunState } from "../../templateActions";
 
 type Props = {
@@ -32,55 +33,46 @@ export function OutputColumnsEditor({ outputs, testRun, onChange }: Props) {
         const label = output.name === "" ? "the new column" : output.name;
         return (
           <div key={output.key} className="output-grid" data-testid="output-column" data-column={output.name}>
-            <input
-              className="field__input field__input--mono"
-              data-testid="output-name"
-              aria-label="Output column name"
+            <TextCell
+              mono
+              testId="output-name"
+              label="Output column name"
               placeholder="campaign_id"
               value={output.name}
-              onChange={(event) => {
-                onChange(updateRow(outputs, output.key, { name: event.target.value }));
+              onChange={(name) => {
+                onChange(updateRow(outputs, output.key, { name }));
               }}
             />
-            <select
-              className="field__input"
-              data-testid="output-type"
-              aria-label={`Type of ${label}`}
+            <TypeCell
+              testId="output-type"
+              label={`Type of ${label}`}
+              types={SCALAR_TYPES}
               value={output.type}
-              onChange={(event) => {
-                onChange(updateRow(outputs, output.key, { type: event.target.value as OutputDraft["type"] }));
+              onChange={(type) => {
+                onChange(updateRow(outputs, output.key, { type }));
               }}
-            >
-              {SCALAR_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {type}
-                </option>
-              ))}
-            </select>
-            <button
-              type="button"
-              className="button button--small button--ghost"
-              data-testid="output-remove"
-              aria-label={`Remove ${label}`}
+            />
+            <RowButton
+              testId="output-remove"
+              label={`Remove ${label}`}
               onClick={() => {
                 onChange(removeRow(outputs, output.key));
               }}
             >
               Remove
-            </button>
+            </RowButton>
           </div>
         );
       })}
-      <button
-        type="button"
-        className="button button--small template-section__add"
-        data-testid="output-add"
+      <AddRowButton
+        className="template-section__add"
+        testId="output-add"
         onClick={() => {
           onChange(addOutput(outputs));
         }}
       >
         + Add column
-      </button>
+      </AddRowButton>
     </div>
   );
 }

@@ -2,6 +2,7 @@
 // values and description. Controlled: the draft is the store's.
 import { SCALAR_TYPES, addParam, removeRow, updateRow, type ParamDraft } from "../../lib/templateDraft";
 import { TYPE_HINTS } from "../../lib/tableValues";
+import { AddRowButton, FlagCell, HeadingRow, RowButton, TextCell, TypeCell } from "../RowFields";
 
 type Props = {
   readonly parameters: readonly ParamDraft[];
@@ -15,16 +16,19 @@ export function ParamsEditor({ parameters, onChange }: Props) {
       {parameters.length === 0 ? (
         <p className="template-section__hint">No parameters: the SQL runs as it is.</p>
       ) : (
-        <div className="param-grid param-grid--head" aria-hidden="true">
-          <span>Name</span>
-          <span>Type</span>
-          <span title="A list of values of the type">List</span>
-          <span title="A flow must give it a value">Req.</span>
-          <span>Default</span>
-          <span>Allowed values</span>
-          <span>Description</span>
-          <span />
-        </div>
+        <HeadingRow
+          grid="param-grid"
+          headings={[
+            "Name",
+            "Type",
+            { text: "List", title: "A list of values of the type" },
+            { text: "Req.", title: "A flow must give it a value" },
+            "Default",
+            "Allowed values",
+            "Description",
+            "",
+          ]}
+        />
       )}
       {parameters.map((param) => (
         <ParamRow
@@ -38,16 +42,15 @@ export function ParamsEditor({ parameters, onChange }: Props) {
           }}
         />
       ))}
-      <button
-        type="button"
-        className="button button--small template-section__add"
-        data-testid="param-add"
+      <AddRowButton
+        className="template-section__add"
+        testId="param-add"
         onClick={() => {
           onChange(addParam(parameters));
         }}
       >
         + Add parameter
-      </button>
+      </AddRowButton>
     </div>
   );
 }
@@ -63,83 +66,72 @@ function ParamRow({ param, onChange, onRemove }: RowProps) {
   const hint = param.list ? `${TYPE_HINTS[param.type]}, comma-separated` : TYPE_HINTS[param.type];
   return (
     <div className="param-grid" data-testid="param-row" data-param={param.name}>
-      <input
-        className="field__input field__input--mono"
-        data-testid="param-name"
-        aria-label="Parameter name"
+      <TextCell
+        mono
+        testId="param-name"
+        label="Parameter name"
         placeholder="start_date"
         value={param.name}
-        onChange={(event) => {
-          onChange({ name: event.target.value });
+        onChange={(name) => {
+          onChange({ name });
         }}
       />
-      <select
-        className="field__input"
-        data-testid="param-type"
-        aria-label={`Type of ${label}`}
+      <TypeCell
+        testId="param-type"
+        label={`Type of ${label}`}
+        types={SCALAR_TYPES}
         value={param.type}
-        onChange={(event) => {
-          onChange({ type: event.target.value as ParamDraft["type"] });
+        onChange={(type) => {
+          onChange({ type });
         }}
-      >
-        {SCALAR_TYPES.map((type) => (
-          <option key={type} value={type}>
-            {type}
-          </option>
-        ))}
-      </select>
-      <input
-        type="checkbox"
-        data-testid="param-list"
-        aria-label={`${label} is a list`}
+      />
+      <FlagCell
+        testId="param-list"
+        label={`${label} is a list`}
         checked={param.list}
-        onChange={(event) => {
-          onChange({ list: event.target.checked });
+        onChange={(list) => {
+          onChange({ list });
         }}
       />
-      <input
-        type="checkbox"
-        data-testid="param-required"
-        aria-label={`${label} is required`}
+      <FlagCell
+        testId="param-required"
+        label={`${label} is required`}
         checked={param.required}
-        onChange={(event) => {
-          onChange({ required: event.target.checked });
+        onChange={(required) => {
+          onChange({ required });
         }}
       />
-      <input
-        className="field__input"
-        data-testid="param-default"
-        aria-label={`Default of ${label}`}
+      <TextCell
+        testId="param-default"
+        label={`Default of ${label}`}
         title={`Default: ${hint}`}
         placeholder="none"
         value={param.defaultText}
-        onChange={(event) => {
-          onChange({ defaultText: event.target.value });
+        onChange={(defaultText) => {
+          onChange({ defaultText });
         }}
       />
-      <input
-        className="field__input"
-        data-testid="param-allowed"
-        aria-label={`Allowed values of ${label}`}
+      <TextCell
+        testId="param-allowed"
+        label={`Allowed values of ${label}`}
         title="Comma-separated; blank allows any value"
         placeholder="any"
         value={param.allowedText}
-        onChange={(event) => {
-          onChange({ allowedText: event.target.value });
+        onChange={(allowedText) => {
+          onChange({ allowedText });
         }}
       />
-      <input
-        className="field__input"
-        data-testid="param-description"
-        aria-label={`Description of ${label}`}
+      <TextCell
+        testId="param-description"
+        label={`Description of ${label}`}
         value={param.description}
-        onChange={(event) => {
-          onChange({ description: event.target.value });
+        onChange={(description) => {
+          onChange({ description });
         }}
       />
-      <button type="button" className="button button--small button--ghost" data-testid="param-remove" aria-label={`Remove ${label}`} onClick={onRemove}>
+      <RowButton testId="param-remove" label={`Remove ${label}`} onClick={onRemove}>
         Remove
-      </button>
+      </RowButton>
     </div>
   );
 }

@@ -4,11 +4,13 @@
 import { useMemo, useState } from "react";
 import type { TemplateDetail } from "../../api";
 import { plural } from "../../lib/format";
+import { toggledTag } from "../../lib/tags";
 import { filterTemplates, noTemplateFilter, templateCategories, templateTags, type TemplateFilter } from "../../lib/templateLibrary";
 import { useAppActions, useAppState } from "../../store";
 import "../../styles/home.css";
 import { ErrorNotice } from "../ErrorNotice";
-import { ExportIcon, ImportIcon, SearchIcon } from "../icons";
+import { SearchBox, TagChips } from "../FilterControls";
+import { ExportIcon, ImportIcon } from "../icons";
 
 export function TemplateList() {
   const list = useAppState((state) => state.templateLibrary.list);
@@ -18,7 +20,7 @@ export function TemplateList() {
   const shown = useMemo(() => filterTemplates(all, filter), [all, filter]);
 
   return (
-    <aside className="template-list" aria-label="Templates">
+    <aside className="side-list template-list" aria-label="Templates">
       <div className="template-list__actions">
         <button type="button" className="button button--primary" data-testid="new-template" onClick={startNewTemplate}>
           New template
@@ -46,12 +48,12 @@ export function TemplateList() {
       )}
       {list.status === "failed" && <ErrorNotice title="Could not list the templates" error={list.error} onRetry={() => void openTemplates()} />}
       {list.status === "ready" && shown.length === 0 && (
-        <p className="template-list__empty" data-testid="template-list-empty">
+        <p className="side-list__empty" data-testid="template-list-empty">
           {all.length === 0 ? "No templates yet." : "No template matches."}
         </p>
       )}
       {shown.length > 0 && (
-        <ul className="template-list__items">
+        <ul className="side-list__items">
           {shown.map((detail) => (
             <TemplateRow key={detail.template.template_id} detail={detail} />
           ))}
@@ -72,21 +74,15 @@ function Filters({ templates, filter, onChange }: FiltersProps) {
   const tags = useMemo(() => templateTags(templates), [templates]);
   return (
     <div className="template-filters">
-      <label className="search">
-        <SearchIcon />
-        <input
-          type="search"
-          data-testid="template-search"
-          placeholder="Search name, description, SQL"
-          aria-label="Search templates"
-          value={filter.text}
-          autoComplete="off"
-          spellCheck={false}
-          onChange={(event) => {
-            onChange({ ...filter, text: event.target.value });
-          }}
-        />
-      </label>
+      <SearchBox
+        testId="template-search"
+        label="Search templates"
+        placeholder="Search name, description, SQL"
+        value={filter.text}
+        onChange={(text) => {
+          onChange({ ...filter, text });
+        }}
+      />
       {categories.length > 0 && (
         <select
           className="field__input"
@@ -105,25 +101,14 @@ function Filters({ templates, filter, onChange }: FiltersProps) {
           ))}
         </select>
       )}
-      {tags.length > 0 && (
-        <div className="chips" role="group" aria-label="Filter by tag">
-          {tags.map((tag) => (
-            <button
-              key={tag}
-              type="button"
-              className={tag === filter.tag ? "chip chip--on" : "chip"}
-              data-testid="template-tag-chip"
-              data-tag={tag}
-              aria-pressed={tag === filter.tag}
-              onClick={() => {
-                onChange({ ...filter, tag: tag === filter.tag ? null : tag });
-              }}
-            >
-              {tag}
-            </button>
-          ))}
-        </div>
-      )}
+      <TagChips
+        tags={tags}
+        selected={filter.tag}
+        testId="template-tag-chip"
+        onToggle={(tag) => {
+          onChange({ ...filter, tag: toggledTag(filter.tag, tag) });
+        }}
+      />
     </div>
   );
 }
@@ -134,7 +119,7 @@ function TemplateRow({ detail }: { readonly detail: TemplateDetail }) {
   const { template } = detail;
   return (
     <li
-      className={`template-row${open ? " template-row--open" : ""}${detail.is_active ? "" : " template-row--inactive"}`}
+      className={`side-list__item template-row${open ? " side-list__item--open" : ""}${detail.is_active ? "" : " template-row--inactive"}`}
       data-testid="template-row"
       data-template-id={template.template_id}
     >

@@ -10,6 +10,7 @@ import { TEST_RUN_LIMIT, sampleInput, sampleText } from "../../lib/templateSampl
 import { TYPE_HINTS } from "../../lib/tableValues";
 import { useAppActions } from "../../store";
 import type { TestRunState } from "../../templateActions";
+import { ParamLabel } from "../ParamLabel";
 import { ResultView, type ResultShown } from "../ResultView";
 import { Refusal } from "./Refusal";
 
@@ -72,13 +73,7 @@ function SampleInput({ param, text }: { readonly param: ParamDraft; readonly tex
   };
   return (
     <label className="field">
-      <span className="field__label">
-        {name}
-        <span className="field__type">
-          {param.type}
-          {param.list ? " list" : ""}
-        </span>
-      </span>
+      <ParamLabel name={name} type={param.type} list={param.list} />
       {kind === "boolean" ? (
         <select
           className="field__input"
