@@ -231,3 +231,27 @@ async fn a_saved_change_is_the_next_version_and_the_old_ones_stay() {
         .expect("deactivate");
     assert!(!store.get_template(&id).await.expect("read").is_active);
 }
+
+/// Writers that read first (a save compares with the stored template before writing) wait
+/// their turn instead of failing: twelve saves from four connections at once all land, each
+/// its own version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn saves_at_the_same_time_each_become_a_version() {
+    let (store, _dir) = store_with_templates().await;
+    let template = starter_templates().remove(0);
+    let saves = (0..12).map(|i| {
+        let (store, mut template) = (store.clone(), template.clone());
+        tokio::spawn(async move {
+            template.description = format!("edit {i}");
+            store.save_template(&template).await.map(|_| ())
+        })
+    });
+    for save in futures::future::join_all(saves).await {
+        save.expect("joins").expect("every save lands");
+    }
+    let versions = store
+        .template_versions(&template.template_id)
+        .await
+        .expect("versions");
+    assert_eq!(versions.len(), 13);
+}

@@ -53,7 +53,7 @@ impl Store {
     /// Stores a new flow as its version 1; `Conflict` if its id is taken. Nothing is
     /// written on any error.
     pub async fn create_flow(&self, flow: &Flow) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         write_flow(&mut tx, flow, Write::CreateOnly).await?;
         Ok(tx.commit().await?)
     }
@@ -61,7 +61,7 @@ impl Store {
     /// Stores a flow, replacing its nodes and connections if it exists, and returns its
     /// version number (a new one only when the flow changed). Nothing is written on any error.
     pub async fn save_flow(&self, flow: &Flow) -> Result<u32, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let version = write_flow(&mut tx, flow, Write::CreateOrReplace).await?;
         tx.commit().await?;
         Ok(version)
@@ -201,7 +201,7 @@ impl Store {
             "DELETE FROM composition_favorites
              WHERE composition = (SELECT id FROM compositions WHERE composition_id = ?)"
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT id FROM compositions WHERE composition_id = ?")
                 .bind(id.as_str())

@@ -27,13 +27,16 @@ pub use table_imports::{FileImport, ImportReport, SkippedRow};
 pub use table_rows::RowsPage;
 pub use tx::StoreTx;
 
-use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::Path;
 use std::time::Duration;
 
 /// The schema, embedded: `migrations/` at the repository root.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// How every write transaction begins (see [`Store::begin_write`]).
+pub(crate) const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
 /// A handle on one workspace database. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -61,6 +64,15 @@ impl Store {
             })?;
         MIGRATOR.run(&pool).await?;
         Ok(Self { pool })
+    }
+
+    /// A write transaction, holding SQLite's write lock from its start (waiting its turn,
+    /// up to the busy timeout). A deferred transaction takes the lock at its first write; if
+    /// it read first and another connection committed meanwhile, SQLite refuses it at once
+    /// with "database is locked" (its snapshot is stale; the busy timeout does not apply) —
+    /// which a run recording its nodes while a data-table node writes would meet.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.pool.begin_with(BEGIN_WRITE).await
     }
 
     /// The underlying pool, for modules of this crate and for tests that need to write a

@@ -38,7 +38,7 @@ impl Store {
         parameters: &BTreeMap<String, serde_json::Value>,
         claim: impl FnOnce(RunId) -> std::io::Result<T>,
     ) -> Result<(RunId, T), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let composition: i64 =
             sqlx::query_scalar("SELECT id FROM compositions WHERE composition_id = ?")
                 .bind(flow.composition.composition_id.as_str())
@@ -82,7 +82,7 @@ impl Store {
         first_step: u32,
         records: &[NodeRecord],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let before: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM node_executions")
             .fetch_one(&mut *tx)
             .await?;
@@ -225,7 +225,7 @@ impl Store {
 
     /// Marks `run` and its unfinished node runs FAILED "interrupted": nothing is running it.
     pub async fn mark_interrupted(&self, run: RunId) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         for sql in [
             "UPDATE node_executions SET status = 'FAILED', error_message = ?,
                  completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')

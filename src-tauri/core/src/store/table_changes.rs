@@ -3,9 +3,9 @@
 //! again beside the old one and put in its place, with its version, in one transaction.
 
 use super::Store;
-use super::StoreError;
 use super::table_rows::{rows_written, write_row};
 use super::tables::{missing_targets, record_version};
+use super::{BEGIN_WRITE, StoreError};
 use crate::model::{SchemaChange, TableDetail, TableSchema};
 use crate::tables::value::Cell;
 use crate::tables::{RowProblem, TableError, ddl, rows, schema};
@@ -144,7 +144,7 @@ async fn rebuild(
     rows: &[(i64, Vec<Cell>)],
     created_by: Option<&str>,
 ) -> Result<(), TableError> {
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, BEGIN_WRITE).await?;
     let physical = ddl::physical(name);
     let building = ddl::rebuilding(name);
     sqlx::query(sqlx::AssertSqlSafe(ddl::create_table(&building, new)))

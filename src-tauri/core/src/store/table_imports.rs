@@ -58,7 +58,7 @@ impl Store {
         skip_invalid: bool,
     ) -> Result<ImportReport, TableError> {
         let schema = self.schema_of(name).await?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let report = import_in(&mut tx, name, &schema, rows, skip_invalid).await?;
         tx.commit().await?;
         Ok(report)
@@ -74,7 +74,7 @@ impl Store {
         replace: bool,
     ) -> Result<u64, TableError> {
         let schema = self.schema_of(name).await?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if replace {
             let sql = format!("DELETE FROM {}", ddl::ident(&ddl::physical(name)));
             sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -104,7 +104,7 @@ impl Store {
         created_by: Option<&str>,
     ) -> Result<FileImport, TableError> {
         let rows = import::rows(path)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (table, created) = match find_schema(&mut tx, name).await? {
             Some(table) => (table, false),
             None => {

@@ -39,7 +39,7 @@ impl Store {
             }
         }
         let insert = ddl::insert_row(&ddl::physical(name), schema);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut ids = Vec::with_capacity(checked.len());
         for (number, cells) in checked {
             match write_row(&mut tx, &insert, None, &cells).await {
@@ -97,7 +97,7 @@ impl Store {
             ddl::ident(&physical),
             assignments.join(", ")
         );
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // Checked, quoted names; every value bound.
         let query = bind_cells(sqlx::query(sqlx::AssertSqlSafe(update)), &cells);
         if let Err(err) = query.bind(id).execute(&mut *tx).await {
@@ -122,7 +122,7 @@ impl Store {
             "DELETE FROM {} WHERE \"_id\" IN (SELECT value FROM json_each(?))",
             ddl::ident(&ddl::physical(name))
         );
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let deleted = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(Json(ids))
             .execute(&mut *tx)

@@ -60,7 +60,7 @@ impl Store {
         schema: &TableSchema,
         created_by: Option<&str>,
     ) -> Result<TableDetail, TableError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         create_in(&mut tx, name, display_name, schema, created_by).await?;
         tx.commit().await?;
         self.get_table(name).await
@@ -80,7 +80,7 @@ impl Store {
             }]));
         }
         let current = self.get_table(name).await?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if find_table(&mut tx, new_name).await?.is_some() {
             return Err(TableError::Exists(new_name.to_owned()));
         }
@@ -230,7 +230,7 @@ impl Store {
                 by: other.name,
             });
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "DROP TABLE {}",
             ddl::ident(&ddl::physical(name))

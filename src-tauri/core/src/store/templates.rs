@@ -69,14 +69,14 @@ macro_rules! select_templates {
 impl Store {
     /// Adds a template, active; `Conflict` if its id is taken.
     pub async fn insert_template(&self, template: &Template) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         insert_template(&mut tx, template).await?;
         Ok(tx.commit().await?)
     }
 
     /// Replaces a template's content, keeping its id and whether it is active.
     pub async fn update_template(&self, template: &Template) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         update_template(&mut tx, template).await?;
         Ok(tx.commit().await?)
     }
@@ -84,7 +84,7 @@ impl Store {
     /// Saves a template as the editor has it: a new one is version 1; a changed one becomes
     /// the next version (its earlier ones kept); an unchanged one stays as it is.
     pub async fn save_template(&self, template: &Template) -> Result<TemplateDetail, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         match find_template(&mut *tx, &template.template_id).await? {
             None => {
                 insert_template(

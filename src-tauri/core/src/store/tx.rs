@@ -17,7 +17,7 @@ impl Store {
     /// Starts a unit of work; dropping it without [`StoreTx::commit`] writes nothing.
     pub async fn begin(&self) -> Result<StoreTx, StoreError> {
         Ok(StoreTx {
-            tx: self.pool().begin().await?,
+            tx: self.begin_write().await?,
         })
     }
 }

@@ -21,7 +21,7 @@ impl Store {
     /// Adds the starter templates and flows and marks the workspace seeded, all in one
     /// transaction: a workspace is seeded completely, or not at all.
     pub async fn seed(&self, templates: &[Template], flows: &[Flow]) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         for template in templates {
             insert_template(&mut tx, template).await?;
         }
