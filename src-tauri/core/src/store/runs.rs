@@ -25,7 +25,29 @@ pub const INTERRUPTED: &str = "interrupted";
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /// Node records per multi-row INSERT: 14 bound values each, well under SQLite's limit.
-const RECORDS_PER_INSERT: usize = 200;
+const RECORDS_PER_INSERT: usize = 128;
+
+/// `records` in chunks of 128, 64, …, 1 rows (with the step of each chunk's first record): a
+/// burst of any size is written with statements of a few fixed shapes, which SQLite parses
+/// once and the statement cache keeps, rather than a new statement text per burst size.
+fn power_of_two_chunks(
+    records: &[NodeRecord],
+    first_step: u32,
+) -> impl Iterator<Item = (&[NodeRecord], u32)> {
+    let mut rest = records;
+    let mut step = first_step;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let size = RECORDS_PER_INSERT.min(1 << rest.len().ilog2());
+        let (chunk, after) = rest.split_at(size);
+        let at = step;
+        rest = after;
+        step = step.saturating_add(u32::try_from(size).unwrap_or(u32::MAX));
+        Some((chunk, at))
+    })
+}
 
 impl Store {
     /// Records the start of a run of a stored flow, pinning its current content as a
@@ -86,10 +108,7 @@ impl Store {
         let before: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM node_executions")
             .fetch_one(&mut *tx)
             .await?;
-        for (chunk, chunk_step) in records
-            .chunks(RECORDS_PER_INSERT)
-            .zip((first_step..).step_by(RECORDS_PER_INSERT))
-        {
+        for (chunk, chunk_step) in power_of_two_chunks(records, first_step) {
             let metas: Vec<_> = chunk
                 .iter()
                 .map(|r| json!({ "columns": r.columns, "row_count": r.row_count, "outcome": r.outcome }))
