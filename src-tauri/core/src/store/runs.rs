@@ -30,10 +30,7 @@ const RECORDS_PER_INSERT: usize = 128;
 /// `records` in chunks of 128, 64, …, 1 rows (with the step of each chunk's first record): a
 /// burst of any size is written with statements of a few fixed shapes, which SQLite parses
 /// once and the statement cache keeps, rather than a new statement text per burst size.
-fn power_of_two_chunks(
-    records: &[NodeRecord],
-    first_step: u32,
-) -> impl Iterator<Item = (&[NodeRecord], u32)> {
+fn power_of_two_chunks<T>(records: &[T], first_step: u32) -> impl Iterator<Item = (&[T], u32)> {
     let mut rest = records;
     let mut step = first_step;
     std::iter::from_fn(move || {
@@ -424,4 +421,33 @@ fn parse<T: DeserializeOwned>(text: &str, run: i64) -> Result<T, StoreError> {
             source,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::power_of_two_chunks;
+
+    #[test]
+    fn bursts_split_into_fixed_sizes_in_order() {
+        let records: Vec<u32> = (0..301).collect();
+        let chunks: Vec<(usize, u32)> = power_of_two_chunks(&records, 7)
+            .map(|(chunk, step)| (chunk.len(), step))
+            .collect();
+        assert_eq!(
+            chunks,
+            [
+                (128, 7),
+                (128, 135),
+                (32, 263),
+                (8, 295),
+                (4, 303),
+                (1, 307)
+            ]
+        );
+        let rejoined: Vec<u32> = power_of_two_chunks(&records, 0)
+            .flat_map(|(chunk, _)| chunk.iter().copied())
+            .collect();
+        assert_eq!(rejoined, records);
+        assert_eq!(power_of_two_chunks::<u32>(&[], 0).count(), 0);
+    }
 }
