@@ -98,46 +98,46 @@ pub fn page(
     offset: usize,
     limit: Option<usize>,
 ) -> Result<Page, ResultError> {
-    let path = root.join(location);
-    let failed = |message: String| ResultError::Read {
-        path: path.clone(),
-        message,
-    };
-    let file = File::open(&path).map_err(|e| failed(e.to_string()))?;
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| failed(e.to_string()))?;
-    let total_rows = u64::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
-    let schema = builder.schema().clone();
+    let (builder, shape) = footer(root, location)?;
     let mut builder = builder.with_offset(offset);
     if let Some(limit) = limit {
         builder = builder.with_limit(limit);
     }
-    let reader = builder.build().map_err(|e| failed(e.to_string()))?;
+    let failed = |e: &dyn std::fmt::Display| read_error(root, location, e);
+    let reader = builder.build().map_err(|e| failed(&e))?;
     let batches = reader
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| failed(e.to_string()))?;
-    Ok(Page {
-        schema,
-        batches,
-        total_rows,
-    })
+        .map_err(|e| failed(&e))?;
+    Ok(Page { batches, ..shape })
 }
 
 /// A kept result's columns and row count, from its footer alone: no rows are read.
 pub fn shape(root: &Path, location: &str) -> Result<Page, ResultError> {
-    let path = root.join(location);
-    let failed = |message: String| ResultError::Read {
-        path: path.clone(),
-        message,
-    };
-    let file = File::open(&path).map_err(|e| failed(e.to_string()))?;
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| failed(e.to_string()))?;
-    Ok(Page {
+    footer(root, location).map(|(_, shape)| shape)
+}
+
+/// A kept result's reader with its footer read, and what the footer says (as a page
+/// without rows).
+fn footer(
+    root: &Path,
+    location: &str,
+) -> Result<(ParquetRecordBatchReaderBuilder<File>, Page), ResultError> {
+    let failed = |e: &dyn std::fmt::Display| read_error(root, location, e);
+    let file = File::open(root.join(location)).map_err(|e| failed(&e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| failed(&e))?;
+    let shape = Page {
         total_rows: u64::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0),
         schema: builder.schema().clone(),
         batches: Vec::new(),
-    })
+    };
+    Ok((builder, shape))
+}
+
+fn read_error(root: &Path, location: &str, error: &dyn std::fmt::Display) -> ResultError {
+    ResultError::Read {
+        path: root.join(location),
+        message: error.to_string(),
+    }
 }
 
 impl Page {
