@@ -36,24 +36,32 @@ pub struct CronPreview {
     pub next: Vec<String>,
 }
 
+/// Why a cron schedule cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CronError {
+    #[error("`{0}` is not a time zone (use an IANA name such as Europe/Paris or UTC)")]
+    UnknownZone(String),
+    #[error("`{0}` has more than five fields: minute hour day-of-month month day-of-week")]
+    TooManyFields(String),
+    #[error("`{expression}` is not a cron expression: {reason}")]
+    NotCron { expression: String, reason: String },
+}
+
 impl CronSchedule {
-    pub fn parse(expression: &str, timezone: &str) -> Result<Self, String> {
-        let zone = zone(timezone).ok_or_else(|| {
-            format!(
-                "`{timezone}` is not a time zone (use an IANA name such as Europe/Paris or UTC)"
-            )
-        })?;
+    pub fn parse(expression: &str, timezone: &str) -> Result<Self, CronError> {
+        let zone = zone(timezone).ok_or_else(|| CronError::UnknownZone(timezone.to_owned()))?;
         if expression.split_whitespace().count() > 5 {
-            return Err(format!(
-                "`{expression}` has more than five fields: minute hour day-of-month month day-of-week"
-            ));
+            return Err(CronError::TooManyFields(expression.to_owned()));
         }
         let cron = CronParser::builder()
             .seconds(Seconds::Disallowed)
             .year(Year::Disallowed)
             .build()
             .parse(expression)
-            .map_err(|e| format!("`{expression}` is not a cron expression: {e}"))?;
+            .map_err(|e| CronError::NotCron {
+                expression: expression.to_owned(),
+                reason: e.to_string(),
+            })?;
         Ok(Self { cron, zone })
     }
 
@@ -146,11 +154,13 @@ mod tests {
         assert!(
             CronSchedule::parse("0 9 * *", "UTC")
                 .expect_err("four fields")
+                .to_string()
                 .starts_with("`0 9 * *` is not a cron expression")
         );
         assert!(
             CronSchedule::parse("0 0 9 * * *", "UTC")
                 .expect_err("seconds")
+                .to_string()
                 .contains("more than five fields")
         );
         assert!(
@@ -160,6 +170,7 @@ mod tests {
         assert!(
             CronSchedule::parse("0 9 * * *", "Mars/Olympus")
                 .expect_err("zone")
+                .to_string()
                 .starts_with("`Mars/Olympus` is not a time zone")
         );
     }

@@ -47,7 +47,7 @@ pub async fn check(store: &Store, spec: &ScheduleSpec) -> Result<(), ScheduleErr
             timezone,
         } => {
             if let Err(why) = CronSchedule::parse(expression, timezone) {
-                problems.push(why);
+                problems.push(why.to_string());
             }
         }
         ScheduleTrigger::FileChange { path } => {
