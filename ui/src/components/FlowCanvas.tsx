@@ -42,7 +42,8 @@ import {
   type TemplateCanvasNode,
 } from "../lib/canvas";
 import type { Catalogue } from "../lib/catalogue";
-import { connect, connectProblem, moveNodes, removeElements, type ConnectRequest } from "../lib/edit";
+import { connect, connectProblem, type ConnectRequest } from "../lib/connect";
+import { moveNodes, removeElements } from "../lib/edit";
 import { problemsByConnection, problemsByNode } from "../lib/problems";
 import { useAppActions } from "../store";
 import "../styles/canvas.css";

@@ -11,15 +11,12 @@ import {
   setTags,
   updateGlobal,
   addNode,
-  connect,
-  connectProblem,
   copyNodes,
   declineTemplateVersion,
   freeSpot,
   freshId,
   moveNodes,
   pasteClip,
-  reaches,
   removeElements,
   setCondition,
   setMapping,
@@ -29,8 +26,9 @@ import {
   slug,
   updateTemplateVersion,
   valueFromText,
-  type Catalogue,
 } from "./edit";
+import { connect, connectProblem, reaches } from "./connect";
+import type { Catalogue } from "./catalogue";
 import { buildCatalogue } from "./catalogue";
 
 const flow: Flow = deepDive.flow;
