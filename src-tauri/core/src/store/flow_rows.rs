@@ -110,6 +110,10 @@ pub(super) async fn write(
         None => 0,
     };
     insert_connections(tx, composition, flow, kept_connections).await?;
+    // Only a node written without a version is stored without one.
+    if flow.nodes.iter().all(|n| n.template_version.is_some()) {
+        return Ok(Vec::new());
+    }
     pin_unversioned_nodes(tx, composition).await
 }
 
