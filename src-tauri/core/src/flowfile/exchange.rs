@@ -86,9 +86,11 @@ pub async fn import_in(
     let (mut flow, templates) = file.into_parts();
     // Each node names the version it is built on, so the stored template it ends up on
     // (renamed, or renumbered by a replace) can be followed.
-    let carried = Catalog::from_templates(templates.iter().cloned());
+    let newest = super::newest_versions(&templates);
     for node in &mut flow.nodes {
-        node.template_version = carried.for_node(node).map(|t| t.version);
+        if node.template_version.is_none() {
+            node.template_version = newest.get(&node.template_id).copied();
+        }
     }
     let mut fates = Vec::with_capacity(templates.len());
     let mut stored = Vec::with_capacity(templates.len());

@@ -237,8 +237,8 @@ fn uses(node: &Node, template: &Template) -> bool {
         && node.template_version.is_none_or(|v| v == template.version)
 }
 
-/// The newest version carried of each template.
-fn newest_versions(templates: &[Template]) -> BTreeMap<&TemplateId, u32> {
+/// The newest version carried of each template: the one a node naming none uses.
+pub(super) fn newest_versions(templates: &[Template]) -> BTreeMap<&TemplateId, u32> {
     let mut newest = BTreeMap::new();
     for t in templates {
         let v = newest.entry(&t.template_id).or_insert(t.version);
