@@ -2,9 +2,11 @@
 // Actions talk to Rust only through `api` and to the native file dialogs only through `dialogs`;
 // stale answers (an older search, a flow the user already left) are dropped so the screen
 // always shows the latest request. Every flow shown is checked (`validateFlow`) once it is shown.
-// Running and inspecting runs is `runActions.ts`'s part of the store, data tables `tableActions.ts`'s,
-// schedules `scheduleActions.ts`'s and the open flow's versions `versionActions.ts`'s; the
-// template library is `templateActions.ts`'s and the flow gallery `galleryActions.ts`'s.
+// Editing the open flow is `editActions.ts`'s part of the store, running and inspecting runs
+// `runActions.ts`'s, and importing and exporting flow files `flowFileActions.ts`'s; data tables
+// are `tableActions.ts`'s, schedules `scheduleActions.ts`'s and the open flow's versions
+// `versionActions.ts`'s; the template library is `templateActions.ts`'s and the flow gallery
+// `galleryActions.ts`'s.
 import { createStore, useStore, type StoreApi } from "zustand";
 import type {
   AppError,
@@ -14,20 +16,20 @@ import type {
   FlowDetail,
   FlowQuery,
   FlowSummary,
-  Outcome,
   RunSummary,
   TemplateDetail,
   WorkspaceInfo,
 } from "./api";
 import { api as realApi } from "./api";
 import { dialogs as realDialogs } from "./dialogs";
-import { importBusy, importIdle, importStep, type ConflictChoice, type ImportEvent, type ImportState } from "./lib/importFlow";
+import { importBusy, importIdle, type ConflictChoice, type ImportState } from "./lib/importFlow";
 import { loadable, type Loadable } from "./lib/loadable";
 import { noResults, type ResultsView } from "./lib/results";
 import { runIdle, type RunChoices, type RunPart, type RunState } from "./lib/run";
 import type { Clip } from "./lib/edit";
 import { distinctTags, toggledTag } from "./lib/tags";
 import { createEditActions, noEdits, saved, type EditHistory, type SaveState } from "./editActions";
+import { createFlowFileActions, type ExportState } from "./flowFileActions";
 import { createRunActions } from "./runActions";
 import { createTableActions, initialTables, type TableActions, type TablesState } from "./tableActions";
 import { createScheduleActions, initialSchedules, type ScheduleActions, type SchedulesState } from "./scheduleActions";
@@ -47,14 +49,6 @@ export type Route =
   | { readonly screen: "gallery" };
 
 export type FlowFilter = { readonly text: string; readonly tag: string | null; readonly favoritesOnly: boolean };
-
-/** Exporting the open flow: the save dialog, then the command, then what came of it. */
-export type ExportState =
-  | { readonly status: "idle" }
-  | { readonly status: "picking" }
-  | { readonly status: "exporting"; readonly path: string }
-  | { readonly status: "done"; readonly path: string }
-  | { readonly status: "failed"; readonly error: AppError };
 
 export type AppState = {
   readonly route: Route;
@@ -297,51 +291,8 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
       set({ problems: loadable(outcome) });
     }
 
-    function stepImport(event: ImportEvent): ImportState {
-      const next = importStep(get().importState, event);
-      if (next !== get().importState) set({ importState: next });
-      return next;
-    }
-
-    async function runImport(state: ImportState): Promise<void> {
-      if (state.step !== "importing") return;
-      const outcome = await api.importFlowFile(state.path, state.choice);
-      if (outcome.status === "error") {
-        stepImport({ type: "rejected", error: outcome.error });
-        return;
-      }
-      const [all] = await Promise.all([refreshTags(), refreshFlows()]);
-      const name = all?.find((f) => f.composition_id === outcome.data.composition_id)?.name ?? null;
-      stepImport({ type: "imported", outcome: outcome.data, name });
-    }
-
-    /** Asks where to save (`pick`), then writes there (`write`); `exportState` follows both steps. */
-    async function exportTo(
-      pick: () => Promise<Outcome<string | null>>,
-      write: (path: string) => Promise<Outcome<null>>,
-    ): Promise<void> {
-      const { exportState } = get();
-      if (exportState.status === "picking" || exportState.status === "exporting") return;
-      const ticket = flowTicket;
-      set({ exportState: { status: "picking" } });
-      const picked = await pick();
-      if (ticket !== flowTicket) return;
-      if (picked.status === "error") {
-        set({ exportState: { status: "failed", error: picked.error } });
-        return;
-      }
-      const path = picked.data;
-      if (path === null) {
-        set({ exportState: { status: "idle" } });
-        return;
-      }
-      set({ exportState: { status: "exporting", path } });
-      const outcome = await write(path);
-      if (ticket !== flowTicket) return;
-      set({ exportState: outcome.status === "ok" ? { status: "done", path } : { status: "failed", error: outcome.error } });
-    }
-
-    const runs = createRunActions({ set, get, api, dialogs, flowTicket: () => flowTicket, exportTo });
+    const files = createFlowFileActions({ set, get, api, dialogs, flowTicket: () => flowTicket, refreshFlows, refreshTags });
+    const runs = createRunActions({ set, get, api, dialogs, flowTicket: () => flowTicket, exportTo: files.exportTo });
     const edits = createEditActions({ set, get, api, flowTicket: () => flowTicket });
     const tableActions = createTableActions({ set, get, api, dialogs });
     const scheduleActions = createScheduleActions({ set, get, api });
@@ -415,7 +366,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
 
       openFlow: async (compositionId) => {
         const ticket = await leaveFlow({ screen: "flow", compositionId });
-        if (!importBusy(get().importState)) stepImport({ type: "dismiss" });
+        if (!importBusy(get().importState)) files.actions.dismissImport();
         if (get().templates.status !== "ready") set({ templates: { status: "loading" } });
         const [detail, templates] = await Promise.all([api.getFlow(compositionId), api.listTemplates()]);
         if (ticket !== flowTicket) return;
@@ -436,59 +387,6 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
       },
 
       checkFlow: () => checkShownFlow(),
-
-      startImport: async () => {
-        if (stepImport({ type: "start" }).step !== "picking") return;
-        const picked = await dialogs.pickFlowFile();
-        await runImport(
-          picked.status === "ok"
-            ? stepImport({ type: "picked", path: picked.data })
-            : stepImport({ type: "pickFailed", error: picked.error }),
-        );
-      },
-
-      importDropped: async (paths) => {
-        set({ dropHover: false });
-        const path = paths.find((p) => p.endsWith(".json"));
-        if (path === undefined) {
-          set({ notice: { code: "invalid_input", message: "Only flow files (.flow.json) can be imported by dropping them here." } });
-          return;
-        }
-        if (importBusy(get().importState)) return;
-        // The import and its conflict question live on the home screen.
-        if (get().route.screen !== "home") await actions.goHome();
-        if (stepImport({ type: "start" }).step !== "picking") return;
-        await runImport(stepImport({ type: "picked", path }));
-      },
-
-      setDropHover: (hover) => {
-        if (get().dropHover !== hover) set({ dropHover: hover });
-      },
-
-      resolveImportConflict: (choice) => runImport(stepImport({ type: "choose", choice })),
-
-      cancelImport: () => {
-        stepImport({ type: "cancel" });
-      },
-
-      dismissImport: () => {
-        stepImport({ type: "dismiss" });
-      },
-
-      exportFlow: async () => {
-        const { flow } = get();
-        if (flow.status !== "ready") return;
-        const compositionId = flow.data.flow.composition.composition_id;
-        await exportTo(
-          () => dialogs.pickExportPath(compositionId),
-          (path) => api.exportFlowFile(compositionId, path),
-        );
-      },
-
-      dismissExport: () => {
-        const { exportState } = get();
-        if (exportState.status === "done" || exportState.status === "failed") set({ exportState: { status: "idle" } });
-      },
 
       createFlow: async (name) => {
         const outcome = await api.createFlow(name);
@@ -534,6 +432,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
         );
       },
 
+      ...files.actions,
       ...runs.actions,
       ...edits.actions,
       ...tableActions,
