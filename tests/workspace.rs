@@ -201,3 +201,23 @@ fn example_files_carry_the_starter_templates_word_for_word() {
         }
     }
 }
+
+/// Opening a workspace that is up to date only reads it: a second process (the headless
+/// command beside the app recording a run) neither waits for the write lock nor fails.
+#[tokio::test]
+async fn a_workspace_opens_while_another_connection_is_writing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = Workspace::open(dir.path()).await.expect("open");
+    let writing = first
+        .store()
+        .pool()
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .expect("the write lock");
+    let second = Workspace::open(dir.path())
+        .await
+        .expect("opens while the other connection writes");
+    let gallery = second.store().list_flow_templates().await.expect("gallery");
+    assert!(!gallery.is_empty(), "the gallery is there");
+    writing.rollback().await.expect("release");
+}

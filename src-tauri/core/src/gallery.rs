@@ -3,7 +3,7 @@
 //! Every workspace holds the build's gallery (refreshed as it opens); "use this flow" makes
 //! the user's own flow from an entry, linked back to it.
 
-use crate::flowfile::{self, FlowFile, ImportError, ImportOutcome, OnConflict};
+use crate::flowfile::{self, ImportError, ImportOutcome, OnConflict};
 use crate::model::FlowTemplate;
 use crate::store::{Store, StoreError};
 use serde::Deserialize;
@@ -62,6 +62,21 @@ pub enum GalleryError {
     Store(#[from] StoreError),
 }
 
+/// What the gallery shows of a flow file, read without checking the file whole: opening a
+/// workspace reads every entry, while using one imports its file with every check.
+#[derive(Deserialize)]
+struct Summary {
+    composition: SummaryComposition,
+    nodes: Vec<serde::de::IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct SummaryComposition {
+    name: String,
+    #[serde(default)]
+    description: String,
+}
+
 /// The build's gallery: each entry with its flow file.
 pub fn entries() -> Result<Vec<(FlowTemplate, &'static str)>, GalleryError> {
     let manifest: Manifest = serde_json::from_str(MANIFEST).map_err(|e| GalleryError::Broken {
@@ -81,14 +96,14 @@ pub fn entries() -> Result<Vec<(FlowTemplate, &'static str)>, GalleryError> {
                 .find(|(name, _)| *name == entry.file)
                 .map(|(_, text)| *text)
                 .ok_or_else(|| broken("it is not embedded in the build".into()))?;
-            let file = FlowFile::read(text).map_err(|e| broken(format!("{e:?}")))?;
+            let file: Summary = serde_json::from_str(text).map_err(|e| broken(e.to_string()))?;
             Ok((
                 FlowTemplate {
                     id: entry.id,
-                    name: file.composition.name.clone(),
+                    name: file.composition.name,
                     goal: entry.goal,
                     category: entry.category,
-                    description: file.composition.description.clone(),
+                    description: file.composition.description,
                     node_count: u32::try_from(file.nodes.len()).unwrap_or(u32::MAX),
                     flows_made: 0,
                 },
@@ -98,12 +113,10 @@ pub fn entries() -> Result<Vec<(FlowTemplate, &'static str)>, GalleryError> {
         .collect()
 }
 
-/// Puts the build's gallery in the workspace (new entries added, changed ones refreshed).
+/// Puts the build's gallery in the workspace (new entries added, changed ones refreshed);
+/// a workspace that has it already is only read.
 pub async fn refresh(store: &Store) -> Result<(), GalleryError> {
-    for (entry, text) in entries()? {
-        store.put_flow_template(&entry, text).await?;
-    }
-    Ok(())
+    Ok(store.put_flow_templates(&entries()?).await?)
 }
 
 /// "Use this flow": the user's own flow made from gallery flow `id` (under a new id when

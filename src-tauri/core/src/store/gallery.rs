@@ -3,29 +3,57 @@
 
 use super::{Entity, Store, StoreError};
 use crate::model::FlowTemplate;
+use serde_json::json;
+use sqlx::types::Json;
 
 impl Store {
-    /// Adds or refreshes gallery flow `entry`, its flow file `definition` whole.
-    pub async fn put_flow_template(
+    /// Adds or refreshes the gallery flows `entries`, each with its flow file whole, in one
+    /// transaction. When the workspace holds every one as it is (every open but the first
+    /// after an upgrade), nothing is written: one read, and no wait for the write lock.
+    pub async fn put_flow_templates(
         &self,
-        entry: &FlowTemplate,
-        definition: &str,
+        entries: &[(FlowTemplate, &str)],
     ) -> Result<(), StoreError> {
+        let given: Vec<_> = entries
+            .iter()
+            .map(|(entry, definition)| {
+                json!({
+                    "id": entry.id,
+                    "name": entry.name,
+                    "goal": entry.goal,
+                    "category": entry.category,
+                    "definition": definition,
+                })
+            })
+            .collect();
+        let given = Json(given);
+        let current: bool = sqlx::query_scalar(
+            "SELECT count(*) = json_array_length(?1)
+             FROM json_each(?1) e JOIN flow_templates t ON t.id = e.value ->> 'id'
+             WHERE (t.name, t.goal, t.category, t.definition) IS (e.value ->> 'name',
+                 e.value ->> 'goal', e.value ->> 'category', json(e.value ->> 'definition'))",
+        )
+        .bind(&given)
+        .fetch_one(self.pool())
+        .await?;
+        if current {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO flow_templates (id, name, goal, category, definition)
-             VALUES (?1, ?2, ?3, ?4, json(?5))
-             ON CONFLICT (id) DO UPDATE SET name = ?2, goal = ?3, category = ?4,
-                 definition = json(?5)
-             WHERE (name, goal, category, definition) IS NOT (?2, ?3, ?4, json(?5))",
+             SELECT e.value ->> 'id', e.value ->> 'name', e.value ->> 'goal',
+                 e.value ->> 'category', json(e.value ->> 'definition')
+             FROM json_each(?1) e WHERE true
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, goal = excluded.goal,
+                 category = excluded.category, definition = excluded.definition
+             WHERE (name, goal, category, definition)
+                 IS NOT (excluded.name, excluded.goal, excluded.category, excluded.definition)",
         )
-        .bind(&entry.id)
-        .bind(&entry.name)
-        .bind(&entry.goal)
-        .bind(&entry.category)
-        .bind(definition)
-        .execute(self.pool())
+        .bind(&given)
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        Ok(tx.commit().await?)
     }
 
     /// The active gallery flows, by category then name.
