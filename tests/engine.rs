@@ -256,6 +256,36 @@ async fn tables_follow_the_files_in_the_data_folder() {
     assert!(err.to_string().contains("notes"), "{err}");
 }
 
+/// A statement is planned once and its plan reused, until a table it reads is registered
+/// again: a file whose columns changed is read with its new columns.
+#[tokio::test]
+async fn a_plan_is_made_again_when_a_file_it_reads_changes_its_columns() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("notes.csv");
+    std::fs::write(&file, "id\n1\n").expect("write");
+    let engine = LocalEngine::open(dir.path()).await.expect("engine");
+    let query = statement("SELECT * FROM notes", &[], vec![]);
+    let columns = |batches: &[RecordBatch]| -> Vec<String> {
+        batches[0]
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
+    };
+    assert_eq!(columns(&run(&engine, &query).await.expect("runs")), ["id"]);
+    assert_eq!(
+        columns(&run(&engine, &query).await.expect("runs again")),
+        ["id"]
+    );
+
+    std::fs::write(&file, "id,title\n1,first\n2,second\n").expect("rewrite");
+    engine.refresh().await;
+    let batches = run(&engine, &query).await.expect("runs on the new file");
+    assert_eq!(columns(&batches), ["id", "title"]);
+    assert_eq!(rows(&batches), 2);
+}
+
 /// A data file that cannot be read as a table is reported by the queries that read it,
 /// naming the file; every other table stays usable.
 #[tokio::test]
