@@ -15,7 +15,6 @@ use crate::model::{
 };
 use serde::de::DeserializeOwned;
 use serde_json::json;
-use sqlx::QueryBuilder;
 use sqlx::types::Json;
 use std::collections::{BTreeMap, HashMap};
 
@@ -23,28 +22,6 @@ use std::collections::{BTreeMap, HashMap};
 pub const INTERRUPTED: &str = "interrupted";
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-
-/// Node records per multi-row INSERT: 14 bound values each, well under SQLite's limit.
-const RECORDS_PER_INSERT: usize = 128;
-
-/// `records` in chunks of 128, 64, …, 1 rows (with the step of each chunk's first record): a
-/// burst of any size is written with statements of a few fixed shapes, which SQLite parses
-/// once and the statement cache keeps, rather than a new statement text per burst size.
-fn power_of_two_chunks<T>(records: &[T], first_step: u32) -> impl Iterator<Item = (&[T], u32)> {
-    let mut rest = records;
-    let mut step = first_step;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let size = RECORDS_PER_INSERT.min(1 << rest.len().ilog2());
-        let (chunk, after) = rest.split_at(size);
-        let at = step;
-        rest = after;
-        step = step.saturating_add(u32::try_from(size).unwrap_or(u32::MAX));
-        Some((chunk, at))
-    })
-}
 
 impl Store {
     /// Records the start of a run of a stored flow, pinning its current content as a
@@ -105,65 +82,63 @@ impl Store {
         let before: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM node_executions")
             .fetch_one(&mut *tx)
             .await?;
-        for (chunk, chunk_step) in power_of_two_chunks(records, first_step) {
-            let metas: Vec<_> = chunk
-                .iter()
-                .map(|r| json!({ "columns": r.columns, "row_count": r.row_count, "outcome": r.outcome }))
-                .collect();
-            let mut nodes = QueryBuilder::new(
-                "INSERT INTO node_executions (execution, node_id, status, resolved_parameters,
-                     rendered_sql, result_location, result_meta, cache_key, from_cache, attempt,
-                     started_at, completed_at, duration_ms, error_message) ",
-            );
-            nodes.push_values(chunk.iter().zip(&metas), |mut row, (record, meta)| {
-                let duration_ms = i64::try_from(record.duration_ms).unwrap_or(i64::MAX);
-                row.push_bind(run.0)
-                    .push_bind(record.node_id.as_str())
-                    .push_bind(record.status.to_string())
-                    .push_bind(Json(&record.parameters))
-                    .push_bind(record.sql.as_deref())
-                    .push_bind(record.result_location.as_deref())
-                    .push_bind(Json(meta))
-                    .push_bind(record.cache_key.as_deref())
-                    .push_bind(record.from_cache)
-                    .push_bind(record.attempts.max(1))
-                    .push("strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (")
-                    .push_bind_unseparated(duration_ms)
-                    .push_unseparated(" / 1000.0) || ' seconds')")
-                    .push(NOW)
-                    .push_bind(duration_ms)
-                    .push_bind(record.error.as_deref());
-            });
-            nodes.build().execute(&mut *tx).await?;
-
-            let mut logs = QueryBuilder::new(
-                "INSERT INTO execution_logs (execution, node_id, step_index, action_type, status,
-                     input_data, output_data, error_message) ",
-            );
-            let steps = chunk_step..;
-            logs.push_values(
-                chunk.iter().zip(&metas).zip(steps),
-                |mut row, ((record, meta), step)| {
-                    let (action, status) = match record.status {
-                        NodeStatus::Skipped => ("SKIP_NODE", "SKIPPED"),
-                        NodeStatus::Completed if record.from_cache => ("REUSE_RESULT", "SUCCESS"),
-                        NodeStatus::Completed => ("RUN_QUERY", "SUCCESS"),
-                        _ => ("RUN_QUERY", "FAILED"),
-                    };
-                    row.push_bind(run.0)
-                        .push_bind(record.node_id.as_str())
-                        .push_bind(step)
-                        .push_bind(action)
-                        .push_bind(status)
-                        .push_bind(Json(
-                            json!({ "parameters": record.parameters, "sql": record.sql }),
-                        ))
-                        .push_bind(Json(meta))
-                        .push_bind(record.error.as_deref());
-                },
-            );
-            logs.build().execute(&mut *tx).await?;
-        }
+        // Every record goes in as one JSON array: two statements of one text each, whatever
+        // the burst's size, which SQLite parses once per connection.
+        let rows: Vec<_> = records
+            .iter()
+            .map(|r| {
+                let (action, status) = match r.status {
+                    NodeStatus::Skipped => ("SKIP_NODE", "SKIPPED"),
+                    NodeStatus::Completed if r.from_cache => ("REUSE_RESULT", "SUCCESS"),
+                    NodeStatus::Completed => ("RUN_QUERY", "SUCCESS"),
+                    _ => ("RUN_QUERY", "FAILED"),
+                };
+                json!({
+                    "node_id": r.node_id,
+                    "status": r.status.to_string(),
+                    "input": { "parameters": r.parameters, "sql": r.sql },
+                    "meta": { "columns": r.columns, "row_count": r.row_count, "outcome": r.outcome },
+                    "result_location": r.result_location,
+                    "cache_key": r.cache_key,
+                    "from_cache": r.from_cache,
+                    "attempt": r.attempts.max(1),
+                    "duration_ms": i64::try_from(r.duration_ms).unwrap_or(i64::MAX),
+                    "error": r.error,
+                    "action": action,
+                    "log_status": status,
+                })
+            })
+            .collect();
+        let rows = Json(rows);
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO node_executions (execution, node_id, status, resolved_parameters,
+                 rendered_sql, result_location, result_meta, cache_key, from_cache, attempt,
+                 started_at, completed_at, duration_ms, error_message)
+             SELECT ?1, r.value ->> 'node_id', r.value ->> 'status', r.value -> '$.input.parameters',
+                 r.value ->> '$.input.sql', r.value ->> 'result_location', r.value -> 'meta',
+                 r.value ->> 'cache_key', r.value ->> 'from_cache', r.value ->> 'attempt',
+                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now',
+                     '-' || ((r.value ->> 'duration_ms') / 1000.0) || ' seconds'),
+                 {NOW}, r.value ->> 'duration_ms', r.value ->> 'error'
+             FROM json_each(?2) r"
+        )))
+        .bind(run.0)
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO execution_logs (execution, node_id, step_index, action_type, status,
+                 input_data, output_data, error_message)
+             SELECT ?1, r.value ->> 'node_id', ?3 + r.key, r.value ->> 'action',
+                 r.value ->> 'log_status', r.value -> 'input', r.value -> 'meta',
+                 r.value ->> 'error'
+             FROM json_each(?2) r",
+        )
+        .bind(run.0)
+        .bind(&rows)
+        .bind(first_step)
+        .execute(&mut *tx)
+        .await?;
         // The results these nodes kept are now the newest of their cache keys.
         sqlx::query(
             "INSERT INTO node_result_cache (composition, cache_key, node_execution)
@@ -421,33 +396,4 @@ fn parse<T: DeserializeOwned>(text: &str, run: i64) -> Result<T, StoreError> {
             source,
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::power_of_two_chunks;
-
-    #[test]
-    fn bursts_split_into_fixed_sizes_in_order() {
-        let records: Vec<u32> = (0..301).collect();
-        let chunks: Vec<(usize, u32)> = power_of_two_chunks(&records, 7)
-            .map(|(chunk, step)| (chunk.len(), step))
-            .collect();
-        assert_eq!(
-            chunks,
-            [
-                (128, 7),
-                (128, 135),
-                (32, 263),
-                (8, 295),
-                (4, 303),
-                (1, 307)
-            ]
-        );
-        let rejoined: Vec<u32> = power_of_two_chunks(&records, 0)
-            .flat_map(|(chunk, _)| chunk.iter().copied())
-            .collect();
-        assert_eq!(rejoined, records);
-        assert_eq!(power_of_two_chunks::<u32>(&[], 0).count(), 0);
-    }
 }
