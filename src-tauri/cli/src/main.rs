@@ -211,6 +211,11 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
+    // A command lives for milliseconds to minutes and touches tens of MiB: a 2 MiB page zeroed
+    // whole on first touch costs it more than the TLB saves (docs/performance.md). Where the
+    // kernel refuses, the command runs as it would have.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     let cli = Cli::parse();
     // Multi-threaded: a run's nodes execute in parallel on it.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
