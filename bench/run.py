@@ -82,6 +82,8 @@ def main() -> None:
             ["cargo", "build", "--release", "--locked", "-p", "flowloom-cli", "-p", "flowloom-bench"],
             cwd=REPO,
             check=True,
+            # Build where the binaries are run from, as `make` does.
+            env={**os.environ, "CARGO_TARGET_DIR": str(TARGET)},
         )
 
     with tempfile.TemporaryDirectory(prefix="flowloom-bench-") as tmp:
