@@ -225,15 +225,20 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(err) => return fail(&Failure::refused(format!("could not start: {err}"))),
     };
-    match runtime.block_on(run(cli)) {
-        Ok(code) => ExitCode::from(code),
-        Err(failure) => fail(&failure),
+    // The command runs as a task on a worker thread, not on the thread that waits for it: a
+    // run's node tasks then start and report back on the worker they were spawned from,
+    // rather than waking another thread twice per node (docs/performance.md).
+    match runtime.block_on(async { tokio::spawn(run(cli)).await }) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(failure)) => fail(&failure),
+        Err(panicked) => std::panic::resume_unwind(panicked.into_panic()),
     }
 }
 
 /// Runs a command; `Ok` carries the exit code of a command that reported on its own.
 async fn run(cli: Cli) -> Result<u8, Failure> {
-    let mut out = io::stdout().lock();
+    // Locked per write: the command's future moves between worker threads.
+    let mut out = io::stdout();
     let io_error = |e: io::Error| Failure::refused(format!("could not write output: {e}"));
     match cli.command {
         Command::Flows {
