@@ -62,10 +62,7 @@ pub fn write(root: &Path, location: &str, result: &NodeResult) -> Result<(), Res
         path: path.clone(),
         message,
     };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| failed(e.to_string()))?;
-    }
-    let file = File::create(&path).map_err(|e| failed(e.to_string()))?;
+    let file = create(&path).map_err(|e| failed(e.to_string()))?;
     let mut writer = ArrowWriter::try_new(file, result.schema.clone(), None)
         .map_err(|e| failed(e.to_string()))?;
     for batch in &result.batches {
@@ -73,6 +70,20 @@ pub fn write(root: &Path, location: &str, result: &NodeResult) -> Result<(), Res
     }
     writer.close().map_err(|e| failed(e.to_string()))?;
     Ok(())
+}
+
+/// Creates the file at `path`, and its folder when it has none yet (once per run, not once
+/// per result).
+fn create(path: &Path) -> std::io::Result<File> {
+    match File::create(path) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            File::create(path)
+        }
+        created => created,
+    }
 }
 
 /// Keeps the result kept at `kept` at `location` too, without copying its bytes where the
