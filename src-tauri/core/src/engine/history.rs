@@ -73,20 +73,7 @@ pub async fn run_recorded(
         tokio::spawn(async move {
             let mut step = 0;
             let mut batch = Vec::new();
-            let mut open = true;
-            while open && pending.recv_many(&mut batch, WRITE_BATCH).await > 0 {
-                // Group commit: nodes finishing within a few milliseconds of the first share
-                // its transaction; the run ending writes what is pending at once.
-                let deadline = tokio::time::Instant::now() + GROUP_COMMIT;
-                while open && batch.len() < WRITE_BATCH {
-                    let room = WRITE_BATCH - batch.len();
-                    tokio::select! {
-                        () = tokio::time::sleep_until(deadline) => break,
-                        received = pending.recv_many(&mut batch, room) => {
-                            open = received > 0;
-                        }
-                    }
-                }
+            while pending.recv_many(&mut batch, WRITE_BATCH).await > 0 {
                 let finished = std::mem::take(&mut batch);
                 let root = root.clone();
                 let written = tokio::task::spawn_blocking(move || {
@@ -137,11 +124,6 @@ pub async fn run_recorded(
 
 /// The most node records one transaction writes.
 const WRITE_BATCH: usize = 256;
-
-/// How long the history writer waits for more nodes to finish after one has: a flow of many
-/// quick nodes is recorded in a few transactions rather than one per node or two, each a
-/// round of thread hand-offs on the machine's cores the run needs.
-const GROUP_COMMIT: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// Keeps a finished node's result in the run's results folder (written, or linked to the
 /// result it reused) and returns its record pointing there.
