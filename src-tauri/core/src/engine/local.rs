@@ -9,14 +9,14 @@
 //! as `(SELECT value FROM …)`, so `IN ({{ids}})` holds any number of values.
 //! Template SQL may only read: DDL, DML and session statements are refused.
 //!
-//! A statement text is parsed and planned once; running it again (the next value of a
-//! for-each node, the next node on the same template) binds the new values into that plan.
-//! Plans are dropped whenever a table is registered again.
+//! A statement text is parsed and planned once (`plans.rs`); running it again binds the new
+//! values into that plan.
 //!
 //! Opened on a workspace (`for_workspace`), the engine also reads its data tables ("FlexDB",
 //! `data_tables.rs`) by name; a data file of the same name keeps it.
 
 use super::data_tables::DataTableProvider;
+use super::plans::Planner;
 use super::{Connector, EngineError, ResultStream};
 use crate::model::ScalarType;
 use crate::render::Statement;
@@ -27,25 +27,16 @@ use chrono::NaiveDate;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::ScalarValue;
-use datafusion::common::TableReference;
 use datafusion::datasource::MemTable;
-use datafusion::error::DataFusionError;
-use datafusion::execution::TaskContext;
-use datafusion::execution::context::SQLOptions;
-use datafusion::execution::session_state::SessionState;
-use datafusion::logical_expr::{LogicalPlan, Volatility};
 use datafusion::physical_plan::execute_stream;
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
-use datafusion::sql::parser::Statement as DfStatement;
-use datafusion::sql::sqlparser::ast::{Expr as SqlExpr, visit_expressions};
 use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex as StdMutex, RwLock};
 use std::time::SystemTime;
 use tokio::sync::Mutex;
 
@@ -73,59 +64,8 @@ pub struct LocalEngine {
     /// The data tables registered, by name, with the schema version they were registered at.
     data_tables: Mutex<BTreeMap<String, u32>>,
     next_list: AtomicU64,
-    /// The session queries are planned in, taken anew at each refresh.
-    session: RwLock<Arc<Session>>,
-    /// What each statement text reads, and the plans of the statements run, kept until a
-    /// table changes (see [`Plans`]).
-    plans: StdMutex<Plans>,
-}
-
-/// A snapshot of the engine's session as a run starts, and the task context its queries
-/// execute in. Taking a snapshot copies every function registry, so it is taken once per
-/// run rather than once per query; `now()` is then the run's start time in every node.
-struct Session {
-    state: SessionState,
-    task: Arc<TaskContext>,
-}
-
-impl Session {
-    fn of(ctx: &SessionContext) -> Arc<Self> {
-        let state = ctx.state();
-        let task = state.task_ctx();
-        Arc::new(Self { state, task })
-    }
-}
-
-/// Parsing and planning done once per statement text: a template run for many values (a
-/// for-each node, a flow of many nodes on one template) binds new values into the same
-/// plan. Plans name the tables they read, so they are dropped whenever a table is
-/// registered again; `generation` counts those changes, so a plan made before one is not
-/// kept after it.
-#[derive(Default)]
-struct Plans {
-    generation: u64,
-    shapes: HashMap<String, Arc<Shape>>,
-    logical: HashMap<String, LogicalPlan>,
-}
-
-/// What a statement reads, as the cache needs it.
-#[derive(Debug)]
-struct Shape {
-    /// It calls a function whose value can change between runs (`random()`, `now()`).
-    changing: bool,
-    tables: Vec<TableReference>,
-}
-
-/// The most statement texts kept; past it the cache starts again (flows run a few dozen
-/// templates, so this is only reached by templates that bind ever new table names).
-const PLANS_MAX: usize = 512;
-
-/// Template SQL may only read.
-fn read_only() -> SQLOptions {
-    SQLOptions::new()
-        .with_allow_ddl(false)
-        .with_allow_dml(false)
-        .with_allow_statements(false)
+    /// The session queries are planned in, and the plans kept (see `plans.rs`).
+    planner: Planner,
 }
 
 impl std::fmt::Debug for LocalEngine {
@@ -150,14 +90,13 @@ impl LocalEngine {
     async fn build(data_dir: &Path, store: Option<Store>) -> Result<Self, EngineError> {
         let ctx = SessionContext::new();
         let engine = Self {
-            session: RwLock::new(Session::of(&ctx)),
+            planner: Planner::new(&ctx),
             ctx,
             data_dir: data_dir.to_owned(),
             tables: Mutex::new(BTreeMap::new()),
             store,
             data_tables: Mutex::new(BTreeMap::new()),
             next_list: AtomicU64::new(0),
-            plans: StdMutex::new(Plans::default()),
         };
         engine.refresh().await;
         Ok(engine)
@@ -202,12 +141,7 @@ impl LocalEngine {
         }
         drop(tables);
         changed |= self.refresh_data_tables().await;
-        if changed {
-            let mut plans = self.plans.lock().expect("the plan cache is never poisoned");
-            plans.generation += 1;
-            plans.logical.clear();
-        }
-        *self.session.write().expect("the session is never poisoned") = Session::of(&self.ctx);
+        self.planner.renew(&self.ctx, changed);
     }
 
     /// Registers each data table whose name no data file has, again when its schema changed;
@@ -288,9 +222,13 @@ impl LocalEngine {
         let mut bound = BoundLists::register(self, statement)?;
         let sql = statement.sql_with(|i| format!("${}", i + 1), |i| bound.sql[i].clone());
         let scalars = std::mem::take(&mut bound.params);
-        let session = self.session();
+        let session = self.planner.session();
         // A statement reading lists as tables names tables of its own: never planned twice.
-        let plan = match self.plan(&session, &sql, bound.tables.is_empty()).await {
+        let plan = match self
+            .planner
+            .plan(&session, &sql, bound.tables.is_empty())
+            .await
+        {
             Ok(plan) => plan,
             Err(err) => return Err(self.explain(err).await),
         };
@@ -308,68 +246,6 @@ impl LocalEngine {
             schema: stream.schema(),
             batches: stream.map_err(EngineError::from).boxed(),
         })
-    }
-
-    fn session(&self) -> Arc<Session> {
-        self.session
-            .read()
-            .expect("the session is never poisoned")
-            .clone()
-    }
-
-    /// The logical plan of `sql`, its parameters still unbound: planned on first use and,
-    /// when `reusable`, kept for the next.
-    async fn plan(
-        &self,
-        session: &Session,
-        sql: &str,
-        reusable: bool,
-    ) -> Result<LogicalPlan, DataFusionError> {
-        let generation = {
-            let plans = self.plans.lock().expect("the plan cache is never poisoned");
-            if reusable && let Some(plan) = plans.logical.get(sql) {
-                return Ok(plan.clone());
-            }
-            plans.generation
-        };
-        let plan = session.state.create_logical_plan(sql).await?;
-        read_only().verify_plan(&plan)?;
-        if reusable {
-            let mut plans = self.plans.lock().expect("the plan cache is never poisoned");
-            if plans.generation == generation {
-                if plans.logical.len() >= PLANS_MAX {
-                    plans.logical.clear();
-                }
-                plans.logical.insert(sql.to_owned(), plan.clone());
-            }
-        }
-        Ok(plan)
-    }
-
-    /// What `sql` reads and whether it calls a changing function, parsed once per text.
-    fn shape(&self, sql: &str) -> Result<Arc<Shape>, DataFusionError> {
-        if let Some(shape) = self
-            .plans
-            .lock()
-            .expect("the plan cache is never poisoned")
-            .shapes
-            .get(sql)
-        {
-            return Ok(shape.clone());
-        }
-        let session = self.session();
-        let state = &session.state;
-        let parsed = state.sql_to_statement(sql, &state.config().options().sql_parser.dialect)?;
-        let shape = Arc::new(Shape {
-            changing: calls_changing_function(&parsed, state),
-            tables: state.resolve_table_references(&parsed)?,
-        });
-        let mut plans = self.plans.lock().expect("the plan cache is never poisoned");
-        if plans.shapes.len() >= PLANS_MAX {
-            plans.shapes.clear();
-        }
-        plans.shapes.insert(sql.to_owned(), shape.clone());
-        Ok(shape)
     }
 
     /// A planning error, or, when the query names a data file that could not be read as a
@@ -395,7 +271,7 @@ impl LocalEngine {
     /// when it calls a function whose value can change between runs (`random()`, `now()`).
     async fn data_fingerprint(&self, statement: &Statement) -> Result<Option<String>, EngineError> {
         let sql = statement.sql_with(|i| format!("${}", i + 1), |_| "SELECT 1".to_owned());
-        let shape = self.shape(&sql)?;
+        let shape = self.planner.shape(&sql)?;
         if shape.changing {
             return Ok(None);
         }
@@ -432,28 +308,6 @@ impl LocalEngine {
         }
         Ok(Some(fingerprint))
     }
-}
-
-/// Whether `statement` calls a scalar function that is not immutable: one whose value may
-/// differ from one run to the next for the same data.
-fn calls_changing_function(statement: &DfStatement, state: &SessionState) -> bool {
-    let DfStatement::Statement(statement) = statement else {
-        return true;
-    };
-    let functions = state.scalar_functions();
-    let found = visit_expressions(statement.as_ref(), |expr| match expr {
-        SqlExpr::Function(call) => {
-            let name = call.name.to_string().to_lowercase();
-            match functions.get(&name) {
-                Some(udf) if udf.signature().volatility != Volatility::Immutable => {
-                    ControlFlow::Break(())
-                }
-                _ => ControlFlow::Continue(()),
-            }
-        }
-        _ => ControlFlow::Continue(()),
-    });
-    found.is_break()
 }
 
 impl Connector for LocalEngine {

@@ -14,6 +14,7 @@ pub mod history;
 mod local;
 mod mapping;
 mod node;
+mod plans;
 pub mod results;
 pub mod run;
 pub mod table_node;

@@ -1,0 +1,165 @@
+//! Planning template SQL on the local engine, once per statement text. A template run for
+//! many values (a for-each node, a flow of many nodes on one template) binds new values into
+//! the plan made the first time; what a statement reads (its tables, whether it calls a
+//! function whose value changes) is parsed once too, for the result cache.
+//!
+//! Queries plan in a snapshot of the engine's session taken at each refresh: a snapshot
+//! copies every function registry, so it is taken once per run rather than once per query,
+//! and `now()` is the run's start time in every node. Plans name the tables they read, so
+//! they are dropped whenever a table is registered again.
+
+use datafusion::common::TableReference;
+use datafusion::error::DataFusionError;
+use datafusion::execution::TaskContext;
+use datafusion::execution::context::SQLOptions;
+use datafusion::execution::session_state::SessionState;
+use datafusion::logical_expr::{LogicalPlan, Volatility};
+use datafusion::prelude::SessionContext;
+use datafusion::sql::parser::Statement as DfStatement;
+use datafusion::sql::sqlparser::ast::{Expr as SqlExpr, visit_expressions};
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::sync::{Arc, Mutex, RwLock};
+
+/// The session queries plan and execute in, and the plans kept.
+pub(super) struct Planner {
+    session: RwLock<Arc<Session>>,
+    plans: Mutex<Plans>,
+}
+
+/// A snapshot of the engine's session, and the task context its queries execute in.
+pub(super) struct Session {
+    pub(super) state: SessionState,
+    pub(super) task: Arc<TaskContext>,
+}
+
+impl Session {
+    fn of(ctx: &SessionContext) -> Arc<Self> {
+        let state = ctx.state();
+        let task = state.task_ctx();
+        Arc::new(Self { state, task })
+    }
+}
+
+/// What is kept per statement text. `generation` counts the times tables were registered
+/// again, so a plan made before one is not kept after it.
+#[derive(Default)]
+struct Plans {
+    generation: u64,
+    shapes: HashMap<String, Arc<Shape>>,
+    logical: HashMap<String, LogicalPlan>,
+}
+
+/// What a statement reads, as the result cache needs it.
+#[derive(Debug)]
+pub(super) struct Shape {
+    /// It calls a function whose value can change between runs (`random()`, `now()`).
+    pub(super) changing: bool,
+    pub(super) tables: Vec<TableReference>,
+}
+
+/// The most statement texts kept; past it the cache starts again (flows run a few dozen
+/// templates, so this is only reached by templates that bind ever new table names).
+const PLANS_MAX: usize = 512;
+
+const POISONED: &str = "the planner's locks are never poisoned";
+
+impl Planner {
+    pub(super) fn new(ctx: &SessionContext) -> Self {
+        Self {
+            session: RwLock::new(Session::of(ctx)),
+            plans: Mutex::new(Plans::default()),
+        }
+    }
+
+    /// Takes a new session snapshot (a run starts); when `tables_changed`, the plans kept
+    /// are dropped.
+    pub(super) fn renew(&self, ctx: &SessionContext, tables_changed: bool) {
+        if tables_changed {
+            let mut plans = self.plans.lock().expect(POISONED);
+            plans.generation += 1;
+            plans.logical.clear();
+        }
+        *self.session.write().expect(POISONED) = Session::of(ctx);
+    }
+
+    pub(super) fn session(&self) -> Arc<Session> {
+        self.session.read().expect(POISONED).clone()
+    }
+
+    /// The logical plan of `sql`, its parameters still unbound and only reading (DDL, DML
+    /// and session statements are refused): planned on first use and, when `reusable`, kept
+    /// for the next.
+    pub(super) async fn plan(
+        &self,
+        session: &Session,
+        sql: &str,
+        reusable: bool,
+    ) -> Result<LogicalPlan, DataFusionError> {
+        let generation = {
+            let plans = self.plans.lock().expect(POISONED);
+            if reusable && let Some(plan) = plans.logical.get(sql) {
+                return Ok(plan.clone());
+            }
+            plans.generation
+        };
+        let plan = session.state.create_logical_plan(sql).await?;
+        SQLOptions::new()
+            .with_allow_ddl(false)
+            .with_allow_dml(false)
+            .with_allow_statements(false)
+            .verify_plan(&plan)?;
+        if reusable {
+            let mut plans = self.plans.lock().expect(POISONED);
+            if plans.generation == generation {
+                if plans.logical.len() >= PLANS_MAX {
+                    plans.logical.clear();
+                }
+                plans.logical.insert(sql.to_owned(), plan.clone());
+            }
+        }
+        Ok(plan)
+    }
+
+    /// What `sql` reads and whether it calls a changing function, parsed once per text.
+    pub(super) fn shape(&self, sql: &str) -> Result<Arc<Shape>, DataFusionError> {
+        if let Some(shape) = self.plans.lock().expect(POISONED).shapes.get(sql) {
+            return Ok(shape.clone());
+        }
+        let session = self.session();
+        let state = &session.state;
+        let parsed = state.sql_to_statement(sql, &state.config().options().sql_parser.dialect)?;
+        let shape = Arc::new(Shape {
+            changing: calls_changing_function(&parsed, state),
+            tables: state.resolve_table_references(&parsed)?,
+        });
+        let mut plans = self.plans.lock().expect(POISONED);
+        if plans.shapes.len() >= PLANS_MAX {
+            plans.shapes.clear();
+        }
+        plans.shapes.insert(sql.to_owned(), shape.clone());
+        Ok(shape)
+    }
+}
+
+/// Whether `statement` calls a scalar function that is not immutable: one whose value may
+/// differ from one run to the next for the same data.
+fn calls_changing_function(statement: &DfStatement, state: &SessionState) -> bool {
+    let DfStatement::Statement(statement) = statement else {
+        return true;
+    };
+    let functions = state.scalar_functions();
+    let found = visit_expressions(statement.as_ref(), |expr| match expr {
+        SqlExpr::Function(call) => {
+            let name = call.name.to_string().to_lowercase();
+            match functions.get(&name) {
+                Some(udf) if udf.signature().volatility != Volatility::Immutable => {
+                    ControlFlow::Break(())
+                }
+                _ => ControlFlow::Continue(()),
+            }
+        }
+        _ => ControlFlow::Continue(()),
+    });
+    found.is_break()
+}
