@@ -212,8 +212,10 @@ impl Failure {
 
 fn main() -> ExitCode {
     // A command lives for milliseconds to minutes and touches tens of MiB: a 2 MiB page zeroed
-    // whole on first touch costs it more than the TLB saves (docs/performance.md). Where the
-    // kernel refuses, the command runs as it would have.
+    // whole on first touch costs it more than the TLB saves (docs/performance.md). mimalloc is
+    // built not to ask for them (`no_thp`: its first arena pages are touched before `main`);
+    // this also keeps kernels set to THP "always" from giving them. Where the kernel refuses,
+    // the command runs as it would have.
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
     let cli = Cli::parse();
