@@ -230,7 +230,11 @@ fn main() -> ExitCode {
     // The command runs as a task on a worker thread, not on the thread that waits for it: a
     // run's node tasks then start and report back on the worker they were spawned from,
     // rather than waking another thread twice per node (docs/performance.md).
-    match runtime.block_on(async { tokio::spawn(run(cli)).await }) {
+    let outcome = runtime.block_on(async { tokio::spawn(run(cli)).await });
+    // Everything the command writes was written before its task returned: the process need
+    // not wait for idle worker and blocking-pool threads to be woken and joined (~1-2 ms).
+    runtime.shutdown_background();
+    match outcome {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(failure)) => fail(&failure),
         Err(panicked) => std::panic::resume_unwind(panicked.into_panic()),
