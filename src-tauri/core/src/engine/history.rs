@@ -63,21 +63,21 @@ pub async fn run_recorded(
             RunLock::acquire(workspace.root(), run)
         })
         .await?;
-    // Nodes are written by one task, in the order they finish, while the run goes on: the
-    // results as Parquet first, then the records that point at them. Nodes that finish while
-    // the previous ones are being written go in together, in one transaction.
-    let (records, mut pending) = mpsc::unbounded_channel::<Finished>();
-    let writer = {
-        let store = store.clone();
+    // Nodes are kept in the order they finish by two stages that work at once: one writes
+    // their results as Parquet, the other records them (pointing at those files) in SQLite.
+    // Nodes that reach a stage while it is busy go in its next batch together: one write
+    // transaction a batch.
+    let (records, mut finished) = mpsc::unbounded_channel::<Finished>();
+    let (kept, mut to_record) = mpsc::unbounded_channel::<Vec<NodeRecord>>();
+    let files = {
         let root = workspace.root().to_owned();
         tokio::spawn(async move {
-            let mut step = 0;
             let mut batch = Vec::new();
-            while pending.recv_many(&mut batch, WRITE_BATCH).await > 0 {
-                let finished = std::mem::take(&mut batch);
+            while finished.recv_many(&mut batch, WRITE_BATCH).await > 0 {
+                let nodes = std::mem::take(&mut batch);
                 let root = root.clone();
                 let written = tokio::task::spawn_blocking(move || {
-                    finished
+                    nodes
                         .into_iter()
                         .map(|(record, result, reused)| {
                             keep_result(&root, run_id, record, result, reused)
@@ -86,6 +86,19 @@ pub async fn run_recorded(
                 })
                 .await
                 .expect("writing results never panics");
+                if kept.send(written).is_err() {
+                    break; // the recording failed; the run reports that
+                }
+            }
+        })
+    };
+    let writer = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut step = 0;
+            let mut batches = Vec::new();
+            while to_record.recv_many(&mut batches, WRITE_BATCH).await > 0 {
+                let written: Vec<_> = batches.drain(..).flatten().collect();
                 store.record_nodes(run_id, step, &written).await?;
                 step += u32::try_from(written.len()).unwrap_or(u32::MAX);
             }
@@ -95,6 +108,7 @@ pub async fn run_recorded(
     let recorder = Recorder { records, observer };
     let outcome = run::run(flow, connector, options, &recorder).await;
     drop(recorder);
+    files.await.expect("keeping results never panics");
     let written = writer.await.expect("the history writer never panics");
 
     let report = match outcome {
