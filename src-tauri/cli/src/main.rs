@@ -343,10 +343,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             let workspace = open(workspace).await?;
             versions::versions(command, &workspace, &mut out).await?;
         }
-        Command::Run { args, workspace } => {
-            let workspace = open(workspace).await?;
-            return run::run(args, &workspace).await;
-        }
+        Command::Run { args, workspace } => return run::run(args, workspace).await,
         Command::Schema => {
             out.write_all(flowloom_core::flowfile::schema::flow_file_schema_text().as_bytes())
                 .map_err(io_error)?;

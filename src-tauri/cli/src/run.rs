@@ -1,13 +1,14 @@
 //! `flowloom run`: runs a flow file (without importing it) or a stored flow on the
 //! workspace's data, printing each node as it finishes.
 
-use crate::Failure;
+use crate::{Failure, WorkspaceArg};
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::history::{self, HistoryError};
 use flowloom_core::engine::run::{self, NodeStatus, RunError, RunEvent, RunOptions, RunStatus};
 use flowloom_core::flowfile::FlowFile;
 use flowloom_core::model::Trigger;
 use flowloom_core::validation::{self, Catalog, Diagnostic, ValidatedFlow};
+use flowloom_core::workspace::DATA_DIR;
 use flowloom_core::{CompositionId, Flow, Workspace};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -44,7 +45,16 @@ pub struct RunArgs {
 /// Runs the flow; the exit code is 0 when it completed and 1 when it failed. A stored flow's
 /// run is kept in the workspace's history, and reuses the results kept there when nothing
 /// they depend on changed; a file's run is not kept, and runs every node.
-pub async fn run(args: RunArgs, workspace: &Workspace) -> Result<u8, Failure> {
+pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> {
+    let dir = Workspace::resolve_dir(workspace.workspace.as_deref()).map_err(Failure::refused)?;
+    // The engine reads the data folder on another worker while the workspace opens and the
+    // flow loads. (Sample files a new workspace is seeded with meanwhile are found when the
+    // run starts: every run first brings the engine's tables up to date.)
+    let engine = tokio::spawn({
+        let data_dir = dir.join(DATA_DIR);
+        async move { LocalEngine::open(&data_dir).await }
+    });
+    let workspace = &Workspace::open(&dir).await.map_err(Failure::refused)?;
     let (flow, stored) = load(&args.flow, workspace).await?;
     if args.from.is_some() && !stored {
         return Err(Failure::unreadable(
@@ -66,9 +76,12 @@ pub async fn run(args: RunArgs, workspace: &Workspace) -> Result<u8, Failure> {
             cancel.cancel();
         }
     });
-    let engine = LocalEngine::for_workspace(workspace)
+    let engine = engine
         .await
-        .map_err(Failure::refused)?;
+        .expect("building the engine never panics")
+        .map_err(Failure::refused)?
+        .with_data_tables(workspace.store().clone())
+        .await;
 
     let json = args.json;
     let started = Instant::now();

@@ -79,27 +79,34 @@ impl std::fmt::Debug for LocalEngine {
 impl LocalEngine {
     /// An engine over the data files in `data_dir` (which need not exist yet).
     pub async fn open(data_dir: &Path) -> Result<Self, EngineError> {
-        Self::build(data_dir, None).await
-    }
-
-    /// An engine over a workspace: its data files and its data tables.
-    pub async fn for_workspace(workspace: &Workspace) -> Result<Self, EngineError> {
-        Self::build(&workspace.data_dir(), Some(workspace.store().clone())).await
-    }
-
-    async fn build(data_dir: &Path, store: Option<Store>) -> Result<Self, EngineError> {
         let ctx = SessionContext::new();
         let engine = Self {
             planner: Planner::new(&ctx),
             ctx,
             data_dir: data_dir.to_owned(),
             tables: Mutex::new(BTreeMap::new()),
-            store,
+            store: None,
             data_tables: Mutex::new(BTreeMap::new()),
             next_list: AtomicU64::new(0),
         };
         engine.refresh().await;
         Ok(engine)
+    }
+
+    /// An engine over a workspace: its data files and its data tables.
+    pub async fn for_workspace(workspace: &Workspace) -> Result<Self, EngineError> {
+        let engine = Self::open(&workspace.data_dir()).await?;
+        Ok(engine.with_data_tables(workspace.store().clone()).await)
+    }
+
+    /// This engine reading the data tables of `store`'s workspace too. Building the engine
+    /// over the data files first lets it read them while the workspace opens.
+    pub async fn with_data_tables(mut self, store: Store) -> Self {
+        self.store = Some(store);
+        if self.refresh_data_tables().await {
+            self.planner.renew(&self.ctx, true);
+        }
+        self
     }
 
     /// The tables the data folder holds, by name (those that could be read).
