@@ -113,10 +113,35 @@ pub fn entries() -> Result<Vec<(FlowTemplate, &'static str)>, GalleryError> {
         .collect()
 }
 
-/// Puts the build's gallery in the workspace (new entries added, changed ones refreshed);
-/// a workspace that has it already is only read.
+/// Puts the build's gallery in the workspace (new entries added, changed ones refreshed,
+/// removed ones back); a workspace that has it already is only read.
 pub async fn refresh(store: &Store) -> Result<(), GalleryError> {
-    Ok(store.put_flow_templates(&entries()?).await?)
+    let fingerprint = format!("{FINGERPRINT:016x}");
+    Ok(store.put_flow_templates(&fingerprint, &entries()?).await?)
+}
+
+/// The build's gallery, fingerprinted (FNV-1a over the manifest and each file's name and
+/// text) when the binary is compiled: opening a workspace compares this rather than every
+/// entry.
+const FINGERPRINT: u64 = {
+    let mut hash = fnv1a(0xcbf2_9ce4_8422_2325, MANIFEST.as_bytes());
+    let mut i = 0;
+    while i < FILES.len() {
+        hash = fnv1a(hash, FILES[i].0.as_bytes());
+        hash = fnv1a(hash, FILES[i].1.as_bytes());
+        i += 1;
+    }
+    hash
+};
+
+const fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    hash
 }
 
 /// "Use this flow": the user's own flow made from gallery flow `id` (under a new id when

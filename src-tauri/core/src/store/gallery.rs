@@ -6,14 +6,33 @@ use crate::model::FlowTemplate;
 use serde_json::json;
 use sqlx::types::Json;
 
+/// The `workspace_meta` key of the fingerprint of the gallery the workspace holds.
+const GALLERY_FINGERPRINT: &str = "gallery_fingerprint";
+
 impl Store {
     /// Adds or refreshes the gallery flows `entries`, each with its flow file whole, in one
-    /// transaction. When the workspace holds every one as it is (every open but the first
-    /// after an upgrade), nothing is written: one read, and no wait for the write lock.
+    /// transaction, and keeps `fingerprint` (of the build's gallery) with them. A workspace
+    /// that holds this fingerprint and every entry (every open but the first after an
+    /// upgrade) is only read, without comparing the entries or waiting for the write lock.
     pub async fn put_flow_templates(
         &self,
+        fingerprint: &str,
         entries: &[(FlowTemplate, &str)],
     ) -> Result<(), StoreError> {
+        let ids: Vec<_> = entries.iter().map(|(entry, _)| entry.id.as_str()).collect();
+        let current: bool = sqlx::query_scalar(
+            "SELECT (SELECT value FROM workspace_meta WHERE key = ?1) IS ?2
+                 AND (SELECT count(*) FROM flow_templates
+                      WHERE id IN (SELECT value FROM json_each(?3))) = json_array_length(?3)",
+        )
+        .bind(GALLERY_FINGERPRINT)
+        .bind(fingerprint)
+        .bind(Json(&ids))
+        .fetch_one(self.pool())
+        .await?;
+        if current {
+            return Ok(());
+        }
         let given: Vec<_> = entries
             .iter()
             .map(|(entry, definition)| {
@@ -27,18 +46,6 @@ impl Store {
             })
             .collect();
         let given = Json(given);
-        let current: bool = sqlx::query_scalar(
-            "SELECT count(*) = json_array_length(?1)
-             FROM json_each(?1) e JOIN flow_templates t ON t.id = e.value ->> 'id'
-             WHERE (t.name, t.goal, t.category, t.definition) IS (e.value ->> 'name',
-                 e.value ->> 'goal', e.value ->> 'category', json(e.value ->> 'definition'))",
-        )
-        .bind(&given)
-        .fetch_one(self.pool())
-        .await?;
-        if current {
-            return Ok(());
-        }
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO flow_templates (id, name, goal, category, definition)
@@ -53,6 +60,11 @@ impl Store {
         .bind(&given)
         .execute(&mut *tx)
         .await?;
+        sqlx::query("INSERT OR REPLACE INTO workspace_meta (key, value) VALUES (?, ?)")
+            .bind(GALLERY_FINGERPRINT)
+            .bind(fingerprint)
+            .execute(&mut *tx)
+            .await?;
         Ok(tx.commit().await?)
     }
 
