@@ -62,6 +62,10 @@ impl Store {
             .pragma("mmap_size", MMAP_SIZE.to_string());
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            // A connection goes back to the pool only after a round trip to its thread, so
+            // the query after another opened a second one on the spot (~1 ms on every
+            // command's start); the pool opens it in the background instead.
+            .min_connections(2)
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open {
