@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The engine benchmarks: workloads W1-W3 (bench/w1..w3.flow.json) over the generated ads table.
 
-For each workload it measures whole processes, each the median of --runs runs (default 5):
+For each workload it measures whole processes, each the median of --runs runs (default 5),
+the four commands taking turns:
 
   floor   the same SQL run one query after another by `flowloom-bench floor` (DataFusion
           called directly, values written into the SQL, nothing recorded)
@@ -56,20 +57,32 @@ def measure(command: list[str]) -> tuple[float, int, str]:
     return wall, usage.ru_maxrss, out.decode()
 
 
-def median_of(runs: int, command: list[str], check=None) -> tuple[float, int, float | None]:
-    """Median wall time (s), largest peak memory (KiB), and for `flowloom run --json` the
-    median time of the run itself (s), from its `run_finished` event."""
-    walls, peaks, inside = [], [], []
-    for _ in range(runs):
-        wall, peak, out = measure(command)
-        if check is not None:
-            check(out)
-        walls.append(wall)
-        peaks.append(peak)
+class Series:
+    """The runs of one command: wall times (s), peak resident memory (KiB) and, for
+    `flowloom run --json`, the time of the run itself (s) from its `run_finished` event."""
+
+    def __init__(self, command: list[str], check=None):
+        self.command, self.check = command, check
+        self.walls, self.peaks, self.inside = [], [], []
+
+    def run(self) -> None:
+        wall, peak, out = measure(self.command)
+        if self.check is not None:
+            self.check(out)
+        self.walls.append(wall)
+        self.peaks.append(peak)
         events = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
         if events and events[-1].get("event") == "run_finished":
-            inside.append(events[-1]["duration_ms"] / 1000)
-    return statistics.median(walls), max(peaks), statistics.median(inside) if inside else None
+            self.inside.append(events[-1]["duration_ms"] / 1000)
+
+    def wall(self) -> float:
+        return statistics.median(self.walls)
+
+    def peak(self) -> int:
+        return max(self.peaks)
+
+    def run_alone(self) -> float:
+        return statistics.median(self.inside)
 
 
 def main() -> None:
@@ -109,9 +122,7 @@ def main() -> None:
             flow_file = str(REPO / "bench" / f"{name.lower()}.flow.json")
             with open(flow_file, encoding="utf-8") as file:
                 nodes = len(json.load(file)["nodes"])
-            floor, floor_peak, _ = median_of(args.runs, [str(BENCH), "floor", name, str(data)])
             run = [str(FLOWLOOM), "run", flow_id, "--json", *ws]
-            cold, cold_peak, cold_inside = median_of(args.runs, [*run, "--no-cache"])
 
             def all_reused(out: str, nodes=nodes) -> None:
                 finished = [json.loads(line) for line in out.splitlines()]
@@ -119,8 +130,18 @@ def main() -> None:
                 if reused != nodes:
                     sys.exit(f"{name}: a cached run reused {reused} of {nodes} nodes")
 
-            cached, cached_peak, cached_inside = median_of(args.runs, run, all_reused)
-            file_run, _, _ = median_of(args.runs, [str(FLOWLOOM), "run", flow_file, *ws])
+            floor_s = Series([str(BENCH), "floor", name, str(data)])
+            cold_s = Series([*run, "--no-cache"])
+            cached_s = Series(run, all_reused)  # after a cold run: every node reusable
+            file_s = Series([str(FLOWLOOM), "run", flow_file, *ws])
+            # The four take turns, one run each a round: this machine's speed drifts by tens
+            # of percent within minutes, and a drift must not fall on one of them alone.
+            for _ in range(args.runs):
+                for series in (floor_s, cold_s, cached_s, file_s):
+                    series.run()
+            floor, cold, cached, file_run = (s.wall() for s in (floor_s, cold_s, cached_s, file_s))
+            floor_peak, cold_peak, cached_peak = floor_s.peak(), cold_s.peak(), cached_s.peak()
+            cold_inside, cached_inside = cold_s.run_alone(), cached_s.run_alone()
             overhead_ms = (cold - floor) / queries * 1000
             print(
                 f"| {name} | {floor * 1000:.0f} ms | {cold * 1000:.0f} ms | {cold / floor:.2f}x "
