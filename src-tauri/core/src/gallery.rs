@@ -77,13 +77,16 @@ struct SummaryComposition {
     description: String,
 }
 
-/// The build's gallery: each entry with its flow file.
-pub fn entries() -> Result<Vec<(FlowTemplate, &'static str)>, GalleryError> {
-    let manifest: Manifest = serde_json::from_str(MANIFEST).map_err(|e| GalleryError::Broken {
+fn manifest() -> Result<Manifest, GalleryError> {
+    serde_json::from_str(MANIFEST).map_err(|e| GalleryError::Broken {
         file: "gallery.json".into(),
         why: e.to_string(),
-    })?;
-    manifest
+    })
+}
+
+/// The build's gallery: each entry with its flow file.
+pub fn entries() -> Result<Vec<(FlowTemplate, &'static str)>, GalleryError> {
+    manifest()?
         .flows
         .into_iter()
         .map(|entry| {
@@ -117,12 +120,20 @@ pub fn entries() -> Result<Vec<(FlowTemplate, &'static str)>, GalleryError> {
 /// removed ones back); a workspace that has it already is only read.
 pub async fn refresh(store: &Store) -> Result<(), GalleryError> {
     let fingerprint = format!("{FINGERPRINT:016x}");
+    let ids: Vec<_> = manifest()?
+        .flows
+        .into_iter()
+        .map(|entry| entry.id)
+        .collect();
+    if store.holds_gallery(&fingerprint, &ids).await? {
+        return Ok(());
+    }
     Ok(store.put_flow_templates(&fingerprint, &entries()?).await?)
 }
 
 /// The build's gallery, fingerprinted (FNV-1a over the manifest and each file's name and
-/// text) when the binary is compiled: opening a workspace compares this rather than every
-/// entry.
+/// text) when the binary is compiled: opening a workspace compares this rather than reading
+/// and comparing every entry.
 const FINGERPRINT: u64 = {
     let mut hash = fnv1a(0xcbf2_9ce4_8422_2325, MANIFEST.as_bytes());
     let mut i = 0;

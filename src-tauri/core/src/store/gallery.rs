@@ -10,29 +10,32 @@ use sqlx::types::Json;
 const GALLERY_FINGERPRINT: &str = "gallery_fingerprint";
 
 impl Store {
-    /// Adds or refreshes the gallery flows `entries`, each with its flow file whole, in one
-    /// transaction, and keeps `fingerprint` (of the build's gallery) with them. A workspace
-    /// that holds this fingerprint and every entry (every open but the first after an
-    /// upgrade) is only read, without comparing the entries or waiting for the write lock.
-    pub async fn put_flow_templates(
+    /// Whether the workspace holds the gallery fingerprinted `fingerprint` with every entry
+    /// of `ids` (every open but the first after an upgrade): one read, no write lock.
+    pub async fn holds_gallery(
         &self,
         fingerprint: &str,
-        entries: &[(FlowTemplate, &str)],
-    ) -> Result<(), StoreError> {
-        let ids: Vec<_> = entries.iter().map(|(entry, _)| entry.id.as_str()).collect();
-        let current: bool = sqlx::query_scalar(
+        ids: &[String],
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query_scalar(
             "SELECT (SELECT value FROM workspace_meta WHERE key = ?1) IS ?2
                  AND (SELECT count(*) FROM flow_templates
                       WHERE id IN (SELECT value FROM json_each(?3))) = json_array_length(?3)",
         )
         .bind(GALLERY_FINGERPRINT)
         .bind(fingerprint)
-        .bind(Json(&ids))
+        .bind(Json(ids))
         .fetch_one(self.pool())
-        .await?;
-        if current {
-            return Ok(());
-        }
+        .await?)
+    }
+
+    /// Adds or refreshes the gallery flows `entries`, each with its flow file whole, and
+    /// keeps `fingerprint` (of the build's gallery) with them, in one transaction.
+    pub async fn put_flow_templates(
+        &self,
+        fingerprint: &str,
+        entries: &[(FlowTemplate, &str)],
+    ) -> Result<(), StoreError> {
         let given: Vec<_> = entries
             .iter()
             .map(|(entry, definition)| {
