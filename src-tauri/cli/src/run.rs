@@ -48,8 +48,8 @@ pub struct RunArgs {
 pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> {
     let dir = Workspace::resolve_dir(workspace.workspace.as_deref()).map_err(Failure::refused)?;
     // The engine reads the data folder on another worker while the workspace opens and the
-    // flow loads. (Sample files a new workspace is seeded with meanwhile are found when the
-    // run starts: every run first brings the engine's tables up to date.)
+    // flow loads. (Sample files a new workspace is seeded with meanwhile, and its data tables,
+    // are found when the run starts: every run first brings the engine's tables up to date.)
     let engine = tokio::spawn({
         let data_dir = dir.join(DATA_DIR);
         async move { LocalEngine::open(&data_dir).await }
@@ -80,8 +80,7 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
         .await
         .expect("building the engine never panics")
         .map_err(Failure::refused)?
-        .with_data_tables(workspace.store().clone())
-        .await;
+        .with_data_tables(workspace.store().clone());
 
     let json = args.json;
     let started = Instant::now();

@@ -95,17 +95,20 @@ impl LocalEngine {
 
     /// An engine over a workspace: its data files and its data tables.
     pub async fn for_workspace(workspace: &Workspace) -> Result<Self, EngineError> {
-        let engine = Self::open(&workspace.data_dir()).await?;
-        Ok(engine.with_data_tables(workspace.store().clone()).await)
+        let engine = Self::open(&workspace.data_dir())
+            .await?
+            .with_data_tables(workspace.store().clone());
+        if engine.refresh_data_tables().await {
+            engine.planner.renew(&engine.ctx, true);
+        }
+        Ok(engine)
     }
 
-    /// This engine reading the data tables of `store`'s workspace too. Building the engine
-    /// over the data files first lets it read them while the workspace opens.
-    pub async fn with_data_tables(mut self, store: Store) -> Self {
+    /// This engine reading the data tables of `store`'s workspace too, from its next
+    /// [`refresh`](Self::refresh) on (every run starts with one). Building the engine over
+    /// the data files first lets it read them while the workspace opens.
+    pub fn with_data_tables(mut self, store: Store) -> Self {
         self.store = Some(store);
-        if self.refresh_data_tables().await {
-            self.planner.renew(&self.ctx, true);
-        }
         self
     }
 
