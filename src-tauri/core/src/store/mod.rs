@@ -66,6 +66,9 @@ impl Store {
             // the query after another opened a second one on the spot (~1 ms on every
             // command's start); the pool opens it in the background instead.
             .min_connections(2)
+            // A connection to a local file does not go stale between uses: checking it with a
+            // round trip to its thread before every use only made each query wait for one.
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open {

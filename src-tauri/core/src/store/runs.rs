@@ -77,15 +77,14 @@ impl Store {
         first_step: u32,
         records: &[NodeRecord],
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let before: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM node_executions")
-            .fetch_one(&mut *tx)
-            .await?;
-        // Every record goes in as one JSON array: two statements of one text each, whatever
-        // the burst's size, which SQLite parses once per connection. `jsonb_each` hands each
-        // record over as SQLite's binary JSON, so reading its fields does not parse its text
-        // again for each one (a third less time inserting a burst of W1's nodes).
+        // Every record goes in as one JSON array, in one round trip to SQLite's thread: four
+        // statements of one text, whatever the burst's size, parsed once per connection.
+        // `jsonb_each` hands each record over as SQLite's binary JSON, so reading its fields
+        // does not parse its text again for each one (a third less time inserting a burst of
+        // W1's nodes).
         let rows = Json(records.iter().map(RecordRow::of).collect::<Vec<_>>());
+        let next_step = first_step.saturating_add(u32::try_from(records.len()).unwrap_or(u32::MAX));
+        let mut tx = self.begin_write().await?;
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO node_executions (execution, node_id, status, resolved_parameters,
                  rendered_sql, result_location, result_meta, cache_key, from_cache, attempt,
@@ -96,47 +95,35 @@ impl Store {
                  strftime('%Y-%m-%dT%H:%M:%fZ', 'now',
                      '-' || ((r.value ->> 'duration_ms') / 1000.0) || ' seconds'),
                  {NOW}, r.value ->> 'duration_ms', r.value ->> 'error'
-             FROM jsonb_each(?2) r"
-        )))
-        .bind(run.0)
-        .bind(&rows)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO execution_logs (execution, node_id, step_index, action_type, status,
+             FROM jsonb_each(?2) r;
+
+             INSERT INTO execution_logs (execution, node_id, step_index, action_type, status,
                  input_data, output_data, error_message)
              SELECT ?1, r.value ->> 'node_id', ?3 + r.key, r.value ->> 'action',
                  r.value ->> 'log_status', r.value -> 'input', r.value -> 'meta',
                  r.value ->> 'error'
-             FROM jsonb_each(?2) r",
-        )
+             FROM jsonb_each(?2) r;
+
+             -- The results these nodes kept are now the newest of their cache keys.
+             INSERT INTO node_result_cache (composition, cache_key, node_execution)
+             SELECT e.composition, n.cache_key, n.id
+             FROM node_executions n JOIN flow_executions e ON e.id = n.execution
+             WHERE n.execution = ?1
+               AND n.node_id IN (SELECT r.value ->> 'node_id' FROM jsonb_each(?2) r)
+               AND e.composition IS NOT NULL AND n.status = 'COMPLETED'
+               AND n.cache_key IS NOT NULL AND n.result_location IS NOT NULL
+             ORDER BY n.id
+             ON CONFLICT (composition, cache_key)
+             DO UPDATE SET node_execution = excluded.node_execution;
+
+             UPDATE flow_executions SET current_step = ?4 WHERE id = ?1"
+        )))
         .bind(run.0)
         .bind(&rows)
         .bind(first_step)
+        .bind(next_step)
         .execute(&mut *tx)
         .await?;
-        // The results these nodes kept are now the newest of their cache keys.
-        sqlx::query(
-            "INSERT INTO node_result_cache (composition, cache_key, node_execution)
-             SELECT e.composition, n.cache_key, n.id
-             FROM node_executions n JOIN flow_executions e ON e.id = n.execution
-             WHERE n.id > ?1 AND n.execution = ?2 AND e.composition IS NOT NULL
-               AND n.status = 'COMPLETED' AND n.cache_key IS NOT NULL
-               AND n.result_location IS NOT NULL
-             ORDER BY n.id
-             ON CONFLICT (composition, cache_key)
-             DO UPDATE SET node_execution = excluded.node_execution",
-        )
-        .bind(before)
-        .bind(run.0)
-        .execute(&mut *tx)
-        .await?;
-        let next_step = first_step.saturating_add(u32::try_from(records.len()).unwrap_or(u32::MAX));
-        sqlx::query("UPDATE flow_executions SET current_step = ? WHERE id = ?")
-            .bind(next_step)
-            .bind(run.0)
-            .execute(&mut *tx)
-            .await?;
         Ok(tx.commit().await?)
     }
 
