@@ -94,10 +94,17 @@ pub fn reuse(root: &Path, kept: &str, location: &str) -> Result<(), ResultError>
         path: to.clone(),
         message,
     };
-    if let Some(dir) = to.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| failed(e.to_string()))?;
-    }
-    std::fs::hard_link(&from, &to)
+    // The run's folder is made by its first result, not looked for by every one.
+    let linked = match std::fs::hard_link(&from, &to) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound && from.exists() => {
+            match to.parent().map(std::fs::create_dir_all) {
+                Some(Err(err)) => Err(err),
+                _ => std::fs::hard_link(&from, &to),
+            }
+        }
+        linked => linked,
+    };
+    linked
         .or_else(|_| std::fs::copy(&from, &to).map(drop))
         .map_err(|e| failed(e.to_string()))
 }
