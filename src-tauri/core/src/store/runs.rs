@@ -265,7 +265,7 @@ impl Store {
 #[derive(serde::Serialize)]
 struct RecordRow<'a> {
     node_id: &'a NodeId,
-    status: String,
+    status: NodeStatus,
     input: RecordInput<'a>,
     meta: RecordMeta<'a>,
     result_location: Option<&'a str>,
@@ -302,7 +302,7 @@ impl<'a> RecordRow<'a> {
         };
         Self {
             node_id: &r.node_id,
-            status: r.status.to_string(),
+            status: r.status,
             input: RecordInput {
                 parameters: &r.parameters,
                 sql: r.sql.as_deref(),
