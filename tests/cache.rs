@@ -101,6 +101,9 @@ async fn an_unchanged_rerun_reuses_every_result_with_the_same_rows() {
         assert_eq!(before.cache_key, after.cache_key);
         assert_eq!(before.row_count, after.row_count);
         assert_eq!(before.columns, after.columns);
+        // The history shows the values and SQL the reused result was made with.
+        assert_eq!(before.parameters, after.parameters);
+        assert_eq!(before.sql, after.sql);
         let rows = |location: &Option<String>| {
             let location = location.as_deref().expect("a kept result");
             results::page(workspace.root(), location, 0, None)
@@ -181,6 +184,15 @@ async fn no_cache_runs_everything_and_run_from_reruns_only_downstream() {
     };
     let from = run(&workspace, &engine, &flow, from).await;
     assert_eq!(reused(&from), only_orders_readers_rerun());
+    // The nodes run again read the reused `top_campaigns` rows, and come to the same.
+    let node = |run: &RunDetail, id: &str| {
+        let node = run.nodes.iter().find(|n| n.node_id.as_str() == id);
+        let node = node.expect("node").clone();
+        (node.parameters, node.row_count, node.cache_key)
+    };
+    for id in ["their_products", "exclusive_products"] {
+        assert_eq!(node(&from, id), node(&first, id), "{id}");
+    }
 }
 
 #[tokio::test]
@@ -261,7 +273,11 @@ async fn a_reused_result_outlives_the_run_that_made_it_and_a_lost_one_is_recompu
             )
         })
         .collect();
-    assert_eq!(kept.into_iter().collect::<BTreeMap<_, _>>(), newest);
+    let kept: BTreeMap<String, String> = kept
+        .into_iter()
+        .map(|(key, kept)| (key, kept.location))
+        .collect();
+    assert_eq!(kept, newest);
 
     // With every run pruned nothing is left to reuse: the next run computes every node.
     store.prune_runs(0).await.expect("prunes all");
@@ -332,4 +348,96 @@ async fn a_write_to_a_data_table_runs_what_reads_it_again() {
         .expect("a write");
     let third = run(&workspace, &engine, &flow, RunOptions::default()).await;
     assert_eq!(total(&third), (false, json!(42)), "written to: run again");
+}
+
+/// A conditional node is decided on this run's facts even when everything it reads is
+/// reused: the reused upstream's rows are read for it, a false condition still skips, and
+/// a true one reuses its own result.
+#[tokio::test]
+async fn a_condition_is_decided_on_reused_rows_before_its_node_is_reused() {
+    let (workspace, engine, _, _dir) = sample_workspace().await;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        root.join("tests/fixtures/data/ads.csv"),
+        workspace.data_dir().join("ads.csv"),
+    )
+    .expect("copy data");
+    let text = std::fs::read_to_string(root.join("tests/fixtures/runs/conditions.flow.json"))
+        .expect("fixture");
+    flowfile::import(workspace.store(), &text, OnConflict::Fail)
+        .await
+        .expect("imports");
+    let flow = stored(&workspace, "comp_conditions").await;
+    let outcome = |run: &RunDetail| -> BTreeMap<String, (NodeStatus, bool)> {
+        run.nodes
+            .iter()
+            .map(|n| (n.node_id.to_string(), (n.status, n.from_cache)))
+            .collect()
+    };
+    let first = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    let second = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    let expected = |reused| {
+        BTreeMap::from([
+            ("after_gate".to_owned(), (NodeStatus::Skipped, false)),
+            ("big_ads".to_owned(), (NodeStatus::Completed, reused)),
+            ("gate".to_owned(), (NodeStatus::Skipped, false)),
+            // Its condition reads `upstream.big_ads.first.ad_id`.
+            ("go".to_owned(), (NodeStatus::Completed, reused)),
+        ])
+    };
+    assert_eq!(outcome(&first), expected(false));
+    assert_eq!(outcome(&second), expected(true));
+    let gate = second.nodes.iter().find(|n| n.node_id.as_str() == "gate");
+    let why = gate.and_then(|n| n.error.as_deref()).unwrap_or_default();
+    assert!(why.contains("is false"), "{why}");
+}
+
+/// A reused result whose file was damaged by hand cannot feed a node that runs: that node
+/// fails, naming the node and the file and saying how to compute it again, and running
+/// without reuse computes everything.
+#[tokio::test]
+async fn a_damaged_reused_result_fails_the_node_that_reads_it_and_says_what_to_do() {
+    let (workspace, engine, _, _dir) = sample_workspace().await;
+    let flow = stored(&workspace, DEEP_DIVE).await;
+    let first = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    let top = first
+        .nodes
+        .iter()
+        .find(|n| n.node_id.as_str() == "top_campaigns");
+    let location = top.and_then(|n| n.result_location.clone()).expect("kept");
+    std::fs::write(workspace.root().join(&location), b"not parquet").expect("damage");
+
+    let from = RunOptions {
+        from: Some(NodeId::from("their_products")),
+        ..RunOptions::default()
+    };
+    let (_, report) = history::run_recorded(
+        &workspace,
+        &flow,
+        engine.clone(),
+        &from,
+        Trigger::Cli,
+        &quiet,
+    )
+    .await
+    .expect("runs");
+    assert_eq!(report.status, RunStatus::Failed);
+    let node = |id: &str| report.node(id).expect("node");
+    assert_eq!(node("top_campaigns").status, NodeStatus::Completed);
+    assert_eq!(node("their_products").status, NodeStatus::Failed);
+    let why = node("their_products").error.clone().unwrap_or_default();
+    assert!(
+        why.starts_with("`top_campaigns` reused an earlier run's result")
+            && why.contains(&location)
+            && why.ends_with("run again without reusing results"),
+        "{why}"
+    );
+    assert_eq!(node("exclusive_products").status, NodeStatus::Skipped);
+
+    let fresh = RunOptions {
+        no_cache: true,
+        ..RunOptions::default()
+    };
+    let fresh = run(&workspace, &engine, &flow, fresh).await;
+    assert_eq!(reused(&fresh), all(&DEEP_DIVE_NODES, false));
 }

@@ -1,95 +1,118 @@
 //! Reusing node results. A node's cache key is a BLAKE3 hash of everything its result
-//! depends on: its SQL as rendered (one statement per for-each value, with the value), its
-//! resolved parameter values, the keys of the upstream nodes it reads from, and the
-//! connector's fingerprint of the data each statement reads (for the local engine: each data
-//! file's path, size and modification time). A node whose key equals a previous successful
-//! run's reuses that result and is reported as a cache hit.
+//! depends on, none of it read from data: its template's SQL and parameters, its parameter
+//! values before any mapping (template default, global parameter, node override), each
+//! incoming connection's mapping with the key of the node it comes from, and the connector's
+//! fingerprint of the data its SQL reads (for the local engine: each data file's path, size
+//! and modification time). Equal upstream keys promise equal upstream results, so equal keys
+//! promise equal resolved values, equal rendered SQL and equal results: a node whose key equals
+//! a previous successful run's reuses that result, and the values and SQL it recorded, and is
+//! reported as a cache hit. A reused result's rows are read only when a node that runs needs
+//! them (see `engine::run`): a fully reused run reads none.
 //!
 //! A node has no key, and always runs, when the connector cannot fingerprint what it reads,
-//! when its SQL calls a function whose value changes between runs (`random()`, `now()`), or
-//! when an upstream node it reads from has no key.
+//! when its SQL calls a function whose value changes between runs (`random()`, `now()`), when
+//! it works on a data table, or when an upstream node it reads from has no key.
 //!
 //! Where results are looked up is a [`ResultCache`]; a stored flow's run history is one
 //! ([`HistoryCache`]), so a result stays reusable as long as a run of the flow that made it
 //! is kept.
 
 use super::Connector;
-use super::node::Query;
-use super::results;
+use super::results::{self, ResultError};
 use super::run::NodeResult;
 use crate::ids::CompositionId;
+use crate::model::{Connection, KeptResult, Node, ResultColumn, Template, TemplateKind};
+use crate::render;
 use crate::store::{Store, StoreError};
+use crate::value::Value;
+use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
 use futures::future::BoxFuture;
+use serde::Serialize;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-/// A result found for a key, and where it is kept (relative to the workspace).
+/// A result found for a key: its columns and row count (its rows unread), where it is kept
+/// (relative to the workspace), and the values and SQL the node run that made it recorded.
 #[derive(Debug)]
 pub struct CachedResult {
     pub result: NodeResult,
     pub location: String,
+    pub parameters: BTreeMap<String, Json>,
+    pub sql: Option<String>,
 }
 
 /// Where a run finds results it may reuse.
 pub trait ResultCache: Send + Sync + fmt::Debug {
-    /// A kept result of a successful node run whose key was `key`; its rows only when
-    /// `rows` (a node that no other node reads from needs its columns and row count alone).
-    /// Anything that gets in the way (a result file removed by hand) is a miss: the node
-    /// then runs.
-    fn lookup<'a>(&'a self, key: &'a str, rows: bool) -> BoxFuture<'a, Option<CachedResult>>;
+    /// A kept result of a successful node run whose key was `key`. A result file removed by
+    /// hand is a miss: the node then runs.
+    fn lookup(&self, key: &str) -> Option<CachedResult>;
+
+    /// The rows of the result kept at `location` (one `lookup` found).
+    fn rows<'a>(&'a self, location: &'a str) -> BoxFuture<'a, Result<NodeResult, ResultError>>;
 }
 
 /// Bumped whenever what goes into a key changes, so old keys stop matching.
-const KEY_VERSION: &[u8] = b"flowloom-cache-1\0";
+const KEY_VERSION: &[u8] = b"flowloom-cache-2\0";
 
-/// The part of a node's key known before its data is looked at, or `None` when the node
-/// cannot be reused because an upstream node it reads from has no key.
-pub(super) fn key_base(
-    queries: &[Query],
-    parameters: &BTreeMap<String, Json>,
-    upstream: &[Option<&str>],
-) -> Option<blake3::Hasher> {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(KEY_VERSION);
-    for key in upstream {
-        hasher.update(key.as_ref()?.as_bytes());
-        hasher.update(b"\0");
+/// The key of `node` (running `template`), whose parameters resolve to `own` before any
+/// mapping, fed by `incoming` connections, each with its source node's key; `None` when it
+/// cannot be reused.
+pub(super) async fn key<'a>(
+    connector: &dyn Connector,
+    template: &Template,
+    node: &Node,
+    own: &BTreeMap<String, Json>,
+    incoming: impl IntoIterator<Item = (&'a Connection, Option<&'a str>)>,
+) -> Option<String> {
+    if template.kind == TemplateKind::DataTable {
+        return None;
     }
-    // BTreeMap serialises in key order: equal values, equal bytes.
-    let parameters = serde_json::to_vec(parameters).expect("JSON values always serialise");
-    hasher.update(&parameters);
-    for query in queries {
-        hasher.update(b"\0");
-        hasher.update(query.statement.to_string().as_bytes());
-        if let Some((name, value)) = &query.tag {
-            hasher.update(format!("\0{name}={value:?}").as_bytes());
-        }
+    let mut key = KeyHasher(blake3::Hasher::new());
+    key.0.update(KEY_VERSION);
+    key.text(&template.sql);
+    key.json(&template.parameters);
+    key.json(own);
+    key.json(&node.node_config.for_each);
+    for (connection, upstream) in incoming {
+        key.text(upstream?);
+        key.json(&connection.field_mappings);
+        key.json(&connection.transformation_rules);
     }
-    Some(hasher)
+    // What the SQL reads does not depend on the values bound to it.
+    let nulls = template
+        .parameters
+        .iter()
+        .map(|p| (p.name.clone(), Value::Null))
+        .collect();
+    let shape = render::render(&template.sql, &template.parameters, &nulls).ok()?;
+    key.text(&connector.fingerprint(&shape).await.ok()??);
+    Some(key.0.finalize().to_hex().to_string())
 }
 
-/// The node's key: `base` with the fingerprint of what each query reads, or `None` when the
-/// connector cannot say.
-pub(super) async fn key(
-    mut base: blake3::Hasher,
-    connector: &dyn Connector,
-    queries: &[Query],
-) -> Option<String> {
-    for query in queries {
-        let fingerprint = connector.fingerprint(&query.statement).await.ok()??;
-        base.update(b"\0");
-        base.update(fingerprint.as_bytes());
+/// Feeds a key's parts to the hash so that no two different sequences of parts hash alike:
+/// texts with their length, JSON (self-delimiting) as written.
+struct KeyHasher(blake3::Hasher);
+
+impl KeyHasher {
+    fn text(&mut self, text: &str) {
+        self.0.update(&(text.len() as u64).to_le_bytes());
+        self.0.update(text.as_bytes());
     }
-    Some(base.finalize().to_hex().to_string())
+
+    fn json(&mut self, value: &impl Serialize) {
+        // Maps serialise in key order: equal values, equal bytes.
+        serde_json::to_writer(&mut self.0, value).expect("model values always serialise");
+    }
 }
 
 /// The results a stored flow's earlier runs keep, read from the history once, as the run
 /// starts: a lookup is then a hash map probe, not a query.
 #[derive(Debug, Clone)]
 pub struct HistoryCache {
-    kept: HashMap<String, String>,
+    kept: HashMap<String, KeptResult>,
     root: PathBuf,
 }
 
@@ -111,32 +134,56 @@ impl HistoryCache {
 const READ_INLINE_MAX_BYTES: u64 = 256 * 1024;
 
 impl ResultCache for HistoryCache {
-    fn lookup<'a>(&'a self, key: &'a str, rows: bool) -> BoxFuture<'a, Option<CachedResult>> {
+    fn lookup(&self, key: &str) -> Option<CachedResult> {
+        let kept = self.kept.get(key)?;
+        if !self.root.join(&kept.location).exists() {
+            return None;
+        }
+        // The recorded column types, or, for a type that does not read back, the file's.
+        let schema = match schema_of(&kept.columns) {
+            Some(schema) => schema,
+            None => results::shape(&self.root, &kept.location).ok()?.schema,
+        };
+        Some(CachedResult {
+            result: NodeResult {
+                schema,
+                batches: Vec::new(),
+                row_count: usize::try_from(kept.row_count).unwrap_or(usize::MAX),
+            },
+            location: kept.location.clone(),
+            parameters: kept.parameters.clone(),
+            sql: kept.sql.clone(),
+        })
+    }
+
+    fn rows<'a>(&'a self, location: &'a str) -> BoxFuture<'a, Result<NodeResult, ResultError>> {
         Box::pin(async move {
-            let location = self.kept.get(key)?.clone();
-            let size = std::fs::metadata(self.root.join(&location)).ok()?.len();
             let root = self.root.clone();
+            let location = location.to_owned();
+            let size = std::fs::metadata(root.join(&location)).map_or(u64::MAX, |m| m.len());
             let read = move || {
-                let page = if rows {
-                    results::page(&root, &location, 0, None)
-                } else {
-                    results::shape(&root, &location)
-                }
-                .ok()?;
-                Some(CachedResult {
-                    result: NodeResult {
-                        row_count: usize::try_from(page.total_rows).unwrap_or(usize::MAX),
-                        schema: page.schema,
-                        batches: page.batches,
-                    },
-                    location,
+                results::page(&root, &location, 0, None).map(|page| NodeResult {
+                    row_count: usize::try_from(page.total_rows).unwrap_or(usize::MAX),
+                    schema: page.schema,
+                    batches: page.batches,
                 })
             };
-            if !rows || size <= READ_INLINE_MAX_BYTES {
+            if size <= READ_INLINE_MAX_BYTES {
                 read()
             } else {
-                tokio::task::spawn_blocking(read).await.ok()?
+                tokio::task::spawn_blocking(read)
+                    .await
+                    .expect("reading a result never panics")
             }
         })
     }
+}
+
+/// The Arrow schema of recorded columns; `None` when a type does not parse back.
+fn schema_of(columns: &[ResultColumn]) -> Option<SchemaRef> {
+    let fields = columns
+        .iter()
+        .map(|c| Some(Field::new(&c.name, c.data_type.parse().ok()?, true)))
+        .collect::<Option<Vec<_>>>()?;
+    Some(Arc::new(Schema::new(fields)))
 }

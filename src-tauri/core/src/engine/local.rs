@@ -287,8 +287,12 @@ impl LocalEngine {
         }
         let tables = self.tables.lock().await;
         let data_tables = self.data_tables.lock().await;
+        let reads_data_table = shape
+            .tables
+            .iter()
+            .any(|t| data_tables.contains_key(t.table()));
         let stamps = match &self.store {
-            Some(store) if !data_tables.is_empty() => store.table_stamps().await.ok(),
+            Some(store) if reads_data_table => store.table_stamps().await.ok(),
             _ => None,
         };
         let mut fingerprint = String::new();

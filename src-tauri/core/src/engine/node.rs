@@ -4,7 +4,6 @@
 //! it runs; its template renders into one query, or one per value for a for-each node; the
 //! queries run on the connector and a for-each node's rows are unioned, tagged with the value.
 
-use super::cache::{self, ResultCache};
 use super::local;
 use super::mapping::{column_values, transform};
 use super::run::{NodeResult, NodeRun, NodeStatus};
@@ -106,31 +105,18 @@ pub(super) enum Prepared {
     Fail(BTreeMap<String, Json>, String),
 }
 
-/// Decides what to do with a node whose upstream has finished: resolve and render it, or
-/// say why it is skipped or failed.
-pub(super) fn prepare(
+/// A node's parameter values before any mapping: each parameter's template default, under
+/// the flow's global parameter of its name, under the node's override.
+pub(super) fn own_values(
     flow: &ValidatedFlow,
-    graph: &Graph,
     globals: &BTreeMap<&str, Json>,
-    runs: &[NodeRun],
     at: usize,
-) -> Prepared {
+) -> BTreeMap<String, Json> {
     let node = &flow.flow().nodes[at];
-    let connections = &flow.flow().connections;
-    for &c in &graph.incoming[at] {
-        let source = &runs[graph.sources[c]];
-        if connections[c].is_required && source.status != NodeStatus::Completed {
-            return Prepared::Skip(format!(
-                "`{}` did not complete, and `{}` needs it",
-                source.node_id, node.node_id
-            ));
-        }
-    }
     let template = flow
         .template_of(node)
         .expect("a validated flow has every template it uses");
-
-    let mut values: BTreeMap<String, Json> = BTreeMap::new();
+    let mut values = BTreeMap::new();
     for spec in &template.parameters {
         let layers = [
             spec.default.as_ref(),
@@ -141,6 +127,73 @@ pub(super) fn prepare(
             values.insert(spec.name.clone(), value.clone());
         }
     }
+    values
+}
+
+/// The nodes whose rows preparing `at` reads: the sources of its connections and, for a
+/// conditional node, the nodes its condition names.
+pub(super) fn reads(flow: &ValidatedFlow, graph: &Graph, at: usize) -> Vec<usize> {
+    let node = &flow.flow().nodes[at];
+    let mut reads: Vec<usize> = graph.incoming[at]
+        .iter()
+        .map(|&c| graph.sources[c])
+        .collect();
+    if node.is_conditional
+        && let Ok(condition) =
+            Condition::compile(node.condition_expression.as_deref().unwrap_or_default())
+    {
+        for path in condition.references() {
+            if let [head, id, ..] = path.as_slice()
+                && head == "upstream"
+                && let Some(named) = flow
+                    .flow()
+                    .nodes
+                    .iter()
+                    .position(|n| n.node_id.as_str() == id)
+            {
+                reads.push(named);
+            }
+        }
+    }
+    reads
+}
+
+/// Why `at` is skipped without a look at anything else: a node it needs through a required
+/// connection did not complete.
+pub(super) fn needs_missing(
+    flow: &ValidatedFlow,
+    graph: &Graph,
+    runs: &[NodeRun],
+    at: usize,
+) -> Option<String> {
+    let connections = &flow.flow().connections;
+    let source = graph.incoming[at]
+        .iter()
+        .filter(|&&c| connections[c].is_required)
+        .map(|&c| &runs[graph.sources[c]])
+        .find(|source| source.status != NodeStatus::Completed)?;
+    Some(format!(
+        "`{}` did not complete, and `{}` needs it",
+        source.node_id, runs[at].node_id
+    ))
+}
+
+/// Decides what to do with a node whose upstream has finished and completed where it is
+/// needed ([`needs_missing`]): resolve and render it, or
+/// say why it is skipped or failed. `values` are its [`own_values`].
+pub(super) fn prepare(
+    flow: &ValidatedFlow,
+    graph: &Graph,
+    globals: &BTreeMap<&str, Json>,
+    runs: &[NodeRun],
+    at: usize,
+    mut values: BTreeMap<String, Json>,
+) -> Prepared {
+    let node = &flow.flow().nodes[at];
+    let connections = &flow.flow().connections;
+    let template = flow
+        .template_of(node)
+        .expect("a validated flow has every template it uses");
     for &c in &graph.incoming[at] {
         let conn = &connections[c];
         let Some(result) = runs[graph.sources[c]].result.as_deref() else {
@@ -255,50 +308,26 @@ pub(super) struct Job {
     pub(super) timeout: Duration,
     pub(super) retries: u32,
     pub(super) backoff: Duration,
-    /// The start of its cache key; `None` when it cannot be reused.
-    pub(super) key_base: Option<blake3::Hasher>,
-    /// Where to look for a result to reuse; `None` when it must run.
-    pub(super) cache: Option<Arc<dyn ResultCache>>,
-    /// Whether another node reads its result's rows (else a reused result's rows are left
-    /// unread: its columns and row count are enough).
-    pub(super) read_downstream: bool,
+    /// Its cache key, recorded with a successful result; `None` when it cannot be reused.
+    pub(super) cache_key: Option<String>,
 }
 
 /// How a node's task ended.
 pub(super) struct Outcome {
     pub(super) result: Result<NodeResult, String>,
     pub(super) elapsed: Duration,
-    /// How many times its queries were tried (0 when its result was reused).
+    /// How many times its queries were tried.
     pub(super) attempts: u32,
     pub(super) cache_key: Option<String>,
-    /// Where the reused result is kept, on a cache hit.
-    pub(super) reused: Option<String>,
     /// What the work came to, when the work says more than done or failed (a data table
     /// found to exist, or missing).
     pub(super) outcome: Option<NodeOutcome>,
 }
 
 impl Job {
-    /// Reuses a kept result when allowed and one matches; otherwise runs the queries, each
-    /// attempt under the timeout, retrying with doubling waits.
+    /// Runs the queries, each attempt under the timeout, retrying with doubling waits.
     pub(super) async fn run(self) -> Outcome {
         let started = Instant::now();
-        let cache_key = match self.key_base {
-            Some(base) => cache::key(base, self.connector.as_ref(), &self.queries).await,
-            None => None,
-        };
-        if let (Some(key), Some(cache)) = (&cache_key, &self.cache)
-            && let Some(hit) = cache.lookup(key, self.read_downstream).await
-        {
-            return Outcome {
-                result: Ok(hit.result),
-                elapsed: started.elapsed(),
-                attempts: 0,
-                cache_key,
-                reused: Some(hit.location),
-                outcome: None,
-            };
-        }
         let mut attempts = 0;
         let result = loop {
             attempts += 1;
@@ -316,11 +345,10 @@ impl Job {
             }
         };
         Outcome {
-            cache_key: result.is_ok().then_some(cache_key).flatten(),
+            cache_key: self.cache_key.filter(|_| result.is_ok()),
             result,
             elapsed: started.elapsed(),
             attempts,
-            reused: None,
             outcome: None,
         }
     }

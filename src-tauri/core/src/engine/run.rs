@@ -6,14 +6,18 @@
 //! connection are skipped, through an optional one they run without its value; independent
 //! branches finish.
 //!
+//! A node whose key (`engine::cache`) finds a kept result completes at once, in the
+//! scheduler, without a task or a query; that result's rows are read only when a node that
+//! runs needs them.
+//!
 //! Each attempt of a query has a timeout (`node_config.timeout_seconds`); a failed attempt is
 //! retried `node_config.retries` times with doubling waits. Cancelling the run's token drops
 //! every running query at once (which stops it in the engine) and marks what had not
 //! finished CANCELLED.
 
 use super::Connector;
-use super::cache::{self, ResultCache};
-use super::node::{Graph, Job, Outcome, Prepared, prepare};
+use super::cache::{self, CachedResult, ResultCache};
+use super::node::{Graph, Job, Outcome, Prepared, needs_missing, own_values, prepare, reads};
 use super::table_node;
 use crate::ids::NodeId;
 use crate::model::Flow;
@@ -76,7 +80,8 @@ impl Default for RunOptions {
     }
 }
 
-/// A node's result, kept for the nodes downstream of it.
+/// A node's result, kept for the nodes downstream of it. A reused one holds its schema and
+/// row count, and its rows (`batches`) only once a node that ran has read them.
 #[derive(Debug)]
 pub struct NodeResult {
     pub schema: SchemaRef,
@@ -232,12 +237,59 @@ pub async fn run(
     let mut running: JoinSet<(usize, Outcome)> = JoinSet::new();
     let max_parallel = options.max_parallel.max(1);
 
+    // Per node: whether it reused a result whose rows are not read yet (they are read when
+    // a node that runs needs them; a fully reused run reads none).
+    let mut unread = vec![false; nodes.len()];
+    let connections = &flow.flow().connections;
+
     loop {
         while running.len() < max_parallel
             && !options.cancel.is_cancelled()
             && let Some(at) = ready.pop_front()
         {
-            match prepare(flow, &plan, &globals, &runs, at) {
+            if let Some(why) = needs_missing(flow, &plan, &runs, at) {
+                finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
+                release(&plan, at, &mut waiting, &mut ready);
+                continue;
+            }
+            let node = &nodes[at];
+            let template = flow
+                .template_of(node)
+                .expect("a validated flow has every template it uses");
+            let own = own_values(flow, &globals, at);
+            let incoming = plan.incoming[at].iter().map(|&c| {
+                let source = &runs[plan.sources[c]];
+                (&connections[c], source.cache_key.as_deref())
+            });
+            let key = cache::key(connector.as_ref(), template, node, &own, incoming).await;
+            let reusable = options
+                .cache
+                .as_deref()
+                .filter(|_| !options.no_cache && !plan.fresh[at]);
+            let lookup = || key.as_deref().zip(reusable).and_then(|(k, c)| c.lookup(k));
+            // A condition is decided on this run's facts before a result is reused.
+            if !node.is_conditional
+                && let Some(hit) = lookup()
+            {
+                reuse(&mut runs[at], key.clone(), hit, observer);
+                unread[at] = true;
+                release(&plan, at, &mut waiting, &mut ready);
+                continue;
+            }
+            if let Err(why) =
+                read_rows(&mut runs, &mut unread, reads(flow, &plan, at), options).await
+            {
+                runs[at].parameters = own;
+                finish(&mut runs[at], NodeStatus::Failed, Some(why), observer);
+                release(&plan, at, &mut waiting, &mut ready);
+                continue;
+            }
+            match prepare(flow, &plan, &globals, &runs, at, own) {
+                Prepared::Run(..) if let Some(hit) = lookup() => {
+                    reuse(&mut runs[at], key.clone(), hit, observer);
+                    unread[at] = true;
+                    release(&plan, at, &mut waiting, &mut ready);
+                }
                 Prepared::Run(queries, parameters) => {
                     let run = &mut runs[at];
                     run.status = NodeStatus::Running;
@@ -253,25 +305,16 @@ pub async fn run(
                     observer.event(RunEvent::NodeStarted {
                         node_id: run.node_id.clone(),
                     });
-                    let config = &nodes[at].node_config;
-                    let upstream: Vec<Option<&str>> = plan.incoming[at]
-                        .iter()
-                        .map(|&c| runs[plan.sources[c]].cache_key.as_deref())
-                        .collect();
+                    let config = &node.node_config;
                     let job = Job {
                         connector: connector.clone(),
-                        key_base: cache::key_base(&queries, &runs[at].parameters, &upstream),
                         queries,
                         timeout: config
                             .timeout_seconds
                             .map_or(options.default_timeout, |s| Duration::from_secs(s.into())),
                         retries: config.retries.unwrap_or(0),
                         backoff: options.retry_backoff,
-                        cache: options
-                            .cache
-                            .clone()
-                            .filter(|_| !options.no_cache && !plan.fresh[at]),
-                        read_downstream: !plan.outgoing[at].is_empty(),
+                        cache_key: key,
                     };
                     started_at[at] = Some(Instant::now());
                     running.spawn(async move { (at, job.run().await) });
@@ -317,7 +360,6 @@ pub async fn run(
         run.duration = outcome.elapsed;
         run.attempts = outcome.attempts;
         run.cache_key = outcome.cache_key;
-        run.reused = outcome.reused;
         run.outcome = outcome.outcome;
         match outcome.result {
             Ok(result) => {
@@ -382,6 +424,53 @@ fn finish(run: &mut NodeRun, status: NodeStatus, error: Option<String>, observer
         from_cache: run.reused.is_some(),
         error: run.error.clone(),
     });
+}
+
+/// Completes `run` with a result reused from an earlier run (its rows unread), recording
+/// the values and SQL that run recorded.
+fn reuse(run: &mut NodeRun, key: Option<String>, hit: CachedResult, observer: &dyn Observer) {
+    observer.event(RunEvent::NodeStarted {
+        node_id: run.node_id.clone(),
+    });
+    run.parameters = hit.parameters;
+    run.sql = hit.sql;
+    run.result = Some(Arc::new(hit.result));
+    run.cache_key = key;
+    run.reused = Some(hit.location);
+    finish(run, NodeStatus::Completed, None, observer);
+}
+
+/// Reads the rows of the reused results among `nodes` that are still unread.
+async fn read_rows(
+    runs: &mut [NodeRun],
+    unread: &mut [bool],
+    nodes: Vec<usize>,
+    options: &RunOptions,
+) -> Result<(), String> {
+    for at in nodes {
+        if !unread[at] {
+            continue;
+        }
+        let run = &mut runs[at];
+        let location = run
+            .reused
+            .as_deref()
+            .expect("a reused result is kept somewhere");
+        let cache = options
+            .cache
+            .as_deref()
+            .expect("a result was reused from the cache");
+        let rows = cache.rows(location).await.map_err(|e| {
+            format!(
+                "`{}` reused an earlier run's result, which cannot be read now ({e}): run \
+                 again without reusing results",
+                run.node_id
+            )
+        })?;
+        run.result = Some(Arc::new(rows));
+        unread[at] = false;
+    }
+    Ok(())
 }
 
 /// Marks `at` done for the nodes it feeds; those in this run with nothing left to wait for

@@ -129,7 +129,6 @@ pub(super) async fn run(
         elapsed: started.elapsed(),
         attempts: 1,
         cache_key: None,
-        reused: None,
         outcome: Some(outcome),
     }
 }

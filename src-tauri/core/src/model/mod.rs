@@ -17,8 +17,8 @@ pub use flow::{
 pub use gallery::FlowTemplate;
 pub use param_map::ParamMap;
 pub use run::{
-    NodeOutcome, NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus, RunSummary,
-    Trigger,
+    KeptResult, NodeOutcome, NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus,
+    RunSummary, Trigger,
 };
 pub use schedule::{OverlapPolicy, RunOrigin, Schedule, ScheduleSpec, ScheduleTrigger};
 pub use table::{

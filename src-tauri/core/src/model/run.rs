@@ -87,6 +87,19 @@ pub struct ResultColumn {
     pub data_type: String,
 }
 
+/// A successful node run's result as a later run reuses it (see `engine::cache`): where it
+/// is kept and what the node run recorded, which a reusing node run records again.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct KeptResult {
+    /// Where the result is kept, relative to the workspace.
+    pub location: String,
+    pub parameters: BTreeMap<String, serde_json::Value>,
+    pub sql: Option<String>,
+    #[serde(default)]
+    pub columns: Vec<ResultColumn>,
+    pub row_count: u64,
+}
+
 /// One node's run, as it is recorded when the node finishes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct NodeRecord {

@@ -10,8 +10,8 @@ use super::versions;
 use super::{Entity, Store, StoreError};
 use crate::ids::{CompositionId, NodeId};
 use crate::model::{
-    Flow, NodeOutcome, NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunOrigin,
-    RunStatus, RunSummary,
+    Flow, KeptResult, NodeOutcome, NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId,
+    RunOrigin, RunStatus, RunSummary,
 };
 use serde::de::DeserializeOwned;
 use sqlx::types::Json;
@@ -127,16 +127,21 @@ impl Store {
         Ok(tx.commit().await?)
     }
 
-    /// The results the flow's runs keep, by cache key: for each key, where the newest
-    /// successful node run with that key kept its result.
+    /// The results the flow's runs keep, by cache key: for each key, the newest successful
+    /// node run with that key, its result and what it recorded.
     pub async fn cached_results(
         &self,
         flow: &CompositionId,
-    ) -> Result<HashMap<String, String>, StoreError> {
+    ) -> Result<HashMap<String, KeptResult>, StoreError> {
         // One row holding a JSON object, not a row per result: rows cross from SQLite's
         // worker thread one at a time.
-        let kept: Option<Json<HashMap<String, String>>> = sqlx::query_scalar(
-            "SELECT json_group_object(k.cache_key, n.result_location)
+        let kept: Option<Json<HashMap<String, KeptResult>>> = sqlx::query_scalar(
+            "SELECT json_group_object(k.cache_key, json_object(
+                 'location', n.result_location,
+                 'parameters', json(n.resolved_parameters),
+                 'sql', n.rendered_sql,
+                 'columns', json(coalesce(n.result_meta -> '$.columns', '[]')),
+                 'row_count', coalesce(n.result_meta ->> '$.row_count', 0)))
              FROM node_result_cache k
              JOIN compositions c ON c.id = k.composition
              JOIN node_executions n ON n.id = k.node_execution
