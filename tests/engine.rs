@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use flowloom_core::engine::arrow::array::AsArray;
-use flowloom_core::engine::arrow::datatypes::Int64Type;
+use flowloom_core::engine::arrow::datatypes::{Int64Type, TimestampNanosecondType};
 use flowloom_core::engine::arrow::record_batch::RecordBatch;
 
 fn spec(name: &str, value_type: ScalarType, list: bool) -> ParamSpec {
@@ -284,6 +284,30 @@ async fn a_plan_is_made_again_when_a_file_it_reads_changes_its_columns() {
     let batches = run(&engine, &query).await.expect("runs on the new file");
     assert_eq!(columns(&batches), ["id", "title"]);
     assert_eq!(rows(&batches), 2);
+}
+
+/// A statement without parameters is planned once, but one reading the clock reads it
+/// again in each run: `now()` is the time the run started, not the first run's.
+#[tokio::test]
+async fn the_clock_is_read_again_in_each_run() {
+    let dir = ads_folder();
+    let engine = LocalEngine::open(dir.path()).await.expect("engine");
+    let now = statement("SELECT now() AS started", &[], vec![]);
+    let ads = statement("SELECT count(*) AS n FROM ads", &[], vec![]);
+    let started = |batches: Vec<RecordBatch>| {
+        let column = batches[0].column(0);
+        column.as_primitive::<TimestampNanosecondType>().value(0)
+    };
+    let first = started(run(&engine, &now).await.expect("runs"));
+    let again = started(run(&engine, &now).await.expect("runs again"));
+    assert_eq!(again, first, "one run, one time");
+    assert_eq!(count(&run(&engine, &ads).await.expect("runs")), 4);
+
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    engine.refresh().await; // as the next run starts
+    let second = started(run(&engine, &now).await.expect("runs in the next run"));
+    assert!(second > first, "{second} after {first}");
+    assert_eq!(count(&run(&engine, &ads).await.expect("runs again")), 4);
 }
 
 /// A data file that cannot be read as a table is reported by the queries that read it,

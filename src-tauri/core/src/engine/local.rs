@@ -233,21 +233,26 @@ impl LocalEngine {
         let sql = statement.sql_with(|i| format!("${}", i + 1), |i| bound.sql[i].clone());
         let scalars = std::mem::take(&mut bound.params);
         let session = self.planner.session();
-        // A statement reading lists as tables names tables of its own: never planned twice.
-        let plan = match self
-            .planner
-            .plan(&session, &sql, bound.tables.is_empty())
-            .await
-        {
+        let planned = if scalars.is_empty() && bound.tables.is_empty() {
+            self.planner.optimized(&session, &sql).await
+        } else {
+            // A statement reading lists as tables names tables of its own: never planned
+            // twice. Values are bound before the plan is optimized, which folds them.
+            let plan = self
+                .planner
+                .plan(&session, &sql, bound.tables.is_empty())
+                .await;
+            plan.and_then(|plan| session.state.optimize(&plan.with_param_values(scalars)?))
+        };
+        let plan = match planned {
             Ok(plan) => plan,
             Err(err) => return Err(self.explain(err).await),
         };
-        let plan = if scalars.is_empty() {
-            plan
-        } else {
-            plan.with_param_values(scalars)?
-        };
-        let physical = session.state.create_physical_plan(&plan).await?;
+        let physical = session
+            .state
+            .query_planner()
+            .create_physical_plan(&plan, &session.state)
+            .await?;
         // The physical plan holds the list tables it reads, so they can leave the catalog
         // as soon as the stream exists.
         let stream = execute_stream(physical, session.task.clone())?;

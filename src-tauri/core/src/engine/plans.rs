@@ -1,7 +1,9 @@
 //! Planning template SQL on the local engine, once per statement text. A template run for
 //! many values (a for-each node, a flow of many nodes on one template) binds new values into
 //! the plan made the first time; what a statement reads (its tables, whether it calls a
-//! function whose value changes) is parsed once too, for the result cache.
+//! function whose value changes) is parsed once too, for the result cache. A statement
+//! without parameters is also optimized once (DataFusion's optimizer is most of the cost of
+//! a small query), unless it reads the clock or draws random numbers.
 //!
 //! Queries plan in a snapshot of the engine's session taken at each refresh: a snapshot
 //! copies every function registry, so it is taken once per run rather than once per query,
@@ -48,6 +50,9 @@ struct Plans {
     generation: u64,
     shapes: HashMap<String, Arc<Shape>>,
     logical: HashMap<String, LogicalPlan>,
+    /// Optimized plans of statements without parameters whose value cannot change between
+    /// runs (optimizing folds `now()` into a constant, so those are optimized every time).
+    optimized: HashMap<String, LogicalPlan>,
 }
 
 /// What a statement reads, as the result cache needs it.
@@ -79,6 +84,7 @@ impl Planner {
             let mut plans = self.plans.lock().expect(POISONED);
             plans.generation += 1;
             plans.logical.clear();
+            plans.optimized.clear();
         }
         *self.session.write().expect(POISONED) = Session::of(ctx);
     }
@@ -116,6 +122,35 @@ impl Planner {
                     plans.logical.clear();
                 }
                 plans.logical.insert(sql.to_owned(), plan.clone());
+            }
+        }
+        Ok(plan)
+    }
+
+    /// The optimized plan of `sql`, a statement without parameters: optimized on first use
+    /// and kept when its value cannot change between runs.
+    pub(super) async fn optimized(
+        &self,
+        session: &Session,
+        sql: &str,
+    ) -> Result<LogicalPlan, DataFusionError> {
+        let generation = {
+            let plans = self.plans.lock().expect(POISONED);
+            if let Some(plan) = plans.optimized.get(sql) {
+                return Ok(plan.clone());
+            }
+            plans.generation
+        };
+        let plan = session
+            .state
+            .optimize(&self.plan(session, sql, true).await?)?;
+        if !self.shape(sql)?.changing {
+            let mut plans = self.plans.lock().expect(POISONED);
+            if plans.generation == generation {
+                if plans.optimized.len() >= PLANS_MAX {
+                    plans.optimized.clear();
+                }
+                plans.optimized.insert(sql.to_owned(), plan.clone());
             }
         }
         Ok(plan)
