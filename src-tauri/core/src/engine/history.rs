@@ -69,23 +69,25 @@ pub async fn run_recorded(
     // transaction a batch.
     let (records, mut finished) = mpsc::unbounded_channel::<Finished>();
     let (kept, mut to_record) = mpsc::unbounded_channel::<Vec<NodeRecord>>();
+    // The file stage is a thread of its own (its work is file IO, and it waits on nothing
+    // else): nodes finishing in a burst on the scheduler's worker (reused results) reach it
+    // as they finish, not once that worker next turns to another task.
     let files = {
         let root = workspace.root().to_owned();
-        tokio::spawn(async move {
-            let mut batch = Vec::new();
-            while finished.recv_many(&mut batch, WRITE_BATCH).await > 0 {
-                let nodes = std::mem::take(&mut batch);
-                let root = root.clone();
-                let written = tokio::task::spawn_blocking(move || {
-                    nodes
-                        .into_iter()
-                        .map(|(record, result, reused)| {
-                            keep_result(&root, run_id, record, result, reused)
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .await
-                .expect("writing results never panics");
+        tokio::task::spawn_blocking(move || {
+            while let Some(first) = finished.blocking_recv() {
+                let mut nodes = vec![first];
+                while nodes.len() < WRITE_BATCH
+                    && let Ok(next) = finished.try_recv()
+                {
+                    nodes.push(next);
+                }
+                let written = nodes
+                    .into_iter()
+                    .map(|(record, result, reused)| {
+                        keep_result(&root, run_id, record, result, reused)
+                    })
+                    .collect();
                 if kept.send(written).is_err() {
                     break; // the recording failed; the run reports that
                 }
