@@ -46,23 +46,37 @@ pub async fn run_recorded(
     // Options that do not fit the flow are refused before a run is recorded.
     run::check_options(flow, options)?;
     let store = workspace.store();
-    let cache: Option<Arc<dyn ResultCache>> = if options.no_cache {
-        None
-    } else {
+    // The results earlier runs keep are read while the run's start is recorded (a read and
+    // a write, on two connections).
+    let kept = async {
+        if options.no_cache {
+            return Ok(None);
+        }
         let root = workspace.root().to_owned();
         let id = &flow.flow().composition.composition_id;
-        Some(Arc::new(HistoryCache::for_flow(store, root, id).await?))
+        let cache: Arc<dyn ResultCache> = Arc::new(HistoryCache::for_flow(store, root, id).await?);
+        Ok::<_, StoreError>(Some(cache))
+    };
+    let started = store.start_run(flow.flow(), &origin, &options.parameters, |run| {
+        RunLock::acquire(workspace.root(), run)
+    });
+    let (kept, started) = tokio::join!(kept, started);
+    let (run_id, lock) = started?;
+    let cache = match kept {
+        Ok(cache) => cache,
+        Err(err) => {
+            let why = format!("could not read the results earlier runs keep: {err}");
+            store
+                .finish_run(run_id, RunStatus::Failed, Some(&why))
+                .await?;
+            return Err(err.into());
+        }
     };
     let options = &RunOptions {
         cache,
         data_tables: Some(store.clone()),
         ..options.clone()
     };
-    let (run_id, lock) = store
-        .start_run(flow.flow(), &origin, &options.parameters, |run| {
-            RunLock::acquire(workspace.root(), run)
-        })
-        .await?;
     // Nodes are kept in the order they finish by two stages that work at once: one writes
     // their results as Parquet, the other records them (pointing at those files) in SQLite.
     // Nodes that reach a stage while it is busy go in its next batch together: one write
