@@ -69,6 +69,18 @@ impl Store {
             // A connection to a local file does not go stale between uses: checking it with a
             // round trip to its thread before every use only made each query wait for one.
             .test_before_acquire(false)
+            // A connection reads the schema (50-odd tables, indexes and triggers: ~1-2 ms)
+            // the first time a statement names a table. Read as it opens, that is off the
+            // critical path for the connection the pool opens in the background, instead of
+            // falling on whichever write first uses it (a run's node records).
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::query("SELECT count(*) FROM sqlite_schema")
+                        .execute(conn)
+                        .await
+                        .map(drop)
+                })
+            })
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open {
