@@ -134,6 +134,9 @@ def main() -> None:
             cold_s = Series([*run, "--no-cache"])
             cached_s = Series(run, all_reused)  # after a cold run: every node reusable
             file_s = Series([str(FLOWLOOM), "run", flow_file, *ws])
+            # What the build and the set-up wrote goes to disk now, not by the kernel's
+            # writeback in the middle of the first workload's runs.
+            os.sync()
             # The four take turns, one run each a round: this machine's speed drifts by tens
             # of percent within minutes, and a drift must not fall on one of them alone.
             for _ in range(args.runs):
