@@ -178,9 +178,9 @@ pub(super) fn needs_missing(
     ))
 }
 
-/// Decides what to do with a node whose upstream has finished and completed where it is
-/// needed ([`needs_missing`]): resolve and render it, or
-/// say why it is skipped or failed. `values` are its [`own_values`].
+/// Decides what to do with a node whose upstream has finished, and completed where it is
+/// needed ([`needs_missing`]): resolve and render it, or say why it is skipped or failed.
+/// `values` are its [`own_values`].
 pub(super) fn prepare(
     flow: &ValidatedFlow,
     graph: &Graph,
