@@ -441,3 +441,53 @@ async fn a_damaged_reused_result_fails_the_node_that_reads_it_and_says_what_to_d
     let fresh = run(&workspace, &engine, &flow, fresh).await;
     assert_eq!(reused(&fresh), all(&DEEP_DIVE_NODES, false));
 }
+
+/// A for-each node is reused like any other, and run again from here it reads the reused
+/// upstream's rows back and comes to the same values and rows.
+#[tokio::test]
+async fn a_for_each_node_is_reused_and_reruns_from_reused_rows() {
+    let (workspace, engine, _, _dir) = sample_workspace().await;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        root.join("tests/fixtures/data/ads.csv"),
+        workspace.data_dir().join("ads.csv"),
+    )
+    .expect("copy data");
+    let text = std::fs::read_to_string(root.join("tests/fixtures/runs/for-each.flow.json"))
+        .expect("fixture");
+    flowfile::import(workspace.store(), &text, OnConflict::Fail)
+        .await
+        .expect("imports");
+    let flow = stored(&workspace, "comp_for_each").await;
+    let per_ad = |run: &RunDetail| {
+        let node = run.nodes.iter().find(|n| n.node_id.as_str() == "per_ad");
+        let node = node.expect("node").clone();
+        let location = node.result_location.as_deref().expect("kept");
+        let rows = results::page(workspace.root(), location, 0, None)
+            .expect("reads")
+            .rows()
+            .expect("rows");
+        (node.parameters, node.sql, rows)
+    };
+
+    let first = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    let again = run(&workspace, &engine, &flow, RunOptions::default()).await;
+    assert_eq!(reused(&again), all(&["big_ads", "per_ad"], true));
+    assert_eq!(per_ad(&again), per_ad(&first));
+
+    let from = RunOptions {
+        from: Some(NodeId::from("per_ad")),
+        ..RunOptions::default()
+    };
+    let from = run(&workspace, &engine, &flow, from).await;
+    assert_eq!(
+        reused(&from),
+        BTreeMap::from([("big_ads".to_owned(), true), ("per_ad".to_owned(), false)])
+    );
+    let (_, _, rows) = per_ad(&from);
+    assert!(
+        !rows.is_empty() && rows.iter().all(|row| row.get("ad_ids").is_some()),
+        "each row carries the value it ran for: {rows:?}"
+    );
+    assert_eq!(per_ad(&from), per_ad(&first));
+}
