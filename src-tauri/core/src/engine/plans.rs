@@ -118,10 +118,7 @@ impl Planner {
         if reusable {
             let mut plans = self.plans.lock().expect(POISONED);
             if plans.generation == generation {
-                if plans.logical.len() >= PLANS_MAX {
-                    plans.logical.clear();
-                }
-                plans.logical.insert(sql.to_owned(), plan.clone());
+                keep(&mut plans.logical, sql, plan.clone());
             }
         }
         Ok(plan)
@@ -147,10 +144,7 @@ impl Planner {
         if !self.shape(sql)?.changing {
             let mut plans = self.plans.lock().expect(POISONED);
             if plans.generation == generation {
-                if plans.optimized.len() >= PLANS_MAX {
-                    plans.optimized.clear();
-                }
-                plans.optimized.insert(sql.to_owned(), plan.clone());
+                keep(&mut plans.optimized, sql, plan.clone());
             }
         }
         Ok(plan)
@@ -168,13 +162,21 @@ impl Planner {
             changing: calls_changing_function(&parsed, state),
             tables: state.resolve_table_references(&parsed)?,
         });
-        let mut plans = self.plans.lock().expect(POISONED);
-        if plans.shapes.len() >= PLANS_MAX {
-            plans.shapes.clear();
-        }
-        plans.shapes.insert(sql.to_owned(), shape.clone());
+        keep(
+            &mut self.plans.lock().expect(POISONED).shapes,
+            sql,
+            shape.clone(),
+        );
         Ok(shape)
     }
+}
+
+/// Keeps `value` for statement text `sql`; a full map starts again.
+fn keep<T>(kept: &mut HashMap<String, T>, sql: &str, value: T) {
+    if kept.len() >= PLANS_MAX {
+        kept.clear();
+    }
+    kept.insert(sql.to_owned(), value);
 }
 
 /// Whether `statement` calls a scalar function that is not immutable: one whose value may
