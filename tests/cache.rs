@@ -32,6 +32,23 @@ async fn stored(workspace: &Workspace, id: &str) -> ValidatedFlow {
     validation::validate(flow, &catalog).expect("valid")
 }
 
+/// Imports `tests/fixtures/runs/<file>` into `workspace`, with the `ads.csv` fixture its
+/// templates read in the data folder, and returns flow `id` as stored.
+async fn imported(workspace: &Workspace, file: &str, id: &str) -> ValidatedFlow {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        root.join("tests/fixtures/data/ads.csv"),
+        workspace.data_dir().join("ads.csv"),
+    )
+    .expect("copy data");
+    let text =
+        std::fs::read_to_string(root.join("tests/fixtures/runs").join(file)).expect("fixture");
+    flowfile::import(workspace.store(), &text, OnConflict::Fail)
+        .await
+        .expect("imports");
+    stored(workspace, id).await
+}
+
 async fn run(
     workspace: &Workspace,
     engine: &Arc<LocalEngine>,
@@ -356,18 +373,7 @@ async fn a_write_to_a_data_table_runs_what_reads_it_again() {
 #[tokio::test]
 async fn a_condition_is_decided_on_reused_rows_before_its_node_is_reused() {
     let (workspace, engine, _, _dir) = sample_workspace().await;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(
-        root.join("tests/fixtures/data/ads.csv"),
-        workspace.data_dir().join("ads.csv"),
-    )
-    .expect("copy data");
-    let text = std::fs::read_to_string(root.join("tests/fixtures/runs/conditions.flow.json"))
-        .expect("fixture");
-    flowfile::import(workspace.store(), &text, OnConflict::Fail)
-        .await
-        .expect("imports");
-    let flow = stored(&workspace, "comp_conditions").await;
+    let flow = imported(&workspace, "conditions.flow.json", "comp_conditions").await;
     let outcome = |run: &RunDetail| -> BTreeMap<String, (NodeStatus, bool)> {
         run.nodes
             .iter()
@@ -447,18 +453,7 @@ async fn a_damaged_reused_result_fails_the_node_that_reads_it_and_says_what_to_d
 #[tokio::test]
 async fn a_for_each_node_is_reused_and_reruns_from_reused_rows() {
     let (workspace, engine, _, _dir) = sample_workspace().await;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(
-        root.join("tests/fixtures/data/ads.csv"),
-        workspace.data_dir().join("ads.csv"),
-    )
-    .expect("copy data");
-    let text = std::fs::read_to_string(root.join("tests/fixtures/runs/for-each.flow.json"))
-        .expect("fixture");
-    flowfile::import(workspace.store(), &text, OnConflict::Fail)
-        .await
-        .expect("imports");
-    let flow = stored(&workspace, "comp_for_each").await;
+    let flow = imported(&workspace, "for-each.flow.json", "comp_for_each").await;
     let per_ad = |run: &RunDetail| {
         let node = run.nodes.iter().find(|n| n.node_id.as_str() == "per_ad");
         let node = node.expect("node").clone();
