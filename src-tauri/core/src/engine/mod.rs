@@ -7,6 +7,7 @@
 //!
 //! Invariant: values reach an engine only as bound parameters, never as SQL text.
 
+mod binding;
 pub mod cache;
 mod data_tables;
 pub use data_tables::export_table;

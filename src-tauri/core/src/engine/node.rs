@@ -4,7 +4,7 @@
 //! it runs; its template renders into one query, or one per value for a for-each node; the
 //! queries run on the connector and a for-each node's rows are unioned, tagged with the value.
 
-use super::local;
+use super::binding;
 use super::mapping::{column_values, transform};
 use super::run::{NodeResult, NodeRun, NodeStatus};
 use super::table_node::Operation;
@@ -282,7 +282,7 @@ pub(super) fn prepare(
             items
                 .into_iter()
                 .map(|item| {
-                    let tag = local::scalar(spec.value_type, &item).map_err(|e| e.to_string())?;
+                    let tag = binding::scalar(spec.value_type, &item).map_err(|e| e.to_string())?;
                     let mut one = typed.clone();
                     one.insert(spec.name.clone(), Value::List(vec![item]));
                     let statement = render::render(&template.sql, &template.parameters, &one)
