@@ -15,6 +15,7 @@ pub mod history;
 mod local;
 mod mapping;
 mod node;
+mod options;
 mod plans;
 pub mod results;
 pub mod run;

@@ -1,8 +1,9 @@
 //! Running a validated flow: each node starts as soon as every node it reads from has
 //! finished (no level barriers), at most `max_parallel` at a time, on any [`Connector`].
 //!
-//! What one node does once its turn comes (parameters, condition, queries) is
-//! `engine::node`'s. A failed node fails the run; nodes that need it through a required
+//! What a run is asked to do (its options, the flow's global parameters) is
+//! `engine::options`'s; what one node does once its turn comes (parameters, condition,
+//! queries) is `engine::node`'s. A failed node fails the run; nodes that need it through a required
 //! connection are skipped, through an optional one they run without its value; independent
 //! branches finish.
 //!
@@ -16,16 +17,15 @@
 //! finished CANCELLED.
 
 use super::Connector;
-use super::cache::{self, CachedResult, ResultCache};
+use super::cache::{self, CachedResult};
 use super::node::{Graph, Job, Outcome, Prepared, needs_missing, own_values, prepare, reads};
+use super::options::global_values;
+pub use super::options::{RunError, RunOptions, check_options, parameters_from_text};
 use super::table_node;
 use crate::ids::NodeId;
-use crate::model::Flow;
 pub use crate::model::{NodeOutcome, NodeStatus, RunStatus};
 use crate::model::{NodeRecord, ResultColumn};
-use crate::store::Store;
-use crate::validation::{FlowGraph, ValidatedFlow};
-use crate::value::{Value, json_from_text};
+use crate::validation::ValidatedFlow;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use serde::{Deserialize, Serialize};
@@ -35,50 +35,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 pub use tokio_util::sync::CancellationToken;
-
-/// How to run a flow.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    /// How many nodes may run at once.
-    pub max_parallel: usize,
-    /// Values for the flow's global parameters, over their defaults.
-    pub parameters: BTreeMap<String, Json>,
-    /// Cancels the run when cancelled.
-    pub cancel: CancellationToken,
-    /// A node's timeout when its config sets none.
-    pub default_timeout: Duration,
-    /// The wait before the first retry; each further one waits twice as long.
-    pub retry_backoff: Duration,
-    /// Run only this node and the nodes it needs ("run to here").
-    pub to: Option<NodeId>,
-    /// Run this node and everything downstream of it fresh, reusing what it needs ("run
-    /// from here").
-    pub from: Option<NodeId>,
-    /// Where results to reuse are found; `None` runs every node.
-    pub cache: Option<Arc<dyn ResultCache>>,
-    /// Run every node even when a result could be reused (new results still become
-    /// reusable).
-    pub no_cache: bool,
-    /// The workspace whose data tables data-table nodes work on; without one they fail.
-    pub data_tables: Option<Store>,
-}
-
-impl Default for RunOptions {
-    fn default() -> Self {
-        Self {
-            max_parallel: std::thread::available_parallelism().map_or(2, usize::from),
-            parameters: BTreeMap::new(),
-            cancel: CancellationToken::new(),
-            default_timeout: Duration::from_secs(600),
-            retry_backoff: Duration::from_millis(500),
-            to: None,
-            from: None,
-            cache: None,
-            no_cache: false,
-            data_tables: None,
-        }
-    }
-}
 
 /// A node's result, kept for the nodes downstream of it. A reused one holds its schema and
 /// row count, and its rows (`batches`) only once a node that ran has read them.
@@ -185,19 +141,6 @@ pub enum RunEvent {
         from_cache: bool,
         error: Option<String>,
     },
-}
-
-/// Why a run could not start.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RunError {
-    #[error("the flow has no global parameter `{name}` (it has: {})", known.join(", "))]
-    UnknownParameter { name: String, known: Vec<String> },
-    #[error("global parameter `{name}`: {why}")]
-    BadParameter { name: String, why: String },
-    #[error("the flow has no node `{0}`")]
-    UnknownNode(String),
-    #[error("`{from}` is not upstream of `{to}`: running from one to the other runs nothing")]
-    FromNotBeforeTo { from: String, to: String },
 }
 
 /// Runs `flow` on `connector`, telling `observer` as it goes.
@@ -482,91 +425,4 @@ fn release(graph: &Graph, at: usize, waiting: &mut [usize], ready: &mut VecDeque
             ready.push_back(next);
         }
     }
-}
-
-/// Whether `options` fit `flow` (its global parameters, the node to run to), before anything
-/// is started or recorded.
-pub fn check_options(flow: &ValidatedFlow, options: &RunOptions) -> Result<(), RunError> {
-    global_values(flow, &options.parameters)?;
-    let nodes = &flow.flow().nodes;
-    for node in [&options.to, &options.from].into_iter().flatten() {
-        if nodes.iter().all(|n| &n.node_id != node) {
-            return Err(RunError::UnknownNode(node.to_string()));
-        }
-    }
-    if let (Some(from), Some(to)) = (&options.from, &options.to)
-        && from != to
-        && !FlowGraph::new(flow.flow()).ancestors(to).contains(from)
-    {
-        return Err(RunError::FromNotBeforeTo {
-            from: from.to_string(),
-            to: to.to_string(),
-        });
-    }
-    Ok(())
-}
-
-/// Global parameter values written as text (`--param k=v`, the app's run dialog), each
-/// parsed by the type of the parameter it names: lists comma-separated or a JSON array,
-/// strings and dates bare.
-pub fn parameters_from_text<'a>(
-    flow: &Flow,
-    given: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<BTreeMap<String, Json>, RunError> {
-    let mut values = BTreeMap::new();
-    for (name, text) in given {
-        let declared = &flow.composition.global_parameters;
-        let Some(global) = declared.iter().find(|g| g.name == name) else {
-            return Err(unknown_parameter(flow, name));
-        };
-        let json = json_from_text(global.value_type, global.list, text);
-        Value::from_json(global.value_type, global.list, &json).map_err(|why| {
-            RunError::BadParameter {
-                name: name.to_owned(),
-                why,
-            }
-        })?;
-        values.insert(name.to_owned(), json);
-    }
-    Ok(values)
-}
-
-fn unknown_parameter(flow: &Flow, name: &str) -> RunError {
-    RunError::UnknownParameter {
-        name: name.to_owned(),
-        known: flow
-            .composition
-            .global_parameters
-            .iter()
-            .map(|g| g.name.clone())
-            .collect(),
-    }
-}
-
-/// The run's global parameter values: defaults, then the given values, each typed.
-fn global_values<'f>(
-    flow: &'f ValidatedFlow,
-    given: &BTreeMap<String, Json>,
-) -> Result<BTreeMap<&'f str, Json>, RunError> {
-    let declared = &flow.flow().composition.global_parameters;
-    if let Some(unknown) = given
-        .keys()
-        .find(|k| declared.iter().all(|g| &g.name != *k))
-    {
-        return Err(unknown_parameter(flow.flow(), unknown));
-    }
-    let mut values = BTreeMap::new();
-    for global in declared {
-        let Some(value) = given.get(&global.name).or(global.default.as_ref()) else {
-            continue;
-        };
-        Value::from_json(global.value_type, global.list, value).map_err(|why| {
-            RunError::BadParameter {
-                name: global.name.clone(),
-                why,
-            }
-        })?;
-        values.insert(global.name.as_str(), value.clone());
-    }
-    Ok(values)
 }
