@@ -149,7 +149,7 @@ def main() -> None:
             print(
                 f"| {name} | {floor * 1000:.0f} ms | {cold * 1000:.0f} ms | {cold / floor:.2f}x "
                 f"| {overhead_ms:.2f} ms | {cached * 1000:.0f} ms | {cached / cold * 100:.1f} % "
-                f"| {cached_inside * 1000:.0f} / {cold_inside * 1000:.0f} ms "
+                f"| {cached_inside * 1000:.1f} / {cold_inside * 1000:.0f} ms "
                 f"({cached_inside / cold_inside * 100:.1f} %) "
                 f"| {file_run * 1000:.0f} ms "
                 f"| {floor_peak // 1024} / {cold_peak // 1024} / {cached_peak // 1024} MiB |"

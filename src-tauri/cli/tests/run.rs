@@ -61,6 +61,8 @@ fn a_stored_flow_runs_with_json_events_and_typed_params() {
     let last = events.last().expect("events");
     assert_eq!(last["event"], "run_finished");
     assert_eq!(last["status"], "COMPLETED");
+    let ms = last["duration_ms"].as_f64().expect("a duration in ms");
+    assert!(ms > 0.0, "the run took {ms} ms");
 }
 
 #[test]
