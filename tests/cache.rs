@@ -6,9 +6,9 @@ use crate::support::{count, sample_workspace};
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::history;
 use flowloom_core::engine::results;
-use flowloom_core::engine::run::{NodeStatus, RunEvent, RunOptions, RunStatus};
+use flowloom_core::engine::run::{FlowRun, NodeStatus, RunEvent, RunOptions, RunStatus};
 use flowloom_core::flowfile::{self, OnConflict};
-use flowloom_core::model::{RunDetail, Trigger};
+use flowloom_core::model::{RunDetail, RunId, Trigger};
 use flowloom_core::validation::{self, Catalog, ValidatedFlow};
 use flowloom_core::{CompositionId, NodeId, Workspace};
 use serde_json::json;
@@ -49,22 +49,33 @@ async fn imported(workspace: &Workspace, file: &str, id: &str) -> ValidatedFlow 
     stored(workspace, id).await
 }
 
+/// Runs `flow` recorded in `workspace`'s history, whatever its outcome.
+async fn run_report(
+    workspace: &Workspace,
+    engine: &Arc<LocalEngine>,
+    flow: &ValidatedFlow,
+    options: &RunOptions,
+) -> (RunId, FlowRun) {
+    history::run_recorded(
+        workspace,
+        flow,
+        engine.clone(),
+        options,
+        Trigger::Cli,
+        &quiet,
+    )
+    .await
+    .expect("runs")
+}
+
+/// Runs `flow` recorded, expects it to complete, and reads back what the history kept.
 async fn run(
     workspace: &Workspace,
     engine: &Arc<LocalEngine>,
     flow: &ValidatedFlow,
     options: RunOptions,
 ) -> RunDetail {
-    let (run_id, report) = history::run_recorded(
-        workspace,
-        flow,
-        engine.clone(),
-        &options,
-        Trigger::Cli,
-        &quiet,
-    )
-    .await
-    .expect("runs");
+    let (run_id, report) = run_report(workspace, engine, flow, &options).await;
     assert_eq!(report.status, RunStatus::Completed);
     workspace.store().get_run(run_id).await.expect("recorded")
 }
@@ -417,16 +428,7 @@ async fn a_damaged_reused_result_fails_the_node_that_reads_it_and_says_what_to_d
         from: Some(NodeId::from("their_products")),
         ..RunOptions::default()
     };
-    let (_, report) = history::run_recorded(
-        &workspace,
-        &flow,
-        engine.clone(),
-        &from,
-        Trigger::Cli,
-        &quiet,
-    )
-    .await
-    .expect("runs");
+    let (_, report) = run_report(&workspace, &engine, &flow, &from).await;
     assert_eq!(report.status, RunStatus::Failed);
     let node = |id: &str| report.node(id).expect("node");
     assert_eq!(node("top_campaigns").status, NodeStatus::Completed);
