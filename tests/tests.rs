@@ -30,6 +30,10 @@ mod engine;
 /// Whole flows on the embedded engine: mappings, skip and fail propagation, parallelism.
 mod run;
 
+/// Cancel and node timeouts stop every kind of CPU-bound query: cross joins, nested loops,
+/// exploding hash joins, sorts, joins of a data file.
+mod cancel;
+
 /// Data-table nodes in flows: create, get, list and write, with their outcomes.
 mod table_nodes;
 

@@ -14,15 +14,15 @@
 
 use super::binding::BoundLists;
 use super::data_tables::DataTableProvider;
+use super::executor;
 use super::plans::Planner;
 use super::{Connector, EngineError, ResultStream};
 use crate::render::Statement;
 use crate::store::Store;
 use crate::workspace::Workspace;
-use datafusion::physical_plan::execute_stream;
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
 use futures::future::BoxFuture;
-use futures::{StreamExt, TryStreamExt};
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -244,14 +244,13 @@ impl LocalEngine {
             .query_planner()
             .create_physical_plan(&plan, &session.state)
             .await?;
+        let schema = physical.schema();
+        let physical = executor::cooperative(physical)?;
         // The physical plan holds the list tables it reads, so they can leave the catalog
-        // as soon as the stream exists.
-        let stream = execute_stream(physical, session.task.clone())?;
+        // as soon as the query has it.
+        let batches = executor::execute(physical, session.task.clone())?;
         drop(bound);
-        Ok(ResultStream {
-            schema: stream.schema(),
-            batches: stream.map_err(EngineError::from).boxed(),
-        })
+        Ok(ResultStream { schema, batches })
     }
 
     /// A planning error, or, when the query names a data file that could not be read as a

@@ -11,6 +11,7 @@ mod binding;
 pub mod cache;
 mod data_tables;
 pub use data_tables::export_table;
+pub mod executor;
 pub mod history;
 mod local;
 mod mapping;
