@@ -409,3 +409,60 @@ async fn a_schedule_that_cannot_work_is_refused_with_every_problem() {
         Err(schedule::ScheduleError::Invalid(p)) if p == ["a flow cannot be started by its own run ending"]
     ));
 }
+
+/// Shutting the scheduler down cancels the runs it started: the slow fixture flow's query
+/// stops, the run is recorded CANCELLED, and nothing is left RUNNING.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutting_down_cancels_the_runs_in_progress() {
+    let (workspace, engine, _, _dir) = sample_workspace().await;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let slow =
+        std::fs::read_to_string(root.join("tests/fixtures/runs/slow.flow.json")).expect("fixture");
+    flowloom_core::flowfile::import(
+        workspace.store(),
+        &slow,
+        flowloom_core::flowfile::OnConflict::Fail,
+    )
+    .await
+    .expect("imports");
+    let clock = TestClock::at("2026-11-24T10:01:00Z");
+    let created = schedule::create(
+        workspace.store(),
+        &ScheduleSpec {
+            composition_id: "comp_slow".into(),
+            ..spec("Slow", every_five_minutes())
+        },
+        clock.now(),
+    )
+    .await
+    .expect("create");
+    let scheduler = Scheduler::new(workspace.clone(), engine, clock.clone());
+    scheduler.start().await.expect("start");
+    scheduler.run_now(created.id).await.expect("fires");
+    // Wait until the slow node is running.
+    let store = workspace.store();
+    loop {
+        let runs = runs_of(&workspace, "comp_slow").await;
+        if let Some(run) = runs.first() {
+            let detail = store.get_run(run.run_id).await.expect("run");
+            if detail.nodes.iter().any(|n| n.node_id.as_str() == "quick") {
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let stopped =
+        tokio::time::timeout(std::time::Duration::from_secs(60), scheduler.shutdown()).await;
+    assert!(stopped.is_ok(), "the run was still going a minute later");
+    let runs = runs_of(&workspace, "comp_slow").await;
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].status, RunStatus::Cancelled);
+    let detail = store.get_run(runs[0].run_id).await.expect("run");
+    let slow = detail
+        .nodes
+        .iter()
+        .find(|n| n.node_id.as_str() == "slow")
+        .expect("the slow node is recorded");
+    assert_eq!(slow.status, flowloom_core::model::NodeStatus::Cancelled);
+}

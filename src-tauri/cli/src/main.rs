@@ -8,6 +8,7 @@ mod files;
 mod run;
 mod runs;
 mod schedules;
+mod stop;
 mod tables;
 mod versions;
 

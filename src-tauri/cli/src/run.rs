@@ -69,12 +69,11 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
     options.from = args.from.as_deref().map(flowloom_core::NodeId::from);
     options.no_cache = args.no_cache;
     options.parameters = parameters(flow.flow(), &args.params)?;
-    // Ctrl-C cancels the run: running queries stop, the history says CANCELLED.
+    // Ctrl-C or SIGTERM cancels the run: running queries stop, the history says CANCELLED.
     let cancel = options.cancel.clone();
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            cancel.cancel();
-        }
+        crate::stop::requested().await;
+        cancel.cancel();
     });
     let engine = engine
         .await

@@ -204,7 +204,7 @@ pub async fn scheduler(workspace: &Workspace, out: &mut impl Write) -> Result<()
     let stop = CancellationToken::new();
     let stopping = stop.clone();
     tokio::spawn(async move {
-        stopped().await;
+        crate::stop::requested().await;
         stopping.cancel();
     });
     scheduler
@@ -215,32 +215,9 @@ pub async fn scheduler(workspace: &Workspace, out: &mut impl Write) -> Result<()
         })
         .await
         .map_err(Failure::refused)?;
-    // Runs already started finish and are recorded before the scheduler goes.
-    scheduler.idle().await;
+    // Runs in progress are cancelled, and recorded so, before the scheduler goes.
+    scheduler.shutdown().await;
     Ok(())
-}
-
-/// Resolves when the process is asked to stop: Ctrl-C, or SIGTERM (systemd stopping it).
-async fn stopped() {
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(_) => {
-                    let _ = tokio::signal::ctrl_c().await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
 
 fn refused(err: ScheduleError) -> Failure {

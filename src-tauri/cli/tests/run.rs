@@ -5,7 +5,9 @@ mod common;
 
 use common::{exits, flowloom, path_str, repo, text};
 use serde_json::Value;
-use std::process::Command;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 #[test]
 fn a_flow_file_runs_on_the_workspace_data_without_being_imported() {
@@ -470,4 +472,76 @@ fn unchanged_nodes_are_reused_unless_forced() {
     ]);
     exits(&from_file, 2);
     assert!(text(&from_file.stderr).contains("import the flow first"));
+}
+
+/// SIGTERM and Ctrl-C stop a run whatever its queries do: five CPU-bound queries that would
+/// run for hours (cross joins, nested loops, an exploding hash join, a sort, a data file
+/// joined with itself) stop, the command exits 1 well within a minute, and the history says
+/// CANCELLED with no node left RUNNING.
+#[test]
+fn a_signal_stops_every_kind_of_expensive_query() {
+    for signal in ["-TERM", "-INT"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ws = path_str(dir.path());
+        exits(&flowloom(&["flows", "list", "--workspace", ws]), 0);
+        let csv: String = std::iter::once("x,label\n".to_owned())
+            .chain((0..20_000).map(|x| format!("{x},row {x}\n")))
+            .collect();
+        std::fs::write(dir.path().join("data/wide.csv"), csv).expect("data file");
+        let expensive = repo("tests/fixtures/runs/expensive.flow.json");
+        exits(
+            &flowloom(&["import", path_str(&expensive), "--workspace", ws]),
+            0,
+        );
+        let mut child = Command::new(env!("CARGO_BIN_EXE_flowloom"))
+            .args([
+                "run",
+                "comp_expensive",
+                "--json",
+                "--max-parallel",
+                "5",
+                "--workspace",
+                ws,
+            ])
+            .env_remove("FLOWLOOM_WORKSPACE")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start flowloom run");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let mut started = 0;
+        while started < 5 {
+            let line = lines.next().expect("the run goes on").expect("a line");
+            let event: Value = serde_json::from_str(&line).expect("JSON event");
+            started += usize::from(event["event"] == "node_started");
+        }
+        // Let the queries get into their work before asking the run to stop.
+        std::thread::sleep(Duration::from_secs(1));
+        let asked = Instant::now();
+        let sent = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("send the signal");
+        assert!(sent.success());
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("waits") {
+                break status;
+            }
+            if asked.elapsed() > Duration::from_secs(60) {
+                let _ = child.kill();
+                panic!("{signal}: the run was still going a minute after it was asked to stop");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert_eq!(status.code(), Some(1), "{signal}");
+
+        let shown = flowloom(&["runs", "show", "1", "--json", "--workspace", ws]);
+        let run: Value = serde_json::from_slice(&shown.stdout).expect("JSON");
+        assert_eq!(run["summary"]["status"], "CANCELLED", "{signal}: {run:#}");
+        let nodes = run["nodes"].as_array().expect("nodes");
+        assert_eq!(nodes.len(), 5, "{signal}: {run:#}");
+        for node in nodes {
+            assert_eq!(node["status"], "CANCELLED", "{signal}: {node:#}");
+        }
+    }
 }

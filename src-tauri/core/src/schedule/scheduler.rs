@@ -15,7 +15,7 @@ use super::{parse_stamp, stamp};
 use crate::condition::Condition;
 use crate::engine::Connector;
 use crate::engine::history;
-use crate::engine::run::RunOptions;
+use crate::engine::run::{CancellationToken, RunOptions};
 use crate::ids::CompositionId;
 use crate::model::{OverlapPolicy, RunOrigin, Schedule, ScheduleTrigger, Trigger};
 use crate::store::StoreError;
@@ -111,6 +111,8 @@ pub struct Scheduler {
     clock: Arc<dyn Clock>,
     state: Arc<Mutex<State>>,
     runs: tokio::sync::Mutex<JoinSet<()>>,
+    /// Cancelled when the scheduler shuts down: every run it started is a child of it.
+    stopping: CancellationToken,
 }
 
 impl std::fmt::Debug for Scheduler {
@@ -127,6 +129,7 @@ impl Scheduler {
             clock,
             state: Arc::default(),
             runs: tokio::sync::Mutex::new(JoinSet::new()),
+            stopping: CancellationToken::new(),
         }
     }
 
@@ -286,11 +289,20 @@ impl Scheduler {
         while runs.join_next().await.is_some() {}
     }
 
+    /// Shuts down: the runs in progress are cancelled (their queries stop, the history says
+    /// CANCELLED), queued ones are dropped, nothing new starts; returns once every run is
+    /// recorded.
+    pub async fn shutdown(&self) {
+        self.stopping.cancel();
+        self.state().queued.clear();
+        self.idle().await;
+    }
+
     /// Ticks every `every` until `stop` is cancelled; what fires goes to `report`.
     pub async fn run_until(
         &self,
         every: Duration,
-        stop: tokio_util::sync::CancellationToken,
+        stop: CancellationToken,
         report: impl Fn(&Fired),
     ) -> Result<(), StoreError> {
         loop {
@@ -409,10 +421,11 @@ impl Scheduler {
         let workspace = self.workspace.clone();
         let connector = self.connector.clone();
         let state = self.state.clone();
+        let stopping = self.stopping.clone();
         self.runs.lock().await.spawn(async move {
             let mut next = Some(first);
-            while let Some(start) = next {
-                run(&workspace, connector.clone(), start).await;
+            while let Some(start) = next.take().filter(|_| !stopping.is_cancelled()) {
+                run(&workspace, connector.clone(), start, stopping.child_token()).await;
                 let mut state = state
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -429,10 +442,15 @@ impl Scheduler {
 /// has problems) is left alone: the Schedules screen shows it through the flow's problems.
 /// A run that could not even start (the workspace failing) is said on standard error, the
 /// only place left to say it.
-async fn run(workspace: &Workspace, connector: Arc<dyn Connector>, start: Start) {
+async fn run(
+    workspace: &Workspace,
+    connector: Arc<dyn Connector>,
+    start: Start,
+    cancel: CancellationToken,
+) {
     let id = start.schedule.id;
     let flow = start.schedule.spec.composition_id.clone();
-    if let Err(err) = try_run(workspace, connector, start).await {
+    if let Err(err) = try_run(workspace, connector, start, cancel).await {
         eprintln!("flowloom: schedule {id} could not run flow `{flow}`: {err}");
     }
 }
@@ -441,6 +459,7 @@ async fn try_run(
     workspace: &Workspace,
     connector: Arc<dyn Connector>,
     start: Start,
+    cancel: CancellationToken,
 ) -> Result<(), String> {
     let store = workspace.store();
     let spec = &start.schedule.spec;
@@ -457,6 +476,7 @@ async fn try_run(
     };
     let options = RunOptions {
         parameters: spec.parameters.clone(),
+        cancel,
         ..RunOptions::default()
     };
     let origin = RunOrigin {
