@@ -5,7 +5,7 @@
 
 use crate::ids::{ConnectionId, NodeId};
 use crate::model::Flow;
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -137,12 +137,14 @@ impl<'a> FlowGraph<'a> {
     }
 
     /// One cycle per strongly connected component that has one (a self-loop is a cycle),
-    /// sorted by their first node id.
+    /// sorted by their first node id. The components come from Kosaraju's algorithm, whose
+    /// walks keep their own stack: petgraph's Tarjan recurses once per node of a path, so a
+    /// ring of some ten thousand nodes overflowed the thread's stack and aborted the process.
     pub fn cycles(&self) -> Vec<Cycle> {
         if self.levels().is_some() {
             return Vec::new();
         }
-        let mut cycles: Vec<Cycle> = tarjan_scc(&self.graph)
+        let mut cycles: Vec<Cycle> = kosaraju_scc(&self.graph)
             .into_iter()
             .filter(|scc| scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0]))
             .map(|scc| self.cycle_in(&scc))
