@@ -466,3 +466,66 @@ async fn shutting_down_cancels_the_runs_in_progress() {
         .expect("the slow node is recorded");
     assert_eq!(slow.status, flowloom_core::model::NodeStatus::Cancelled);
 }
+
+/// A watch is bounded: a folder of more files than a watch may cover is refused when the
+/// schedule is created, with the count found; a folder holding a link back to itself is
+/// walked once, and a change inside it fires as usual.
+#[tokio::test]
+async fn a_watch_is_bounded_and_follows_no_link_twice() {
+    let (workspace, engine, _, dir) = sample_workspace().await;
+    let crowded = dir.path().join("crowded");
+    std::fs::create_dir(&crowded).expect("folder");
+    for i in 0..=schedule::MAX_FILES {
+        std::fs::write(crowded.join(format!("{i}.csv")), "").expect("file");
+    }
+    let clock = TestClock::at("2026-11-24T10:00:00Z");
+    let path = crowded.display().to_string();
+    match schedule::create(
+        workspace.store(),
+        &spec(
+            "Too many",
+            ScheduleTrigger::FileChange { path: path.clone() },
+        ),
+        clock.now(),
+    )
+    .await
+    {
+        Err(schedule::ScheduleError::Invalid(problems)) => assert_eq!(
+            problems,
+            [format!(
+                "`{path}` covers more than 10000 files (stopped counting at 10001); watch a \
+                 narrower folder or glob"
+            )]
+        ),
+        other => panic!("a watch over 10,001 files was not refused: {other:?}"),
+    }
+
+    let looped = dir.path().join("looped");
+    std::fs::create_dir_all(looped.join("inner")).expect("folders");
+    std::fs::write(looped.join("inner/a.csv"), "a\n1\n").expect("file");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&looped, looped.join("inner/back")).expect("a link back up");
+    let path = looped.display().to_string();
+    schedule::create(
+        workspace.store(),
+        &spec("Looped", ScheduleTrigger::FileChange { path }),
+        clock.now(),
+    )
+    .await
+    .expect("a folder linking to itself is watched");
+    let scheduler = Scheduler::new(workspace.clone(), engine, clock.clone());
+    scheduler.start().await.expect("start");
+    std::fs::write(looped.join("inner/a.csv"), "a\n1\n2\n").expect("changed");
+    assert!(
+        scheduler.tick().await.expect("tick").is_empty(),
+        "not settled yet"
+    );
+    clock.advance(Duration::seconds(3));
+    let fired = scheduler.tick().await.expect("tick");
+    assert_eq!(fired.len(), 1);
+    assert_eq!(
+        fired[0].data["paths"],
+        json!([looped.join("inner/a.csv").display().to_string()])
+    );
+    scheduler.shutdown().await;
+}

@@ -9,6 +9,7 @@ mod scheduler;
 mod watch;
 
 pub use scheduler::{Clock, Fired, FiredOutcome, Missed, Scheduler, SystemClock};
+pub use watch::{MAX_DEPTH, MAX_FILES};
 
 use crate::condition::Condition;
 use crate::model::{Schedule, ScheduleSpec, ScheduleTrigger};
@@ -55,6 +56,13 @@ pub async fn check(store: &Store, spec: &ScheduleSpec) -> Result<(), ScheduleErr
                 problems.push("a file trigger needs a path or a glob to watch".to_owned());
             } else if let Err(err) = glob::Pattern::new(path) {
                 problems.push(format!("`{path}` is not a path or glob: {err}"));
+            } else {
+                let path = path.clone();
+                match tokio::task::spawn_blocking(move || watch::scan(&path)).await {
+                    Ok(Err(too_big)) => problems.push(too_big.to_string()),
+                    Ok(Ok(_)) => {}
+                    Err(err) => problems.push(format!("could not look at the watched path: {err}")),
+                }
             }
         }
         ScheduleTrigger::FlowCompleted { flow, .. } => {

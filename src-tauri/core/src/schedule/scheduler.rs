@@ -156,8 +156,10 @@ impl Scheduler {
             }
             match &schedule.spec.trigger {
                 ScheduleTrigger::FileChange { path } => {
-                    let watch = Watch::new(path);
-                    self.state().files.insert(schedule.id, watch);
+                    let stamps = watch::scan_off_tick(path).await.unwrap_or_default();
+                    self.state()
+                        .files
+                        .insert(schedule.id, Watch::from_stamps(stamps));
                 }
                 ScheduleTrigger::Cron {
                     expression,
@@ -241,7 +243,7 @@ impl Scheduler {
                     due.push((schedule.clone(), Trigger::Schedule, data));
                 }
                 ScheduleTrigger::FileChange { path } => {
-                    if let Some(paths) = self.files_settled(schedule.id, path, now) {
+                    if let Some(paths) = self.files_settled(schedule.id, path, now).await {
                         store
                             .schedule_times(schedule.id, Some(&stamp(now)), None)
                             .await?;
@@ -317,8 +319,8 @@ impl Scheduler {
     }
 
     /// The changed paths of a file-change schedule, once they have been quiet long enough.
-    fn files_settled(&self, id: i64, path: &str, now: DateTime<Utc>) -> Option<Vec<String>> {
-        let stamps = watch::scan(path);
+    async fn files_settled(&self, id: i64, path: &str, now: DateTime<Utc>) -> Option<Vec<String>> {
+        let stamps = watch::scan_off_tick(path).await?;
         let mut state = self.state();
         state
             .files

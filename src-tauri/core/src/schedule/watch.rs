@@ -20,11 +20,6 @@ pub(super) struct Watch {
 }
 
 impl Watch {
-    /// Starts watching `path` as its files are now.
-    pub(super) fn new(path: &str) -> Self {
-        Self::from_stamps(scan(path))
-    }
-
     pub(super) fn from_stamps(stamps: BTreeMap<PathBuf, SystemTime>) -> Self {
         Self {
             stamps,
@@ -67,25 +62,70 @@ impl Watch {
     }
 }
 
+/// The most files one watch covers; a schedule over it is refused when it is created.
+pub const MAX_FILES: usize = 10_000;
+
+/// The deepest folder a watch walks into, below the watched one.
+pub const MAX_DEPTH: usize = 16;
+
+/// [`scan`] on a blocking thread, so a large folder never holds up the scheduler's tick.
+/// `None` when the path covers more than a watch may (its schedule then never fires: it
+/// was refused when created, so the folder grew since).
+pub(super) async fn scan_off_tick(path: &str) -> Option<BTreeMap<PathBuf, SystemTime>> {
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || scan(&path))
+        .await
+        .ok()?
+        .ok()
+}
+
+/// A watched path that covers more than a watch may.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{path}` covers more than {MAX_FILES} files (stopped counting at {found}); watch a \
+     narrower folder or glob"
+)]
+pub struct TooBig {
+    pub path: String,
+    pub found: usize,
+}
+
 /// The files a watched path or glob covers now, with their modification times: a file, the
-/// files of a folder (and its folders), or what a glob matches.
-pub(super) fn scan(path: &str) -> BTreeMap<PathBuf, SystemTime> {
+/// files of a folder (and its folders, [`MAX_DEPTH`] deep), or what a glob matches. The walk
+/// keeps every folder it has been in, by its real path, so a link back up is not followed
+/// twice; past [`MAX_FILES`] files it stops.
+pub(super) fn scan(path: &str) -> Result<BTreeMap<PathBuf, SystemTime>, TooBig> {
     let mut found = BTreeMap::new();
-    let mut pending: Vec<PathBuf> = match glob::glob(path) {
-        Ok(paths) => paths.flatten().collect(),
-        Err(_) => vec![PathBuf::from(path)],
+    let mut visited: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut pending: Vec<(PathBuf, usize)> = match glob::glob(path) {
+        Ok(paths) => paths
+            .flatten()
+            .take(MAX_FILES + 1)
+            .map(|p| (p, 0))
+            .collect(),
+        Err(_) => vec![(PathBuf::from(path), 0)],
     };
-    while let Some(next) = pending.pop() {
+    while let Some((next, depth)) = pending.pop() {
         let Ok(meta) = std::fs::metadata(&next) else {
             continue;
         };
         if meta.is_dir() {
+            let real = std::fs::canonicalize(&next).unwrap_or_else(|_| next.clone());
+            if depth > MAX_DEPTH || !visited.insert(real) {
+                continue;
+            }
             if let Ok(entries) = std::fs::read_dir(&next) {
-                pending.extend(entries.flatten().map(|e| e.path()));
+                pending.extend(entries.flatten().map(|e| (e.path(), depth + 1)));
             }
         } else if let Ok(modified) = meta.modified() {
             found.insert(next, modified);
+            if found.len() > MAX_FILES {
+                return Err(TooBig {
+                    path: path.to_owned(),
+                    found: found.len(),
+                });
+            }
         }
     }
-    found
+    Ok(found)
 }
