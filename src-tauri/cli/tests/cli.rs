@@ -108,3 +108,53 @@ fn bad_usage_exits_2() {
         Some(2)
     );
 }
+
+/// Four processes opening one brand-new workspace at once: one creates and seeds it while
+/// the others wait, and all four list the example flows.
+#[test]
+fn processes_opening_a_new_workspace_at_once_all_succeed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let workspace = dir.path().join("ws");
+    let path = workspace.to_str().expect("utf-8 path");
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_flowloom"))
+                .args(["flows", "list", "--workspace", path])
+                .env_remove("FLOWLOOM_WORKSPACE")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start flowloom")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().expect("exits");
+        assert_eq!(stdout(&output), EXAMPLE_FLOWS);
+    }
+}
+
+/// An empty `flowloom.db` is no workspace to seed over: it is refused, named, and left as
+/// it was. Only a missing file means "create".
+#[test]
+fn an_empty_database_file_is_refused_untouched() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = dir.path().join("flowloom.db");
+    std::fs::write(&database, "").expect("empty file");
+    let output = flowloom(
+        &[
+            "flows",
+            "list",
+            "--workspace",
+            dir.path().to_str().expect("utf-8 path"),
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{} is empty (0 bytes)", database.display())),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::metadata(&database).expect("still there").len(), 0);
+    assert!(!dir.path().join("data").exists(), "nothing was seeded");
+}

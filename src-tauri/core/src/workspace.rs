@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 /// Selects a workspace folder when `--workspace` is not given.
 pub const WORKSPACE_ENV: &str = "FLOWLOOM_WORKSPACE";
 pub const DATABASE_FILE: &str = "flowloom.db";
+/// Held (an OS file lock) by whoever is opening the workspace: creating, migrating and
+/// seeding happen once, however many processes open a new workspace at once.
+pub const OPENING_LOCK_FILE: &str = "flowloom.lock";
 pub const DATA_DIR: &str = "data";
 
 /// The starter content, embedded from `examples/` so every build seeds the same workspace.
@@ -54,6 +57,12 @@ pub enum WorkspaceError {
     NoDefaultDir,
     #[error("could not prepare workspace folder {}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
+    #[error(
+        "{} is empty (0 bytes), so it is no Flowloom database; nothing was changed. Restore \
+         it from a backup, or remove it to start a new workspace in this folder",
+        path.display()
+    )]
+    EmptyDatabase { path: PathBuf },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -97,7 +106,14 @@ impl Workspace {
             path: root.to_owned(),
             source,
         })?;
-        let store = Store::open(&root.join(DATABASE_FILE)).await?;
+        let _opening = lock_for_opening(root).await?;
+        let database = root.join(DATABASE_FILE);
+        // Only a missing file means "create": an empty one is something else's (or a crash
+        // of a tool that is not Flowloom), and seeding over it would hide that.
+        if std::fs::metadata(&database).is_ok_and(|m| m.is_file() && m.len() == 0) {
+            return Err(WorkspaceError::EmptyDatabase { path: database });
+        }
+        let store = Store::open(&database).await?;
         let workspace = Self {
             root: root.to_owned(),
             store,
@@ -140,6 +156,24 @@ impl Workspace {
         self.store.seed(&templates, &flows).await?;
         Ok(())
     }
+}
+
+/// Waits for, then holds, the workspace's opening lock (released when the file is dropped).
+async fn lock_for_opening(root: &Path) -> Result<std::fs::File, WorkspaceError> {
+    let path = root.join(OPENING_LOCK_FILE);
+    let locking = path.clone();
+    let locked = tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&locking)?;
+        file.lock()?;
+        Ok(file)
+    })
+    .await
+    .unwrap_or_else(|join| Err(io::Error::other(join)));
+    locked.map_err(|source| WorkspaceError::Io { path, source })
 }
 
 /// The starter templates and example flows, checked to agree with each other: a template
