@@ -4,11 +4,13 @@ use crate::error::{AppError, ErrorCode};
 use flowloom_core::flowfile::{self, ImportOutcome, OnConflict};
 use flowloom_core::gallery;
 use flowloom_core::model::{FlowChange, FlowTemplate, FlowVersion};
+use flowloom_core::user_files;
 use flowloom_core::validation::{self, Diagnostic};
 use flowloom_core::{
     CompositionId, Flow, FlowDetail, FlowQuery, FlowSummary, TemplateDetail, Workspace,
 };
 use serde::Serialize;
+use std::path::Path;
 use tauri::State;
 
 /// Where the app is working, for the title bar and the empty states.
@@ -155,8 +157,8 @@ pub async fn import_flow_file(
     path: String,
     on_conflict: OnConflict,
 ) -> Result<ImportOutcome, AppError> {
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| AppError::unreadable_file(format!("cannot read {path}: {e}")))?;
+    let text = user_files::read_text(Path::new(&path), flowfile::MAX_FILE_BYTES as u64)
+        .map_err(|e| AppError::unreadable_file(e.to_string()))?;
     Ok(flowfile::import(workspace.store(), &text, on_conflict).await?)
 }
 

@@ -8,9 +8,11 @@ use crate::runs::{Engine, ResultPage};
 use flowloom_core::authoring::{self, SqlProblem};
 use flowloom_core::flowfile::{self, OnConflict, PackOutcome};
 use flowloom_core::model::{OutputColumn, Template, TemplateDetail};
+use flowloom_core::user_files;
 use flowloom_core::{TemplateId, Workspace};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::Path;
 use tauri::State;
 
 #[tauri::command]
@@ -86,8 +88,8 @@ pub async fn import_template_pack(
     path: String,
     on_conflict: OnConflict,
 ) -> Result<PackOutcome, AppError> {
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| AppError::unreadable_file(format!("cannot read {path}: {e}")))?;
+    let text = user_files::read_text(Path::new(&path), flowfile::MAX_FILE_BYTES as u64)
+        .map_err(|e| AppError::unreadable_file(e.to_string()))?;
     Ok(flowfile::import_templates(workspace.store(), &text, on_conflict).await?)
 }
 

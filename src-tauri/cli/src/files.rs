@@ -28,8 +28,8 @@ impl From<Conflict> for OnConflict {
 }
 
 pub fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Failure::unreadable(format!("cannot read {}: {e}", path.display())))
+    flowloom_core::user_files::read_text(path, flowfile::MAX_FILE_BYTES as u64)
+        .map_err(Failure::unreadable)
 }
 
 pub fn validate(path: &Path, json: bool, out: &mut impl Write) -> Result<u8, Failure> {

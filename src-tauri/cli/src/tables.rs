@@ -114,8 +114,9 @@ pub enum ExportFormat {
 
 /// Who a change is recorded as made by: the system user running the command.
 fn read_schema(path: &Path) -> Result<TableSchema, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::unreadable(format!("cannot read {}: {e}", path.display())))?;
+    let text =
+        flowloom_core::user_files::read_text(path, flowloom_core::flowfile::MAX_FILE_BYTES as u64)
+            .map_err(Failure::unreadable)?;
     serde_json::from_str(&text)
         .map_err(|e| Failure::unreadable(format!("{} is not a table schema: {e}", path.display())))
 }

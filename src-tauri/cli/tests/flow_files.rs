@@ -363,3 +363,51 @@ fn templates_travel_as_a_pack() {
             .is_some_and(|s| s.ends_with("-- edited\n"))
     );
 }
+
+/// Only a regular file is read, and only up to its limit: a device that never ends, a
+/// named pipe nothing writes to, a folder and an oversized file are each refused by what
+/// they are, at once (exit 2); a file that starts with a UTF-8 byte order mark is read.
+#[cfg(unix)]
+#[test]
+fn validate_reads_only_regular_files_within_their_limit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("pipe.flow.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let large = dir.path().join("large.flow.json");
+    std::fs::File::create(&large)
+        .and_then(|f| f.set_len(51 * 1024 * 1024))
+        .expect("a sparse 51 MB file");
+    let cases = [
+        (
+            "/dev/zero".to_owned(),
+            "/dev/zero is a device, not a regular file",
+        ),
+        (
+            path_str(&fifo).to_owned(),
+            "pipe.flow.json is a named pipe, not a regular file",
+        ),
+        (
+            path_str(dir.path()).to_owned(),
+            "is a folder, not a regular file",
+        ),
+        (
+            path_str(&large).to_owned(),
+            "large.flow.json is over 50 MB; files of this kind are limited to 50 MB",
+        ),
+    ];
+    for (path, says) in cases {
+        let output = flowloom(&["validate", &path]);
+        exits(&output, 2);
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains(says), "{path}: {stderr}");
+    }
+
+    let example = std::fs::read(repo("examples/low-ctr-review.flow.json")).expect("example");
+    let with_bom = dir.path().join("bom.flow.json");
+    std::fs::write(&with_bom, [b"\xef\xbb\xbf".as_slice(), &example].concat()).expect("file");
+    exits(&flowloom(&["validate", path_str(&with_bom)]), 0);
+}

@@ -267,3 +267,33 @@ fn a_csv_is_imported_queried_from_a_flow_and_exported() {
         "_id,campaign_id,budget,since\n1,C001,1500.5,2026-06-01\n2,C002,90.0,2026-05-01\n3,C003,12.0,2026-06-02\n"
     );
 }
+
+/// A file to import must be a regular file: a named pipe is refused at once, by what it is,
+/// rather than waiting for a writer.
+#[cfg(unix)]
+#[test]
+fn importing_a_named_pipe_is_refused_at_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let fifo = dir.path().join("budgets.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let imported = flowloom(&[
+        "tables",
+        "import",
+        path_str(&fifo),
+        "--table",
+        "budgets",
+        "--workspace",
+        ws,
+    ]);
+    assert_ne!(imported.status.code(), Some(0));
+    let stderr = text(&imported.stderr);
+    assert!(
+        stderr.contains("budgets.csv is a named pipe, not a regular file"),
+        "{stderr}"
+    );
+}

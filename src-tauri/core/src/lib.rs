@@ -21,6 +21,7 @@ pub mod sample_data;
 pub mod schedule;
 pub mod store;
 pub mod tables;
+pub mod user_files;
 pub mod validation;
 pub mod value;
 pub mod workspace;

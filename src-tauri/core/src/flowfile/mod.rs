@@ -259,6 +259,8 @@ fn read_json(text: &str) -> Result<Value, ReadError> {
     let unreadable = |message: String| {
         ReadError::Unreadable(Box::new(Diagnostic::error(Code::BadFile, "", message)))
     };
+    // Editors on Windows start UTF-8 files with a byte order mark; it is no part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_FILE_BYTES {
         return Err(unreadable(format!(
             "the file is {:.1} MB; flow files are limited to {} MB",

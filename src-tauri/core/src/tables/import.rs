@@ -55,6 +55,7 @@ pub fn rows(
     };
     let format = SourceFormat::of(path)
         .ok_or_else(|| failed("not a .csv, .json, .jsonl or .parquet file".into()))?;
+    crate::user_files::regular(path).map_err(|e| failed(e.to_string()))?;
     let file = File::open(path).map_err(|e| failed(e.to_string()))?;
     let owned = path.to_owned();
     let error = move |message: String| SourceError {
