@@ -54,6 +54,10 @@ mod cache;
 /// Property tests: cycles are reported exactly when they exist, plans respect every edge.
 mod graph_properties;
 
+/// Input at and past every documented limit (condition nesting, length, operators): it
+/// works at the limit and is refused past it, never overflowing a stack.
+mod limits;
+
 /// The flow file reader never panics on mutated input (time-boxed; longer with FUZZ_SECONDS).
 mod fuzz;
 

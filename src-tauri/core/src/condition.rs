@@ -71,6 +71,14 @@ pub struct UpstreamFacts {
     pub first: Option<BTreeMap<String, Json>>,
 }
 
+/// The longest condition, in characters.
+pub const MAX_LENGTH: usize = 2_000;
+/// The deepest a condition may nest brackets: `(`, `[`, `{`.
+pub const MAX_NESTING: usize = 24;
+/// The most operators one condition may chain (each of `+ - * / % == != < > <= >= && || !
+/// ?` and `.` counts one).
+pub const MAX_OPERATORS: usize = 200;
+
 /// The standard library, built once: every evaluation shares it.
 static ENV: LazyLock<Arc<Env>> = LazyLock::new(|| Arc::new(Env::stdlib()));
 
@@ -82,7 +90,10 @@ impl Condition {
                 message: "the condition is empty".into(),
             });
         }
-        let program = Program::compile(text).map_err(|errors| {
+        check_size(text)?;
+        // Parsing recurses per level of the expression: within the limits above, on a stack
+        // sized for them.
+        let program = crate::deep_stack::run(|| Program::compile(text)).map_err(|errors| {
             let first = errors.errors.into_iter().next();
             ParseError {
                 column: first
@@ -164,7 +175,7 @@ impl Condition {
         for (name, value) in variables {
             context.add_variable_from_value(name, value);
         }
-        match self.program.execute(&context) {
+        match crate::deep_stack::run(|| self.program.execute(&context)) {
             Ok(Value::Bool(holds)) => Ok(holds),
             Ok(other) => Err(format!(
                 "the condition gives {}, not true or false",
@@ -173,6 +184,67 @@ impl Condition {
             Err(err) => Err(err.to_string()),
         }
     }
+}
+
+/// Refuses a condition past the limits on its length, nesting and operators, before it is
+/// parsed (the parser recurses once per level, so a few hundred characters of nesting would
+/// overflow any stack), naming the first character past the limit.
+fn check_size(text: &str) -> Result<(), ParseError> {
+    let over = |column: usize, message: String| Err(ParseError { column, message });
+    if text.chars().count() > MAX_LENGTH {
+        return over(
+            MAX_LENGTH + 1,
+            format!("the condition is longer than {MAX_LENGTH} characters"),
+        );
+    }
+    let mut depth = 0usize;
+    let mut operators = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut previous = ' ';
+    for (at, c) in text.chars().enumerate() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return over(
+                        at + 1,
+                        format!("the condition nests brackets deeper than {MAX_NESTING} levels"),
+                    );
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            // `==`, `<=`, `&&`, … count once: the second character of a pair is skipped.
+            '+' | '-' | '*' | '/' | '%' | '<' | '>' | '!' | '?' | '.' | '|' | '&' | '='
+                if !matches!(
+                    (previous, c),
+                    ('=' | '<' | '>' | '!', '=') | ('&', '&') | ('|', '|')
+                ) =>
+            {
+                operators += 1;
+                if operators > MAX_OPERATORS {
+                    return over(
+                        at + 1,
+                        format!("the condition chains more than {MAX_OPERATORS} operators"),
+                    );
+                }
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    Ok(())
 }
 
 /// Walks the expression, pushing each maximal chain of field selections rooted at a free

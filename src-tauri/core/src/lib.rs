@@ -11,6 +11,7 @@
 
 pub mod authoring;
 pub mod condition;
+pub mod deep_stack;
 pub mod engine;
 pub mod flowfile;
 pub mod gallery;

@@ -1,0 +1,26 @@
+//! Work whose recursion depth follows what a user typed (a condition's parse tree) runs on a
+//! thread of its own with a stack sized for the limits its module documents, so that input
+//! at a limit cannot overflow the caller's stack (a Tauri command's, a tokio worker's: 2 MiB)
+//! and abort the process.
+
+/// The stack such work gets: the conditions parser needs about 150 KiB per level of
+/// nesting on a debug build, and the limits allow 24 levels.
+pub const STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// Runs `work` on a new thread with a [`STACK_BYTES`] stack and returns what it returns.
+/// If no thread can be started, it runs on the caller's (the limits were checked first).
+pub fn run<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    let mut work = Some(work);
+    let outcome = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("flowloom-deep".to_owned())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, || (work.take().expect("taken once"))());
+        spawned.ok().map(|thread| thread.join())
+    });
+    match outcome {
+        Some(Ok(value)) => value,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        None => (work.take().expect("not taken: the thread did not start"))(),
+    }
+}

@@ -1,0 +1,68 @@
+//! Input at and just past every documented limit (README, "Limits"): at the limit it works,
+//! past it a clear message says which limit, and nothing ever overflows a stack. These run
+//! on the test harness's 2 MiB threads, the stack of a Tauri command or a tokio worker, on
+//! the debug build, the stricter one.
+
+use flowloom_core::condition::{Condition, Facts, MAX_LENGTH, MAX_NESTING, MAX_OPERATORS};
+
+fn holds(text: &str) -> Result<bool, String> {
+    Condition::compile(text)
+        .map_err(|e| e.to_string())?
+        .evaluate(&Facts::default())
+}
+
+#[test]
+fn a_condition_nested_to_the_limit_runs_and_one_level_more_is_refused() {
+    let nested = |levels: usize| format!("{}true{}", "(".repeat(levels), ")".repeat(levels));
+    assert_eq!(holds(&nested(MAX_NESTING)), Ok(true));
+    assert_eq!(
+        holds(&nested(MAX_NESTING + 1)),
+        Err(format!(
+            "the condition nests brackets deeper than {MAX_NESTING} levels (at character {})",
+            MAX_NESTING + 1
+        ))
+    );
+    // `size(` is one level of its own.
+    let lists = |levels: usize| {
+        format!(
+            "size({}1{}) == 1",
+            "[".repeat(levels - 1),
+            "]".repeat(levels - 1)
+        )
+    };
+    assert_eq!(holds(&lists(MAX_NESTING)), Ok(true));
+    assert!(holds(&lists(MAX_NESTING + 1)).is_err_and(|e| e.contains("nests brackets deeper")));
+}
+
+#[test]
+fn a_chain_of_operators_to_the_limit_runs_and_one_more_is_refused() {
+    // `1 + 1 + … + 1 == n`: n - 1 additions and one comparison.
+    let chain = |operators: usize| format!("{} == {operators}", vec!["1"; operators].join(" + "));
+    assert_eq!(holds(&chain(MAX_OPERATORS)), Ok(true));
+    assert!(
+        holds(&chain(MAX_OPERATORS + 1))
+            .is_err_and(|e| e.contains(&format!("chains more than {MAX_OPERATORS} operators"))),
+    );
+    let ands = |operators: usize| vec!["true"; operators + 1].join(" && ");
+    assert_eq!(holds(&ands(MAX_OPERATORS)), Ok(true));
+    assert!(holds(&ands(MAX_OPERATORS + 1)).is_err());
+}
+
+#[test]
+fn a_condition_as_long_as_the_limit_runs_and_one_character_more_is_refused() {
+    let padded = |length: usize| format!("true{}", " ".repeat(length - 4));
+    assert_eq!(holds(&padded(MAX_LENGTH)), Ok(true));
+    assert_eq!(
+        holds(&padded(MAX_LENGTH + 1)),
+        Err(format!(
+            "the condition is longer than {MAX_LENGTH} characters (at character {})",
+            MAX_LENGTH + 1
+        ))
+    );
+}
+
+#[test]
+fn brackets_and_operators_inside_strings_do_not_count() {
+    let text = format!("'{}' != ''", "((((+-*/".repeat(40));
+    assert_eq!(holds(&text), Ok(true));
+}
