@@ -66,3 +66,51 @@ fn brackets_and_operators_inside_strings_do_not_count() {
     let text = format!("'{}' != ''", "((((+-*/".repeat(40));
     assert_eq!(holds(&text), Ok(true));
 }
+
+mod computed_columns {
+    use flowloom_core::model::TableSchema;
+    use flowloom_core::tables::computed::{MAX_LENGTH, MAX_NESTING, MAX_OPERATORS, to_sql};
+    use serde_json::json;
+
+    fn schema() -> TableSchema {
+        serde_json::from_value(json!({ "columns": [
+            { "name": "a", "data_type": "integer" },
+            { "name": "total", "data_type": "integer" }
+        ]}))
+        .expect("schema")
+    }
+
+    fn computed(text: &str) -> Result<String, String> {
+        to_sql(text, &schema(), "total")
+    }
+
+    #[test]
+    fn an_expression_at_each_limit_is_written_and_past_it_refused() {
+        // `a + a + … + a`: one operator fewer than terms.
+        let chain = |operators: usize| vec!["a"; operators + 1].join(" + ");
+        assert!(computed(&chain(MAX_OPERATORS)).is_ok());
+        assert!(
+            computed(&chain(MAX_OPERATORS + 1))
+                .is_err_and(|e| e.ends_with(&format!("chains more than {MAX_OPERATORS} operators")))
+        );
+        // `a = 1 OR … OR a = 1`: n comparisons and n - 1 ORs.
+        let ors = |comparisons: usize| vec!["a = 1"; comparisons].join(" OR ");
+        assert!(computed(&ors(MAX_OPERATORS / 2)).is_ok());
+        assert!(computed(&ors(MAX_OPERATORS / 2 + 1)).is_err());
+
+        let nested = |levels: usize| format!("{}a{}", "(".repeat(levels), ")".repeat(levels));
+        assert!(computed(&nested(MAX_NESTING)).is_ok());
+        assert!(
+            computed(&nested(MAX_NESTING + 1)).is_err_and(|e| e.ends_with(&format!(
+                "nests parentheses deeper than {MAX_NESTING} levels"
+            )))
+        );
+
+        let padded = |length: usize| format!("a{}", " ".repeat(length - 1));
+        assert!(computed(&padded(MAX_LENGTH)).is_ok());
+        assert!(
+            computed(&padded(MAX_LENGTH + 1))
+                .is_err_and(|e| e.ends_with(&format!("longer than {MAX_LENGTH} characters")))
+        );
+    }
+}

@@ -54,7 +54,8 @@ mod cache;
 /// Property tests: cycles are reported exactly when they exist, plans respect every edge.
 mod graph_properties;
 
-/// Input at and past every documented limit (condition nesting, length, operators): it
+/// Input at and past every documented limit (conditions and computed columns: nesting,
+/// length, operators): it
 /// works at the limit and is refused past it, never overflowing a stack.
 mod limits;
 

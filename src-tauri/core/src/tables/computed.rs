@@ -25,8 +25,85 @@ const FUNCTIONS: [&str; 14] = [
     "round", "substr", "trim", "replace",
 ];
 
-/// Column `own`'s expression `text` as SQLite runs it, or why it cannot be one.
+/// The longest expression, in characters.
+pub const MAX_LENGTH: usize = 2_000;
+/// The deepest an expression may nest parentheses.
+pub const MAX_NESTING: usize = 24;
+/// The most operators one expression may chain (`+`, `||`, `AND`, `WHEN`, … each count one).
+pub const MAX_OPERATORS: usize = 200;
+
+/// Column `own`'s expression `text` as SQLite runs it, or why it cannot be one. Checked
+/// against the limits above first; parsed and written back (both recurse once per level)
+/// on a stack sized for them.
 pub fn to_sql(text: &str, schema: &TableSchema, own: &str) -> Result<String, String> {
+    check_size(text).map_err(|why| format!("computed `{}`: {why}", shortened(text)))?;
+    crate::deep_stack::run(|| parse_and_render(text, schema, own))
+}
+
+/// The first 60 characters of `text`, for a message about a long one.
+fn shortened(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// Refuses an expression past the limits, before it is parsed.
+fn check_size(text: &str) -> Result<(), String> {
+    use datafusion::sql::sqlparser::keywords::Keyword;
+    use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
+    if text.chars().count() > MAX_LENGTH {
+        return Err(format!("longer than {MAX_LENGTH} characters"));
+    }
+    let tokens = Tokenizer::new(&SQLiteDialect {}, text)
+        .tokenize()
+        .map_err(|e| format!("does not parse: {e}"))?;
+    let (mut depth, mut operators) = (0usize, 0usize);
+    for token in tokens {
+        match token {
+            Token::LParen => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(format!(
+                        "nests parentheses deeper than {MAX_NESTING} levels"
+                    ));
+                }
+            }
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Word(word)
+                if !matches!(
+                    word.keyword,
+                    Keyword::AND | Keyword::OR | Keyword::NOT | Keyword::WHEN | Keyword::IS
+                ) =>
+            {
+                continue;
+            }
+            Token::Word(_)
+            | Token::Plus
+            | Token::Minus
+            | Token::Mul
+            | Token::Div
+            | Token::Mod
+            | Token::StringConcat
+            | Token::Eq
+            | Token::DoubleEq
+            | Token::Neq
+            | Token::Lt
+            | Token::Gt
+            | Token::LtEq
+            | Token::GtEq => {
+                operators += 1;
+                if operators > MAX_OPERATORS {
+                    return Err(format!("chains more than {MAX_OPERATORS} operators"));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn parse_and_render(text: &str, schema: &TableSchema, own: &str) -> Result<String, String> {
     let expr = Parser::new(&SQLiteDialect {})
         .try_with_sql(text)
         .and_then(|mut parser| {
