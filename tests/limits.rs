@@ -114,3 +114,80 @@ mod computed_columns {
         );
     }
 }
+
+mod template_sql {
+    use flowloom_core::engine::arrow::array::AsArray;
+    use flowloom_core::engine::arrow::datatypes::Int64Type;
+    use flowloom_core::engine::{Connector, EngineError, LocalEngine};
+    use flowloom_core::render::{self, MAX_SQL_LENGTH, MAX_SQL_OPERATORS, RenderError};
+    use futures::TryStreamExt;
+    use std::collections::BTreeMap;
+
+    /// The rows' first column, summed: what the statement computed.
+    async fn total(engine: &LocalEngine, sql: &str) -> Result<i64, EngineError> {
+        let statement = render::render(sql, &[], &BTreeMap::new())?;
+        let batches: Vec<_> = engine.run(&statement).await?.batches.try_collect().await?;
+        Ok(batches
+            .iter()
+            .flat_map(|b| b.column(0).as_primitive::<Int64Type>().values().to_vec())
+            .sum())
+    }
+
+    /// Chains the engine plans by recursing once per operator run at the limit on a 2 MiB
+    /// thread (they overflowed it at about 300 additions), and one operator more is refused
+    /// before anything is planned.
+    #[tokio::test]
+    async fn operator_chains_at_the_limit_run_and_past_it_are_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let engine = LocalEngine::open(dir.path()).await.expect("engine");
+        let additions = |n: usize| {
+            format!(
+                "SELECT CAST({} AS BIGINT) AS x",
+                vec!["1"; n + 1].join(" + ")
+            )
+        };
+        assert_eq!(
+            total(&engine, &additions(MAX_SQL_OPERATORS)).await.ok(),
+            Some(1_001)
+        );
+        // `value = i OR …`: n comparisons and n - 1 ORs, at the limit.
+        let ors = |n: usize| {
+            let tests: Vec<String> = (0..n).map(|i| format!("value = {i}")).collect();
+            format!(
+                "SELECT count(*) AS x FROM range(5000) WHERE {}",
+                tests.join(" OR ")
+            )
+        };
+        assert_eq!(
+            total(&engine, &ors(MAX_SQL_OPERATORS / 2)).await.ok(),
+            Some(500)
+        );
+        let unions = |n: usize| {
+            let selects: Vec<String> = (0..=n)
+                .map(|i| format!("SELECT CAST({i} AS BIGINT) AS x"))
+                .collect();
+            selects.join(" UNION ALL ")
+        };
+        let expected: i64 = (0..=1_000).sum();
+        assert_eq!(
+            total(&engine, &unions(MAX_SQL_OPERATORS)).await.ok(),
+            Some(expected)
+        );
+
+        for past in [
+            additions(MAX_SQL_OPERATORS + 1),
+            ors(MAX_SQL_OPERATORS / 2 + 1),
+            unions(MAX_SQL_OPERATORS + 1),
+        ] {
+            assert_eq!(
+                render::render(&past, &[], &BTreeMap::new()).err(),
+                Some(RenderError::TooManyOperators)
+            );
+        }
+        let long = format!("SELECT 1 AS x{}", " ".repeat(MAX_SQL_LENGTH));
+        assert_eq!(
+            render::render(&long, &[], &BTreeMap::new()).err(),
+            Some(RenderError::TooLong)
+        );
+    }
+}

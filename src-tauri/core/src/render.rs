@@ -54,6 +54,67 @@ pub enum RenderError {
     Unclosed { offset: usize },
     #[error("parameter `{name}` has no value")]
     MissingValue { name: String },
+    #[error("the SQL is longer than {MAX_SQL_LENGTH} characters")]
+    TooLong,
+    #[error(
+        "the SQL chains more than {MAX_SQL_OPERATORS} operators (`+`, `=`, `OR`, `UNION`, …); \
+         a long list of values belongs in a list parameter (`IN ({{{{ids}}}})`)"
+    )]
+    TooManyOperators,
+}
+
+/// The longest template SQL, in characters.
+pub const MAX_SQL_LENGTH: usize = 100_000;
+
+/// The most operators template SQL may have in all: the engine plans a chain of them
+/// (`1 + 1 + …`, `a OR b OR …`, `… UNION ALL …`) by recursing once per operator.
+pub const MAX_SQL_OPERATORS: usize = 1_000;
+
+/// Refuses SQL past the limits above, from its tokens (the tokenizer does not recurse). SQL
+/// that does not tokenize is left for the engine to report.
+pub fn check_size(sql: &str) -> Result<(), RenderError> {
+    use datafusion::sql::sqlparser::dialect::GenericDialect;
+    use datafusion::sql::sqlparser::keywords::Keyword;
+    use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
+    if sql.chars().count() > MAX_SQL_LENGTH {
+        return Err(RenderError::TooLong);
+    }
+    let Ok(tokens) = Tokenizer::new(&GenericDialect {}, sql).tokenize() else {
+        return Ok(());
+    };
+    let operators = tokens
+        .iter()
+        .filter(|token| match token {
+            Token::Word(word) => matches!(
+                word.keyword,
+                Keyword::AND
+                    | Keyword::OR
+                    | Keyword::NOT
+                    | Keyword::UNION
+                    | Keyword::INTERSECT
+                    | Keyword::EXCEPT
+                    | Keyword::WHEN
+            ),
+            Token::Plus
+            | Token::Minus
+            | Token::Mul
+            | Token::Div
+            | Token::Mod
+            | Token::StringConcat
+            | Token::Eq
+            | Token::DoubleEq
+            | Token::Neq
+            | Token::Lt
+            | Token::Gt
+            | Token::LtEq
+            | Token::GtEq => true,
+            _ => false,
+        })
+        .count();
+    if operators > MAX_SQL_OPERATORS {
+        return Err(RenderError::TooManyOperators);
+    }
+    Ok(())
 }
 
 /// A placeholder found in SQL text.
@@ -134,6 +195,7 @@ pub fn render(
     parameters: &[ParamSpec],
     values: &BTreeMap<String, Value>,
 ) -> Result<Statement, RenderError> {
+    check_size(sql)?;
     let mut statement = Statement {
         parts: Vec::new(),
         scalars: Vec::new(),

@@ -240,6 +240,18 @@ pub(super) fn execute(
     )
 }
 
+/// Runs `work` (a statement's planning) on the query runtime and waits for it; dropping the
+/// wait aborts it.
+pub(super) async fn on_query_runtime<T: Send + 'static>(
+    work: impl Future<Output = T> + Send + 'static,
+) -> Result<T, EngineError> {
+    let task = runtime()?.spawn(work);
+    let _stop = AbortOnDrop(task.abort_handle());
+    task.await.map_err(|err| EngineError::Query {
+        message: format!("the query's planning stopped: {err}"),
+    })
+}
+
 /// Aborts a query's task when the stream reading it is dropped.
 struct AbortOnDrop(AbortHandle);
 
@@ -260,6 +272,7 @@ fn runtime() -> Result<&'static Runtime, EngineError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
         .thread_name(QUERY_THREAD_NAME)
+        .thread_stack_size(crate::deep_stack::STACK_BYTES)
         .enable_all()
         .build()
         .map_err(|err| EngineError::Query {

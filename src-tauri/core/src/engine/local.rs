@@ -20,6 +20,9 @@ use super::{Connector, EngineError, ResultStream};
 use crate::render::Statement;
 use crate::store::Store;
 use crate::workspace::Workspace;
+use datafusion::error::DataFusionError;
+use datafusion::execution::TaskContext;
+use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
 use futures::future::BoxFuture;
 
@@ -54,9 +57,9 @@ pub struct LocalEngine {
     store: Option<Store>,
     /// The data tables registered, by name, with the schema version they were registered at.
     data_tables: Mutex<BTreeMap<String, u32>>,
-    next_list: AtomicU64,
+    next_list: Arc<AtomicU64>,
     /// The session queries are planned in, and the plans kept (see `plans.rs`).
-    planner: Planner,
+    planner: Arc<Planner>,
 }
 
 impl std::fmt::Debug for LocalEngine {
@@ -72,13 +75,13 @@ impl LocalEngine {
     pub async fn open(data_dir: &Path) -> Result<Self, EngineError> {
         let ctx = SessionContext::new();
         let engine = Self {
-            planner: Planner::new(&ctx),
+            planner: Arc::new(Planner::new(&ctx)),
             ctx,
             data_dir: data_dir.to_owned(),
             tables: Mutex::new(BTreeMap::new()),
             store: None,
             data_tables: Mutex::new(BTreeMap::new()),
-            next_list: AtomicU64::new(0),
+            next_list: Arc::new(AtomicU64::new(0)),
         };
         engine.refresh().await;
         Ok(engine)
@@ -220,36 +223,21 @@ impl LocalEngine {
     }
 
     async fn start(&self, statement: &Statement) -> Result<ResultStream, EngineError> {
-        let mut bound = BoundLists::register(&self.ctx, &self.next_list, statement)?;
-        let sql = statement.sql_with(|i| format!("${}", i + 1), |i| bound.sql[i].clone());
-        let scalars = std::mem::take(&mut bound.params);
-        let session = self.planner.session();
-        let planned = if scalars.is_empty() && bound.tables.is_empty() {
-            self.planner.optimized(&session, &sql).await
-        } else {
-            // A statement reading lists as tables names tables of its own: never planned
-            // twice. Values are bound before the plan is optimized, which folds them.
-            let plan = self
-                .planner
-                .plan(&session, &sql, bound.tables.is_empty())
-                .await;
-            plan.and_then(|plan| session.state.optimize(&plan.with_param_values(scalars)?))
+        let planning = Planning {
+            ctx: self.ctx.clone(),
+            planner: self.planner.clone(),
+            next_list: self.next_list.clone(),
+            statement: statement.clone(),
         };
-        let plan = match planned {
-            Ok(plan) => plan,
+        // Planning recurses over the statement's expressions: on the query runtime, whose
+        // threads have a stack sized for the limits template SQL is held to.
+        let (physical, task) = match executor::on_query_runtime(planning.plan()).await?? {
+            Ok(planned) => planned,
             Err(err) => return Err(self.explain(err).await),
         };
-        let physical = session
-            .state
-            .query_planner()
-            .create_physical_plan(&plan, &session.state)
-            .await?;
         let schema = physical.schema();
         let physical = executor::cooperative(physical)?;
-        // The physical plan holds the list tables it reads, so they can leave the catalog
-        // as soon as the query has it.
-        let batches = executor::execute(physical, session.task.clone())?;
-        drop(bound);
+        let batches = executor::execute(physical, task)?;
         Ok(ResultStream { schema, batches })
     }
 
@@ -336,6 +324,52 @@ impl Connector for LocalEngine {
 
     fn refresh(&self) -> BoxFuture<'_, ()> {
         Box::pin(LocalEngine::refresh(self))
+    }
+}
+
+/// What planning a statement needs, owned, so that it can plan on the query runtime.
+struct Planning {
+    ctx: SessionContext,
+    planner: Arc<Planner>,
+    next_list: Arc<AtomicU64>,
+    statement: Statement,
+}
+
+/// A planned statement: its physical plan and the task context it executes in.
+type Planned = (Arc<dyn ExecutionPlan>, Arc<TaskContext>);
+
+impl Planning {
+    /// The physical plan of the statement with its values bound; an error DataFusion gave
+    /// while planning is returned inside, for the engine to explain.
+    async fn plan(self) -> Result<Result<Planned, DataFusionError>, EngineError> {
+        let statement = &self.statement;
+        let mut bound = BoundLists::register(&self.ctx, &self.next_list, statement)?;
+        let sql = statement.sql_with(|i| format!("${}", i + 1), |i| bound.sql[i].clone());
+        let scalars = std::mem::take(&mut bound.params);
+        let session = self.planner.session();
+        let planned = if scalars.is_empty() && bound.tables.is_empty() {
+            self.planner.optimized(&session, &sql).await
+        } else {
+            // A statement reading lists as tables names tables of its own: never planned
+            // twice. Values are bound before the plan is optimized, which folds them.
+            let plan = self
+                .planner
+                .plan(&session, &sql, bound.tables.is_empty())
+                .await;
+            plan.and_then(|plan| session.state.optimize(&plan.with_param_values(scalars)?))
+        };
+        let plan = match planned {
+            Ok(plan) => plan,
+            Err(err) => return Ok(Err(err)),
+        };
+        let physical = session
+            .state
+            .query_planner()
+            .create_physical_plan(&plan, &session.state)
+            .await?;
+        // The physical plan holds the list tables it reads, so they leave the catalog now.
+        drop(bound);
+        Ok(Ok((physical, session.task.clone())))
     }
 }
 
