@@ -97,7 +97,9 @@ impl Workspace {
             path: root.to_owned(),
             source,
         })?;
-        let store = Store::open(&root.join(DATABASE_FILE)).await?;
+        let store = Store::open(&root.join(DATABASE_FILE))
+            .await?
+            .with_data_dir(root.join(DATA_DIR));
         let workspace = Self {
             root: root.to_owned(),
             store,
