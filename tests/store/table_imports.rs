@@ -495,3 +495,32 @@ async fn an_import_lists_stored_duplicates_of_bad_rows_too() {
         ]
     );
 }
+
+/// Inference and the checks agree on every file of `tests/fixtures/tables/infer/`: the
+/// table a file's inferred schema makes takes every row of the file (mixed values, values
+/// with spaces around them, cased booleans, numbers past i64, JSON of every kind).
+#[tokio::test]
+async fn every_inference_fixture_imports_whole_into_the_table_it_infers() {
+    let (store, _dir) = empty_store().await;
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tables/infer");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{files:?}");
+    for (n, path) in files.iter().enumerate() {
+        let rows = import::rows(path).expect("reads").count() as u64;
+        let table = format!("inferred_{n}");
+        let done = store
+            .import_file(path, &table, None, false, None, None)
+            .await
+            .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        assert_eq!(
+            (done.created, done.imported, done.skipped),
+            (true, rows, 0),
+            "{}",
+            path.display()
+        );
+    }
+}
