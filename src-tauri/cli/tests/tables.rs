@@ -518,3 +518,136 @@ fn a_table_cannot_take_the_name_of_a_data_file() {
         "notes\tversion 1\t1 columns\t0 rows\n"
     );
 }
+
+/// A flow's write node as a user runs it: an upsert fills the table and `run` says what it
+/// wrote; a replace that would delete rows of another table through their cascade
+/// reference fails, naming `allow_cascade`, and writes nothing; `runs show` prints what
+/// each write did.
+#[test]
+fn a_write_node_reports_what_it_wrote_and_refuses_a_cascade() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let counts = write(
+        dir.path(),
+        "counts.json",
+        &json!({"columns": [
+            {"name": "channel", "data_type": "string", "required": true, "unique": true},
+            {"name": "campaigns", "data_type": "integer"}
+        ]}),
+    );
+    let notes = write(
+        dir.path(),
+        "notes.json",
+        &json!({"columns": [
+            {"name": "counted", "data_type": "reference",
+             "validation": {"target_table": "channel_counts", "on_delete": "cascade"}},
+            {"name": "note", "data_type": "string"}
+        ]}),
+    );
+    for (name, schema) in [("channel_counts", &counts), ("channel_notes", &notes)] {
+        exits(
+            &flowloom(&[
+                "tables",
+                "create",
+                name,
+                "--schema",
+                schema,
+                "--workspace",
+                ws,
+            ]),
+            0,
+        );
+    }
+    // The built-in template, carried as the workspace has it.
+    let pack = flowloom(&["templates", "export", "tpl_data_table", "--workspace", ws]);
+    exits(&pack, 0);
+    let pack: Value = serde_json::from_slice(&pack.stdout).expect("a pack");
+    let data_table = pack["templates"][0].clone();
+    let flow = |id: &str, sql: &str, write: Value| {
+        let mut parameters = json!({ "operation": "write", "table_name": "channel_counts" });
+        parameters
+            .as_object_mut()
+            .expect("object")
+            .extend(write.as_object().expect("object").clone());
+        let file = json!({
+            "format": "flowloom.flow", "format_version": 1,
+            "composition": { "composition_id": id, "name": id },
+            "templates": [
+                data_table,
+                { "template_id": format!("tpl_{id}"), "name": id, "sql": sql }
+            ],
+            "nodes": [
+                { "node_id": "counts", "template_id": format!("tpl_{id}"),
+                  "position": { "x": 0, "y": 0 } },
+                { "node_id": "save", "template_id": "tpl_data_table",
+                  "position": { "x": 300, "y": 0 }, "parameter_overrides": parameters }
+            ],
+            "connections": [{ "connection_id": "c1", "source_node_id": "counts",
+                              "target_node_id": "save" }]
+        });
+        let path = dir.path().join(format!("{id}.flow.json"));
+        std::fs::write(&path, file.to_string()).expect("flow file");
+        exits(
+            &flowloom(&["import", path_str(&path), "--workspace", ws]),
+            0,
+        );
+    };
+    flow(
+        "comp_fill",
+        "SELECT channel, count(*) AS campaigns FROM campaigns GROUP BY channel",
+        json!({ "mode": "upsert", "key": "channel" }),
+    );
+    let filled = flowloom(&["run", "comp_fill", "--workspace", ws]);
+    exits(&filled, 0);
+    assert!(
+        text(&filled.stdout).contains(
+            "save: upsert `channel_counts`: 5 inserted, 0 updated, 0 deleted, 0 deleted by cascade\n"
+        ),
+        "{}",
+        text(&filled.stdout)
+    );
+    let noted = dir.path().join("notes.csv");
+    std::fs::write(&noted, "counted,note\n1,first\n2,second\n3,third\n").expect("csv");
+    exits(
+        &flowloom(&[
+            "tables",
+            "import",
+            path_str(&noted),
+            "--table",
+            "channel_notes",
+            "--workspace",
+            ws,
+        ]),
+        0,
+    );
+    let before = rows_of(ws, "channel_counts");
+
+    flow(
+        "comp_some",
+        "SELECT channel, 0 AS campaigns FROM campaigns WHERE channel IN ('email', 'video') GROUP BY channel",
+        json!({ "mode": "replace" }),
+    );
+    let refused = flowloom(&["run", "comp_some", "--workspace", ws]);
+    exits(&refused, 1);
+    let said = format!("{}{}", text(&refused.stdout), text(&refused.stderr));
+    assert!(
+        said.contains("would delete 3 row(s) of `channel_notes` (3)")
+            && said.contains("allow_cascade: true"),
+        "{said}"
+    );
+    assert_eq!(rows_of(ws, "channel_counts"), before, "nothing written");
+    assert_eq!(
+        rows_of(ws, "channel_notes").as_array().map(Vec::len),
+        Some(3)
+    );
+
+    let shown = flowloom(&["runs", "show", "1", "--workspace", ws]);
+    exits(&shown, 0);
+    assert!(
+        text(&shown.stdout).contains(
+            "  wrote: upsert `channel_counts`: 5 inserted, 0 updated, 0 deleted, 0 deleted by cascade\n"
+        ),
+        "{}",
+        text(&shown.stdout)
+    );
+}
