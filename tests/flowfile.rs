@@ -133,7 +133,11 @@ fn diagnostics_fixtures() {
     assert!(fixtures.len() >= 10, "only {} fixtures", fixtures.len());
     for path in fixtures {
         let text = fs::read_to_string(&path).expect("read fixture");
-        let rendered = match flowfile::check(&text) {
+        // A fixture may come with a workspace's data folder (`<name>.data/`): its files'
+        // names are the data files' table names the flow is checked against.
+        let data = path.with_extension("").with_extension("data");
+        let data_files = flowloom_core::tables::data_file_names(&data);
+        let rendered = match flowfile::check_with_data_files(&text, data_files) {
             Ok((_, diagnostics)) => diagnostics
                 .iter()
                 .map(|d| format!("{d}\n"))

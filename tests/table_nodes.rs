@@ -6,7 +6,7 @@
 use crate::support::{run_manually, sample_workspace};
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::run::{FlowRun, NodeOutcome, NodeStatus, RunStatus};
-use flowloom_core::model::RowsQuery;
+use flowloom_core::model::{RowsQuery, TableSchema, TableWrite, WriteMode};
 use flowloom_core::validation::{self, Catalog};
 use flowloom_core::{Flow, Template, Workspace};
 use serde_json::{Value, json};
@@ -170,7 +170,9 @@ async fn a_flow_creates_fills_and_queries_a_table_then_finds_it_exists() {
     );
     let error = save.error.as_deref().unwrap_or_default();
     assert!(
-        error.contains("nothing was written") && error.contains("column `channel`: duplicates"),
+        error.contains("nothing was written")
+            && error.contains("column `channel`: ")
+            && error.contains("is already in the table"),
         "{error}"
     );
     assert_eq!(outcome(&second, "check").0, NodeStatus::Skipped);
@@ -292,6 +294,283 @@ async fn a_data_table_node_that_cannot_work_is_refused_before_the_run() {
             "error[bad_table_node] /nodes/1: node `save` writes the result of the one node connected to it, and none is connected",
             "error[missing_parameter] /nodes/2/parameter_overrides: node `get` (get) needs `table_name`: the table it works on",
             "error[bad_table_node] /nodes/3/parameter_overrides/columns: node `make_again`: column `Channel`: the name must be lowercase snake_case (a letter, then letters, digits or _)",
+        ]
+    );
+}
+
+/// A flow: `counts` (`sql`) → `save` (a write with `write`'s parameters).
+fn write_flow(id: &str, sql: &str, write: Value) -> Flow {
+    let mut parameters = json!({ "operation": "write", "table_name": "channel_counts" });
+    parameters
+        .as_object_mut()
+        .expect("an object")
+        .extend(write.as_object().expect("an object").clone());
+    serde_json::from_value(json!({
+        "composition": { "composition_id": id, "name": id },
+        "nodes": [node("counts", sql, json!({})), node("save", "tpl_data_table", parameters)],
+        "connections": [edge("c1", "counts", "save")]
+    }))
+    .expect("a flow")
+}
+
+/// `channel_counts` by channel, and `channel_notes` referring to each with
+/// `on_delete: cascade`.
+async fn counts_with_notes(workspace: &Workspace) -> Vec<(i64, String)> {
+    let store = workspace.store();
+    let schema = |columns: Value| -> TableSchema {
+        serde_json::from_value(json!({ "columns": columns })).expect("schema")
+    };
+    store
+        .create_table(
+            "channel_counts",
+            "",
+            &schema(json!([
+                { "name": "channel", "data_type": "string", "required": true, "unique": true },
+                { "name": "campaigns", "data_type": "integer" }
+            ])),
+            None,
+        )
+        .await
+        .expect("counts");
+    store
+        .create_table(
+            "channel_notes",
+            "",
+            &schema(json!([
+                { "name": "counted", "data_type": "reference",
+                  "validation": { "target_table": "channel_counts", "on_delete": "cascade" } },
+                { "name": "note", "data_type": "string" }
+            ])),
+            None,
+        )
+        .await
+        .expect("notes");
+    store
+        .write_rows(
+            "channel_counts",
+            ["search", "social", "display"]
+                .iter()
+                .zip(1u64..)
+                .map(|(c, line)| flowloom_core::tables::import::SourceRow {
+                    line,
+                    values: json!({ "channel": c, "campaigns": 0 })
+                        .as_object()
+                        .expect("row")
+                        .clone(),
+                }),
+            &Default::default(),
+        )
+        .await
+        .expect("rows");
+    let rows = store
+        .table_rows("channel_counts", &RowsQuery::page(0, 100))
+        .await
+        .expect("rows")
+        .rows;
+    let ids: Vec<(i64, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["_id"].as_i64().expect("id"),
+                r["channel"].as_str().expect("channel").to_owned(),
+            )
+        })
+        .collect();
+    let notes: Vec<serde_json::Map<String, Value>> = ids
+        .iter()
+        .map(|(id, _)| {
+            json!({ "counted": id, "note": "keep me" })
+                .as_object()
+                .expect("row")
+                .clone()
+        })
+        .collect();
+    store
+        .insert_rows("channel_notes", &notes)
+        .await
+        .expect("notes' rows");
+    ids
+}
+
+async fn notes(workspace: &Workspace) -> Vec<i64> {
+    workspace
+        .store()
+        .table_rows("channel_notes", &RowsQuery::page(0, 100))
+        .await
+        .expect("rows")
+        .rows
+        .iter()
+        .map(|r| r["counted"].as_i64().expect("a reference"))
+        .collect()
+}
+
+/// A write node's `replace` that would delete rows of another table through their cascade
+/// reference fails, writing nothing, unless `allow_cascade`; `upsert` and `replace` keep the
+/// `_id` (and so the referring rows) of the rows they match; the record says what was done.
+#[tokio::test]
+async fn a_write_node_keeps_referred_rows_and_cascades_only_when_allowed() {
+    let (workspace, engine, _, _dir) = sample_workspace().await;
+    let before = counts_with_notes(&workspace).await;
+    let store = workspace.store();
+    for (id, sql) in [
+        (
+            "tpl_all_channels",
+            "SELECT channel, count(*) AS campaigns FROM campaigns GROUP BY channel ORDER BY channel",
+        ),
+        (
+            "tpl_no_display",
+            "SELECT channel, count(*) AS campaigns FROM campaigns WHERE channel <> 'display' GROUP BY channel",
+        ),
+    ] {
+        let template: Template = serde_json::from_value(json!({
+            "template_id": id, "name": id, "sql": sql
+        }))
+        .expect("template");
+        store.insert_template(&template).await.expect("insert");
+    }
+    let channels: Vec<String> = before.iter().map(|(_, c)| c.clone()).collect();
+    assert_eq!(channels, ["search", "social", "display"]);
+
+    // An upsert of every channel: the three stored ones updated in place, the others added.
+    let upsert = run(
+        &workspace,
+        &engine,
+        write_flow(
+            "comp_upsert",
+            "tpl_all_channels",
+            json!({ "mode": "upsert", "key": "channel" }),
+        ),
+    )
+    .await;
+    assert_eq!(upsert.status, RunStatus::Completed, "{upsert:#?}");
+    let all = upsert
+        .node("counts")
+        .and_then(|n| n.result.clone())
+        .expect("counts")
+        .row_count as u64;
+    let wrote = upsert.node("save").and_then(|n| n.table_write.clone());
+    assert_eq!(
+        wrote,
+        Some(TableWrite {
+            table: "channel_counts".into(),
+            mode: WriteMode::Upsert,
+            inserted: all - 3,
+            updated: 3,
+            deleted: 0,
+            cascaded: 0
+        })
+    );
+    let kept = notes(&workspace).await;
+    assert_eq!(kept, before.iter().map(|(id, _)| *id).collect::<Vec<_>>());
+
+    // A replace without display would delete display's note: refused, nothing written.
+    let stored_before = store
+        .table_rows("channel_counts", &RowsQuery::page(0, 100))
+        .await
+        .expect("rows");
+    let refused = run(
+        &workspace,
+        &engine,
+        write_flow(
+            "comp_replace",
+            "tpl_no_display",
+            json!({ "mode": "replace" }),
+        ),
+    )
+    .await;
+    let save = refused.node("save").expect("save");
+    assert_eq!(
+        (save.status, save.outcome),
+        (NodeStatus::Failed, Some(NodeOutcome::Error))
+    );
+    let error = save.error.as_deref().unwrap_or_default();
+    assert!(
+        error.contains("would delete 1 row(s) of `channel_notes` (1)")
+            && error.contains("allow_cascade: true"),
+        "{error}"
+    );
+    assert_eq!(save.table_write, None);
+    assert_eq!(
+        store
+            .table_rows("channel_counts", &RowsQuery::page(0, 100))
+            .await
+            .expect("rows"),
+        stored_before,
+        "nothing written"
+    );
+    assert_eq!(notes(&workspace).await, kept);
+
+    // Allowed, it replaces: search and social keep their _id and notes, display goes.
+    let allowed = run(
+        &workspace,
+        &engine,
+        write_flow(
+            "comp_replace",
+            "tpl_no_display",
+            json!({ "mode": "replace", "allow_cascade": true }),
+        ),
+    )
+    .await;
+    assert_eq!(allowed.status, RunStatus::Completed, "{allowed:#?}");
+    let expected = TableWrite {
+        table: "channel_counts".into(),
+        mode: WriteMode::Replace,
+        inserted: 0,
+        updated: all - 1,
+        deleted: 1,
+        cascaded: 1,
+    };
+    assert_eq!(
+        allowed.node("save").and_then(|n| n.table_write.clone()),
+        Some(expected.clone())
+    );
+    assert_eq!(notes(&workspace).await, kept[..2]);
+
+    // The history keeps what the write did.
+    let runs = store
+        .list_runs(Some(&"comp_replace".into()))
+        .await
+        .expect("runs");
+    let recorded = store.get_run(runs[0].run_id).await.expect("run");
+    let save = recorded
+        .nodes
+        .iter()
+        .find(|n| n.node_id.as_str() == "save")
+        .expect("save");
+    assert_eq!(save.table_write, Some(expected));
+    assert_eq!(
+        save.sql.as_deref(),
+        Some(
+            "-- data table: replace the rows of `channel_counts` the upstream result (cascading deletes allowed)"
+        )
+    );
+}
+
+/// A data-table node naming a table that a data file of the workspace also names is an
+/// error of the flow wherever the workspace checks it.
+#[tokio::test]
+async fn a_table_node_naming_a_data_file_is_an_error_in_the_workspace() {
+    let (workspace, _, _, _dir) = sample_workspace().await;
+    add_templates(&workspace).await;
+    let flow: Flow = serde_json::from_value(json!({
+        "composition": { "composition_id": "comp_shadow", "name": "Shadow" },
+        "nodes": [
+            node("counts", "tpl_channels", json!({})),
+            node("save", "tpl_data_table", json!({ "operation": "write", "table_name": "campaigns" })),
+            node("get", "tpl_data_table", json!({ "operation": "get", "table_name": "channel_counts" }))
+        ],
+        "connections": [edge("c1", "counts", "save")]
+    }))
+    .expect("a flow");
+    let catalog = workspace.store().catalog_for(&flow).await.expect("catalog");
+    let problems: Vec<String> = validation::check(&flow, &catalog)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "error[table_name_taken_by_file] /nodes/1/parameter_overrides/table_name: node `save`: a data file of the workspace (data/campaigns.csv, .parquet or .json) has the name `campaigns`: queries would read the file, not the data table; rename the file or the table"
         ]
     );
 }

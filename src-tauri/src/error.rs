@@ -171,7 +171,11 @@ impl From<TableError> for AppError {
             TableError::NotFound(_) | TableError::RowNotFound { .. } => {
                 Self::new(ErrorCode::NotFound, message)
             }
-            TableError::Exists(_) => Self::new(ErrorCode::Conflict, message),
+            TableError::Exists(_) | TableError::NameTakenByFile { .. } => {
+                Self::new(ErrorCode::Conflict, message)
+            }
+            TableError::WouldCascade { .. } => Self::new(ErrorCode::Constraint, message),
+            TableError::Key(_) => Self::new(ErrorCode::InvalidInput, message),
             TableError::Schema(problems) => Self {
                 schema_problems: problems,
                 ..Self::new(ErrorCode::InvalidTable, message)

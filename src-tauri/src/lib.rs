@@ -58,6 +58,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             tables::rename_table,
             tables::drop_table,
             tables::table_history,
+            tables::dropped_table_history,
             tables::table_rows,
             tables::insert_table_row,
             tables::update_table_row,

@@ -6,7 +6,9 @@ use crate::error::{AppError, ErrorCode};
 use crate::runs::ExportFormat;
 use flowloom_core::Workspace;
 use flowloom_core::engine::export_table;
-use flowloom_core::model::{RowsQuery, TableDetail, TableSchema, TableSummary, TableVersion};
+use flowloom_core::model::{
+    DroppedTable, RowsQuery, TableDetail, TableSchema, TableSummary, TableVersion,
+};
 use flowloom_core::store::{FileImport, RowsPage};
 use flowloom_core::tables::import;
 use serde_json::{Map, Value};
@@ -87,6 +89,16 @@ pub async fn table_history(
     name: String,
 ) -> Result<Vec<TableVersion>, AppError> {
     Ok(workspace.store().table_history(&name).await?)
+}
+
+/// The history of each dropped table that was called `name`, most recently dropped first.
+#[tauri::command]
+#[specta::specta]
+pub async fn dropped_table_history(
+    workspace: State<'_, Workspace>,
+    name: String,
+) -> Result<Vec<DroppedTable>, AppError> {
+    Ok(workspace.store().dropped_table_history(&name).await?)
 }
 
 #[tauri::command]

@@ -8,5 +8,6 @@ mod table_browse;
 mod table_changes;
 mod table_computed;
 mod table_imports;
+mod table_writes;
 mod templates;
 mod versions;

@@ -90,7 +90,7 @@ async fn a_csv_with_bad_rows_is_refused_by_line_and_column_then_imports_once_fix
     );
     assert_eq!(
         problems[4].message,
-        "duplicates another row's value (unique)"
+        "1 is also given at line 2; the column is unique"
     );
     assert_eq!(
         store
@@ -332,4 +332,195 @@ async fn a_file_that_cannot_be_read_says_which_and_why() {
     let rows: Vec<_> = import::rows(&broken).expect("opens").collect();
     let err = rows[1].as_ref().expect_err("line 2");
     assert!(err.to_string().contains("line 2 is not JSON"), "{err}");
+}
+
+/// Inference and the checks agree: a JSON column of mixed values is inferred as text, and
+/// every value in it (numbers, true/false, objects) is imported as its text; none of the
+/// rows is refused.
+#[tokio::test]
+async fn a_column_inferred_as_text_takes_every_value_the_file_has_in_it() {
+    let (store, dir) = empty_store().await;
+    let lines = file(
+        dir.path(),
+        "codes.jsonl",
+        r#"{"code": "A1", "size": 1}
+{"code": 42, "size": 2.5}
+{"code": 7.5, "size": "3"}
+{"code": false, "size": null}
+{"code": {"nested": true}}
+"#,
+    );
+    let inferred = import::infer(&lines, 100).expect("infers");
+    assert_eq!(
+        typed_columns(&inferred),
+        [("code", ColumnType::String), ("size", ColumnType::Decimal)]
+    );
+    let done = store
+        .import_file(&lines, "codes", None, false, None, None)
+        .await
+        .expect("every row fits the inferred schema");
+    assert_eq!((done.created, done.imported), (true, 5));
+    let codes: Vec<Value> = store
+        .table_rows("codes", &RowsQuery::page(0, 10))
+        .await
+        .expect("rows")
+        .rows
+        .iter()
+        .map(|r| r["code"].clone())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            json!("A1"),
+            json!("42"),
+            json!("7.5"),
+            json!("false"),
+            json!("{\"nested\":true}")
+        ]
+    );
+}
+
+/// A `json` column's cell is JSON text (what an export writes): text that is not JSON is a
+/// problem of its row, never stored as a string; every bad row is listed.
+#[tokio::test]
+async fn a_malformed_json_cell_is_a_row_problem() {
+    let (store, dir) = empty_store().await;
+    let schema: TableSchema = serde_json::from_value(json!({ "columns": [
+        { "name": "name", "data_type": "string" },
+        { "name": "meta", "data_type": "json" }
+    ]}))
+    .expect("schema");
+    store
+        .create_table("things", "", &schema, None)
+        .await
+        .expect("create");
+    let csv = file(
+        dir.path(),
+        "things.csv",
+        "name,meta\na,\"{\"\"k\"\": 1}\"\nb,{oops\nc,\"[1, 2]\"\nd,plain words\ne,\n",
+    );
+    let refused = store
+        .import_rows("things", import::rows(&csv).expect("reads"), false)
+        .await
+        .expect_err("two cells are not JSON");
+    let TableError::Rows(problems) = refused else {
+        panic!("expected row problems, got {refused:?}")
+    };
+    let found: Vec<(u64, &str, bool)> = problems
+        .iter()
+        .map(|p| {
+            (
+                p.row,
+                p.column.as_str(),
+                p.message.starts_with("is not valid JSON"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(3, "meta", true), (5, "meta", true)],
+        "{problems:?}"
+    );
+    assert_eq!(
+        store
+            .table_rows("things", &RowsQuery::page(0, 10))
+            .await
+            .expect("rows")
+            .total_rows,
+        0,
+        "nothing written"
+    );
+
+    // The same in a JSON file: a string in a json column is JSON text too.
+    let lines = file(
+        dir.path(),
+        "things.jsonl",
+        r#"{"name": "a", "meta": {"k": 1}}
+{"name": "b", "meta": "{oops"}
+{"name": "c", "meta": "\"quoted\""}
+"#,
+    );
+    let report = store
+        .import_rows("things", import::rows(&lines).expect("reads"), true)
+        .await
+        .expect("the good rows");
+    assert_eq!(report.imported, 2);
+    assert_eq!(report.skipped.len(), 1);
+    assert_eq!(report.skipped[0].line, 2);
+    let metas: Vec<Value> = store
+        .table_rows("things", &RowsQuery::page(0, 10))
+        .await
+        .expect("rows")
+        .rows
+        .iter()
+        .map(|r| r["meta"].clone())
+        .collect();
+    assert_eq!(metas, [json!({ "k": 1 }), json!("quoted")]);
+}
+
+/// An import lists every problem: a value a stored row holds in a unique column (in a row
+/// that has other problems too), and one given twice in the file.
+#[tokio::test]
+async fn an_import_lists_stored_duplicates_of_bad_rows_too() {
+    let (store, dir) = empty_store().await;
+    store
+        .create_table("orders", "", &orders_schema(), None)
+        .await
+        .expect("create");
+    let good = file(dir.path(), "orders.csv", GOOD_CSV);
+    store
+        .import_rows("orders", import::rows(&good).expect("reads"), false)
+        .await
+        .expect("imports");
+    let more = file(
+        dir.path(),
+        "more.csv",
+        "order_id,order_date,amount\n1,2026-07-01,-1\n9,2026-07-02,1\n9,2026-07-03,1\n2,2026-07-04,2\n",
+    );
+    let refused = store
+        .import_rows("orders", import::rows(&more).expect("reads"), false)
+        .await
+        .expect_err("refused");
+    let TableError::Rows(problems) = refused else {
+        panic!("expected row problems, got {refused:?}")
+    };
+    let found: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        [
+            "row 2, column `amount`: below min 0",
+            "row 2, column `order_id`: 1 is already in the table (row _id 1); the column is unique",
+            "row 4, column `order_id`: 9 is also given at line 3; the column is unique",
+            "row 5, column `order_id`: 2 is already in the table (row _id 2); the column is unique",
+        ]
+    );
+}
+
+/// Inference and the checks agree on every file of `tests/fixtures/tables/infer/`: the
+/// table a file's inferred schema makes takes every row of the file (mixed values, values
+/// with spaces around them, cased booleans, numbers past i64, JSON of every kind).
+#[tokio::test]
+async fn every_inference_fixture_imports_whole_into_the_table_it_infers() {
+    let (store, _dir) = empty_store().await;
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tables/infer");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{files:?}");
+    for (n, path) in files.iter().enumerate() {
+        let rows = import::rows(path).expect("reads").count() as u64;
+        let table = format!("inferred_{n}");
+        let done = store
+            .import_file(path, &table, None, false, None, None)
+            .await
+            .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        assert_eq!(
+            (done.created, done.imported, done.skipped),
+            (true, rows, 0),
+            "{}",
+            path.display()
+        );
+    }
 }

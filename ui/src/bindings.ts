@@ -66,6 +66,8 @@ export const commands = {
 	dropTable: (name: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("drop_table", { name })),
 	/**  Table `name`'s schema versions, newest first. */
 	tableHistory: (name: string) => typedError<TableVersion_Serialize[], AppError_Serialize>(__TAURI_INVOKE("table_history", { name })),
+	/**  The history of each dropped table that was called `name`, most recently dropped first. */
+	droppedTableHistory: (name: string) => typedError<DroppedTable_Serialize[], AppError_Serialize>(__TAURI_INVOKE("dropped_table_history", { name })),
 	tableRows: (name: string, query: RowsQuery_Deserialize) => typedError<RowsPage, AppError_Serialize>(__TAURI_INVOKE("table_rows", { name, query })),
 	/**  Adds one row; answers with its `_id`. */
 	insertTableRow: (name: string, values: { [key in string]: Value }) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("insert_table_row", { name, values })),
@@ -215,7 +217,12 @@ export type Code =
  *  A data-table node asks for something that cannot work (a bad table name or
  *  columns, a write with no one node to write from, a for-each).
  */
-"bad_table_node";
+"bad_table_node" | 
+/**
+ *  A data-table node names a table that a data file of the workspace also names:
+ *  queries would read the file, not the table.
+ */
+"table_name_taken_by_file";
 
 /**  One column of a table. */
 export type Column = Column_Serialize | Column_Deserialize;
@@ -378,6 +385,23 @@ export type Diagnostic_Serialize = {
 	column?: string,
 	/**  For `cycle`: the node ids around the cycle, first repeated last. */
 	cycle?: NodeId[],
+};
+
+/**  A dropped table's history: when it went, and its schema versions, newest first. */
+export type DroppedTable = DroppedTable_Serialize | DroppedTable_Deserialize;
+
+/**  A dropped table's history: when it went, and its schema versions, newest first. */
+export type DroppedTable_Deserialize = {
+	name: string,
+	dropped_at: string,
+	versions: TableVersion_Deserialize[],
+};
+
+/**  A dropped table's history: when it went, and its schema versions, newest first. */
+export type DroppedTable_Serialize = {
+	name: string,
+	dropped_at: string,
+	versions: TableVersion_Serialize[],
 };
 
 export type ErrorCode = 
@@ -766,6 +790,11 @@ export type NodeRecord_Deserialize = {
 	from_cache: boolean,
 	/**  What its work came to; none when it did not run (skipped, cancelled). */
 	outcome?: NodeOutcome | null,
+	/**
+	 *  What a data-table node's write did: rows inserted, updated, deleted, deleted by
+	 *  cascade.
+	 */
+	table_write?: TableWrite | null,
 	error?: string | null,
 };
 
@@ -793,6 +822,11 @@ export type NodeRecord_Serialize = {
 	from_cache: boolean,
 	/**  What its work came to; none when it did not run (skipped, cancelled). */
 	outcome: NodeOutcome | null,
+	/**
+	 *  What a data-table node's write did: rows inserted, updated, deleted, deleted by
+	 *  cascade.
+	 */
+	table_write: TableWrite | null,
 	error: string | null,
 };
 
@@ -1347,6 +1381,20 @@ export type TableVersion_Serialize = {
 	created_at: string,
 };
 
+/**
+ *  What a write did to a table: rows added, updated in place, deleted, and rows of other
+ *  tables deleted with them through an `on_delete: cascade` reference.
+ */
+export type TableWrite = {
+	table: string,
+	mode: WriteMode,
+	inserted: number,
+	updated: number,
+	deleted: number,
+	/**  Rows of other tables (or of this one, referring to a deleted row) deleted by cascade. */
+	cascaded: number,
+};
+
 /**  A reusable query (seed 002 `query_flow_templates`): the content that travels in files. */
 export type Template = Template_Serialize | Template_Deserialize;
 
@@ -1507,6 +1555,21 @@ export type WorkspaceInfo = {
 	root: string,
 	data_dir: string,
 };
+
+/**  How a write puts rows into a table (a data-table node's `mode`). */
+export type WriteMode = 
+/**  Adds the rows after the ones the table has. */
+"append" | 
+/**
+ *  Makes the rows the table's only rows: a stored row whose unique key a new row keeps is
+ *  updated in place (its `_id`, and the rows referring to it, stay), the others deleted.
+ */
+"replace" | 
+/**
+ *  Updates the stored row with each new row's unique key (its `_id` stays), adds the
+ *  others; no row is deleted.
+ */
+"upsert";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -133,6 +133,12 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
     let status = report.status;
     let mut out = std::io::stdout().lock();
     let elapsed = started.elapsed();
+    // What each data-table write did (rows inserted, updated, deleted, cascaded).
+    for node in report.nodes.iter().filter(|_| !json) {
+        if let Some(write) = &node.table_write {
+            let _ = writeln!(out, "{}: {write}", node.node_id);
+        }
+    }
     let _ = if json {
         writeln!(
             out,

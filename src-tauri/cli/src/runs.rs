@@ -131,6 +131,9 @@ fn detail(run: &RunDetail) -> String {
         if let Some(error) = &node.error {
             text.push_str(&format!("  error: {error}\n"));
         }
+        if let Some(write) = &node.table_write {
+            text.push_str(&format!("  wrote: {write}\n"));
+        }
         for (name, value) in &node.parameters {
             let shown = value.to_string();
             let shown = if shown.len() > 120 {

@@ -100,6 +100,9 @@ pub enum TablesCommand {
         name: String,
         #[arg(long)]
         version: Option<u32>,
+        /// The history of the dropped tables that had this name (most recently dropped first).
+        #[arg(long)]
+        dropped: bool,
         #[arg(long)]
         json: bool,
     },
@@ -351,33 +354,77 @@ pub async fn tables(
         TablesCommand::History {
             name,
             version,
+            dropped,
             json,
         } => {
-            let history = store.table_history(&name).await.map_err(refused)?;
-            let shown: Vec<&TableVersion> = history
-                .iter()
-                .filter(|v| version.is_none_or(|n| v.version == n))
-                .collect();
+            let tables: Vec<(Option<String>, Vec<TableVersion>)> = if dropped {
+                let found = store.dropped_table_history(&name).await.map_err(refused)?;
+                if found.is_empty() {
+                    return Err(Failure::refused(format!(
+                        "no dropped table was called `{name}`"
+                    )));
+                }
+                if json && version.is_none() {
+                    writeln!(out, "{}", json_text(&found)).map_err(write)?;
+                    return Ok(());
+                }
+                found
+                    .into_iter()
+                    .map(|t| (Some(t.dropped_at), t.versions))
+                    .collect()
+            } else {
+                match store.table_history(&name).await {
+                    Ok(history) => vec![(None, history)],
+                    Err(TableError::NotFound(_))
+                        if !store
+                            .dropped_table_history(&name)
+                            .await
+                            .map_err(refused)?
+                            .is_empty() =>
+                    {
+                        return Err(Failure::refused(format!(
+                            "there is no table `{name}`; a table of that name was dropped: its history is `tables history {name} --dropped`"
+                        )));
+                    }
+                    Err(err) => return Err(refused(err)),
+                }
+            };
+            let mut shown_any = false;
+            let mut shown_all = Vec::new();
+            for (dropped_at, history) in &tables {
+                let shown: Vec<&TableVersion> = history
+                    .iter()
+                    .filter(|v| version.is_none_or(|n| v.version == n))
+                    .collect();
+                shown_any |= !shown.is_empty();
+                if json {
+                    shown_all.extend(shown);
+                    continue;
+                }
+                if let Some(at) = dropped_at {
+                    writeln!(out, "dropped {at}").map_err(write)?;
+                }
+                for v in shown {
+                    let by = v.created_by.as_deref().unwrap_or("-");
+                    writeln!(out, "version {}\t{}\t{by}", v.version, v.created_at)
+                        .map_err(write)?;
+                    for change in &v.changes {
+                        writeln!(out, "  {}", describe(change)).map_err(write)?;
+                    }
+                    if version.is_some() {
+                        writeln!(out, "{}", json_text(&v.new_schema)).map_err(write)?;
+                    }
+                }
+            }
             if let Some(n) = version
-                && shown.is_empty()
+                && !shown_any
             {
                 return Err(Failure::refused(format!(
                     "table `{name}` has no version {n}"
                 )));
             }
             if json {
-                writeln!(out, "{}", json_text(&shown)).map_err(write)?;
-                return Ok(());
-            }
-            for v in shown {
-                let by = v.created_by.as_deref().unwrap_or("-");
-                writeln!(out, "version {}\t{}\t{by}", v.version, v.created_at).map_err(write)?;
-                for change in &v.changes {
-                    writeln!(out, "  {}", describe(change)).map_err(write)?;
-                }
-                if version.is_some() {
-                    writeln!(out, "{}", json_text(&v.new_schema)).map_err(write)?;
-                }
+                writeln!(out, "{}", json_text(&shown_all)).map_err(write)?;
             }
         }
     }

@@ -295,5 +295,387 @@ fn importing_a_named_pipe_is_refused_at_once() {
     assert!(
         stderr.contains("budgets.csv is a named pipe, not a regular file"),
         "{stderr}"
+
+/// `tables show NAME --json`'s rows.
+fn rows_of(ws: &str, name: &str) -> Value {
+    let shown = flowloom(&[
+        "tables",
+        "show",
+        name,
+        "--limit",
+        "100",
+        "--json",
+        "--workspace",
+        ws,
+    ]);
+    exits(&shown, 0);
+    let shown: Value = serde_json::from_slice(&shown.stdout).expect("json");
+    shown["rows"]["rows"].clone()
+}
+
+/// A table of every column type (computed ones too) is exported as CSV, JSON and Parquet;
+/// each export imported into the table made again from the same schema gives back the same
+/// rows, `_id`s included; imported over the rows it came from, every row is refused by
+/// name; an edited computed value is a row problem. The dropped tables' history stays.
+#[test]
+fn an_export_imports_back_into_its_table_unchanged_in_every_format() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let schema = common::repo("tests/fixtures/tables/every-type.schema.json");
+    let schema = path_str(&schema);
+    let rows = common::repo("tests/fixtures/tables/every-type.jsonl");
+    let create = || {
+        exits(
+            &flowloom(&[
+                "tables",
+                "create",
+                "items",
+                "--schema",
+                schema,
+                "--workspace",
+                ws,
+            ]),
+            0,
+        );
+    };
+    create();
+    exits(
+        &flowloom(&[
+            "tables",
+            "import",
+            path_str(&rows),
+            "--table",
+            "items",
+            "--workspace",
+            ws,
+        ]),
+        0,
+    );
+    let original = rows_of(ws, "items");
+    assert_eq!(original.as_array().map(Vec::len), Some(4));
+    assert_eq!(original[0]["total"], json!(4.5), "computed");
+    assert_eq!(original[2]["attributes"], json!("just text"));
+    assert_eq!(original[1]["updated_at"], json!("2026-06-01T21:59:59.125Z"));
+
+    for format in ["csv", "json", "parquet"] {
+        let file = dir.path().join(format!("items.{format}"));
+        let exported = flowloom(&[
+            "tables",
+            "export",
+            "items",
+            "--format",
+            format,
+            "--output",
+            path_str(&file),
+            "--workspace",
+            ws,
+        ]);
+        exits(&exported, 0);
+
+        // Over the rows it came from: each row's _id and sku are refused, by line.
+        let again = flowloom(&[
+            "tables",
+            "import",
+            path_str(&file),
+            "--table",
+            "items",
+            "--workspace",
+            ws,
+        ]);
+        exits(&again, 1);
+        let said = text(&again.stderr);
+        assert_eq!(
+            said.matches("is already in the table").count(),
+            8,
+            "{format}: every row's _id and sku: {said}"
+        );
+
+        exits(
+            &flowloom(&["tables", "drop", "items", "--workspace", ws]),
+            0,
+        );
+        create();
+        let back = flowloom(&[
+            "tables",
+            "import",
+            path_str(&file),
+            "--table",
+            "items",
+            "--workspace",
+            ws,
+        ]);
+        exits(&back, 0);
+        assert_eq!(rows_of(ws, "items"), original, "{format} round trip");
+    }
+
+    // A computed value edited in the file is a problem of its row, not dropped unseen.
+    let csv = std::fs::read_to_string(dir.path().join("items.csv")).expect("csv");
+    let edited = csv.replacen(",4.5,", ",5,", 1);
+    assert_ne!(edited, csv, "the export has pen's total: {csv}");
+    let edited_file = dir.path().join("edited.csv");
+    std::fs::write(&edited_file, edited).expect("write");
+    exits(
+        &flowloom(&["tables", "drop", "items", "--workspace", ws]),
+        0,
+    );
+    create();
+    let refused = flowloom(&[
+        "tables",
+        "import",
+        path_str(&edited_file),
+        "--table",
+        "items",
+        "--workspace",
+        ws,
+    ]);
+    exits(&refused, 1);
+    assert!(
+        text(&refused.stderr).contains(
+            "line 2, column `total`: is computed from the other columns (quantity * unit_price): the row gives \"5\", the table computes 4.5"
+        ),
+        "{}",
+        text(&refused.stderr)
+    );
+
+    // Four tables called `items` were dropped; each one's history is still there.
+    let history = flowloom(&[
+        "tables",
+        "history",
+        "items",
+        "--dropped",
+        "--json",
+        "--workspace",
+        ws,
+    ]);
+    exits(&history, 0);
+    let history: Value = serde_json::from_slice(&history.stdout).expect("json");
+    let dropped = history.as_array().expect("dropped tables");
+    assert_eq!(dropped.len(), 4);
+    assert_eq!(dropped[0]["versions"][0]["version"], 1);
+    exits(
+        &flowloom(&["tables", "drop", "items", "--workspace", ws]),
+        0,
+    );
+    let live = flowloom(&["tables", "history", "items", "--workspace", ws]);
+    exits(&live, 1);
+    assert!(
+        text(&live.stderr).contains("tables history items --dropped"),
+        "{}",
+        text(&live.stderr)
+    );
+    let text_history = flowloom(&["tables", "history", "items", "--dropped", "--workspace", ws]);
+    exits(&text_history, 0);
+    let shown = text(&text_history.stdout);
+    assert_eq!(shown.matches("dropped ").count(), 5, "{shown}");
+    assert!(shown.contains("add_column total"), "{shown}");
+}
+
+/// A data table may not take a data file's name (queries would read the file): `tables
+/// create`, an import that would create it and a rename are refused, saying which file.
+#[test]
+fn a_table_cannot_take_the_name_of_a_data_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let schema = write(
+        dir.path(),
+        "schema.json",
+        &json!({"columns": [{"name": "note", "data_type": "string"}]}),
+    );
+    let created = flowloom(&[
+        "tables",
+        "create",
+        "campaigns",
+        "--schema",
+        &schema,
+        "--workspace",
+        ws,
+    ]);
+    exits(&created, 1);
+    assert!(
+        text(&created.stderr).contains("a data file has the name `campaigns` (data/campaigns.csv)"),
+        "{}",
+        text(&created.stderr)
+    );
+    let csv = dir.path().join("notes.csv");
+    std::fs::write(&csv, "note\nhello\n").expect("csv");
+    let imported = flowloom(&[
+        "tables",
+        "import",
+        path_str(&csv),
+        "--table",
+        "orders",
+        "--workspace",
+        ws,
+    ]);
+    exits(&imported, 1);
+    assert!(
+        text(&imported.stderr).contains("data/orders.csv"),
+        "{}",
+        text(&imported.stderr)
+    );
+    exits(
+        &flowloom(&[
+            "tables",
+            "create",
+            "notes",
+            "--schema",
+            &schema,
+            "--workspace",
+            ws,
+        ]),
+        0,
+    );
+    let renamed = flowloom(&[
+        "tables",
+        "alter",
+        "notes",
+        "--rename",
+        "products",
+        "--workspace",
+        ws,
+    ]);
+    exits(&renamed, 1);
+    assert!(
+        text(&renamed.stderr).contains("data/products.csv"),
+        "{}",
+        text(&renamed.stderr)
+    );
+    let listed = flowloom(&["tables", "list", "--workspace", ws]);
+    assert_eq!(
+        text(&listed.stdout),
+        "notes\tversion 1\t1 columns\t0 rows\n"
+    );
+}
+
+/// A flow's write node as a user runs it: an upsert fills the table and `run` says what it
+/// wrote; a replace that would delete rows of another table through their cascade
+/// reference fails, naming `allow_cascade`, and writes nothing; `runs show` prints what
+/// each write did.
+#[test]
+fn a_write_node_reports_what_it_wrote_and_refuses_a_cascade() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let counts = write(
+        dir.path(),
+        "counts.json",
+        &json!({"columns": [
+            {"name": "channel", "data_type": "string", "required": true, "unique": true},
+            {"name": "campaigns", "data_type": "integer"}
+        ]}),
+    );
+    let notes = write(
+        dir.path(),
+        "notes.json",
+        &json!({"columns": [
+            {"name": "counted", "data_type": "reference",
+             "validation": {"target_table": "channel_counts", "on_delete": "cascade"}},
+            {"name": "note", "data_type": "string"}
+        ]}),
+    );
+    for (name, schema) in [("channel_counts", &counts), ("channel_notes", &notes)] {
+        exits(
+            &flowloom(&[
+                "tables",
+                "create",
+                name,
+                "--schema",
+                schema,
+                "--workspace",
+                ws,
+            ]),
+            0,
+        );
+    }
+    // The built-in template, carried as the workspace has it.
+    let pack = flowloom(&["templates", "export", "tpl_data_table", "--workspace", ws]);
+    exits(&pack, 0);
+    let pack: Value = serde_json::from_slice(&pack.stdout).expect("a pack");
+    let data_table = pack["templates"][0].clone();
+    let flow = |id: &str, sql: &str, write: Value| {
+        let mut parameters = json!({ "operation": "write", "table_name": "channel_counts" });
+        parameters
+            .as_object_mut()
+            .expect("object")
+            .extend(write.as_object().expect("object").clone());
+        let file = json!({
+            "format": "flowloom.flow", "format_version": 1,
+            "composition": { "composition_id": id, "name": id },
+            "templates": [
+                data_table,
+                { "template_id": format!("tpl_{id}"), "name": id, "sql": sql }
+            ],
+            "nodes": [
+                { "node_id": "counts", "template_id": format!("tpl_{id}"),
+                  "position": { "x": 0, "y": 0 } },
+                { "node_id": "save", "template_id": "tpl_data_table",
+                  "position": { "x": 300, "y": 0 }, "parameter_overrides": parameters }
+            ],
+            "connections": [{ "connection_id": "c1", "source_node_id": "counts",
+                              "target_node_id": "save" }]
+        });
+        let path = dir.path().join(format!("{id}.flow.json"));
+        std::fs::write(&path, file.to_string()).expect("flow file");
+        exits(
+            &flowloom(&["import", path_str(&path), "--workspace", ws]),
+            0,
+        );
+    };
+    flow(
+        "comp_fill",
+        "SELECT channel, count(*) AS campaigns FROM campaigns GROUP BY channel",
+        json!({ "mode": "upsert", "key": "channel" }),
+    );
+    let filled = flowloom(&["run", "comp_fill", "--workspace", ws]);
+    exits(&filled, 0);
+    assert!(
+        text(&filled.stdout).contains(
+            "save: upsert `channel_counts`: 5 inserted, 0 updated, 0 deleted, 0 deleted by cascade\n"
+        ),
+        "{}",
+        text(&filled.stdout)
+    );
+    let noted = dir.path().join("notes.csv");
+    std::fs::write(&noted, "counted,note\n1,first\n2,second\n3,third\n").expect("csv");
+    exits(
+        &flowloom(&[
+            "tables",
+            "import",
+            path_str(&noted),
+            "--table",
+            "channel_notes",
+            "--workspace",
+            ws,
+        ]),
+        0,
+    );
+    let before = rows_of(ws, "channel_counts");
+
+    flow(
+        "comp_some",
+        "SELECT channel, 0 AS campaigns FROM campaigns WHERE channel IN ('email', 'video') GROUP BY channel",
+        json!({ "mode": "replace" }),
+    );
+    let refused = flowloom(&["run", "comp_some", "--workspace", ws]);
+    exits(&refused, 1);
+    let said = format!("{}{}", text(&refused.stdout), text(&refused.stderr));
+    assert!(
+        said.contains("would delete 3 row(s) of `channel_notes` (3)")
+            && said.contains("allow_cascade: true"),
+        "{said}"
+    );
+    assert_eq!(rows_of(ws, "channel_counts"), before, "nothing written");
+    assert_eq!(
+        rows_of(ws, "channel_notes").as_array().map(Vec::len),
+        Some(3)
+    );
+
+    let shown = flowloom(&["runs", "show", "1", "--workspace", ws]);
+    exits(&shown, 0);
+    assert!(
+        text(&shown.stdout).contains(
+            "  wrote: upsert `channel_counts`: 5 inserted, 0 updated, 0 deleted, 0 deleted by cascade\n"
+        ),
+        "{}",
+        text(&shown.stdout)
     );
 }

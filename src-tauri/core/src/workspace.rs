@@ -113,7 +113,9 @@ impl Workspace {
         if std::fs::metadata(&database).is_ok_and(|m| m.is_file() && m.len() == 0) {
             return Err(WorkspaceError::EmptyDatabase { path: database });
         }
-        let store = Store::open(&database).await?;
+        let store = Store::open(&database)
+            .await?
+            .with_data_dir(root.join(DATA_DIR));
         let workspace = Self {
             root: root.to_owned(),
             store,

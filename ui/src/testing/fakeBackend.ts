@@ -127,6 +127,7 @@ export function fakeApi(overrides: Partial<Api> = {}) {
         cache_key: null,
         from_cache: false,
         outcome: status === "COMPLETED" ? ("success" as const) : ("error" as const),
+        table_write: null,
         error: status === "FAILED" ? "boom" : null,
       });
       return Promise.resolve(ok({ summary, nodes: [record("top", "COMPLETED", TOTAL_ROWS), record("trend", "FAILED", null)] }));

@@ -11,7 +11,7 @@ use super::table_node::Operation;
 use super::{Connector, EngineError};
 use crate::condition::{Condition, Facts, UpstreamFacts};
 use crate::ids::NodeId;
-use crate::model::{NodeOutcome, TemplateKind, Transformation};
+use crate::model::{NodeOutcome, TableWrite, TemplateKind, Transformation};
 use crate::render;
 use crate::validation::{FlowGraph, ValidatedFlow};
 use crate::value::Value;
@@ -322,6 +322,8 @@ pub(super) struct Outcome {
     /// What the work came to, when the work says more than done or failed (a data table
     /// found to exist, or missing).
     pub(super) outcome: Option<NodeOutcome>,
+    /// What a data-table node's write did.
+    pub(super) table_write: Option<TableWrite>,
 }
 
 impl Job {
@@ -350,6 +352,7 @@ impl Job {
             elapsed: started.elapsed(),
             attempts,
             outcome: None,
+            table_write: None,
         }
     }
 }

@@ -24,7 +24,7 @@ pub use super::options::{RunError, RunOptions, check_options, parameters_from_te
 use super::table_node;
 use crate::ids::NodeId;
 pub use crate::model::{NodeOutcome, NodeStatus, RunStatus};
-use crate::model::{NodeRecord, ResultColumn};
+use crate::model::{NodeRecord, ResultColumn, TableWrite};
 use crate::validation::ValidatedFlow;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
@@ -65,6 +65,8 @@ pub struct NodeRun {
     /// What its work came to (see [`NodeOutcome`]); none until it finishes, or when it
     /// did not run.
     pub outcome: Option<NodeOutcome>,
+    /// What a data-table node's write did to its table.
+    pub table_write: Option<TableWrite>,
     pub error: Option<String>,
 }
 
@@ -100,6 +102,7 @@ impl NodeRun {
             cache_key: self.cache_key.clone(),
             from_cache: self.reused.is_some(),
             outcome: self.outcome,
+            table_write: self.table_write.clone(),
             error: self.error.clone(),
         }
     }
@@ -168,6 +171,7 @@ pub async fn run(
             cache_key: None,
             reused: None,
             outcome: None,
+            table_write: None,
             error: None,
         })
         .collect();
@@ -304,6 +308,7 @@ pub async fn run(
         run.attempts = outcome.attempts;
         run.cache_key = outcome.cache_key;
         run.outcome = outcome.outcome;
+        run.table_write = outcome.table_write;
         match outcome.result {
             Ok(result) => {
                 runs[at].result = Some(Arc::new(result));

@@ -6,7 +6,12 @@
 //! | `create` | makes `table_name` with `columns` | `success`; `exists` when the name is taken |
 //! | `get` | reads the table's facts | `success`; `not_found` |
 //! | `list` | one row per table | `success` |
-//! | `write` | appends (`mode: append`) or replaces the table's rows with the result of the node connected to it | `success`; `not_found` |
+//! | `write` | writes the result of the node connected to it: `mode` `append` (after the stored rows), `upsert` (a row whose unique `key` a stored row has updates that row, keeping its `_id` and the rows referring to it; the others are added) or `replace` (the result becomes the table's rows: a stored row whose key the result keeps is updated in place, the others deleted) | `success`; `not_found` |
+//!
+//! A write that would delete rows of other tables through an `on_delete: cascade` reference
+//! (a replace dropping a row they refer to) fails, writing nothing, unless the node says
+//! `allow_cascade: true`. What a write did (rows inserted, updated, deleted, deleted by
+//! cascade) is kept on the node's record ([`TableWrite`]).
 //!
 //! Its result is one row per table it touched (`table_name`, `display_name`, `version`,
 //! `row_count`, `rows_written`, `schema` as JSON), so later nodes can map from it. `exists`
@@ -18,8 +23,8 @@ use super::Connector;
 use super::mapping::column_values;
 use super::node::Outcome;
 use super::run::NodeResult;
-use crate::model::{NodeOutcome, TableDetail, TableSchema, TableSummary};
-use crate::store::Store;
+use crate::model::{NodeOutcome, TableDetail, TableSchema, TableSummary, TableWrite, WriteMode};
+use crate::store::{Store, WriteOptions};
 use crate::tables::import::SourceRow;
 use crate::tables::{TableError, schema};
 use datafusion::arrow::array::{ArrayRef, Int64Array, StringArray};
@@ -34,10 +39,18 @@ use std::time::Instant;
 /// What a data-table node was asked to do, read from its parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operation {
-    Create { table: String, schema: TableSchema },
-    Get { table: String },
+    Create {
+        table: String,
+        schema: TableSchema,
+    },
+    Get {
+        table: String,
+    },
     List,
-    Write { table: String, replace: bool },
+    Write {
+        table: String,
+        options: WriteOptions,
+    },
 }
 
 impl fmt::Display for Operation {
@@ -50,13 +63,20 @@ impl fmt::Display for Operation {
             ),
             Self::Get { table } => write!(f, "-- data table: get `{table}`"),
             Self::List => write!(f, "-- data table: list every table"),
-            Self::Write { table, replace } => {
-                let how = if *replace {
-                    "replace the rows of"
-                } else {
-                    "append to"
+            Self::Write { table, options } => {
+                let how = match options.mode {
+                    WriteMode::Append => "append to",
+                    WriteMode::Replace => "replace the rows of",
+                    WriteMode::Upsert => "upsert into",
                 };
-                write!(f, "-- data table: {how} `{table}` the upstream result")
+                write!(f, "-- data table: {how} `{table}` the upstream result")?;
+                if let Some(key) = &options.key {
+                    write!(f, " by `{key}`")?;
+                }
+                if options.allow_cascade {
+                    write!(f, " (cascading deletes allowed)")?;
+                }
+                Ok(())
             }
         }
     }
@@ -86,14 +106,27 @@ impl Operation {
             Some("list") => Ok(Self::List),
             Some("write") => Ok(Self::Write {
                 table: table()?,
-                replace: match text("mode").as_deref() {
-                    None | Some("append") => false,
-                    Some("replace") => true,
-                    Some(other) => {
-                        return Err(format!(
-                            "parameter `mode`: `{other}` is not append or replace"
-                        ));
-                    }
+                options: WriteOptions {
+                    mode: match text("mode").as_deref() {
+                        None | Some("append") => WriteMode::Append,
+                        Some("replace") => WriteMode::Replace,
+                        Some("upsert") => WriteMode::Upsert,
+                        Some(other) => {
+                            return Err(format!(
+                                "parameter `mode`: `{other}` is not append, replace or upsert"
+                            ));
+                        }
+                    },
+                    key: text("key").filter(|k| !k.trim().is_empty()),
+                    allow_cascade: match values.get("allow_cascade") {
+                        None | Some(Json::Null) => false,
+                        Some(Json::Bool(allowed)) => *allowed,
+                        Some(other) => {
+                            return Err(format!(
+                                "parameter `allow_cascade`: expected true or false, got {other}"
+                            ));
+                        }
+                    },
                 },
             }),
             Some(other) => Err(format!(
@@ -120,9 +153,9 @@ pub(super) async fn run(
     if matches!(operation, Operation::Create { .. }) && done.is_ok() {
         connector.refresh().await;
     }
-    let (result, outcome) = match done {
-        Ok((tables, outcome)) => (result_of(&tables), outcome),
-        Err(why) => (Err(why), NodeOutcome::Error),
+    let (result, outcome, table_write) = match done {
+        Ok((tables, outcome, write)) => (result_of(&tables), outcome, write),
+        Err(why) => (Err(why), NodeOutcome::Error, None),
     };
     Outcome {
         result,
@@ -130,6 +163,7 @@ pub(super) async fn run(
         attempts: 1,
         cache_key: None,
         outcome: Some(outcome),
+        table_write,
     }
 }
 
@@ -150,24 +184,27 @@ impl From<TableDetail> for Touched {
     }
 }
 
+/// What a data-table node did: the tables it touched, its outcome, and what a write wrote.
+type Done = (Vec<Touched>, NodeOutcome, Option<TableWrite>);
+
 async fn work(
     operation: &Operation,
     rows: Option<&NodeResult>,
     store: &Store,
-) -> Result<(Vec<Touched>, NodeOutcome), String> {
+) -> Result<Done, String> {
     let user = crate::Workspace::user();
     let found = |table: Result<TableDetail, TableError>| match table {
-        Ok(table) => Ok((vec![Touched::from(table)], NodeOutcome::Success)),
-        Err(TableError::NotFound(_)) => Ok((Vec::new(), NodeOutcome::NotFound)),
+        Ok(table) => Ok((vec![Touched::from(table)], NodeOutcome::Success, None)),
+        Err(TableError::NotFound(_)) => Ok((Vec::new(), NodeOutcome::NotFound, None)),
         Err(err) => Err(err.to_string()),
     };
     match operation {
         Operation::Create { table, schema } => {
             match store.create_table(table, "", schema, user.as_deref()).await {
-                Ok(created) => Ok((vec![created.into()], NodeOutcome::Success)),
+                Ok(created) => Ok((vec![created.into()], NodeOutcome::Success, None)),
                 Err(TableError::Exists(_)) => {
                     let existing = store.get_table(table).await.map_err(|e| e.to_string())?;
-                    Ok((vec![existing.into()], NodeOutcome::Exists))
+                    Ok((vec![existing.into()], NodeOutcome::Exists, None))
                 }
                 Err(err) => Err(err.to_string()),
             }
@@ -183,18 +220,21 @@ async fn work(
                     rows_written: 0,
                 })
                 .collect();
-            Ok((touched, NodeOutcome::Success))
+            Ok((touched, NodeOutcome::Success, None))
         }
-        Operation::Write { table, replace } => {
+        Operation::Write { table, options } => {
             let rows = rows.ok_or("write needs a node connected to it: its result is written")?;
-            let written = match store.write_rows(table, source_rows(rows)?, *replace).await {
+            let written = match store.write_rows(table, source_rows(rows)?, options).await {
                 Ok(written) => written,
-                Err(TableError::NotFound(_)) => return Ok((Vec::new(), NodeOutcome::NotFound)),
+                Err(TableError::NotFound(_)) => {
+                    return Ok((Vec::new(), NodeOutcome::NotFound, None));
+                }
                 Err(err) => return Err(err.to_string()),
             };
-            let (mut touched, outcome) = found(store.get_table(table).await)?;
-            touched.iter_mut().for_each(|t| t.rows_written = written);
-            Ok((touched, outcome))
+            let (mut touched, outcome, _) = found(store.get_table(table).await)?;
+            let count = written.inserted + written.updated;
+            touched.iter_mut().for_each(|t| t.rows_written = count);
+            Ok((touched, outcome, Some(written)))
         }
     }
 }

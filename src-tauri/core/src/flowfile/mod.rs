@@ -170,6 +170,15 @@ impl TemplatePack {
 /// the templates it carries), with file-level checks such as duplicate or unused templates.
 /// Empty when the file is valid; warnings do not make it invalid.
 pub fn check(text: &str) -> Result<(FlowFile, Vec<Diagnostic>), ReadError> {
+    check_with_data_files(text, std::iter::empty())
+}
+
+/// [`check`] for a workspace whose data files give tables `data_files` (their stems): a
+/// data-table node naming one of them is `table_name_taken_by_file`.
+pub fn check_with_data_files(
+    text: &str,
+    data_files: impl IntoIterator<Item = String>,
+) -> Result<(FlowFile, Vec<Diagnostic>), ReadError> {
     let file = FlowFile::read(text)?;
     let mut diagnostics = Vec::new();
     let mut seen = BTreeSet::new();
@@ -224,7 +233,7 @@ pub fn check(text: &str) -> Result<(FlowFile, Vec<Diagnostic>), ReadError> {
     let (flow, templates) = file.clone().into_parts();
     diagnostics.extend(validation::check(
         &flow,
-        &Catalog::from_templates(templates),
+        &Catalog::from_templates(templates).with_data_files(data_files),
     ));
     diagnostics.sort_by_cached_key(|d| (validation::path_key(&d.path), d.code, d.message.clone()));
     diagnostics.dedup();

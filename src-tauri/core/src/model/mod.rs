@@ -22,8 +22,9 @@ pub use run::{
 };
 pub use schedule::{OverlapPolicy, RunOrigin, Schedule, ScheduleSpec, ScheduleTrigger};
 pub use table::{
-    Column, ColumnType, FilterOp, OnDelete, RowFilter, RowSort, RowsQuery, SchemaChange,
-    TableDetail, TableSchema, TableSummary, TableVersion, Validation,
+    Column, ColumnType, DroppedTable, FilterOp, OnDelete, RowFilter, RowSort, RowsQuery,
+    SchemaChange, TableDetail, TableSchema, TableSummary, TableVersion, TableWrite, Validation,
+    WriteMode,
 };
 pub use template::{
     ChartConfig, ChartKind, OutputColumn, ParamSpec, ScalarType, Template, TemplateDetail,

@@ -123,6 +123,9 @@ pub struct NodeRecord {
     pub from_cache: bool,
     /// What its work came to; none when it did not run (skipped, cancelled).
     pub outcome: Option<NodeOutcome>,
+    /// What a data-table node's write did: rows inserted, updated, deleted, deleted by
+    /// cascade.
+    pub table_write: Option<crate::model::TableWrite>,
     pub error: Option<String>,
 }
 

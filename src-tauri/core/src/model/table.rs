@@ -263,3 +263,59 @@ pub enum FilterOp {
     IsNull,
     IsNotNull,
 }
+
+/// How a write puts rows into a table (a data-table node's `mode`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteMode {
+    /// Adds the rows after the ones the table has.
+    #[default]
+    Append,
+    /// Makes the rows the table's only rows: a stored row whose unique key a new row keeps is
+    /// updated in place (its `_id`, and the rows referring to it, stay), the others deleted.
+    Replace,
+    /// Updates the stored row with each new row's unique key (its `_id` stays), adds the
+    /// others; no row is deleted.
+    Upsert,
+}
+
+impl std::fmt::Display for WriteMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Append => "append",
+            Self::Replace => "replace",
+            Self::Upsert => "upsert",
+        })
+    }
+}
+
+/// What a write did to a table: rows added, updated in place, deleted, and rows of other
+/// tables deleted with them through an `on_delete: cascade` reference.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct TableWrite {
+    pub table: String,
+    pub mode: WriteMode,
+    pub inserted: u64,
+    pub updated: u64,
+    pub deleted: u64,
+    /// Rows of other tables (or of this one, referring to a deleted row) deleted by cascade.
+    pub cascaded: u64,
+}
+
+impl std::fmt::Display for TableWrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} `{}`: {} inserted, {} updated, {} deleted, {} deleted by cascade",
+            self.mode, self.table, self.inserted, self.updated, self.deleted, self.cascaded
+        )
+    }
+}
+
+/// A dropped table's history: when it went, and its schema versions, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct DroppedTable {
+    pub name: String,
+    pub dropped_at: String,
+    pub versions: Vec<TableVersion>,
+}

@@ -14,6 +14,7 @@ mod schedules;
 mod table_changes;
 mod table_imports;
 mod table_rows;
+mod table_writes;
 mod tables;
 mod templates;
 mod tx;
@@ -25,6 +26,7 @@ pub use runs::INTERRUPTED;
 pub use schedules::FinishedRun;
 pub use table_imports::{FileImport, ImportReport, SkippedRow};
 pub use table_rows::RowsPage;
+pub use table_writes::WriteOptions;
 pub use tx::StoreTx;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -45,6 +47,8 @@ const MMAP_SIZE: u64 = 256 << 20;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// The workspace's data folder, whose files' names data tables may not take.
+    data_dir: Option<std::sync::Arc<std::path::PathBuf>>,
 }
 
 impl Store {
@@ -88,7 +92,35 @@ impl Store {
                 source,
             })?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            data_dir: None,
+        })
+    }
+
+    /// This store with the workspace's data folder (`data/`): a data table may not take the
+    /// name of a file there, which queries would read instead of the table.
+    pub fn with_data_dir(mut self, dir: std::path::PathBuf) -> Self {
+        self.data_dir = Some(std::sync::Arc::new(dir));
+        self
+    }
+
+    /// Refuses `name` for a data table when a data file has it (see [`Store::with_data_dir`]).
+    pub(crate) fn check_name_free(&self, name: &str) -> Result<(), crate::tables::TableError> {
+        match self
+            .data_dir
+            .as_deref()
+            .and_then(|dir| crate::tables::data_file_named(dir, name))
+        {
+            Some(file) => Err(crate::tables::TableError::NameTakenByFile {
+                name: name.to_owned(),
+                file: format!(
+                    "data/{}",
+                    file.file_name().unwrap_or_default().to_string_lossy()
+                ),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// A write transaction, holding SQLite's write lock from its start (waiting its turn,

@@ -295,6 +295,8 @@ struct RecordMeta<'a> {
     columns: &'a [ResultColumn],
     outcome: Option<NodeOutcome>,
     row_count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    table_write: Option<&'a crate::model::TableWrite>,
 }
 
 impl<'a> RecordRow<'a> {
@@ -316,6 +318,7 @@ impl<'a> RecordRow<'a> {
                 columns: &r.columns,
                 outcome: r.outcome,
                 row_count: r.row_count,
+                table_write: r.table_write.as_ref(),
             },
             result_location: r.result_location.as_deref(),
             cache_key: r.cache_key.as_deref(),
@@ -393,6 +396,8 @@ struct ResultMeta {
     row_count: Option<u64>,
     #[serde(default)]
     outcome: Option<NodeOutcome>,
+    #[serde(default)]
+    table_write: Option<crate::model::TableWrite>,
 }
 
 impl NodeRow {
@@ -414,6 +419,7 @@ impl NodeRow {
             cache_key: self.cache_key,
             from_cache: self.from_cache,
             outcome: meta.outcome,
+            table_write: meta.table_write,
             error: self.error_message,
         })
     }

@@ -3,13 +3,15 @@
 //! table's types and checked first; with a problem in any row nothing is written (or, when
 //! asked, the good rows are, and the others are reported by line with their problems).
 
-use super::table_rows::{bind_cells, referenced, refused, rows_written, write_row};
+use super::table_rows::{bind_cells, refused, rows_written, write_row};
+use super::table_writes::{
+    Prepared, Seen, Source, Uniques, WriteOptions, prepare, stored_clashes, write_batch,
+};
 use super::tables::{create_in, find_schema};
 use super::{Store, StoreError};
-use crate::model::TableSchema;
+use crate::model::{TableSchema, TableWrite};
 use crate::tables::import::{self, SourceError, SourceRow};
-use crate::tables::value::Cell;
-use crate::tables::{RowProblem, TableError, ddl, rows};
+use crate::tables::{RowProblem, TableError, ddl};
 use serde_json::{Map, Value};
 use sqlx::SqliteConnection;
 use std::path::{Path, PathBuf};
@@ -43,7 +45,7 @@ pub struct SkippedRow {
 
 /// Rows an import writes with one statement, at most; fewer for wide tables, to stay under
 /// SQLite's limit of bound values in one statement (32,766).
-const IMPORT_CHUNK: usize = 200;
+pub(super) const IMPORT_CHUNK: usize = 200;
 
 impl Store {
     /// Imports `rows` (from `tables::import::rows`) into table `name`, in one transaction,
@@ -64,28 +66,25 @@ impl Store {
         Ok(report)
     }
 
-    /// Writes `rows` (a flow's result, numbered from 1) into table `name`, all or none, as an
-    /// import does: after the rows it has, or (`replace`) instead of them — rows of other
-    /// tables referring to the old ones follow their `on_delete`. Returns how many it wrote.
+    /// Writes `rows` (a flow's result, numbered from 1) into table `name`, all or none, as
+    /// `options` say: after the rows it has (`append`), in place of the stored row with the
+    /// same key or after them (`upsert`), or instead of them (`replace`: a stored row whose
+    /// key a new row has is updated in place, keeping its `_id` and the rows referring to it;
+    /// the others are deleted). A replace that would delete rows of other tables through an
+    /// `on_delete: cascade` reference is refused unless `options.allow_cascade`. Every
+    /// problem in every row is returned at once; nothing is written then.
     pub async fn write_rows(
         &self,
         name: &str,
         rows: impl Iterator<Item = SourceRow>,
-        replace: bool,
-    ) -> Result<u64, TableError> {
+        options: &WriteOptions,
+    ) -> Result<TableWrite, TableError> {
         let schema = self.schema_of(name).await?;
         let mut tx = self.begin_write().await?;
-        if replace {
-            let sql = format!("DELETE FROM {}", ddl::ident(&ddl::physical(name)));
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut *tx)
-                .await
-                .map_err(|err| referenced(name, err))?;
-            rows_written(&mut tx, None).await?;
-        }
-        let report = import_in(&mut tx, name, &schema, rows.map(Ok), false).await?;
+        let (done, _) =
+            write_batch(&mut tx, name, &schema, rows, options, Source::Result, false).await?;
         tx.commit().await?;
-        Ok(report.imported)
+        Ok(done)
     }
 
     /// Imports file `path` (CSV, JSON, JSON Lines, Parquet) into table `name`. When there is
@@ -108,6 +107,7 @@ impl Store {
         let (table, created) = match find_schema(&mut tx, name).await? {
             Some(table) => (table, false),
             None => {
+                self.check_name_free(name)?;
                 let inferred;
                 let schema = match schema {
                     Some(schema) => schema,
@@ -165,55 +165,59 @@ async fn import_in(
     let physical = ddl::physical(name);
     let single = ddl::insert_row(&physical, schema);
     let chunk = IMPORT_CHUNK.min(32_000 / (schema.columns.len() + 1)).max(1);
-    let computed = schema.columns.iter().any(|c| c.is_computed());
     let chunk_insert = ddl::insert_rows(&physical, schema, chunk);
+    let uniques = Uniques::of(schema, true);
+    let mut seen = Seen::new(&uniques);
+    let noun = Source::File.noun();
     let mut problems = Vec::new();
     let mut skipped = Vec::new();
     let mut imported = 0u64;
-    let mut pending: Vec<(SourceRow, Vec<Cell>)> = Vec::with_capacity(chunk);
+    let mut pending: Vec<Prepared> = Vec::with_capacity(chunk);
     for row in rows {
-        let row = row?;
-        let mut values: Map<String, Value> = row
-            .values
-            .iter()
-            .map(|(key, value)| {
-                let column = schema
-                    .column(key)
-                    .or_else(|| schema.column(&import::column_name(key)));
-                match column {
-                    Some(c) => (c.name.clone(), import::typed(c.data_type, value.clone())),
-                    None => (key.clone(), value.clone()),
-                }
-            })
-            .collect();
-        // A file exported from a table carries its computed values: the table computes its own.
-        if computed {
-            rows::without_computed(schema, &mut values);
-        }
-        match rows::check_row(schema, row.line, &values) {
-            Ok(cells) => pending.push((row, cells)),
-            Err(found) => {
-                if skip_invalid {
-                    skipped.push(SkippedRow {
-                        line: row.line,
-                        values: row.values,
-                        problems: found,
-                    });
-                } else {
-                    problems.extend(found);
-                }
-            }
+        let mut row = prepare(&mut *tx, schema, &uniques, Source::File, row?).await?;
+        seen.note(&uniques, &mut row, noun);
+        if row.problems.is_empty() {
+            pending.push(row);
+        } else {
+            // A refused row's values already in a stored row are problems too: every one
+            // is listed, not the first. (Written rows of this import are in `seen`.)
+            let mut found =
+                stored_clashes(&mut *tx, &physical, &uniques, &row, None, |_| true).await?;
+            found.retain(|p| !row.problems.iter().any(|q| q.column == p.column));
+            row.problems.extend(found);
+            seen.forget(&row);
+            absorb(vec![row], skip_invalid, &mut problems, &mut skipped);
         }
         if pending.len() == chunk {
-            let written =
-                write_chunk(&mut *tx, schema, &chunk_insert, &single, &mut pending).await?;
+            let written = write_chunk(
+                &mut *tx,
+                &physical,
+                schema,
+                &uniques,
+                &chunk_insert,
+                &single,
+                &mut pending,
+            )
+            .await?;
             imported += written.imported;
+            for row in &written.refused {
+                seen.forget(row);
+            }
             absorb(written.refused, skip_invalid, &mut problems, &mut skipped);
         }
     }
     if !pending.is_empty() {
         let insert = ddl::insert_rows(&physical, schema, pending.len());
-        let written = write_chunk(&mut *tx, schema, &insert, &single, &mut pending).await?;
+        let written = write_chunk(
+            &mut *tx,
+            &physical,
+            schema,
+            &uniques,
+            &insert,
+            &single,
+            &mut pending,
+        )
+        .await?;
         imported += written.imported;
         absorb(written.refused, skip_invalid, &mut problems, &mut skipped);
     }
@@ -226,26 +230,28 @@ async fn import_in(
 }
 
 /// What writing a chunk of an import did: rows written, rows the database refused.
-struct Chunk {
-    imported: u64,
-    refused: Vec<SkippedRow>,
+pub(super) struct Chunk {
+    pub(super) imported: u64,
+    pub(super) refused: Vec<Prepared>,
 }
 
 /// Writes `pending` (emptied) with one multi-row statement; when the database refuses it (a
-/// duplicate, a missing reference), row by row, to name the rows it refuses.
-async fn write_chunk(
+/// duplicate, a missing reference), row by row, to name the rows it refuses and why.
+pub(super) async fn write_chunk(
     conn: &mut SqliteConnection,
+    physical: &str,
     schema: &TableSchema,
+    uniques: &Uniques,
     insert: &str,
     single: &str,
-    pending: &mut Vec<(SourceRow, Vec<Cell>)>,
+    pending: &mut Vec<Prepared>,
 ) -> Result<Chunk, TableError> {
     let rows = std::mem::take(pending);
     sqlx::query("SAVEPOINT chunk").execute(&mut *conn).await?;
     // Checked, quoted names; every value bound.
     let mut query = sqlx::query(sqlx::AssertSqlSafe(insert));
-    for (_, cells) in &rows {
-        query = bind_cells(query.bind(None::<i64>), cells);
+    for row in &rows {
+        query = bind_cells(query.bind(row.id), row.cells.as_deref().unwrap_or_default());
     }
     if query.execute(&mut *conn).await.is_ok() {
         sqlx::query("RELEASE chunk").execute(&mut *conn).await?;
@@ -260,15 +266,25 @@ async fn write_chunk(
         imported: 0,
         refused: Vec::new(),
     };
-    for (row, cells) in rows {
-        match write_row(conn, single, None, &cells).await {
+    for mut row in rows {
+        let cells = row.cells.clone().unwrap_or_default();
+        match write_row(conn, single, row.id, &cells).await {
             Ok(_) => chunk.imported += 1,
             Err(err) => match StoreError::from(err) {
-                StoreError::Constraint { constraint, detail } => chunk.refused.push(SkippedRow {
-                    problems: refused(schema, row.line, &constraint, &detail, &cells),
-                    line: row.line,
-                    values: row.values,
-                }),
+                StoreError::Constraint { constraint, detail } => {
+                    // A duplicate: every unique value a stored row holds, named.
+                    let clashes = if detail.starts_with("UNIQUE") {
+                        stored_clashes(conn, physical, uniques, &row, None, |_| true).await?
+                    } else {
+                        Vec::new()
+                    };
+                    row.problems = if clashes.is_empty() {
+                        refused(schema, row.line, &constraint, &detail, &cells)
+                    } else {
+                        clashes
+                    };
+                    chunk.refused.push(row);
+                }
                 other => return Err(other.into()),
             },
         }
@@ -276,16 +292,22 @@ async fn write_chunk(
     Ok(chunk)
 }
 
-/// Rows the database refused: skipped, or their problems reported.
+/// Rows refused: skipped, or their problems reported.
 fn absorb(
-    refused: Vec<SkippedRow>,
+    refused: Vec<Prepared>,
     skip_invalid: bool,
     problems: &mut Vec<RowProblem>,
     skipped: &mut Vec<SkippedRow>,
 ) {
-    if skip_invalid {
-        skipped.extend(refused);
-    } else {
-        problems.extend(refused.into_iter().flat_map(|r| r.problems));
+    for row in refused {
+        if skip_invalid {
+            skipped.push(SkippedRow {
+                line: row.line,
+                values: row.values,
+                problems: row.problems,
+            });
+        } else {
+            problems.extend(row.problems);
+        }
     }
 }

@@ -3,8 +3,10 @@
 //! refuses (a duplicate, a missing reference) is named by row and column. Imports (files, a
 //! flow's result) are `table_imports.rs`; the tables themselves and their history `tables.rs`.
 
+use super::table_writes::{Source, Uniques, WriteOptions, prepare, stored_clashes, write_batch};
 use super::{Store, StoreError};
 use crate::model::{ColumnType, FilterOp, RowFilter, RowsQuery, TableSchema};
+use crate::tables::import::SourceRow;
 use crate::tables::value::{self, Cell};
 use crate::tables::{RowProblem, TableError, ddl, rows};
 use serde_json::{Map, Value};
@@ -22,41 +24,30 @@ pub struct RowsPage {
 
 impl Store {
     /// Writes `rows` into table `name`, all or none: every row is checked against the schema
-    /// first, then written, and each one the database refuses (a duplicate, a missing
-    /// reference) is reported too. Returns the new rows' ids.
+    /// and against the values the table's unique columns hold (stored, or in an earlier row)
+    /// first, every problem reported, then written; each one the database still refuses (a
+    /// missing reference) is reported too. Returns the new rows' ids.
     pub async fn insert_rows(
         &self,
         name: &str,
         rows: &[Map<String, Value>],
     ) -> Result<Vec<i64>, TableError> {
         let schema = &self.schema_of(name).await?;
-        let mut problems = Vec::new();
-        let mut checked = Vec::with_capacity(rows.len());
-        for (number, row) in (1u64..).zip(rows) {
-            match rows::check_row(schema, number, row) {
-                Ok(cells) => checked.push((number, cells)),
-                Err(found) => problems.extend(found),
-            }
-        }
-        let insert = ddl::insert_row(&ddl::physical(name), schema);
+        let rows = (1u64..).zip(rows).map(|(line, values)| SourceRow {
+            line,
+            values: values.clone(),
+        });
         let mut tx = self.begin_write().await?;
-        let mut ids = Vec::with_capacity(checked.len());
-        for (number, cells) in checked {
-            match write_row(&mut tx, &insert, None, &cells).await {
-                Ok(id) => ids.push(id),
-                Err(err) => match StoreError::from(err) {
-                    StoreError::Constraint { constraint, detail } => {
-                        problems.extend(refused(schema, number, &constraint, &detail, &cells));
-                    }
-                    other => return Err(other.into()),
-                },
-            }
-        }
-        if !problems.is_empty() {
-            problems.sort_by_key(|p| p.row);
-            return Err(TableError::Rows(problems));
-        }
-        rows_written(&mut tx, Some(name)).await?;
+        let (_, ids) = write_batch(
+            &mut tx,
+            name,
+            schema,
+            rows,
+            &WriteOptions::default(),
+            Source::Values,
+            true,
+        )
+        .await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -87,7 +78,23 @@ impl Store {
         rows::without_computed(schema, &mut row);
         row.extend(values.clone());
         let number = u64::try_from(id).unwrap_or_default();
-        let cells = rows::check_row(schema, number, &row).map_err(TableError::Rows)?;
+        let mut tx = self.begin_write().await?;
+        // Every problem: the row's cells, and each unique value another row holds.
+        let uniques = Uniques::of(schema, false);
+        let source = SourceRow {
+            line: number,
+            values: row,
+        };
+        let mut row = prepare(&mut tx, schema, &uniques, Source::Values, source).await?;
+        let clashes = stored_clashes(&mut tx, &physical, &uniques, &row, None, |other| {
+            other != id
+        })
+        .await?;
+        row.problems.extend(clashes);
+        let cells = match row.cells {
+            Some(cells) if row.problems.is_empty() => cells,
+            _ => return Err(TableError::Rows(row.problems)),
+        };
         let assignments: Vec<String> = schema
             .stored_columns()
             .map(|c| format!("{} = ?", ddl::ident(&c.name)))
@@ -97,7 +104,6 @@ impl Store {
             ddl::ident(&physical),
             assignments.join(", ")
         );
-        let mut tx = self.begin_write().await?;
         // Checked, quoted names; every value bound.
         let query = bind_cells(sqlx::query(sqlx::AssertSqlSafe(update)), &cells);
         if let Err(err) = query.bind(id).execute(&mut *tx).await {

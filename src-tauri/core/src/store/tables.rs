@@ -4,7 +4,9 @@
 //! `table_changes.rs`, rows `table_rows.rs`.
 
 use super::{Store, StoreError};
-use crate::model::{SchemaChange, TableDetail, TableSchema, TableSummary, TableVersion};
+use crate::model::{
+    DroppedTable, SchemaChange, TableDetail, TableSchema, TableSummary, TableVersion,
+};
 use crate::tables::{TableError, ddl, schema};
 use sqlx::types::Json;
 use sqlx::{Row, SqliteConnection};
@@ -60,6 +62,7 @@ impl Store {
         schema: &TableSchema,
         created_by: Option<&str>,
     ) -> Result<TableDetail, TableError> {
+        self.check_name_free(name)?;
         let mut tx = self.begin_write().await?;
         create_in(&mut tx, name, display_name, schema, created_by).await?;
         tx.commit().await?;
@@ -80,6 +83,7 @@ impl Store {
             }]));
         }
         let current = self.get_table(name).await?;
+        self.check_name_free(new_name)?;
         let mut tx = self.begin_write().await?;
         if find_table(&mut tx, new_name).await?.is_some() {
             return Err(TableError::Exists(new_name.to_owned()));
@@ -199,14 +203,28 @@ impl Store {
     /// Table `name`'s schema history, newest first.
     pub async fn table_history(&self, name: &str) -> Result<Vec<TableVersion>, TableError> {
         let table = self.table_id(name).await?;
-        let rows: Vec<VersionRow> = sqlx::query_as(
-            "SELECT version, previous_schema, new_schema, changes, created_by, created_at
-             FROM flex_table_versions WHERE table_id = ? ORDER BY version DESC",
+        versions_of(self, table).await
+    }
+
+    /// The history of each dropped table that was called `name` when it was dropped, the
+    /// most recently dropped first (a name freed by a drop can be dropped again).
+    pub async fn dropped_table_history(&self, name: &str) -> Result<Vec<DroppedTable>, TableError> {
+        let dropped: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, deleted_at FROM flex_tables
+             WHERE deleted_at IS NOT NULL AND name = ? ORDER BY deleted_at DESC, id DESC",
         )
-        .bind(table)
+        .bind(name)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows.into_iter().map(TableVersion::from).collect())
+        let mut tables = Vec::with_capacity(dropped.len());
+        for (id, dropped_at) in dropped {
+            tables.push(DroppedTable {
+                name: name.to_owned(),
+                dropped_at,
+                versions: versions_of(self, id).await?,
+            });
+        }
+        Ok(tables)
     }
 
     /// Drops table `name`: its rows go, its metadata and schema history stay (marked deleted),
@@ -271,6 +289,18 @@ impl Store {
             .map(|t| t.id)
             .ok_or_else(|| TableError::NotFound(name.to_owned()))
     }
+}
+
+/// The schema versions of table `table` (its row id), newest first.
+async fn versions_of(store: &Store, table: i64) -> Result<Vec<TableVersion>, TableError> {
+    let rows: Vec<VersionRow> = sqlx::query_as(
+        "SELECT version, previous_schema, new_schema, changes, created_by, created_at
+         FROM flex_table_versions WHERE table_id = ? ORDER BY version DESC",
+    )
+    .bind(table)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows.into_iter().map(TableVersion::from).collect())
 }
 
 pub(super) async fn record_version(

@@ -155,7 +155,12 @@ impl Store {
             }
         }
         drop(current);
-        let mut catalog = Catalog::from_details(details);
+        let data_files = self
+            .data_dir
+            .as_deref()
+            .map(|dir| crate::tables::data_file_names(dir))
+            .unwrap_or_default();
+        let mut catalog = Catalog::from_details(details).with_data_files(data_files);
         for (id, version) in earlier {
             if let Some(template) = self.template_version(&id, version).await? {
                 catalog = catalog.with_version(template);

@@ -165,12 +165,26 @@ pub fn rows(
     }
 }
 
-/// A CSV cell's text read as a `kind` value where it reads as one (`"42"` → 42, `"yes"` →
-/// true); otherwise left as text, for the column's check to refuse with the value shown.
-pub fn typed(kind: ColumnType, value: Value) -> Value {
+/// A file's value read as a `kind` value where it reads as one: a CSV cell's text (`"42"` →
+/// 42, `"yes"` → true), a number or true/false in a text column as its text (inference
+/// makes a column of mixed values text, so each of them must fit), and a text in a `json`
+/// column as the JSON it spells (what an export writes), or why it is not JSON. Anything
+/// else is left as it is, for the column's check to refuse with the value shown.
+pub fn typed(kind: ColumnType, value: Value) -> Result<Value, String> {
+    if matches!(kind, ColumnType::String | ColumnType::Text) {
+        return Ok(match value {
+            Value::Number(n) => Value::String(n.to_string()),
+            Value::Bool(b) => Value::String(b.to_string()),
+            Value::Array(_) | Value::Object(_) => Value::String(value.to_string()),
+            other => other,
+        });
+    }
     let Value::String(text) = &value else {
-        return value;
+        return Ok(value);
     };
+    if kind == ColumnType::Json {
+        return serde_json::from_str(text).map_err(|e| format!("is not valid JSON ({e}): {text}"));
+    }
     let text = text.trim();
     let parsed = match kind {
         ColumnType::Integer | ColumnType::Reference => text.parse::<i64>().ok().map(Value::from),
@@ -184,10 +198,11 @@ pub fn typed(kind: ColumnType, value: Value) -> Value {
             "false" | "no" | "0" => Some(Value::Bool(false)),
             _ => None,
         },
-        ColumnType::Json => serde_json::from_str(text).ok(),
+        // Inference reads dates and datetimes trimmed: so does the import.
+        ColumnType::Date | ColumnType::Datetime => Some(Value::String(text.to_owned())),
         _ => None,
     };
-    parsed.unwrap_or(value)
+    Ok(parsed.unwrap_or(value))
 }
 
 /// A file's column name as a table column name: lowercase snake_case (`Order Date` →
@@ -285,19 +300,24 @@ fn file_columns(path: &Path) -> Option<Vec<String>> {
     }
 }
 
+/// A file's column that holds each row's `_id` (an exported table's): the rows' ids, not a
+/// column of the table.
+pub const ROW_ID: &str = "_id";
+
 /// The schema a file's rows suggest, from its first `sample` rows: each column (named as
 /// `column_name` makes it, in the file's order, or by name for JSON) typed by what all its
 /// values read as, none of them required, so the user can adjust it before the table is
-/// created.
+/// created. A `_id` column is the rows' ids (see [`ROW_ID`]), not a column.
 pub fn infer(path: &Path, sample: usize) -> Result<TableSchema, SourceError> {
     let mut columns: Vec<(String, Seen, usize)> = file_columns(path)
         .unwrap_or_default()
         .iter()
+        .filter(|name| *name != ROW_ID)
         .map(|name| (column_name(name), Seen::Nothing, 0))
         .collect();
     for row in rows(path)?.take(sample) {
         let row = row?;
-        for (name, value) in &row.values {
+        for (name, value) in row.values.iter().filter(|(name, _)| *name != ROW_ID) {
             let name = column_name(name);
             let kind = seen(value);
             let length = value.as_str().map_or(0, |s| s.chars().count());

@@ -57,11 +57,62 @@ pub enum TableError {
     #[error("cannot import {0}")]
     Source(#[from] import::SourceError),
 
+    /// A write that would delete rows elsewhere through `on_delete: cascade` references,
+    /// refused because the writer did not allow it.
+    #[error(
+        "writing `{table}` would delete {} row(s) of {} through their on_delete cascade reference to the rows it removes: nothing was written (allow it with `allow_cascade: true`)",
+        cascaded.iter().map(|(_, n)| n).sum::<u64>(),
+        cascaded.iter().map(|(t, n)| format!("`{t}` ({n})")).collect::<Vec<_>>().join(", ")
+    )]
+    WouldCascade {
+        table: String,
+        /// By table, how many of its rows would go.
+        cascaded: Vec<(String, u64)>,
+    },
+
+    /// A write's key column cannot match rows (none given and none unique, not a column, …).
+    #[error("{0}")]
+    Key(String),
+
+    /// A data file in the workspace's `data/` folder has the table's name: queries would read
+    /// the file, not the table.
+    #[error(
+        "a data file has the name `{name}` ({file}): queries would read the file, not the table; rename the file or choose another table name"
+    )]
+    NameTakenByFile { name: String, file: String },
+
     #[error("table `{table}` is referred to by table `{by}`: drop or change that first")]
     ReferencedBy { table: String, by: String },
 
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// The data file of `data_dir` that a query would read as table `name` (`<name>.csv`,
+/// `.parquet` or `.json`, as the data engine registers them), if there is one.
+pub fn data_file_named(data_dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
+    ["csv", "parquet", "json"]
+        .iter()
+        .map(|ext| data_dir.join(format!("{name}.{ext}")))
+        .find(|path| path.is_file())
+}
+
+/// The names the data files of `data_dir` give tables (each file's stem), for checks that a
+/// data table does not share one.
+pub fn data_file_names(data_dir: &std::path::Path) -> std::collections::BTreeSet<String> {
+    let Ok(entries) = std::fs::read_dir(data_dir) else {
+        return std::collections::BTreeSet::new();
+    };
+    entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| matches!(e, "csv" | "parquet" | "json"))
+        })
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
+        .collect()
 }
 
 fn join<T: std::fmt::Display>(items: &[T]) -> String {

@@ -39,12 +39,15 @@ pub enum Code {
     /// A data-table node asks for something that cannot work (a bad table name or
     /// columns, a write with no one node to write from, a for-each).
     BadTableNode,
+    /// A data-table node names a table that a data file of the workspace also names:
+    /// queries would read the file, not the table.
+    TableNameTakenByFile,
 }
 
 impl Code {
     /// Every code, in declaration order (a new variant belongs here too: the fixture and
     /// documentation tests walk this list).
-    pub const ALL: [Code; 20] = [
+    pub const ALL: [Code; 21] = [
         Self::BadFile,
         Self::SchemaViolation,
         Self::EmptyFlow,
@@ -65,6 +68,7 @@ impl Code {
         Self::UnusedOutput,
         Self::EmptyConnection,
         Self::BadTableNode,
+        Self::TableNameTakenByFile,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -89,6 +93,7 @@ impl Code {
             Self::UnusedOutput => "unused_output",
             Self::EmptyConnection => "empty_connection",
             Self::BadTableNode => "bad_table_node",
+            Self::TableNameTakenByFile => "table_name_taken_by_file",
         }
     }
 }

@@ -25,6 +25,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     templates: BTreeMap<TemplateId, Entry>,
+    /// The names the workspace's data files give tables (`data/<name>.csv`, …), which a data
+    /// table must not share; empty where no workspace is known.
+    data_files: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,7 +53,20 @@ impl Catalog {
                     (entry.current.template_id.clone(), entry)
                 })
                 .collect(),
+            data_files: std::collections::BTreeSet::new(),
         }
+    }
+
+    /// This catalog with the names the workspace's data files give tables (see
+    /// `tables::data_file_names`): a data-table node naming one is an error.
+    pub fn with_data_files(mut self, names: impl IntoIterator<Item = String>) -> Self {
+        self.data_files.extend(names);
+        self
+    }
+
+    /// Whether a data file of the workspace gives a table the name `name`.
+    pub fn has_data_file(&self, name: &str) -> bool {
+        self.data_files.contains(name)
     }
 
     /// Templates carried by a file, all active; of several versions of one template, the

@@ -78,6 +78,20 @@ pub fn check(flow: &Flow, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
                         .parameter("table_name"),
                     );
                 }
+                if catalog.has_data_file(table) {
+                    out.push(
+                        Diagnostic::error(
+                            Code::TableNameTakenByFile,
+                            format!("{overrides}/table_name"),
+                            format!(
+                                "node `{}`: a data file of the workspace (data/{table}.csv, .parquet or .json) has the name `{table}`: queries would read the file, not the data table; rename the file or the table",
+                                node.node_id
+                            ),
+                        )
+                        .node(&node.node_id)
+                        .parameter("table_name"),
+                    );
+                }
                 Some(table.as_str())
             }
             Known::Later => None,
