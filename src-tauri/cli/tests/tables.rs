@@ -295,6 +295,8 @@ fn importing_a_named_pipe_is_refused_at_once() {
     assert!(
         stderr.contains("budgets.csv is a named pipe, not a regular file"),
         "{stderr}"
+    );
+}
 
 /// `tables show NAME --json`'s rows.
 fn rows_of(ws: &str, name: &str) -> Value {
