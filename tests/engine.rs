@@ -429,3 +429,244 @@ async fn a_template_test_run_gives_rows_and_the_columns_to_declare() {
         Some("parameter `skip` needs a sample value")
     );
 }
+
+/// A data folder holding the committed `payments.csv` fixture, with its column types
+/// (`payments.schema.json`) when `typed`.
+fn payments_folder(typed: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/data");
+    let mut files = vec!["payments.csv"];
+    if typed {
+        files.push("payments.schema.json");
+    }
+    for file in files {
+        std::fs::copy(fixtures.join(file), dir.path().join(file)).expect("copy fixture");
+    }
+    dir
+}
+
+/// The payments fixture summed independently of the engine: cents per customer, read from
+/// the CSV text as integers.
+fn payments_in_cents() -> BTreeMap<String, i64> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/data/payments.csv"),
+    )
+    .expect("read fixture");
+    let mut cents = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let (whole, fraction) = cells[3].split_once('.').expect("amounts have cents");
+        let amount =
+            whole.parse::<i64>().expect("whole") * 100 + fraction.parse::<i64>().expect("cents");
+        *cents.entry(cells[2].to_owned()).or_insert(0) += amount;
+    }
+    cents
+}
+
+fn money(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+/// A data file's sidecar (`payments.schema.json`) types its money column `decimal(12,2)`:
+/// sums stay decimal and exact to the cent through aggregation, the page the results table
+/// shows (exact digits as text) and CSV / JSON exports; the sidecar is never a table itself,
+/// and removing it reads the column as inferred again.
+#[tokio::test]
+async fn a_sidecar_keeps_money_exact_through_sums_and_exports() {
+    use flowloom_core::engine::arrow::datatypes::DataType;
+    use flowloom_core::engine::results::{self, Format, Page};
+
+    let dir = payments_folder(true);
+    let engine = LocalEngine::open(dir.path()).await.expect("engine");
+    assert_eq!(
+        engine.tables().await,
+        ["payments"],
+        "the sidecar is no table"
+    );
+    let expected = payments_in_cents();
+    let query = statement(
+        "SELECT customer, SUM(amount) AS total, AVG(amount) AS mean, max(payment_id) AS last \
+         FROM payments GROUP BY customer ORDER BY customer",
+        &[],
+        vec![],
+    );
+    let batches = run(&engine, &query).await.expect("runs");
+    let schema = batches[0].schema();
+    let type_of = |name: &str| {
+        schema
+            .field_with_name(name)
+            .expect(name)
+            .data_type()
+            .clone()
+    };
+    assert!(
+        matches!(type_of("total"), DataType::Decimal128(_, 2)),
+        "{}",
+        type_of("total")
+    );
+    assert!(type_of("mean").is_decimal(), "{}", type_of("mean"));
+    assert_eq!(type_of("last"), DataType::Int64, "declared `integer`");
+
+    let page = Page {
+        schema: schema.clone(),
+        total_rows: rows(&batches) as u64,
+        batches,
+    };
+    let mut csv = Vec::new();
+    results::export(&page, Format::Csv, &mut csv).expect("csv");
+    let csv = String::from_utf8(csv).expect("utf-8");
+    let totals: BTreeMap<String, String> = csv
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            (cells[0].to_owned(), cells[1].to_owned())
+        })
+        .collect();
+    let wanted: BTreeMap<String, String> = expected
+        .iter()
+        .map(|(c, cents)| (c.clone(), money(*cents)))
+        .collect();
+    assert_eq!(totals, wanted, "{csv}");
+
+    let shown = page.rows().expect("rows");
+    for row in &shown {
+        let customer = row["customer"].as_str().expect("customer");
+        assert_eq!(
+            row["total"],
+            json!(money(expected[customer])),
+            "exact digits as text"
+        );
+    }
+    let mut exported = Vec::new();
+    results::export(&page, Format::Json, &mut exported).expect("json");
+    let exported = String::from_utf8(exported).expect("utf-8");
+    for cents in expected.values() {
+        assert!(
+            exported.contains(&format!("\"total\":{}", money(*cents))),
+            "{exported}"
+        );
+    }
+
+    // Without the sidecar the column is read as inferred again: a float.
+    std::fs::remove_file(dir.path().join("payments.schema.json")).expect("remove sidecar");
+    engine.refresh().await;
+    let batches = run(&engine, &query).await.expect("runs");
+    assert_eq!(
+        batches[0]
+            .schema()
+            .field_with_name("total")
+            .expect("total")
+            .data_type(),
+        &DataType::Float64
+    );
+}
+
+/// A sidecar is part of what the result cache knows of a table: changing it changes the
+/// fingerprint, and the table is registered again with the new types.
+#[tokio::test]
+async fn a_changed_sidecar_changes_the_fingerprint_and_the_types() {
+    use flowloom_core::engine::arrow::datatypes::DataType;
+
+    let dir = payments_folder(true);
+    let engine = LocalEngine::open(dir.path()).await.expect("engine");
+    let query = statement("SELECT amount FROM payments", &[], vec![]);
+    let before = engine.fingerprint(&query).await.expect("fingerprint");
+    std::fs::write(
+        dir.path().join("payments.schema.json"),
+        r#"{"columns": {"amount": "decimal(14,4)"}}"#,
+    )
+    .expect("rewrite sidecar");
+    engine.refresh().await;
+    let after = engine.fingerprint(&query).await.expect("fingerprint");
+    assert!(before.is_some() && after.is_some());
+    assert_ne!(before, after);
+    let batches = run(&engine, &query).await.expect("runs");
+    assert_eq!(
+        batches[0].schema().field(0).data_type(),
+        &DataType::Decimal128(14, 4)
+    );
+}
+
+/// A sidecar that is malformed, names a column the file lacks or a type the product does not
+/// know fails the queries that read its table with every problem, naming the sidecar and
+/// the columns (`tests/fixtures/column-types/*.expected`); other tables stay usable, and a
+/// fixed sidecar is read at the next refresh.
+#[tokio::test]
+async fn a_bad_sidecar_is_a_problem_of_its_table_naming_file_and_column() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/column-types");
+    let mut cases: Vec<_> = std::fs::read_dir(&fixtures)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.to_string_lossy().ends_with(".schema.json"))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 5, "{cases:?}");
+    for case in cases {
+        let dir = payments_folder(false);
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/data/ads.csv"),
+            dir.path().join("ads.csv"),
+        )
+        .expect("copy ads");
+        std::fs::copy(&case, dir.path().join("payments.schema.json")).expect("copy sidecar");
+        let engine = LocalEngine::open(dir.path()).await.expect("opens anyway");
+        assert_eq!(engine.tables().await, ["ads"], "{}", case.display());
+        let query = statement("SELECT count(*) AS n FROM payments", &[], vec![]);
+        let err = run(&engine, &query).await.expect_err("a bad sidecar");
+        let name = case.file_name().and_then(|n| n.to_str()).expect("name");
+        let expected = fixtures.join(name.replace(".schema.json", ".expected"));
+        crate::support::expect_file(&expected, &format!("{err}\n"));
+        assert!(
+            err.to_string()
+                .starts_with("cannot read `payments.schema.json` as a table: "),
+            "{err}"
+        );
+        let ads = statement("SELECT count(*) AS n FROM ads", &[], vec![]);
+        assert_eq!(count(&run(&engine, &ads).await.expect("ads runs")), 4);
+
+        std::fs::write(
+            dir.path().join("payments.schema.json"),
+            r#"{"columns": {"amount": "decimal(12,2)"}}"#,
+        )
+        .expect("fix the sidecar");
+        engine.refresh().await;
+        assert_eq!(count(&run(&engine, &query).await.expect("fixed")), 42);
+    }
+}
+
+/// A Parquet file carries its own column types: a sidecar beside one is a problem, not
+/// silently ignored.
+#[tokio::test]
+async fn a_sidecar_beside_a_parquet_file_is_a_problem() {
+    let dir = payments_folder(true);
+    let engine = LocalEngine::open(dir.path()).await.expect("engine");
+    let query = statement("SELECT * FROM payments", &[], vec![]);
+    let batches = run(&engine, &query).await.expect("runs");
+    let page = flowloom_core::engine::results::Page {
+        schema: batches[0].schema(),
+        total_rows: rows(&batches) as u64,
+        batches,
+    };
+    let file = std::fs::File::create(dir.path().join("kept.parquet")).expect("create");
+    flowloom_core::engine::results::export(
+        &page,
+        flowloom_core::engine::results::Format::Parquet,
+        file,
+    )
+    .expect("parquet");
+    std::fs::write(
+        dir.path().join("kept.schema.json"),
+        r#"{"columns": {"amount": "decimal(12,2)"}}"#,
+    )
+    .expect("sidecar");
+    engine.refresh().await;
+    let err = run(&engine, &statement("SELECT * FROM kept", &[], vec![]))
+        .await
+        .expect_err("a sidecar beside Parquet");
+    assert!(
+        err.to_string()
+            .starts_with("cannot read `kept.schema.json` as a table: a Parquet file carries"),
+        "{err}"
+    );
+}

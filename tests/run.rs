@@ -465,3 +465,62 @@ async fn a_for_each_node_runs_once_per_value_and_unions_its_rows() {
         "{diagnostics:#?}"
     );
 }
+
+/// A decimal column mapped into a decimal parameter stays exact: the connection's `sum` of
+/// the payments fixture (`decimal(12,2)` by its sidecar) is the sum of its cents computed
+/// here, not a float with noise, and `first` is the first amount digit for digit.
+#[tokio::test]
+async fn money_mapped_into_a_decimal_parameter_stays_exact() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text =
+        std::fs::read_to_string(root.join("tests/fixtures/runs/money.flow.json")).expect("fixture");
+    let (flow, templates) = FlowFile::read(&text).expect("reads").into_parts();
+    let validated = validation::validate(flow, &Catalog::from_templates(templates)).expect("valid");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for file in ["payments.csv", "payments.schema.json"] {
+        std::fs::copy(
+            root.join("tests/fixtures/data").join(file),
+            dir.path().join(file),
+        )
+        .expect("copy data");
+    }
+    let csv = std::fs::read_to_string(dir.path().join("payments.csv")).expect("csv");
+    let amounts: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|line| line.rsplit(',').next().expect("amount"))
+        .collect();
+    let cents: i64 = amounts
+        .iter()
+        .map(|a| {
+            let (whole, cents) = a.split_once('.').expect("cents");
+            whole.parse::<i64>().expect("whole") * 100 + cents.parse::<i64>().expect("cents")
+        })
+        .sum();
+    let float: f64 = amounts.iter().map(|a| a.parse::<f64>().expect("f64")).sum();
+    assert_ne!(
+        float.to_string(),
+        format!("{}.{}", cents / 100, cents % 100 / 10),
+        "the fixture is one a float sum gets wrong"
+    );
+
+    let engine = Arc::new(LocalEngine::open(dir.path()).await.expect("engine"));
+    let report = run::run(&validated, engine, &RunOptions::default(), &quiet)
+        .await
+        .expect("starts");
+    let summed = report.node("summed").expect("node");
+    assert_eq!(summed.status, NodeStatus::Completed, "{:?}", summed.error);
+    let result = summed.result.as_ref().expect("a result");
+    // Exact decimals drop trailing zeros as parameters: 1116977.30 is bound as 1116977.3.
+    let total = format!("{}.{:02}", cents / 100, cents % 100);
+    let total = total.trim_end_matches('0').trim_end_matches('.');
+    assert_eq!(
+        texts(&result.batches, "total"),
+        BTreeSet::from([total.to_owned()])
+    );
+    let first = amounts[0].trim_end_matches('0').trim_end_matches('.');
+    assert_eq!(
+        texts(&result.batches, "first"),
+        BTreeSet::from([first.to_owned()])
+    );
+}

@@ -109,3 +109,18 @@ pub async fn run_manually(
     .await
     .expect("runs")
 }
+
+/// Compares `actual` with the file at `path`, or rewrites the file when `UPDATE_EXPECT` is set.
+#[track_caller]
+pub fn expect_file(path: &std::path::Path, actual: &str) {
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(path, actual).expect("write expectation");
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "{} differs (rerun with UPDATE_EXPECT=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}",
+        path.display()
+    );
+}

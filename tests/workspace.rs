@@ -165,6 +165,9 @@ async fn a_users_own_data_file_is_never_overwritten_by_the_sample() {
         "product_id\nOWN\n"
     );
     assert!(workspace.data_dir().join("orders.csv").is_file());
+    // The sample's column types name the sample's columns: none beside the user's file.
+    assert!(!workspace.data_dir().join("products.schema.json").exists());
+    assert!(workspace.data_dir().join("orders.schema.json").is_file());
 }
 
 #[tokio::test]
@@ -175,8 +178,12 @@ async fn the_sample_is_the_same_in_every_workspace() {
     );
     sample_data::write_missing(a.path()).expect("write a");
     sample_data::write_missing(b.path()).expect("write b");
-    for table in sample_data::TABLES {
-        let file = format!("{table}.csv");
+    let sidecars = sample_data::COLUMN_TYPES.map(|(table, _)| format!("{table}.schema.json"));
+    let files = sample_data::TABLES
+        .map(|table| format!("{table}.csv"))
+        .into_iter()
+        .chain(sidecars);
+    for file in files {
         assert!(
             fs::read(a.path().join(&file)).expect("a")
                 == fs::read(b.path().join(&file)).expect("b"),
@@ -220,4 +227,79 @@ async fn a_workspace_opens_while_another_connection_is_writing() {
     let gallery = second.store().list_flow_templates().await.expect("gallery");
     assert!(!gallery.is_empty(), "the gallery is there");
     writing.rollback().await.expect("release");
+}
+
+/// The sample's money is exact: a new workspace gets each money column's type as
+/// `decimal(…,2)` in a sidecar, the engine reads spend and sales as decimals, and their sums
+/// print to the cent, equal to sums of the CSV text computed here in integer cents.
+#[tokio::test]
+async fn the_samples_money_is_decimal_and_sums_to_the_cent() {
+    use flowloom_core::engine::arrow::array::AsArray;
+    use flowloom_core::engine::arrow::datatypes::{DataType, Decimal128Type};
+    use flowloom_core::engine::{Connector, LocalEngine};
+    use futures::TryStreamExt;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let workspace = Workspace::open(dir.path()).await.expect("open");
+    let data = workspace.data_dir();
+    for (table, types) in sample_data::COLUMN_TYPES {
+        let sidecar = fs::read_to_string(data.join(format!("{table}.schema.json"))).expect(table);
+        assert_eq!(sidecar, format!("{types}\n"));
+    }
+    let engine = LocalEngine::open(&data).await.expect("engine");
+
+    for (table, column) in [("ad_daily", "spend"), ("orders", "sales")] {
+        // Summed independently: cents per campaign, from the CSV text.
+        let text = fs::read_to_string(data.join(format!("{table}.csv"))).expect("csv");
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+        let at = |name: &str| header.iter().position(|h| *h == name).expect(name);
+        let (campaign_at, money_at) = (at("campaign_id"), at(column));
+        let mut expected: BTreeMap<String, i64> = BTreeMap::new();
+        for line in lines {
+            let cells: Vec<&str> = line.split(',').collect();
+            let (whole, cents) = cells[money_at].split_once('.').expect("cents");
+            *expected.entry(cells[campaign_at].to_owned()).or_insert(0) +=
+                whole.parse::<i64>().expect("whole") * 100 + cents.parse::<i64>().expect("cents");
+        }
+
+        let sql = format!(
+            "SELECT campaign_id, SUM({column}) AS total FROM {table} \
+             GROUP BY campaign_id ORDER BY campaign_id"
+        );
+        let statement =
+            flowloom_core::render::render(&sql, &[], &BTreeMap::new()).expect("renders");
+        let batches: Vec<_> = engine
+            .run(&statement)
+            .await
+            .expect("runs")
+            .batches
+            .try_collect()
+            .await
+            .expect("rows");
+        let mut summed = BTreeMap::new();
+        for batch in &batches {
+            assert!(
+                matches!(batch.column(1).data_type(), DataType::Decimal128(_, 2)),
+                "{table}.{column} sums as {}",
+                batch.column(1).data_type()
+            );
+            let ids = flowloom_core::engine::arrow::compute::cast(batch.column(0), &DataType::Utf8)
+                .expect("ids as text");
+            let ids = ids
+                .as_string::<i32>()
+                .iter()
+                .map(|id| id.expect("id").to_owned());
+            let totals = batch.column(1).as_primitive::<Decimal128Type>();
+            for (i, id) in ids.enumerate() {
+                summed.insert(id, totals.value_as_string(i));
+            }
+        }
+        let wanted: BTreeMap<String, String> = expected
+            .into_iter()
+            .map(|(id, cents)| (id, format!("{}.{:02}", cents / 100, cents % 100)))
+            .collect();
+        assert_eq!(summed.len(), sample_data::CAMPAIGNS);
+        assert_eq!(summed, wanted, "{table}.{column}");
+    }
 }

@@ -350,6 +350,68 @@ fn a_nodes_result_is_kept_and_pages_out_as_csv_json_or_parquet() {
     assert!(text(&missing.stderr).contains("run 1 has no node `nope`"));
 }
 
+/// Money is exact from the sample data to the terminal: `flowloom results` prints each
+/// campaign's June spend to the cent, equal to the sum of the CSV's cents computed here,
+/// in CSV and in JSON.
+#[test]
+fn results_print_money_to_the_cent() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    exits(
+        &flowloom(&["run", "comp_campaign_deep_dive", "--workspace", ws]),
+        0,
+    );
+    let data = std::fs::read_to_string(dir.path().join("data/ad_daily.csv")).expect("sample");
+    let mut june = std::collections::BTreeMap::<String, i64>::new();
+    for line in data.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect(); // day,campaign_id,impressions,clicks,spend
+        if cells[0].starts_with("2026-06-") {
+            let (whole, cents) = cells[4].split_once('.').expect("cents");
+            *june.entry(cells[1].to_owned()).or_insert(0) +=
+                whole.parse::<i64>().expect("whole") * 100 + cents.parse::<i64>().expect("cents");
+        }
+    }
+    let money = |cents: i64| format!("{}.{:02}", cents / 100, cents % 100);
+
+    let csv = flowloom(&[
+        "results",
+        "1",
+        "top_campaigns",
+        "--format",
+        "csv",
+        "--workspace",
+        ws,
+    ]);
+    exits(&csv, 0);
+    let csv = text(&csv.stdout);
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 20, "{csv}");
+    for row in &rows {
+        // campaign_id,campaign_name,channel,spend,clicks
+        assert_eq!(row[3], money(june[row[0]]), "{}: {csv}", row[0]);
+    }
+
+    let json = flowloom(&[
+        "results",
+        "1",
+        "top_campaigns",
+        "--format",
+        "json",
+        "--workspace",
+        ws,
+    ]);
+    exits(&json, 0);
+    let json = text(&json.stdout);
+    for row in &rows {
+        let cell = format!("\"spend\":{}", money(june[row[0]]));
+        assert!(json.contains(&cell), "{cell} in {json}");
+    }
+}
+
 /// `runs prune --keep N` keeps each flow's newest N runs and deletes the rest with their
 /// kept results.
 #[test]

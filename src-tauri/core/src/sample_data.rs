@@ -1,6 +1,8 @@
 //! The sample dataset a new workspace starts with: a synthetic, deterministic ad-campaign
 //! business (calendar, campaigns, products, daily ad delivery, orders), generated rather
-//! than downloaded, written as CSV files into the workspace's `data/` folder.
+//! than downloaded, written as CSV files into the workspace's `data/` folder. Money columns
+//! are declared `decimal(…,2)` in each file's sidecar (`<table>.schema.json`), so sums of
+//! spend and sales are exact.
 //!
 //! Deterministic: the same build always writes the same bytes, so examples and tests can
 //! rely on what the data holds. The shape is chosen for the starter templates: every
@@ -66,8 +68,25 @@ const NOUNS: [&str; 10] = [
 /// The files the sample writes, by table name (file stem).
 pub const TABLES: [&str; 5] = ["calendar", "campaigns", "products", "ad_daily", "orders"];
 
-/// Writes every sample table that `data_dir` does not already have. Each file is written
-/// to a temporary name and renamed, so a crash never leaves a half-written table.
+/// The column types each table's sidecar declares (`<table>.schema.json`): money as exact
+/// decimals with cents; every other column keeps its inferred type.
+pub const COLUMN_TYPES: [(&str, &str); 4] = [
+    (
+        "campaigns",
+        r#"{"columns": {"daily_budget": "decimal(10,2)"}}"#,
+    ),
+    (
+        "products",
+        r#"{"columns": {"unit_price": "decimal(10,2)"}}"#,
+    ),
+    ("ad_daily", r#"{"columns": {"spend": "decimal(12,2)"}}"#),
+    ("orders", r#"{"columns": {"sales": "decimal(12,2)"}}"#),
+];
+
+/// Writes every sample table that `data_dir` does not already have, with its column types.
+/// Each file is written to a temporary name and renamed, so a crash never leaves a
+/// half-written table. A table the folder already has keeps its file, and gets no sidecar
+/// (it may not have the columns the sample's names); an existing sidecar is never replaced.
 pub fn write_missing(data_dir: &Path) -> io::Result<()> {
     fs::create_dir_all(data_dir)?;
     let sample = Sample::generate();
@@ -76,15 +95,33 @@ pub fn write_missing(data_dir: &Path) -> io::Result<()> {
         if path.exists() {
             continue;
         }
-        let partial = data_dir.join(format!(".{table}.csv.partial"));
-        let mut out = BufWriter::new(File::create(&partial)?);
-        sample.write_table(table, &mut out)?;
-        out.into_inner()
-            .map_err(io::IntoInnerError::into_error)?
-            .sync_all()?;
-        fs::rename(&partial, &path)?;
+        write_atomically(data_dir, &format!("{table}.csv"), |out| {
+            sample.write_table(table, out)
+        })?;
+        let types = COLUMN_TYPES.iter().find(|(t, _)| *t == table);
+        if let Some((_, types)) = types {
+            let sidecar = format!("{table}.schema.json");
+            if !data_dir.join(&sidecar).exists() {
+                write_atomically(data_dir, &sidecar, |out| writeln!(out, "{types}"))?;
+            }
+        }
     }
     Ok(())
+}
+
+/// Writes `name` in `dir` through a temporary file renamed into place.
+fn write_atomically(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> io::Result<()> {
+    let partial = dir.join(format!(".{name}.partial"));
+    let mut out = BufWriter::new(File::create(&partial)?);
+    write(&mut out)?;
+    out.into_inner()
+        .map_err(io::IntoInnerError::into_error)?
+        .sync_all()?;
+    fs::rename(&partial, dir.join(name))
 }
 
 struct Campaign {

@@ -5,7 +5,7 @@
 use crate::model::ScalarType;
 use crate::validation::values::check_value;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
-use serde_json::Value as Json;
+use serde_json::{Number, Value as Json};
 
 /// One typed value, or a list of them.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,21 +29,77 @@ pub enum Value {
 
 impl Value {
     /// `json` as a value of `value_type` (a list of them when `list`), or why it is not one.
+    /// A decimal may come as its exact digits in a JSON string too ([`decimal_json`]).
     pub fn from_json(value_type: ScalarType, list: bool, json: &Json) -> Result<Value, String> {
         if json.is_null() {
             return Ok(Value::Null);
         }
-        check_value(value_type, list, &[], json)?;
         if list {
-            let items = json.as_array().map(Vec::as_slice).unwrap_or_default();
+            let Some(items) = json.as_array() else {
+                // Says what was expected instead.
+                return Err(check_value(value_type, true, &[], json)
+                    .err()
+                    .unwrap_or_else(|| format!("{json} is not a list")));
+            };
             return items
                 .iter()
-                .map(|item| scalar(value_type, item))
+                .enumerate()
+                .map(|(i, item)| one(value_type, item).map_err(|why| format!("item {i}: {why}")))
                 .collect::<Result<_, _>>()
                 .map(Value::List);
         }
-        scalar(value_type, json)
+        one(value_type, json)
     }
+}
+
+/// One value (not a list) of `value_type`.
+fn one(value_type: ScalarType, json: &Json) -> Result<Value, String> {
+    if value_type == ScalarType::Decimal
+        && let Some(exact) = json.as_str().and_then(|text| decimal(text.trim()))
+    {
+        return Ok(exact);
+    }
+    check_value(value_type, false, &[], json)?;
+    scalar(value_type, json)
+}
+
+/// Exact decimal digits (`"45894.67"`, `"1e3"`) as JSON: a number when a JSON number (an
+/// `f64`) reads back as exactly these digits, else the digits as a string, which
+/// [`Value::from_json`] reads as the same exact decimal. `None` when `text` is not a number.
+pub fn decimal_json(text: &str) -> Option<Json> {
+    let exact = decimal(text)?;
+    let number = text.parse::<f64>().ok().and_then(Number::from_f64);
+    Some(match number {
+        Some(n) if decimal(&n.to_string()).as_ref() == Some(&exact) => Json::Number(n),
+        _ => Json::String(text.to_owned()),
+    })
+}
+
+/// The exact value of a decimal's text or a JSON number: unscaled digits and scale
+/// (`12.5` → `(125, 1)`), trailing zeros dropped.
+pub fn decimal_parts(text: &str) -> Option<(i128, i8)> {
+    match decimal(text)? {
+        Value::Decimal { unscaled, scale } => Some((unscaled, scale)),
+        _ => None,
+    }
+}
+
+/// `unscaled / 10^scale` written out exactly: `(125, 1)` → `12.5`, `(-5, 2)` → `-0.05`.
+pub fn decimal_text(unscaled: i128, scale: i8) -> String {
+    let digits = unscaled.unsigned_abs().to_string();
+    let sign = if unscaled < 0 { "-" } else { "" };
+    let Ok(scale) = usize::try_from(scale) else {
+        return format!(
+            "{sign}{digits}{}",
+            "0".repeat(usize::from(scale.unsigned_abs()))
+        );
+    };
+    if scale == 0 {
+        return format!("{sign}{digits}");
+    }
+    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let (whole, fraction) = padded.split_at(padded.len() - scale);
+    format!("{sign}{whole}.{fraction}")
 }
 
 /// The JSON a command-line value (`--param k=v`) stands for, given the type it should have:
@@ -67,7 +123,9 @@ pub fn json_from_text(value_type: ScalarType, list: bool, text: &str) -> Json {
 /// The JSON a bare command-line word stands for, given the type it should have.
 fn text_json(value_type: ScalarType, text: &str) -> Json {
     match value_type {
-        ScalarType::Integer | ScalarType::Decimal | ScalarType::Boolean | ScalarType::Json => {
+        // Exact: `12345678901234567.89` has more digits than a JSON number keeps.
+        ScalarType::Decimal => decimal_json(text).unwrap_or_else(|| Json::String(text.to_owned())),
+        ScalarType::Integer | ScalarType::Boolean | ScalarType::Json => {
             serde_json::from_str(text).unwrap_or_else(|_| Json::String(text.to_owned()))
         }
         ScalarType::String | ScalarType::Date | ScalarType::Datetime => {
@@ -189,7 +247,62 @@ mod tests {
                 scale: 0
             })
         );
+        // More digits than an f64 keeps: still exact.
+        assert_eq!(
+            parse_text(ScalarType::Decimal, false, "12345678901234567.89"),
+            Ok(Value::Decimal {
+                unscaled: 1_234_567_890_123_456_789,
+                scale: 2
+            })
+        );
         let err = parse_text(ScalarType::Date, false, "yesterday").expect_err("not a date");
         assert!(err.contains("YYYY-MM-DD"), "{err}");
+    }
+
+    #[test]
+    fn decimals_travel_as_json_exactly() {
+        assert_eq!(decimal_json("45894.67"), Some(json!(45894.67)));
+        assert_eq!(decimal_json("0.30"), Some(json!(0.3)));
+        assert_eq!(
+            decimal_json("12345678901234567.89"),
+            Some(json!("12345678901234567.89"))
+        );
+        assert_eq!(decimal_json("abc"), None);
+        let exact = Value::Decimal {
+            unscaled: 1_234_567_890_123_456_789,
+            scale: 2,
+        };
+        assert_eq!(
+            Value::from_json(ScalarType::Decimal, false, &json!("12345678901234567.89")),
+            Ok(exact.clone())
+        );
+        assert_eq!(
+            Value::from_json(
+                ScalarType::Decimal,
+                true,
+                &json!([1.5, "12345678901234567.89"])
+            ),
+            Ok(Value::List(vec![
+                Value::Decimal {
+                    unscaled: 15,
+                    scale: 1
+                },
+                exact
+            ]))
+        );
+        assert!(Value::from_json(ScalarType::Decimal, false, &json!("lots")).is_err());
+        assert!(Value::from_json(ScalarType::Integer, false, &json!("12")).is_err());
+        for (unscaled, scale, text) in [
+            (125, 1, "12.5"),
+            (-5, 2, "-0.05"),
+            (5, -2, "500"),
+            (0, 0, "0"),
+            (4_589_467, 2, "45894.67"),
+        ] {
+            assert_eq!(decimal_text(unscaled, scale), text);
+            if unscaled != 0 && scale >= 0 {
+                assert_eq!(decimal_parts(text), Some((unscaled, scale)));
+            }
+        }
     }
 }

@@ -2,11 +2,13 @@
 // show it: its columns with their types and its rows (virtualised, so a long page scrolls
 // smoothly), or the page as the template's chart when there is one, with a Table/Chart switch
 // the caller places in its own header. ECharts is loaded the first time a chart is shown.
+// Numbers read grouped and right-aligned, floats without their noise; a copy takes the cells'
+// exact digits, as an export does.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { Suspense, lazy, useMemo, useRef, type ReactNode } from "react";
+import { Suspense, lazy, useMemo, useRef, type ClipboardEvent, type ReactNode } from "react";
 import type { ChartConfig, ResultPage } from "../api";
 import { chartPlan } from "../lib/chart";
-import { cellText } from "../lib/results";
+import { cellDisplay, cellText, copiedText, isNumericColumn, type CopiedCell } from "../lib/results";
 
 const ResultChart = lazy(() => import("./ResultChart"));
 
@@ -97,12 +99,39 @@ function ResultTable({ page, rowTestId, columnTestId }: TableProps) {
     overscan: 12,
   });
   const template = `repeat(${page.columns.length}, minmax(120px, 1fr))`;
+  const numeric = page.columns.map((column) => isNumericColumn(column.data_type));
+  const number = (part: "th" | "td", i: number) => (numeric[i] === true ? ` rtable__${part}--number` : "");
+
+  // A copy takes the selected cells' exact digits (not the grouped text on screen), a line
+  // per row and a tab between cells, as a spreadsheet pastes them.
+  const onCopy = (event: ClipboardEvent<HTMLDivElement>) => {
+    const selection = window.getSelection();
+    if (selection === null || selection.isCollapsed) return;
+    const cells: CopiedCell[] = [];
+    for (const cell of event.currentTarget.querySelectorAll<HTMLElement>("[data-copy-row]")) {
+      if (!selection.containsNode(cell, true)) continue;
+      const row = Number(cell.dataset.copyRow);
+      const column = Number(cell.dataset.copyColumn);
+      const name = page.columns[column]?.name ?? "";
+      cells.push({ row, column, text: row < 0 ? name : cellText(page.rows[row]?.[name]) });
+    }
+    if (cells.length === 0) return;
+    event.clipboardData.setData("text/plain", copiedText(cells));
+    event.preventDefault();
+  };
 
   return (
-    <div className="rtable" ref={scroller} role="table" aria-rowcount={page.total_rows}>
+    <div className="rtable" ref={scroller} role="table" aria-rowcount={page.total_rows} onCopy={onCopy}>
       <div className="rtable__head" role="row" style={{ gridTemplateColumns: template }}>
-        {page.columns.map((column) => (
-          <div key={column.name} className="rtable__th" role="columnheader" data-testid={columnTestId}>
+        {page.columns.map((column, i) => (
+          <div
+            key={column.name}
+            className={`rtable__th${number("th", i)}`}
+            role="columnheader"
+            data-testid={columnTestId}
+            data-copy-row={-1}
+            data-copy-column={i}
+          >
             <span className="rtable__name">{column.name}</span>
             <span className="rtable__type">{column.data_type}</span>
           </div>
@@ -119,9 +148,15 @@ function ResultTable({ page, rowTestId, columnTestId }: TableProps) {
               data-testid={rowTestId}
               style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
             >
-              {page.columns.map((column) => (
-                <div key={column.name} className="rtable__td" role="cell">
-                  {cellText(row[column.name])}
+              {page.columns.map((column, i) => (
+                <div
+                  key={column.name}
+                  className={`rtable__td${number("td", i)}`}
+                  role="cell"
+                  data-copy-row={item.index}
+                  data-copy-column={i}
+                >
+                  {cellDisplay(row[column.name], column.data_type)}
                 </div>
               ))}
             </div>

@@ -1,6 +1,10 @@
 //! The embedded engine: DataFusion over the workspace's `data/` folder, where every
 //! `.parquet`, `.csv` and `.json` (newline-delimited) file is a table named by its stem.
 //!
+//! A data file may carry column types in a sidecar, `<name>.schema.json` beside it
+//! (`column_types.rs`): the file is read with its inferred schema, those columns' types
+//! replaced. A sidecar is never a table of its own.
+//!
 //! Tables are registered when the engine opens and, when a file was added, changed (size or
 //! modification time) or removed, re-registered by `refresh`, which every run calls as it
 //! starts: a run reads the data folder as it was then. Values reach DataFusion as bound
@@ -13,6 +17,7 @@
 //! `data_tables.rs`) by name; a data file of the same name keeps it.
 
 use super::binding::BoundLists;
+use super::column_types::{self, ColumnTypes};
 use super::data_tables::DataTableProvider;
 use super::executor;
 use super::plans::Planner;
@@ -20,6 +25,7 @@ use super::{Connector, EngineError, ResultStream};
 use crate::render::Statement;
 use crate::store::Store;
 use crate::workspace::Workspace;
+use datafusion::arrow::datatypes::Schema;
 use datafusion::error::DataFusionError;
 use datafusion::execution::TaskContext;
 use datafusion::physical_plan::ExecutionPlan;
@@ -40,6 +46,36 @@ struct Registered {
     path: PathBuf,
     len: u64,
     modified: Option<SystemTime>,
+    /// Its column types (`<name>.schema.json`), when it has them: part of what it looked like.
+    column_types: Option<Stamp>,
+}
+
+/// A file's path, size and modification time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    path: PathBuf,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: PathBuf) -> Option<Self> {
+        let meta = std::fs::metadata(&path).ok().filter(|m| m.is_file())?;
+        Some(Self {
+            path,
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+
+    /// One fingerprint line: path, size, modification time in nanoseconds.
+    fn line(&self) -> String {
+        let modified = self
+            .modified
+            .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        format!("{}\t{}\t{modified}\n", self.path.display(), self.len)
+    }
 }
 
 /// A data file and, when it could not be read as a table, why.
@@ -139,7 +175,7 @@ impl LocalEngine {
             if tables.remove(&name).is_some() {
                 let _ = self.ctx.deregister_table(name.as_str());
             }
-            let problem = self.register(&name, &file.path).await.err();
+            let problem = self.register(&name, &file).await.err();
             tables.insert(name, DataTable { file, problem });
             changed = true;
         }
@@ -190,13 +226,65 @@ impl LocalEngine {
         changed
     }
 
-    async fn register(&self, name: &str, path: &Path) -> Result<(), EngineError> {
+    /// Registers the data file as table `name`, with the column types its sidecar gives,
+    /// or says why it cannot be read (the sidecar's problems name the sidecar). Nothing stays
+    /// registered under `name` when it fails.
+    async fn register(&self, name: &str, file: &Registered) -> Result<(), EngineError> {
+        let problem = |path: &Path, message: String| EngineError::DataFile {
+            file: file_name(path),
+            message,
+        };
+        let Some(sidecar) = &file.column_types else {
+            return self
+                .register_file(name, &file.path, None)
+                .await
+                .map_err(|err| problem(&file.path, err.strip_backtrace()));
+        };
+        let types = ColumnTypes::read(&sidecar.path).map_err(|why| problem(&sidecar.path, why))?;
+        if file.path.extension().is_some_and(|e| e == "parquet") {
+            return Err(problem(
+                &sidecar.path,
+                format!(
+                    "a Parquet file carries its own column types; remove this file or write {} \
+                     with the types wanted",
+                    file_name(&file.path)
+                ),
+            ));
+        }
+        // Read once to infer the schema, then again as the sidecar says.
+        self.register_file(name, &file.path, None)
+            .await
+            .map_err(|err| problem(&file.path, err.strip_backtrace()))?;
+        let inferred = self
+            .ctx
+            .table_provider(name)
+            .await
+            .map(|table| table.schema())
+            .map_err(|err| problem(&file.path, err.strip_backtrace()));
+        let _ = self.ctx.deregister_table(name);
+        let schema = types
+            .apply(inferred?.as_ref(), &file_name(&file.path))
+            .map_err(|why| problem(&sidecar.path, why))?;
+        self.register_file(name, &file.path, Some(&schema))
+            .await
+            .map_err(|err| problem(&file.path, err.strip_backtrace()))
+    }
+
+    /// Registers one data file, with `schema` or with the schema inferred from it.
+    async fn register_file(
+        &self,
+        name: &str,
+        path: &Path,
+        schema: Option<&Schema>,
+    ) -> datafusion::error::Result<()> {
         let location = path.to_string_lossy();
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        let registered = match extension {
+        match extension {
             "csv" => {
+                let mut options = CsvReadOptions::new();
+                options.schema = schema;
                 self.ctx
-                    .register_csv(name, location.as_ref(), CsvReadOptions::new())
+                    .register_csv(name, location.as_ref(), options)
                     .await
             }
             "parquet" => {
@@ -206,20 +294,14 @@ impl LocalEngine {
             }
             _ => {
                 let mut options = JsonReadOptions::default().file_extension(".json");
+                options.schema = schema;
                 // Newline-delimited JSON, or one JSON array of objects.
                 options.newline_delimited = !starts_with_array(path);
                 self.ctx
                     .register_json(name, location.as_ref(), options)
                     .await
             }
-        };
-        registered.map_err(|err| EngineError::DataFile {
-            file: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            message: err.strip_backtrace(),
-        })
+        }
     }
 
     async fn start(&self, statement: &Statement) -> Result<ResultStream, EngineError> {
@@ -291,6 +373,7 @@ impl LocalEngine {
                 };
                 let _ = writeln!(fingerprint, "table\t{name}\t{version}\t{writes}");
             } else if let Some(DataTable { file, .. }) = tables.get(table.table()) {
+                // The file, and its column types: a changed type changes the values read.
                 let modified = file
                     .modified
                     .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
@@ -301,6 +384,9 @@ impl LocalEngine {
                     file.path.display(),
                     file.len
                 );
+                if let Some(types) = &file.column_types {
+                    fingerprint.push_str(&types.line());
+                }
             }
         }
         Ok(Some(fingerprint))
@@ -386,7 +472,14 @@ fn starts_with_array(path: &Path) -> bool {
         .is_some_and(|&b| b == b'[')
 }
 
-/// The data files in `dir` by table name; the first file of a name wins, in name order.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The data files in `dir` by table name, each with its sidecar of column types; the first
+/// file of a name wins, in name order. Sidecars (`*.schema.json`) are not tables.
 fn scan(dir: &Path) -> BTreeMap<String, Registered> {
     let mut found = BTreeMap::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -398,19 +491,25 @@ fn scan(dir: &Path) -> BTreeMap<String, Registered> {
         let supported = path
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "csv" | "parquet" | "json"));
+            .is_some_and(|e| matches!(e, "csv" | "parquet" | "json"))
+            && !column_types::is_sidecar(&path);
         let (Some(stem), Ok(meta)) = (
             path.file_stem().and_then(|s| s.to_str()).map(str::to_owned),
             std::fs::metadata(&path),
         ) else {
             continue;
         };
-        if supported && meta.is_file() {
-            found.entry(stem).or_insert(Registered {
-                path,
-                len: meta.len(),
-                modified: meta.modified().ok(),
-            });
+        if supported && meta.is_file() && !found.contains_key(&stem) {
+            let column_types = column_types::sidecar_of(&path).and_then(Stamp::of);
+            found.insert(
+                stem,
+                Registered {
+                    path,
+                    len: meta.len(),
+                    modified: meta.modified().ok(),
+                    column_types,
+                },
+            );
         }
     }
     found

@@ -1,7 +1,11 @@
 //! What a connection carries: a column of an upstream result, through the connection's
 //! transformation, as the JSON value the downstream parameter is then typed from.
+//!
+//! Decimals stay exact: a decimal cell is a JSON number when an `f64` carries its digits
+//! exactly, else its digits as text (`value::decimal_json`), and `sum` adds exactly.
 
 use crate::model::{ScalarType, Transformation};
+use crate::value::{decimal_json, decimal_parts, decimal_text};
 use datafusion::arrow::datatypes::Schema;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::ScalarValue;
@@ -53,20 +57,45 @@ pub fn transform(values: Vec<Json>, transformation: Transformation) -> Result<Js
     })
 }
 
+/// The exact sum, as decimals are added on paper: `0.1 + 0.2` is `0.3`. Integers sum to an
+/// integer; a sum past 38 digits falls back to floating point.
 fn sum<'a>(values: impl Iterator<Item = &'a Json>) -> Result<Json, String> {
     let mut whole: Option<i64> = Some(0);
+    let mut exact: Option<(i128, i8)> = Some((0, 0));
     let mut real = 0.0;
     for value in values {
-        let Json::Number(n) = value else {
-            return Err(format!("`sum` needs numbers, found {value}"));
+        let text = match value {
+            Json::Number(n) => n.to_string(),
+            // A decimal with more digits than a JSON number keeps.
+            Json::String(s) if decimal_parts(s).is_some() => s.clone(),
+            _ => return Err(format!("`sum` needs numbers, found {value}")),
         };
-        whole = whole.zip(n.as_i64()).and_then(|(a, b)| a.checked_add(b));
-        real += n.as_f64().unwrap_or(0.0);
+        whole = whole
+            .zip(value.as_i64())
+            .and_then(|(a, b)| a.checked_add(b));
+        exact = exact
+            .zip(decimal_parts(&text))
+            .and_then(|(a, b)| add_exactly(a, b));
+        real += text.parse::<f64>().unwrap_or(0.0);
     }
-    Ok(match whole {
-        Some(total) => Json::from(total),
-        None => Number::from_f64(real).map_or(Json::Null, Json::Number),
+    Ok(match (whole, exact) {
+        (Some(total), _) => Json::from(total),
+        (None, Some((unscaled, scale))) => {
+            decimal_json(&decimal_text(unscaled, scale)).unwrap_or(Json::Null)
+        }
+        (None, None) => Number::from_f64(real).map_or(Json::Null, Json::Number),
     })
+}
+
+/// `a + b` for decimals as (unscaled, scale), or `None` when it needs more than 38 digits.
+fn add_exactly(a: (i128, i8), b: (i128, i8)) -> Option<(i128, i8)> {
+    let scale = a.1.max(b.1).max(0);
+    let align = |(unscaled, s): (i128, i8)| {
+        10i128
+            .checked_pow(u32::try_from(i16::from(scale) - i16::from(s)).ok()?)
+            .and_then(|factor| unscaled.checked_mul(factor))
+    };
+    Some((align(a)?.checked_add(align(b)?)?, scale))
 }
 
 /// The smallest (`Less`) or largest (`Greater`) value: numbers by value, the rest by text
@@ -113,13 +142,7 @@ fn cast(value: &Json, to: ScalarType) -> Result<Json, String> {
         },
         ScalarType::Decimal => match value {
             Json::Number(_) => value.clone(),
-            Json::String(s) => s
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(Number::from_f64)
-                .map(Json::Number)
-                .ok_or_else(failed)?,
+            Json::String(s) => decimal_json(s.trim()).ok_or_else(failed)?,
             _ => return Err(failed()),
         },
         ScalarType::Boolean => match value {
@@ -156,13 +179,8 @@ fn json_of(scalar: &ScalarValue) -> Json {
         }
         ScalarValue::Float64(Some(v)) => Number::from_f64(*v).map_or(Json::Null, Json::Number),
         ScalarValue::Decimal128(Some(v), _, scale) => {
-            // Display gives the exact decimal text; JSON numbers carry it as f64.
-            let exact = ScalarValue::Decimal128(Some(*v), 38, *scale).to_string();
-            exact
-                .parse::<f64>()
-                .ok()
-                .and_then(Number::from_f64)
-                .map_or(Json::String(exact), Json::Number)
+            let exact = decimal_text(*v, *scale);
+            decimal_json(&exact).unwrap_or(Json::String(exact))
         }
         ScalarValue::Utf8(Some(s))
         | ScalarValue::LargeUtf8(Some(s))
@@ -200,5 +218,30 @@ mod tests {
             Ok(json!("2026-06-02"))
         );
         assert!(transform(vec![json!("a")], Transformation::Sum).is_err());
+    }
+
+    #[test]
+    fn decimals_are_carried_and_summed_exactly() {
+        let sum = |values: Vec<Json>| transform(values, Transformation::Sum).expect("sums");
+        assert_eq!(sum(vec![json!(0.1), json!(0.2)]), json!(0.3));
+        assert_eq!(sum(vec![json!(45_000.55), json!(894.12)]), json!(45_894.67));
+        assert_eq!(
+            sum(vec![json!("12345678901234567.89"), json!(0.01)]),
+            json!("12345678901234567.90")
+        );
+        assert_eq!(
+            sum(vec![json!(i64::MAX), json!(1)]),
+            json!("9223372036854775808")
+        );
+
+        // A decimal cell as JSON: a number where an f64 keeps every digit, else the digits.
+        let cell = |unscaled: i128, scale: i8| {
+            json_of(&ScalarValue::Decimal128(Some(unscaled), 38, scale))
+        };
+        assert_eq!(cell(4_589_467, 2), json!(45_894.67));
+        assert_eq!(
+            cell(1_234_567_890_123_456_789, 2),
+            json!("12345678901234567.89")
+        );
     }
 }

@@ -9,6 +9,7 @@
 
 mod binding;
 pub mod cache;
+pub mod column_types;
 mod data_tables;
 pub use data_tables::export_table;
 pub mod executor;

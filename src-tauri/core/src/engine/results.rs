@@ -159,10 +159,28 @@ fn read_error(root: &Path, location: &str, error: &dyn std::fmt::Display) -> Res
 }
 
 impl Page {
-    /// The page's rows as JSON objects (for a table on screen).
+    /// The page's rows as JSON objects (for a table on screen). Decimals are strings of
+    /// their exact digits (`"45894.60"`): a JSON number would reach the screen as an `f64`,
+    /// losing digits past the 15th and the scale's trailing zeros.
     pub fn rows(&self) -> Result<Vec<serde_json::Map<String, serde_json::Value>>, ResultError> {
+        let failed = |e: datafusion::arrow::error::ArrowError| ResultError::Convert {
+            message: e.to_string(),
+        };
+        let texts: Vec<RecordBatch> = self
+            .batches
+            .iter()
+            .map(decimals_as_text)
+            .collect::<Result<_, _>>()
+            .map_err(failed)?;
+        let shown = Page {
+            schema: texts
+                .first()
+                .map_or_else(|| self.schema.clone(), RecordBatch::schema),
+            batches: texts,
+            total_rows: self.total_rows,
+        };
         let mut buffer = Vec::new();
-        export(self, Format::Json, &mut buffer)?;
+        export(&shown, Format::Json, &mut buffer)?;
         if buffer.is_empty() {
             return Ok(Vec::new());
         }
@@ -170,6 +188,33 @@ impl Page {
             message: e.to_string(),
         })
     }
+}
+
+/// `batch` with its decimal columns as text, digit for digit.
+fn decimals_as_text(
+    batch: &RecordBatch,
+) -> Result<RecordBatch, datafusion::arrow::error::ArrowError> {
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    let schema = batch.schema();
+    if !schema.fields().iter().any(|f| f.data_type().is_decimal()) {
+        return Ok(batch.clone());
+    }
+    let mut fields = Vec::with_capacity(schema.fields().len());
+    let mut columns = Vec::with_capacity(schema.fields().len());
+    for (field, column) in schema.fields().iter().zip(batch.columns()) {
+        if field.data_type().is_decimal() {
+            columns.push(datafusion::arrow::compute::cast(column, &DataType::Utf8)?);
+            fields.push(Field::new(
+                field.name(),
+                DataType::Utf8,
+                field.is_nullable(),
+            ));
+        } else {
+            columns.push(column.clone());
+            fields.push(field.as_ref().clone());
+        }
+    }
+    RecordBatch::try_new(std::sync::Arc::new(Schema::new(fields)), columns)
 }
 
 /// Writes `page` to `out` in `format`.

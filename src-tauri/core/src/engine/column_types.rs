@@ -1,0 +1,214 @@
+//! Column types a data file carries beside it ("column-type hints"): `data/<name>.schema.json`
+//! next to `data/<name>.csv` (or `.json`) names the columns whose inferred type is not the
+//! one wanted, in the product's type names:
+//!
+//! ```json
+//! {"columns": {"spend": "decimal(12,2)", "day": "date", "campaign_id": "integer"}}
+//! ```
+//!
+//! The other columns keep the type inferred from the file. Money read as `decimal(p,s)` stays
+//! exact through sums, kept results and exports, where an inferred `Float64` would not.
+//!
+//! Invariant: a sidecar that cannot be read, that names a column the file does not have or a
+//! type the product does not know is a problem of its table, naming the sidecar and every
+//! column at fault; it never panics and never leaves the table registered with half its types.
+
+use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What ends the name of a data file's column types: `orders.schema.json` for `orders.csv`.
+pub const SUFFIX: &str = ".schema.json";
+
+/// A sidecar larger than this is not a list of column types.
+const MAX_BYTES: u64 = 1 << 20;
+
+/// Decimal precision and scale of a bare `decimal`: SQL's `DECIMAL`, as DataFusion reads it.
+const DEFAULT_DECIMAL: (u8, i8) = (38, 10);
+
+/// The type names a sidecar may use.
+const KNOWN: &str = "string, text, integer, decimal, decimal(p,s), boolean, date, datetime, json";
+
+/// The sidecar of the data file at `data`: `<dir>/<stem>.schema.json`.
+pub fn sidecar_of(data: &Path) -> Option<PathBuf> {
+    let stem = data.file_stem()?.to_str()?;
+    Some(data.with_file_name(format!("{stem}{SUFFIX}")))
+}
+
+/// Whether `path` is a sidecar (never a table of its own).
+pub fn is_sidecar(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(SUFFIX))
+}
+
+/// A sidecar as written: column name → type name.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sidecar {
+    columns: BTreeMap<String, String>,
+}
+
+/// The column types a sidecar asks for, read but not yet checked against the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnTypes {
+    columns: BTreeMap<String, String>,
+}
+
+impl ColumnTypes {
+    /// Reads the sidecar at `path`, or says why it cannot be read.
+    pub fn read(path: &Path) -> Result<Self, String> {
+        let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+        if size > MAX_BYTES {
+            return Err(format!(
+                "{size} bytes is too large for a list of column types"
+            ));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        Self::parse(&text)
+    }
+
+    /// `text` as column types: `{"columns": {"<column>": "<type>", …}}`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let sidecar: Sidecar = serde_json::from_str(text)
+            .map_err(|e| format!("{e}; expected {{\"columns\": {{\"<column>\": \"<type>\"}}}}"))?;
+        Ok(Self {
+            columns: sidecar.columns,
+        })
+    }
+
+    /// `inferred` (the data file's schema as read from it, `file` its name) with the named
+    /// columns' types replaced; every column the file lacks and every unknown type at once.
+    pub fn apply(&self, inferred: &Schema, file: &str) -> Result<Schema, String> {
+        let mut problems = Vec::new();
+        let mut types = BTreeMap::new();
+        for (column, name) in &self.columns {
+            if inferred.field_with_name(column).is_err() {
+                let known: Vec<_> = inferred
+                    .fields()
+                    .iter()
+                    .map(|f| f.name().as_str())
+                    .collect();
+                problems.push(format!(
+                    "column `{column}`: {file} has no such column (it has: {})",
+                    known.join(", ")
+                ));
+            }
+            match arrow_type(name) {
+                Ok(data_type) => {
+                    types.insert(column.as_str(), data_type);
+                }
+                Err(why) => problems.push(format!("column `{column}`: {why}")),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems.join("; "));
+        }
+        let fields: Vec<Field> = inferred
+            .fields()
+            .iter()
+            .map(|field| match types.get(field.name().as_str()) {
+                Some(data_type) => field.as_ref().clone().with_data_type(data_type.clone()),
+                None => field.as_ref().clone(),
+            })
+            .collect();
+        Ok(Schema::new_with_metadata(
+            fields,
+            inferred.metadata().clone(),
+        ))
+    }
+}
+
+/// A product type name as the Arrow type a column of it is read as.
+pub fn arrow_type(name: &str) -> Result<DataType, String> {
+    let unknown = || format!("unknown type `{name}` (known: {KNOWN})");
+    let lower = name.trim().to_ascii_lowercase();
+    Ok(match lower.as_str() {
+        "string" | "text" | "json" => DataType::Utf8,
+        "integer" => DataType::Int64,
+        "boolean" => DataType::Boolean,
+        "date" => DataType::Date32,
+        "datetime" => DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
+        "decimal" => DataType::Decimal128(DEFAULT_DECIMAL.0, DEFAULT_DECIMAL.1),
+        other => {
+            let args = other
+                .strip_prefix("decimal")
+                .map(str::trim_start)
+                .and_then(|rest| rest.strip_prefix('('))
+                .and_then(|rest| rest.strip_suffix(')'))
+                .ok_or_else(unknown)?;
+            let (precision, scale) = decimal_args(args).ok_or_else(|| {
+                format!(
+                    "`{name}` is not a decimal type: write decimal(p,s) with a precision p \
+                     of 1 to 38 digits and a scale s of 0 to p"
+                )
+            })?;
+            DataType::Decimal128(precision, scale)
+        }
+    })
+}
+
+/// `p,s` (or `p` alone, scale 0) with `1 <= p <= 38` and `0 <= s <= p`.
+fn decimal_args(args: &str) -> Option<(u8, i8)> {
+    let (precision, scale) = match args.split_once(',') {
+        Some((p, s)) => (p.trim().parse::<u8>().ok()?, s.trim().parse::<i8>().ok()?),
+        None => (args.trim().parse::<u8>().ok()?, 0),
+    };
+    let fits = (1..=38).contains(&precision) && (0..=precision as i8).contains(&scale);
+    fits.then_some((precision, scale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn product_type_names_read_as_arrow_types() {
+        assert_eq!(arrow_type("decimal(12,2)"), Ok(DataType::Decimal128(12, 2)));
+        assert_eq!(
+            arrow_type("Decimal( 12 , 2 )"),
+            Ok(DataType::Decimal128(12, 2))
+        );
+        assert_eq!(arrow_type("decimal(9)"), Ok(DataType::Decimal128(9, 0)));
+        assert_eq!(arrow_type("decimal"), Ok(DataType::Decimal128(38, 10)));
+        assert_eq!(arrow_type("integer"), Ok(DataType::Int64));
+        assert_eq!(arrow_type("date"), Ok(DataType::Date32));
+        for bad in [
+            "money",
+            "decimal(40,2)",
+            "decimal(4,5)",
+            "decimal(",
+            "decimal(a,b)",
+        ] {
+            let err = arrow_type(bad).expect_err(bad);
+            assert!(err.contains(bad), "{err}");
+        }
+    }
+
+    #[test]
+    fn every_problem_of_a_sidecar_is_named() {
+        let inferred = Schema::new(vec![
+            Field::new("day", DataType::Date32, true),
+            Field::new("spend", DataType::Float64, true),
+        ]);
+        let types = ColumnTypes::parse(
+            r#"{"columns": {"spend": "decimal(12,2)", "cost": "decimal(12,2)", "day": "money"}}"#,
+        )
+        .expect("well-formed");
+        let err = types.apply(&inferred, "ads.csv").expect_err("two problems");
+        assert!(err.contains("column `cost`: ads.csv has no such column (it has: day, spend)"));
+        assert!(err.contains("column `day`: unknown type `money`"), "{err}");
+
+        let good = ColumnTypes::parse(r#"{"columns": {"spend": "decimal(12,2)"}}"#)
+            .expect("well-formed")
+            .apply(&inferred, "ads.csv")
+            .expect("applies");
+        assert_eq!(
+            good.field_with_name("spend").expect("spend").data_type(),
+            &DataType::Decimal128(12, 2)
+        );
+        assert_eq!(good.field(0).data_type(), &DataType::Date32);
+        assert!(ColumnTypes::parse(r#"{"colums": {}}"#).is_err());
+    }
+}
