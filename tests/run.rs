@@ -393,8 +393,9 @@ async fn a_false_condition_skips_the_node_and_what_needs_it() {
     );
 }
 
-/// A condition that cannot be decided (here it orders a number against a text) fails its
-/// node with the condition and the reason, rather than guessing either way.
+/// A condition that cannot be decided (here it divides by zero; a wrong type is refused
+/// before the run) fails its node with the condition and the reason, rather than guessing
+/// either way.
 #[tokio::test]
 async fn a_condition_that_cannot_be_decided_fails_the_node() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -406,7 +407,7 @@ async fn a_condition_that_cannot_be_decided_fails_the_node() {
         .iter_mut()
         .find(|n| n.node_id.as_str() == "go")
         .expect("node go");
-    go.condition_expression = Some(r#"upstream.big_ads.first.ad_id > "one""#.into());
+    go.condition_expression = Some("upstream.big_ads.first.ad_id / 0 > 1".into());
     let flow = validation::validate(flow, &Catalog::from_templates(templates)).expect("valid");
     let (_, engine, _dir) = failure_flow().await;
     let report = run::run(&flow, engine, &RunOptions::default(), &quiet)
@@ -416,7 +417,7 @@ async fn a_condition_that_cannot_be_decided_fails_the_node() {
     assert_eq!(go.status, NodeStatus::Failed);
     let error = go.error.as_deref().unwrap_or_default();
     assert!(
-        error.starts_with(r#"condition `upstream.big_ads.first.ad_id > "one"`: "#),
+        error.starts_with("condition `upstream.big_ads.first.ad_id / 0 > 1`: "),
         "{error}"
     );
     assert_eq!(report.status, RunStatus::Failed);
