@@ -393,8 +393,9 @@ async fn a_false_condition_skips_the_node_and_what_needs_it() {
     );
 }
 
-/// A condition that cannot be decided (here it orders a number against a text) fails its
-/// node with the condition and the reason, rather than guessing either way.
+/// A condition that cannot be decided (here it divides by zero; a wrong type is refused
+/// before the run) fails its node with the condition and the reason, rather than guessing
+/// either way.
 #[tokio::test]
 async fn a_condition_that_cannot_be_decided_fails_the_node() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -406,7 +407,7 @@ async fn a_condition_that_cannot_be_decided_fails_the_node() {
         .iter_mut()
         .find(|n| n.node_id.as_str() == "go")
         .expect("node go");
-    go.condition_expression = Some(r#"upstream.big_ads.first.ad_id > "one""#.into());
+    go.condition_expression = Some("upstream.big_ads.first.ad_id / 0 > 1".into());
     let flow = validation::validate(flow, &Catalog::from_templates(templates)).expect("valid");
     let (_, engine, _dir) = failure_flow().await;
     let report = run::run(&flow, engine, &RunOptions::default(), &quiet)
@@ -416,7 +417,7 @@ async fn a_condition_that_cannot_be_decided_fails_the_node() {
     assert_eq!(go.status, NodeStatus::Failed);
     let error = go.error.as_deref().unwrap_or_default();
     assert!(
-        error.starts_with(r#"condition `upstream.big_ads.first.ad_id > "one"`: "#),
+        error.starts_with("condition `upstream.big_ads.first.ad_id / 0 > 1`: "),
         "{error}"
     );
     assert_eq!(report.status, RunStatus::Failed);
@@ -522,5 +523,92 @@ async fn money_mapped_into_a_decimal_parameter_stays_exact() {
     assert_eq!(
         texts(&result.batches, "first"),
         BTreeSet::from([first.to_owned()])
+    );
+}
+
+fn runs_fixture(name: &str) -> ValidatedFlow {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text =
+        std::fs::read_to_string(root.join("tests/fixtures/runs").join(name)).expect("fixture");
+    let (flow, templates) = FlowFile::read(&text).expect("reads").into_parts();
+    validation::validate(flow, &Catalog::from_templates(templates)).expect("valid")
+}
+
+/// A for-each node's value column is part of its result: a downstream node maps it (and
+/// validation knows it is there). A query that returns a column of that name itself fails
+/// its node, rather than giving a result with two columns of one name.
+#[tokio::test]
+async fn a_for_each_column_is_mapped_downstream_and_never_doubled() {
+    let flow = runs_fixture("for-each-column.flow.json");
+    let (_, engine, _dir) = failure_flow().await;
+    let report = run::run(&flow, engine, &RunOptions::default(), &quiet)
+        .await
+        .expect("starts");
+
+    let by_value = report.node("by_value").expect("node");
+    assert_eq!(
+        by_value.status,
+        NodeStatus::Completed,
+        "{:?}",
+        by_value.error
+    );
+    let result = by_value.result.as_ref().expect("a result");
+    assert_eq!(
+        texts(&result.batches, "ad_id"),
+        BTreeSet::from(["1".to_owned(), "2".to_owned(), "4".to_owned()]),
+        "the ads per_ad ran for, read from its for-each column"
+    );
+
+    let tagged = report.node("tagged_twice").expect("node");
+    assert_eq!(tagged.status, NodeStatus::Failed);
+    let error = tagged.error.as_deref().unwrap_or_default();
+    assert!(
+        error.contains("already returns a column `ad_ids`") && error.contains("rename"),
+        "{error}"
+    );
+    assert!(
+        tagged.result.is_none(),
+        "no result with two `ad_ids` columns"
+    );
+}
+
+/// `first` of an upstream node that returned no rows gives a required parameter no value:
+/// the node is skipped with that reason, and so is what needs it; it never runs with NULL.
+#[tokio::test]
+async fn first_of_no_rows_into_a_required_parameter_skips_the_node() {
+    let flow = runs_fixture("empty-first.flow.json");
+    let (_, engine, _dir) = failure_flow().await;
+    let report = run::run(&flow, engine, &RunOptions::default(), &quiet)
+        .await
+        .expect("starts");
+    let node = |id: &str| report.node(id).expect("node");
+
+    assert_eq!(node("no_big_ads").status, NodeStatus::Completed);
+    assert_eq!(
+        node("no_big_ads").result.as_ref().map(|r| r.row_count),
+        Some(0)
+    );
+    let skipped = node("first_of_none");
+    assert_eq!(skipped.status, NodeStatus::Skipped);
+    assert_eq!(
+        skipped.error.as_deref(),
+        Some(
+            "`no_big_ads` returned no rows, so its `ad_id` gives no value for `ad_id`, which `first_of_none` requires"
+        )
+    );
+    assert!(skipped.sql.is_none(), "it ran no query: {:?}", skipped.sql);
+    assert_eq!(node("after_it").status, NodeStatus::Skipped);
+
+    let ran = node("first_big");
+    assert_eq!(ran.status, NodeStatus::Completed, "{:?}", ran.error);
+    assert_eq!(
+        ran.result.as_ref().map(|r| texts(&r.batches, "ad_id")),
+        Some(BTreeSet::from(["1".to_owned()])),
+        "the first big ad, by id"
+    );
+    assert_eq!(
+        report.status,
+        RunStatus::Completed,
+        "skipping is not failing"
     );
 }

@@ -208,7 +208,17 @@ export type Code =
 /**  A node built on a version of its template that the catalog does not have. */
 "unknown_template_version" | 
 /**  A node built on an older version of its template than the current one. */
-"template_changed" | "inactive_template" | "missing_parameter" | "unknown_parameter" | "type_mismatch" | "unknown_column" | "bad_condition" | "unreachable_condition_input" | 
+"template_changed" | "inactive_template" | 
+/**
+ *  A node's template SQL cannot be rendered: a placeholder no parameter declares, one
+ *  inside a longer quoted text, a `{{` never closed.
+ */
+"bad_template_sql" | "missing_parameter" | "unknown_parameter" | "type_mismatch" | "unknown_column" | 
+/**
+ *  A for-each node's template already returns a column named after its for-each
+ *  parameter, which the node adds to its rows.
+ */
+"duplicate_column" | "bad_condition" | "unreachable_condition_input" | 
 /**  A template the file carries that no node uses, or a global parameter no node reads. */
 "unused_output" | 
 /**  A connection that maps no column: it only orders the run. */

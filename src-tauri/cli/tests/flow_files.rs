@@ -45,6 +45,39 @@ fn validate_json_lists_every_problem_with_its_path_and_exits_1() {
     );
 }
 
+/// What only the run used to find out (a placeholder no parameter declares, a condition of
+/// the wrong types, a for-each column the template already returns) is refused by
+/// `validate` with a code, a path and the nodes concerned; a condition's reads are uses.
+#[test]
+fn validate_refuses_what_the_run_would_refuse() {
+    for (fixture, code, node) in [
+        ("bad-template-sql", "bad_template_sql", "typo"),
+        ("condition-types", "bad_condition", "wrong_types"),
+        ("for-each-columns", "duplicate_column", "per_channel"),
+    ] {
+        let file = repo(&format!("tests/fixtures/flows/{fixture}.flow.json"));
+        let output = flowloom(&["validate", "--json", path_str(&file)]);
+        exits(&output, 1);
+        let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+        let diagnostics = report["diagnostics"].as_array().expect("diagnostics");
+        assert!(
+            diagnostics.iter().any(|d| d["code"] == code
+                && d["severity"] == "error"
+                && d["path"].as_str().is_some_and(|p| p.starts_with("/nodes/"))
+                && d["node_ids"] == serde_json::json!([node])),
+            "{fixture}: {report:#}"
+        );
+    }
+    let file = repo("tests/fixtures/flows/condition-reads.flow.json");
+    let output = flowloom(&["validate", path_str(&file)]);
+    exits(&output, 0);
+    assert!(
+        text(&output.stdout).ends_with("valid (0 warning(s))\n"),
+        "{}",
+        text(&output.stdout)
+    );
+}
+
 #[test]
 fn validate_exits_2_when_the_file_cannot_be_read_as_json() {
     let not_json = repo("tests/fixtures/flows/not-json.flow.json");

@@ -9,9 +9,14 @@
 //! upstream["top-campaigns"].first.campaign_id in params.campaign_ids
 //! ```
 //!
-//! This module compiles, lists what a condition reads and evaluates; what a name may refer
-//! to is validation's business, what it is worth at run time the engine says through the
-//! [`Facts`] it hands to [`Condition::evaluate`].
+//! This module compiles, lists what a condition reads, type-checks it against the types of
+//! what it reads (`types.rs`) and evaluates; what a name may refer to is validation's
+//! business, what it is worth at run time the engine says through the [`Facts`] it hands to
+//! [`Condition::evaluate`].
+
+mod types;
+
+pub use types::{FUNCTIONS, Type, TypeProblem};
 
 use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue};
 use cel::objects::{Key, Map};

@@ -188,6 +188,38 @@ pub fn placeholders(sql: &str) -> Result<Vec<Placeholder>, RenderError> {
     Ok(found)
 }
 
+/// Every problem [`render`] would meet in `sql` whatever the values: a placeholder no
+/// parameter declares, one that cannot be bound where it is written, a `{{` never closed.
+/// Validation reports them before a run; `render` stops at the first.
+pub fn problems(sql: &str, parameters: &[ParamSpec]) -> Vec<RenderError> {
+    if let Err(too_large) = check_size(sql) {
+        return vec![too_large];
+    }
+    let found = match placeholders(sql) {
+        Ok(found) => found,
+        Err(err) => return vec![err],
+    };
+    found
+        .into_iter()
+        .filter_map(|placeholder| {
+            let offset = placeholder.start + 1;
+            if parameters.iter().all(|p| p.name != placeholder.name) {
+                Some(RenderError::UnknownPlaceholder {
+                    name: placeholder.name,
+                    offset,
+                })
+            } else if placeholder.quoted {
+                Some(RenderError::QuotedPlaceholder {
+                    name: placeholder.name,
+                    offset,
+                })
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
 /// Renders `sql` with `values` (already resolved and typed, one per declared parameter that
 /// has a value; `Value::Null` binds SQL NULL).
 pub fn render(

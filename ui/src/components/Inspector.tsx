@@ -3,7 +3,8 @@
 // inputs), condition, for-each, timeout and retries; or a connection's mappings
 // (column, transformation) and whether it is required. A field commits when it loses focus
 // or on Enter, so typing a value is one undo step, not one per key.
-import type { Connection, Diagnostic, Flow, FlowNode, ParamSpec, Template } from "../api";
+import type { Connection, Diagnostic, Flow, FlowNode, OutputColumn, ParamSpec, Template } from "../api";
+import { nodeColumns } from "../lib/connect";
 import { nodeLabel } from "../lib/canvas";
 import { describeTemplateChanges, nodeTemplate, nodeVersion, templateUpdate, type Catalogue } from "../lib/catalogue";
 import {
@@ -41,7 +42,9 @@ export function Inspector({ flow, catalogue, diagnostics, nodeId, connectionId }
   }
   if (connection !== undefined) {
     const source = flow.nodes.find((n) => n.node_id === connection.source_node_id);
-    return <ConnectionInspector connection={connection} source={source && nodeTemplate(catalogue, source)} />;
+    const template = source && nodeTemplate(catalogue, source);
+    const columns = source && template && nodeColumns(source, template);
+    return <ConnectionInspector connection={connection} columns={columns ?? null} />;
   }
   return null;
 }
@@ -324,10 +327,10 @@ function TemplateVersion({ node, catalogue }: { readonly node: FlowNode; readonl
   );
 }
 
-function ConnectionInspector({ connection, source }: { readonly connection: Connection; readonly source: Template | undefined }) {
+/** `columns`: the source's columns as validation counts them (null when it declares none). */
+function ConnectionInspector({ connection, columns }: { readonly connection: Connection; readonly columns: readonly OutputColumn[] | null }) {
   const { editFlow } = useAppActions();
   const id = connection.connection_id;
-  const columns = source?.output_columns ?? null;
   return (
     <section className="inspector" aria-label="Selected connection" data-testid="inspector" data-connection-id={id}>
       <h3>

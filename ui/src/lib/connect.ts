@@ -1,7 +1,7 @@
 // Connecting two nodes: what a connection may join (no cycle, a parameter not yet fed, a
 // column of a fitting type) and the mapping it gets by default. The canvas asks
 // `connectProblem` while the user drags and `connect` when they drop.
-import type { Connection, Flow, ParamSpec, ScalarType, Template } from "../api";
+import type { Connection, Flow, FlowNode, OutputColumn, ParamSpec, ScalarType, Template } from "../api";
 import { nodeTemplate, type Catalogue } from "./catalogue";
 import { freshId } from "./edit";
 
@@ -44,9 +44,23 @@ export function assignable(from: ScalarType, to: ScalarType): boolean {
   return from === to || to === "json" || (from === "integer" && to === "decimal");
 }
 
+/**
+ * The columns a node's rows have, as validation counts them: its template's output columns
+ * and, for a for-each node, the column its value is added as (named after the parameter).
+ * Undefined when the template declares none.
+ */
+export function nodeColumns(node: FlowNode, template: Template): readonly OutputColumn[] | undefined {
+  const columns = template.output_columns;
+  if (columns === undefined) return undefined;
+  const name = node.node_config.for_each;
+  const spec = name === undefined ? undefined : template.parameters.find((p) => p.name === name);
+  if (spec === undefined || columns.some((c) => c.name === spec.name)) return columns;
+  return [...columns, { name: spec.name, type: spec.type }];
+}
+
 /** The column of the source that feeds `param`: one named like it, else the first of a fitting type. */
-function pickColumn(source: Template, param: ParamSpec): { readonly column: string } | { readonly reason: string } {
-  const columns = source.output_columns;
+function pickColumn(sourceNode: FlowNode, source: Template, param: ParamSpec): { readonly column: string } | { readonly reason: string } {
+  const columns = nodeColumns(sourceNode, source);
   const singular = param.name.replace(/s$/, "");
   if (columns === undefined) {
     // Undeclared output: guess by name; the inspector can change it.
@@ -94,13 +108,13 @@ function plan(flow: Flow, catalogue: Catalogue, request: ConnectRequest): Plan |
     if (param === undefined) return { reason: `${targetTemplate.name} has no parameter ${request.param}` };
     const other = fedBy(flow, target, param.name);
     if (other !== undefined) return { reason: `${param.name} is already fed by ${other.source_node_id}` };
-    const picked = pickColumn(sourceTemplate, param);
+    const picked = pickColumn(sourceNode, sourceTemplate, param);
     return "reason" in picked ? picked : { param, column: picked.column };
   }
   let firstReason: string | null = null;
   for (const param of targetTemplate.parameters) {
     if (fedBy(flow, target, param.name) !== undefined) continue;
-    const picked = pickColumn(sourceTemplate, param);
+    const picked = pickColumn(sourceNode, sourceTemplate, param);
     if ("column" in picked) return { param, column: picked.column };
     firstReason ??= picked.reason;
   }

@@ -1,8 +1,10 @@
 //! One node of a run: what the scheduler asks of it once its upstream has finished. Its
 //! parameters are resolved (template default → global parameter → node override → mapping
 //! through the connection's transformation) and typed; its condition, if any, decides whether
-//! it runs; its template renders into one query, or one per value for a for-each node; the
-//! queries run on the connector and a for-each node's rows are unioned, tagged with the value.
+//! it runs; a required parameter mapped an empty value (`first` of no rows) skips it; its
+//! template renders into one query, or one per value for a for-each node; the queries run on
+//! the connector and a for-each node's rows are unioned, tagged with the value in a column of
+//! the parameter's name (a query returning that column already fails the node).
 
 use super::binding;
 use super::mapping::{column_values, transform};
@@ -194,12 +196,16 @@ pub(super) fn prepare(
     let template = flow
         .template_of(node)
         .expect("a validated flow has every template it uses");
+    // Per mapped parameter: where its value came from, to say why an empty one skips.
+    let mut mapped_from = BTreeMap::new();
     for &c in &graph.incoming[at] {
         let conn = &connections[c];
-        let Some(result) = runs[graph.sources[c]].result.as_deref() else {
+        let source = &runs[graph.sources[c]];
+        let Some(result) = source.result.as_deref() else {
             continue; // An optional connection whose source did not complete.
         };
         for (param, column) in &conn.field_mappings {
+            mapped_from.insert(param.as_str(), (source, column, result.row_count));
             let transformation = conn
                 .transformation_rules
                 .get(param)
@@ -232,6 +238,25 @@ pub(super) fn prepare(
             Ok(true) => {}
             Ok(false) => return Prepared::Skip(format!("its condition `{text}` is false")),
             Err(why) => return Prepared::Fail(values, format!("condition `{text}`: {why}")),
+        }
+    }
+
+    // A required parameter mapped an empty value (`first`, `min` or `max` of no rows, or of
+    // a NULL) skips the node, as a source that did not complete would: it never runs with
+    // NULL where a value is required.
+    for spec in template.parameters.iter().filter(|spec| spec.required) {
+        if let (Some(Json::Null), Some((source, column, rows))) =
+            (values.get(&spec.name), mapped_from.get(spec.name.as_str()))
+        {
+            let why = if *rows == 0 {
+                format!("`{}` returned no rows", source.node_id)
+            } else {
+                format!("`{}.{column}` is empty (NULL)", source.node_id)
+            };
+            return Prepared::Skip(format!(
+                "{why}, so its `{column}` gives no value for `{}`, which `{}` requires",
+                spec.name, node.node_id
+            ));
         }
     }
 
@@ -367,6 +392,13 @@ async fn execute_all(connector: &dyn Connector, queries: &[Query]) -> Result<Nod
         let Some((name, value)) = &query.tag else {
             return Ok(result);
         };
+        if result.schema.field_with_name(name).is_ok() {
+            // Validation refuses this when the template declares the column; a template
+            // that declares none learns it here, never as two columns of one name.
+            return Err(format!(
+                "the query already returns a column `{name}`, the column this for-each node adds each value as: rename it in the template's SQL"
+            ));
+        }
         let mut fields: Vec<_> = result.schema.fields().iter().cloned().collect();
         fields.push(Arc::new(Field::new(name, value.data_type(), true)));
         let tagged: SchemaRef = Arc::new(Schema::new(fields));

@@ -26,10 +26,16 @@ pub enum Code {
     /// A node built on an older version of its template than the current one.
     TemplateChanged,
     InactiveTemplate,
+    /// A node's template SQL cannot be rendered: a placeholder no parameter declares, one
+    /// inside a longer quoted text, a `{{` never closed.
+    BadTemplateSql,
     MissingParameter,
     UnknownParameter,
     TypeMismatch,
     UnknownColumn,
+    /// A for-each node's template already returns a column named after its for-each
+    /// parameter, which the node adds to its rows.
+    DuplicateColumn,
     BadCondition,
     UnreachableConditionInput,
     /// A template the file carries that no node uses, or a global parameter no node reads.
@@ -47,7 +53,7 @@ pub enum Code {
 impl Code {
     /// Every code, in declaration order (a new variant belongs here too: the fixture and
     /// documentation tests walk this list).
-    pub const ALL: [Code; 21] = [
+    pub const ALL: [Code; 23] = [
         Self::BadFile,
         Self::SchemaViolation,
         Self::EmptyFlow,
@@ -59,10 +65,12 @@ impl Code {
         Self::UnknownTemplateVersion,
         Self::TemplateChanged,
         Self::InactiveTemplate,
+        Self::BadTemplateSql,
         Self::MissingParameter,
         Self::UnknownParameter,
         Self::TypeMismatch,
         Self::UnknownColumn,
+        Self::DuplicateColumn,
         Self::BadCondition,
         Self::UnreachableConditionInput,
         Self::UnusedOutput,
@@ -84,10 +92,12 @@ impl Code {
             Self::UnknownTemplateVersion => "unknown_template_version",
             Self::TemplateChanged => "template_changed",
             Self::InactiveTemplate => "inactive_template",
+            Self::BadTemplateSql => "bad_template_sql",
             Self::MissingParameter => "missing_parameter",
             Self::UnknownParameter => "unknown_parameter",
             Self::TypeMismatch => "type_mismatch",
             Self::UnknownColumn => "unknown_column",
+            Self::DuplicateColumn => "duplicate_column",
             Self::BadCondition => "bad_condition",
             Self::UnreachableConditionInput => "unreachable_condition_input",
             Self::UnusedOutput => "unused_output",

@@ -6,6 +6,7 @@
 //! Invariant: graph indices live only inside one call (see [`graph`]); diagnostics name
 //! nodes and connections by their domain ids and by their path in the flow file layout.
 
+mod conditions;
 mod diagnostic;
 mod graph;
 mod parameters;
@@ -16,7 +17,8 @@ pub use diagnostic::{Code, Diagnostic, Severity, pointer_segment};
 pub use graph::{Cycle, FlowGraph, Plan};
 
 use crate::ids::{NodeId, TemplateId};
-use crate::model::{Flow, Node, Template, TemplateDetail};
+use crate::model::{Flow, Node, Template, TemplateDetail, TemplateKind};
+use crate::render::{self, RenderError};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
@@ -372,6 +374,40 @@ fn check_templates(flow: &Flow, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         {
             out.push(problem);
         }
+        if let Some(template) = catalog.for_node(node) {
+            check_sql(node, template, path(), out);
+        }
+    }
+}
+
+/// What rendering `node`'s template would refuse whatever the values: the run would fail
+/// the node, so validation says it first.
+fn check_sql(node: &Node, template: &Template, path: String, out: &mut Vec<Diagnostic>) {
+    if template.kind == TemplateKind::DataTable {
+        return;
+    }
+    for problem in render::problems(&template.sql, &template.parameters) {
+        let name = match &problem {
+            RenderError::UnknownPlaceholder { name, .. }
+            | RenderError::QuotedPlaceholder { name, .. }
+            | RenderError::MissingValue { name } => Some(name.as_str()),
+            RenderError::Unclosed { .. } | RenderError::TooLong | RenderError::TooManyOperators => {
+                None
+            }
+        };
+        let mut d = Diagnostic::error(
+            Code::BadTemplateSql,
+            &path,
+            format!(
+                "node `{}` uses template `{}` (version {}), whose SQL cannot run: {problem}",
+                node.node_id, template.template_id, template.version
+            ),
+        )
+        .node(&node.node_id);
+        if let Some(name) = name {
+            d = d.parameter(name);
+        }
+        out.push(d);
     }
 }
 

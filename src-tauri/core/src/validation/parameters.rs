@@ -1,19 +1,15 @@
 //! Parameter checks: overrides, mappings and their transformations, required parameters,
-//! global parameters, and conditions.
+//! global parameters, for-each nodes; each node's condition through [`conditions`].
 
 use super::Catalog;
+use super::conditions::{self, Reads, output_columns};
 use super::diagnostic::{Code, Diagnostic, pointer_segment as seg};
 use super::graph::FlowGraph;
 use super::values::{
     assignable, check_param_value, check_value, transformed, type_name, with_article,
 };
-use crate::condition::Condition;
-use crate::ids::NodeId;
 use crate::model::{Flow, Template, TemplateKind, Transformation};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-
-/// What an upstream node exposes to a downstream condition: `upstream.<node_id>.<field>`.
-pub const UPSTREAM_FIELDS: [&str; 3] = ["row_count", "status", "outcome"];
 
 pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Vec<Diagnostic>) {
     let globals: HashMap<&str, usize> = flow
@@ -31,8 +27,11 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
         .map(|node| catalog.for_node(node))
         .collect();
 
+    // What each node's condition reads: a global parameter it reads is used, and a
+    // connection from a node it reads the facts of carries what the condition needs.
+    let reads: Vec<Reads> = flow.nodes.iter().map(conditions::reads).collect();
     for j in 0..flow.connections.len() {
-        check_connection(flow, &templates, graph, j, out);
+        check_connection(flow, &templates, &reads, graph, j, out);
     }
     let fed = Fed::new(flow, graph);
     for i in 0..flow.nodes.len() {
@@ -119,7 +118,28 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
                     .node(&node.node_id)
                     .parameter(name),
                 ),
-                Some(_) => {}
+                Some(_) => {
+                    if let Some(clash) = template
+                        .output_columns
+                        .iter()
+                        .flatten()
+                        .find(|c| &c.name == name)
+                    {
+                        out.push(
+                            Diagnostic::error(
+                                Code::DuplicateColumn,
+                                path(),
+                                format!(
+                                    "node `{}` runs for each `{name}` and adds the value to its rows as column `{name}`, but template `{}` already returns a column `{}`: rename that column in the template's SQL",
+                                    node.node_id, template.template_id, clash.name
+                                ),
+                            )
+                            .node(&node.node_id)
+                            .parameter(name)
+                            .column(name),
+                        );
+                    }
+                }
             }
         }
         let fed = fed.of(graph.first_position(i));
@@ -169,7 +189,15 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
                 }
             }
         }
-        check_condition(flow, graph, &globals, i, out);
+        let mapped: Vec<&str> = fed.iter().map(|(param, _)| *param).collect();
+        conditions::check(flow, catalog, graph, &mapped, i, out);
+        used_globals.extend(
+            reads[i]
+                .params
+                .iter()
+                .filter(|name| globals.contains_key(name.as_str()))
+                .map(String::as_str),
+        );
     }
 
     for (k, g) in flow.composition.global_parameters.iter().enumerate() {
@@ -247,16 +275,16 @@ impl<'a> Fed<'a> {
 fn check_connection(
     flow: &Flow,
     templates: &[Option<&Template>],
+    reads: &[Reads],
     graph: &FlowGraph<'_>,
     j: usize,
     out: &mut Vec<Diagnostic>,
 ) {
     let conn = &flow.connections[j];
-    let (source, target) = graph.connection_ends(j);
-    let (source, target) = (
-        source.and_then(|i| templates[i]),
-        target.and_then(|i| templates[i]),
-    );
+    let (from, to) = graph.connection_ends(j);
+    let target = to.and_then(|i| templates[i]);
+    // The rows of the source as its template declares them, with a for-each value column.
+    let source_columns = from.and_then(|i| output_columns(&flow.nodes[i], templates[i]?));
     let with_ids = |d: Diagnostic| {
         d.connection(&conn.connection_id)
             .node(&conn.source_node_id)
@@ -265,7 +293,15 @@ fn check_connection(
 
     // A data-table node reads its input connection's whole result (a write), not columns.
     let carries_rows = target.is_some_and(|t| t.kind == TemplateKind::DataTable);
-    if conn.field_mappings.is_empty() && !carries_rows {
+    // A condition reading the source's facts needs the source upstream: the connection is
+    // what puts it there.
+    let read_by_condition = to.is_some_and(|t| {
+        reads[t]
+            .upstream
+            .iter()
+            .any(|id| id == conn.source_node_id.as_str())
+    });
+    if conn.field_mappings.is_empty() && !carries_rows && !read_by_condition {
         out.push(with_ids(Diagnostic::warning(
             Code::EmptyConnection,
             format!("/connections/{j}/field_mappings"),
@@ -294,7 +330,7 @@ fn check_connection(
     }
     for (param, column) in &conn.field_mappings {
         let path = || format!("/connections/{j}/field_mappings/{}", seg(param));
-        let column_type = match source.and_then(|s| s.output_columns.as_ref()) {
+        let column_type = match &source_columns {
             Some(columns) => match columns.iter().find(|c| &c.name == column) {
                 Some(c) => Some(c.value_type),
                 None => {
@@ -356,93 +392,6 @@ fn check_connection(
                 with_ids(Diagnostic::error(Code::TypeMismatch, path(), why))
                     .parameter(param)
                     .column(column),
-            );
-        }
-    }
-}
-
-fn check_condition(
-    flow: &Flow,
-    graph: &FlowGraph<'_>,
-    globals: &HashMap<&str, usize>,
-    i: usize,
-    out: &mut Vec<Diagnostic>,
-) {
-    let node = &flow.nodes[i];
-    if !node.is_conditional {
-        return;
-    }
-    let path = format!("/nodes/{i}/condition_expression");
-    let text = node.condition_expression.as_deref().unwrap_or("");
-    let condition = match Condition::compile(text) {
-        Ok(condition) => condition,
-        Err(err) => {
-            out.push(
-                Diagnostic::error(
-                    Code::BadCondition,
-                    path,
-                    format!("condition of node `{}`: {err}", node.node_id),
-                )
-                .node(&node.node_id),
-            );
-            return;
-        }
-    };
-    let ancestors = graph.ancestors(&node.node_id);
-    for name in condition.references() {
-        let dotted = name.join(".");
-        let problem = match name.as_slice() {
-            [head, param] if head == "params" => {
-                let known = globals.contains_key(param.as_str())
-                    || node.parameter_overrides.contains_key(param);
-                (!known).then(|| (Code::BadCondition, format!("`{dotted}`: `{param}` is neither a global parameter nor set on this node")))
-            }
-            [head, id, rest @ ..] if head == "upstream" && !rest.is_empty() => {
-                let offered = match rest {
-                    [field] => UPSTREAM_FIELDS.contains(&field.as_str()),
-                    [first, _column] => first == "first",
-                    _ => false,
-                };
-                if !graph.contains(&NodeId::from(id.as_str())) {
-                    Some((
-                        Code::BadCondition,
-                        format!("`{dotted}`: there is no node `{id}`"),
-                    ))
-                } else if !offered {
-                    Some((
-                        Code::BadCondition,
-                        format!(
-                            "`{dotted}`: an upstream node offers {}, first.<column>",
-                            UPSTREAM_FIELDS.join(", ")
-                        ),
-                    ))
-                } else if !ancestors.contains(&NodeId::from(id.as_str())) {
-                    Some((
-                        Code::UnreachableConditionInput,
-                        format!(
-                            "`{dotted}`: `{id}` is not upstream of `{}`, so its result is not known when `{}` runs",
-                            node.node_id, node.node_id
-                        ),
-                    ))
-                } else {
-                    None
-                }
-            }
-            _ => Some((
-                Code::BadCondition,
-                format!(
-                    "`{dotted}` is not something a condition can read (use params.<name> or upstream.<node>.<field>)"
-                ),
-            )),
-        };
-        if let Some((code, message)) = problem {
-            out.push(
-                Diagnostic::error(
-                    code,
-                    &path,
-                    format!("condition of node `{}`: {message}", node.node_id),
-                )
-                .node(&node.node_id),
             );
         }
     }
