@@ -16,8 +16,8 @@ pub mod schema;
 mod upgrade;
 
 pub use exchange::{
-    ImportError, ImportOutcome, OnConflict, PackOutcome, TemplateFate, export, export_templates,
-    import, import_in, import_templates,
+    ImportError, ImportOutcome, NewerTemplates, OnConflict, PackOutcome, TemplateFate, export,
+    export_templates, import, import_in, import_in_with, import_templates, import_with,
 };
 
 use crate::ids::TemplateId;
@@ -170,7 +170,12 @@ impl TemplatePack {
 /// the templates it carries), with file-level checks such as duplicate or unused templates.
 /// Empty when the file is valid; warnings do not make it invalid.
 pub fn check(text: &str) -> Result<(FlowFile, Vec<Diagnostic>), ReadError> {
-    let file = FlowFile::read(text)?;
+    Ok(check_file(FlowFile::read(text)?, &Catalog::default()))
+}
+
+/// [`check`] of a file already read, against the templates it carries over those a workspace
+/// has (`workspace`: see [`with_workspace`]).
+pub fn check_file(file: FlowFile, workspace: &Catalog) -> (FlowFile, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut seen = BTreeSet::new();
     let newest = newest_versions(&file.templates);
@@ -221,14 +226,30 @@ pub fn check(text: &str) -> Result<(FlowFile, Vec<Diagnostic>), ReadError> {
             ));
         }
     }
-    let (flow, templates) = file.clone().into_parts();
-    diagnostics.extend(validation::check(
-        &flow,
-        &Catalog::from_templates(templates),
-    ));
+    let (flow, catalog) = with_workspace(file.clone(), workspace);
+    diagnostics.extend(validation::check(&flow, &catalog));
     diagnostics.sort_by_cached_key(|d| (validation::path_key(&d.path), d.code, d.message.clone()));
     diagnostics.dedup();
-    Ok((file, diagnostics))
+    (file, diagnostics)
+}
+
+/// A file's flow and the templates it may use: those the file carries, over those of a
+/// workspace (`workspace`, e.g. `Store::catalog_for`; empty for the file alone). A node that
+/// names no version is on the newest version the file carries of its template, or on the
+/// workspace's current one when the file carries none; one on an older version than the
+/// workspace's current warns `template_changed`.
+pub fn with_workspace(file: FlowFile, workspace: &Catalog) -> (Flow, Catalog) {
+    let (mut flow, templates) = file.into_parts();
+    let newest = newest_versions(&templates);
+    for node in &mut flow.nodes {
+        if node.template_version.is_none() {
+            node.template_version = newest.get(&node.template_id).copied();
+        }
+    }
+    let catalog = templates
+        .into_iter()
+        .fold(workspace.clone(), Catalog::with_version);
+    (flow, catalog)
 }
 
 /// Whether `node` runs `template`: its version, or the newest carried when it names none.
