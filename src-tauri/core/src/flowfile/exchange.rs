@@ -23,7 +23,6 @@ pub enum OnConflict {
     Fail,
 }
 
-/// What happened to one template the file carried.
 /// What to do with a node the file pins to an older version of its template than the
 /// workspace's current one (`template_changed`), as the app's "update" and "keep" do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
@@ -40,6 +39,7 @@ pub enum NewerTemplates {
     Keep,
 }
 
+/// What happened to one template the file carried.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case", tag = "fate", content = "new_id")]
 pub enum TemplateFate {
