@@ -82,6 +82,11 @@ pub async fn validate(
 /// templates every workspace has built in.
 async fn templates_for(file: &FlowFile, workspace: Option<&Path>) -> Result<Catalog, Failure> {
     let Some(dir) = workspace else {
+        let carried = |id: &TemplateId| file.templates.iter().any(|t| &t.template_id == id);
+        if file.nodes.iter().all(|n| carried(&n.template_id)) {
+            // Nothing to look up: the migrations are not run for nothing.
+            return Ok(Catalog::default());
+        }
         // Only those the file does not carry: the file alone is checked as it is.
         let builtin = Store::builtin_templates()
             .await
