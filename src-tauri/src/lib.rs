@@ -46,6 +46,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::list_gallery,
             commands::use_gallery_flow,
             runs::run_flow,
+            runs::shadowed_globals,
             runs::cancel_run,
             runs::list_runs,
             runs::get_run,

@@ -6,10 +6,10 @@ use crate::error::{AppError, ErrorCode};
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::history;
 use flowloom_core::engine::results::{self, Format};
-use flowloom_core::engine::run::{self, CancellationToken, RunEvent, RunOptions};
+use flowloom_core::engine::run::{self, CancellationToken, RunEvent, RunOptions, ShadowedGlobal};
 use flowloom_core::model::{ResultColumn, RunDetail, RunId, RunSummary, Trigger};
 use flowloom_core::validation;
-use flowloom_core::{CompositionId, NodeId, Workspace};
+use flowloom_core::{CompositionId, Flow, NodeId, Workspace};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -31,6 +31,20 @@ impl ActiveRuns {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// Where each of the flow's global parameters does not reach a node, because the node sets
+/// that parameter itself by an override or a mapping (default → global → override →
+/// mapping): the run dialog says which of the values given there a node will not use.
+#[tauri::command]
+#[specta::specta]
+pub fn shadowed_globals(flow: Flow) -> Vec<ShadowedGlobal> {
+    let names = flow
+        .composition
+        .global_parameters
+        .iter()
+        .map(|g| g.name.as_str());
+    run::shadowed_globals(&flow, names)
 }
 
 /// A run's progress, as it happens.

@@ -73,6 +73,7 @@ import {
   type SqlProblem,
   type TemplateTestRun,
   type Template_Deserialize,
+  type ShadowedGlobal,
 } from "./bindings";
 
 export type AppError = AppError_Serialize;
@@ -107,6 +108,8 @@ export type NodeRecord = NodeRecord_Serialize;
 export type { ExportFormat, ResultPage };
 export type RunSummary = RunSummary_Serialize;
 export type SavedFlow = SavedFlow_Serialize;
+/** Where a global parameter does not reach a node: its own value or a mapped column wins. */
+export type { ShadowedGlobal };
 export type { NodeStatus, OnConflict, RunStatus, ScalarType, Severity, TemplateFate, WorkspaceInfo };
 /** A data table's column as Rust sends it (rules and flags left out when unset). */
 export type Column = Column_Serialize;
@@ -188,6 +191,8 @@ export const api = {
   restoreVersion: (compositionId: string, version: number): Promise<Outcome<FlowDetail>> =>
     guard(() => commands.restoreVersion(compositionId, version)),
   /** Runs a stored flow; resolves when the run ends. Progress arrives as `runProgress` events. */
+  shadowedGlobals: (flow: FlowInput): Promise<Outcome<ShadowedGlobal[]>> =>
+    guard(async () => ({ status: "ok" as const, data: await commands.shadowedGlobals(flow) })),
   runFlow: (compositionId: string, request: RunRequest): Promise<Outcome<RunSummary>> =>
     guard(() => commands.runFlow(compositionId, request)),
   listRuns: (compositionId: string): Promise<Outcome<RunSummary[]>> => guard(() => commands.listRuns(compositionId)),

@@ -46,6 +46,12 @@ export const commands = {
 	 *  (with its outcome); `RunProgress` events stream meanwhile.
 	 */
 	runFlow: (compositionId: CompositionId, request: RunRequest_Deserialize) => typedError<RunSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("run_flow", { compositionId, request })),
+	/**
+	 *  Where each of the flow's global parameters does not reach a node, because the node sets
+	 *  that parameter itself by an override or a mapping (default → global → override →
+	 *  mapping): the run dialog says which of the values given there a node will not use.
+	 */
+	shadowedGlobals: (flow: Flow_Deserialize) => __TAURI_INVOKE<ShadowedGlobal[]>("shadowed_globals", { flow }),
 	/**  Cancels the flow's run in progress, if any; says whether there was one. */
 	cancelRun: (compositionId: CompositionId) => __TAURI_INVOKE<boolean>("cancel_run", { compositionId }),
 	/**  The flow's runs, newest first. */
@@ -1295,6 +1301,28 @@ export type SchemaProblem_Serialize = {
 };
 
 export type Severity = "error" | "warning";
+
+/**  What gives a node's parameter its value over a global parameter. */
+export type ShadowedBy = 
+/**  The node's own value (`parameter_overrides`). */
+{ kind: "override"; value: Value } | 
+/**  A column of an upstream node's result, through a connection. */
+{ kind: "mapping"; connection_id: ConnectionId; source_node_id: NodeId; column: string };
+
+/**
+ *  A global parameter whose value does not reach a node: the node sets that parameter itself.
+ *  A parameter's value is its template default, over it the flow's global parameter of its
+ *  name, over that the node's override, over that a mapping from an upstream column; so a
+ *  global set for a run (`--param`, the run dialog) is shadowed where an override or a
+ *  mapping gives the same parameter.
+ */
+export type ShadowedGlobal = {
+	/**  The global parameter (and the node's parameter of the same name). */
+	global: string,
+	node_id: NodeId,
+	/**  What gives the node its value instead: the one that wins. */
+	by: ShadowedBy,
+};
 
 /**
  *  A problem in a template's SQL, where the editor should mark it: `from..to` in UTF-16

@@ -76,6 +76,23 @@ describe("running the open flow", () => {
     expect(store.getState().runDialog?.choices).toEqual({ values: { start_date: "2026-06-15" }, reuse: false });
   });
 
+  it("gives the dialog where Rust found the flow's globals shadowed, for the flow on screen", async () => {
+    const shadow = { global: "start_date", node_id: "trend", by: { kind: "override" as const, value: "2026-06-10" } };
+    const asked: string[] = [];
+    const { api } = fakeApi({
+      shadowedGlobals: (flow) => {
+        asked.push(flow.composition.composition_id);
+        return Promise.resolve(ok([shadow]));
+      },
+    });
+    const store = createAppStore(api, fakeDialogs(ok(null)).dialogs);
+    const { actions } = store.getState();
+    await actions.openFlow("comp_deep_dive");
+    await actions.startRun();
+    expect(asked).toEqual(["comp_deep_dive"]);
+    expect(store.getState().runDialog?.shadows).toEqual([shadow]);
+  });
+
   it("runs to or from the selected node with the last choices, without asking again", async () => {
     const { api, runRequests: requests } = fakeApi();
     const store = createAppStore(api, fakeDialogs(ok(null)).dialogs);
@@ -99,7 +116,7 @@ describe("running the open flow", () => {
     await store.getState().actions.openFlow("comp_deep_dive");
     const choices = { values: { start_date: "soon" }, reuse: true };
     await store.getState().actions.runFlow(choices);
-    expect(store.getState().runDialog).toEqual({ choices, error: refusal });
+    expect(store.getState().runDialog).toEqual({ choices, error: refusal, shadows: [] });
     expect(store.getState().run.status).toBe("idle");
   });
 });

@@ -1,7 +1,7 @@
 // Running the open flow and inspecting its runs: the run dialog, live progress, the history
 // panel and the results drawer. Part of the app store (`store.ts`), which hands it what it
 // shares: its state, the backend, the file dialogs, which flow is on screen, and exporting.
-import type { Outcome } from "./api";
+import type { AppError, Outcome } from "./api";
 import { loadable } from "./lib/loadable";
 import { RESULT_PAGE_SIZE, noResults, resultFileName } from "./lib/results";
 import {
@@ -13,6 +13,7 @@ import {
   runIdle,
   runRequest,
   runStarted,
+  type RunChoices,
 } from "./lib/run";
 import type { AppActions, Dialogs, StoreAccess } from "./store";
 
@@ -78,13 +79,29 @@ export function createRunActions({ set, get, api, dialogs, flowTicket, exportTo 
     });
   }
 
+  /**
+   * Opens the run dialog with `choices`, then asks Rust where the flow's globals are shadowed
+   * (by a node's own value or a mapped column), so the dialog can say which values it is given
+   * a node will not use. The answer is dropped if the dialog closed or another flow is shown.
+   */
+  async function openRunDialog(choices: RunChoices, error: AppError | null): Promise<void> {
+    const { flow } = get();
+    if (flow.status !== "ready") return;
+    const ticket = flowTicket();
+    const dialog = { choices, error, shadows: [] };
+    set({ runDialog: dialog });
+    const outcome = await api.shadowedGlobals(flow.data.flow);
+    if (ticket !== flowTicket() || get().runDialog !== dialog || outcome.status !== "ok") return;
+    set({ runDialog: { ...dialog, shadows: outcome.data } });
+  }
+
   const actions: RunActions = {
     startRun: async () => {
       const { flow, run, runChoices } = get();
       if (flow.status !== "ready" || run.status === "running") return;
       const globals = flow.data.flow.composition.global_parameters;
       if (globals.length === 0) return actions.runFlow(defaultChoices([]));
-      set({ runDialog: { choices: runChoices ?? defaultChoices(globals), error: null } });
+      await openRunDialog(runChoices ?? defaultChoices(globals), null);
     },
 
     closeRunDialog: () => {
@@ -117,7 +134,8 @@ export function createRunActions({ set, get, api, dialogs, flowTicket, exportTo 
       if (ticket !== flowTicket()) return;
       if (outcome.status !== "ok" && outcome.error.code === "invalid_input") {
         // A value the flow cannot take: nothing ran; ask again, saying why.
-        set({ run: runIdle, runDialog: { choices, error: outcome.error } });
+        set({ run: runIdle });
+        await openRunDialog(choices, outcome.error);
         return;
       }
       set({

@@ -17,6 +17,7 @@ import type {
   FlowQuery,
   FlowSummary,
   RunSummary,
+  ShadowedGlobal,
   TemplateDetail,
   WorkspaceInfo,
 } from "./api";
@@ -72,7 +73,12 @@ export type AppState = {
   /** A run of the open flow started from this screen, with each node's progress. */
   readonly run: RunState;
   /** The run dialog, when open: the choices it starts from and why the last try was refused. */
-  readonly runDialog: { readonly choices: RunChoices; readonly error: AppError | null } | null;
+  readonly runDialog: {
+    readonly choices: RunChoices;
+    readonly error: AppError | null;
+    /** Where the flow's globals do not reach a node (its own value or a mapped column wins). */
+    readonly shadows: readonly ShadowedGlobal[];
+  } | null;
   /** What the open flow was last run with, to start the dialog from. */
   readonly runChoices: RunChoices | null;
   /** The open flow's runs, newest first. */

@@ -2,8 +2,12 @@
 //! templates as template packs.
 
 use crate::{Failure, TemplatesCommand};
-use flowloom_core::flowfile::{self, ImportError, OnConflict, ReadError, TemplateFate};
-use flowloom_core::validation::Diagnostic;
+use flowloom_core::flowfile::{
+    self, FlowFile, ImportError, NewerTemplates, OnConflict, ReadError, TemplateFate,
+};
+use flowloom_core::store::Store;
+use flowloom_core::validation::{Catalog, Code, Diagnostic};
+use flowloom_core::workspace::DATABASE_FILE;
 use flowloom_core::{CompositionId, TemplateId, Workspace};
 use serde_json::json;
 use std::io::Write;
@@ -32,7 +36,12 @@ pub fn read(path: &Path) -> Result<String, Failure> {
         .map_err(Failure::unreadable)
 }
 
-pub fn validate(path: &Path, json: bool, out: &mut impl Write) -> Result<u8, Failure> {
+pub async fn validate(
+    path: &Path,
+    json: bool,
+    workspace: Option<&Path>,
+    out: &mut impl Write,
+) -> Result<u8, Failure> {
     let (diagnostics, code) = match read(path) {
         Err(failure) if !json => return Err(failure),
         Err(failure) => (
@@ -43,8 +52,10 @@ pub fn validate(path: &Path, json: bool, out: &mut impl Write) -> Result<u8, Fai
             )],
             2,
         ),
-        Ok(text) => match flowfile::check(&text) {
-            Ok((_, diagnostics)) => {
+        Ok(text) => match FlowFile::read(&text) {
+            Ok(file) => {
+                let templates = templates_for(&file, workspace).await?;
+                let (_, diagnostics) = flowfile::check_file(file, &templates);
                 let code = u8::from(diagnostics.iter().any(Diagnostic::is_error));
                 (diagnostics, code)
             }
@@ -64,6 +75,42 @@ pub fn validate(path: &Path, json: bool, out: &mut impl Write) -> Result<u8, Fai
     };
     written.map_err(|e| Failure::refused(format!("could not write output: {e}")))?;
     Ok(code)
+}
+
+/// The templates a file is checked against besides those it carries: an existing
+/// workspace's (current versions and the earlier ones its nodes name), or without one the
+/// templates every workspace has built in.
+async fn templates_for(file: &FlowFile, workspace: Option<&Path>) -> Result<Catalog, Failure> {
+    let Some(dir) = workspace else {
+        let carried = |id: &TemplateId| file.templates.iter().any(|t| &t.template_id == id);
+        if file.nodes.iter().all(|n| carried(&n.template_id)) {
+            // Nothing to look up: the migrations are not run for nothing.
+            return Ok(Catalog::default());
+        }
+        // Only those the file does not carry: the file alone is checked as it is.
+        let builtin = Store::builtin_templates()
+            .await
+            .map_err(Failure::refused)?
+            .into_iter()
+            .filter(|d| {
+                let id = &d.template.template_id;
+                file.templates.iter().all(|t| &t.template_id != id)
+            });
+        return Ok(Catalog::from_details(builtin));
+    };
+    if !dir.join(DATABASE_FILE).is_file() {
+        return Err(Failure::unreadable(format!(
+            "{} is not a workspace (it has no {DATABASE_FILE})",
+            dir.display()
+        )));
+    }
+    let workspace = Workspace::open(dir).await.map_err(Failure::refused)?;
+    let (flow, _) = file.clone().into_parts();
+    workspace
+        .store()
+        .catalog_for(&flow)
+        .await
+        .map_err(Failure::refused)
 }
 
 fn print_diagnostics(
@@ -91,9 +138,10 @@ pub async fn import(
     workspace: &Workspace,
     text: &str,
     on_conflict: Conflict,
+    newer: NewerTemplates,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    let outcome = flowfile::import(workspace.store(), text, on_conflict.into())
+    let outcome = flowfile::import_with(workspace.store(), text, on_conflict.into(), newer)
         .await
         .map_err(|err| match err {
             ImportError::Read(ReadError::Unreadable(d)) => Failure::unreadable(d.message),
@@ -118,6 +166,16 @@ pub async fn import(
         }
         for warning in &outcome.warnings {
             writeln!(out, "  {warning}")?;
+        }
+        if outcome
+            .warnings
+            .iter()
+            .any(|w| w.code == Code::TemplateChanged)
+        {
+            writeln!(
+                out,
+                "  (to move these nodes onto the newest version, import with --update-templates; to keep them on theirs, --keep-templates; or update or keep each node in the app's inspector)"
+            )?;
         }
         Ok(())
     };

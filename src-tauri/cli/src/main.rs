@@ -5,6 +5,7 @@
 //! refused, 2 the input cannot be read at all or the command line is wrong.
 
 mod files;
+mod output;
 mod run;
 mod runs;
 mod schedules;
@@ -13,6 +14,7 @@ mod tables;
 mod versions;
 
 use clap::{Parser, Subcommand};
+use flowloom_core::flowfile::NewerTemplates;
 use flowloom_core::workspace::WORKSPACE_ENV;
 use flowloom_core::{FlowQuery, Workspace};
 use std::io::{self, Write};
@@ -64,6 +66,11 @@ enum Command {
         /// Print `{"valid": …, "diagnostics": […]}` instead of text.
         #[arg(long)]
         json: bool,
+        /// Check against this workspace's templates too (the file need not carry those it
+        /// has; older versions than the workspace's warn `template_changed`). Without it, the
+        /// file is checked alone, with the built-in data-table template.
+        #[arg(long, value_name = "DIR")]
+        workspace: Option<PathBuf>,
     },
     /// Import a flow file (with its templates) into a workspace.
     Import {
@@ -71,6 +78,14 @@ enum Command {
         /// When the workspace has a template or flow of the same id with other content.
         #[arg(long, value_enum, default_value_t = files::Conflict::Fail)]
         on_conflict: files::Conflict,
+        /// Move nodes on an older template version than the workspace's onto the current
+        /// one (refused if the flow is not valid there).
+        #[arg(long, conflicts_with = "keep_templates")]
+        update_templates: bool,
+        /// Keep nodes on their older template version, declining the workspace's current one
+        /// (no `template_changed` warning until a later version).
+        #[arg(long)]
+        keep_templates: bool,
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
@@ -244,8 +259,7 @@ fn main() -> ExitCode {
 
 /// Runs a command; `Ok` carries the exit code of a command that reported on its own.
 async fn run(cli: Cli) -> Result<u8, Failure> {
-    // Locked per write: the command's future moves between worker threads.
-    let mut out = io::stdout();
+    let mut out = output::Stdout;
     let io_error = |e: io::Error| Failure::refused(format!("could not write output: {e}"));
     match cli.command {
         Command::Flows {
@@ -276,15 +290,26 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             let workspace = open(workspace).await?;
             files::templates(command, &workspace, &mut out).await?;
         }
-        Command::Validate { file, json } => return files::validate(&file, json, &mut out),
+        Command::Validate {
+            file,
+            json,
+            workspace,
+        } => return files::validate(&file, json, workspace.as_deref(), &mut out).await,
         Command::Import {
             file,
             on_conflict,
+            update_templates,
+            keep_templates,
             workspace,
         } => {
             let text = files::read(&file)?;
             let workspace = open(workspace).await?;
-            files::import(&workspace, &text, on_conflict, &mut out).await?;
+            let newer = match (update_templates, keep_templates) {
+                (true, _) => NewerTemplates::Update,
+                (false, true) => NewerTemplates::Keep,
+                (false, false) => NewerTemplates::Warn,
+            };
+            files::import(&workspace, &text, on_conflict, newer, &mut out).await?;
         }
         Command::Export {
             composition_id,
@@ -364,6 +389,11 @@ pub fn json_text(value: &impl serde::Serialize) -> String {
 }
 
 fn fail(failure: &Failure) -> ExitCode {
+    // The reader of standard output went away (`| head`): what it did not read was not
+    // wanted, and nobody is there to be told.
+    if output::closed() {
+        return ExitCode::SUCCESS;
+    }
     eprintln!("flowloom: {}", failure.message);
     ExitCode::from(failure.code)
 }

@@ -5,7 +5,7 @@ use crate::{Failure, WorkspaceArg};
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::history::{self, HistoryError};
 use flowloom_core::engine::run::{self, NodeStatus, RunError, RunEvent, RunOptions, RunStatus};
-use flowloom_core::flowfile::FlowFile;
+use flowloom_core::flowfile::{self, FlowFile};
 use flowloom_core::model::Trigger;
 use flowloom_core::validation::{self, Catalog, Diagnostic, ValidatedFlow};
 use flowloom_core::workspace::DATA_DIR;
@@ -69,6 +69,16 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
     options.from = args.from.as_deref().map(flowloom_core::NodeId::from);
     options.no_cache = args.no_cache;
     options.parameters = parameters(flow.flow(), &args.params)?;
+    // A value given here does not reach a node that sets the parameter itself (default →
+    // global → override → mapping): say so before the run, so no one reads its result as
+    // made with it.
+    for shadowed in
+        run::shadowed_globals(flow.flow(), options.parameters.keys().map(String::as_str))
+    {
+        eprintln!("warning: --param {}: {shadowed}", shadowed.global);
+    }
+    // A file's data-table nodes work on the workspace's data tables, as a stored flow's do.
+    options.data_tables = Some(workspace.store().clone());
     // Ctrl-C or SIGTERM cancels the run: running queries stop, the history says CANCELLED.
     let cancel = options.cancel.clone();
     tokio::spawn(async move {
@@ -159,8 +169,8 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
         );
         writeln!(
             out,
-            "{status}: {} node(s) in {:.2} s{kept}",
-            report.nodes.len(),
+            "{status}: {} in {:.2} s{kept}",
+            tally(status, report.nodes.iter().map(|n| n.status)),
             elapsed.as_secs_f64()
         )
     };
@@ -169,6 +179,40 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
     } else {
         1
     })
+}
+
+/// What the run's nodes came to, led by what decided its status: "2 of 5 nodes failed, 3
+/// skipped" (never "5 node(s)" after FAILED, which reads as five failures).
+fn tally(status: RunStatus, nodes: impl Iterator<Item = NodeStatus>) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut total = 0;
+    for node in nodes {
+        total += 1;
+        let word = match node {
+            NodeStatus::Completed => "completed",
+            NodeStatus::Failed => "failed",
+            NodeStatus::Skipped => "skipped",
+            NodeStatus::Cancelled => "cancelled",
+            NodeStatus::Pending | NodeStatus::Running => "not run",
+        };
+        *counts.entry(word).or_default() += 1;
+    }
+    let lead = match status {
+        RunStatus::Failed => "failed",
+        RunStatus::Cancelled => "cancelled",
+        _ => "completed",
+    };
+    let nodes = if total == 1 { "node" } else { "nodes" };
+    let mut parts = vec![format!(
+        "{} of {total} {nodes} {lead}",
+        counts.remove(lead).unwrap_or(0)
+    )];
+    for word in ["completed", "failed", "skipped", "cancelled", "not run"] {
+        if let Some(n) = counts.get(word) {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    parts.join(", ")
 }
 
 fn node_line(
@@ -203,8 +247,14 @@ async fn load(flow: &str, workspace: &Workspace) -> Result<(ValidatedFlow, bool)
     let (flow, catalog): (Flow, Catalog) = if !stored {
         let text = crate::files::read(Path::new(flow))?;
         let file = FlowFile::read(&text).map_err(|err| problems(&err.diagnostics()))?;
-        let (flow, templates) = file.into_parts();
-        (flow, Catalog::from_templates(templates))
+        // The templates it carries, over those the workspace has.
+        let (flow, _) = file.clone().into_parts();
+        let workspace = workspace
+            .store()
+            .catalog_for(&flow)
+            .await
+            .map_err(Failure::refused)?;
+        flowfile::with_workspace(file, &workspace)
     } else {
         let stored = workspace
             .store()

@@ -3,7 +3,7 @@
 
 use crate::Failure;
 use flowloom_core::engine::results::{self, Format};
-use flowloom_core::model::{RunDetail, RunId, RunSummary};
+use flowloom_core::model::{NodeStatus, RunDetail, RunId, RunSummary};
 use flowloom_core::{CompositionId, Workspace};
 use std::io::Write;
 
@@ -128,8 +128,17 @@ fn detail(run: &RunDetail) -> String {
                 ""
             }
         ));
+        if let Some(outcome) = node.outcome {
+            text.push_str(&format!("  outcome: {outcome}\n"));
+        }
         if let Some(error) = &node.error {
-            text.push_str(&format!("  error: {error}\n"));
+            // A skipped node's text is why it was skipped, not an error.
+            let label = if node.status == NodeStatus::Skipped {
+                "skipped"
+            } else {
+                "error"
+            };
+            text.push_str(&format!("  {label}: {error}\n"));
         }
         if let Some(write) = &node.table_write {
             text.push_str(&format!("  wrote: {write}\n"));
@@ -222,7 +231,7 @@ pub async fn results(args: ResultsArgs, workspace: &Workspace) -> Result<(), Fai
                 "Parquet is binary: give a file with -o FILE",
             ));
         }
-        None => results::export(&page, format, std::io::stdout()),
+        None => results::export(&page, format, crate::output::Stdout),
     }
     .map_err(|e| Failure::refused(format!("could not write the result: {e}")))
 }

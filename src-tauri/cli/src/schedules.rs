@@ -156,10 +156,12 @@ pub async fn schedules(
             timezone,
         } => {
             let cron = CronSchedule::parse(&expression, &timezone).map_err(Failure::refused)?;
-            let preview = cron.preview(SystemClock.now());
-            writeln!(out, "{}", preview.description).map_err(write)?;
-            for time in &preview.next {
-                writeln!(out, "  {time}").map_err(write)?;
+            let now = SystemClock.now();
+            let preview = cron.preview(now);
+            writeln!(out, "{} ({})", preview.description, cron.zone().name()).map_err(write)?;
+            // Each time on the schedule's own clock, and in UTC beside it.
+            for time in cron.upcoming(now, preview.next.len()) {
+                writeln!(out, "  {}", cron.when(time)).map_err(write)?;
             }
         }
     }

@@ -158,3 +158,46 @@ fn an_empty_database_file_is_refused_untouched() {
     assert_eq!(std::fs::metadata(&database).expect("still there").len(), 0);
     assert!(!dir.path().join("data").exists(), "nothing was seeded");
 }
+
+/// `flowloom … | head`: when the reader of standard output goes away, the command stops
+/// writing and ends quietly (exit 0, nothing on stderr), rather than report "Broken pipe".
+#[test]
+fn a_closed_pipe_ends_a_command_quietly() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = dir.path().join("ws");
+    let ws = ws.to_str().expect("utf-8 path");
+    // A workspace with a stored run, so `results` has rows to write.
+    stdout(&flowloom(
+        &["run", "comp_campaign_deep_dive", "--workspace", ws],
+        &[],
+    ));
+    for args in [
+        vec!["schema"],
+        vec!["templates", "list", "--workspace", ws],
+        vec!["runs", "show", "1", "--workspace", ws],
+        vec!["results", "1", "daily_trend", "--workspace", ws],
+        vec!["run", "comp_campaign_deep_dive", "--workspace", ws],
+        vec!["tables", "export", "visits", "--workspace", ws],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_flowloom"))
+            .args(&args)
+            .env_remove("FLOWLOOM_WORKSPACE")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start flowloom");
+        // The reader goes away before the command writes a line (`| head -0`).
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("flowloom ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if args[0] == "tables" {
+            // No such table: a real failure is still told, pipe or not.
+            assert!(stderr.contains("visits"), "{args:?}: {stderr}");
+            continue;
+        }
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+    }
+}

@@ -444,3 +444,255 @@ fn validate_reads_only_regular_files_within_their_limit() {
     std::fs::write(&with_bom, [b"\xef\xbb\xbf".as_slice(), &example].concat()).expect("file");
     exits(&flowloom(&["validate", path_str(&with_bom)]), 0);
 }
+
+/// `path` with its JSON changed by `edit`, written into `dir` as `name`.
+fn edited(
+    dir: &std::path::Path,
+    path: &std::path::Path,
+    name: &str,
+    edit: impl FnOnce(&mut Value),
+) -> String {
+    let mut value: Value =
+        serde_json::from_slice(&std::fs::read(path).expect("read")).expect("JSON");
+    edit(&mut value);
+    let out = dir.join(name);
+    std::fs::write(&out, value.to_string()).expect("write");
+    path_str(&out).to_owned()
+}
+
+/// A flow file may use the templates a workspace has without carrying them: `validate
+/// --workspace` and `import` find them there, and `unknown_template` is for a template
+/// neither has. The built-in data-table template never needs carrying.
+#[test]
+fn a_file_may_use_the_workspaces_templates_without_carrying_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws_dir = dir.path().join("ws");
+    let ws = path_str(&ws_dir);
+    exits(&flowloom(&["flows", "list", "--workspace", ws]), 0);
+    let light = edited(
+        dir.path(),
+        &repo("examples/campaign-deep-dive.flow.json"),
+        "light.flow.json",
+        |flow| {
+            flow["templates"] = serde_json::json!([]);
+            flow["composition"]["composition_id"] = "comp_light".into();
+        },
+    );
+
+    let alone = flowloom(&["validate", &light]);
+    exits(&alone, 1);
+    assert!(
+        text(&alone.stdout).contains("error[unknown_template] /nodes/0/template_id"),
+        "{}",
+        text(&alone.stdout)
+    );
+    let with_ws = flowloom(&["validate", &light, "--workspace", ws]);
+    exits(&with_ws, 0);
+    assert!(
+        text(&with_ws.stdout).ends_with("valid (0 warning(s))\n"),
+        "{}",
+        text(&with_ws.stdout)
+    );
+    let nowhere = flowloom(&[
+        "validate",
+        &light,
+        "--workspace",
+        path_str(&dir.path().join("nowhere")),
+    ]);
+    exits(&nowhere, 2);
+    assert!(text(&nowhere.stderr).contains("is not a workspace"));
+    assert!(
+        !dir.path().join("nowhere").exists(),
+        "validate creates no workspace"
+    );
+
+    let imported = flowloom(&["import", &light, "--workspace", ws]);
+    exits(&imported, 0);
+    assert_eq!(text(&imported.stdout), "imported comp_light\n");
+    let ran = flowloom(&["run", "comp_light", "--workspace", ws]);
+    exits(&ran, 0);
+
+    // A template neither the file nor the workspace has is still unknown.
+    let unknown = repo("tests/fixtures/flows/unknown-template.flow.json");
+    let output = flowloom(&["validate", path_str(&unknown), "--workspace", ws]);
+    exits(&output, 1);
+    assert!(text(&output.stdout).contains("error[unknown_template]"));
+
+    // Data-table nodes on the built-in template, which the file does not carry: valid with
+    // or without a workspace.
+    let tables = repo("tests/fixtures/runs/table-nodes.flow.json");
+    for args in [
+        vec!["validate", path_str(&tables)],
+        vec!["validate", path_str(&tables), "--workspace", ws],
+    ] {
+        let output = flowloom(&args);
+        exits(&output, 0);
+        assert!(
+            !text(&output.stdout).contains("unknown_template"),
+            "{}",
+            text(&output.stdout)
+        );
+    }
+}
+
+/// A file whose nodes are on an older version of a template than the workspace's warns
+/// `template_changed` in `validate --workspace` and `import`; `import --update-templates`
+/// moves them onto the current version and `--keep-templates` keeps theirs and declines it,
+/// as the app's inspector does per node.
+#[test]
+fn a_file_on_an_older_template_version_warns_and_import_updates_or_keeps() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws_dir = dir.path().join("ws");
+    let ws = path_str(&ws_dir);
+    let old = dir.path().join("old.flow.json");
+    exits(
+        &flowloom(&[
+            "export",
+            "comp_campaign_deep_dive",
+            "-o",
+            path_str(&old),
+            "--workspace",
+            ws,
+        ]),
+        0,
+    );
+    // The workspace's template moves on to version 2.
+    let pack = dir.path().join("top.templates.json");
+    exits(
+        &flowloom(&[
+            "templates",
+            "export",
+            "tpl_top_campaigns_by_spend",
+            "-o",
+            path_str(&pack),
+            "--workspace",
+            ws,
+        ]),
+        0,
+    );
+    let pack = edited(dir.path(), &pack, "top2.templates.json", |pack| {
+        let sql = pack["templates"][0]["sql"]
+            .as_str()
+            .expect("sql")
+            .to_owned();
+        pack["templates"][0]["sql"] = format!("{sql}-- version 2\n").into();
+    });
+    exits(
+        &flowloom(&[
+            "templates",
+            "import",
+            &pack,
+            "--on-conflict",
+            "replace",
+            "--workspace",
+            ws,
+        ]),
+        0,
+    );
+
+    let checked = flowloom(&["validate", path_str(&old), "--workspace", ws]);
+    exits(&checked, 0);
+    let report = text(&checked.stdout);
+    assert!(
+        report.contains("warning[template_changed]")
+            && report.contains("node `top_campaigns` uses version 1 of template")
+            && report.ends_with("valid (1 warning(s))\n"),
+        "{report}"
+    );
+    let alone = flowloom(&["validate", path_str(&old)]);
+    assert!(
+        !text(&alone.stdout).contains("template_changed"),
+        "the file alone is consistent"
+    );
+
+    let exported = |id: &str| -> Value {
+        let output = flowloom(&["export", id, "--workspace", ws]);
+        exits(&output, 0);
+        serde_json::from_slice(&output.stdout).expect("a flow file")
+    };
+    let carried_version = |file: &Value| {
+        file["templates"]
+            .as_array()
+            .expect("templates")
+            .iter()
+            .filter(|t| t["template_id"] == "tpl_top_campaigns_by_spend")
+            .map(|t| t["version"].as_u64().expect("a version"))
+            .collect::<Vec<_>>()
+    };
+    let top = |file: &Value| {
+        file["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .find(|n| n["node_id"] == "top_campaigns")
+            .expect("top_campaigns")
+            .clone()
+    };
+
+    let warned = flowloom(&[
+        "import",
+        path_str(&old),
+        "--on-conflict",
+        "keep-both",
+        "--workspace",
+        ws,
+    ]);
+    exits(&warned, 0);
+    let said = text(&warned.stdout);
+    assert!(
+        said.starts_with("imported comp_campaign_deep_dive_2\n"),
+        "{said}"
+    );
+    assert!(
+        said.contains("warning[template_changed]") && said.contains("--update-templates"),
+        "{said}"
+    );
+    assert_eq!(carried_version(&exported("comp_campaign_deep_dive_2")), [1]);
+
+    let updated = flowloom(&[
+        "import",
+        path_str(&old),
+        "--on-conflict",
+        "keep-both",
+        "--update-templates",
+        "--workspace",
+        ws,
+    ]);
+    exits(&updated, 0);
+    assert!(
+        !text(&updated.stdout).contains("template_changed"),
+        "{}",
+        text(&updated.stdout)
+    );
+    let file = exported("comp_campaign_deep_dive_3");
+    assert_eq!(carried_version(&file), [2]);
+
+    let kept = flowloom(&[
+        "import",
+        path_str(&old),
+        "--on-conflict",
+        "keep-both",
+        "--keep-templates",
+        "--workspace",
+        ws,
+    ]);
+    exits(&kept, 0);
+    assert!(
+        !text(&kept.stdout).contains("template_changed"),
+        "{}",
+        text(&kept.stdout)
+    );
+    let file = exported("comp_campaign_deep_dive_4");
+    assert_eq!(carried_version(&file), [1]);
+    assert_eq!(top(&file)["node_config"]["declined_template_version"], 2);
+
+    let both = flowloom(&[
+        "import",
+        path_str(&old),
+        "--update-templates",
+        "--keep-templates",
+        "--workspace",
+        ws,
+    ]);
+    exits(&both, 2);
+}

@@ -25,7 +25,10 @@ fn a_flow_file_runs_on_the_workspace_data_without_being_imported() {
     ] {
         assert!(stdout.contains(&format!("ok       {node}")), "{stdout}");
     }
-    assert!(stdout.contains("COMPLETED: 4 node(s)"), "{stdout}");
+    assert!(
+        stdout.contains("COMPLETED: 4 of 4 nodes completed in "),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -130,8 +133,10 @@ fn a_failed_node_fails_the_run_with_exit_1() {
     assert!(stdout.contains("FAILED   broken:"), "{stdout}");
     assert!(stdout.contains("skipped  needs_broken:"), "{stdout}");
     assert!(stdout.contains("ok       among_big: 3 row(s)"), "{stdout}");
+    // What failed, out of how many, and what else became of the rest: never "FAILED: 5
+    // node(s)", which reads as five failures.
     assert!(
-        stdout.ends_with("FAILED: 5 node(s)") || stdout.contains("\nFAILED: 5 node(s)"),
+        stdout.contains("\nFAILED: 1 of 5 nodes failed, 3 completed, 1 skipped in "),
         "{stdout}"
     );
 }
@@ -455,7 +460,10 @@ fn run_to_here_runs_only_what_the_node_needs() {
     assert!(stdout.contains("ok       their_products:"), "{stdout}");
     assert!(!stdout.contains("daily_trend"), "{stdout}");
     assert!(!stdout.contains("exclusive_products"), "{stdout}");
-    assert!(stdout.contains("COMPLETED: 2 node(s)"), "{stdout}");
+    assert!(
+        stdout.contains("COMPLETED: 2 of 2 nodes completed in "),
+        "{stdout}"
+    );
 
     let unknown = flowloom(&[
         "run",
@@ -606,4 +614,117 @@ fn a_signal_stops_every_kind_of_expensive_query() {
             assert_eq!(node["status"], "CANCELLED", "{signal}: {node:#}");
         }
     }
+}
+
+/// `--param` sets a global parameter; a node that overrides the parameter, or takes it from
+/// a mapping, does not use it (default → global → override → mapping). The run says so on
+/// stderr, per node, before it starts; the rows show which value each node ran with.
+#[test]
+fn a_param_shadowed_by_an_override_or_a_mapping_is_warned_about_per_node() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let file = repo("tests/fixtures/runs/shadowed.flow.json");
+    let output = flowloom(&[
+        "run",
+        path_str(&file),
+        "--workspace",
+        ws,
+        "--param",
+        "limit=1",
+    ]);
+    exits(&output, 0);
+    let stderr = text(&output.stderr);
+    assert_eq!(
+        stderr,
+        "warning: --param limit: node `five_campaigns` does not use global `limit`: its own value 5 overrides it\n\
+         warning: --param limit: node `mapped_campaigns` does not use global `limit`: it takes `limit` from `two.n` (connection `two_limit`)\n",
+    );
+    let stdout = text(&output.stdout);
+    for line in [
+        "ok       first_campaigns: 1 row(s)",
+        "ok       five_campaigns: 5 row(s)",
+        "ok       mapped_campaigns: 2 row(s)",
+    ] {
+        assert!(stdout.contains(line), "{stdout}");
+    }
+
+    // Nothing given, nothing shadowed: the default is the flow's own choice.
+    let quiet = flowloom(&["run", path_str(&file), "--workspace", ws]);
+    exits(&quiet, 0);
+    assert_eq!(text(&quiet.stderr), "");
+    assert!(
+        text(&quiet.stdout).contains("ok       first_campaigns: 3 row(s)"),
+        "{}",
+        text(&quiet.stdout)
+    );
+}
+
+/// A flow file's data-table nodes work on the workspace the run is given, and the file need
+/// not carry the built-in data-table template.
+#[test]
+fn a_flow_files_data_table_nodes_run_on_the_given_workspace() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let file = repo("tests/fixtures/runs/table-nodes.flow.json");
+    let output = flowloom(&["run", path_str(&file), "--workspace", ws]);
+    exits(&output, 0);
+    let stdout = text(&output.stdout);
+    for line in ["ok       make:", "ok       save:", "ok       look:"] {
+        assert!(stdout.contains(line), "{stdout}");
+    }
+    let listed = flowloom(&["tables", "list", "--workspace", ws]);
+    exits(&listed, 0);
+    assert_eq!(
+        text(&listed.stdout),
+        "scores\tversion 1\t2 columns\t3 rows\n"
+    );
+}
+
+/// `runs show` tells a skipped node's reason as such, and shows a data-table node's
+/// outcome (what a condition reads as `upstream.<id>.outcome`).
+#[test]
+fn runs_show_labels_skip_reasons_and_shows_table_outcomes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    // Create the workspace, then give it the fixture table the failing flow reads.
+    exits(&flowloom(&["flows", "list", "--workspace", ws]), 0);
+    std::fs::copy(
+        repo("tests/fixtures/data/ads.csv"),
+        dir.path().join("data/ads.csv"),
+    )
+    .expect("copy data");
+    for fixture in ["failure", "table-nodes"] {
+        let file = repo(&format!("tests/fixtures/runs/{fixture}.flow.json"));
+        exits(
+            &flowloom(&["import", path_str(&file), "--workspace", ws]),
+            0,
+        );
+    }
+    exits(&flowloom(&["run", "comp_failure", "--workspace", ws]), 1);
+    let shown = text(&flowloom(&["runs", "show", "1", "--workspace", ws]).stdout);
+    let skipped = shown
+        .split("\n\n")
+        .find(|part| part.starts_with("SKIPPED needs_broken"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(
+        skipped.contains("\n  skipped: `broken` did not complete"),
+        "{skipped}"
+    );
+    assert!(!skipped.contains("error:"), "{skipped}");
+    let failed = shown
+        .split("\n\n")
+        .find(|part| part.starts_with("FAILED broken"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(failed.contains("\n  error: "), "{failed}");
+
+    exits(
+        &flowloom(&["run", "comp_table_nodes_uncarried", "--workspace", ws]),
+        0,
+    );
+    let shown = text(&flowloom(&["runs", "show", "2", "--workspace", ws]).stdout);
+    let make = shown
+        .split("\n\n")
+        .find(|part| part.starts_with("COMPLETED make"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(make.contains("\n  outcome: success\n"), "{make}");
 }

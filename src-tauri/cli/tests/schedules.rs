@@ -67,3 +67,41 @@ fn the_headless_scheduler_runs_a_flow_when_a_watched_file_changes() {
     let listed = text(&flowloom(&["schedules", "list", "--workspace", ws]).stdout);
     assert!(listed.contains("COMPLETED"), "{listed}");
 }
+
+/// `schedules preview` names the field a bad expression breaks, with what it accepts, and
+/// shows the times on the schedule's own clock with UTC beside.
+#[test]
+fn preview_names_a_bad_field_and_shows_the_schedules_own_zone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let bad = flowloom(&["schedules", "preview", "0 25 * * *", "--workspace", ws]);
+    exits(&bad, 1);
+    let said = text(&bad.stderr);
+    assert!(
+        said.contains("`0 25 * * *`: the hour field `25` is not valid: it takes 0–23"),
+        "{said}"
+    );
+
+    let paris = flowloom(&[
+        "schedules",
+        "preview",
+        "0 9 * * *",
+        "--timezone",
+        "Europe/Paris",
+        "--workspace",
+        ws,
+    ]);
+    exits(&paris, 0);
+    let lines: Vec<String> = text(&paris.stdout).lines().map(str::to_owned).collect();
+    assert!(lines[0].ends_with("(Europe/Paris)"), "{lines:?}");
+    assert_eq!(lines.len(), 6, "{lines:?}");
+    for line in &lines[1..] {
+        // "  2026-12-08 09:00 CET (+01:00) = 2026-12-08T08:00:00Z" (or CEST, +02:00, 07:00Z)
+        let (local, utc) = line.trim().split_once(" = ").expect("local = UTC");
+        assert!(local.contains(" 09:00 CE"), "{line}");
+        assert!(
+            utc.ends_with(":00:00Z") && (utc.contains("T08:") || utc.contains("T07:")),
+            "{line}"
+        );
+    }
+}

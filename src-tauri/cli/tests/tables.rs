@@ -681,3 +681,40 @@ fn a_write_node_reports_what_it_wrote_and_refuses_a_cascade() {
         text(&shown.stdout)
     );
 }
+
+/// Date-times as databases and spreadsheets write them (a space for the `T`, no offset:
+/// UTC) import, inferred as date-times, into a table that has them or one made from the
+/// file; the export gives them back in one form.
+#[test]
+fn datetimes_with_a_space_import_and_are_inferred() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let csv = dir.path().join("visits.csv");
+    std::fs::write(
+        &csv,
+        "visitor,at\nann,2026-03-02 10:00:00\nbob,2026-03-02T11:30:00Z\ncy,2026-03-02 12:15:30.5+01:00\n",
+    )
+    .expect("csv");
+    let imported = flowloom(&[
+        "tables",
+        "import",
+        path_str(&csv),
+        "--table",
+        "visits",
+        "--workspace",
+        ws,
+    ]);
+    exits(&imported, 0);
+    let shown = flowloom(&["tables", "show", "visits", "--json", "--workspace", ws]);
+    let shown: Value = serde_json::from_slice(&shown.stdout).expect("json");
+    assert_eq!(shown["schema"]["columns"][1]["data_type"], "datetime");
+    let exported = flowloom(&["tables", "export", "visits", "--workspace", ws]);
+    exits(&exported, 0);
+    assert_eq!(
+        text(&exported.stdout),
+        "_id,visitor,at\n\
+         1,ann,2026-03-02T10:00:00Z\n\
+         2,bob,2026-03-02T11:30:00Z\n\
+         3,cy,2026-03-02T11:15:30.500Z\n"
+    );
+}

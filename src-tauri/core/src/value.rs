@@ -147,7 +147,7 @@ fn scalar(value_type: ScalarType, json: &Json) -> Result<Value, String> {
                 .map_err(|_| bad())?,
         ),
         ScalarType::Datetime => {
-            Value::Datetime(datetime(json.as_str().ok_or_else(bad)?).ok_or_else(bad)?)
+            Value::Datetime(parse_datetime(json.as_str().ok_or_else(bad)?).ok_or_else(bad)?)
         }
         ScalarType::Json => Value::Json(json.to_string()),
     })
@@ -178,7 +178,12 @@ fn decimal(text: &str) -> Option<Value> {
     })
 }
 
-fn datetime(text: &str) -> Option<DateTime<FixedOffset>> {
+/// A date-time as users write it: RFC 3339 (`2026-03-02T10:00:00Z`), a space for the `T`
+/// (`2026-03-02 10:00:00+01:00`, as databases and spreadsheets write them), seconds and
+/// fractions optional; without an offset it is UTC. Parameters and data tables read
+/// date-times alike through this.
+pub(crate) fn parse_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
+    let text = text.trim();
     let text = text.replacen(' ', "T", 1);
     DateTime::parse_from_rfc3339(&text).ok().or_else(|| {
         ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
@@ -221,6 +226,30 @@ mod tests {
             ))
         );
         assert!(Value::from_json(ScalarType::Integer, false, &json!("20")).is_err());
+    }
+
+    #[test]
+    fn datetimes_are_read_as_users_write_them() {
+        let ten = DateTime::parse_from_rfc3339("2026-03-02T10:00:00Z").expect("a time");
+        for text in [
+            "2026-03-02T10:00:00Z",
+            "2026-03-02 10:00:00",
+            "2026-03-02 10:00",
+            "2026-03-02T10:00",
+            "2026-03-02 10:00:00.000",
+            "2026-03-02 11:00:00+01:00",
+            "2026-03-02T11:00:00+01:00",
+        ] {
+            assert_eq!(parse_datetime(text), Some(ten), "{text:?}");
+            assert_eq!(
+                parse_text(ScalarType::Datetime, false, text),
+                Ok(Value::Datetime(ten)),
+                "--param at={text}"
+            );
+        }
+        for text in ["2026-03-02", "10:00", "2026-03-02 25:00:00", "soon"] {
+            assert_eq!(parse_datetime(text), None, "{text:?}");
+        }
     }
 
     fn parse_text(value_type: ScalarType, list: bool, text: &str) -> Result<Value, String> {

@@ -1,6 +1,7 @@
 // The inspector for the canvas selection: a node's label, colour, note, the version of its
 // template it is on (with a newer one to update to or keep), parameter overrides (typed
-// inputs), condition, for-each, timeout and retries; or a connection's mappings
+// inputs, with the order a value is chosen in and where a global does not reach the node),
+// condition, for-each, timeout and retries; or a connection's mappings
 // (column, transformation) and whether it is required. A field commits when it loses focus
 // or on Enter, so typing a value is one undo step, not one per key.
 import type { Connection, Diagnostic, Flow, FlowNode, OutputColumn, ParamSpec, Template } from "../api";
@@ -18,6 +19,7 @@ import {
   valueFromText,
 } from "../lib/edit";
 import { formatValue } from "../lib/format";
+import { PARAMETER_ORDER, globalShadowed } from "../lib/run";
 import { useAppActions } from "../store";
 import { CommitField } from "./CommitField";
 import { ParamLabel } from "./ParamLabel";
@@ -152,9 +154,13 @@ function NodeInspector({
       {template !== undefined && template.parameters.length > 0 && (
         <div className="inspector__params">
           <h4>Parameters</h4>
+          <p className="field__hint" data-testid="inspect-param-order">
+            Each value comes from, the last that gives one winning: {PARAMETER_ORDER}.
+          </p>
           {template.parameters.map((param) => {
             const from = fed.get(param.name);
             const override = node.parameter_overrides[param.name];
+            const shadowed = globalShadowed(param.name, globals, override !== undefined, from);
             const fallback = globals.has(param.name)
               ? "global parameter"
               : param.default !== undefined && param.default !== null
@@ -196,6 +202,11 @@ function NodeInspector({
                       editFlow((f) => setOverride(f, id, param.name, text.trim() === "" ? undefined : valueFromText(param, text)));
                     }}
                   />
+                )}
+                {shadowed !== null && (
+                  <span className="field__hint" data-testid="inspect-param-shadowed" data-param={param.name}>
+                    {shadowed}
+                  </span>
                 )}
                 {/* A date field cannot show a placeholder: say what an empty one falls back to. */}
                 {from === undefined && override === undefined && inputType(param) === "date" && fallback !== "" && (

@@ -1,9 +1,10 @@
 // The run dialog: one field per global parameter of the flow (dates as date pickers, lists as
 // comma-separated text), and whether unchanged results may be reused. Rust parses each value by
-// its type; a value it refuses comes back as `error` and the dialog stays open.
+// its type; a value it refuses comes back as `error` and the dialog stays open. A value given
+// here that a node will not use (its own value or a mapped column wins) is named per node.
 import { useId, useState, type SyntheticEvent } from "react";
-import type { AppError, GlobalParameter } from "../api";
-import { parameterInputType, type RunChoices } from "../lib/run";
+import type { AppError, GlobalParameter, ShadowedGlobal } from "../api";
+import { PARAMETER_ORDER, parameterInputType, shadowWarnings, type RunChoices } from "../lib/run";
 import { ParamLabel } from "./ParamLabel";
 import { useEscape } from "./useEscape";
 
@@ -11,16 +12,19 @@ type Props = {
   readonly parameters: readonly GlobalParameter[];
   readonly choices: RunChoices;
   readonly error: AppError | null;
+  /** Where the flow's globals do not reach a node (from Rust's `shadowed_globals`). */
+  readonly shadows: readonly ShadowedGlobal[];
   readonly onRun: (choices: RunChoices) => void;
   readonly onCancel: () => void;
 };
 
-export function RunDialog({ parameters, choices, error, onRun, onCancel }: Props) {
+export function RunDialog({ parameters, choices, error, shadows, onRun, onCancel }: Props) {
   const titleId = useId();
   const [values, setValues] = useState(choices.values);
   const [reuse, setReuse] = useState(choices.reuse);
 
   useEscape(onCancel);
+  const unused = shadowWarnings(shadows, parameters, values);
 
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
@@ -59,6 +63,18 @@ export function RunDialog({ parameters, choices, error, onRun, onCancel }: Props
             )}
           </label>
         ))}
+        {unused.length > 0 && (
+          <div className="modal__warning" role="status" data-testid="run-shadowed">
+            <p>Some nodes will not use a value given here: a node&apos;s own value, or a mapped column, comes after the global ({PARAMETER_ORDER}).</p>
+            <ul>
+              {unused.map((warning) => (
+                <li key={`${warning.nodeId}/${warning.global}`} data-node-id={warning.nodeId} data-name={warning.global}>
+                  {warning.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         <label className="field field--check">
           <input
             type="checkbox"

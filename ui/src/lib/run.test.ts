@@ -3,6 +3,7 @@ import {
   applyRunEvent,
   defaultChoices,
   defaultText,
+  globalShadowed,
   describeProgress,
   describeRun,
   nodeProgress,
@@ -11,7 +12,9 @@ import {
   runIdle,
   runRequest,
   runStarted,
+  shadowWarnings,
 } from "./run";
+import type { ShadowedGlobal } from "../api";
 
 describe("a run's progress", () => {
   it("follows each node from start to finish, then the outcome", () => {
@@ -92,5 +95,45 @@ describe("a running node's chip", () => {
     const running = applyRunEvent(runStarted, { event: "node_started", node_id: "top" }, 10_000);
     const top = nodeProgress(running, "top");
     expect(top && describeProgress(top, 13_250)).toBe("running… 3.3 s");
+  });
+});
+
+describe("globals a node does not use", () => {
+  const limit = { name: "limit", type: "integer" as const, default: 3 };
+  const region = { name: "region", type: "string" as const };
+  const shadows: ShadowedGlobal[] = [
+    { global: "limit", node_id: "five", by: { kind: "override", value: 5 } },
+    {
+      global: "limit",
+      node_id: "mapped",
+      by: { kind: "mapping", connection_id: "two_limit", source_node_id: "two", column: "n" },
+    },
+    { global: "region", node_id: "eu_only", by: { kind: "override", value: "EU" } },
+  ];
+
+  it("are named per node for the values set in the dialog, saying what wins", () => {
+    expect(shadowWarnings(shadows, [limit, region], { limit: "1", region: "US" })).toEqual([
+      { nodeId: "five", global: "limit", message: "five keeps its own limit = 5" },
+      { nodeId: "mapped", global: "limit", message: "mapped takes limit from two.n, not from here" },
+      { nodeId: "eu_only", global: "region", message: "eu_only keeps its own region = EU" },
+    ]);
+  });
+
+  it("are not named for values left blank or at their default", () => {
+    expect(shadowWarnings(shadows, [limit, region], { limit: "3", region: " " })).toEqual([]);
+    expect(shadowWarnings(shadows, [limit, region], {})).toEqual([]);
+    expect(shadowWarnings([], [limit, region], { limit: "1", region: "US" })).toEqual([]);
+  });
+
+  it("are told in the inspector where a node's own value or a mapped column wins", () => {
+    const globals = new Set(["limit"]);
+    expect(globalShadowed("limit", globals, true, undefined)).toBe(
+      "The global parameter limit is not used here: this node's value wins.",
+    );
+    expect(globalShadowed("limit", globals, true, "two.n")).toBe(
+      "The global parameter limit is not used here: the mapped column two.n wins.",
+    );
+    expect(globalShadowed("limit", globals, false, undefined)).toBeNull();
+    expect(globalShadowed("offset", globals, true, undefined)).toBeNull();
   });
 });

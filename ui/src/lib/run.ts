@@ -10,6 +10,7 @@ import type {
   RunRequest,
   RunStatus,
   RunSummary,
+  ShadowedGlobal,
 } from "../api";
 
 export type NodeProgress = {
@@ -73,6 +74,66 @@ export type RunPart = { readonly to: string } | { readonly from: string };
 export function runRequest(choices: RunChoices, part?: RunPart): RunRequest {
   const parameters = Object.fromEntries(Object.entries(choices.values).filter(([, text]) => text.trim() !== ""));
   return { parameters, no_cache: !choices.reuse, ...part };
+}
+
+/**
+ * The order a node's parameter gets its value in, the last that gives one winning — as the
+ * engine resolves it: a global parameter reaches a node only where neither the node's own
+ * value nor a mapped column sets that parameter.
+ */
+export const PARAMETER_ORDER = "template default → global parameter → this node's value → mapped column";
+
+/**
+ * Why the flow's global parameter of a node parameter's name does not reach it here (the
+ * node's own value, or a mapped column, wins), or null when it does or there is no such global.
+ */
+export function globalShadowed(
+  name: string,
+  globals: ReadonlySet<string>,
+  hasOverride: boolean,
+  fedFrom: string | undefined,
+): string | null {
+  if (!globals.has(name)) return null;
+  if (fedFrom !== undefined) return `The global parameter ${name} is not used here: the mapped column ${fedFrom} wins.`;
+  if (hasOverride) return `The global parameter ${name} is not used here: this node's value wins.`;
+  return null;
+}
+
+/** A value given in the run dialog that a node will not use. */
+export type ShadowWarning = {
+  readonly nodeId: string;
+  readonly global: string;
+  readonly message: string;
+};
+
+/**
+ * Which globals set in the run dialog (filled in, and not left at their default) a node will
+ * not use, per node, from where Rust found them shadowed (`shadowed_globals`: the node's own
+ * value or a mapped column wins).
+ */
+export function shadowWarnings(
+  shadows: readonly ShadowedGlobal[],
+  parameters: readonly GlobalParameter[],
+  values: Readonly<Record<string, string>>,
+): ShadowWarning[] {
+  const set = new Set(
+    parameters
+      .filter((p) => {
+        const text = values[p.name]?.trim() ?? "";
+        return text !== "" && text !== defaultText(p).trim();
+      })
+      .map((p) => p.name),
+  );
+  return shadows
+    .filter((s) => set.has(s.global))
+    .map((s) => ({
+      nodeId: s.node_id,
+      global: s.global,
+      message:
+        s.by.kind === "mapping"
+          ? `${s.node_id} takes ${s.global} from ${s.by.source_node_id}.${s.by.column}, not from here`
+          : `${s.node_id} keeps its own ${s.global} = ${typeof s.by.value === "string" ? s.by.value : JSON.stringify(s.by.value)}`,
+    }));
 }
 
 export type RunState =

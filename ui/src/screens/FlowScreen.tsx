@@ -294,6 +294,7 @@ export function FlowScreen() {
           parameters={composition.global_parameters}
           choices={runDialog.choices}
           error={runDialog.error}
+          shadows={runDialog.shadows}
           onRun={(choices) => void runFlow(choices)}
           onCancel={closeRunDialog}
         />

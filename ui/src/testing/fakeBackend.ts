@@ -93,6 +93,7 @@ export function fakeApi(overrides: Partial<Api> = {}) {
       exports.push([id, path]);
       return Promise.resolve(ok(null));
     },
+    shadowedGlobals: () => Promise.resolve(ok([])),
     runFlow: (id, request) => {
       runRequests.push(request);
       const summary: RunSummary = {

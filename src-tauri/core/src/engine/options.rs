@@ -3,11 +3,12 @@
 //! nodes it runs to or from. Checked before anything is started or recorded.
 
 use super::cache::ResultCache;
-use crate::ids::NodeId;
+use crate::ids::{ConnectionId, NodeId};
 use crate::model::Flow;
 use crate::store::Store;
 use crate::validation::{FlowGraph, ValidatedFlow};
 use crate::value::{Value, json_from_text};
+use serde::Serialize;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -156,4 +157,158 @@ pub(super) fn global_values<'f>(
         values.insert(global.name.as_str(), value.clone());
     }
     Ok(values)
+}
+
+/// A global parameter whose value does not reach a node: the node sets that parameter itself.
+/// A parameter's value is its template default, over it the flow's global parameter of its
+/// name, over that the node's override, over that a mapping from an upstream column; so a
+/// global set for a run (`--param`, the run dialog) is shadowed where an override or a
+/// mapping gives the same parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct ShadowedGlobal {
+    /// The global parameter (and the node's parameter of the same name).
+    pub global: String,
+    pub node_id: NodeId,
+    /// What gives the node its value instead: the one that wins.
+    pub by: ShadowedBy,
+}
+
+/// What gives a node's parameter its value over a global parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ShadowedBy {
+    /// The node's own value (`parameter_overrides`).
+    Override { value: Json },
+    /// A column of an upstream node's result, through a connection.
+    Mapping {
+        connection_id: ConnectionId,
+        source_node_id: NodeId,
+        column: String,
+    },
+}
+
+impl std::fmt::Display for ShadowedGlobal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self {
+            global, node_id, ..
+        } = self;
+        match &self.by {
+            ShadowedBy::Override { value } => write!(
+                f,
+                "node `{node_id}` does not use global `{global}`: its own value {value} overrides it"
+            ),
+            ShadowedBy::Mapping {
+                connection_id,
+                source_node_id,
+                column,
+            } => write!(
+                f,
+                "node `{node_id}` does not use global `{global}`: it takes `{global}` from `{source_node_id}.{column}` (connection `{connection_id}`)"
+            ),
+        }
+    }
+}
+
+/// Where each of the global parameters `names` is shadowed (see [`ShadowedGlobal`]), by node
+/// in the flow's order: a mapping where a node has one for the parameter (it wins over an
+/// override too), else an override. Names that are not the flow's global parameters, and
+/// nodes that do not set the parameter, give nothing.
+pub fn shadowed_globals<'a>(
+    flow: &Flow,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Vec<ShadowedGlobal> {
+    let declared = &flow.composition.global_parameters;
+    let names: Vec<&str> = names
+        .into_iter()
+        .filter(|name| declared.iter().any(|g| g.name == *name))
+        .collect();
+    let mut shadowed = Vec::new();
+    for node in &flow.nodes {
+        for &global in &names {
+            let mapped = flow
+                .connections
+                .iter()
+                .filter(|c| c.target_node_id == node.node_id)
+                .find_map(|c| c.field_mappings.get(global).map(|column| (c, column)));
+            let by = match (mapped, node.parameter_overrides.get(global)) {
+                (Some((c, column)), _) => ShadowedBy::Mapping {
+                    connection_id: c.connection_id.clone(),
+                    source_node_id: c.source_node_id.clone(),
+                    column: column.clone(),
+                },
+                (None, Some(value)) => ShadowedBy::Override {
+                    value: value.clone(),
+                },
+                (None, None) => continue,
+            };
+            shadowed.push(ShadowedGlobal {
+                global: global.to_owned(),
+                node_id: node.node_id.clone(),
+                by,
+            });
+        }
+    }
+    shadowed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn flow() -> Flow {
+        serde_json::from_value(json!({
+            "composition": {
+                "composition_id": "comp_x", "name": "x",
+                "global_parameters": [
+                    { "name": "limit", "type": "integer" },
+                    { "name": "region", "type": "string" }
+                ]
+            },
+            "nodes": [
+                { "node_id": "plain", "template_id": "tpl_t" },
+                { "node_id": "own", "template_id": "tpl_t", "parameter_overrides": { "limit": 5 } },
+                { "node_id": "fed", "template_id": "tpl_t", "parameter_overrides": { "limit": 7, "region": "EU" } },
+                { "node_id": "src", "template_id": "tpl_t" }
+            ],
+            "connections": [{
+                "connection_id": "c", "source_node_id": "src", "target_node_id": "fed",
+                "field_mappings": { "limit": "n" }
+            }]
+        }))
+        .expect("a flow")
+    }
+
+    #[test]
+    fn a_global_is_shadowed_where_an_override_or_a_mapping_sets_its_parameter() {
+        let shadowed = shadowed_globals(&flow(), ["limit", "region", "nowhere"]);
+        let found: Vec<(&str, &str, String)> = shadowed
+            .iter()
+            .map(|s| (s.node_id.as_str(), s.global.as_str(), s.to_string()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "own",
+                    "limit",
+                    "node `own` does not use global `limit`: its own value 5 overrides it"
+                        .to_owned()
+                ),
+                (
+                    "fed",
+                    "limit",
+                    "node `fed` does not use global `limit`: it takes `limit` from `src.n` (connection `c`)"
+                        .to_owned()
+                ),
+                (
+                    "fed",
+                    "region",
+                    "node `fed` does not use global `region`: its own value \"EU\" overrides it"
+                        .to_owned()
+                ),
+            ]
+        );
+        assert!(shadowed_globals(&flow(), []).is_empty(), "nothing given");
+    }
 }

@@ -20,7 +20,10 @@ use super::Connector;
 use super::cache::{self, CachedResult};
 use super::node::{Graph, Job, Outcome, Prepared, needs_missing, own_values, prepare, reads};
 use super::options::global_values;
-pub use super::options::{RunError, RunOptions, check_options, parameters_from_text};
+pub use super::options::{
+    RunError, RunOptions, ShadowedBy, ShadowedGlobal, check_options, parameters_from_text,
+    shadowed_globals,
+};
 use super::table_node;
 use crate::ids::NodeId;
 pub use crate::model::{NodeOutcome, NodeStatus, RunStatus};

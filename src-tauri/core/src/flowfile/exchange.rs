@@ -1,9 +1,9 @@
 //! Moving flows between files and a workspace. An import is one transaction: the templates
 //! it adds or replaces and the flow are written together, or nothing is.
 
-use super::{FlowFile, ReadError, TemplatePack, check};
+use super::{FlowFile, ReadError, TemplatePack, check_file};
 use crate::ids::{CompositionId, TemplateId};
-use crate::model::{Flow, Template};
+use crate::model::{Flow, Node, Template};
 use crate::store::{Store, StoreError, StoreTx};
 use crate::validation::{self, Catalog, Diagnostic};
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,22 @@ pub enum OnConflict {
     /// Refuse the import.
     #[default]
     Fail,
+}
+
+/// What to do with a node the file pins to an older version of its template than the
+/// workspace's current one (`template_changed`), as the app's "update" and "keep" do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "kebab-case")]
+pub enum NewerTemplates {
+    /// Import the node as it is, on its version, with a `template_changed` warning.
+    #[default]
+    Warn,
+    /// Move the node onto the current version (the import is refused if it is not valid
+    /// there).
+    Update,
+    /// Keep the node on its version and decline the current one
+    /// (`node_config.declined_template_version`): no warning until a later version.
+    Keep,
 }
 
 /// What happened to one template the file carried.
@@ -61,14 +77,26 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
-/// Imports a flow file's text into the workspace behind `store`.
+/// Imports a flow file's text into the workspace behind `store`. Its nodes may use the
+/// templates the workspace has without the file carrying them; a node on an older version
+/// than the workspace's is imported as it is, with a `template_changed` warning.
 pub async fn import(
     store: &Store,
     text: &str,
     on_conflict: OnConflict,
 ) -> Result<ImportOutcome, ImportError> {
+    import_with(store, text, on_conflict, NewerTemplates::Warn).await
+}
+
+/// [`import`], updating or keeping nodes on older template versions as `newer` says.
+pub async fn import_with(
+    store: &Store,
+    text: &str,
+    on_conflict: OnConflict,
+    newer: NewerTemplates,
+) -> Result<ImportOutcome, ImportError> {
     let mut tx = store.begin().await?;
-    let outcome = import_in(&mut tx, text, on_conflict).await?;
+    let outcome = import_in_with(&mut tx, text, on_conflict, newer).await?;
     tx.commit().await?;
     Ok(outcome)
 }
@@ -79,21 +107,28 @@ pub async fn import_in(
     text: &str,
     on_conflict: OnConflict,
 ) -> Result<ImportOutcome, ImportError> {
-    let (file, diagnostics) = check(text)?;
+    import_in_with(tx, text, on_conflict, NewerTemplates::Warn).await
+}
+
+/// [`import_with`] inside the caller's unit of work.
+pub async fn import_in_with(
+    tx: &mut StoreTx,
+    text: &str,
+    on_conflict: OnConflict,
+    newer: NewerTemplates,
+) -> Result<ImportOutcome, ImportError> {
+    let file = FlowFile::read(text)?;
+    let workspace = workspace_catalog(tx, &file.nodes).await?;
+    let (file, diagnostics) = check_file(file, &workspace);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(ImportError::Invalid(diagnostics));
     }
-    let (mut flow, templates) = file.into_parts();
     // Each node names the version it is built on, so the stored template it ends up on
-    // (renamed, or renumbered by a replace) can be followed.
-    let newest = super::newest_versions(&templates);
-    for node in &mut flow.nodes {
-        if node.template_version.is_none() {
-            node.template_version = newest.get(&node.template_id).copied();
-        }
-    }
+    // (renamed, or renumbered by a replace) can be followed; one on a template the file does
+    // not carry is on the workspace's.
+    let templates = file.templates.clone();
+    let (mut flow, _) = super::with_workspace(file, &workspace);
     let mut fates = Vec::with_capacity(templates.len());
-    let mut stored = Vec::with_capacity(templates.len());
     let mut followed = HashSet::new();
     for template in templates {
         let (id, version) = (template.template_id.clone(), template.version);
@@ -107,7 +142,6 @@ pub async fn import_in(
             node.template_version = Some(template.version);
         }
         fates.push((id, fate));
-        stored.push(template);
     }
 
     let mut replaced_flow = false;
@@ -128,8 +162,9 @@ pub async fn import_in(
             }
         }
     }
-    let validated = validation::validate(flow, &Catalog::from_templates(stored))
-        .map_err(ImportError::Invalid)?;
+    let catalog = workspace_catalog(tx, &flow.nodes).await?;
+    follow_newer(&mut flow, &catalog, newer);
+    let validated = validation::validate(flow, &catalog).map_err(ImportError::Invalid)?;
     let warnings = validated.warnings().to_vec();
     let flow: Flow = validated.into_planned_flow();
     tx.write_flow(&flow, replaced_flow).await?;
@@ -139,6 +174,66 @@ pub async fn import_in(
         templates: fates,
         warnings,
     })
+}
+
+/// The templates of the workspace `tx` works in that `nodes` use: each one's current
+/// version, and the earlier versions nodes are pinned to.
+async fn workspace_catalog(tx: &mut StoreTx, nodes: &[Node]) -> Result<Catalog, StoreError> {
+    let mut details = Vec::new();
+    let mut earlier = Vec::new();
+    let mut seen = HashSet::new();
+    for node in nodes {
+        if seen.insert(&node.template_id)
+            && let Some(detail) = tx.template(&node.template_id).await?
+        {
+            details.push(detail);
+        }
+    }
+    let mut pinned = HashSet::new();
+    for node in nodes {
+        let Some(version) = node.template_version else {
+            continue;
+        };
+        let current = details
+            .iter()
+            .find(|d| d.template.template_id == node.template_id);
+        if current.is_some_and(|d| d.template.version != version)
+            && pinned.insert((&node.template_id, version))
+            && let Some(template) = tx.template_version(&node.template_id, version).await?
+        {
+            earlier.push(template);
+        }
+    }
+    Ok(earlier
+        .into_iter()
+        .fold(Catalog::from_details(details), Catalog::with_version))
+}
+
+/// Moves the nodes on an older version of their template than `catalog`'s current onto it
+/// ([`NewerTemplates::Update`], even one that declined it: the importer asked), or declines
+/// the current one for them ([`NewerTemplates::Keep`]).
+fn follow_newer(flow: &mut Flow, catalog: &Catalog, newer: NewerTemplates) {
+    if newer == NewerTemplates::Warn {
+        return;
+    }
+    for node in &mut flow.nodes {
+        let (Some(pinned), Some(current)) = (node.template_version, catalog.get(&node.template_id))
+        else {
+            continue;
+        };
+        let now = current.version;
+        if pinned >= now {
+            continue;
+        }
+        match newer {
+            NewerTemplates::Update => {
+                node.template_version = Some(now);
+                node.node_config.declined_template_version = None;
+            }
+            NewerTemplates::Keep => node.node_config.declined_template_version = Some(now),
+            NewerTemplates::Warn => {}
+        }
+    }
 }
 
 /// The flow file of a stored flow, with every template it uses.

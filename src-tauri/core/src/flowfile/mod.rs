@@ -16,8 +16,8 @@ pub mod schema;
 mod upgrade;
 
 pub use exchange::{
-    ImportError, ImportOutcome, OnConflict, PackOutcome, TemplateFate, export, export_templates,
-    import, import_in, import_templates,
+    ImportError, ImportOutcome, NewerTemplates, OnConflict, PackOutcome, TemplateFate, export,
+    export_templates, import, import_in, import_in_with, import_templates, import_with,
 };
 
 use crate::ids::TemplateId;
@@ -179,7 +179,13 @@ pub fn check_with_data_files(
     text: &str,
     data_files: impl IntoIterator<Item = String>,
 ) -> Result<(FlowFile, Vec<Diagnostic>), ReadError> {
-    let file = FlowFile::read(text)?;
+    let workspace = Catalog::default().with_data_files(data_files);
+    Ok(check_file(FlowFile::read(text)?, &workspace))
+}
+
+/// [`check`] of a file already read, against the templates it carries over those a workspace
+/// has (`workspace`: see [`with_workspace`]), and the names its data files take.
+pub fn check_file(file: FlowFile, workspace: &Catalog) -> (FlowFile, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut seen = BTreeSet::new();
     let newest = newest_versions(&file.templates);
@@ -230,14 +236,30 @@ pub fn check_with_data_files(
             ));
         }
     }
-    let (flow, templates) = file.clone().into_parts();
-    diagnostics.extend(validation::check(
-        &flow,
-        &Catalog::from_templates(templates).with_data_files(data_files),
-    ));
+    let (flow, catalog) = with_workspace(file.clone(), workspace);
+    diagnostics.extend(validation::check(&flow, &catalog));
     diagnostics.sort_by_cached_key(|d| (validation::path_key(&d.path), d.code, d.message.clone()));
     diagnostics.dedup();
-    Ok((file, diagnostics))
+    (file, diagnostics)
+}
+
+/// A file's flow and the templates it may use: those the file carries, over those of a
+/// workspace (`workspace`, e.g. `Store::catalog_for`; empty for the file alone). A node that
+/// names no version is on the newest version the file carries of its template, or on the
+/// workspace's current one when the file carries none; one on an older version than the
+/// workspace's current warns `template_changed`.
+pub fn with_workspace(file: FlowFile, workspace: &Catalog) -> (Flow, Catalog) {
+    let (mut flow, templates) = file.into_parts();
+    let newest = newest_versions(&templates);
+    for node in &mut flow.nodes {
+        if node.template_version.is_none() {
+            node.template_version = newest.get(&node.template_id).copied();
+        }
+    }
+    let catalog = templates
+        .into_iter()
+        .fold(workspace.clone(), Catalog::with_version);
+    (flow, catalog)
 }
 
 /// Whether `node` runs `template`: its version, or the newest carried when it names none.

@@ -45,7 +45,28 @@ pub enum CronError {
     TooManyFields(String),
     #[error("`{expression}` is not a cron expression: {reason}")]
     NotCron { expression: String, reason: String },
+    #[error("`{expression}`: the {field} field `{text}` is not valid: it takes {range} ({reason})")]
+    BadField {
+        expression: String,
+        /// minute, hour, day-of-month, month or day-of-week.
+        field: &'static str,
+        /// The field as written.
+        text: String,
+        /// What the field accepts.
+        range: &'static str,
+        /// What the cron parser said.
+        reason: String,
+    },
 }
+
+/// The five fields of a cron expression, in order, with what each accepts.
+const FIELDS: [(&str, &str); 5] = [
+    ("minute", "0–59"),
+    ("hour", "0–23"),
+    ("day-of-month", "1–31"),
+    ("month", "1–12 or JAN–DEC"),
+    ("day-of-week", "0–7 or SUN–SAT, 0 and 7 are Sunday"),
+];
 
 impl CronSchedule {
     pub fn parse(expression: &str, timezone: &str) -> Result<Self, CronError> {
@@ -53,16 +74,34 @@ impl CronSchedule {
         if expression.split_whitespace().count() > 5 {
             return Err(CronError::TooManyFields(expression.to_owned()));
         }
-        let cron = CronParser::builder()
-            .seconds(Seconds::Disallowed)
-            .year(Year::Disallowed)
-            .build()
+        let cron = parser()
             .parse(expression)
-            .map_err(|e| CronError::NotCron {
-                expression: expression.to_owned(),
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| bad_field(expression, e.to_string()))?;
         Ok(Self { cron, zone })
+    }
+
+    /// The time zone the schedule reads its expression in.
+    pub fn zone(&self) -> Tz {
+        self.zone
+    }
+
+    /// `time` on the schedule's own clock, e.g. `2026-12-08 09:00 CET (+01:00)`.
+    pub fn local_time(&self, time: DateTime<Utc>) -> String {
+        time.with_timezone(&self.zone)
+            .format("%Y-%m-%d %H:%M %Z (%:z)")
+            .to_string()
+    }
+
+    /// `time` as a user reads it: on the schedule's own clock with UTC beside
+    /// (`2026-12-08 09:00 CET (+01:00) = 2026-12-08T08:00:00Z`), or UTC alone for a UTC
+    /// schedule.
+    pub fn when(&self, time: DateTime<Utc>) -> String {
+        let utc = time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        if matches!(self.zone, Tz::UTC | Tz::Etc__UTC) {
+            utc
+        } else {
+            format!("{} = {utc}", self.local_time(time))
+        }
     }
 
     /// The first time strictly after `after` the schedule fires.
@@ -94,6 +133,37 @@ impl CronSchedule {
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
                 .collect(),
         }
+    }
+}
+
+fn parser() -> CronParser {
+    CronParser::builder()
+        .seconds(Seconds::Disallowed)
+        .year(Year::Disallowed)
+        .build()
+}
+
+/// Why `expression` is not cron, naming the field at fault when one is: the parser says
+/// only "Number out of bounds", so each field is tried alone, the others `*`.
+fn bad_field(expression: &str, reason: String) -> CronError {
+    let fields: Vec<&str> = expression.split_whitespace().collect();
+    if fields.len() == 5 {
+        for (k, ((field, range), text)) in FIELDS.iter().zip(&fields).enumerate() {
+            let alone: Vec<&str> = (0..5).map(|j| if j == k { *text } else { "*" }).collect();
+            if let Err(e) = parser().parse(&alone.join(" ")) {
+                return CronError::BadField {
+                    expression: expression.to_owned(),
+                    field,
+                    text: (*text).to_owned(),
+                    range,
+                    reason: e.to_string(),
+                };
+            }
+        }
+    }
+    CronError::NotCron {
+        expression: expression.to_owned(),
+        reason,
     }
 }
 
@@ -147,6 +217,46 @@ mod tests {
             ["2026-11-25T00:00:00Z"],
             "strictly after"
         );
+    }
+
+    #[test]
+    fn a_field_out_of_range_is_named_with_its_range() {
+        for (expression, field, range) in [
+            ("0 25 * * *", "hour", "0–23"),
+            ("60 * * * *", "minute", "0–59"),
+            ("0 9 32 * *", "day-of-month", "1–31"),
+            ("0 9 * 13 *", "month", "1–12"),
+            ("0 9 * * 8", "day-of-week", "0–7"),
+            ("0 9-30 * * *", "hour", "0–23"),
+            ("0 9 * * MON-FRY", "day-of-week", "SUN–SAT"),
+        ] {
+            let message = CronSchedule::parse(expression, "UTC")
+                .expect_err(expression)
+                .to_string();
+            assert!(
+                message.contains(&format!("the {field} field")) && message.contains(range),
+                "{expression}: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn times_read_on_the_schedules_own_clock() {
+        let schedule = CronSchedule::parse("0 9 * * *", "Europe/Paris").expect("parses");
+        let next = schedule
+            .next_after(at("2026-12-07T12:00:00Z"))
+            .expect("a time");
+        assert_eq!(
+            next.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "2026-12-08T08:00:00Z"
+        );
+        assert_eq!(schedule.local_time(next), "2026-12-08 09:00 CET (+01:00)");
+        assert_eq!(
+            schedule.when(next),
+            "2026-12-08 09:00 CET (+01:00) = 2026-12-08T08:00:00Z"
+        );
+        let utc = CronSchedule::parse("0 9 * * *", "UTC").expect("parses");
+        assert_eq!(utc.when(next), "2026-12-08T08:00:00Z");
     }
 
     #[test]

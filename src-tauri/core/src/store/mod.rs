@@ -123,6 +123,28 @@ impl Store {
         }
     }
 
+    /// The templates every workspace has from its creation (the data-table template
+    /// `tpl_data_table`), read from the migrations run on a database in memory: a flow file
+    /// checked without a workspace may use them without carrying them.
+    pub async fn builtin_templates() -> Result<Vec<crate::model::TemplateDetail>, StoreError> {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(
+                SqliteConnectOptions::new()
+                    .in_memory(true)
+                    .foreign_keys(true),
+            )
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        let store = Self {
+            pool,
+            data_dir: None,
+        };
+        let templates = store.list_templates().await;
+        store.close().await;
+        templates
+    }
+
     /// A write transaction, holding SQLite's write lock from its start (waiting its turn,
     /// up to the busy timeout). A deferred transaction takes the lock at its first write; if
     /// it read first and another connection committed meanwhile, SQLite refuses it at once

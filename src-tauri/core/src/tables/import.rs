@@ -255,7 +255,7 @@ fn seen(value: &Value) -> Seen {
                 Seen::Boolean
             } else if chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok() {
                 Seen::Date
-            } else if chrono::DateTime::parse_from_rfc3339(text).is_ok() {
+            } else if crate::value::parse_datetime(text).is_some() {
                 Seen::Datetime
             } else {
                 Seen::Text

@@ -46,14 +46,14 @@ pub fn convert(kind: ColumnType, value: &Value) -> Result<Cell, String> {
         }
         T::Datetime => {
             let text = value.as_str().ok_or_else(wrong)?;
-            chrono::DateTime::parse_from_rfc3339(text)
+            crate::value::parse_datetime(text)
                 .map(|d| {
                     let utc = d.with_timezone(&chrono::Utc);
                     Cell::Text(utc.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
                 })
-                .map_err(|_| {
+                .ok_or_else(|| {
                     format!(
-                        "expected a datetime (RFC 3339, e.g. 2026-06-01T09:30:00Z), got \"{text}\""
+                        "expected a datetime (e.g. 2026-06-01T09:30:00Z or 2026-06-01 09:30:00), got \"{text}\""
                     )
                 })
         }
