@@ -74,47 +74,53 @@ pub const MAX_SQL_OPERATORS: usize = 1_000;
 /// that does not tokenize is left for the engine to report.
 pub fn check_size(sql: &str) -> Result<(), RenderError> {
     use datafusion::sql::sqlparser::dialect::GenericDialect;
-    use datafusion::sql::sqlparser::keywords::Keyword;
-    use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
+    use datafusion::sql::sqlparser::tokenizer::Tokenizer;
     if sql.chars().count() > MAX_SQL_LENGTH {
         return Err(RenderError::TooLong);
     }
     let Ok(tokens) = Tokenizer::new(&GenericDialect {}, sql).tokenize() else {
         return Ok(());
     };
-    let operators = tokens
-        .iter()
-        .filter(|token| match token {
-            Token::Word(word) => matches!(
-                word.keyword,
-                Keyword::AND
-                    | Keyword::OR
-                    | Keyword::NOT
-                    | Keyword::UNION
-                    | Keyword::INTERSECT
-                    | Keyword::EXCEPT
-                    | Keyword::WHEN
-            ),
-            Token::Plus
-            | Token::Minus
-            | Token::Mul
-            | Token::Div
-            | Token::Mod
-            | Token::StringConcat
-            | Token::Eq
-            | Token::DoubleEq
-            | Token::Neq
-            | Token::Lt
-            | Token::Gt
-            | Token::LtEq
-            | Token::GtEq => true,
-            _ => false,
-        })
-        .count();
+    let operators = tokens.iter().filter(|t| chains(t)).count();
     if operators > MAX_SQL_OPERATORS {
         return Err(RenderError::TooManyOperators);
     }
     Ok(())
+}
+
+/// Whether `token` is an operator that chains two expressions or queries (`+`, `=`, `||`,
+/// `AND`, `IS`, `WHEN`, `UNION`, …): the parsers and planners recurse once per operator of a
+/// chain, so the limits on user SQL count these.
+pub(crate) fn chains(token: &datafusion::sql::sqlparser::tokenizer::Token) -> bool {
+    use datafusion::sql::sqlparser::keywords::Keyword;
+    use datafusion::sql::sqlparser::tokenizer::Token;
+    match token {
+        Token::Word(word) => matches!(
+            word.keyword,
+            Keyword::AND
+                | Keyword::OR
+                | Keyword::NOT
+                | Keyword::IS
+                | Keyword::WHEN
+                | Keyword::UNION
+                | Keyword::INTERSECT
+                | Keyword::EXCEPT
+        ),
+        Token::Plus
+        | Token::Minus
+        | Token::Mul
+        | Token::Div
+        | Token::Mod
+        | Token::StringConcat
+        | Token::Eq
+        | Token::DoubleEq
+        | Token::Neq
+        | Token::Lt
+        | Token::Gt
+        | Token::LtEq
+        | Token::GtEq => true,
+        _ => false,
+    }
 }
 
 /// A placeholder found in SQL text.

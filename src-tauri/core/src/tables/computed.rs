@@ -50,7 +50,6 @@ fn shortened(text: &str) -> String {
 
 /// Refuses an expression past the limits, before it is parsed.
 fn check_size(text: &str) -> Result<(), String> {
-    use datafusion::sql::sqlparser::keywords::Keyword;
     use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
     if text.chars().count() > MAX_LENGTH {
         return Err(format!("longer than {MAX_LENGTH} characters"));
@@ -70,28 +69,7 @@ fn check_size(text: &str) -> Result<(), String> {
                 }
             }
             Token::RParen => depth = depth.saturating_sub(1),
-            Token::Word(word)
-                if !matches!(
-                    word.keyword,
-                    Keyword::AND | Keyword::OR | Keyword::NOT | Keyword::WHEN | Keyword::IS
-                ) =>
-            {
-                continue;
-            }
-            Token::Word(_)
-            | Token::Plus
-            | Token::Minus
-            | Token::Mul
-            | Token::Div
-            | Token::Mod
-            | Token::StringConcat
-            | Token::Eq
-            | Token::DoubleEq
-            | Token::Neq
-            | Token::Lt
-            | Token::Gt
-            | Token::LtEq
-            | Token::GtEq => {
+            token if crate::render::chains(&token) => {
                 operators += 1;
                 if operators > MAX_OPERATORS {
                     return Err(format!("chains more than {MAX_OPERATORS} operators"));
