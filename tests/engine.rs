@@ -670,3 +670,46 @@ async fn a_sidecar_beside_a_parquet_file_is_a_problem() {
         "{err}"
     );
 }
+
+/// A data folder whose path holds glob characters (`*`, `?`, `[`, `]`, a space, `%`) reads
+/// its files like any other: paths are paths, never globs. Every file format, and a
+/// sibling folder the glob would also have matched is not read.
+#[tokio::test]
+async fn a_data_folder_whose_path_looks_like_a_glob_is_read_as_a_path() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let odd = root.path().join("work [1] *?% x");
+    let data = odd.join("data");
+    std::fs::create_dir_all(&data).expect("folders");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/data/ads.csv"),
+        data.join("ads.csv"),
+    )
+    .expect("copy fixture");
+    std::fs::write(data.join("notes.json"), "{\"n\": 1}\n{\"n\": 2}\n").expect("json");
+    // What `[1]` and `*?%` would also match, were the path a glob.
+    let decoy = root.path().join("work 1 abc x").join("data");
+    std::fs::create_dir_all(&decoy).expect("folders");
+    std::fs::write(decoy.join("ads.csv"), "campaign_id\nX\n").expect("decoy");
+
+    let engine = LocalEngine::open(&data).await.expect("engine");
+    assert_eq!(engine.tables().await, ["ads", "notes"]);
+    let rows = run(
+        &engine,
+        &statement("SELECT count(*) AS n FROM ads", &[], vec![]),
+    )
+    .await
+    .expect("reads the file at its path");
+    let expected = std::fs::read_to_string(data.join("ads.csv"))
+        .expect("fixture")
+        .lines()
+        .count()
+        - 1;
+    assert_eq!(count(&rows), i64::try_from(expected).expect("fits"));
+    let notes = run(
+        &engine,
+        &statement("SELECT sum(n) AS n FROM notes", &[], vec![]),
+    )
+    .await
+    .expect("reads the JSON file");
+    assert_eq!(count(&notes), 3);
+}

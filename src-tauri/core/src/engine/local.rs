@@ -277,19 +277,24 @@ impl LocalEngine {
         path: &Path,
         schema: Option<&Schema>,
     ) -> datafusion::error::Result<()> {
-        let location = path.to_string_lossy();
+        // A path is a path, never a glob: handed over as a file URL, its `*`, `?` and `[`
+        // (a workspace may sit in such a folder) are the characters they are.
+        let location = std::path::absolute(path)
+            .ok()
+            .and_then(|absolute| url::Url::from_file_path(absolute).ok())
+            .map_or_else(|| path.to_string_lossy().into_owned(), String::from);
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         match extension {
             "csv" => {
                 let mut options = CsvReadOptions::new();
                 options.schema = schema;
                 self.ctx
-                    .register_csv(name, location.as_ref(), options)
+                    .register_csv(name, location.as_str(), options)
                     .await
             }
             "parquet" => {
                 self.ctx
-                    .register_parquet(name, location.as_ref(), ParquetReadOptions::default())
+                    .register_parquet(name, location.as_str(), ParquetReadOptions::default())
                     .await
             }
             _ => {
@@ -298,7 +303,7 @@ impl LocalEngine {
                 // Newline-delimited JSON, or one JSON array of objects.
                 options.newline_delimited = !starts_with_array(path);
                 self.ctx
-                    .register_json(name, location.as_ref(), options)
+                    .register_json(name, location.as_str(), options)
                     .await
             }
         }
