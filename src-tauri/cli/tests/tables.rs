@@ -718,3 +718,42 @@ fn datetimes_with_a_space_import_and_are_inferred() {
          3,cy,2026-03-02T11:15:30.500Z\n"
     );
 }
+
+/// `tables infer` looks at a file before opening it: a named pipe is refused at once, and a
+/// schema file saved with a byte order mark is read.
+#[cfg(unix)]
+#[test]
+fn infer_refuses_a_named_pipe_and_a_schema_may_carry_a_bom() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let fifo = dir.path().join("incoming.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let inferred = flowloom(&["tables", "infer", path_str(&fifo), "--workspace", ws]);
+    assert_ne!(inferred.status.code(), Some(0));
+    assert!(
+        text(&inferred.stderr).contains("incoming.csv is a named pipe, not a regular file"),
+        "{}",
+        text(&inferred.stderr)
+    );
+
+    let schema = json!({ "columns": [{ "name": "label", "data_type": "string" }] });
+    let path = dir.path().join("labels.schema.json");
+    let body = serde_json::to_vec(&schema).expect("json");
+    std::fs::write(&path, [b"\xef\xbb\xbf".as_slice(), &body].concat()).expect("schema");
+    exits(
+        &flowloom(&[
+            "tables",
+            "create",
+            "labels",
+            "--schema",
+            path_str(&path),
+            "--workspace",
+            ws,
+        ]),
+        0,
+    );
+}

@@ -241,7 +241,9 @@ fn check_size(text: &str) -> Result<(), ParseError> {
                 if operators > MAX_OPERATORS {
                     return over(
                         at + 1,
-                        format!("the condition chains more than {MAX_OPERATORS} operators"),
+                        format!(
+                            "the condition chains more than {MAX_OPERATORS} operators (each `.`, `+`, `==`, `&&`, … counts one)"
+                        ),
                     );
                 }
             }

@@ -3,6 +3,7 @@
 //! is read: a folder, a FIFO (which would block the reader until something writes to it) or
 //! a device such as `/dev/zero` (which never ends) is refused by what it is, and a text is
 //! refused by its size before it is read, then read with a cap in case it grows meanwhile.
+//! A UTF-8 byte order mark at the start of a text is dropped.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -88,7 +89,12 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, UserFileError> {
     if bytes.len() as u64 > limit {
         return Err(too_large());
     }
-    String::from_utf8(bytes).map_err(|_| UserFileError::NotText {
+    let text = String::from_utf8(bytes).map_err(|_| UserFileError::NotText {
         path: path.to_owned(),
+    })?;
+    // Editors on Windows start UTF-8 files with a byte order mark: no part of the text.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
     })
 }

@@ -309,6 +309,11 @@ pub const ROW_ID: &str = "_id";
 /// values read as, none of them required, so the user can adjust it before the table is
 /// created. A `_id` column is the rows' ids (see [`ROW_ID`]), not a column.
 pub fn infer(path: &Path, sample: usize) -> Result<TableSchema, SourceError> {
+    // Looked at before anything opens it: opening a named pipe would wait for a writer.
+    crate::user_files::regular(path).map_err(|e| SourceError {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })?;
     let mut columns: Vec<(String, Seen, usize)> = file_columns(path)
         .unwrap_or_default()
         .iter()
