@@ -728,3 +728,42 @@ fn runs_show_labels_skip_reasons_and_shows_table_outcomes() {
         .unwrap_or_else(|| panic!("{shown}"));
     assert!(make.contains("\n  outcome: success\n"), "{make}");
 }
+
+/// A cancel also stops keeping a result: a query that returns five million rows finishes
+/// quickly, but writing them takes seconds. Ctrl-C sent as the node finishes stops the
+/// writing, the run and the node are recorded CANCELLED, and no partial file is left.
+#[test]
+fn ctrl_c_while_a_result_is_kept_cancels_the_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let big = repo("tests/fixtures/runs/big-result.flow.json");
+    exits(&flowloom(&["import", path_str(&big), "--workspace", ws]), 0);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowloom"))
+        .args(["run", "comp_big_result", "--json", "--workspace", ws])
+        .env_remove("FLOWLOOM_WORKSPACE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start flowloom run");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let finished = lines.by_ref().map_while(Result::ok).any(|line| {
+        serde_json::from_str::<Value>(&line)
+            .is_ok_and(|e| e["event"] == "node_finished" && e["node_id"] == "big")
+    });
+    assert!(finished, "the query never finished");
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("send SIGINT");
+    assert!(sent.success());
+    assert_eq!(child.wait().expect("exits").code(), Some(1));
+
+    let shown = flowloom(&["runs", "show", "1", "--json", "--workspace", ws]);
+    let run: Value = serde_json::from_slice(&shown.stdout).expect("JSON");
+    assert_eq!(run["summary"]["status"], "CANCELLED", "{run:#}");
+    let node = &run["nodes"][0];
+    assert_eq!(node["status"], "CANCELLED", "{node:#}");
+    assert_eq!(node["error"], "cancelled while its result was being kept");
+    assert!(node["result_location"].is_null());
+    assert!(!dir.path().join("results/1/big.parquet").exists());
+}

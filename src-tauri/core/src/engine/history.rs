@@ -88,6 +88,9 @@ pub async fn run_recorded(
     // as they finish, not once that worker next turns to another task.
     let files = {
         let root = workspace.root().to_owned();
+        // A cancel stops keeping results too: writing a large one can take longer than
+        // the query that made it.
+        let cancel = options.cancel.clone();
         tokio::task::spawn_blocking(move || {
             while let Some(first) = finished.blocking_recv() {
                 let mut nodes = vec![first];
@@ -99,7 +102,7 @@ pub async fn run_recorded(
                 let written = nodes
                     .into_iter()
                     .map(|(record, result, reused)| {
-                        keep_result(&root, run_id, record, result, reused)
+                        keep_result(&root, run_id, record, result, reused, &cancel)
                     })
                     .collect();
                 if kept.send(written).is_err() {
@@ -127,7 +130,7 @@ pub async fn run_recorded(
     files.await.expect("keeping results never panics");
     let written = writer.await.expect("the history writer never panics");
 
-    let report = match outcome {
+    let mut report = match outcome {
         Ok(report) => report,
         Err(err) => {
             store
@@ -138,6 +141,11 @@ pub async fn run_recorded(
         }
     };
     written?;
+    // Asked to stop while results were still being kept: the run was cancelled, whatever
+    // its queries had come to.
+    if options.cancel.is_cancelled() {
+        report.status = RunStatus::Cancelled;
+    }
     let error = report
         .nodes
         .iter()
@@ -163,6 +171,7 @@ fn keep_result(
     mut record: NodeRecord,
     result: Option<Arc<NodeResult>>,
     reused: Option<String>,
+    cancel: &run::CancellationToken,
 ) -> NodeRecord {
     let Some(result) = result else {
         return record;
@@ -170,10 +179,14 @@ fn keep_result(
     let location = results::location(run, &record.node_id);
     let kept = match reused {
         Some(kept) => results::reuse(root, &kept, &location),
-        None => results::write(root, &location, &result),
+        None => results::write(root, &location, &result, &|| cancel.is_cancelled()),
     };
     match kept {
         Ok(()) => record.result_location = Some(location),
+        Err(stopped @ results::ResultError::Stopped) => {
+            record.status = run::NodeStatus::Cancelled;
+            record.error = Some(stopped.to_string());
+        }
         // The run and its record matter more than a copy of the rows.
         Err(err) => record.error = Some(err.to_string()),
     }

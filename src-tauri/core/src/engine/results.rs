@@ -40,6 +40,9 @@ pub enum ResultError {
     Write { path: PathBuf, message: String },
     #[error("the result could not be written out: {message}")]
     Convert { message: String },
+    /// Writing was stopped (the run was cancelled); nothing is left of the file.
+    #[error("cancelled while its result was being kept")]
+    Stopped,
 }
 
 /// Where a node run's result is kept, relative to the workspace.
@@ -56,7 +59,13 @@ pub fn remove_run(root: &Path, run: RunId) -> std::io::Result<()> {
 }
 
 /// Writes `result` to `location` under `root`.
-pub fn write(root: &Path, location: &str, result: &NodeResult) -> Result<(), ResultError> {
+/// Writing stops between two batches once `stopped` says so: the partial file is removed.
+pub fn write(
+    root: &Path,
+    location: &str,
+    result: &NodeResult,
+    stopped: &dyn Fn() -> bool,
+) -> Result<(), ResultError> {
     let path = root.join(location);
     let failed = |message: String| ResultError::Write {
         path: path.clone(),
@@ -66,6 +75,11 @@ pub fn write(root: &Path, location: &str, result: &NodeResult) -> Result<(), Res
     let mut writer = ArrowWriter::try_new(file, result.schema.clone(), None)
         .map_err(|e| failed(e.to_string()))?;
     for batch in &result.batches {
+        if stopped() {
+            drop(writer);
+            let _ = std::fs::remove_file(&path);
+            return Err(ResultError::Stopped);
+        }
         writer.write(batch).map_err(|e| failed(e.to_string()))?;
     }
     writer.close().map_err(|e| failed(e.to_string()))?;
