@@ -574,3 +574,47 @@ async fn a_table_node_naming_a_data_file_is_an_error_in_the_workspace() {
         ]
     );
 }
+
+/// A data file copied into `data/` after a data table of its name was made: neither is read
+/// under that name (the file used to win without a word), a query naming it says to rename
+/// one, and once the table is gone the file reads as a table again.
+#[tokio::test]
+async fn a_data_file_that_takes_a_tables_name_later_is_named_not_read() {
+    use flowloom_core::engine::Connector;
+    use futures::TryStreamExt;
+    let (workspace, engine, _, dir) = sample_workspace().await;
+    let schema: TableSchema = serde_json::from_value(json!({ "columns": [
+        { "name": "note", "data_type": "string" }
+    ]}))
+    .expect("schema");
+    workspace
+        .store()
+        .create_table("notes", "", &schema, None)
+        .await
+        .expect("table");
+    std::fs::write(dir.path().join("data/notes.csv"), "note\nfrom the file\n").expect("file");
+    engine.refresh().await;
+    let sql = "SELECT count(*) AS n FROM notes";
+    let statement = flowloom_core::render::render(sql, &[], &Default::default()).expect("renders");
+    let refused = engine
+        .run(&statement)
+        .await
+        .expect_err("the name is taken twice");
+    assert_eq!(
+        refused.to_string(),
+        "cannot read `notes.csv` as a table: a data table is also named `notes`: rename the \
+         file, or the table (flowloom tables alter notes --rename NEW)"
+    );
+
+    workspace.store().drop_table("notes").await.expect("drop");
+    engine.refresh().await;
+    let batches: Vec<_> = engine
+        .run(&statement)
+        .await
+        .expect("the file is a table again")
+        .batches
+        .try_collect()
+        .await
+        .expect("rows");
+    assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 1);
+}

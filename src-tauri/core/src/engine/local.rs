@@ -14,7 +14,8 @@
 //! values into that plan.
 //!
 //! Opened on a workspace (`for_workspace`), the engine also reads its data tables ("FlexDB",
-//! `data_tables.rs`) by name; a data file of the same name keeps it.
+//! `data_tables.rs`) by name; when a data file and a data table share a name, neither is read
+//! under it, and a query naming it is told to rename one.
 
 use super::binding::BoundLists;
 use super::column_types::{self, ColumnTypes};
@@ -83,6 +84,8 @@ impl Stamp {
 struct DataTable {
     file: Registered,
     problem: Option<EngineError>,
+    /// A data table has its name too: neither is read under it until one is renamed.
+    shadowed: bool,
 }
 
 pub struct LocalEngine {
@@ -169,14 +172,24 @@ impl LocalEngine {
         });
         let mut changed = tables.len() != before;
         for (name, file) in found {
-            if tables.get(&name).is_some_and(|table| table.file == file) {
+            if tables
+                .get(&name)
+                .is_some_and(|table| table.file == file && !table.shadowed)
+            {
                 continue;
             }
             if tables.remove(&name).is_some() {
                 let _ = self.ctx.deregister_table(name.as_str());
             }
             let problem = self.register(&name, &file).await.err();
-            tables.insert(name, DataTable { file, problem });
+            tables.insert(
+                name,
+                DataTable {
+                    file,
+                    problem,
+                    shadowed: false,
+                },
+            );
             changed = true;
         }
         drop(tables);
@@ -194,9 +207,29 @@ impl LocalEngine {
         let Ok(stamps) = store.table_stamps().await else {
             return false;
         };
-        let files = self.tables.lock().await;
+        let mut files = self.tables.lock().await;
         let mut registered = self.data_tables.lock().await;
         let before = registered.len();
+        // A data file and a data table of one name: the file used to win without a word
+        // (a file copied into data/ after the table was made). Now neither is read under
+        // that name, and a query naming it is told why.
+        let mut changed = false;
+        for (name, ..) in &stamps {
+            if let Some(file) = files.get_mut(name)
+                && !file.shadowed
+            {
+                let _ = self.ctx.deregister_table(name.as_str());
+                file.shadowed = true;
+                file.problem = Some(EngineError::DataFile {
+                    file: file_name(&file.file.path),
+                    message: format!(
+                        "a data table is also named `{name}`: rename the file, or the table \
+                         (flowloom tables alter {name} --rename NEW)"
+                    ),
+                });
+                changed = true;
+            }
+        }
         registered.retain(|name, _| {
             let keep = !files.contains_key(name) && stamps.iter().any(|(n, ..)| n == name);
             if !keep {
@@ -204,7 +237,7 @@ impl LocalEngine {
             }
             keep
         });
-        let mut changed = registered.len() != before;
+        changed |= registered.len() != before;
         for (name, version, _) in stamps {
             if files.contains_key(&name) || registered.get(&name) == Some(&version) {
                 continue;
