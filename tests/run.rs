@@ -612,3 +612,40 @@ async fn first_of_no_rows_into_a_required_parameter_skips_the_node() {
         "skipping is not failing"
     );
 }
+
+/// A condition reads a decimal as a double, whatever its value (a whole `100.00` too), and
+/// validation types it so: `* 2.0` runs, while `* 2` (a double times an int, which the
+/// evaluator refuses) is refused before the run rather than failing the node.
+#[tokio::test]
+async fn a_condition_reads_a_decimal_as_a_double_and_validation_agrees() {
+    let flow = runs_fixture("decimal-conditions.flow.json");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engine = Arc::new(LocalEngine::open(dir.path()).await.expect("engine"));
+    let report = run::run(&flow, engine, &RunOptions::default(), &quiet)
+        .await
+        .expect("starts");
+    let status = |id: &str| report.node(id).map(|n| (n.status, n.error.clone()));
+    assert_eq!(status("doubled"), Some((NodeStatus::Completed, None)));
+    assert_eq!(
+        status("above").map(|(s, _)| s),
+        Some(NodeStatus::Skipped),
+        "100.00 is not above 100.5"
+    );
+
+    let mut refused = flow.flow().clone();
+    refused.nodes[1].condition_expression =
+        Some("upstream.total.first.total * 2 > 150.0".to_owned());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text =
+        std::fs::read_to_string(root.join("tests/fixtures/runs/decimal-conditions.flow.json"))
+            .expect("fixture");
+    let (_, templates) = FlowFile::read(&text).expect("reads").into_parts();
+    let diagnostics = validation::check(&refused, &Catalog::from_templates(templates));
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.code == validation::Code::BadCondition
+                && d.node_ids.iter().any(|n| n.as_str() == "doubled")),
+        "{diagnostics:#?}"
+    );
+}

@@ -13,11 +13,11 @@ use super::table_node::Operation;
 use super::{Connector, EngineError};
 use crate::condition::{Condition, Facts, UpstreamFacts};
 use crate::ids::NodeId;
-use crate::model::{NodeOutcome, TableWrite, TemplateKind, Transformation};
+use crate::model::{NodeOutcome, ScalarType, TableWrite, TemplateKind, Transformation};
 use crate::render;
 use crate::validation::{FlowGraph, ValidatedFlow};
 use crate::value::Value;
-use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::ScalarValue;
 use futures::TryStreamExt;
@@ -232,7 +232,14 @@ pub(super) fn prepare(
         let holds = Condition::compile(text)
             .map_err(|e| e.to_string())
             .and_then(|condition| {
-                condition.evaluate(&facts(flow, &condition, globals, &values, runs))
+                let decimals = template
+                    .parameters
+                    .iter()
+                    .filter(|p| p.value_type == ScalarType::Decimal && !p.list)
+                    .map(|p| p.name.as_str());
+                let mut facts = facts(flow, &condition, globals, &values, runs);
+                as_doubles(&mut facts.params, decimals);
+                condition.evaluate(&facts)
             });
         match holds {
             Ok(true) => {}
@@ -440,6 +447,28 @@ async fn execute(
     })
 }
 
+/// A decimal as a condition reads it: always a double (CEL has no decimal), so that one
+/// type-checks the same whatever its value (`2` and `2.5` alike), as validation types it.
+fn double(value: Json) -> Json {
+    let number = match &value {
+        Json::Number(n) => n.as_f64(),
+        Json::String(text) => text.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    number
+        .and_then(serde_json::Number::from_f64)
+        .map_or(value, Json::Number)
+}
+
+/// The values of `names` in `params` as doubles (see [`double`]).
+fn as_doubles<'a>(params: &mut BTreeMap<String, Json>, names: impl Iterator<Item = &'a str>) {
+    for name in names {
+        if let Some(value) = params.get_mut(name) {
+            *value = double(std::mem::take(value));
+        }
+    }
+}
+
 /// What `condition` can read: the flow's global parameters (null when without a value) under
 /// the node's own resolved ones, and the facts of each upstream node it names.
 fn facts(
@@ -457,6 +486,14 @@ fn facts(
             .unwrap_or(Json::Null);
         facts.params.insert(global.name.clone(), value);
     }
+    let decimal_globals = flow
+        .flow()
+        .composition
+        .global_parameters
+        .iter()
+        .filter(|g| g.value_type == ScalarType::Decimal && !g.list)
+        .map(|g| g.name.as_str());
+    as_doubles(&mut facts.params, decimal_globals);
     facts
         .params
         .extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -471,6 +508,22 @@ fn facts(
             continue;
         };
         let result = run.result.as_deref();
+        // Columns its template declares decimal, read as doubles whatever their values.
+        let declared: Vec<&str> = flow
+            .flow()
+            .nodes
+            .iter()
+            .find(|n| n.node_id == run.node_id)
+            .and_then(|n| flow.template_of(n))
+            .map(|t| {
+                t.output_columns
+                    .iter()
+                    .flatten()
+                    .filter(|c| c.value_type == ScalarType::Decimal)
+                    .map(|c| c.name.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
         let first = result.and_then(|result| {
             let batch = result
                 .batches
@@ -487,6 +540,15 @@ fn facts(
                             .ok()?
                             .into_iter()
                             .next()?;
+                    let decimal = declared.contains(&field.name().as_str())
+                        || matches!(
+                            field.data_type(),
+                            DataType::Decimal32(..)
+                                | DataType::Decimal64(..)
+                                | DataType::Decimal128(..)
+                                | DataType::Decimal256(..)
+                        );
+                    let value = if decimal { double(value) } else { value };
                     Some((field.name().clone(), value))
                 })
                 .collect();

@@ -66,7 +66,8 @@ fn cel_type(value_type: ScalarType, list: bool) -> Type {
     let scalar = match value_type {
         ScalarType::String | ScalarType::Date | ScalarType::Datetime => Type::String,
         ScalarType::Integer => Type::Int,
-        ScalarType::Decimal => Type::Number,
+        // A condition reads a decimal as a double (the engine hands it over as one).
+        ScalarType::Decimal => Type::Double,
         ScalarType::Boolean => Type::Bool,
         ScalarType::Json => Type::Dyn,
     };
