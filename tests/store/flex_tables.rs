@@ -537,3 +537,69 @@ async fn a_row_is_updated_under_the_same_rules_and_a_table_dropped_keeps_its_his
         0
     );
 }
+
+/// A `pattern` is the whole value's: every pattern the schema check lets pass is enforced,
+/// whatever its flags (`(?x)` with a comment, `(?i)`) and with each alternative of `a|b`
+/// anchored; one that cannot be enforced is refused at the check, naming its column.
+#[tokio::test]
+async fn a_pattern_the_check_lets_pass_is_enforced_on_the_whole_value() {
+    let (store, _dir) = empty_store().await;
+    for (i, (pattern, good, bad)) in [
+        (
+            "(?x)[a-z]+  # letters",
+            &["abc"][..],
+            &["ab1", "ab c", "abc\n"][..],
+        ),
+        ("(?i)ab[0-9]", &["AB1", "ab2"], &["xab1", "ab12"]),
+        ("cat|dog", &["cat", "dog"], &["cats", "hotdog", "catdog"]),
+        (
+            "(?x) [A-Z]{2} - [0-9]+  # code",
+            &["AB-12"],
+            &["AB - 12", "AB-12x"],
+        ),
+        ("[a-z]+", &["abc"], &["abc\n", "1abc"]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let table = format!("patterned_{i}");
+        let schema = table_schema(json!([
+            { "name": "code", "data_type": "string", "validation": { "pattern": pattern } }
+        ]));
+        store
+            .create_table(&table, "", &schema, None)
+            .await
+            .unwrap_or_else(|e| panic!("{pattern}: {e}"));
+        for value in good {
+            store
+                .insert_rows(&table, &rows(json!([{ "code": value }])))
+                .await
+                .unwrap_or_else(|e| panic!("{pattern} refused {value:?}: {e}"));
+        }
+        for value in bad {
+            let refused = store
+                .insert_rows(&table, &rows(json!([{ "code": value }])))
+                .await
+                .expect_err(&format!("{pattern} let {value:?} in"));
+            assert!(
+                refused.to_string().contains("does not match pattern"),
+                "{pattern}, {value:?}: {refused}"
+            );
+        }
+    }
+    for pattern in ["(", "a)(?:b", "(?x)a # c\n)"] {
+        let schema = table_schema(json!([
+            { "name": "code", "data_type": "string", "validation": { "pattern": pattern } }
+        ]));
+        let refused = store
+            .create_table("unpatterned", "", &schema, None)
+            .await
+            .expect_err(&format!("{pattern} passed the check"));
+        assert!(
+            refused.to_string().contains(&format!(
+                "column `code`: pattern `{pattern}` is not a regular expression"
+            )),
+            "{refused}"
+        );
+    }
+}

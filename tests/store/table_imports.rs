@@ -524,3 +524,161 @@ async fn every_inference_fixture_imports_whole_into_the_table_it_infers() {
         );
     }
 }
+
+/// Rows of table `name`, counted.
+async fn row_count(store: &flowloom_core::Store, name: &str) -> u64 {
+    store
+        .table_rows(name, &RowsQuery::page(0, 10))
+        .await
+        .expect("rows")
+        .total_rows
+}
+
+/// A file's rows are checked against a `pattern` as the schema check compiled it: a verbose
+/// pattern with a comment, a case-insensitive one and an alternation, whole values only.
+#[tokio::test]
+async fn an_import_enforces_every_pattern_on_the_whole_value() {
+    let (store, dir) = empty_store().await;
+    for (i, (pattern, csv, skipped)) in [
+        (
+            "(?x)[a-z]+  # letters",
+            "code\nabc\nab1\nab c\nxyz\n",
+            &[3u64, 4][..],
+        ),
+        ("(?i)ab[0-9]", "code\nAB1\nab12\nxab1\nab9\n", &[3, 4]),
+        ("cat|dog", "code\ncat\ncats\nhotdog\ndog\n", &[3, 4]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let table = format!("codes_{i}");
+        let schema: TableSchema = serde_json::from_value(json!({ "columns": [
+            { "name": "code", "data_type": "string", "validation": { "pattern": pattern } }
+        ]}))
+        .expect("schema");
+        store
+            .create_table(&table, "", &schema, None)
+            .await
+            .expect("create");
+        let path = file(dir.path(), &format!("{table}.csv"), csv);
+        let report = store
+            .import_rows(&table, import::rows(&path).expect("reads"), true)
+            .await
+            .expect("imports");
+        let lines: Vec<u64> = report.skipped.iter().map(|s| s.line).collect();
+        assert_eq!(lines, skipped, "{pattern}");
+        assert_eq!(report.imported, 2, "{pattern}");
+        assert!(
+            report.skipped[0].problems[0]
+                .message
+                .contains("does not match pattern"),
+            "{pattern}: {:?}",
+            report.skipped[0].problems
+        );
+    }
+}
+
+/// Skipped rows go to a report: when it cannot be written, nothing is imported (the
+/// table is as it was, or not made), so running the import again imports each row once.
+#[tokio::test]
+async fn a_report_that_cannot_be_written_leaves_the_table_as_it_was() {
+    let (store, dir) = empty_store().await;
+    let path = file(
+        dir.path(),
+        "orders.csv",
+        "order_id,order_date,amount\n1,2026-06-01,3\n2,2026-06-02,-1\n3,2026-06-03,4\n",
+    );
+    let nowhere = dir.path().join("missing-folder").join("report.jsonl");
+    store
+        .create_table("orders", "", &orders_schema(), None)
+        .await
+        .expect("create");
+    for table in ["orders", "made_by_import"] {
+        let refused = store
+            .import_file(
+                &path,
+                table,
+                Some(&orders_schema()),
+                true,
+                Some(&nowhere),
+                None,
+            )
+            .await
+            .expect_err("the report cannot be written");
+        assert!(
+            refused.to_string().contains("report.jsonl")
+                && refused.to_string().contains("nothing was imported"),
+            "{refused}"
+        );
+    }
+    assert_eq!(row_count(&store, "orders").await, 0);
+    assert!(
+        store
+            .table_rows("made_by_import", &RowsQuery::page(0, 10))
+            .await
+            .is_err(),
+        "the table the import would have made is not there"
+    );
+    let report = dir.path().join("report.jsonl");
+    // The second run finds the first run's rows already there (order_id is unique).
+    for (imported, skipped) in [(2, 1), (0, 3)] {
+        std::fs::remove_file(&report).ok();
+        let done = store
+            .import_file(&path, "orders", None, true, Some(&report), None)
+            .await
+            .expect("imports");
+        assert_eq!((done.imported, done.skipped), (imported, skipped));
+        let text = std::fs::read_to_string(&report).expect("the report");
+        assert_eq!(text.lines().count() as u64, skipped, "{text}");
+        assert_eq!(row_count(&store, "orders").await, 2, "each good row once");
+    }
+}
+
+/// A header naming a column twice (as written, or as the table column it makes) is
+/// refused, naming the column and the file, by the import and by inference.
+#[tokio::test]
+async fn a_header_naming_a_column_twice_is_refused() {
+    let (store, dir) = empty_store().await;
+    for (i, (header, says)) in [
+        ("name,name", "column `name` twice"),
+        (
+            "id,Name,age,name",
+            "`Name` and `name` both make column `name`",
+        ),
+        (
+            "Order Date,order_date",
+            "`Order Date` and `order_date` both make column `order_date`",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let columns = header.split(',').count();
+        let row = vec!["1"; columns].join(",");
+        let path = file(
+            dir.path(),
+            &format!("twice_{i}.csv"),
+            &format!("{header}\n{row}\n"),
+        );
+        let shown = path.display().to_string();
+        let errors = [
+            import::rows(&path).err().map(|e| e.to_string()),
+            import::infer(&path, 100).err().map(|e| e.to_string()),
+            store
+                .import_file(&path, "twice", None, false, None, None)
+                .await
+                .err()
+                .map(|e| e.to_string()),
+        ];
+        for error in errors {
+            let error = error.unwrap_or_else(|| panic!("{header} was accepted"));
+            assert!(error.contains(says) && error.contains(&shown), "{error}");
+        }
+        assert!(
+            store
+                .table_rows("twice", &RowsQuery::page(0, 10))
+                .await
+                .is_err()
+        );
+    }
+}

@@ -299,6 +299,223 @@ fn importing_a_named_pipe_is_refused_at_once() {
 }
 
 /// `tables show NAME --json`'s rows.
+/// Imports `csv` (written as `file`) into `table`, skipping invalid rows, with `extra`
+/// arguments.
+fn import_skipping(
+    ws: &str,
+    dir: &std::path::Path,
+    file: &str,
+    csv: &str,
+    table: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let path = dir.join(file);
+    std::fs::write(&path, csv).expect("csv");
+    let mut args = vec![
+        "tables",
+        "import",
+        path_str(&path),
+        "--table",
+        table,
+        "--skip-invalid",
+        "--json",
+        "--workspace",
+        ws,
+    ];
+    args.extend_from_slice(extra);
+    flowloom(&args)
+}
+
+/// Every pattern `tables create` accepts is enforced by `tables import` on whole values:
+/// verbose with a comment, case-insensitive, an alternation; one that cannot be enforced is
+/// refused at create, naming its column.
+#[test]
+fn every_pattern_a_table_accepts_is_enforced_by_import() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    for (i, (pattern, csv, kept)) in [
+        (
+            "(?x)[a-z]+  # letters",
+            "code\nabc\nab1\nab c\nxyz\n",
+            ["abc", "xyz"],
+        ),
+        (
+            "(?i)ab[0-9]",
+            "code\nAB1\nab12\nxab1\nab9\n",
+            ["AB1", "ab9"],
+        ),
+        ("cat|dog", "code\ncat\ncats\nhotdog\ndog\n", ["cat", "dog"]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let table = format!("codes_{i}");
+        let schema = write(
+            dir.path(),
+            &format!("{table}.json"),
+            &json!({"columns": [{"name": "code", "data_type": "string",
+                                 "validation": {"pattern": pattern}}]}),
+        );
+        let created = flowloom(&[
+            "tables",
+            "create",
+            &table,
+            "--schema",
+            &schema,
+            "--workspace",
+            ws,
+        ]);
+        exits(&created, 0);
+        let done = import_skipping(ws, dir.path(), &format!("{table}.csv"), csv, &table, &[]);
+        exits(&done, 0);
+        let done: Value = serde_json::from_slice(&done.stdout).expect("json");
+        assert_eq!(
+            (done["imported"].clone(), done["skipped"].clone()),
+            (json!(2), json!(2)),
+            "{pattern}"
+        );
+        let codes: Vec<Value> = rows_of(ws, &table)
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| r["code"].clone())
+            .collect();
+        assert_eq!(codes, kept.map(Value::from), "{pattern}");
+    }
+    for pattern in ["(", "a)(?:b", "(?x)a # c\n)"] {
+        let schema = write(
+            dir.path(),
+            "bad.json",
+            &json!({"columns": [{"name": "code", "data_type": "string",
+                                 "validation": {"pattern": pattern}}]}),
+        );
+        let refused = flowloom(&[
+            "tables",
+            "create",
+            "bad",
+            "--schema",
+            &schema,
+            "--workspace",
+            ws,
+        ]);
+        exits(&refused, 1);
+        assert!(
+            text(&refused.stderr).contains(&format!(
+                "column `code`: pattern `{pattern}` is not a regular expression"
+            )),
+            "{}",
+            text(&refused.stderr)
+        );
+    }
+}
+
+/// `--report` naming a file that cannot be written fails the import with nothing
+/// imported; the re-run with a writable report imports each good row once.
+#[test]
+fn a_report_that_cannot_be_written_imports_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let csv = "id,amount\n1,5\n2,lots\n3,7\n";
+    let nowhere = dir.path().join("no-such-folder").join("report.jsonl");
+    let schema = write(
+        dir.path(),
+        "amounts.json",
+        &json!({"columns": [{"name": "id", "data_type": "integer"},
+                            {"name": "amount", "data_type": "integer"}]}),
+    );
+    let created = flowloom(&[
+        "tables",
+        "create",
+        "fresh",
+        "--schema",
+        &schema,
+        "--workspace",
+        ws,
+    ]);
+    exits(&created, 0);
+    for _ in 0..2 {
+        let failed = import_skipping(
+            ws,
+            dir.path(),
+            "amounts.csv",
+            csv,
+            "fresh",
+            &["--report", path_str(&nowhere)],
+        );
+        assert_ne!(failed.status.code(), Some(0));
+        let said = text(&failed.stderr);
+        assert!(
+            said.contains("report.jsonl") && said.contains("nothing was imported"),
+            "{said}"
+        );
+        assert_eq!(rows_of(ws, "fresh"), json!([]));
+    }
+    let report = dir.path().join("report.jsonl");
+    let done = import_skipping(
+        ws,
+        dir.path(),
+        "amounts.csv",
+        csv,
+        "fresh",
+        &["--report", path_str(&report)],
+    );
+    exits(&done, 0);
+    let done: Value = serde_json::from_slice(&done.stdout).expect("json");
+    assert_eq!(
+        (done["imported"].clone(), done["skipped"].clone()),
+        (json!(2), json!(1))
+    );
+    assert_eq!(
+        std::fs::read_to_string(&report)
+            .expect("report")
+            .lines()
+            .count(),
+        1
+    );
+    assert_eq!(rows_of(ws, "fresh").as_array().expect("rows").len(), 2);
+}
+
+/// A CSV header naming a column twice is refused by `import` and `infer`, naming the
+/// column and the file; no table is made.
+#[test]
+fn a_header_naming_a_column_twice_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    for (header, says) in [
+        ("name,name", "names column `name` twice"),
+        ("Name,name", "`Name` and `name` both make column `name`"),
+    ] {
+        let csv = dir.path().join("people.csv");
+        std::fs::write(&csv, format!("{header}\nAna,Bo\n")).expect("csv");
+        for args in [
+            vec![
+                "tables",
+                "import",
+                path_str(&csv),
+                "--table",
+                "people",
+                "--workspace",
+                ws,
+            ],
+            vec!["tables", "infer", path_str(&csv), "--workspace", ws],
+        ] {
+            let refused = flowloom(&args);
+            assert_ne!(refused.status.code(), Some(0), "{args:?}");
+            let said = text(&refused.stderr);
+            assert!(
+                said.contains(says) && said.contains("people.csv"),
+                "{args:?}: {said}"
+            );
+        }
+        let listed = flowloom(&["tables", "list", "--json", "--workspace", ws]);
+        assert!(
+            !text(&listed.stdout).contains("people"),
+            "{}",
+            text(&listed.stdout)
+        );
+    }
+}
+
 fn rows_of(ws: &str, name: &str) -> Value {
     let shown = flowloom(&[
         "tables",

@@ -123,7 +123,6 @@ impl Store {
             }
         };
         let done = import_in(&mut tx, name, &table, rows, skip_invalid).await?;
-        tx.commit().await?;
         let mut outcome = FileImport {
             table: name.to_owned(),
             created,
@@ -131,6 +130,8 @@ impl Store {
             skipped: done.skipped.len() as u64,
             report: None,
         };
+        // The report is written before the rows are committed: when it cannot be, nothing
+        // is imported (a re-run would otherwise import the good rows twice).
         if !done.skipped.is_empty() {
             let report = report.map_or_else(
                 || {
@@ -146,9 +147,18 @@ impl Store {
                 .map(|row| format!("{}\n", serde_json::to_string(row).unwrap_or_default()))
                 .collect();
             std::fs::write(&report, lines).map_err(|e| {
-                TableError::Export(format!("could not write {}: {e}", report.display()))
+                TableError::Export(format!(
+                    "could not write the report {}: {e}; nothing was imported",
+                    report.display()
+                ))
             })?;
             outcome.report = Some(report.display().to_string());
+        }
+        if let Err(err) = tx.commit().await {
+            if let Some(report) = &outcome.report {
+                let _ = std::fs::remove_file(report);
+            }
+            return Err(err.into());
         }
         Ok(outcome)
     }

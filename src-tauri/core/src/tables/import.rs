@@ -66,6 +66,7 @@ pub fn rows(
         SourceFormat::Csv => {
             let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
             let headers = reader.headers().map_err(|e| failed(e.to_string()))?.clone();
+            distinct_columns(headers.iter()).map_err(failed)?;
             Ok(Box::new(reader.into_records().map(move |record| {
                 let record = record.map_err(|e| error(e.to_string()))?;
                 let line = record.position().map_or(0, |p| p.line());
@@ -130,8 +131,13 @@ pub fn rows(
         }
         SourceFormat::Parquet => {
             use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-            let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-                .and_then(|b| b.with_batch_size(8192).build())
+            let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+                .map_err(|e| failed(e.to_string()))?;
+            distinct_columns(builder.schema().fields().iter().map(|f| f.name().as_str()))
+                .map_err(failed)?;
+            let reader = builder
+                .with_batch_size(8192)
+                .build()
                 .map_err(|e| failed(e.to_string()))?;
             let mut next_line = 1u64;
             Ok(Box::new(reader.flat_map(move |batch| {
@@ -163,6 +169,30 @@ pub fn rows(
             })))
         }
     }
+}
+
+/// Whether a file's column names are distinct, as they are and as table columns
+/// (`column_name`): two columns of one name would leave one of them out, unseen.
+fn distinct_columns<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), String> {
+    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for name in names {
+        let key = if name == ROW_ID {
+            name.to_owned()
+        } else {
+            column_name(name)
+        };
+        if let Some(first) = seen.insert(key.clone(), name) {
+            return Err(if first == name {
+                format!("the header names column `{name}` twice; rename one of them")
+            } else {
+                format!(
+                    "the header's columns `{first}` and `{name}` both make column `{key}`; \
+                     rename one of them"
+                )
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A file's value read as a `kind` value where it reads as one: a CSV cell's text (`"42"` →

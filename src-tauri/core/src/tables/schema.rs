@@ -114,7 +114,7 @@ fn check_column(column: &Column) -> Vec<String> {
         problems.push(format!("min_length {min} is more than max_length {max}"));
     }
     if let Some(pattern) = &rules.pattern
-        && let Err(err) = regex::Regex::new(pattern)
+        && let Err(err) = value::compiled_pattern(pattern)
     {
         problems.push(format!(
             "pattern `{pattern}` is not a regular expression: {err}"

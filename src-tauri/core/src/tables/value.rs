@@ -4,6 +4,8 @@
 use crate::model::{Column, ColumnType};
 use serde_json::Value;
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// A value as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,11 +116,13 @@ pub fn broken_rules(column: &Column, cell: &Cell) -> Vec<String> {
                 "shorter than min_length {min} ({length} characters)"
             ));
         }
-        if let Some(pattern) = &rules.pattern
-            && let Ok(re) = regex::Regex::new(&format!("^(?:{pattern})$"))
-            && !re.is_match(text)
-        {
-            broken.push(format!("does not match pattern `{pattern}`"));
+        if let Some(pattern) = &rules.pattern {
+            match compiled_pattern(pattern) {
+                Ok(re) if re.is_match(text) => {}
+                Ok(_) => broken.push(format!("does not match pattern `{pattern}`")),
+                // The schema check refuses such a pattern; a stored one is never let pass.
+                Err(err) => broken.push(format!("pattern `{pattern}` cannot be checked: {err}")),
+            }
         }
     }
     for (rule, bound, refused) in [
@@ -150,4 +154,90 @@ pub fn broken_rules(column: &Column, cell: &Cell) -> Vec<String> {
         }
     }
     broken
+}
+
+/// How many compiled patterns are kept; past it the cache starts again (patterns are few).
+const PATTERN_CACHE: usize = 256;
+
+type Compiled = Result<Arc<regex::Regex>, String>;
+
+static PATTERNS: LazyLock<Mutex<HashMap<String, Compiled>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// The form a `pattern` rule is enforced in: the whole value must match, every alternative
+/// of `a|b` included. The pattern may set flags (`(?i)`, `(?x)`); a verbose pattern's
+/// comment runs to the end of its line, so the wrapper's tail starts on a new line, in
+/// verbose mode (its `(?x)` is scoped to the group, after the pattern: the newline is then
+/// whitespace whatever the pattern's own flags).
+pub fn anchored(pattern: &str) -> String {
+    format!("^(?:{pattern}(?x)\n)$")
+}
+
+/// `pattern` compiled as it is enforced ([`anchored`]), or why it cannot be: compiled once
+/// per pattern text and shared, by the schema check and by every value checked after it.
+pub fn compiled_pattern(pattern: &str) -> Compiled {
+    let mut cache = PATTERNS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(compiled) = cache.get(pattern) {
+        return compiled.clone();
+    }
+    // On its own too: a pattern that only compiles wrapped (`a)(?:b`) would escape the
+    // wrapper.
+    let compiled = regex::Regex::new(pattern)
+        .and_then(|_| regex::Regex::new(&anchored(pattern)))
+        .map(Arc::new)
+        .map_err(|e| e.to_string());
+    if cache.len() >= PATTERN_CACHE {
+        cache.clear();
+    }
+    cache.insert(pattern.to_owned(), compiled.clone());
+    compiled
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pattern_is_compiled_once_and_shared() {
+        let pattern = "(?x)[a-z]+  # a pattern only this test uses";
+        let first = compiled_pattern(pattern).expect("compiles");
+        let again = compiled_pattern(pattern).expect("compiles");
+        assert!(Arc::ptr_eq(&first, &again), "compiled twice");
+    }
+
+    #[test]
+    fn patterns_match_the_whole_value_whatever_their_flags() {
+        for (pattern, matching, refused) in [
+            ("[a-z]+", &["abc"][..], &["abc1", "1abc", "", "abc\n"][..]),
+            (
+                "(?x)[a-z]+  # letters",
+                &["abc"],
+                &["ab c", "abc1", "abc\n"],
+            ),
+            (
+                "(?x) [0-9]{3} - [0-9]{4}  # phone",
+                &["555-1234"],
+                &["555 - 1234", "x555-1234"],
+            ),
+            ("(?i)abc", &["ABC", "abc"], &["abcd", "xabc"]),
+            ("a|b", &["a", "b"], &["ab", "ba", "xa", "bx"]),
+            ("cat|dog(?x) # pets", &["cat", "dog"], &["cats", "hotdog"]),
+            ("a b", &["a b"], &["ab"]),
+        ] {
+            let re = compiled_pattern(pattern).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+            for text in matching {
+                assert!(re.is_match(text), "{pattern} should match {text:?}");
+            }
+            for text in refused {
+                assert!(!re.is_match(text), "{pattern} should refuse {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_pattern_that_only_compiles_wrapped_is_refused() {
+        for pattern in ["a)(?:b", "(", "[a-z", "a\\", "(?x)a # c\n)"] {
+            assert!(compiled_pattern(pattern).is_err(), "{pattern} compiled");
+        }
+    }
 }
