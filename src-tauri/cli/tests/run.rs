@@ -235,6 +235,10 @@ fn a_killed_run_is_marked_interrupted_and_keeps_what_it_recorded() {
     assert_eq!(run["summary"]["status"], "FAILED");
     assert_eq!(run["summary"]["error"], "interrupted");
     assert!(run["summary"]["completed_at"].is_string());
+    assert!(
+        !dir.path().join("runs/1.lock").exists(),
+        "the killed process's lock file is cleared with its run"
+    );
     let nodes = run["nodes"].as_array().expect("nodes");
     assert_eq!(nodes.len(), 1, "{run:#}");
     assert_eq!(nodes[0]["node_id"], "quick");

@@ -112,3 +112,30 @@ fn preview_names_a_bad_field_and_shows_the_schedules_own_zone() {
         );
     }
 }
+
+/// A cron expression every field of which is valid but whose date never comes (31
+/// February) is refused, rather than stored to never run.
+#[test]
+fn a_cron_schedule_that_never_comes_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let created = flowloom(&[
+        "schedules",
+        "create",
+        "Leap dreams",
+        "--flow",
+        "comp_product_drilldown",
+        "--cron",
+        "0 9 31 2 *",
+        "--workspace",
+        ws,
+    ]);
+    exits(&created, 1);
+    assert!(
+        text(&created.stderr).contains("`0 9 31 2 *` is never due: no date has those fields"),
+        "{}",
+        text(&created.stderr)
+    );
+    let listed = text(&flowloom(&["schedules", "list", "--workspace", ws]).stdout);
+    assert!(!listed.contains("Leap dreams"), "{listed}");
+}

@@ -200,6 +200,8 @@ pub async fn recover_interrupted(store: &Store, root: &Path) -> Result<Vec<RunId
     for run in store.unfinished_runs().await? {
         if !RunLock::is_held(root, run) {
             store.mark_interrupted(run).await?;
+            // The lock file of a process killed before it could remove it.
+            let _ = std::fs::remove_file(RunLock::path(root, run));
             recovered.push(run);
         }
     }

@@ -47,8 +47,13 @@ pub async fn check(store: &Store, spec: &ScheduleSpec) -> Result<(), ScheduleErr
             expression,
             timezone,
         } => {
-            if let Err(why) = CronSchedule::parse(expression, timezone) {
-                problems.push(why.to_string());
+            match CronSchedule::parse(expression, timezone) {
+                Err(why) => problems.push(why.to_string()),
+                // `0 9 31 2 *` (31 February) parses, and never comes.
+                Ok(cron) if cron.next_after(Utc::now()).is_none() => problems.push(format!(
+                    "`{expression}` is never due: no date has those fields"
+                )),
+                Ok(_) => {}
             }
         }
         ScheduleTrigger::FileChange { path } => {
