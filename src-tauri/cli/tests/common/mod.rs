@@ -46,6 +46,22 @@ pub fn path_str(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")
 }
 
+/// Starts `flowloom run ARGS --json --workspace WS` in the background, with its events to
+/// read a line at a time.
+pub fn spawn_run(ws: &str, args: &[&str]) -> (Child, Lines<BufReader<ChildStdout>>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowloom"))
+        .arg("run")
+        .args(args)
+        .args(["--json", "--workspace", ws])
+        .env_remove("FLOWLOOM_WORKSPACE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start flowloom run");
+    let lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    (child, lines)
+}
+
 /// Starts `flowloom run comp_slow --json` on a workspace holding the slow fixture flow and
 /// returns once its slow node has started, with the rest of its output to read.
 pub fn start_slow_run(ws: &str) -> (Child, Lines<BufReader<ChildStdout>>) {
@@ -54,14 +70,7 @@ pub fn start_slow_run(ws: &str) -> (Child, Lines<BufReader<ChildStdout>>) {
         &flowloom(&["import", path_str(&slow), "--workspace", ws]),
         0,
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_flowloom"))
-        .args(["run", "comp_slow", "--json", "--workspace", ws])
-        .env_remove("FLOWLOOM_WORKSPACE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start flowloom run");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let (child, mut lines) = spawn_run(ws, &["comp_slow"]);
     let started_slow = lines.by_ref().map_while(Result::ok).any(|line| {
         serde_json::from_str::<Value>(&line)
             .is_ok_and(|e| e["event"] == "node_started" && e["node_id"] == "slow")
