@@ -4,8 +4,9 @@
 //! running is skipped or queued; real file changes fire once they settle; a flow's run
 //! ending starts another; conditions decide.
 
-use crate::support::sample_workspace;
+use crate::support::{run_elsewhere, sample_workspace};
 use chrono::{DateTime, Duration, Utc};
+use flowloom_core::api::Runs;
 use flowloom_core::engine::history;
 use flowloom_core::engine::run::RunOptions;
 use flowloom_core::model::{OverlapPolicy, RunStatus, ScheduleSpec, ScheduleTrigger, Trigger};
@@ -81,7 +82,7 @@ async fn a_cron_schedule_fires_when_due_and_records_its_trigger() {
     .expect("create");
     assert_eq!(created.next_run_at.as_deref(), Some("2026-11-24T10:05:00Z"));
 
-    let scheduler = Scheduler::new(workspace.clone(), engine, clock.clone());
+    let scheduler = Scheduler::new(Runs::new(workspace.clone(), engine), clock.clone());
     scheduler.start().await.expect("start");
     clock.advance(Duration::minutes(3));
     assert!(
@@ -144,7 +145,7 @@ async fn runs_missed_while_closed_are_reported_and_caught_up_once_when_asked() {
 
     // The app was closed from 10:01 to 10:22: 10:05, 10:10, 10:15 and 10:20 passed.
     clock.advance(Duration::minutes(21));
-    let scheduler = Scheduler::new(workspace.clone(), engine, clock.clone());
+    let scheduler = Scheduler::new(Runs::new(workspace.clone(), engine), clock.clone());
     let (missed, fired) = scheduler.start().await.expect("start");
     let by_name: Vec<(&str, u32, &str, bool)> = missed
         .iter()
@@ -193,16 +194,9 @@ async fn a_flow_still_running_is_skipped_or_queued_by_policy() {
         .await
         .expect("create");
     }
-    let scheduler = Scheduler::new(workspace.clone(), engine, clock.clone());
+    let scheduler = Scheduler::new(Runs::new(workspace.clone(), engine), clock.clone());
     scheduler.start().await.expect("start");
-    sqlx::query(
-        "INSERT INTO flow_executions (composition, status, started_at)
-         SELECT id, 'RUNNING', '2026-11-24T10:00:00Z' FROM compositions WHERE composition_id = ?",
-    )
-    .bind(FLOW)
-    .execute(store.pool())
-    .await
-    .expect("a run elsewhere");
+    let (_, other_process) = run_elsewhere(&workspace, FLOW).await;
 
     clock.advance(Duration::minutes(4));
     let mut fired: Vec<(String, FiredOutcome)> = scheduler
@@ -230,6 +224,7 @@ async fn a_flow_still_running_is_skipped_or_queued_by_policy() {
         .execute(store.pool())
         .await
         .expect("the other run ends");
+    drop(other_process);
     scheduler.tick().await.expect("tick");
     scheduler.idle().await;
     let runs = runs_of(&workspace, FLOW).await;
@@ -252,7 +247,7 @@ async fn changed_files_fire_once_they_settle_with_the_paths_that_changed() {
     )
     .await
     .expect("create");
-    let scheduler = Scheduler::new(workspace.clone(), engine, clock.clone());
+    let scheduler = Scheduler::new(Runs::new(workspace.clone(), engine), clock.clone());
     scheduler.start().await.expect("start");
     clock.advance(Duration::seconds(1));
     assert!(
@@ -327,7 +322,7 @@ async fn a_flow_ending_starts_another_when_the_condition_holds() {
         .await
         .expect("create");
     }
-    let scheduler = Scheduler::new(workspace.clone(), engine.clone(), clock.clone());
+    let scheduler = Scheduler::new(Runs::new(workspace.clone(), engine.clone()), clock.clone());
     scheduler.start().await.expect("start");
 
     let flow = store.get_flow(&watched.into()).await.expect("flow").flow;
@@ -436,7 +431,7 @@ async fn shutting_down_cancels_the_runs_in_progress() {
     )
     .await
     .expect("create");
-    let scheduler = Scheduler::new(workspace.clone(), engine, clock.clone());
+    let scheduler = Scheduler::new(Runs::new(workspace.clone(), engine), clock.clone());
     scheduler.start().await.expect("start");
     scheduler.run_now(created.id).await.expect("fires");
     // Wait until the slow node is running.
@@ -513,7 +508,7 @@ async fn a_watch_is_bounded_and_follows_no_link_twice() {
     )
     .await
     .expect("a folder linking to itself is watched");
-    let scheduler = Scheduler::new(workspace.clone(), engine, clock.clone());
+    let scheduler = Scheduler::new(Runs::new(workspace.clone(), engine), clock.clone());
     scheduler.start().await.expect("start");
     std::fs::write(looped.join("inner/a.csv"), "a\n1\n2\n").expect("changed");
     assert!(

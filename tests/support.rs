@@ -124,3 +124,23 @@ pub fn expect_file(path: &std::path::Path, actual: &str) {
         path.display()
     );
 }
+
+/// A run of `flow` that another live process is running: a RUNNING row in the history and
+/// its run lock held (as that process holds it) until the returned file is dropped — the
+/// process dying.
+pub async fn run_elsewhere(workspace: &Workspace, flow: &str) -> (RunId, std::fs::File) {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO flow_executions (composition, status, started_at)
+         SELECT id, 'RUNNING', '2026-11-24T10:00:00Z' FROM compositions WHERE composition_id = ?
+         RETURNING id",
+    )
+    .bind(flow)
+    .fetch_one(workspace.store().pool())
+    .await
+    .expect("a run elsewhere");
+    let runs = workspace.root().join("runs");
+    std::fs::create_dir_all(&runs).expect("runs folder");
+    let lock = std::fs::File::create(runs.join(format!("{id}.lock"))).expect("lock file");
+    lock.lock().expect("locked");
+    (RunId(id), lock)
+}

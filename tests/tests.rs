@@ -30,6 +30,10 @@ mod engine;
 /// Whole flows on the embedded engine: mappings, skip and fail propagation, parallelism.
 mod run;
 
+/// One registry of runs for the window, the command line and the scheduler: a flow runs once
+/// whoever asks second, any side cancels, a refused scheduled turn is in the history.
+mod runs_api;
+
 /// Cancel and node timeouts stop every kind of CPU-bound query: cross joins, nested loops,
 /// exploding hash joins, sorts, joins of a data file.
 mod cancel;

@@ -1,7 +1,7 @@
 //! The one error type that crosses into the UI: a stable `code` to branch on, a sentence for
 //! people, and the flow parts it concerns so the canvas can point at them.
 
-use flowloom_core::engine::history::HistoryError;
+use flowloom_core::api::RunsError;
 use flowloom_core::engine::run::RunError;
 use flowloom_core::flowfile::{ImportError, ReadError};
 use flowloom_core::gallery::GalleryError;
@@ -140,11 +140,16 @@ impl From<StoreError> for AppError {
     }
 }
 
-impl From<HistoryError> for AppError {
-    fn from(err: HistoryError) -> Self {
+impl From<RunsError> for AppError {
+    fn from(err: RunsError) -> Self {
         match err {
-            HistoryError::Store(err) => err.into(),
-            HistoryError::Run(err) => err.into(),
+            RunsError::Invalid(diagnostics) => Self::cannot_run(diagnostics),
+            RunsError::Run(err) => err.into(),
+            RunsError::Store(err) => err.into(),
+            busy @ RunsError::AlreadyRunning { .. } => Self::new(ErrorCode::Conflict, busy),
+            missing @ (RunsError::NoResult { .. } | RunsError::NoSuchNode { .. }) => {
+                Self::new(ErrorCode::NotFound, missing)
+            }
         }
     }
 }

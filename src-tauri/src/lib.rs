@@ -15,6 +15,7 @@ mod templates;
 pub use error::{AppError, ErrorCode};
 
 use flowloom_core::Workspace;
+use flowloom_core::api::Runs;
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::schedule::{Scheduler, SystemClock};
 use std::path::PathBuf;
@@ -48,6 +49,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             runs::run_flow,
             runs::shadowed_globals,
             runs::cancel_run,
+            runs::active_runs,
             runs::list_runs,
             runs::get_run,
             runs::result_page,
@@ -82,7 +84,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             schedules::preview_cron,
             schedules::missed_schedules,
         ])
-        .events(collect_events![runs::RunProgress])
+        .events(collect_events![runs::RunProgress, runs::RunActivity])
 }
 
 /// Writes the TypeScript bindings for [`specta_builder`] to `path`.
@@ -159,9 +161,9 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let runs = Runs::new(workspace.clone(), engine.0.clone());
     let schedules = Arc::new(schedules::Schedules::new(Scheduler::new(
-        workspace.clone(),
-        engine.0.clone(),
+        runs.clone(),
         Arc::new(SystemClock),
     )));
     let builder = specta_builder();
@@ -170,10 +172,11 @@ pub fn run() -> ExitCode {
         .invoke_handler(builder.invoke_handler())
         .manage(workspace)
         .manage(engine)
-        .manage(runs::ActiveRuns::default())
+        .manage(runs.clone())
         .manage(schedules.clone())
         .setup(move |app| {
             builder.mount_events(app);
+            runs::forward_to_window(&runs, app.handle().clone());
             tauri::async_runtime::spawn(schedules::run(schedules));
             if let Some(window) = app.get_webview_window("main") {
                 painting::apply(&window)?;

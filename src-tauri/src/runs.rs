@@ -3,35 +3,20 @@
 //! `flowloom_core::engine`; one run per flow at a time.
 
 use crate::error::{AppError, ErrorCode};
+use flowloom_core::api::{self, ActiveRun, RunNotice, RunRequest, Runs};
 use flowloom_core::engine::LocalEngine;
-use flowloom_core::engine::history;
 use flowloom_core::engine::results::{self, Format};
-use flowloom_core::engine::run::{self, CancellationToken, RunEvent, RunOptions, ShadowedGlobal};
+use flowloom_core::engine::run::{self, RunEvent, ShadowedGlobal};
 use flowloom_core::model::{ResultColumn, RunDetail, RunId, RunSummary, Trigger};
-use flowloom_core::validation;
 use flowloom_core::{CompositionId, Flow, NodeId, Workspace};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
-/// The data engine the app runs flows on.
+/// The data engine the app tests templates on.
 #[derive(Debug, Clone)]
 pub struct Engine(pub Arc<LocalEngine>);
-
-/// The runs in progress, by flow, with what cancels each.
-#[derive(Debug, Default)]
-pub struct ActiveRuns(Mutex<HashMap<CompositionId, CancellationToken>>);
-
-impl ActiveRuns {
-    fn tokens(&self) -> std::sync::MutexGuard<'_, HashMap<CompositionId, CancellationToken>> {
-        // A poisoned map only means a thread panicked mid-insert; the map itself is fine.
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
 
 /// Where each of the flow's global parameters does not reach a node, because the node sets
 /// that parameter itself by an override or a mapping (default → global → override →
@@ -47,26 +32,39 @@ pub fn shadowed_globals(flow: Flow) -> Vec<ShadowedGlobal> {
     run::shadowed_globals(&flow, names)
 }
 
-/// A run's progress, as it happens.
+/// A run's progress, as it happens (every run's, the scheduler's included).
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, Event)]
 pub struct RunProgress {
     pub composition_id: CompositionId,
     pub event: RunEvent,
 }
 
-/// How to run a flow, as the run dialog (and the canvas's "run to / from here") asks.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
-#[serde(default)]
-pub struct RunRequest {
-    /// Global parameter values as typed in the dialog, parsed by each parameter's type (lists
-    /// comma-separated or a JSON array); a parameter left out keeps its default.
-    pub parameters: BTreeMap<String, String>,
-    /// Run only this node and what it needs.
-    pub to: Option<NodeId>,
-    /// Rerun this node and everything downstream, reusing kept results upstream.
-    pub from: Option<NodeId>,
-    /// Run every node even when an unchanged result could be reused.
-    pub no_cache: bool,
+/// A run started or ended, whoever started it: the window shows a schedule's run of the
+/// open flow as it shows its own, and can cancel it.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, Event)]
+pub struct RunActivity {
+    pub notice: RunNotice,
+}
+
+/// Sends what happens to the workspace's runs to the window as events.
+pub fn forward_to_window(runs: &Runs, app: AppHandle) {
+    runs.listen(move |notice| {
+        // A window that is gone cannot hear; the run goes on and is recorded.
+        let _ = match notice {
+            RunNotice::Progress {
+                composition_id,
+                event,
+            } => RunProgress {
+                composition_id: composition_id.clone(),
+                event: event.clone(),
+            }
+            .emit(&app),
+            other => RunActivity {
+                notice: other.clone(),
+            }
+            .emit(&app),
+        };
+    });
 }
 
 /// Runs a stored flow as `request` asks, keeps it in the history, and resolves when it ends
@@ -74,68 +72,30 @@ pub struct RunRequest {
 #[tauri::command]
 #[specta::specta]
 pub async fn run_flow(
-    app: AppHandle,
-    workspace: State<'_, Workspace>,
-    engine: State<'_, Engine>,
-    active: State<'_, ActiveRuns>,
+    runs: State<'_, Runs>,
     composition_id: CompositionId,
     request: RunRequest,
 ) -> Result<RunSummary, AppError> {
-    let flow = workspace.store().get_flow(&composition_id).await?.flow;
-    let catalog = workspace.store().catalog_for(&flow).await?;
-    let flow = validation::validate(flow, &catalog).map_err(AppError::cannot_run)?;
-    let given = request
-        .parameters
-        .iter()
-        .map(|(name, text)| (name.as_str(), text.as_str()));
-    let options = RunOptions {
-        parameters: run::parameters_from_text(flow.flow(), given)?,
-        to: request.to,
-        from: request.from,
-        no_cache: request.no_cache,
-        ..RunOptions::default()
-    };
-    {
-        let mut tokens = active.tokens();
-        if tokens.contains_key(&composition_id) {
-            return Err(AppError::new(
-                ErrorCode::Conflict,
-                format!("flow `{composition_id}` is already running"),
-            ));
-        }
-        tokens.insert(composition_id.clone(), options.cancel.clone());
-    }
-    let emit = |event: RunEvent| {
-        let progress = RunProgress {
-            composition_id: composition_id.clone(),
-            event,
-        };
-        // A window that is gone cannot hear progress; the run goes on and is recorded.
-        let _ = progress.emit(&app);
-    };
-    let outcome = history::run_recorded(
-        &workspace,
-        &flow,
-        engine.0.clone(),
-        &options,
-        Trigger::Manual,
-        &emit,
-    )
-    .await;
-    active.tokens().remove(&composition_id);
-    let (run_id, _) = outcome?;
-    Ok(workspace.store().get_run(run_id).await?.summary)
+    let flow = runs.validated_flow(&composition_id).await?;
+    let heard_by_listeners = |_| {};
+    let (run_id, _) = runs
+        .start(&flow, &request, Trigger::Manual, &heard_by_listeners)
+        .await?;
+    Ok(runs.workspace().store().get_run(run_id).await?.summary)
 }
 
-/// Cancels the flow's run in progress, if any; says whether there was one.
+/// Cancels the flow's run in progress, whoever started it; says whether there was one.
 #[tauri::command]
 #[specta::specta]
-pub fn cancel_run(active: State<'_, ActiveRuns>, composition_id: CompositionId) -> bool {
-    active
-        .tokens()
-        .get(&composition_id)
-        .map(CancellationToken::cancel)
-        .is_some()
+pub fn cancel_run(runs: State<'_, Runs>, composition_id: CompositionId) -> bool {
+    runs.cancel(&composition_id)
+}
+
+/// The runs in progress (the window's, the scheduler's).
+#[tauri::command]
+#[specta::specta]
+pub fn active_runs(runs: State<'_, Runs>) -> Vec<ActiveRun> {
+    runs.active()
 }
 
 /// The flow's runs, newest first.
@@ -187,7 +147,7 @@ pub async fn result_page(
     offset: u32,
     limit: u32,
 ) -> Result<ResultPage, AppError> {
-    let location = stored_result(&workspace, run_id, &node_id).await?;
+    let location = api::kept_result(&workspace, run_id, &node_id).await?;
     let page = results::page(
         workspace.root(),
         &location,
@@ -198,25 +158,6 @@ pub async fn result_page(
     ResultPage::of(&page, offset).map_err(|e| AppError::new(ErrorCode::Internal, e))
 }
 
-/// How a result is exported.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ExportFormat {
-    Csv,
-    Json,
-    Parquet,
-}
-
-impl From<ExportFormat> for Format {
-    fn from(format: ExportFormat) -> Self {
-        match format {
-            ExportFormat::Csv => Format::Csv,
-            ExportFormat::Json => Format::Json,
-            ExportFormat::Parquet => Format::Parquet,
-        }
-    }
-}
-
 /// Writes a node's whole result in a run to `path` (chosen in a save dialog).
 #[tauri::command]
 #[specta::specta]
@@ -224,34 +165,16 @@ pub async fn export_result(
     workspace: State<'_, Workspace>,
     run_id: RunId,
     node_id: NodeId,
-    format: ExportFormat,
+    format: Format,
     path: String,
 ) -> Result<(), AppError> {
-    let location = stored_result(&workspace, run_id, &node_id).await?;
+    let location = api::kept_result(&workspace, run_id, &node_id).await?;
     let page = results::page(workspace.root(), &location, 0, None)
         .map_err(|e| AppError::new(ErrorCode::Internal, e))?;
     let file = std::fs::File::create(&path)
         .map_err(|e| AppError::new(ErrorCode::Internal, format!("cannot write {path}: {e}")))?;
-    results::export(&page, format.into(), std::io::BufWriter::new(file))
+    results::export(&page, format, std::io::BufWriter::new(file))
         .map_err(|e| AppError::new(ErrorCode::Internal, e))
-}
-
-async fn stored_result(
-    workspace: &Workspace,
-    run_id: RunId,
-    node_id: &NodeId,
-) -> Result<String, AppError> {
-    let run = workspace.store().get_run(run_id).await?;
-    run.nodes
-        .into_iter()
-        .find(|n| &n.node_id == node_id)
-        .and_then(|n| n.result_location)
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorCode::NotFound,
-                format!("run {run_id} kept no result for node `{node_id}`"),
-            )
-        })
 }
 
 /// One run with every node's record.

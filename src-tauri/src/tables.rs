@@ -3,9 +3,9 @@
 //! change comes back with every problem (`AppError::schema_problems` / `row_problems`).
 
 use crate::error::{AppError, ErrorCode};
-use crate::runs::ExportFormat;
 use flowloom_core::Workspace;
 use flowloom_core::engine::export_table;
+use flowloom_core::engine::results::Format;
 use flowloom_core::model::{
     DroppedTable, RowsQuery, TableDetail, TableSchema, TableSummary, TableVersion,
 };
@@ -188,7 +188,7 @@ pub async fn import_table_file(
 pub async fn export_table_file(
     workspace: State<'_, Workspace>,
     name: String,
-    format: ExportFormat,
+    format: Format,
     path: String,
 ) -> Result<u64, AppError> {
     let file = std::fs::File::create(&path)

@@ -48,7 +48,7 @@ import {
   type RunDetail_Serialize,
   type NodeRecord_Serialize,
   type ResultPage,
-  type ExportFormat,
+  type Format,
   type RunStatus,
   type RunSummary_Serialize,
   type SavedFlow_Serialize,
@@ -105,7 +105,9 @@ export type RunProgress = RunProgress_Serialize;
 export type RunRequest = RunRequest_Deserialize;
 export type RunDetail = RunDetail_Serialize;
 export type NodeRecord = NodeRecord_Serialize;
-export type { ExportFormat, ResultPage };
+export type { ResultPage };
+/** How a result or a data table is written out. */
+export type ExportFormat = Format;
 export type RunSummary = RunSummary_Serialize;
 export type SavedFlow = SavedFlow_Serialize;
 /** Where a global parameter does not reach a node: its own value or a mapped column wins. */

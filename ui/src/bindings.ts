@@ -52,8 +52,10 @@ export const commands = {
 	 *  mapping): the run dialog says which of the values given there a node will not use.
 	 */
 	shadowedGlobals: (flow: Flow_Deserialize) => __TAURI_INVOKE<ShadowedGlobal[]>("shadowed_globals", { flow }),
-	/**  Cancels the flow's run in progress, if any; says whether there was one. */
+	/**  Cancels the flow's run in progress, whoever started it; says whether there was one. */
 	cancelRun: (compositionId: CompositionId) => __TAURI_INVOKE<boolean>("cancel_run", { compositionId }),
+	/**  The runs in progress (the window's, the scheduler's). */
+	activeRuns: () => __TAURI_INVOKE<ActiveRun_Serialize[]>("active_runs"),
 	/**  The flow's runs, newest first. */
 	listRuns: (compositionId: CompositionId) => typedError<RunSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_runs", { compositionId })),
 	/**  One run with every node's record. */
@@ -61,7 +63,7 @@ export const commands = {
 	/**  Rows `offset..offset + limit` of a node's result in a run. */
 	resultPage: (runId: RunId, nodeId: NodeId, offset: number, limit: number) => typedError<ResultPage, AppError_Serialize>(__TAURI_INVOKE("result_page", { runId, nodeId, offset, limit })),
 	/**  Writes a node's whole result in a run to `path` (chosen in a save dialog). */
-	exportResult: (runId: RunId, nodeId: NodeId, format: ExportFormat, path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("export_result", { runId, nodeId, format, path })),
+	exportResult: (runId: RunId, nodeId: NodeId, format: Format, path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("export_result", { runId, nodeId, format, path })),
 	listTables: () => typedError<TableSummary[], AppError_Serialize>(__TAURI_INVOKE("list_tables")),
 	getTable: (name: string) => typedError<TableDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("get_table", { name })),
 	createTable: (name: string, displayName: string, schema: TableSchema_Deserialize) => typedError<TableDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("create_table", { name, displayName, schema })),
@@ -92,7 +94,7 @@ export const commands = {
 	 */
 	importTableFile: (path: string, table: string, schema: TableSchema_Deserialize | null, skipInvalid: boolean) => typedError<FileImport_Serialize, AppError_Serialize>(__TAURI_INVOKE("import_table_file", { path, table, schema, skipInvalid })),
 	/**  Writes every row of table `name` to `path` (chosen in a save dialog); answers how many. */
-	exportTableFile: (name: string, format: ExportFormat, path: string) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("export_table_file", { name, format, path })),
+	exportTableFile: (name: string, format: Format, path: string) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("export_table_file", { name, format, path })),
 	saveTemplate: (template: Template_Deserialize) => typedError<TemplateDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("save_template", { template })),
 	/**  Every version template `id` has had, newest first. */
 	templateVersions: (id: TemplateId) => typedError<Template_Serialize[], AppError_Serialize>(__TAURI_INVOKE("template_versions", { id })),
@@ -123,10 +125,32 @@ export const commands = {
 
 /** Events */
 export const events = {
+	runActivity: makeEvent<RunActivity_Serialize, RunActivity_Deserialize>("run-activity"),
 	runProgress: makeEvent<RunProgress_Serialize, RunProgress_Deserialize>("run-progress"),
 };
 
 /* Types */
+/**  A run in progress in this process. */
+export type ActiveRun = ActiveRun_Serialize | ActiveRun_Deserialize;
+
+/**  A run in progress in this process. */
+export type ActiveRun_Deserialize = {
+	composition_id: CompositionId,
+	/**  What started it: the window or command line (`manual`, `cli`) or a schedule's trigger. */
+	trigger: Trigger,
+	/**  The schedule that started it, if one did. */
+	schedule?: number | null,
+};
+
+/**  A run in progress in this process. */
+export type ActiveRun_Serialize = {
+	composition_id: CompositionId,
+	/**  What started it: the window or command line (`manual`, `cli`) or a schedule's trigger. */
+	trigger: Trigger,
+	/**  The schedule that started it, if one did. */
+	schedule: number | null,
+};
+
 export type AppError = AppError_Serialize | AppError_Deserialize;
 
 export type AppError_Deserialize = {
@@ -446,9 +470,6 @@ export type ErrorCode =
 /**  Anything the user cannot fix from the UI (I/O, a broken database). */
 "internal";
 
-/**  How a result is exported. */
-export type ExportFormat = "csv" | "json" | "parquet";
-
 /**
  *  What importing a file did: whether it made the table, how many rows it wrote, and where
  *  the rows it skipped were reported.
@@ -669,6 +690,9 @@ export type Flow_Serialize = {
 	nodes: Node_Serialize[],
 	connections: Connection_Serialize[],
 };
+
+/**  How a result is written out (exported from the window, `flowloom results --format`). */
+export type Format = "csv" | "json" | "parquet";
 
 /**  A flow-wide parameter that every node's template parameter of the same name receives. */
 export type GlobalParameter = GlobalParameter_Serialize | GlobalParameter_Deserialize;
@@ -1068,6 +1092,28 @@ export type RowsQuery_Serialize = {
 	filters?: RowFilter_Serialize[],
 };
 
+/**
+ *  A run started or ended, whoever started it: the window shows a schedule's run of the
+ *  open flow as it shows its own, and can cancel it.
+ */
+export type RunActivity = RunActivity_Serialize | RunActivity_Deserialize;
+
+/**
+ *  A run started or ended, whoever started it: the window shows a schedule's run of the
+ *  open flow as it shows its own, and can cancel it.
+ */
+export type RunActivity_Deserialize = {
+	notice: RunNotice_Deserialize,
+};
+
+/**
+ *  A run started or ended, whoever started it: the window shows a schedule's run of the
+ *  open flow as it shows its own, and can cancel it.
+ */
+export type RunActivity_Serialize = {
+	notice: RunNotice_Serialize,
+};
+
 /**  A run with every node's record, in the order they finished. */
 export type RunDetail = RunDetail_Serialize | RunDetail_Deserialize;
 
@@ -1099,52 +1145,101 @@ from_cache: boolean; error: string | null };
 /**  A run's id in the workspace's history. */
 export type RunId = number;
 
-/**  A run's progress, as it happens. */
+/**
+ *  What happens to the workspace's runs, for whoever listens (the window hears every run,
+ *  the scheduler's included).
+ */
+export type RunNotice = RunNotice_Serialize | RunNotice_Deserialize;
+
+/**
+ *  What happens to the workspace's runs, for whoever listens (the window hears every run,
+ *  the scheduler's included).
+ */
+export type RunNotice_Deserialize = 
+/**  A run started. */
+{ notice: "started"; run: ActiveRun_Deserialize } | 
+/**  A node of a run started or finished. */
+{ notice: "progress"; composition_id: CompositionId; event: RunEvent_Deserialize } | 
+/**  A run ended: its id and outcome when it got as far as the history. */
+{ notice: "ended"; composition_id: CompositionId; run_id?: RunId | null; status?: RunStatus | null };
+
+/**
+ *  What happens to the workspace's runs, for whoever listens (the window hears every run,
+ *  the scheduler's included).
+ */
+export type RunNotice_Serialize = 
+/**  A run started. */
+{ notice: "started"; run: ActiveRun_Serialize } | 
+/**  A node of a run started or finished. */
+{ notice: "progress"; composition_id: CompositionId; event: RunEvent_Serialize } | 
+/**  A run ended: its id and outcome when it got as far as the history. */
+{ notice: "ended"; composition_id: CompositionId; run_id: RunId | null; status: RunStatus | null };
+
+/**  A run's progress, as it happens (every run's, the scheduler's included). */
 export type RunProgress = RunProgress_Serialize | RunProgress_Deserialize;
 
-/**  A run's progress, as it happens. */
+/**  A run's progress, as it happens (every run's, the scheduler's included). */
 export type RunProgress_Deserialize = {
 	composition_id: CompositionId,
 	event: RunEvent_Deserialize,
 };
 
-/**  A run's progress, as it happens. */
+/**  A run's progress, as it happens (every run's, the scheduler's included). */
 export type RunProgress_Serialize = {
 	composition_id: CompositionId,
 	event: RunEvent_Serialize,
 };
 
-/**  How to run a flow, as the run dialog (and the canvas's "run to / from here") asks. */
+/**
+ *  How to run a flow, as a user asks it: plain data, the same from the run dialog, `flowloom
+ *  run` and a schedule.
+ */
 export type RunRequest = RunRequest_Serialize | RunRequest_Deserialize;
 
-/**  How to run a flow, as the run dialog (and the canvas's "run to / from here") asks. */
+/**
+ *  How to run a flow, as a user asks it: plain data, the same from the run dialog, `flowloom
+ *  run` and a schedule.
+ */
 export type RunRequest_Deserialize = {
 	/**
-	 *  Global parameter values as typed in the dialog, parsed by each parameter's type (lists
-	 *  comma-separated or a JSON array); a parameter left out keeps its default.
+	 *  Global parameter values over their defaults. A value given as text (the run dialog's,
+	 *  `--param`'s) is read by its parameter's type: lists comma-separated or a JSON array.
 	 */
-	parameters?: { [key in string]: string },
-	/**  Run only this node and what it needs. */
+	parameters?: { [key in string]: Value },
+	/**  Run only this node and what it needs ("run to here"). */
 	to?: NodeId | null,
-	/**  Rerun this node and everything downstream, reusing kept results upstream. */
+	/**
+	 *  Rerun this node and everything downstream, reusing kept results upstream ("run from
+	 *  here").
+	 */
 	from?: NodeId | null,
 	/**  Run every node even when an unchanged result could be reused. */
 	no_cache?: boolean,
+	/**  How many nodes may run at once (default: the number of cores). */
+	max_parallel?: number | null,
 };
 
-/**  How to run a flow, as the run dialog (and the canvas's "run to / from here") asks. */
+/**
+ *  How to run a flow, as a user asks it: plain data, the same from the run dialog, `flowloom
+ *  run` and a schedule.
+ */
 export type RunRequest_Serialize = {
 	/**
-	 *  Global parameter values as typed in the dialog, parsed by each parameter's type (lists
-	 *  comma-separated or a JSON array); a parameter left out keeps its default.
+	 *  Global parameter values over their defaults. A value given as text (the run dialog's,
+	 *  `--param`'s) is read by its parameter's type: lists comma-separated or a JSON array.
 	 */
-	parameters: { [key in string]: string },
-	/**  Run only this node and what it needs. */
+	parameters: { [key in string]: Value },
+	/**  Run only this node and what it needs ("run to here"). */
 	to: NodeId | null,
-	/**  Rerun this node and everything downstream, reusing kept results upstream. */
+	/**
+	 *  Rerun this node and everything downstream, reusing kept results upstream ("run from
+	 *  here").
+	 */
 	from: NodeId | null,
 	/**  Run every node even when an unchanged result could be reused. */
 	no_cache: boolean,
+	/**  How many nodes may run at once (default: the number of cores). */
+	max_parallel: number | null,
 };
 
 /**  PENDING → RUNNING → COMPLETED | FAILED | CANCELLED. */

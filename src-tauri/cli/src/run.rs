@@ -2,14 +2,16 @@
 //! workspace's data, printing each node as it finishes.
 
 use crate::{Failure, WorkspaceArg};
+use flowloom_core::api::{RunRequest, Runs, RunsError};
 use flowloom_core::engine::LocalEngine;
-use flowloom_core::engine::history::{self, HistoryError};
-use flowloom_core::engine::run::{self, NodeStatus, RunError, RunEvent, RunOptions, RunStatus};
+use flowloom_core::engine::run::{
+    self, CancellationToken, NodeStatus, RunError, RunEvent, RunStatus,
+};
 use flowloom_core::flowfile::{self, FlowFile};
 use flowloom_core::model::Trigger;
 use flowloom_core::validation::{self, Catalog, Diagnostic, ValidatedFlow};
 use flowloom_core::workspace::DATA_DIR;
-use flowloom_core::{CompositionId, Flow, Workspace};
+use flowloom_core::{CompositionId, Flow, NodeId, Workspace};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -26,7 +28,7 @@ pub struct RunArgs {
     params: Vec<String>,
     /// How many nodes may run at once (default: the number of cores).
     #[arg(long, value_name = "N")]
-    max_parallel: Option<usize>,
+    max_parallel: Option<u32>,
     /// Run only this node and the nodes it needs ("run to here").
     #[arg(long, value_name = "NODE_ID")]
     to: Option<String>,
@@ -61,82 +63,52 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
             "--from reuses the results a stored flow's runs keep, and a file's run keeps none: import the flow first (flowloom import)",
         ));
     }
-    let mut options = RunOptions::default();
-    if let Some(n) = args.max_parallel {
-        options.max_parallel = n;
-    }
-    options.to = args.to.as_deref().map(flowloom_core::NodeId::from);
-    options.from = args.from.as_deref().map(flowloom_core::NodeId::from);
-    options.no_cache = args.no_cache;
-    options.parameters = parameters(flow.flow(), &args.params)?;
+    let request = RunRequest {
+        parameters: parameters(&args.params)?,
+        to: args.to.as_deref().map(NodeId::from),
+        from: args.from.as_deref().map(NodeId::from),
+        no_cache: args.no_cache,
+        max_parallel: args.max_parallel,
+    };
     // A value given here does not reach a node that sets the parameter itself (default →
     // global → override → mapping): say so before the run, so no one reads its result as
     // made with it.
     for shadowed in
-        run::shadowed_globals(flow.flow(), options.parameters.keys().map(String::as_str))
+        run::shadowed_globals(flow.flow(), request.parameters.keys().map(String::as_str))
     {
         eprintln!("warning: --param {}: {shadowed}", shadowed.global);
     }
-    // A file's data-table nodes work on the workspace's data tables, as a stored flow's do.
-    options.data_tables = Some(workspace.store().clone());
     // Ctrl-C or SIGTERM cancels the run: running queries stop, the history says CANCELLED.
-    let cancel = options.cancel.clone();
-    tokio::spawn(async move {
-        crate::stop::requested().await;
-        cancel.cancel();
+    let stop = CancellationToken::new();
+    tokio::spawn({
+        let stop = stop.clone();
+        async move {
+            crate::stop::requested().await;
+            stop.cancel();
+        }
     });
     let engine = engine
         .await
         .expect("building the engine never panics")
         .map_err(Failure::refused)?
         .with_data_tables(workspace.store().clone());
+    // A file's data-table nodes work on the workspace's data tables, as a stored flow's do.
+    let runs = Runs::new(workspace.clone(), Arc::new(engine));
 
     let json = args.json;
     let started = Instant::now();
-    let print = |event: RunEvent| {
-        let mut out = std::io::stdout().lock();
-        // A closed stdout (`| head`) must not stop the run: the outcome is the exit code.
-        let _ = if json {
-            writeln!(out, "{}", serde_json::to_string(&event).unwrap_or_default())
-        } else {
-            match event {
-                RunEvent::NodeStarted { .. } => Ok(()),
-                RunEvent::NodeFinished {
-                    node_id,
-                    status,
-                    row_count,
-                    duration_ms,
-                    from_cache,
-                    error,
-                } => writeln!(
-                    out,
-                    "{}",
-                    node_line(
-                        node_id.as_str(),
-                        status,
-                        row_count,
-                        duration_ms,
-                        from_cache,
-                        error
-                    )
-                ),
-            }
-        };
-    };
-    let engine = Arc::new(engine);
+    let print = |event: RunEvent| print_event(event, json);
     let (run_id, report) = if stored {
-        let (id, report) =
-            history::run_recorded(workspace, &flow, engine, &options, Trigger::Cli, &print)
-                .await
-                .map_err(|err| match err {
-                    HistoryError::Run(err) => Failure::unreadable(err),
-                    HistoryError::Store(err) => Failure::refused(err),
-                })?;
+        let (id, report) = runs
+            .start_until(&flow, &request, Trigger::Cli, &print, &stop)
+            .await
+            .map_err(refused)?;
         (Some(id), report)
     } else {
-        let report = run::run(&flow, engine, &options, &print)
+        let report = runs
+            .run_unrecorded(&flow, &request, &print, &stop)
             .await
-            .map_err(Failure::unreadable)?;
+            .map_err(refused)?;
         (None, report)
     };
 
@@ -179,6 +151,49 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
     } else {
         1
     })
+}
+
+/// A node's progress on standard output: a line when it finishes, or every event as JSON.
+fn print_event(event: RunEvent, json: bool) {
+    let mut out = std::io::stdout().lock();
+    // A closed stdout (`| head`) must not stop the run: the outcome is the exit code.
+    let _ = match event {
+        event if json => writeln!(out, "{}", serde_json::to_string(&event).unwrap_or_default()),
+        RunEvent::NodeStarted { .. } => Ok(()),
+        RunEvent::NodeFinished {
+            node_id,
+            status,
+            row_count,
+            duration_ms,
+            from_cache,
+            error,
+        } => writeln!(
+            out,
+            "{}",
+            node_line(
+                node_id.as_str(),
+                status,
+                row_count,
+                duration_ms,
+                from_cache,
+                error
+            )
+        ),
+    };
+}
+
+/// Why the run did not happen, as the command says it: a value `--param` gave that does not
+/// fit is named by its flag.
+fn refused(err: RunsError) -> Failure {
+    match err {
+        RunsError::Run(err) => Failure::unreadable(match &err {
+            RunError::BadParameter { name, why } => format!("--param {name}: {why}"),
+            RunError::UnknownParameter { name, .. } => format!("--param {name}: {err}"),
+            _ => err.to_string(),
+        }),
+        RunsError::Invalid(diagnostics) => problems(&diagnostics),
+        other => Failure::refused(other),
+    }
 }
 
 /// What the run's nodes came to, led by what decided its status: "2 of 5 nodes failed, 3
@@ -281,25 +296,16 @@ fn problems(diagnostics: &[Diagnostic]) -> Failure {
     ))
 }
 
-/// `--param name=value` pairs, each parsed by the type of the global parameter it names.
-fn parameters(
-    flow: &Flow,
-    given: &[String],
-) -> Result<BTreeMap<String, serde_json::Value>, Failure> {
-    let mut pairs = Vec::with_capacity(given.len());
+/// `--param name=value` pairs, as text: the run reads each by its parameter's type.
+fn parameters(given: &[String]) -> Result<BTreeMap<String, serde_json::Value>, Failure> {
+    let mut values = BTreeMap::new();
     for pair in given {
         let Some((name, text)) = pair.split_once('=') else {
             return Err(Failure::unreadable(format!(
                 "--param {pair}: write it as NAME=VALUE"
             )));
         };
-        pairs.push((name, text));
+        values.insert(name.to_owned(), serde_json::Value::String(text.to_owned()));
     }
-    run::parameters_from_text(flow, pairs).map_err(|err| {
-        Failure::unreadable(match err {
-            RunError::BadParameter { name, why } => format!("--param {name}: {why}"),
-            RunError::UnknownParameter { ref name, .. } => format!("--param {name}: {err}"),
-            other => other.to_string(),
-        })
-    })
+    Ok(values)
 }

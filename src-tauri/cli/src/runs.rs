@@ -2,9 +2,10 @@
 //! results it keeps.
 
 use crate::Failure;
+use flowloom_core::api;
 use flowloom_core::engine::results::{self, Format};
 use flowloom_core::model::{NodeStatus, RunDetail, RunId, RunSummary};
-use flowloom_core::{CompositionId, Workspace};
+use flowloom_core::{CompositionId, NodeId, Workspace};
 use std::io::Write;
 
 #[derive(Debug, clap::Subcommand)]
@@ -165,14 +166,6 @@ fn detail(run: &RunDetail) -> String {
     text
 }
 
-/// `--format` of `flowloom results`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
-    Csv,
-    Json,
-    Parquet,
-}
-
 #[derive(Debug, clap::Args)]
 pub struct ResultsArgs {
     run_id: i64,
@@ -183,8 +176,9 @@ pub struct ResultsArgs {
     /// At most this many rows (default: all).
     #[arg(long)]
     limit: Option<usize>,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
-    format: OutputFormat,
+    /// csv, json or parquet.
+    #[arg(long, default_value = "csv")]
+    format: Format,
     /// Write here instead of standard output (required for Parquet).
     #[arg(short, long, value_name = "FILE")]
     output: Option<std::path::PathBuf>,
@@ -192,34 +186,14 @@ pub struct ResultsArgs {
 
 /// Writes a page of a node's stored result.
 pub async fn results(args: ResultsArgs, workspace: &Workspace) -> Result<(), Failure> {
-    let run = workspace
-        .store()
-        .get_run(RunId(args.run_id))
+    let node = NodeId::from(args.node_id.as_str());
+    let location = api::kept_result(workspace, RunId(args.run_id), &node)
         .await
         .map_err(Failure::refused)?;
-    let node = run
-        .nodes
-        .iter()
-        .find(|n| n.node_id.as_str() == args.node_id)
-        .ok_or_else(|| {
-            Failure::refused(format!(
-                "run {} has no node `{}`",
-                args.run_id, args.node_id
-            ))
-        })?;
-    let location = node.result_location.as_deref().ok_or_else(|| {
-        Failure::refused(format!(
-            "node `{}` of run {} has no stored result (it {})",
-            args.node_id, args.run_id, node.status
-        ))
-    })?;
+    let location = location.as_str();
     let page = results::page(workspace.root(), location, args.offset, args.limit)
         .map_err(Failure::refused)?;
-    let format = match args.format {
-        OutputFormat::Csv => Format::Csv,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Parquet => Format::Parquet,
-    };
+    let format = args.format;
     match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path)

@@ -3,6 +3,7 @@
 
 use crate::{Failure, json_text};
 use clap::Subcommand;
+use flowloom_core::api::Runs;
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::run::CancellationToken;
 use flowloom_core::model::{OverlapPolicy, RunStatus, Schedule, ScheduleSpec, ScheduleTrigger};
@@ -173,7 +174,8 @@ pub async fn scheduler(workspace: &Workspace, out: &mut impl Write) -> Result<()
     let engine = LocalEngine::for_workspace(workspace)
         .await
         .map_err(Failure::refused)?;
-    let scheduler = Scheduler::new(workspace.clone(), Arc::new(engine), Arc::new(SystemClock));
+    let runs = Runs::new(workspace.clone(), Arc::new(engine));
+    let scheduler = Scheduler::new(runs, Arc::new(SystemClock));
     let write = |e: std::io::Error| Failure::refused(format!("could not write output: {e}"));
     let (missed, fired) = scheduler.start().await.map_err(Failure::refused)?;
     for m in &missed {

@@ -186,3 +186,33 @@ fn ctrl_c_while_a_result_is_kept_cancels_the_run() {
     assert!(node["result_location"].is_null());
     assert!(!dir.path().join("results/1/big.parquet").exists());
 }
+
+/// A flow runs once at a time across processes: a second `flowloom run` of the slow flow
+/// while another process runs it is refused, naming that run, and records nothing; once the
+/// first is gone the flow runs again.
+#[test]
+fn a_flow_another_process_runs_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let (mut child, _events) = start_slow_run(ws);
+
+    let second = flowloom(&["run", "comp_slow", "--workspace", ws]);
+    exits(&second, 1);
+    assert!(
+        text(&second.stderr)
+            .contains("flow `comp_slow` is already running (run 1, in another process)"),
+        "{}",
+        text(&second.stderr)
+    );
+    let listed = flowloom(&["runs", "list", "--workspace", ws]);
+    assert_eq!(
+        text(&listed.stdout).lines().count(),
+        1,
+        "the refused run is not recorded"
+    );
+
+    child.kill().expect("kill");
+    child.wait().expect("exits");
+    let third = flowloom(&["run", "comp_slow", "--to", "quick", "--workspace", ws]);
+    exits(&third, 0);
+}

@@ -9,6 +9,7 @@
 //! Invariant: nothing here depends on Tauri, GTK or a display. The desktop app and the CLI are
 //! thin adapters over this crate, and a tidy test keeps it that way.
 
+pub mod api;
 pub mod authoring;
 pub mod condition;
 pub mod deep_stack;

@@ -12,6 +12,7 @@ use super::Connector;
 use super::cache::{HistoryCache, ResultCache};
 use super::results;
 use super::run::{self, FlowRun, NodeResult, NodeRun, Observer, RunError, RunEvent, RunOptions};
+use crate::ids::CompositionId;
 use crate::model::{NodeRecord, RunId, RunOrigin, RunStatus};
 use crate::store::{Store, StoreError};
 use crate::validation::ValidatedFlow;
@@ -206,6 +207,24 @@ pub async fn recover_interrupted(store: &Store, root: &Path) -> Result<Vec<RunId
         }
     }
     Ok(recovered)
+}
+
+/// The flow's run that a live process (this one or another) holds, if any; an unfinished
+/// run of the flow whose process died is marked FAILED "interrupted" on the way, so a
+/// killed run never keeps its flow busy.
+pub async fn running_elsewhere(
+    store: &Store,
+    root: &Path,
+    flow: &CompositionId,
+) -> Result<Option<RunId>, StoreError> {
+    for run in store.unfinished_runs_of(flow).await? {
+        if RunLock::is_held(root, run) {
+            return Ok(Some(run));
+        }
+        store.mark_interrupted(run).await?;
+        let _ = std::fs::remove_file(RunLock::path(root, run));
+    }
+    Ok(None)
 }
 
 /// This process's claim on a run: an exclusive lock on its lock file, released (and the

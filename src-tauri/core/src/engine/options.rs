@@ -119,6 +119,24 @@ pub fn parameters_from_text<'a>(
     Ok(values)
 }
 
+/// Global parameter values as a [`RunRequest`](crate::api::RunRequest) gives them: text
+/// (the run dialog's, `--param`'s) is parsed by its parameter's type as
+/// [`parameters_from_text`] does; other JSON values are kept, and checked with the rest when
+/// the run starts.
+pub fn parameters_given(
+    flow: &Flow,
+    given: &BTreeMap<String, Json>,
+) -> Result<BTreeMap<String, Json>, RunError> {
+    let text = given
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str(), value.as_str()?)));
+    let mut values = parameters_from_text(flow, text)?;
+    for (name, value) in given.iter().filter(|(_, v)| !v.is_string()) {
+        values.insert(name.clone(), value.clone());
+    }
+    Ok(values)
+}
+
 fn unknown_parameter(flow: &Flow, name: &str) -> RunError {
     RunError::UnknownParameter {
         name: name.to_owned(),

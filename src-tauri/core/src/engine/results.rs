@@ -16,12 +16,26 @@ use std::path::{Path, PathBuf};
 /// The folder of stored results in a workspace.
 pub const RESULTS_DIR: &str = "results";
 
-/// How a result is written out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a result is written out (exported from the window, `flowloom results --format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
 pub enum Format {
     Csv,
     Json,
     Parquet,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "csv" => Ok(Self::Csv),
+            "json" => Ok(Self::Json),
+            "parquet" => Ok(Self::Parquet),
+            other => Err(format!("`{other}` is not a format: csv, json or parquet")),
+        }
+    }
 }
 
 /// Rows `offset..offset + limit` of a stored result, and how many it has in all.

@@ -22,7 +22,7 @@ use super::node::{Graph, Job, Outcome, Prepared, needs_missing, own_values, prep
 use super::options::global_values;
 pub use super::options::{
     RunError, RunOptions, ShadowedBy, ShadowedGlobal, check_options, parameters_from_text,
-    shadowed_globals,
+    parameters_given, shadowed_globals,
 };
 use super::table_node;
 use crate::ids::NodeId;

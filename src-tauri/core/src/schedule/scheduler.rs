@@ -12,14 +12,12 @@
 use super::cron::CronSchedule;
 use super::watch::{self, Watch};
 use super::{parse_stamp, stamp};
+use crate::api::{RunRequest, Runs, RunsError};
 use crate::condition::Condition;
-use crate::engine::Connector;
-use crate::engine::history;
-use crate::engine::run::{CancellationToken, RunOptions};
+use crate::engine::run::CancellationToken;
 use crate::ids::CompositionId;
 use crate::model::{OverlapPolicy, RunOrigin, Schedule, ScheduleTrigger, Trigger};
 use crate::store::StoreError;
-use crate::validation;
 use crate::workspace::Workspace;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -104,13 +102,16 @@ struct Start {
     data: Json,
 }
 
-/// Fires a workspace's schedules on a clock; runs go to a connector in the background.
+/// Fires a workspace's schedules on a clock; their runs start in the background through the
+/// workspace's [`Runs`], so the window sees and can cancel them, and a flow running anywhere
+/// is not started twice.
 pub struct Scheduler {
     workspace: Workspace,
-    connector: Arc<dyn Connector>,
+    runs: Runs,
     clock: Arc<dyn Clock>,
     state: Arc<Mutex<State>>,
-    runs: tokio::sync::Mutex<JoinSet<()>>,
+    /// The background tasks running its flows.
+    tasks: tokio::sync::Mutex<JoinSet<()>>,
     /// Cancelled when the scheduler shuts down: every run it started is a child of it.
     stopping: CancellationToken,
 }
@@ -122,13 +123,13 @@ impl std::fmt::Debug for Scheduler {
 }
 
 impl Scheduler {
-    pub fn new(workspace: Workspace, connector: Arc<dyn Connector>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(runs: Runs, clock: Arc<dyn Clock>) -> Self {
         Self {
-            workspace,
-            connector,
+            workspace: runs.workspace().clone(),
+            runs,
             clock,
             state: Arc::default(),
-            runs: tokio::sync::Mutex::new(JoinSet::new()),
+            tasks: tokio::sync::Mutex::new(JoinSet::new()),
             stopping: CancellationToken::new(),
         }
     }
@@ -287,8 +288,8 @@ impl Scheduler {
 
     /// Waits until every run started so far has ended (queued ones included).
     pub async fn idle(&self) {
-        let mut runs = self.runs.lock().await;
-        while runs.join_next().await.is_some() {}
+        let mut tasks = self.tasks.lock().await;
+        while tasks.join_next().await.is_some() {}
     }
 
     /// Shuts down: the runs in progress are cancelled (their queries stop, the history says
@@ -356,13 +357,7 @@ impl Scheduler {
         }
         let flow = &schedule.spec.composition_id;
         let here = self.state().running.contains(flow);
-        let busy = here
-            || self
-                .workspace
-                .store()
-                .is_running(flow)
-                .await
-                .unwrap_or(false);
+        let busy = here || self.runs.is_running(flow).await.unwrap_or(false);
         let start = Start {
             schedule: schedule.clone(),
             trigger,
@@ -400,7 +395,7 @@ impl Scheduler {
                 .collect()
         };
         for flow in waiting {
-            if self.workspace.store().is_running(&flow).await? {
+            if self.runs.is_running(&flow).await.unwrap_or(true) {
                 continue;
             }
             let next = {
@@ -420,14 +415,13 @@ impl Scheduler {
 
     /// Runs `first`, then the flow's queued runs one after another, in the background.
     async fn spawn(&self, flow: CompositionId, first: Start) {
-        let workspace = self.workspace.clone();
-        let connector = self.connector.clone();
+        let runs = self.runs.clone();
         let state = self.state.clone();
         let stopping = self.stopping.clone();
-        self.runs.lock().await.spawn(async move {
+        self.tasks.lock().await.spawn(async move {
             let mut next = Some(first);
             while let Some(start) = next.take().filter(|_| !stopping.is_cancelled()) {
-                run(&workspace, connector.clone(), start, stopping.child_token()).await;
+                run(&runs, start, &stopping).await;
                 let mut state = state
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -440,56 +434,42 @@ impl Scheduler {
     }
 }
 
-/// Runs a schedule's flow as stored now, recording the trigger. A flow that cannot run (it
-/// has problems) is left alone: the Schedules screen shows it through the flow's problems.
-/// A run that could not even start (the workspace failing) is said on standard error, the
-/// only place left to say it.
-async fn run(
-    workspace: &Workspace,
-    connector: Arc<dyn Connector>,
-    start: Start,
-    cancel: CancellationToken,
-) {
-    let id = start.schedule.id;
-    let flow = start.schedule.spec.composition_id.clone();
-    if let Err(err) = try_run(workspace, connector, start, cancel).await {
-        eprintln!("flowloom: schedule {id} could not run flow `{flow}`: {err}");
-    }
-}
-
-async fn try_run(
-    workspace: &Workspace,
-    connector: Arc<dyn Connector>,
-    start: Start,
-    cancel: CancellationToken,
-) -> Result<(), String> {
-    let store = workspace.store();
+/// Runs a schedule's flow as stored now, recording the trigger. A turn that cannot start
+/// (the flow has problems, the schedule's parameters do not fit it) is recorded as a FAILED
+/// run saying why; a turn that finds the flow started meanwhile by someone else passes, as
+/// a busy flow's turn does. Only a workspace that cannot record anything is left to
+/// standard error.
+async fn run(runs: &Runs, start: Start, stop: &CancellationToken) {
     let spec = &start.schedule.spec;
-    let detail = store
-        .get_flow(&spec.composition_id)
-        .await
-        .map_err(|e| e.to_string())?;
-    let catalog = store
-        .catalog_for(&detail.flow)
-        .await
-        .map_err(|e| e.to_string())?;
-    let Ok(flow) = validation::validate(detail.flow, &catalog) else {
-        return Ok(());
-    };
-    let options = RunOptions {
+    let request = RunRequest {
         parameters: spec.parameters.clone(),
-        cancel,
-        ..RunOptions::default()
+        ..RunRequest::default()
     };
     let origin = RunOrigin {
         trigger: start.trigger,
-        data: Some(start.data),
+        data: Some(start.data.clone()),
         schedule: Some(start.schedule.id),
     };
     let quiet = |_| {};
-    // A run that fails once started is in the history with its error.
-    history::run_recorded(workspace, &flow, connector, &options, origin, &quiet)
-        .await
-        .map(drop)
-        .map_err(|e| e.to_string())
+    let flow = &spec.composition_id;
+    let started = match runs.validated_flow(flow).await {
+        Ok(valid) => {
+            runs.start_until(&valid, &request, origin.clone(), &quiet, stop)
+                .await
+        }
+        Err(err) => Err(err),
+    };
+    let refused = match started {
+        // A run that fails once started is in the history with its error.
+        Ok(_) | Err(RunsError::AlreadyRunning { .. }) => return,
+        Err(err @ (RunsError::Invalid(_) | RunsError::Run(_))) => {
+            let why = format!("schedule {} could not start it: {err}", start.schedule.id);
+            runs.record_refused(flow, &request, origin, &why).await
+        }
+        Err(err) => Err(err),
+    };
+    if let Err(err) = refused {
+        let id = start.schedule.id;
+        eprintln!("flowloom: schedule {id} could not run flow `{flow}`: {err}");
+    }
 }

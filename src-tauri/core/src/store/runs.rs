@@ -182,6 +182,18 @@ impl Store {
         Ok(ids.into_iter().map(RunId).collect())
     }
 
+    /// The flow's runs not finished yet, oldest first.
+    pub async fn unfinished_runs_of(&self, flow: &CompositionId) -> Result<Vec<RunId>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT e.id FROM flow_executions e JOIN compositions c ON c.id = e.composition
+             WHERE c.composition_id = ? AND e.status IN ('PENDING', 'RUNNING') ORDER BY e.id",
+        )
+        .bind(flow.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        Ok(ids.into_iter().map(RunId).collect())
+    }
+
     /// Marks `run` and its unfinished node runs FAILED "interrupted": nothing is running it.
     pub async fn mark_interrupted(&self, run: RunId) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
