@@ -102,3 +102,131 @@ fn host_triple() -> String {
         .expect("rustc -vV names the host")
         .to_owned()
 }
+
+/// The repository's files under `dir` whose name ends with `ext`, with their text.
+fn sources(dir: &str, ext: &str) -> Vec<(std::path::PathBuf, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    let mut folders = vec![root.join(dir)];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("a source folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.to_string_lossy().ends_with(ext) {
+                let text = std::fs::read_to_string(&path).expect("a source file");
+                files.push((path.strip_prefix(root).expect("inside").to_owned(), text));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The most lines a Tauri command's body may have: a command takes typed input, calls the
+/// core, and maps the error; anything longer belongs in the core, where the CLI and the
+/// tests reach it too.
+const COMMAND_LINES: usize = 10;
+
+#[test]
+fn tauri_commands_are_thin_adapters() {
+    let mut long = Vec::new();
+    for (path, text) in sources("src-tauri/src", ".rs") {
+        let lines: Vec<&str> = text.lines().collect();
+        for (at, _) in lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.trim() == "#[tauri::command]")
+        {
+            let opens = (at..lines.len())
+                .find(|&i| lines[i].trim_end().ends_with('{'))
+                .expect("a command has a body");
+            let closes = (opens..lines.len())
+                .find(|&i| lines[i] == "}")
+                .expect("a command's body ends");
+            let name = lines[at..=opens]
+                .iter()
+                .find_map(|l| l.split("fn ").nth(1))
+                .and_then(|rest| rest.split(['(', '<']).next())
+                .unwrap_or("?");
+            let body = closes - opens - 1;
+            if body > COMMAND_LINES {
+                long.push(format!("{}: {name} has {body} lines", path.display()));
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "Tauri commands longer than {COMMAND_LINES} lines (move the work into flowloom-core):\n{}",
+        long.join("\n")
+    );
+}
+
+/// Layers of the core that may not reach up: the store knows nothing of workspaces,
+/// engines, schedules or the API over them; the engine nothing of the API or the
+/// scheduler that call it; nothing below `api` calls it (the scheduler is a shell of it).
+#[test]
+fn the_core_layers_do_not_reach_up() {
+    let rules: [(&str, &[&str]); 3] = [
+        (
+            "src-tauri/core/src/store",
+            &[
+                "crate::workspace",
+                "crate::engine",
+                "crate::schedule",
+                "crate::api",
+                "crate::Workspace",
+            ],
+        ),
+        (
+            "src-tauri/core/src/engine",
+            &["crate::api", "crate::schedule"],
+        ),
+        (
+            "src-tauri/core/src/validation",
+            &[
+                "crate::api",
+                "crate::engine",
+                "crate::store",
+                "crate::workspace",
+            ],
+        ),
+    ];
+    let mut broken = Vec::new();
+    for (dir, forbidden) in rules {
+        for (path, text) in sources(dir, ".rs") {
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                for name in forbidden.iter().filter(|name| code.contains(*name)) {
+                    broken.push(format!("{}:{}: uses {name}", path.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+/// The shells start runs only through `flowloom_core::api::Runs`: one registry of running
+/// flows, so the window, the command line and the scheduler cannot run a flow twice.
+#[test]
+fn the_shells_run_flows_only_through_the_api() {
+    let mut broken = Vec::new();
+    for dir in [
+        "src-tauri/src",
+        "src-tauri/cli/src",
+        "src-tauri/core/src/schedule",
+    ] {
+        for (path, text) in sources(dir, ".rs") {
+            for (n, line) in text.lines().enumerate() {
+                if line.contains("run_recorded") || line.contains("run::run(&") {
+                    broken.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "runs started beside api::Runs:\n{}",
+        broken.join("\n")
+    );
+}

@@ -168,18 +168,10 @@ pub async fn import_table_file(
     schema: Option<TableSchema>,
     skip_invalid: bool,
 ) -> Result<FileImport, AppError> {
-    let user = Workspace::user();
-    Ok(workspace
-        .store()
-        .import_file(
-            Path::new(&path),
-            &table,
-            schema.as_ref(),
-            skip_invalid,
-            None,
-            user.as_deref(),
-        )
-        .await?)
+    let (store, file, user) = (workspace.store(), Path::new(&path), Workspace::user());
+    let schema = schema.as_ref();
+    let import = store.import_file(file, &table, schema, skip_invalid, None, user.as_deref());
+    Ok(import.await?)
 }
 
 /// Writes every row of table `name` to `path` (chosen in a save dialog); answers how many.

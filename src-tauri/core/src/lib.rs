@@ -19,6 +19,7 @@ pub mod gallery;
 pub mod ids;
 pub mod model;
 pub mod render;
+pub mod run_locks;
 pub mod sample_data;
 pub mod schedule;
 pub mod store;

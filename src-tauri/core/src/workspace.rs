@@ -124,7 +124,7 @@ impl Workspace {
             workspace.seed().await?;
         }
         crate::gallery::refresh(&workspace.store).await?;
-        crate::engine::history::recover_interrupted(&workspace.store, root).await?;
+        crate::run_locks::recover_interrupted(&workspace.store, root).await?;
         Ok(workspace)
     }
 
@@ -139,9 +139,7 @@ impl Workspace {
 
     /// Who is working here, for the "who" of history entries: the operating system's user.
     pub fn user() -> Option<String> {
-        ["USER", "USERNAME"]
-            .iter()
-            .find_map(|var| std::env::var(var).ok().filter(|u| !u.is_empty()))
+        crate::store::os_user()
     }
 
     pub fn store(&self) -> &Store {

@@ -12,13 +12,12 @@ use super::Connector;
 use super::cache::{HistoryCache, ResultCache};
 use super::results;
 use super::run::{self, FlowRun, NodeResult, NodeRun, Observer, RunError, RunEvent, RunOptions};
-use crate::ids::CompositionId;
 use crate::model::{NodeRecord, RunId, RunOrigin, RunStatus};
-use crate::store::{Store, StoreError};
+use crate::run_locks::RunLock;
+use crate::store::StoreError;
 use crate::validation::ValidatedFlow;
 use crate::workspace::Workspace;
-use std::fs::{File, TryLockError};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
@@ -29,9 +28,6 @@ pub enum HistoryError {
     #[error("could not record the run: {0}")]
     Store(#[from] StoreError),
 }
-
-/// The folder of run lock files in a workspace.
-const RUNS_DIR: &str = "runs";
 
 /// Runs `flow` (a stored flow of `workspace`) and records it; `observer` hears the events as
 /// they happen.
@@ -192,75 +188,6 @@ fn keep_result(
         Err(err) => record.error = Some(err.to_string()),
     }
     record
-}
-
-/// Marks the workspace's unfinished runs that no live process holds FAILED "interrupted";
-/// returns them.
-pub async fn recover_interrupted(store: &Store, root: &Path) -> Result<Vec<RunId>, StoreError> {
-    let mut recovered = Vec::new();
-    for run in store.unfinished_runs().await? {
-        if !RunLock::is_held(root, run) {
-            store.mark_interrupted(run).await?;
-            // The lock file of a process killed before it could remove it.
-            let _ = std::fs::remove_file(RunLock::path(root, run));
-            recovered.push(run);
-        }
-    }
-    Ok(recovered)
-}
-
-/// The flow's run that a live process (this one or another) holds, if any; an unfinished
-/// run of the flow whose process died is marked FAILED "interrupted" on the way, so a
-/// killed run never keeps its flow busy.
-pub async fn running_elsewhere(
-    store: &Store,
-    root: &Path,
-    flow: &CompositionId,
-) -> Result<Option<RunId>, StoreError> {
-    for run in store.unfinished_runs_of(flow).await? {
-        if RunLock::is_held(root, run) {
-            return Ok(Some(run));
-        }
-        store.mark_interrupted(run).await?;
-        let _ = std::fs::remove_file(RunLock::path(root, run));
-    }
-    Ok(None)
-}
-
-/// This process's claim on a run: an exclusive lock on its lock file, released (and the
-/// file removed) on drop or when the process dies.
-#[derive(Debug)]
-struct RunLock {
-    path: PathBuf,
-    _file: File,
-}
-
-impl RunLock {
-    fn path(root: &Path, run: RunId) -> PathBuf {
-        root.join(RUNS_DIR).join(format!("{run}.lock"))
-    }
-
-    fn acquire(root: &Path, run: RunId) -> std::io::Result<Self> {
-        let path = Self::path(root, run);
-        std::fs::create_dir_all(root.join(RUNS_DIR))?;
-        let file = File::create(&path)?;
-        file.lock()?;
-        Ok(Self { path, _file: file })
-    }
-
-    fn is_held(root: &Path, run: RunId) -> bool {
-        let Ok(file) = File::open(Self::path(root, run)) else {
-            return false;
-        };
-        matches!(file.try_lock(), Err(TryLockError::WouldBlock))
-    }
-}
-
-impl Drop for RunLock {
-    fn drop(&mut self) {
-        // A lock file left behind is harmless: nobody holds its lock.
-        let _ = std::fs::remove_file(&self.path);
-    }
 }
 
 /// A finished node for the history writer: its record, its result, and where the result it

@@ -34,6 +34,13 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::Path;
 use std::time::Duration;
 
+/// Who is working, for the "who" of history entries: the operating system's user.
+pub fn os_user() -> Option<String> {
+    ["USER", "USERNAME"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|u| !u.is_empty()))
+}
+
 /// The schema, embedded: `migrations/` at the repository root.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 

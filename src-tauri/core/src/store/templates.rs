@@ -7,7 +7,6 @@ use crate::model::{
     ChartConfig, Flow, OutputColumn, ParamSpec, Template, TemplateDetail, TemplateKind,
 };
 use crate::validation::Catalog;
-use crate::workspace::Workspace;
 use rustc_hash::FxHashMap as HashMap;
 use sqlx::types::Json;
 use sqlx::{SqliteConnection, SqliteExecutor};
@@ -332,7 +331,7 @@ async fn record_version(
     .bind(template.template_id.as_str())
     .bind(template.version)
     .bind(Json(template))
-    .bind(Workspace::user())
+    .bind(super::os_user())
     .execute(conn)
     .await?;
     Ok(())

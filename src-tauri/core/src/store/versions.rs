@@ -6,7 +6,6 @@ use super::{Entity, Store, StoreError};
 use crate::ids::CompositionId;
 use crate::model::Flow;
 use crate::model::version::{self, FlowChange, FlowVersion};
-use crate::workspace::Workspace;
 use sqlx::types::Json;
 use sqlx::{Sqlite, Transaction};
 
@@ -93,7 +92,7 @@ pub(super) async fn record(
     .bind(composition)
     .bind(&snapshot)
     .bind(Json(&changes))
-    .bind(Workspace::user())
+    .bind(super::os_user())
     .fetch_one(&mut **tx)
     .await?;
     Ok(Version { id, number })
