@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 async fn every_gallery_flow_can_be_used_and_runs_on_the_sample_data() {
     let (workspace, engine, _, _dir) = sample_workspace().await;
     let store = workspace.store();
-    let listed = store.list_flow_templates().await.expect("gallery");
+    let listed = store.list_gallery().await.expect("gallery");
     assert!(listed.len() >= 6, "{listed:#?}");
     let categories: BTreeSet<&str> = listed.iter().map(|t| t.category.as_str()).collect();
     assert_eq!(
@@ -66,7 +66,7 @@ async fn a_used_flow_is_the_users_own_and_outlives_its_gallery_entry() {
         .expect("use again");
     assert_eq!(second.composition_id.as_str(), "comp_low_ctr_review_3");
     let entry = store
-        .list_flow_templates()
+        .list_gallery()
         .await
         .expect("gallery")
         .into_iter()
@@ -100,7 +100,7 @@ async fn a_used_flow_is_the_users_own_and_outlives_its_gallery_entry() {
     assert!(
         reopened
             .store()
-            .list_flow_templates()
+            .list_gallery()
             .await
             .expect("gallery")
             .iter()

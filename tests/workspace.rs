@@ -224,7 +224,7 @@ async fn a_workspace_opens_while_another_connection_is_writing() {
     let second = Workspace::open(dir.path())
         .await
         .expect("opens while the other connection writes");
-    let gallery = second.store().list_flow_templates().await.expect("gallery");
+    let gallery = second.store().list_gallery().await.expect("gallery");
     assert!(!gallery.is_empty(), "the gallery is there");
     writing.rollback().await.expect("release");
 }

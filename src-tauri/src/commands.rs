@@ -3,7 +3,7 @@
 use crate::error::{AppError, ErrorCode};
 use flowloom_core::flowfile::{self, ImportOutcome, OnConflict};
 use flowloom_core::gallery;
-use flowloom_core::model::{FlowChange, FlowTemplate, FlowVersion};
+use flowloom_core::model::{FlowChange, FlowVersion, GalleryFlow};
 use flowloom_core::user_files;
 use flowloom_core::validation::{self, Diagnostic};
 use flowloom_core::{
@@ -232,8 +232,8 @@ pub async fn restore_version(
 /// The flow gallery: whole flows to start from, by category.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_gallery(workspace: State<'_, Workspace>) -> Result<Vec<FlowTemplate>, AppError> {
-    Ok(workspace.store().list_flow_templates().await?)
+pub async fn list_gallery(workspace: State<'_, Workspace>) -> Result<Vec<GalleryFlow>, AppError> {
+    Ok(workspace.store().list_gallery().await?)
 }
 
 /// "Use this flow": makes the user's own flow from gallery flow `id`; answers with it.

@@ -67,7 +67,7 @@ import {
   type Value,
   type WorkspaceInfo,
   type ChartKind,
-  type FlowTemplate,
+  type GalleryFlow,
   type OutputColumn,
   type PackOutcome,
   type SqlProblem,
@@ -139,7 +139,7 @@ export type { CronPreview, Fired, FiredOutcome, Missed, OverlapPolicy, ScheduleT
 /** A template as sent to Rust to be saved, checked or test-run. */
 export type TemplateInput = Template_Deserialize;
 /** A whole flow in the gallery, to start a flow of one's own from. */
-export type GalleryFlow = FlowTemplate;
+export type { GalleryFlow };
 export type { ChartKind, OutputColumn, PackOutcome, SqlProblem, TemplateTestRun };
 
 export type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };

@@ -38,7 +38,7 @@ export const commands = {
 	/**  Makes the flow what version `version` was, as a new version; answers with the flow now. */
 	restoreVersion: (compositionId: CompositionId, version: number) => typedError<FlowDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("restore_version", { compositionId, version })),
 	/**  The flow gallery: whole flows to start from, by category. */
-	listGallery: () => typedError<FlowTemplate[], AppError_Serialize>(__TAURI_INVOKE("list_gallery")),
+	listGallery: () => typedError<GalleryFlow[], AppError_Serialize>(__TAURI_INVOKE("list_gallery")),
 	/**  "Use this flow": makes the user's own flow from gallery flow `id`; answers with it. */
 	useGalleryFlow: (id: string) => typedError<FlowDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("use_gallery_flow", { id })),
 	/**
@@ -637,21 +637,6 @@ export type FlowSummary_Serialize = {
 	meta: FlowMeta_Serialize,
 };
 
-/**  A gallery flow as the gallery lists it. */
-export type FlowTemplate = {
-	/**  `ftpl_…`. */
-	id: string,
-	name: string,
-	/**  What an analyst gets out of it, in a sentence or two. */
-	goal: string,
-	/**  performance, budget, products, anomalies, … */
-	category: string,
-	description: string,
-	node_count: number,
-	/**  How many of the user's flows were made from it. */
-	flows_made: number,
-};
-
 /**  A version in a flow's history. */
 export type FlowVersion = FlowVersion_Serialize | FlowVersion_Deserialize;
 
@@ -693,6 +678,21 @@ export type Flow_Serialize = {
 
 /**  How a result is written out (exported from the window, `flowloom results --format`). */
 export type Format = "csv" | "json" | "parquet";
+
+/**  A gallery flow as the gallery lists it. */
+export type GalleryFlow = {
+	/**  `ftpl_…`. */
+	id: string,
+	name: string,
+	/**  What an analyst gets out of it, in a sentence or two. */
+	goal: string,
+	/**  performance, budget, products, anomalies, … */
+	category: string,
+	description: string,
+	node_count: number,
+	/**  How many of the user's flows were made from it. */
+	flows_made: number,
+};
 
 /**  A flow-wide parameter that every node's template parameter of the same name receives. */
 export type GlobalParameter = GlobalParameter_Serialize | GlobalParameter_Deserialize;

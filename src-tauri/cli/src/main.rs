@@ -336,11 +336,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             let store = workspace.store();
             match command {
                 GalleryCommand::List => {
-                    for entry in store
-                        .list_flow_templates()
-                        .await
-                        .map_err(Failure::refused)?
-                    {
+                    for entry in store.list_gallery().await.map_err(Failure::refused)? {
                         writeln!(
                             out,
                             "{}\t{}\t{}\t{}",

@@ -4,7 +4,7 @@
 //! the user's own flow from an entry, linked back to it.
 
 use crate::flowfile::{self, ImportError, ImportOutcome, OnConflict};
-use crate::model::FlowTemplate;
+use crate::model::GalleryFlow;
 use crate::store::{Store, StoreError};
 use serde::Deserialize;
 
@@ -85,7 +85,7 @@ fn manifest() -> Result<Manifest, GalleryError> {
 }
 
 /// The build's gallery: each entry with its flow file.
-pub fn entries() -> Result<Vec<(FlowTemplate, &'static str)>, GalleryError> {
+pub fn entries() -> Result<Vec<(GalleryFlow, &'static str)>, GalleryError> {
     manifest()?
         .flows
         .into_iter()
@@ -101,7 +101,7 @@ pub fn entries() -> Result<Vec<(FlowTemplate, &'static str)>, GalleryError> {
                 .ok_or_else(|| broken("it is not embedded in the build".into()))?;
             let file: Summary = serde_json::from_str(text).map_err(|e| broken(e.to_string()))?;
             Ok((
-                FlowTemplate {
+                GalleryFlow {
                     id: entry.id,
                     name: file.composition.name,
                     goal: entry.goal,

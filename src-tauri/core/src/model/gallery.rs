@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A gallery flow as the gallery lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
-pub struct FlowTemplate {
+pub struct GalleryFlow {
     /// `ftpl_…`.
     pub id: String,
     pub name: String,

@@ -14,7 +14,7 @@ pub use flow::{
     CanvasState, Composition, Connection, Flow, FlowDetail, FlowMeta, FlowQuery, FlowSummary,
     GlobalParameter, Node, NodeConfig, Position, StickyNote, Transformation, Viewport,
 };
-pub use gallery::FlowTemplate;
+pub use gallery::GalleryFlow;
 pub use param_map::ParamMap;
 pub use run::{
     KeptResult, NodeOutcome, NodeRecord, NodeStatus, ResultColumn, RunDetail, RunId, RunStatus,

@@ -11,7 +11,7 @@ pub enum Entity {
     Version,
     Run,
     Schedule,
-    FlowTemplate,
+    GalleryFlow,
 }
 
 impl fmt::Display for Entity {
@@ -21,7 +21,7 @@ impl fmt::Display for Entity {
             Self::Flow => "flow",
             Self::Version => "flow version",
             Self::Schedule => "schedule",
-            Self::FlowTemplate => "gallery flow",
+            Self::GalleryFlow => "gallery flow",
             Self::Run => "run",
         })
     }

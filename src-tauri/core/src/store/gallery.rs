@@ -2,7 +2,7 @@
 //! build's gallery, and the user flows made from them (`compositions.flow_template_id`).
 
 use super::{Entity, Store, StoreError};
-use crate::model::FlowTemplate;
+use crate::model::GalleryFlow;
 use serde_json::json;
 use sqlx::types::Json;
 
@@ -34,7 +34,7 @@ impl Store {
     pub async fn put_flow_templates(
         &self,
         fingerprint: &str,
-        entries: &[(FlowTemplate, &str)],
+        entries: &[(GalleryFlow, &str)],
     ) -> Result<(), StoreError> {
         let given: Vec<_> = entries
             .iter()
@@ -72,7 +72,7 @@ impl Store {
     }
 
     /// The active gallery flows, by category then name.
-    pub async fn list_flow_templates(&self) -> Result<Vec<FlowTemplate>, StoreError> {
+    pub async fn list_gallery(&self) -> Result<Vec<GalleryFlow>, StoreError> {
         let rows: Vec<(String, String, String, String, String, u32, u32)> = sqlx::query_as(
             "SELECT t.id, t.name, t.goal, t.category,
                     coalesce(json_extract(t.definition, '$.composition.description'), ''),
@@ -86,7 +86,7 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(id, name, goal, category, description, node_count, flows_made)| FlowTemplate {
+                |(id, name, goal, category, description, node_count, flows_made)| GalleryFlow {
                     id,
                     name,
                     goal,
@@ -106,7 +106,7 @@ impl Store {
             .fetch_optional(self.pool())
             .await?
             .ok_or_else(|| StoreError::NotFound {
-                entity: Entity::FlowTemplate,
+                entity: Entity::GalleryFlow,
                 id: id.to_owned(),
             })
     }
