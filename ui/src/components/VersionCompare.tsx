@@ -4,7 +4,7 @@ import { useId, useMemo } from "react";
 import type { FlowChange } from "../api";
 import type { Catalogue } from "../lib/catalogue";
 import { changeMark, describeFlowChange, diffMarks } from "../lib/versions";
-import type { Comparison } from "../versionActions";
+import type { Comparison } from "../store/versions";
 import { ErrorNotice } from "./ErrorNotice";
 import { useEscape } from "./useEscape";
 import { VersionCanvas } from "./VersionCanvas";

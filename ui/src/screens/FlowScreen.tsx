@@ -13,7 +13,7 @@ import { RunDialog } from "../components/RunDialog";
 import { describeRun } from "../lib/run";
 import { useState } from "react";
 import { ConfirmDialog, NameDialog } from "../components/NameDialog";
-import type { SaveState } from "../editActions";
+import type { SaveState } from "../store/editing";
 import { useAppActions, useAppState } from "../store";
 import "../styles/flow.css";
 

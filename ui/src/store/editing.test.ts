@@ -1,13 +1,13 @@
 // Editing the open flow against the in-memory backend: undo and redo, autosave once edits
 // pause (each save answering with the flow's problems), and saving before a run or leaving.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Flow, FlowInput } from "./api";
-import { AUTOSAVE_MS, PASTE_OFFSET, UNDO_LIMIT } from "./editActions";
-import { declineTemplateVersion, moveNodes, removeElements, updateTemplateVersion } from "./lib/edit";
-import { defaultChoices } from "./lib/run";
-import { createAppStore } from "./store";
-import { failed, fakeApi, fakeDialogs, ok, problems } from "./testing/fakeBackend";
-import { deepDive, templates } from "./testing/fixtures";
+import type { Flow, FlowInput } from "../api";
+import { AUTOSAVE_MS, PASTE_OFFSET, UNDO_LIMIT } from "./editing";
+import { declineTemplateVersion, moveNodes, removeElements, updateTemplateVersion } from "../lib/edit";
+import { defaultChoices } from "../lib/run";
+import { createAppStore } from "./index";
+import { failed, fakeApi, fakeDialogs, ok, problems } from "../testing/fakeBackend";
+import { deepDive, templates } from "../testing/fixtures";
 
 function shown(store: ReturnType<typeof createAppStore>): Flow {
   const { flow } = store.getState();

@@ -1,11 +1,12 @@
 // Editing the open flow: every change goes through `editFlow`, which keeps the flow before it
 // for undo, and saves (a version each time) once edits pause for AUTOSAVE_MS. Saving answers
-// with the flow's problems, so the canvas marks them without a second round trip. Part of the
-// app store (`store.ts`), like `runActions.ts`.
-import type { AppError, Flow } from "./api";
-import { mergePinned, pinnedFor } from "./lib/catalogue";
-import { copyNodes, pasteClip } from "./lib/edit";
-import type { AppActions, StoreAccess } from "./store";
+// with the flow's problems, so the canvas marks them without a second round trip. Copy and
+// paste, within a flow or into another one, are edits too.
+import type { AppError, Flow } from "../api";
+import { mergePinned, pinnedFor } from "../lib/catalogue";
+import { copyNodes, pasteClip, type Clip } from "../lib/edit";
+import type { StoreAccess } from "./access";
+import type { OpenFlowState } from "./flow";
 
 /** How many edits undo can walk back. */
 export const UNDO_LIMIT = 200;
@@ -25,12 +26,34 @@ export const saved: SaveState = { status: "saved", version: null };
 export type EditHistory = { readonly undo: readonly Flow[]; readonly redo: readonly Flow[] };
 export const noEdits: EditHistory = { undo: [], redo: [] };
 
-export type EditActions = Pick<AppActions, "editFlow" | "undo" | "redo" | "saveNow" | "copyNodes" | "paste">;
+export type EditingState = {
+  /** The open flow's edits, for undo and redo. */
+  readonly edits: EditHistory;
+  /** Whether the open flow on screen is the stored one. */
+  readonly saveState: SaveState;
+  /** Nodes copied from a flow, to paste into it or another one. */
+  readonly clipboard: Clip | null;
+};
+
+export const initialEditing: EditingState = { edits: noEdits, saveState: saved, clipboard: null };
+
+export type EditActions = {
+  /** Changes the open flow (one undo step) and saves it once edits pause. */
+  readonly editFlow: (change: (flow: Flow) => Flow) => void;
+  readonly undo: () => void;
+  readonly redo: () => void;
+  /** Saves the open flow now if it has unsaved edits (before a run, or leaving it). */
+  readonly saveNow: () => Promise<void>;
+  /** Copies the named nodes and sticky notes (canvas ids) of the open flow, and the connections between the nodes. */
+  readonly copyNodes: (nodeIds: readonly string[]) => void;
+  /** Pastes what was copied into the open flow, under fresh ids, a little apart (one undo step). */
+  readonly paste: () => void;
+};
 
 /** How far each paste lands from the copied nodes (and from the paste before it). */
 export const PASTE_OFFSET = 40;
 
-type Shared = StoreAccess & {
+type Shared = StoreAccess<EditingState & Pick<OpenFlowState, "flow" | "problems">> & {
   /** Changes whenever another flow is shown: answers for the previous one are dropped. */
   readonly flowTicket: () => number;
 };

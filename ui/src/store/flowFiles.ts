@@ -1,11 +1,12 @@
 // Moving flows in and out of files: importing a flow file (picked in the file dialog or dropped
-// on the window, with its conflict question) and exporting the open flow. Part of the app store
-// (`store.ts`), which hands it what it shares: its state, the backend, the file dialogs, which
-// flow is on screen, and refreshing the home screen's lists. Its `exportTo` (the save dialog,
-// then the write) is also how `runActions.ts` exports a result.
-import type { AppError, FlowSummary, Outcome } from "./api";
-import { importBusy, importStep, type ImportEvent, type ImportState } from "./lib/importFlow";
-import type { AppActions, Dialogs, StoreAccess } from "./store";
+// on the window, with its conflict question) and exporting the open flow. Made with the file
+// dialogs, which flow is on screen, and refreshing the home screen's lists. Its `exportTo` (the
+// save dialog, then the write) is also how `runs.ts` exports a result.
+import type { AppError, FlowSummary, Outcome } from "../api";
+import { importBusy, importIdle, importStep, type ConflictChoice, type ImportEvent, type ImportState } from "../lib/importFlow";
+import type { Dialogs, StoreAccess } from "./access";
+import type { OpenFlowActions, OpenFlowState } from "./flow";
+import type { ScreenState } from "./screen";
 
 /** Exporting the open flow: the save dialog, then the command, then what came of it. */
 export type ExportState =
@@ -15,19 +16,33 @@ export type ExportState =
   | { readonly status: "done"; readonly path: string }
   | { readonly status: "failed"; readonly error: AppError };
 
-export type FlowFileActions = Pick<
-  AppActions,
-  | "startImport"
-  | "resolveImportConflict"
-  | "importDropped"
-  | "setDropHover"
-  | "cancelImport"
-  | "dismissImport"
-  | "exportFlow"
-  | "dismissExport"
->;
+export type FlowFilesState = {
+  /** Where an import of a flow file stands (home screen). */
+  readonly importState: ImportState;
+  /** Where an export of the open flow stands (flow screen). */
+  readonly exportState: ExportState;
+  /** Files are being dragged over the window. */
+  readonly dropHover: boolean;
+};
 
-type Shared = StoreAccess & {
+export const initialFlowFiles: FlowFilesState = { importState: importIdle, exportState: { status: "idle" }, dropHover: false };
+
+export type FlowFileActions = {
+  /** Asks for a flow file and imports it; a conflict waits for `resolveImportConflict`. */
+  readonly startImport: () => Promise<void>;
+  readonly resolveImportConflict: (choice: ConflictChoice) => Promise<void>;
+  /** Files dropped on the window: the first flow file among them is imported, on the home screen. */
+  readonly importDropped: (paths: readonly string[]) => Promise<void>;
+  /** Whether files are being dragged over the window (it then says what a drop does). */
+  readonly setDropHover: (hover: boolean) => void;
+  readonly cancelImport: () => void;
+  readonly dismissImport: () => void;
+  /** Asks where to save the open flow and writes it there. */
+  readonly exportFlow: () => Promise<void>;
+  readonly dismissExport: () => void;
+};
+
+type Shared = StoreAccess<FlowFilesState & Pick<OpenFlowState, "flow"> & ScreenState, Pick<OpenFlowActions, "goHome">> & {
   readonly dialogs: Dialogs;
   /** Changes whenever another flow is shown: answers for the previous one are dropped. */
   readonly flowTicket: () => number;

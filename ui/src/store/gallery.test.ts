@@ -1,9 +1,9 @@
 // The Gallery screen's actions (galleryActions.ts) against the in-memory backend: the gallery
 // listed, and "Use this flow" making the user's own flow and opening it on the canvas.
 import { describe, expect, it } from "vitest";
-import { createAppStore, type Api } from "./store";
-import { fakeApi } from "./testing/fakeBackend";
-import { galleryFlows } from "./testing/fakeGallery";
+import { createAppStore, type Api } from "./index";
+import { fakeApi } from "../testing/fakeBackend";
+import { galleryFlows } from "../testing/fakeGallery";
 
 function galleryStore(overrides: Partial<Api> = {}) {
   const backend = fakeApi(overrides);

@@ -1,9 +1,10 @@
 // The flow gallery on the Gallery screen: whole flows to start from, and "Use this flow", which
-// makes the user's own copy and opens it on the canvas (through the store's `openFlow`). Part of
-// the app store (`store.ts`), which hands it its state and the backend.
-import type { GalleryFlow } from "./api";
-import { loadable } from "./lib/loadable";
-import type { Loadable, StoreAccess } from "./store";
+// makes the user's own copy and opens it on the canvas (through the open flow's `openFlow`).
+import type { GalleryFlow } from "../api";
+import { loadable, type Loadable } from "../lib/loadable";
+import type { StoreAccess } from "./access";
+import type { OpenFlowActions } from "./flow";
+import type { ScreenState } from "./screen";
 
 export type GalleryState = {
   readonly list: Loadable<GalleryFlow[]>;
@@ -20,7 +21,11 @@ export type GalleryActions = {
 
 export const initialGallery: GalleryState = { list: { status: "loading" }, using: null };
 
-export function createGalleryActions({ set, get, api }: StoreAccess): GalleryActions {
+export function createGalleryActions({
+  set,
+  get,
+  api,
+}: StoreAccess<{ readonly gallery: GalleryState } & ScreenState, Pick<OpenFlowActions, "openFlow">>): GalleryActions {
   const patch = (change: Partial<GalleryState>) => {
     set({ gallery: { ...get().gallery, ...change } });
   };

@@ -1,10 +1,10 @@
 // The store against an in-memory backend and scripted file dialogs: searching, tag and
 // favourite filters, opening and checking flows, importing and exporting flow files.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppError } from "./api";
-import { SEARCH_DEBOUNCE_MS, createAppStore } from "./store";
-import { failed, fakeApi, fakeDialogs, ok, problems } from "./testing/fakeBackend";
-import { deepDive } from "./testing/fixtures";
+import type { AppError } from "../api";
+import { SEARCH_DEBOUNCE_MS, createAppStore } from "./index";
+import { failed, fakeApi, fakeDialogs, ok, problems } from "../testing/fakeBackend";
+import { deepDive } from "../testing/fixtures";
 
 function names(store: ReturnType<typeof createAppStore>): string[] {
   const { flows: list } = store.getState();

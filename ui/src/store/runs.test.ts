@@ -1,10 +1,10 @@
 // The store's running and inspecting actions (runActions.ts) against an in-memory backend:
 // the run dialog, progress, run to / from here, the history and the results drawer.
 import { describe, expect, it } from "vitest";
-import { neighbours, pageLabel } from "./lib/results";
-import { defaultChoices, nodeProgress } from "./lib/run";
-import { createAppStore } from "./store";
-import { failed, fakeApi, fakeDialogs, ok } from "./testing/fakeBackend";
+import { neighbours, pageLabel } from "../lib/results";
+import { defaultChoices, nodeProgress } from "../lib/run";
+import { createAppStore } from "./index";
+import { failed, fakeApi, fakeDialogs, ok } from "../testing/fakeBackend";
 
 describe("running the open flow", () => {
   it("shows each node's progress from the events, then the outcome", async () => {

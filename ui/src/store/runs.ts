@@ -1,9 +1,9 @@
 // Running the open flow and inspecting its runs: the run dialog, live progress, the history
-// panel and the results drawer. Part of the app store (`store.ts`), which hands it what it
-// shares: its state, the backend, the file dialogs, which flow is on screen, and exporting.
-import type { AppError, Outcome } from "./api";
-import { loadable } from "./lib/loadable";
-import { RESULT_PAGE_SIZE, noResults, resultFileName } from "./lib/results";
+// panel and the results drawer. Made with the open flow's ticket and the flow files' export
+// (the save dialog, then the write), which exporting a result shares.
+import type { AppError, ExportFormat, Outcome, RunProgress, RunSummary, ShadowedGlobal } from "../api";
+import { loadable, type Loadable } from "../lib/loadable";
+import { RESULT_PAGE_SIZE, noResults, resultFileName, type ResultsView } from "../lib/results";
 import {
   applyRunEvent,
   choicesFromRun,
@@ -14,25 +14,68 @@ import {
   runRequest,
   runStarted,
   type RunChoices,
-} from "./lib/run";
-import type { AppActions, Dialogs, StoreAccess } from "./store";
+  type RunPart,
+  type RunState,
+} from "../lib/run";
+import type { Dialogs, StoreAccess } from "./access";
+import type { EditActions, EditingState } from "./editing";
+import type { OpenFlowState } from "./flow";
+import type { ScreenState } from "./screen";
 
-export type RunActions = Pick<
-  AppActions,
-  | "startRun"
-  | "closeRunDialog"
-  | "runPart"
-  | "runFlow"
-  | "rerun"
-  | "showRun"
-  | "selectNode"
-  | "pageResults"
-  | "exportResult"
-  | "cancelRun"
-  | "applyRunProgress"
->;
+export type RunsState = {
+  /** A run of the open flow started from this screen, with each node's progress. */
+  readonly run: RunState;
+  /** The run dialog, when open: the choices it starts from and why the last try was refused. */
+  readonly runDialog: {
+    readonly choices: RunChoices;
+    readonly error: AppError | null;
+    /** Where the flow's globals do not reach a node (its own value or a mapped column wins). */
+    readonly shadows: readonly ShadowedGlobal[];
+  } | null;
+  /** What the open flow was last run with, to start the dialog from. */
+  readonly runChoices: RunChoices | null;
+  /** The open flow's runs, newest first. */
+  readonly history: Loadable<RunSummary[]>;
+  /** The node selected on the canvas, whose result the drawer shows. */
+  readonly selectedNode: string | null;
+  /** The selected node's result in the run on screen, a page at a time. */
+  readonly results: ResultsView;
+};
 
-type Shared = StoreAccess & {
+/** The runs of the open flow as they are while none is open (at start, and once one is left). */
+export const initialRuns: RunsState = {
+  run: runIdle,
+  runDialog: null,
+  runChoices: null,
+  history: { status: "loading" },
+  selectedNode: null,
+  results: noResults,
+};
+
+export type RunActions = {
+  /** The Run button: asks for the global parameters in the run dialog, or runs at once when there are none. */
+  readonly startRun: () => Promise<void>;
+  readonly closeRunDialog: () => void;
+  /** Runs the open flow with `choices`; progress arrives through `applyRunProgress`. A refused value reopens the dialog. */
+  readonly runFlow: (choices: RunChoices, part?: RunPart) => Promise<void>;
+  /** Runs part of the open flow (to or from the selected node) with the last choices, or the defaults. */
+  readonly runPart: (part: RunPart) => Promise<void>;
+  /** Runs the open flow again with the parameters a recorded run used. */
+  readonly rerun: (runId: number) => Promise<void>;
+  /** Shows a run from the history: its statuses on the canvas, its results in the drawer. */
+  readonly showRun: (runId: number) => Promise<void>;
+  /** The canvas selection changed (null: nothing, or more than one node). */
+  readonly selectNode: (nodeId: string | null) => Promise<void>;
+  /** Shows the page of the drawer's result that starts at `offset`. */
+  readonly pageResults: (offset: number) => Promise<void>;
+  /** Asks where to save the drawer's whole result and writes it there in `format`. */
+  readonly exportResult: (format: ExportFormat) => Promise<void>;
+  readonly cancelRun: () => Promise<void>;
+  /** One event of a run, as the engine sent it (ignored unless it is the open flow's). */
+  readonly applyRunProgress: (progress: RunProgress) => void;
+};
+
+type Shared = StoreAccess<RunsState & Pick<OpenFlowState, "flow"> & Pick<EditingState, "saveState"> & ScreenState, Pick<EditActions, "saveNow">> & {
   readonly dialogs: Dialogs;
   /** Changes whenever another flow is shown: answers for the previous one are dropped. */
   readonly flowTicket: () => number;

@@ -2,11 +2,11 @@
 // every flow and the missed runs; the editor's live cron preview and the target flow's
 // parameters; saving (refused with every problem, then stored); enabling, running now, deleting.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { newDraft } from "./lib/schedule";
-import { PREVIEW_DEBOUNCE_MS } from "./scheduleActions";
-import { createAppStore, type Api } from "./store";
-import { fakeApi, ok } from "./testing/fakeBackend";
-import { NEXT_RUNS, missedRuns, weekdayReview } from "./testing/fakeSchedules";
+import { newDraft } from "../lib/schedule";
+import { PREVIEW_DEBOUNCE_MS } from "./schedules";
+import { createAppStore, type Api } from "./index";
+import { fakeApi, ok } from "../testing/fakeBackend";
+import { NEXT_RUNS, missedRuns, weekdayReview } from "../testing/fakeSchedules";
 
 function schedulesStore(overrides: Partial<Api> = {}) {
   const backend = fakeApi(overrides);

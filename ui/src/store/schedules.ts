@@ -1,13 +1,13 @@
 // Schedules on the Schedules screen: the list, the runs missed while the app was closed, the
 // editor (a new schedule or one being changed, the live preview of its cron expression and the
-// target flow's global parameters), enabling, running now and deleting. Part of the app store
-// (`store.ts`), which hands it its state and the backend. A refused save keeps every problem
+// target flow's global parameters), enabling, running now and deleting. A refused save keeps every problem
 // Rust found for the editor to show; answers asked for before the latest (a preview typed
 // over, a flow picked over) are dropped.
-import type { AppError, CronPreview, Fired, FlowSummary, GlobalParameter, Missed, Schedule } from "./api";
-import { scheduleSpec, specOf, type ScheduleDraft } from "./lib/schedule";
-import { loadable } from "./lib/loadable";
-import type { Loadable, StoreAccess } from "./store";
+import type { AppError, CronPreview, Fired, FlowSummary, GlobalParameter, Missed, Schedule } from "../api";
+import { scheduleSpec, specOf, type ScheduleDraft } from "../lib/schedule";
+import { loadable, type Loadable } from "../lib/loadable";
+import type { StoreAccess } from "./access";
+import type { ScreenState } from "./screen";
 
 /** How long typing in the cron field must pause before its preview is asked for. */
 export const PREVIEW_DEBOUNCE_MS = 200;
@@ -78,7 +78,11 @@ export const initialSchedules: SchedulesState = {
   fired: {},
 };
 
-export function createScheduleActions({ set, get, api }: StoreAccess): ScheduleActions {
+export function createScheduleActions({
+  set,
+  get,
+  api,
+}: StoreAccess<{ readonly schedules: SchedulesState } & ScreenState>): ScheduleActions {
   // Each changes when a newer request makes the answers to older ones stale.
   let editorTicket = 0;
   let previewTicket = 0;

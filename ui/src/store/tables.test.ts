@@ -2,12 +2,12 @@
 // open table, sorting and filtering rows, schema changes and their refusals, the row form,
 // deleting rows, the import wizard (refused, then tried again) and exports.
 import { describe, expect, it } from "vitest";
-import type { AppError, RowsQuery } from "./api";
-import { cellText } from "./lib/results";
-import { columnDrafts, setRule, updateColumn } from "./lib/tableSchema";
-import { createAppStore, type Api } from "./store";
-import { fakeApi, fakeDialogs, ok } from "./testing/fakeBackend";
-import { ordersSchema } from "./testing/fakeTables";
+import type { AppError, RowsQuery } from "../api";
+import { cellText } from "../lib/results";
+import { columnDrafts, setRule, updateColumn } from "../lib/tableSchema";
+import { createAppStore, type Api } from "./index";
+import { fakeApi, fakeDialogs, ok } from "../testing/fakeBackend";
+import { ordersSchema } from "../testing/fakeTables";
 
 /** A store on the fake backend; `wrap` may replace commands, calling the fake's own (`api`) inside. */
 function tablesStore(wrap: (api: Api) => Partial<Api> = () => ({}), dialogAnswer = ok<string | null>("/home/ana/orders.csv")) {

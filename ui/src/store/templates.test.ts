@@ -3,10 +3,10 @@
 // name, a change as the next version, no change as no version); a test run and the output
 // columns it infers; making a template inactive; template packs in and out.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { addParam, updateRow } from "./lib/templateDraft";
-import { createAppStore, type Api } from "./store";
-import { CHECK_DEBOUNCE_MS, type TemplateLibraryState } from "./templateActions";
-import { fakeApi, fakeDialogs, ok } from "./testing/fakeBackend";
+import { addParam, updateRow } from "../lib/templateDraft";
+import { createAppStore, type Api } from "./index";
+import { CHECK_DEBOUNCE_MS, type TemplateLibraryState } from "./templates";
+import { fakeApi, fakeDialogs, ok } from "../testing/fakeBackend";
 
 function templatesStore(overrides: Partial<Api> = {}, answer = ok<string | null>("/home/ana/starter.templates.json")) {
   const backend = fakeApi(overrides);

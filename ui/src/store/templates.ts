@@ -1,15 +1,15 @@
 // The template library on the Templates screen: the list, the editor of a new or stored template
 // (its SQL checked once typing pauses, a test run with sample values, saving as the next
 // version, the versions it has had), making a template active or not, and template packs in
-// and out through the native dialogs. Part of the app store (`store.ts`), which hands it its
-// state, the backend and the dialogs. Answers for an editor the user has left, or for SQL typed
+// and out through the native dialogs. Answers for an editor the user has left, or for SQL typed
 // over since, are dropped.
-import type { AppError, OnConflict, PackOutcome, SqlProblem, Template, TemplateDetail, TemplateTestRun } from "./api";
-import type { ConflictChoice } from "./lib/importFlow";
-import { DRAFT_ID, blankDraft, draftOf, outputDrafts, sqlCheckOf, templateOf, templateToSave, type TemplateDraft } from "./lib/templateDraft";
-import { TEST_RUN_LIMIT, sampleValues } from "./lib/templateSamples";
-import { loadable } from "./lib/loadable";
-import type { Dialogs, Loadable, StoreAccess } from "./store";
+import type { AppError, OnConflict, PackOutcome, SqlProblem, Template, TemplateDetail, TemplateTestRun } from "../api";
+import type { ConflictChoice } from "../lib/importFlow";
+import { DRAFT_ID, blankDraft, draftOf, outputDrafts, sqlCheckOf, templateOf, templateToSave, type TemplateDraft } from "../lib/templateDraft";
+import { TEST_RUN_LIMIT, sampleValues } from "../lib/templateSamples";
+import { loadable, type Loadable } from "../lib/loadable";
+import type { Dialogs, StoreAccess } from "./access";
+import type { ScreenState } from "./screen";
 
 /** How long typing must pause before the SQL's problems are asked for. */
 export const CHECK_DEBOUNCE_MS = 250;
@@ -109,7 +109,7 @@ function editorOn(stored: TemplateDetail | null): EditorOpening {
   };
 }
 
-type Shared = StoreAccess & {
+type Shared = StoreAccess<{ readonly templateLibrary: TemplateLibraryState } & ScreenState> & {
   readonly dialogs: Dialogs;
 };
 

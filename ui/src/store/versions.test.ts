@@ -2,9 +2,9 @@
 // open flow's versions, comparing two (the diff and both flows), and restoring one, which saves
 // pending edits first and reopens the flow with a fresh undo history.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createAppStore } from "./store";
-import { fakeApi } from "./testing/fakeBackend";
-import { versionFlows } from "./testing/fakeVersions";
+import { createAppStore } from "./index";
+import { fakeApi } from "../testing/fakeBackend";
+import { versionFlows } from "../testing/fakeVersions";
 
 async function openDeepDive() {
   const backend = fakeApi();

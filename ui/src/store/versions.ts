@@ -1,10 +1,12 @@
 // The open flow's versions: the panel that lists them, a comparison of two (what changed, and
-// both versions' flows to draw side by side) and restoring one. Part of the app store
-// (`store.ts`). Restoring is not an edit: the restored flow, a new version, is loaded the way
+// both versions' flows to draw side by side) and restoring one. Restoring is not an edit: the restored flow, a new version, is loaded the way
 // any flow is opened, which forgets the undo history and anything unsaved (saved first).
-import type { Flow, FlowChange, FlowVersion } from "./api";
-import { loadable } from "./lib/loadable";
-import type { Loadable, StoreAccess } from "./store";
+import type { Flow, FlowChange, FlowVersion } from "../api";
+import { loadable, type Loadable } from "../lib/loadable";
+import type { StoreAccess } from "./access";
+import type { EditActions } from "./editing";
+import type { OpenFlowActions, OpenFlowState } from "./flow";
+import type { ScreenState } from "./screen";
 
 /** Two versions compared: what changed from `from` to `to`, and both flows. */
 export type Comparison = {
@@ -35,7 +37,10 @@ export type VersionActions = {
 
 export const initialVersions: VersionsState = { open: false, list: { status: "loading" }, comparison: null, restoring: false };
 
-type Shared = StoreAccess & {
+type Shared = StoreAccess<
+  { readonly versions: VersionsState } & Pick<OpenFlowState, "flow"> & ScreenState,
+  Pick<EditActions, "saveNow"> & Pick<OpenFlowActions, "openFlow">
+> & {
   /** Changes whenever another flow is shown: answers for the previous one are dropped. */
   readonly flowTicket: () => number;
 };

@@ -11,7 +11,7 @@ import type {
   RunRequest,
   RunSummary,
 } from "../api";
-import type { Api, Dialogs } from "../store";
+import type { Api, Dialogs } from "../store/access";
 import { fakeScheduleApi } from "./fakeSchedules";
 import { fakeTableApi } from "./fakeTables";
 import { fakeVersionApi } from "./fakeVersions";

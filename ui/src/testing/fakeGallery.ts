@@ -1,7 +1,7 @@
 // The gallery part of the fake backend: two gallery flows, and "Use this flow" making a copy
 // named after the one used (and counting it).
 import type { GalleryFlow, Outcome } from "../api";
-import type { Api } from "../store";
+import type { Api } from "../store/access";
 import { deepDive } from "./fixtures";
 
 const ok = <T,>(data: T): Outcome<T> => ({ status: "ok", data });

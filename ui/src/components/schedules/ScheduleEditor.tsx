@@ -5,7 +5,7 @@
 import { useEffect, useState, type SyntheticEvent } from "react";
 import type { AppError, FlowSummary } from "../../api";
 import { draftFromSchedule, newDraft, type ScheduleDraft } from "../../lib/schedule";
-import type { ScheduleEditor as Editing } from "../../scheduleActions";
+import type { ScheduleEditor as Editing } from "../../store/schedules";
 import { useAppActions, useAppState } from "../../store";
 import { ErrorNotice } from "../ErrorNotice";
 import { ParameterFields } from "./ParameterFields";

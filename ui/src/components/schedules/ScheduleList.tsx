@@ -3,7 +3,7 @@
 import { useCallback, useState } from "react";
 import type { Schedule } from "../../api";
 import { describeFired, describeNextRun, describeTrigger, formatInZone } from "../../lib/schedule";
-import type { FiredState } from "../../scheduleActions";
+import type { FiredState } from "../../store/schedules";
 import { useAppActions, useAppState } from "../../store";
 import { ErrorNotice } from "../ErrorNotice";
 import { ConfirmDialog } from "../NameDialog";

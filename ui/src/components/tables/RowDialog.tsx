@@ -6,7 +6,7 @@ import type { Column, TableSchema } from "../../api";
 import { ID_COLUMN, choices, editableColumns, inputKind, problemsByColumn, rowTexts } from "../../lib/tableRows";
 import { TYPE_HINTS } from "../../lib/tableValues";
 import { useAppActions } from "../../store";
-import type { RowForm } from "../../tableActions";
+import type { RowForm } from "../../store/tableRows";
 import { useEscape } from "../useEscape";
 
 export function RowDialog({ schema, form }: { readonly schema: TableSchema; readonly form: RowForm }) {

@@ -4,7 +4,7 @@
 import { useMemo } from "react";
 import { draftChartConfig, type TemplateDraft } from "../../lib/templateDraft";
 import { useAppActions } from "../../store";
-import type { TemplateEditor as Editor, TemplateSave } from "../../templateActions";
+import type { TemplateEditor as Editor, TemplateSave } from "../../store/templates";
 import { ChartEditor } from "./ChartEditor";
 import { OutputColumnsEditor } from "./OutputColumnsEditor";
 import { ParamsEditor } from "./ParamsEditor";
