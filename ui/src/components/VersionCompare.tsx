@@ -6,7 +6,7 @@ import type { Catalogue } from "../lib/catalogue";
 import { changeMark, describeFlowChange, diffMarks } from "../lib/versions";
 import type { Comparison } from "../store/versions";
 import { ErrorNotice } from "./ErrorNotice";
-import { useEscape } from "./useEscape";
+import { Modal } from "./Modal";
 import { VersionCanvas } from "./VersionCanvas";
 
 type Props = {
@@ -21,43 +21,35 @@ export function VersionCompare({ comparison, catalogue, onClose }: Props) {
   const titleId = useId();
   const { from, to, changes, flows } = comparison;
   const marks = useMemo(() => diffMarks(changes.status === "ready" ? changes.data : noChanges), [changes]);
-  useEscape(onClose);
 
   return (
-    <div
-      className="modal-backdrop"
-      onClick={(event) => {
-        if (event.target === event.currentTarget) onClose();
-      }}
-    >
-      <section className="vcompare" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="version-compare-view">
-        <header className="vcompare__head">
-          <h2 id={titleId} className="modal__title">
-            Version {from} → version {to}
-          </h2>
-          <button type="button" className="button button--ghost" data-testid="version-compare-close" onClick={onClose}>
-            Close
-          </button>
-        </header>
-        <div className="vcompare__body">
-          <div className="vcompare__changes">
-            {changes.status === "loading" && <p className="muted">Comparing…</p>}
-            {changes.status === "failed" && <ErrorNotice title="Could not compare these versions" error={changes.error} />}
-            {changes.status === "ready" && <ChangeList changes={changes.data} />}
-          </div>
-          <div className="vcompare__sides">
-            {flows.status === "loading" && <p className="muted">Reading both versions…</p>}
-            {flows.status === "failed" && <ErrorNotice title="Could not read a version" error={flows.error} />}
-            {flows.status === "ready" && changes.status !== "loading" && (
-              <>
-                <VersionCanvas version={from} flow={flows.data.before} catalogue={catalogue} marks={marks} />
-                <VersionCanvas version={to} flow={flows.data.after} catalogue={catalogue} marks={marks} />
-              </>
-            )}
-          </div>
+    <Modal onClose={onClose} testId="version-compare-view" className="vcompare" labelledBy={titleId}>
+      <header className="vcompare__head">
+        <h2 id={titleId} className="modal__title">
+          Version {from} → version {to}
+        </h2>
+        <button type="button" className="button button--ghost" data-testid="version-compare-close" onClick={onClose}>
+          Close
+        </button>
+      </header>
+      <div className="vcompare__body">
+        <div className="vcompare__changes">
+          {changes.status === "loading" && <p className="muted">Comparing…</p>}
+          {changes.status === "failed" && <ErrorNotice title="Could not compare these versions" error={changes.error} />}
+          {changes.status === "ready" && <ChangeList changes={changes.data} />}
         </div>
-      </section>
-    </div>
+        <div className="vcompare__sides">
+          {flows.status === "loading" && <p className="muted">Reading both versions…</p>}
+          {flows.status === "failed" && <ErrorNotice title="Could not read a version" error={flows.error} />}
+          {flows.status === "ready" && changes.status !== "loading" && (
+            <>
+              <VersionCanvas version={from} flow={flows.data.before} catalogue={catalogue} marks={marks} />
+              <VersionCanvas version={to} flow={flows.data.after} catalogue={catalogue} marks={marks} />
+            </>
+          )}
+        </div>
+      </div>
+    </Modal>
   );
 }
 
