@@ -1,10 +1,10 @@
 // The command palette (Ctrl/Cmd+K): type to find a template to place or a command to run;
 // arrows move, Enter chooses, Escape closes.
 import { useId, useMemo, useState } from "react";
-import type { TemplateDetail } from "../api";
-import { matchTemplates } from "../lib/palette";
+import type { TemplateDetail } from "../../api";
+import { matchTemplates } from "../../lib/palette";
 import { usePlaceInView } from "./TemplatePalette";
-import { Modal } from "./Modal";
+import { Modal } from "../Modal";
 
 /** A command the palette offers besides placing templates. */
 export type Command = { readonly id: string; readonly label: string; readonly keys: string; readonly run: () => void };

@@ -23,7 +23,7 @@ import {
   type Viewport,
 } from "@xyflow/react";
 import { useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from "react";
-import type { Diagnostic, FlowDetail } from "../api";
+import type { Diagnostic, FlowDetail } from "../../api";
 import {
   FIT_WHOLE_FLOW,
   ZOOM,
@@ -40,12 +40,12 @@ import {
   type MappingCanvasEdge,
   type NoteCanvasNode,
   type TemplateCanvasNode,
-} from "../lib/canvas";
-import type { Catalogue } from "../lib/catalogue";
-import { connect, connectProblem, type ConnectRequest } from "../lib/connect";
-import { moveNodes, removeElements } from "../lib/edit";
-import { problemsByConnection, problemsByNode } from "../lib/problems";
-import { useAppActions } from "../store";
+} from "../../lib/canvas";
+import type { Catalogue } from "../../lib/catalogue";
+import { connect, connectProblem, type ConnectRequest } from "../../lib/connect";
+import { moveNodes, removeElements } from "../../lib/edit";
+import { problemsByConnection, problemsByNode } from "../../lib/problems";
+import { useAppActions } from "../../store";
 import "../styles/canvas.css";
 import { FlowMiniMap } from "./FlowMiniMap";
 import { MappingEdge } from "./MappingEdge";

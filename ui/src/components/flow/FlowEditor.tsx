@@ -4,12 +4,12 @@
 // (?) they open.
 import { useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import type { Diagnostic, FlowDetail, TemplateDetail } from "../api";
-import { FIT_WHOLE_FLOW } from "../lib/canvas";
-import { buildCatalogue } from "../lib/catalogue";
-import { addNote } from "../lib/edit";
-import { SHORTCUTS, shortcutFor } from "../lib/shortcuts";
-import { useAppActions, useAppState } from "../store";
+import type { Diagnostic, FlowDetail, TemplateDetail } from "../../api";
+import { FIT_WHOLE_FLOW } from "../../lib/canvas";
+import { buildCatalogue } from "../../lib/catalogue";
+import { addNote } from "../../lib/edit";
+import { SHORTCUTS, shortcutFor } from "../../lib/shortcuts";
+import { useAppActions, useAppState } from "../../store";
 import { CommandPalette, type Command } from "./CommandPalette";
 import { FlowCanvas } from "./FlowCanvas";
 import { FlowSidebar } from "./FlowSidebar";

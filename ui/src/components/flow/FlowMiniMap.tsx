@@ -5,8 +5,8 @@
 // millisecond. The geometry is `lib/minimap.ts`.
 import { Panel, useReactFlow, useStore, type ReactFlowState } from "@xyflow/react";
 import { useEffect, useMemo, useRef } from "react";
-import { nodeSize } from "../lib/canvas";
-import { miniMapping, nodesRect, toFlow, toMini, viewRect, type MiniMapping } from "../lib/minimap";
+import { nodeSize } from "../../lib/canvas";
+import { miniMapping, nodesRect, toFlow, toMini, viewRect, type MiniMapping } from "../../lib/minimap";
 
 const SIZE = { width: 168, height: 104 } as const;
 const COLORS = { background: "#ffffff", node: "#c9c9d6", note: "#f3d98b", selected: "#5b5bd6", mask: "rgba(240, 240, 244, 0.7)", view: "#5b5bd6" };

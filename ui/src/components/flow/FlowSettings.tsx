@@ -1,10 +1,10 @@
 // The flow's own settings in the side panel: its global parameters (name, type, list, default),
 // which every node's parameter of the same name receives, and its tags. Each change is an edit.
 import { useState } from "react";
-import type { Flow, GlobalParameter, ScalarType } from "../api";
-import { addGlobal, removeGlobal, setTags, updateGlobal, valueFromText } from "../lib/edit";
-import { formatValue } from "../lib/format";
-import { useAppActions } from "../store";
+import type { Flow, GlobalParameter, ScalarType } from "../../api";
+import { addGlobal, removeGlobal, setTags, updateGlobal, valueFromText } from "../../lib/edit";
+import { formatValue } from "../../lib/format";
+import { useAppActions } from "../../store";
 import { CommitField } from "./CommitField";
 
 const TYPES: readonly ScalarType[] = ["string", "integer", "decimal", "boolean", "date", "datetime", "json"];

@@ -1,11 +1,11 @@
 // The open flow's side panel: the inspector for the selection, the flow's problems, its global
 // parameters and tags (editable), its history and facts.
-import type { Diagnostic, FlowDetail } from "../api";
-import type { Catalogue } from "../lib/catalogue";
-import { useAppState } from "../store";
+import type { Diagnostic, FlowDetail } from "../../api";
+import type { Catalogue } from "../../lib/catalogue";
+import { useAppState } from "../../store";
 import { GlobalsEditor, TagsEditor } from "./FlowSettings";
 import { Inspector } from "./Inspector";
-import { formatTimestamp, plural, runCount } from "../lib/format";
+import { formatTimestamp, plural, runCount } from "../../lib/format";
 import { HistoryPanel } from "./HistoryPanel";
 import { ProblemsPanel } from "./ProblemsPanel";
 

@@ -1,8 +1,8 @@
 // The open flow's runs, newest first: status, trigger, start and duration. Opening one shows
 // its statuses on the canvas and its results in the drawer.
-import type { RunSummary } from "../api";
-import { formatTimestamp } from "../lib/format";
-import { useAppActions, useAppState } from "../store";
+import type { RunSummary } from "../../api";
+import { formatTimestamp } from "../../lib/format";
+import { useAppActions, useAppState } from "../../store";
 
 function duration(run: RunSummary): string {
   if (run.started_at === null || run.completed_at === null) return "";

@@ -4,10 +4,10 @@
 // condition, for-each, timeout and retries; or a connection's mappings
 // (column, transformation) and whether it is required. A field commits when it loses focus
 // or on Enter, so typing a value is one undo step, not one per key.
-import type { Connection, Diagnostic, Flow, FlowNode, OutputColumn, ParamSpec, Template } from "../api";
-import { nodeColumns } from "../lib/connect";
-import { nodeLabel } from "../lib/canvas";
-import { describeTemplateChanges, nodeTemplate, nodeVersion, templateUpdate, type Catalogue } from "../lib/catalogue";
+import type { Connection, Diagnostic, Flow, FlowNode, OutputColumn, ParamSpec, Template } from "../../api";
+import { nodeColumns } from "../../lib/connect";
+import { nodeLabel } from "../../lib/canvas";
+import { describeTemplateChanges, nodeTemplate, nodeVersion, templateUpdate, type Catalogue } from "../../lib/catalogue";
 import {
   declineTemplateVersion,
   setCondition,
@@ -17,12 +17,12 @@ import {
   setRequired,
   updateTemplateVersion,
   valueFromText,
-} from "../lib/edit";
-import { formatValue } from "../lib/format";
-import { PARAMETER_ORDER, globalShadowed } from "../lib/run";
-import { useAppActions } from "../store";
+} from "../../lib/edit";
+import { formatValue } from "../../lib/format";
+import { PARAMETER_ORDER, globalShadowed } from "../../lib/run";
+import { useAppActions } from "../../store";
 import { CommitField } from "./CommitField";
-import { ParamLabel } from "./ParamLabel";
+import { ParamLabel } from "../ParamLabel";
 
 const TRANSFORMATIONS = ["list", "distinct_list", "first", "count", "sum", "min", "max"];
 

@@ -4,10 +4,10 @@
 // Zoomed out, the label is left off.
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, useStore, type EdgeProps } from "@xyflow/react";
 import { memo } from "react";
-import type { MappingCanvasEdge } from "../lib/canvas";
-import { formatMapping } from "../lib/mapping";
-import { nodeProgress } from "../lib/run";
-import { useAppState } from "../store";
+import type { MappingCanvasEdge } from "../../lib/canvas";
+import { formatMapping } from "../../lib/mapping";
+import { nodeProgress } from "../../lib/run";
+import { useAppState } from "../../store";
 import { zoomedOut } from "./TemplateNode";
 
 function MappingEdgeView(props: EdgeProps<MappingCanvasEdge>) {

@@ -1,8 +1,8 @@
 // The context menu of a canvas node (right click): run to or from it, copy or delete it.
 import { useEffect } from "react";
-import { removeElements } from "../lib/edit";
-import { useAppActions } from "../store";
-import { useEscape } from "./useEscape";
+import { removeElements } from "../../lib/edit";
+import { useAppActions } from "../../store";
+import { useEscape } from "../useEscape";
 
 export type NodeMenuAt = { readonly nodeId: string; readonly x: number; readonly y: number };
 

@@ -2,9 +2,9 @@
 // loses focus, or when the canvas is clicked: React Flow's pane keeps the focus where it is).
 import type { NodeProps } from "@xyflow/react";
 import { memo, useEffect, useRef, useState } from "react";
-import type { NoteCanvasNode } from "../lib/canvas";
-import { setNoteText } from "../lib/edit";
-import { useAppActions } from "../store";
+import type { NoteCanvasNode } from "../../lib/canvas";
+import { setNoteText } from "../../lib/edit";
+import { useAppActions } from "../../store";
 
 function NoteNodeView({ data, selected }: NodeProps<NoteCanvasNode>) {
   const { editFlow } = useAppActions();

@@ -3,12 +3,12 @@
 // it into view; it needs the canvas's ReactFlowProvider around it (the flow screen has one).
 import { useReactFlow } from "@xyflow/react";
 import { useCallback, useMemo } from "react";
-import type { Diagnostic, FlowDetail } from "../api";
-import type { MappingCanvasEdge, TemplateCanvasNode } from "../lib/canvas";
-import { nodeSize, selectOnly } from "../lib/canvas";
-import { countProblems, describeCount, indexFlow, problemFocus, sortProblems, worstSeverity, type ProblemFocus } from "../lib/problems";
-import { useAppActions, useAppState } from "../store";
-import { CheckIcon, ErrorIcon, WarningIcon } from "./icons";
+import type { Diagnostic, FlowDetail } from "../../api";
+import type { MappingCanvasEdge, TemplateCanvasNode } from "../../lib/canvas";
+import { nodeSize, selectOnly } from "../../lib/canvas";
+import { countProblems, describeCount, indexFlow, problemFocus, sortProblems, worstSeverity, type ProblemFocus } from "../../lib/problems";
+import { useAppActions, useAppState } from "../../store";
+import { CheckIcon, ErrorIcon, WarningIcon } from "../icons";
 
 const FOCUS_MS = 300;
 /** Zoomed further out than this, a focused node is brought up to it so it can be read. */

@@ -2,13 +2,13 @@
 // as a chart when the node's template has a chart config (both drawn by `ResultView`), and
 // export of the whole result as CSV, JSON or Parquet.
 import { useState } from "react";
-import type { ExportFormat, ResultPage } from "../api";
-import type { Catalogue } from "../lib/catalogue";
-import { nodeChart } from "../lib/chart";
-import { neighbours, pageLabel } from "../lib/results";
-import { useAppActions, useAppState } from "../store";
-import { PageButtons } from "./PageButtons";
-import { ResultView, type ResultShown } from "./ResultView";
+import type { ExportFormat, ResultPage } from "../../api";
+import type { Catalogue } from "../../lib/catalogue";
+import { nodeChart } from "../../lib/chart";
+import { neighbours, pageLabel } from "../../lib/results";
+import { useAppActions, useAppState } from "../../store";
+import { PageButtons } from "../PageButtons";
+import { ResultView, type ResultShown } from "../ResultView";
 
 const FORMATS: readonly ExportFormat[] = ["csv", "json", "parquet"];
 

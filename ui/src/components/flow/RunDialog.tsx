@@ -3,10 +3,10 @@
 // its type; a value it refuses comes back as `error` and the dialog stays open. A value given
 // here that a node will not use (its own value or a mapped column wins) is named per node.
 import { useState, type SyntheticEvent } from "react";
-import type { AppError, GlobalParameter, ShadowedGlobal } from "../api";
-import { PARAMETER_ORDER, parameterInputType, shadowWarnings, type RunChoices } from "../lib/run";
-import { ParamLabel } from "./ParamLabel";
-import { Modal } from "./Modal";
+import type { AppError, GlobalParameter, ShadowedGlobal } from "../../api";
+import { PARAMETER_ORDER, parameterInputType, shadowWarnings, type RunChoices } from "../../lib/run";
+import { ParamLabel } from "../ParamLabel";
+import { Modal } from "../Modal";
 
 type Props = {
   readonly parameters: readonly GlobalParameter[];

@@ -1,7 +1,7 @@
 // The keyboard shortcuts overlay (press ?), listing `SHORTCUTS`.
 import { useId } from "react";
-import { SHORTCUTS } from "../lib/shortcuts";
-import { Modal } from "./Modal";
+import { SHORTCUTS } from "../../lib/shortcuts";
+import { Modal } from "../Modal";
 
 export function ShortcutsHelp({ onClose }: { readonly onClose: () => void }) {
   const titleId = useId();

@@ -14,10 +14,10 @@ import {
   type TemplateCanvasNode,
   type TemplateNodeData,
   type TemplateStatus,
-} from "../lib/canvas";
-import { describeCount, worstSeverity } from "../lib/problems";
-import { describeProgress, nodeProgress, type NodeProgress } from "../lib/run";
-import { useAppState } from "../store";
+} from "../../lib/canvas";
+import { describeCount, worstSeverity } from "../../lib/problems";
+import { describeProgress, nodeProgress, type NodeProgress } from "../../lib/run";
+import { useAppState } from "../../store";
 
 /** The line under a node's label: its template's name, or why the template cannot be used. */
 function templateLine(name: string, status: TemplateStatus): string {

@@ -4,11 +4,11 @@
 // HTML5 drag and drop does not reach the page in WebKitGTK under Tauri.
 import { useReactFlow } from "@xyflow/react";
 import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
-import type { Template, TemplateDetail } from "../api";
-import { addNode, freeSpot } from "../lib/edit";
-import { DEFAULT_NODE_SIZE } from "../lib/layout";
-import { matchTemplates } from "../lib/palette";
-import { useAppActions } from "../store";
+import type { Template, TemplateDetail } from "../../api";
+import { addNode, freeSpot } from "../../lib/edit";
+import { DEFAULT_NODE_SIZE } from "../../lib/layout";
+import { matchTemplates } from "../../lib/palette";
+import { useAppActions } from "../../store";
 import { useViewCentre } from "./useViewCentre";
 
 /** How far the pointer must move before pressing a template becomes dragging it. */

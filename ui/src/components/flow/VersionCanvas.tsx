@@ -5,10 +5,10 @@
 // editor canvas's test ids; it shares that node's head (`NodeHead`).
 import { Background, Controls, Handle, Position, ReactFlow, ReactFlowProvider, type NodeProps, type NodeTypes } from "@xyflow/react";
 import { memo, useMemo, type CSSProperties } from "react";
-import type { Flow } from "../api";
-import { ZOOM, parameterHandle } from "../lib/canvas";
-import type { Catalogue } from "../lib/catalogue";
-import { versionCanvas, type DiffMarks, type VersionCanvasNode } from "../lib/versions";
+import type { Flow } from "../../api";
+import { ZOOM, parameterHandle } from "../../lib/canvas";
+import type { Catalogue } from "../../lib/catalogue";
+import { versionCanvas, type DiffMarks, type VersionCanvasNode } from "../../lib/versions";
 import { NodeHead, sourceText } from "./TemplateNode";
 
 type Props = {

@@ -1,12 +1,12 @@
 // Two versions of the open flow compared: what changed, as a list, beside both versions drawn
 // side by side with the changes marked. Escape or Close leaves it.
 import { useId, useMemo } from "react";
-import type { FlowChange } from "../api";
-import type { Catalogue } from "../lib/catalogue";
-import { changeMark, describeFlowChange, diffMarks } from "../lib/versions";
-import type { Comparison } from "../store/versions";
-import { ErrorNotice } from "./ErrorNotice";
-import { Modal } from "./Modal";
+import type { FlowChange } from "../../api";
+import type { Catalogue } from "../../lib/catalogue";
+import { changeMark, describeFlowChange, diffMarks } from "../../lib/versions";
+import type { Comparison } from "../../store/versions";
+import { ErrorNotice } from "../ErrorNotice";
+import { Modal } from "../Modal";
 import { VersionCanvas } from "./VersionCanvas";
 
 type Props = {

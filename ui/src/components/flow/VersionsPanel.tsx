@@ -2,14 +2,14 @@
 // whether a run used it, and what changed in it. The chosen version can be compared with another
 // (by default the one before it) or restored, after a confirmation.
 import { useEffect, useState } from "react";
-import type { FlowVersion } from "../api";
-import type { Catalogue } from "../lib/catalogue";
-import { formatTimestamp, plural } from "../lib/format";
-import { comparedWith, describeFlowChange } from "../lib/versions";
-import { useAppActions, useAppState } from "../store";
+import type { FlowVersion } from "../../api";
+import type { Catalogue } from "../../lib/catalogue";
+import { formatTimestamp, plural } from "../../lib/format";
+import { comparedWith, describeFlowChange } from "../../lib/versions";
+import { useAppActions, useAppState } from "../../store";
 import "../styles/versions.css";
-import { ErrorNotice } from "./ErrorNotice";
-import { ConfirmDialog } from "./NameDialog";
+import { ErrorNotice } from "../ErrorNotice";
+import { ConfirmDialog } from "../NameDialog";
 import { VersionCompare } from "./VersionCompare";
 
 /** How many of a version's changes its item lists; the comparison shows them all. */

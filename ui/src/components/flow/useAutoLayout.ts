@@ -3,10 +3,10 @@
 // view framed on the result.
 import { useReactFlow, useStoreApi, type Node } from "@xyflow/react";
 import { useCallback } from "react";
-import { moveNodes } from "../lib/edit";
-import { FIT_WHOLE_FLOW, nodeSize, openingViewport } from "../lib/canvas";
-import { layeredPositions } from "../lib/layout";
-import { useAppActions, useAppState } from "../store";
+import { moveNodes } from "../../lib/edit";
+import { FIT_WHOLE_FLOW, nodeSize, openingViewport } from "../../lib/canvas";
+import { layeredPositions } from "../../lib/layout";
+import { useAppActions, useAppState } from "../../store";
 
 export function useAutoLayout(): () => Promise<void> {
   const { editFlow } = useAppActions();

@@ -2,7 +2,7 @@
 // as it is on screen, in flow coordinates, for an element of the given size.
 import { useReactFlow } from "@xyflow/react";
 import { useCallback } from "react";
-import type { Point } from "../lib/edit";
+import type { Point } from "../../lib/edit";
 
 export function useViewCentre(): (size: { readonly width: number; readonly height: number }) => Point {
   const { screenToFlowPosition } = useReactFlow();

@@ -1,7 +1,7 @@
 // The home screen's filter bar: search text, the favourites toggle and the tag chips.
-import { useAppActions, useAppState } from "../store";
-import { SearchBox, TagChips } from "./FilterControls";
-import { StarIcon } from "./icons";
+import { useAppActions, useAppState } from "../../store";
+import { SearchBox, TagChips } from "../FilterControls";
+import { StarIcon } from "../icons";
 
 export function FlowFilters() {
   const filter = useAppState((state) => state.filter);

@@ -1,9 +1,9 @@
 // The list of flows on the home screen, with its loading, empty and error states.
-import type { FlowSummary } from "../api";
-import { emptyFlowsMessage, lastUsed, plural, runCount } from "../lib/format";
-import { useAppActions, useAppState } from "../store";
-import { ErrorNotice } from "./ErrorNotice";
-import { FavoriteButton } from "./FavoriteButton";
+import type { FlowSummary } from "../../api";
+import { emptyFlowsMessage, lastUsed, plural, runCount } from "../../lib/format";
+import { useAppActions, useAppState } from "../../store";
+import { ErrorNotice } from "../ErrorNotice";
+import { FavoriteButton } from "../FavoriteButton";
 
 export function FlowList() {
   const flows = useAppState((state) => state.flows);

@@ -1,11 +1,11 @@
 // Importing a flow file on the home screen: the button, what came of it, and the conflict
 // question. The steps themselves live in the store (`startImport`, lib/importFlow).
-import { describeImport, importBusy, importTitle } from "../lib/importFlow";
-import { plural } from "../lib/format";
-import { useAppActions, useAppState } from "../store";
-import { ConflictDialog } from "./ConflictDialog";
-import { ImportIcon } from "./icons";
-import { DiagnosticList, Notice } from "./Notice";
+import { describeImport, importBusy, importTitle } from "../../lib/importFlow";
+import { plural } from "../../lib/format";
+import { useAppActions, useAppState } from "../../store";
+import { ConflictDialog } from "../ConflictDialog";
+import { ImportIcon } from "../icons";
+import { DiagnosticList, Notice } from "../Notice";
 
 export function ImportButton() {
   const importState = useAppState((state) => state.importState);
