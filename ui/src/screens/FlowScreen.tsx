@@ -27,7 +27,7 @@ export function FlowScreen() {
   const runLine = describeRun(run);
   const runDialog = useAppState((state) => state.runDialog);
   const { openFlow, dismissNotice, dismissExport, closeRunDialog, runFlow } = useAppActions();
-  const retry = route.screen === "flow" ? () => void openFlow(route.compositionId) : undefined;
+  const retry = route.screen === "flow" ? () => void openFlow(route.flowId) : undefined;
 
   let body: ReactNode;
   if (flow.status === "failed") {

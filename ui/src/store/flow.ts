@@ -24,7 +24,7 @@ export type OpenFlowState = {
 };
 
 export type OpenFlowActions = {
-  readonly openFlow: (compositionId: string) => Promise<void>;
+  readonly openFlow: (flowId: string) => Promise<void>;
   readonly goHome: () => Promise<void>;
   /** Checks the open flow again (after a check that failed). */
   readonly checkFlow: () => Promise<void>;
@@ -106,11 +106,11 @@ export function createOpenFlowActions({
   }
 
   const actions: OpenFlowActions = {
-    openFlow: async (compositionId) => {
-      const ticket = await leaveFlow({ screen: "flow", compositionId });
+    openFlow: async (flowId) => {
+      const ticket = await leaveFlow({ screen: "flow", flowId });
       if (!importBusy(get().importState)) get().actions.dismissImport();
       if (get().templates.status !== "ready") set({ templates: { status: "loading" } });
-      const [detail, templates] = await Promise.all([api.getFlow(compositionId), api.listTemplates()]);
+      const [detail, templates] = await Promise.all([api.getFlow(flowId), api.listTemplates()]);
       if (ticket !== flowTicket.current()) return;
       set({
         flow: loadable(detail),

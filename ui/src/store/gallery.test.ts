@@ -1,4 +1,4 @@
-// The Gallery screen's actions (galleryActions.ts) against the in-memory backend: the gallery
+// The Gallery screen's actions (store/gallery.ts) against the in-memory backend: the gallery
 // listed, and "Use this flow" making the user's own flow and opening it on the canvas.
 import { describe, expect, it } from "vitest";
 import { createAppStore, type Api } from "./index";
@@ -33,7 +33,7 @@ describe("using a gallery flow", () => {
     await actions.openGallery();
     await actions.startFromGallery("ftpl_budget_pacing");
     expect(backend.galleryUsed).toEqual(["ftpl_budget_pacing"]);
-    expect(store.getState().route).toEqual({ screen: "flow", compositionId: "comp_budget_pacing" });
+    expect(store.getState().route).toEqual({ screen: "flow", flowId: "comp_budget_pacing" });
     expect(gallery().using).toBeNull();
   });
 

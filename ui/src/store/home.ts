@@ -28,7 +28,7 @@ export type HomeActions = {
   readonly toggleTag: (tag: string) => Promise<void>;
   readonly setFavoritesOnly: (favoritesOnly: boolean) => Promise<void>;
   readonly clearFilter: () => Promise<void>;
-  readonly toggleFavorite: (compositionId: string) => Promise<void>;
+  readonly toggleFavorite: (flowId: string) => Promise<void>;
 };
 
 export const emptyFilter: FlowFilter = { text: "", tag: null, favoritesOnly: false };
@@ -89,15 +89,15 @@ export function createHomeActions({ set, get, api }: StoreAccess<HomeState & Pic
     setFavoritesOnly: (favoritesOnly) => updateFilter({ favoritesOnly }),
     clearFilter: () => updateFilter(emptyFilter),
 
-    toggleFavorite: async (compositionId) => {
+    toggleFavorite: async (flowId) => {
       const { flows, flow } = get();
-      const listed = flows.status === "ready" ? flows.data.find((f) => f.composition_id === compositionId) : undefined;
+      const listed = flows.status === "ready" ? flows.data.find((f) => f.composition_id === flowId) : undefined;
       const open =
-        flow.status === "ready" && flow.data.flow.composition.composition_id === compositionId ? flow.data : undefined;
+        flow.status === "ready" && flow.data.flow.composition.composition_id === flowId ? flow.data : undefined;
       const current = listed?.meta.is_favorite ?? open?.meta.is_favorite;
-      if (current === undefined || savingFavorites.has(compositionId)) return;
-      savingFavorites.add(compositionId);
-      const outcome = await api.setFavorite(compositionId, !current).finally(() => savingFavorites.delete(compositionId));
+      if (current === undefined || savingFavorites.has(flowId)) return;
+      savingFavorites.add(flowId);
+      const outcome = await api.setFavorite(flowId, !current).finally(() => savingFavorites.delete(flowId));
       if (outcome.status === "error") {
         set({ notice: outcome.error });
         return;
@@ -108,11 +108,11 @@ export function createHomeActions({ set, get, api }: StoreAccess<HomeState & Pic
           now.flows.status === "ready"
             ? {
                 status: "ready",
-                data: now.flows.data.map((f) => (f.composition_id === compositionId ? withFavorite(f, !current) : f)),
+                data: now.flows.data.map((f) => (f.composition_id === flowId ? withFavorite(f, !current) : f)),
               }
             : now.flows,
         flow:
-          now.flow.status === "ready" && now.flow.data.flow.composition.composition_id === compositionId
+          now.flow.status === "ready" && now.flow.data.flow.composition.composition_id === flowId
             ? { status: "ready", data: withFavorite(now.flow.data, !current) }
             : now.flow,
       });

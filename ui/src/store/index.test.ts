@@ -109,7 +109,7 @@ describe("opening a flow", () => {
   it("loads the flow and the templates, and goes back home", async () => {
     const store = createAppStore(fakeApi().api);
     await store.getState().actions.openFlow("comp_deep_dive");
-    expect(store.getState().route).toEqual({ screen: "flow", compositionId: "comp_deep_dive" });
+    expect(store.getState().route).toEqual({ screen: "flow", flowId: "comp_deep_dive" });
     expect(store.getState().flow.status).toBe("ready");
     expect(store.getState().templates.status).toBe("ready");
     await store.getState().actions.goHome();

@@ -1,4 +1,4 @@
-// The store's running and inspecting actions (runActions.ts) against an in-memory backend:
+// The store's running and inspecting actions (store/runs.ts) against an in-memory backend:
 // the run dialog, progress, run to / from here, the history and the results drawer.
 import { describe, expect, it } from "vitest";
 import { neighbours, pageLabel } from "../lib/results";

@@ -160,7 +160,7 @@ export function createRunActions({ set, get, api, dialogs, flowTicket, exportTo 
     runFlow: async (choices, part) => {
       const { flow, run } = get();
       if (flow.status !== "ready" || run.status === "running") return;
-      const compositionId = flow.data.flow.composition.composition_id;
+      const flowId = flow.data.flow.composition.composition_id;
       const ticket = flowTicket();
       set({ run: runStarted, runDialog: null, runChoices: choices });
       // The engine runs the stored flow: what is on screen is stored first.
@@ -173,7 +173,7 @@ export function createRunActions({ set, get, api, dialogs, flowTicket, exportTo 
           return;
         }
       }
-      const outcome = await api.runFlow(compositionId, runRequest(choices, part));
+      const outcome = await api.runFlow(flowId, runRequest(choices, part));
       if (ticket !== flowTicket()) return;
       if (outcome.status !== "ok" && outcome.error.code === "invalid_input") {
         // A value the flow cannot take: nothing ran; ask again, saying why.
@@ -190,7 +190,7 @@ export function createRunActions({ set, get, api, dialogs, flowTicket, exportTo 
       if (outcome.status !== "ok") return;
       await Promise.all([refreshHistory(), loadResults(0)]);
       // The run counts towards the flow's runs and last run: show the fresh figures.
-      const fresh = await api.getFlow(compositionId);
+      const fresh = await api.getFlow(flowId);
       const now = get().flow;
       if (ticket !== flowTicket() || fresh.status !== "ok" || now.status !== "ready") return;
       set({ flow: { status: "ready", data: { ...now.data, meta: fresh.data.meta } } });
@@ -245,7 +245,7 @@ export function createRunActions({ set, get, api, dialogs, flowTicket, exportTo 
 
     applyRunProgress: (progress) => {
       const { route, run } = get();
-      if (route.screen !== "flow" || route.compositionId !== progress.composition_id) return;
+      if (route.screen !== "flow" || route.flowId !== progress.composition_id) return;
       set({ run: applyRunEvent(run, progress.event) });
     },
   };

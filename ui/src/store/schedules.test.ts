@@ -1,4 +1,4 @@
-// The Schedules screen's actions (scheduleActions.ts) against the in-memory backend: the list,
+// The Schedules screen's actions (store/schedules.ts) against the in-memory backend: the list,
 // every flow and the missed runs; the editor's live cron preview and the target flow's
 // parameters; saving (refused with every problem, then stored); enabling, running now, deleting.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -115,7 +115,7 @@ describe("saving a schedule", () => {
     await actions.loadScheduleTarget("comp_deep_dive");
     const { target } = schedules();
     expect(target?.parameters.status === "ready" && target.parameters.data.map((p) => p.name)).toEqual(["start_date"]);
-    const draft = { ...newDraft("Europe/Paris"), name: "Dives", compositionId: "comp_deep_dive", parameters: { start_date: "2026-12-01" } };
+    const draft = { ...newDraft("Europe/Paris"), name: "Dives", flowId: "comp_deep_dive", parameters: { start_date: "2026-12-01" } };
     await actions.saveSchedule(draft);
     expect(backend.scheduleSpecs.at(-1)).toMatchObject({ name: "Dives", parameters: { start_date: "2026-12-01" } });
     expect(schedules().editor).toBeNull();
@@ -126,7 +126,7 @@ describe("saving a schedule", () => {
     const { backend, actions, schedules } = schedulesStore();
     await actions.openSchedules();
     actions.editSchedule(weekdayReview);
-    await actions.saveSchedule({ ...newDraft("UTC"), name: "Mornings", compositionId: "comp_low_ctr", overlap: "queue" });
+    await actions.saveSchedule({ ...newDraft("UTC"), name: "Mornings", flowId: "comp_low_ctr", overlap: "queue" });
     expect(backend.scheduleSpecs.at(-1)).toMatchObject({ name: "Mornings", overlap: "queue" });
     expect(listed(schedules).map((s) => [s.id, s.name])).toEqual([[1, "Mornings"]]);
   });

@@ -27,7 +27,7 @@ export type CronPreviewState =
   | { readonly status: "failed"; readonly error: AppError };
 
 /** The flow the editor's schedule runs, and its global parameters (to set values for). */
-export type ScheduleTarget = { readonly compositionId: string; readonly parameters: Loadable<GlobalParameter[]> };
+export type ScheduleTarget = { readonly flowId: string; readonly parameters: Loadable<GlobalParameter[]> };
 
 /** What came of "Run now" on one schedule. */
 export type FiredState =
@@ -64,7 +64,7 @@ export type ScheduleActions = {
   /** Previews a cron expression once typing pauses for PREVIEW_DEBOUNCE_MS (blank: no preview). */
   readonly previewCron: (expression: string, timezone: string) => void;
   /** Reads the global parameters of the flow the editor's schedule runs ("": none chosen). */
-  readonly loadScheduleTarget: (compositionId: string) => Promise<void>;
+  readonly loadScheduleTarget: (flowId: string) => Promise<void>;
 };
 
 export const initialSchedules: SchedulesState = {
@@ -154,7 +154,7 @@ export function createScheduleActions({
     saveSchedule: async (draft) => {
       const { editor, save, target } = schedules();
       if (editor === null || save.status === "saving") return;
-      const globals = target?.compositionId === draft.compositionId && target.parameters.status === "ready" ? target.parameters.data : [];
+      const globals = target?.flowId === draft.flowId && target.parameters.status === "ready" ? target.parameters.data : [];
       const spec = scheduleSpec(draft, globals);
       const ticket = editorTicket;
       patch({ save: { status: "saving" } });
@@ -211,20 +211,20 @@ export function createScheduleActions({
       previewTimer = setTimeout(() => void preview(expression.trim(), timezone.trim(), ticket), PREVIEW_DEBOUNCE_MS);
     },
 
-    loadScheduleTarget: async (compositionId) => {
+    loadScheduleTarget: async (flowId) => {
       const ticket = ++targetTicket;
-      if (compositionId === "") {
+      if (flowId === "") {
         patch({ target: null });
         return;
       }
       const { target } = schedules();
-      if (target?.compositionId === compositionId && target.parameters.status === "ready") return;
-      patch({ target: { compositionId, parameters: { status: "loading" } } });
-      const outcome = await api.getFlow(compositionId);
+      if (target?.flowId === flowId && target.parameters.status === "ready") return;
+      patch({ target: { flowId, parameters: { status: "loading" } } });
+      const outcome = await api.getFlow(flowId);
       if (ticket !== targetTicket) return;
       const parameters: Loadable<GlobalParameter[]> =
         outcome.status === "ok" ? { status: "ready", data: outcome.data.flow.composition.global_parameters } : { status: "failed", error: outcome.error };
-      patch({ target: { compositionId, parameters } });
+      patch({ target: { flowId, parameters } });
     },
   };
   return actions;

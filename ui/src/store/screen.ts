@@ -6,7 +6,7 @@ import type { StoreAccess } from "./access";
 
 export type Route =
   | { readonly screen: "home" }
-  | { readonly screen: "flow"; readonly compositionId: string }
+  | { readonly screen: "flow"; readonly flowId: string }
   | { readonly screen: "tables" }
   | { readonly screen: "schedules" }
   | { readonly screen: "templates" }

@@ -1,4 +1,4 @@
-// The Tables screen's actions (tableActions.ts) against the in-memory backend: the list and the
+// The Tables screen's actions (store/tables*.ts) against the in-memory backend: the list and the
 // open table, sorting and filtering rows, schema changes and their refusals, the row form,
 // deleting rows, the import wizard (refused, then tried again) and exports.
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// The Templates screen's actions (templateActions.ts) against the in-memory backend: the list;
+// The Templates screen's actions (store/templates.ts) against the in-memory backend: the list;
 // the editor's SQL checked once typing pauses; saving (a new template under an id made from its
 // name, a change as the next version, no change as no version); a test run and the output
 // columns it infers; making a template inactive; template packs in and out.

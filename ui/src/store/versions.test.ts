@@ -1,4 +1,4 @@
-// The versions panel's actions (versionActions.ts) against the in-memory backend: listing the
+// The versions panel's actions (store/versions.ts) against the in-memory backend: listing the
 // open flow's versions, comparing two (the diff and both flows), and restoring one, which saves
 // pending edits first and reopens the flow with a fresh undo history.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";

@@ -113,7 +113,7 @@ export function createVersionActions({ set, get, api, flowTicket }: Shared): Ver
       await get().actions.openFlow(id);
       // Opening the flow closed the panel; the restored version is the newest in it.
       const { route } = get();
-      if (route.screen === "flow" && route.compositionId === id) set({ versions: { ...initialVersions, open: true } });
+      if (route.screen === "flow" && route.flowId === id) set({ versions: { ...initialVersions, open: true } });
     },
   };
 }

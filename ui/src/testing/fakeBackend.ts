@@ -181,8 +181,8 @@ export function fakeDialogs(answer: Outcome<string | null> = ok("/home/ana/in.fl
       asked.push("open");
       return Promise.resolve(answer);
     },
-    pickExportPath: (compositionId) => {
-      asked.push(`save ${compositionId}`);
+    pickExportPath: (flowId) => {
+      asked.push(`save ${flowId}`);
       return Promise.resolve(answer);
     },
     pickResultPath: (name) => {

@@ -38,10 +38,10 @@ export function fakeGalleryApi() {
       if (flow === undefined) return Promise.resolve({ status: "error", error: { code: "not_found", message: `no gallery flow ${id}` } });
       used.push(id);
       flow.flows_made += 1;
-      const compositionId = `comp_${id.replace(/^ftpl_/, "")}`;
+      const flowId = `comp_${id.replace(/^ftpl_/, "")}`;
       return Promise.resolve(
         ok({
-          flow: { ...deepDive.flow, composition: { ...deepDive.flow.composition, composition_id: compositionId, name: flow.name } },
+          flow: { ...deepDive.flow, composition: { ...deepDive.flow.composition, composition_id: flowId, name: flow.name } },
           meta: { ...deepDive.meta, flow_template_id: id },
           pinned_templates: [],
         }),

@@ -1,6 +1,6 @@
 // One template being written: its name and labels, its SQL, parameters, output columns and
 // chart, a test run, and its versions. The draft and every step are the store's
-// (`templateActions.ts`); each part here edits one piece of the draft.
+// (`store/templates.ts`); each part here edits one piece of the draft.
 import { useMemo } from "react";
 import { draftChartConfig, type TemplateDraft } from "../../lib/templateDraft";
 import { useAppActions } from "../../store";
