@@ -46,7 +46,7 @@ import { connect, connectProblem, type ConnectRequest } from "../../lib/connect"
 import { moveNodes, removeElements } from "../../lib/edit";
 import { problemsByConnection, problemsByNode } from "../../lib/problems";
 import { useAppActions } from "../../store";
-import "../styles/canvas.css";
+import "../../styles/canvas.css";
 import { FlowMiniMap } from "./FlowMiniMap";
 import { MappingEdge } from "./MappingEdge";
 import { NodeMenu, type NodeMenuAt } from "./NodeMenu";

@@ -7,7 +7,7 @@ import type { Catalogue } from "../../lib/catalogue";
 import { formatTimestamp, plural } from "../../lib/format";
 import { comparedWith, describeFlowChange } from "../../lib/versions";
 import { useAppActions, useAppState } from "../../store";
-import "../styles/versions.css";
+import "../../styles/versions.css";
 import { ErrorNotice } from "../ErrorNotice";
 import { ConfirmDialog } from "../NameDialog";
 import { VersionCompare } from "./VersionCompare";
