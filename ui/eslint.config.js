@@ -25,6 +25,24 @@ export default defineConfig(
     },
   },
   {
+    // A slice of the store is made with `store/access.ts` and other slices' types; the store that
+    // composes them (`store/index.ts`) is the one module no slice may import back.
+    files: ["src/store/**/*.{ts,tsx}"],
+    ignores: ["src/store/index.ts", "src/store/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [".", "./", "./index", "./index.ts"].map((name) => ({
+            name,
+            message: "A store slice must not import the store that composes it (store/index.ts): take what it needs from store/access.ts and other slices.",
+          })),
+          patterns: [{ regex: "(^|/)store(/index(\\.ts)?)?$", message: "A store slice must not import the store that composes it (store/index.ts)." }],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js"],
     extends: [js.configs.recommended],
     languageOptions: { globals: globals.node },

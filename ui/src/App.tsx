@@ -20,7 +20,7 @@ export function App() {
   return (
     <>
       {route.screen === "home" && <HomeScreen />}
-      {route.screen === "flow" && <FlowScreen key={route.compositionId} />}
+      {route.screen === "flow" && <FlowScreen key={route.flowId} />}
       {route.screen === "tables" && <TablesScreen />}
       {route.screen === "schedules" && <SchedulesScreen />}
       {route.screen === "templates" && <TemplatesScreen />}

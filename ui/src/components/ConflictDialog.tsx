@@ -2,7 +2,7 @@
 // workspace has with other content. Escape, Cancel or a click beside it closes it.
 import { useEffect, useId, useRef } from "react";
 import type { ConflictChoice } from "../lib/importFlow";
-import { useEscape } from "./useEscape";
+import { Modal } from "./Modal";
 
 type Props = {
   /** What conflicts, in Rust's words. */
@@ -12,7 +12,6 @@ type Props = {
 };
 
 export function ConflictDialog({ message, onChoose, onCancel }: Props) {
-  const titleId = useId();
   const messageId = useId();
   const keepBoth = useRef<HTMLButtonElement>(null);
 
@@ -21,60 +20,41 @@ export function ConflictDialog({ message, onChoose, onCancel }: Props) {
     keepBoth.current?.focus();
   }, []);
 
-  useEscape(onCancel);
-
   return (
-    <div
-      className="modal-backdrop"
-      onClick={(event) => {
-        if (event.target === event.currentTarget) onCancel();
-      }}
-    >
-      <div
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        aria-describedby={messageId}
-        data-testid="conflict-dialog"
-      >
-        <h2 id={titleId} className="modal__title">
-          Already in this workspace
-        </h2>
-        <p id={messageId} className="modal__message" data-testid="conflict-message">
-          {message}
-        </p>
-        <p className="modal__hint">
-          <strong>Keep both</strong> adds the file’s version under a new id. <strong>Replace</strong> overwrites the
-          workspace’s version.
-        </p>
-        <div className="modal__actions">
-          <button type="button" className="button button--ghost" data-testid="conflict-cancel" onClick={onCancel}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button button--danger"
-            data-testid="conflict-replace"
-            onClick={() => {
-              onChoose("replace");
-            }}
-          >
-            Replace
-          </button>
-          <button
-            type="button"
-            ref={keepBoth}
-            className="button button--primary"
-            data-testid="conflict-keep-both"
-            onClick={() => {
-              onChoose("keep-both");
-            }}
-          >
-            Keep both
-          </button>
-        </div>
+    <Modal onClose={onCancel} testId="conflict-dialog" title="Already in this workspace" describedBy={messageId}>
+      <p id={messageId} className="modal__message" data-testid="conflict-message">
+        {message}
+      </p>
+      <p className="modal__hint">
+        <strong>Keep both</strong> adds the file’s version under a new id. <strong>Replace</strong> overwrites the
+        workspace’s version.
+      </p>
+      <div className="modal__actions">
+        <button type="button" className="button button--ghost" data-testid="conflict-cancel" onClick={onCancel}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button--danger"
+          data-testid="conflict-replace"
+          onClick={() => {
+            onChoose("replace");
+          }}
+        >
+          Replace
+        </button>
+        <button
+          type="button"
+          ref={keepBoth}
+          className="button button--primary"
+          data-testid="conflict-keep-both"
+          onClick={() => {
+            onChoose("keep-both");
+          }}
+        >
+          Keep both
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

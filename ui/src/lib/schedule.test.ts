@@ -42,7 +42,7 @@ const flowName = (id: string) => names[id] ?? id;
 
 describe("the definition a draft becomes", () => {
   it("sends the chosen trigger with trimmed fields, no condition when blank, enabled", () => {
-    const draft = { ...newDraft("Europe/Paris"), name: "  Mornings ", compositionId: "comp_low_ctr", cron: " 30 7 * * * ", condition: "  " };
+    const draft = { ...newDraft("Europe/Paris"), name: "  Mornings ", flowId: "comp_low_ctr", cron: " 30 7 * * * ", condition: "  " };
     expect(scheduleSpec(draft, globals)).toEqual({
       name: "Mornings",
       composition_id: "comp_low_ctr",
@@ -91,7 +91,7 @@ describe("a stored schedule as a draft", () => {
     const draft = draftFromSchedule(stored, "UTC");
     expect(draft).toMatchObject({
       name: "Weekday review",
-      compositionId: "comp_low_ctr",
+      flowId: "comp_low_ctr",
       kind: "cron",
       cron: "0 9 * * 1-5",
       timezone: "Europe/Paris",

@@ -29,7 +29,7 @@ export const DEFAULT_CRON = "0 9 * * 1-5";
  */
 export type ScheduleDraft = {
   readonly name: string;
-  readonly compositionId: string;
+  readonly flowId: string;
   readonly kind: TriggerKind;
   readonly cron: string;
   readonly timezone: string;
@@ -48,7 +48,7 @@ export type ScheduleDraft = {
 export function newDraft(timezone: string): ScheduleDraft {
   return {
     name: "",
-    compositionId: "",
+    flowId: "",
     kind: "cron",
     cron: DEFAULT_CRON,
     timezone,
@@ -91,7 +91,7 @@ export function draftFromSchedule(schedule: Schedule, timezone: string): Schedul
     ...newDraft(timezone),
     ...triggerFields(schedule.trigger),
     name: schedule.name,
-    compositionId: schedule.composition_id,
+    flowId: schedule.composition_id,
     condition: schedule.condition ?? "",
     parameters: Object.fromEntries(parameters.map(([name, value]) => [name, parameterText(value)])),
     catchUp: schedule.catch_up,
@@ -149,7 +149,7 @@ export function scheduleSpec(draft: ScheduleDraft, globals: readonly GlobalParam
   }
   return {
     name: draft.name.trim(),
-    composition_id: draft.compositionId,
+    composition_id: draft.flowId,
     trigger: trigger(draft),
     condition: condition === "" ? null : condition,
     parameters,
@@ -174,7 +174,7 @@ const ENDING_WORDS: Record<RunStatus, string> = {
 };
 
 /** What fires a schedule, in words; `flowName` names a flow by its id. */
-export function describeTrigger(fires: ScheduleTrigger, flowName: (compositionId: string) => string): string {
+export function describeTrigger(fires: ScheduleTrigger, flowName: (flowId: string) => string): string {
   switch (fires.kind) {
     case "cron":
       return `Cron ${fires.expression} (${fires.timezone})`;

@@ -1,19 +1,15 @@
-// The open flow: the title bar (the way back, undo and redo, whether it is saved, running and
-// exporting it) over the editor. The editor's parts share one ReactFlowProvider so a problem
-// clicked in the panel can select and centre its node.
+// The open flow: its top bar (`FlowTopBar`), the run line and notices over the editor, and the
+// run dialog. The editor's parts share one ReactFlowProvider so a problem clicked in the panel
+// can select and centre its node.
 import { ReactFlowProvider } from "@xyflow/react";
 import type { ReactNode } from "react";
 import type { Diagnostic } from "../api";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { FavoriteButton } from "../components/FavoriteButton";
-import { FlowEditor } from "../components/FlowEditor";
-import { BackIcon, ExportIcon } from "../components/icons";
+import { FlowEditor } from "../components/flow/FlowEditor";
+import { FlowTopBar } from "../components/flow/FlowTopBar";
+import { RunDialog } from "../components/flow/RunDialog";
 import { Notice } from "../components/Notice";
-import { RunDialog } from "../components/RunDialog";
 import { describeRun } from "../lib/run";
-import { useState } from "react";
-import { ConfirmDialog, NameDialog } from "../components/NameDialog";
-import type { SaveState } from "../editActions";
 import { useAppActions, useAppState } from "../store";
 import "../styles/flow.css";
 
@@ -30,32 +26,8 @@ export function FlowScreen() {
   const run = useAppState((state) => state.run);
   const runLine = describeRun(run);
   const runDialog = useAppState((state) => state.runDialog);
-  const selectedNode = useAppState((state) => state.selectedNode);
-  const edits = useAppState((state) => state.edits);
-  const saveState = useAppState((state) => state.saveState);
-  const versionsOpen = useAppState((state) => state.versions.open);
-  const {
-    goHome,
-    openFlow,
-    toggleFavorite,
-    dismissNotice,
-    exportFlow,
-    dismissExport,
-    startRun,
-    closeRunDialog,
-    runFlow,
-    runPart,
-    cancelRun,
-    undo,
-    redo,
-    saveNow,
-    renameFlow,
-    duplicateFlow,
-    deleteFlow,
-    toggleVersions,
-  } = useAppActions();
-  const [asking, setAsking] = useState<"duplicate" | "delete" | null>(null);
-  const retry = route.screen === "flow" ? () => void openFlow(route.compositionId) : undefined;
+  const { openFlow, dismissNotice, dismissExport, closeRunDialog, runFlow } = useAppActions();
+  const retry = route.screen === "flow" ? () => void openFlow(route.flowId) : undefined;
 
   let body: ReactNode;
   if (flow.status === "failed") {
@@ -91,142 +63,10 @@ export function FlowScreen() {
   }
 
   const composition = flow.status === "ready" ? flow.data.flow.composition : null;
-  const exportBusy = exportState.status === "picking" || exportState.status === "exporting";
 
   return (
     <div className="screen">
-      <header className="topbar topbar--flow">
-        <button type="button" className="back" data-testid="back" onClick={() => void goHome()}>
-          <BackIcon />
-          Flows
-        </button>
-        <div className="flow-heading">
-          {composition === null ? (
-            <h1 className="flow-heading__title" data-testid="flow-title" />
-          ) : (
-            <FlowTitle name={composition.name} onRename={renameFlow} />
-          )}
-          {composition !== null && composition.description !== "" && (
-            <p className="flow-heading__description">{composition.description}</p>
-          )}
-        </div>
-        {composition !== null && flow.status === "ready" && (
-          <div className="flow-heading__aside">
-            <SaveStatus state={saveState} onRetry={() => void saveNow()} />
-            <button
-              type="button"
-              className="button button--icon"
-              data-testid="undo"
-              title="Undo the last edit"
-              aria-label="Undo"
-              disabled={edits.undo.length === 0}
-              onClick={undo}
-            >
-              ↶
-            </button>
-            <button
-              type="button"
-              className="button button--icon"
-              data-testid="redo"
-              title="Redo"
-              aria-label="Redo"
-              disabled={edits.redo.length === 0}
-              onClick={redo}
-            >
-              ↷
-            </button>
-            {composition.tags.map((tag) => (
-              <span key={tag} className="tag">
-                {tag}
-              </span>
-            ))}
-            {selectedNode !== null && run.status !== "running" && (
-              <>
-                <button
-                  type="button"
-                  className="button"
-                  data-testid="run-to-here"
-                  title={`Run ${selectedNode} and only the nodes it needs`}
-                  onClick={() => void runPart({ to: selectedNode })}
-                >
-                  Run to here
-                </button>
-                <button
-                  type="button"
-                  className="button"
-                  data-testid="run-from-here"
-                  title={`Rerun ${selectedNode} and everything after it, reusing what it needs`}
-                  onClick={() => void runPart({ from: selectedNode })}
-                >
-                  Run from here
-                </button>
-              </>
-            )}
-            {run.status === "running" ? (
-              <button type="button" className="button" data-testid="cancel-run" onClick={() => void cancelRun()}>
-                Cancel
-              </button>
-            ) : (
-              <button
-                type="button"
-                className="button button--primary"
-                data-testid="run-flow"
-                title="Run every node of this flow on the workspace's data"
-                onClick={() => void startRun()}
-              >
-                Run
-              </button>
-            )}
-            <button
-              type="button"
-              className="button"
-              data-testid="export-flow"
-              aria-busy={exportBusy}
-              title={`Save this flow and its templates as ${composition.composition_id}.flow.json`}
-              onClick={() => void exportFlow()}
-            >
-              <ExportIcon />
-              {exportState.status === "exporting" ? "Exporting…" : "Export…"}
-            </button>
-            <button
-              type="button"
-              className="button"
-              data-testid="open-versions"
-              aria-pressed={versionsOpen}
-              title="This flow's saved versions: compare two, or restore one"
-              onClick={toggleVersions}
-            >
-              Versions
-            </button>
-            <button
-              type="button"
-              className="button"
-              data-testid="duplicate-flow"
-              title="Copy this flow as a new one"
-              onClick={() => {
-                setAsking("duplicate");
-              }}
-            >
-              Duplicate
-            </button>
-            <button
-              type="button"
-              className="button"
-              data-testid="delete-flow"
-              title="Delete this flow and its run history"
-              onClick={() => {
-                setAsking("delete");
-              }}
-            >
-              Delete
-            </button>
-            <FavoriteButton
-              favorite={flow.data.meta.is_favorite}
-              onToggle={() => void toggleFavorite(composition.composition_id)}
-            />
-          </div>
-        )}
-      </header>
+      <FlowTopBar />
       {runLine !== null && (
         <p
           className={`run-line run-line--${run.status === "finished" ? run.outcome.toLowerCase() : run.status}`}
@@ -260,35 +100,6 @@ export function FlowScreen() {
         </div>
       )}
       {body}
-      {asking === "duplicate" && composition !== null && (
-        <NameDialog
-          title="Duplicate flow"
-          initial={`${composition.name} (copy)`}
-          confirm="Duplicate"
-          onConfirm={(name) => {
-            setAsking(null);
-            void duplicateFlow(name);
-          }}
-          onCancel={() => {
-            setAsking(null);
-          }}
-        />
-      )}
-      {asking === "delete" && composition !== null && (
-        <ConfirmDialog
-          title={`Delete “${composition.name}”?`}
-          confirm="Delete flow"
-          onConfirm={() => {
-            setAsking(null);
-            void deleteFlow();
-          }}
-          onCancel={() => {
-            setAsking(null);
-          }}
-        >
-          <p>Its versions and every run kept of it are deleted too. This cannot be undone.</p>
-        </ConfirmDialog>
-      )}
       {runDialog !== null && composition !== null && (
         <RunDialog
           parameters={composition.global_parameters}
@@ -300,80 +111,5 @@ export function FlowScreen() {
         />
       )}
     </div>
-  );
-}
-
-/** Whether the flow on screen is stored: saved (with its version), saving, or why not. */
-function SaveStatus({ state, onRetry }: { readonly state: SaveState; readonly onRetry: () => void }) {
-  switch (state.status) {
-    case "saved":
-      return (
-        <span className="save-status" data-testid="save-status" data-status="saved">
-          {state.version === null ? "Saved" : `Saved · version ${state.version}`}
-        </span>
-      );
-    case "unsaved":
-    case "saving":
-      return (
-        <span className="save-status save-status--busy" data-testid="save-status" data-status={state.status}>
-          Saving…
-        </span>
-      );
-    case "failed":
-      return (
-        <button
-          type="button"
-          className="save-status save-status--failed"
-          data-testid="save-status"
-          data-status="failed"
-          title={state.error.message}
-          onClick={onRetry}
-        >
-          Not saved: retry
-        </button>
-      );
-  }
-}
-
-/** The flow's name; click it to rename the flow in place (Enter keeps, Escape drops the change). */
-function FlowTitle({ name, onRename }: { readonly name: string; readonly onRename: (name: string) => void }) {
-  const [draft, setDraft] = useState<string | null>(null);
-  if (draft === null) {
-    return (
-      <h1 className="flow-heading__title">
-        <button
-          type="button"
-          className="flow-heading__rename"
-          data-testid="flow-title"
-          title="Rename this flow"
-          onClick={() => {
-            setDraft(name);
-          }}
-        >
-          {name}
-        </button>
-      </h1>
-    );
-  }
-  const keep = () => {
-    if (draft.trim() !== "") onRename(draft.trim());
-    setDraft(null);
-  };
-  return (
-    <input
-      className="flow-heading__input"
-      data-testid="flow-title-input"
-      aria-label="Flow name"
-      autoFocus
-      value={draft}
-      onChange={(event) => {
-        setDraft(event.target.value);
-      }}
-      onBlur={keep}
-      onKeyDown={(event) => {
-        if (event.key === "Enter") keep();
-        if (event.key === "Escape") setDraft(null);
-      }}
-    />
   );
 }

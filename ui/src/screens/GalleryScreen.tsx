@@ -1,6 +1,6 @@
 // The flow gallery: whole flows to start from, grouped by category, each with what an analyst
 // gets out of it. "Use this flow" makes the user's own copy and opens it on the canvas. The
-// state and the steps live in the store (`galleryActions.ts`).
+// state and the steps live in the store (`store/gallery.ts`).
 import { useMemo } from "react";
 import type { GalleryFlow } from "../api";
 import { ErrorNotice } from "../components/ErrorNotice";

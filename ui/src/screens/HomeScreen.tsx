@@ -1,9 +1,9 @@
 // Home: the workspace header, the import, the ways to the gallery, the templates, the data
 // tables and the schedules, the filters and the flow list.
 import { ErrorNotice } from "../components/ErrorNotice";
-import { FlowFilters } from "../components/FlowFilters";
-import { FlowList } from "../components/FlowList";
-import { ImportButton, ImportResult } from "../components/ImportFlow";
+import { FlowFilters } from "../components/home/FlowFilters";
+import { FlowList } from "../components/home/FlowList";
+import { ImportButton, ImportResult } from "../components/home/ImportFlow";
 import { LogoMark } from "../components/icons";
 import { NameDialog } from "../components/NameDialog";
 import { useState } from "react";

@@ -1,5 +1,5 @@
 // Schedules: the runs missed while the app was closed, the schedules beside the editor of a new
-// or stored one. The state and every step live in the store (`scheduleActions.ts`).
+// or stored one. The state and every step live in the store (`store/schedules.ts`).
 import { ErrorNotice } from "../components/ErrorNotice";
 import { ScreenTopBar } from "../components/ScreenTopBar";
 import { ScheduleEditor } from "../components/schedules/ScheduleEditor";

@@ -1,6 +1,6 @@
-// Data tables ("FlexDB"): the list of tables beside the open one (its rows, schema and
+// Data tables: the list of tables beside the open one (its rows, schema and
 // history), a new table's schema, or the import wizard. The state and every step live in the
-// store (`tableActions.ts`).
+// store (`store/tables.ts`).
 import { ErrorNotice } from "../components/ErrorNotice";
 import { ScreenTopBar } from "../components/ScreenTopBar";
 import { NewTableEditor } from "../components/tables/SchemaEditor";

@@ -1,6 +1,6 @@
 // The template library: the templates (searched, filtered, made active or not, moved in and out
 // as packs) beside the editor of a new or stored one. The state and every step live in the
-// store (`templateActions.ts`).
+// store (`store/templates.ts`).
 import { ErrorNotice } from "../components/ErrorNotice";
 import { ScreenTopBar } from "../components/ScreenTopBar";
 import { PackResult } from "../components/templates/PackResult";

@@ -11,7 +11,7 @@ import type {
   RunRequest,
   RunSummary,
 } from "../api";
-import type { Api, Dialogs } from "../store";
+import type { Api, Dialogs } from "../store/access";
 import { fakeScheduleApi } from "./fakeSchedules";
 import { fakeTableApi } from "./fakeTables";
 import { fakeVersionApi } from "./fakeVersions";
@@ -181,8 +181,8 @@ export function fakeDialogs(answer: Outcome<string | null> = ok("/home/ana/in.fl
       asked.push("open");
       return Promise.resolve(answer);
     },
-    pickExportPath: (compositionId) => {
-      asked.push(`save ${compositionId}`);
+    pickExportPath: (flowId) => {
+      asked.push(`save ${flowId}`);
       return Promise.resolve(answer);
     },
     pickResultPath: (name) => {

@@ -1,7 +1,7 @@
 // The gallery part of the fake backend: two gallery flows, and "Use this flow" making a copy
 // named after the one used (and counting it).
 import type { GalleryFlow, Outcome } from "../api";
-import type { Api } from "../store";
+import type { Api } from "../store/access";
 import { deepDive } from "./fixtures";
 
 const ok = <T,>(data: T): Outcome<T> => ({ status: "ok", data });
@@ -38,10 +38,10 @@ export function fakeGalleryApi() {
       if (flow === undefined) return Promise.resolve({ status: "error", error: { code: "not_found", message: `no gallery flow ${id}` } });
       used.push(id);
       flow.flows_made += 1;
-      const compositionId = `comp_${id.replace(/^ftpl_/, "")}`;
+      const flowId = `comp_${id.replace(/^ftpl_/, "")}`;
       return Promise.resolve(
         ok({
-          flow: { ...deepDive.flow, composition: { ...deepDive.flow.composition, composition_id: compositionId, name: flow.name } },
+          flow: { ...deepDive.flow, composition: { ...deepDive.flow.composition, composition_id: flowId, name: flow.name } },
           meta: { ...deepDive.meta, flow_template_id: id },
           pinned_templates: [],
         }),

@@ -2,7 +2,7 @@
 // problem at once, as `invalid_input` with `problems`), a cron preview that reads five fields,
 // "Run now" starting a run, and one schedule's runs missed while closed.
 import type { AppError, CronPreview, Fired, Missed, Outcome, Schedule, ScheduleInput } from "../api";
-import type { Api } from "../store";
+import type { Api } from "../store/access";
 
 const ok = <T,>(data: T): Outcome<T> => ({ status: "ok", data });
 const refused = (error: AppError): Outcome<never> => ({ status: "error", error });

@@ -15,7 +15,7 @@ import type {
   TableVersion,
 } from "../api";
 import { cellText } from "../lib/results";
-import type { Api } from "../store";
+import type { Api } from "../store/access";
 
 const ok = <T,>(data: T): Outcome<T> => ({ status: "ok", data });
 const refused = (error: AppError): Outcome<never> => ({ status: "error", error });

@@ -2,7 +2,7 @@
 // change is the next version, an unchanged one stays), keep every version, mark `{{names}}` no
 // parameter declares, test-run to a fixed page, and record the packs they were asked for.
 import type { Outcome, SqlProblem, Template, TemplateDetail, TemplateInput } from "../api";
-import type { Api } from "../store";
+import type { Api } from "../store/access";
 import { templates as seeded } from "./fixtures";
 
 const ok = <T,>(data: T): Outcome<T> => ({ status: "ok", data });

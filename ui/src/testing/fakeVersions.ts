@@ -2,7 +2,7 @@
 // node, then the trend node and its connection, then the rest), diffs between them, and the
 // restores it was asked for.
 import type { Flow, FlowChange, FlowVersion, Outcome } from "../api";
-import type { Api } from "../store";
+import type { Api } from "../store/access";
 import { deepDive } from "./fixtures";
 
 const ok = <T,>(data: T): Outcome<T> => ({ status: "ok", data });

@@ -2,7 +2,7 @@
 // pickers, lists comma-separated); a field left blank keeps the parameter's default.
 import type { GlobalParameter } from "../../api";
 import { defaultText, parameterInputType } from "../../lib/run";
-import type { Loadable } from "../../store";
+import type { Loadable } from "../../lib/loadable";
 import { ErrorNotice } from "../ErrorNotice";
 import { ParamLabel } from "../ParamLabel";
 

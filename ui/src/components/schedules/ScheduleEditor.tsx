@@ -5,7 +5,7 @@
 import { useEffect, useState, type SyntheticEvent } from "react";
 import type { AppError, FlowSummary } from "../../api";
 import { draftFromSchedule, newDraft, type ScheduleDraft } from "../../lib/schedule";
-import type { ScheduleEditor as Editing } from "../../scheduleActions";
+import type { ScheduleEditor as Editing } from "../../store/schedules";
 import { useAppActions, useAppState } from "../../store";
 import { ErrorNotice } from "../ErrorNotice";
 import { ParameterFields } from "./ParameterFields";
@@ -28,12 +28,12 @@ export function ScheduleEditor({ editor }: { readonly editor: Editing }) {
   const listed: readonly FlowSummary[] = flows.status === "ready" ? flows.data : [];
 
   useEffect(() => {
-    void loadScheduleTarget(draft.compositionId);
-  }, [draft.compositionId, loadScheduleTarget]);
+    void loadScheduleTarget(draft.flowId);
+  }, [draft.flowId, loadScheduleTarget]);
 
   // The chosen flow's parameters, once asked for; values are saved only once they are known.
-  const shownTarget = target !== null && target.compositionId === draft.compositionId ? target : null;
-  const readingTarget = draft.compositionId !== "" && shownTarget?.parameters.status !== "ready";
+  const shownTarget = target !== null && target.flowId === draft.flowId ? target : null;
+  const readingTarget = draft.flowId !== "" && shownTarget?.parameters.status !== "ready";
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     void saveSchedule(draft);
@@ -61,13 +61,13 @@ export function ScheduleEditor({ editor }: { readonly editor: Editing }) {
           <select
             className="field__input"
             data-testid="schedule-flow"
-            value={draft.compositionId}
+            value={draft.flowId}
             onChange={(event) => {
-              edit({ compositionId: event.target.value });
+              edit({ flowId: event.target.value });
             }}
           >
             <option value="">Choose a flow…</option>
-            <FlowOptions flows={listed} chosen={draft.compositionId} />
+            <FlowOptions flows={listed} chosen={draft.flowId} />
           </select>
         </label>
       </div>

@@ -3,17 +3,17 @@
 import { useCallback, useState } from "react";
 import type { Schedule } from "../../api";
 import { describeFired, describeNextRun, describeTrigger, formatInZone } from "../../lib/schedule";
-import type { FiredState } from "../../scheduleActions";
+import type { FiredState } from "../../store/schedules";
 import { useAppActions, useAppState } from "../../store";
 import { ErrorNotice } from "../ErrorNotice";
 import { ConfirmDialog } from "../NameDialog";
 import { LOCAL_ZONE } from "./timeZones";
 
 /** A flow's name by its id, from the flows listed for the screen (its id while they load). */
-function useFlowName(): (compositionId: string) => string {
+function useFlowName(): (flowId: string) => string {
   const flows = useAppState((state) => state.schedules.flows);
   return useCallback(
-    (compositionId) => (flows.status === "ready" ? flows.data.find((f) => f.composition_id === compositionId)?.name : undefined) ?? compositionId,
+    (flowId) => (flows.status === "ready" ? flows.data.find((f) => f.composition_id === flowId)?.name : undefined) ?? flowId,
     [flows],
   );
 }

@@ -1,20 +1,18 @@
 // The row form: one input per column, typed as the column is (allowed values and booleans as
 // choices, long text and JSON in a text area), for a new row or one being edited. A refused
 // save shows each problem under the column it names.
-import { useId, useState, type SyntheticEvent } from "react";
+import { useState, type SyntheticEvent } from "react";
 import type { Column, TableSchema } from "../../api";
 import { ID_COLUMN, choices, editableColumns, inputKind, problemsByColumn, rowTexts } from "../../lib/tableRows";
 import { TYPE_HINTS } from "../../lib/tableValues";
 import { useAppActions } from "../../store";
-import type { RowForm } from "../../tableActions";
-import { useEscape } from "../useEscape";
+import type { RowForm } from "../../store/tableRows";
+import { Modal } from "../Modal";
 
 export function RowDialog({ schema, form }: { readonly schema: TableSchema; readonly form: RowForm }) {
-  const titleId = useId();
   const { saveRow, closeRowForm } = useAppActions();
   const columns = editableColumns(schema.columns);
   const [texts, setTexts] = useState(() => rowTexts(columns, form.row));
-  useEscape(closeRowForm);
   const id = form.row?.[ID_COLUMN];
   const problems = problemsByColumn(form.error?.row_problems ?? []);
   // Problems naming no column of the form (a rule across rows, say) are shown above it.
@@ -26,49 +24,39 @@ export function RowDialog({ schema, form }: { readonly schema: TableSchema; read
   };
 
   return (
-    <div
-      className="modal-backdrop"
-      onClick={(event) => {
-        if (event.target === event.currentTarget) closeRowForm();
-      }}
-    >
-      <form className="modal modal--wide" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="row-dialog" onSubmit={submit}>
-        <h2 id={titleId} className="modal__title">
-          {typeof id === "number" ? `Row ${id}` : "New row"}
-        </h2>
-        {form.error !== null && (
-          <div className="modal__error" data-testid="row-error">
-            {form.error.message}
-            {elsewhere.map(([column, messages]) => (
-              <div key={column}>
-                <code>{column}</code>: {messages.join("; ")}
-              </div>
-            ))}
-          </div>
-        )}
-        <div className="row-form">
-          {columns.map((column) => (
-            <RowField
-              key={column.name}
-              column={column}
-              value={texts[column.name] ?? ""}
-              problems={problems.get(column.name) ?? []}
-              onChange={(text) => {
-                setTexts({ ...texts, [column.name]: text });
-              }}
-            />
+    <Modal onClose={closeRowForm} testId="row-dialog" className="modal modal--wide" title={typeof id === "number" ? `Row ${id}` : "New row"} onSubmit={submit}>
+      {form.error !== null && (
+        <div className="modal__error" data-testid="row-error">
+          {form.error.message}
+          {elsewhere.map(([column, messages]) => (
+            <div key={column}>
+              <code>{column}</code>: {messages.join("; ")}
+            </div>
           ))}
         </div>
-        <div className="modal__actions">
-          <button type="button" className="button button--ghost" onClick={closeRowForm}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" data-testid="row-save" aria-busy={form.saving}>
-            {form.saving ? "Saving…" : typeof id === "number" ? "Save row" : "Add row"}
-          </button>
-        </div>
-      </form>
-    </div>
+      )}
+      <div className="row-form">
+        {columns.map((column) => (
+          <RowField
+            key={column.name}
+            column={column}
+            value={texts[column.name] ?? ""}
+            problems={problems.get(column.name) ?? []}
+            onChange={(text) => {
+              setTexts({ ...texts, [column.name]: text });
+            }}
+          />
+        ))}
+      </div>
+      <div className="modal__actions">
+        <button type="button" className="button button--ghost" onClick={closeRowForm}>
+          Cancel
+        </button>
+        <button type="submit" className="button button--primary" data-testid="row-save" aria-busy={form.saving}>
+          {form.saving ? "Saving…" : typeof id === "number" ? "Save row" : "Add row"}
+        </button>
+      </div>
+    </Modal>
   );
 }
 

@@ -5,7 +5,7 @@ import { useMemo, useState, type SyntheticEvent } from "react";
 import type { AppError, SchemaProblem, TableDetail } from "../../api";
 import { columnDrafts, type ColumnDraft } from "../../lib/tableSchema";
 import { useAppActions, useAppState } from "../../store";
-import type { SchemaSave } from "../../tableActions";
+import type { SchemaSave } from "../../store/tables";
 import { ColumnsEditor } from "./ColumnsEditor";
 
 const noProblems: readonly SchemaProblem[] = [];

@@ -5,7 +5,7 @@ import type { ExportFormat, TableDetail } from "../../api";
 import { plural } from "../../lib/format";
 import { rowCount } from "../../lib/tableRows";
 import { useAppActions, useAppState } from "../../store";
-import type { TableTab } from "../../tableActions";
+import type { TableTab } from "../../store/tables";
 import { ErrorNotice } from "../ErrorNotice";
 import { ConfirmDialog, NameDialog } from "../NameDialog";
 import { Notice } from "../Notice";

@@ -3,7 +3,7 @@
 // test run (`TestRunPanel`) draws the chart over its rows as the results drawer would.
 import { useMemo } from "react";
 import { CHART_KINDS, chartColumns, draftChartConfig, startChart, type ChartDraft, type OutputDraft } from "../../lib/templateDraft";
-import type { TestRunState } from "../../templateActions";
+import type { TestRunState } from "../../store/templates";
 
 type Props = {
   readonly chart: ChartDraft | null;

@@ -3,7 +3,7 @@
 import { SCALAR_TYPES, addOutput, removeRow, updateRow, type OutputDraft } from "../../lib/templateDraft";
 import { useAppActions } from "../../store";
 import { AddRowButton, RowButton, TextCell, TypeCell } from "../RowFields";
-import type { TestRunState } from "../../templateActions";
+import type { TestRunState } from "../../store/templates";
 
 type Props = {
   readonly outputs: readonly OutputDraft[];

@@ -3,7 +3,7 @@
 // so the end-to-end tests can read it back.
 import { Suspense, lazy } from "react";
 import { problemLines } from "../../lib/sqlProblems";
-import type { SqlCheck } from "../../templateActions";
+import type { SqlCheck } from "../../store/templates";
 
 const SqlEditor = lazy(() => import("./SqlEditor"));
 

@@ -1,10 +1,10 @@
 // One template being written: its name and labels, its SQL, parameters, output columns and
 // chart, a test run, and its versions. The draft and every step are the store's
-// (`templateActions.ts`); each part here edits one piece of the draft.
+// (`store/templates.ts`); each part here edits one piece of the draft.
 import { useMemo } from "react";
 import { draftChartConfig, type TemplateDraft } from "../../lib/templateDraft";
 import { useAppActions } from "../../store";
-import type { TemplateEditor as Editor, TemplateSave } from "../../templateActions";
+import type { TemplateEditor as Editor, TemplateSave } from "../../store/templates";
 import { ChartEditor } from "./ChartEditor";
 import { OutputColumnsEditor } from "./OutputColumnsEditor";
 import { ParamsEditor } from "./ParamsEditor";

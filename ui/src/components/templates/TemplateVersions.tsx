@@ -2,7 +2,7 @@
 import { useState } from "react";
 import type { Template } from "../../api";
 import { plural } from "../../lib/format";
-import type { Loadable } from "../../store";
+import type { Loadable } from "../../lib/loadable";
 import { ErrorNotice } from "../ErrorNotice";
 
 export function TemplateVersions({ versions }: { readonly versions: Loadable<Template[]> }) {

@@ -9,7 +9,7 @@ import type { ParamDraft } from "../../lib/templateDraft";
 import { TEST_RUN_LIMIT, sampleInput, sampleText } from "../../lib/templateSamples";
 import { TYPE_HINTS } from "../../lib/tableValues";
 import { useAppActions } from "../../store";
-import type { TestRunState } from "../../templateActions";
+import type { TestRunState } from "../../store/templates";
 import { ParamLabel } from "../ParamLabel";
 import { ResultView, type ResultShown } from "../ResultView";
 import { Refusal } from "./Refusal";
