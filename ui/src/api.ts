@@ -44,6 +44,8 @@ import {
   type NodeStatus,
   type RunEvent_Serialize,
   type RunProgress_Serialize,
+  type RunActivity_Serialize,
+  type ActiveRun_Serialize,
   type RunRequest_Deserialize,
   type RunDetail_Serialize,
   type NodeRecord_Serialize,
@@ -102,6 +104,8 @@ export type TemplateDetail = TemplateDetail_Serialize;
 export type JsonValue = Value;
 export type RunEvent = RunEvent_Serialize;
 export type RunProgress = RunProgress_Serialize;
+export type RunActivity = RunActivity_Serialize;
+export type ActiveRun = ActiveRun_Serialize;
 export type RunRequest = RunRequest_Deserialize;
 export type RunDetail = RunDetail_Serialize;
 export type NodeRecord = NodeRecord_Serialize;
@@ -205,6 +209,8 @@ export const api = {
     guard(() => commands.exportResult(runId, nodeId, format, path)),
   cancelRun: (compositionId: string): Promise<Outcome<boolean>> =>
     guard(async () => ({ status: "ok", data: await commands.cancelRun(compositionId) })),
+  /** The runs in progress in the app, the scheduler's included. */
+  activeRuns: (): Promise<Outcome<ActiveRun[]>> => guard(async () => ({ status: "ok", data: await commands.activeRuns() })),
   listTables: (): Promise<Outcome<TableSummary[]>> => guard(() => commands.listTables()),
   getTable: (name: string): Promise<Outcome<TableDetail>> => guard(() => commands.getTable(name)),
   createTable: (name: string, displayName: string, schema: TableSchemaInput): Promise<Outcome<TableDetail>> =>

@@ -9,11 +9,17 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { appStore } from "./store";
 
-// Run progress streams from Rust as typed events; outside Tauri (a plain browser) there are none.
+// Runs stream from Rust as typed events (every run's, a schedule's too); outside Tauri (a plain
+// browser) there are none.
 try {
   void events
     .runProgress.listen((event) => {
       appStore.getState().actions.applyRunProgress(event.payload);
+    })
+    .catch(() => undefined);
+  void events
+    .runActivity.listen((event) => {
+      void appStore.getState().actions.applyRunActivity(event.payload);
     })
     .catch(() => undefined);
 } catch {

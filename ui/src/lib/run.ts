@@ -138,7 +138,12 @@ export function shadowWarnings(
 
 export type RunState =
   | { readonly status: "idle" }
-  | { readonly status: "running"; readonly nodes: Readonly<Record<string, NodeProgress>> }
+  | {
+      readonly status: "running";
+      readonly nodes: Readonly<Record<string, NodeProgress>>;
+      /** The schedule that started it, when this window did not. */
+      readonly schedule?: number;
+    }
   | {
       readonly status: "finished";
       readonly outcome: RunStatus;
@@ -151,6 +156,11 @@ export type RunState =
 export const runIdle: RunState = { status: "idle" };
 
 export const runStarted: RunState = { status: "running", nodes: {} };
+
+/** A run this window did not start (a schedule's), as it starts. */
+export function runStartedBySchedule(schedule: number): RunState {
+  return { status: "running", nodes: {}, schedule };
+}
 
 /** The run with one more event applied (at `now`); events after the run ended are ignored. */
 export function applyRunEvent(state: RunState, event: RunEvent, now: number = Date.now()): RunState {

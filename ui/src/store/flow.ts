@@ -9,6 +9,7 @@ import type { StoreAccess, Ticket } from "./access";
 import type { EditActions } from "./editing";
 import type { FlowFileActions, FlowFilesState } from "./flowFiles";
 import type { ScreenState, Route } from "./screen";
+import type { RunActions } from "./runs";
 
 export type OpenFlowState = {
   /**
@@ -51,7 +52,7 @@ export const initialOpenFlow: OpenFlowState = { ...noOpenFlow, templates: { stat
 
 type Shared = StoreAccess<
   OpenFlowState & ScreenState & Pick<FlowFilesState, "importState">,
-  Pick<EditActions, "saveNow" | "editFlow"> & Pick<FlowFileActions, "dismissImport">
+  Pick<EditActions, "saveNow" | "editFlow"> & Pick<FlowFileActions, "dismissImport"> & Pick<RunActions, "adoptActiveRun">
 > & {
   readonly flowTicket: Ticket;
   /** Shows `route` with nothing of a flow open: every slice's part of the open flow as it starts. */
@@ -116,7 +117,7 @@ export function createOpenFlowActions({
         flow: loadable(detail),
         templates: loadable(templates),
       });
-      await Promise.all([checkShownFlow(), refreshHistory()]);
+      await Promise.all([checkShownFlow(), refreshHistory(), get().actions.adoptActiveRun()]);
     },
 
     goHome: async () => {

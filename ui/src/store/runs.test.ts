@@ -203,3 +203,89 @@ describe("inspecting runs and results", () => {
     expect(store.getState().exportState).toEqual({ status: "done", path: "/home/ana/top.csv" });
   });
 });
+
+describe("a run a schedule started", () => {
+  const started = (flow: string, schedule: number | null) => ({
+    notice: { notice: "started" as const, run: { composition_id: flow, trigger: "schedule" as const, schedule } },
+  });
+  const ended = (flow: string, runId: number) => ({
+    notice: { notice: "ended" as const, composition_id: flow, run_id: runId, status: "CANCELLED" as const },
+  });
+
+  it("shows on the open flow with its progress, can be cancelled, and ends in the history", async () => {
+    const cancelled: string[] = [];
+    let historyLoads = 0;
+    const { api } = fakeApi();
+    const store = createAppStore(
+      {
+        ...api,
+        cancelRun: (id) => {
+          cancelled.push(id);
+          return api.cancelRun(id);
+        },
+        listRuns: (id) => {
+          historyLoads++;
+          return api.listRuns(id);
+        },
+      },
+      fakeDialogs(ok(null)).dialogs,
+    );
+    const { actions } = store.getState();
+    await actions.openFlow("comp_deep_dive");
+    await actions.applyRunActivity(started("comp_other", 3));
+    expect(store.getState().run.status).toBe("idle");
+
+    await actions.applyRunActivity(started("comp_deep_dive", 3));
+    const running = store.getState().run;
+    expect(running).toEqual({ status: "running", nodes: {}, schedule: 3 });
+    actions.applyRunProgress({ composition_id: "comp_deep_dive", event: { event: "node_started", node_id: "top" } });
+    const progressed = store.getState().run;
+    expect(progressed.status === "running" ? Object.keys(progressed.nodes) : []).toEqual(["top"]);
+
+    await actions.cancelRun();
+    expect(cancelled).toEqual(["comp_deep_dive"]);
+    const loadsBefore = historyLoads;
+    await actions.applyRunActivity(ended("comp_deep_dive", 41));
+    const state = store.getState().run;
+    expect(state.status).toBe("finished");
+    if (state.status !== "finished") return;
+    expect(state.outcome).toBe("CANCELLED");
+    expect(state.runId).toBe(41);
+    expect(historyLoads).toBe(loadsBefore + 1);
+  });
+
+  it("never takes over the window's own run", async () => {
+    let finishRun: () => void = () => undefined;
+    const { api } = fakeApi();
+    const store = createAppStore(
+      {
+        ...api,
+        runFlow: async (id, request) => {
+          await new Promise<void>((resolve) => {
+            finishRun = resolve;
+          });
+          return api.runFlow(id, request);
+        },
+      },
+      fakeDialogs(ok(null)).dialogs,
+    );
+    const { actions } = store.getState();
+    await actions.openFlow("comp_deep_dive");
+    const run = actions.runFlow(defaultChoices([]));
+    await actions.applyRunActivity(started("comp_deep_dive", null));
+    await actions.applyRunActivity(ended("comp_deep_dive", 7));
+    expect(store.getState().run).toEqual({ status: "running", nodes: {} });
+    finishRun();
+    await run;
+    expect(store.getState().run.status).toBe("finished");
+  });
+
+  it("is shown when the flow is opened while it runs", async () => {
+    const { api } = fakeApi({
+      activeRuns: () => Promise.resolve(ok([{ composition_id: "comp_deep_dive", trigger: "schedule", schedule: 5 }])),
+    });
+    const store = createAppStore(api, fakeDialogs(ok(null)).dialogs);
+    await store.getState().actions.openFlow("comp_deep_dive");
+    expect(store.getState().run).toEqual({ status: "running", nodes: {}, schedule: 5 });
+  });
+});

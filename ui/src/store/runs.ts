@@ -1,7 +1,7 @@
 // Running the open flow and inspecting its runs: the run dialog, live progress, the history
 // panel and the results drawer. Made with the open flow's ticket and the flow files' export
 // (the save dialog, then the write), which exporting a result shares.
-import type { AppError, ExportFormat, Outcome, RunProgress, RunSummary, ShadowedGlobal } from "../api";
+import type { AppError, ExportFormat, Outcome, RunActivity, RunProgress, RunSummary, ShadowedGlobal } from "../api";
 import { loadable, type Loadable } from "../lib/loadable";
 import { RESULT_PAGE_SIZE, noResults, resultFileName, type ResultsView } from "../lib/results";
 import {
@@ -13,6 +13,7 @@ import {
   runIdle,
   runRequest,
   runStarted,
+  runStartedBySchedule,
   type RunChoices,
   type RunPart,
   type RunState,
@@ -73,6 +74,13 @@ export type RunActions = {
   readonly cancelRun: () => Promise<void>;
   /** One event of a run, as the engine sent it (ignored unless it is the open flow's). */
   readonly applyRunProgress: (progress: RunProgress) => void;
+  /**
+   * A run started or ended, whoever started it: a schedule's run of the open flow shows on
+   * the canvas as the window's own does, with Cancel, and its outcome joins the history.
+   */
+  readonly applyRunActivity: (activity: RunActivity) => Promise<void>;
+  /** Shows a schedule's run of the open flow already going on when the flow is opened. */
+  readonly adoptActiveRun: () => Promise<void>;
 };
 
 type Shared = StoreAccess<RunsState & Pick<OpenFlowState, "flow"> & Pick<EditingState, "saveState"> & ScreenState, Pick<EditActions, "saveNow">> & {
@@ -247,6 +255,33 @@ export function createRunActions({ set, get, api, dialogs, flowTicket, exportTo 
       const { route, run } = get();
       if (route.screen !== "flow" || route.flowId !== progress.composition_id) return;
       set({ run: applyRunEvent(run, progress.event) });
+    },
+
+    applyRunActivity: async ({ notice }) => {
+      const { route, run } = get();
+      const flowId = notice.notice === "started" ? notice.run.composition_id : notice.composition_id;
+      if (route.screen !== "flow" || route.flowId !== flowId) return;
+      if (notice.notice === "started") {
+        // The window's own run is on screen already; a schedule's takes the canvas if it is free.
+        if (run.status !== "running" && notice.run.schedule !== null) {
+          set({ run: runStartedBySchedule(notice.run.schedule), selectedNode: null, results: noResults });
+        }
+        return;
+      }
+      if (notice.notice !== "ended" || run.status !== "running" || run.schedule === undefined) return;
+      set({ run: runEnded(run, notice.status ?? "FAILED", notice.run_id) });
+      await Promise.all([refreshHistory(), loadResults(0)]);
+    },
+
+    adoptActiveRun: async () => {
+      const { flow } = get();
+      if (flow.status !== "ready") return;
+      const flowId = flow.data.flow.composition.composition_id;
+      const ticket = flowTicket();
+      const active = await api.activeRuns();
+      if (ticket !== flowTicket() || active.status !== "ok" || get().run.status === "running") return;
+      const scheduled = active.data.find((r) => r.composition_id === flowId && r.schedule !== null);
+      if (scheduled?.schedule != null) set({ run: runStartedBySchedule(scheduled.schedule) });
     },
   };
 

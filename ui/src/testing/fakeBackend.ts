@@ -143,6 +143,7 @@ export function fakeApi(overrides: Partial<Api> = {}) {
       return Promise.resolve(ok(null));
     },
     cancelRun: () => Promise.resolve(ok(true)),
+    activeRuns: () => Promise.resolve(ok([])),
     ...tables.api,
     ...schedules.api,
     ...versions.api,
