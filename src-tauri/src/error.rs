@@ -18,17 +18,17 @@ pub enum ErrorCode {
     NotFound,
     /// An id the user chose is already taken.
     Conflict,
-    /// A rule of the data model refused the change; `constraint` names it.
+    /// A rule of the data model refused the change; `details.constraint` names it.
     Constraint,
-    /// The flow or flow file has problems; `diagnostics` lists every one.
+    /// The flow or flow file has problems; `details.diagnostics` lists every one.
     InvalidFlow,
     /// What was asked does not fit the flow: a parameter value of the wrong type, a
     /// parameter or node it does not have.
     InvalidInput,
-    /// A table definition has problems; `schema_problems` lists every one.
+    /// A table definition has problems; `details.problems` lists every one.
     InvalidTable,
     /// Rows were refused (a write, an import, a schema change the rows would break);
-    /// `row_problems` lists every one (a sample for a schema change).
+    /// `details.problems` lists every one (a sample for a schema change).
     InvalidRows,
     /// The file could not be read at all (missing, too large, not JSON).
     UnreadableFile,
@@ -41,24 +41,32 @@ pub enum ErrorCode {
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
+    /// What the UI can point at, by kind of problem.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub constraint: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub node_ids: Vec<NodeId>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub connection_ids: Vec<ConnectionId>,
-    /// For `invalid_flow`: every problem, sorted by where it is.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub diagnostics: Vec<Diagnostic>,
+    pub details: Option<ErrorDetails>,
+}
+
+/// The parts of an error the UI shows beside its message: one variant per kind of problem
+/// list, so a new feature adds a variant, not a field every error carries.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ErrorDetails {
+    /// For `constraint`: the rule of the data model that refused the change.
+    Constraint { constraint: String },
+    /// For `invalid_flow`: every problem, sorted by where it is, and the nodes and
+    /// connections the errors among them concern (for the canvas).
+    Flow {
+        diagnostics: Vec<Diagnostic>,
+        node_ids: Vec<NodeId>,
+        connection_ids: Vec<ConnectionId>,
+    },
     /// For `invalid_table`: every problem of the definition, by column.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub schema_problems: Vec<SchemaProblem>,
-    /// For `invalid_rows`: the refused rows' problems, by row (an import's: by line) and column.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub row_problems: Vec<RowProblem>,
-    /// For `invalid_input` of a schedule: every problem with its definition.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub problems: Vec<String>,
+    Schema { problems: Vec<SchemaProblem> },
+    /// For `invalid_rows`: the refused rows' problems, by row (an import's: by line) and
+    /// column.
+    Rows { problems: Vec<RowProblem> },
+    /// For `invalid_input` of a definition (a schedule): every problem with it, in words.
+    Problems { problems: Vec<String> },
 }
 
 impl AppError {
@@ -66,13 +74,14 @@ impl AppError {
         Self {
             code,
             message: message.to_string(),
-            constraint: None,
-            node_ids: Vec::new(),
-            connection_ids: Vec::new(),
-            diagnostics: Vec::new(),
-            schema_problems: Vec::new(),
-            row_problems: Vec::new(),
-            problems: Vec::new(),
+            details: None,
+        }
+    }
+
+    fn with(self, details: ErrorDetails) -> Self {
+        Self {
+            details: Some(details),
+            ..self
         }
     }
 
@@ -92,17 +101,21 @@ impl AppError {
     }
 
     fn invalid(message: impl ToString, diagnostics: Vec<Diagnostic>) -> Self {
-        let mut err = Self::new(ErrorCode::InvalidFlow, message);
+        let mut node_ids = Vec::new();
+        let mut connection_ids = Vec::new();
         for d in diagnostics.iter().filter(|d| d.is_error()) {
-            err.node_ids.extend(d.node_ids.iter().cloned());
-            err.connection_ids.extend(d.connection_ids.iter().cloned());
+            node_ids.extend(d.node_ids.iter().cloned());
+            connection_ids.extend(d.connection_ids.iter().cloned());
         }
-        err.node_ids.sort();
-        err.node_ids.dedup();
-        err.connection_ids.sort();
-        err.connection_ids.dedup();
-        err.diagnostics = diagnostics;
-        err
+        node_ids.sort();
+        node_ids.dedup();
+        connection_ids.sort();
+        connection_ids.dedup();
+        Self::new(ErrorCode::InvalidFlow, message).with(ErrorDetails::Flow {
+            diagnostics,
+            node_ids,
+            connection_ids,
+        })
     }
 }
 
@@ -133,9 +146,12 @@ impl From<StoreError> for AppError {
             StoreError::Constraint { .. } => ErrorCode::Constraint,
             _ => ErrorCode::Internal,
         };
-        Self {
-            constraint: err.constraint().map(str::to_owned),
-            ..Self::new(code, &err)
+        let error = Self::new(code, &err);
+        match err.constraint() {
+            Some(constraint) => error.with(ErrorDetails::Constraint {
+                constraint: constraint.to_owned(),
+            }),
+            None => error,
         }
     }
 }
@@ -181,17 +197,13 @@ impl From<TableError> for AppError {
             }
             TableError::WouldCascade { .. } => Self::new(ErrorCode::Constraint, message),
             TableError::Key(_) => Self::new(ErrorCode::InvalidInput, message),
-            TableError::Schema(problems) => Self {
-                schema_problems: problems,
-                ..Self::new(ErrorCode::InvalidTable, message)
-            },
+            TableError::Schema(problems) => {
+                Self::new(ErrorCode::InvalidTable, message).with(ErrorDetails::Schema { problems })
+            }
             TableError::Rows(problems)
             | TableError::Breaks {
                 sample: problems, ..
-            } => Self {
-                row_problems: problems,
-                ..Self::new(ErrorCode::InvalidRows, message)
-            },
+            } => Self::new(ErrorCode::InvalidRows, message).with(ErrorDetails::Rows { problems }),
             TableError::Referenced(_) | TableError::ReferencedBy { .. } => {
                 Self::new(ErrorCode::Constraint, message)
             }
@@ -206,11 +218,11 @@ impl From<TableError> for AppError {
 impl From<ScheduleError> for AppError {
     fn from(err: ScheduleError) -> Self {
         match err {
-            ScheduleError::Invalid(problems) => Self {
-                message: format!("the schedule has {} problem(s)", problems.len()),
-                problems,
-                ..Self::new(ErrorCode::InvalidInput, "")
-            },
+            ScheduleError::Invalid(problems) => Self::new(
+                ErrorCode::InvalidInput,
+                format!("the schedule has {} problem(s)", problems.len()),
+            )
+            .with(ErrorDetails::Problems { problems }),
             ScheduleError::Store(err) => err.into(),
         }
     }

@@ -1,6 +1,6 @@
 //! Data tables from the window: list, define and change them, browse and edit their rows,
 //! import files into them and export them. Thin adapters over the core's store; a refused
-//! change comes back with every problem (`AppError::schema_problems` / `row_problems`).
+//! change comes back with every problem (`AppError::details`: schema or row problems).
 
 use crate::error::{AppError, ErrorCode};
 use flowloom_core::Workspace;

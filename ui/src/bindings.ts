@@ -156,33 +156,15 @@ export type AppError = AppError_Serialize | AppError_Deserialize;
 export type AppError_Deserialize = {
 	code: ErrorCode,
 	message: string,
-	constraint?: string | null,
-	node_ids: NodeId[],
-	connection_ids: ConnectionId[],
-	/**  For `invalid_flow`: every problem, sorted by where it is. */
-	diagnostics: Diagnostic_Deserialize[],
-	/**  For `invalid_table`: every problem of the definition, by column. */
-	schema_problems: SchemaProblem_Deserialize[],
-	/**  For `invalid_rows`: the refused rows' problems, by row (an import's: by line) and column. */
-	row_problems: RowProblem[],
-	/**  For `invalid_input` of a schedule: every problem with its definition. */
-	problems: string[],
+	/**  What the UI can point at, by kind of problem. */
+	details?: ErrorDetails_Deserialize | null,
 };
 
 export type AppError_Serialize = {
 	code: ErrorCode,
 	message: string,
-	constraint?: string,
-	node_ids?: NodeId[],
-	connection_ids?: ConnectionId[],
-	/**  For `invalid_flow`: every problem, sorted by where it is. */
-	diagnostics?: Diagnostic_Serialize[],
-	/**  For `invalid_table`: every problem of the definition, by column. */
-	schema_problems?: SchemaProblem_Serialize[],
-	/**  For `invalid_rows`: the refused rows' problems, by row (an import's: by line) and column. */
-	row_problems?: RowProblem[],
-	/**  For `invalid_input` of a schedule: every problem with its definition. */
-	problems?: string[],
+	/**  What the UI can point at, by kind of problem. */
+	details?: ErrorDetails_Serialize,
 };
 
 export type CanvasState = CanvasState_Serialize | CanvasState_Deserialize;
@@ -449,26 +431,76 @@ export type ErrorCode =
 "not_found" | 
 /**  An id the user chose is already taken. */
 "conflict" | 
-/**  A rule of the data model refused the change; `constraint` names it. */
+/**  A rule of the data model refused the change; `details.constraint` names it. */
 "constraint" | 
-/**  The flow or flow file has problems; `diagnostics` lists every one. */
+/**  The flow or flow file has problems; `details.diagnostics` lists every one. */
 "invalid_flow" | 
 /**
  *  What was asked does not fit the flow: a parameter value of the wrong type, a
  *  parameter or node it does not have.
  */
 "invalid_input" | 
-/**  A table definition has problems; `schema_problems` lists every one. */
+/**  A table definition has problems; `details.problems` lists every one. */
 "invalid_table" | 
 /**
  *  Rows were refused (a write, an import, a schema change the rows would break);
- *  `row_problems` lists every one (a sample for a schema change).
+ *  `details.problems` lists every one (a sample for a schema change).
  */
 "invalid_rows" | 
 /**  The file could not be read at all (missing, too large, not JSON). */
 "unreadable_file" | 
 /**  Anything the user cannot fix from the UI (I/O, a broken database). */
 "internal";
+
+/**
+ *  The parts of an error the UI shows beside its message: one variant per kind of problem
+ *  list, so a new feature adds a variant, not a field every error carries.
+ */
+export type ErrorDetails = ErrorDetails_Serialize | ErrorDetails_Deserialize;
+
+/**
+ *  The parts of an error the UI shows beside its message: one variant per kind of problem
+ *  list, so a new feature adds a variant, not a field every error carries.
+ */
+export type ErrorDetails_Deserialize = 
+/**  For `constraint`: the rule of the data model that refused the change. */
+{ kind: "constraint"; constraint: string } | 
+/**
+ *  For `invalid_flow`: every problem, sorted by where it is, and the nodes and
+ *  connections the errors among them concern (for the canvas).
+ */
+{ kind: "flow"; diagnostics: Diagnostic_Deserialize[]; node_ids: NodeId[]; connection_ids: ConnectionId[] } | 
+/**  For `invalid_table`: every problem of the definition, by column. */
+{ kind: "schema"; problems: SchemaProblem_Deserialize[] } | 
+/**
+ *  For `invalid_rows`: the refused rows' problems, by row (an import's: by line) and
+ *  column.
+ */
+{ kind: "rows"; problems: RowProblem[] } | 
+/**  For `invalid_input` of a definition (a schedule): every problem with it, in words. */
+{ kind: "problems"; problems: string[] };
+
+/**
+ *  The parts of an error the UI shows beside its message: one variant per kind of problem
+ *  list, so a new feature adds a variant, not a field every error carries.
+ */
+export type ErrorDetails_Serialize = 
+/**  For `constraint`: the rule of the data model that refused the change. */
+{ kind: "constraint"; constraint: string } | 
+/**
+ *  For `invalid_flow`: every problem, sorted by where it is, and the nodes and
+ *  connections the errors among them concern (for the canvas).
+ */
+{ kind: "flow"; diagnostics: Diagnostic_Serialize[]; node_ids: NodeId[]; connection_ids: ConnectionId[] } | 
+/**  For `invalid_table`: every problem of the definition, by column. */
+{ kind: "schema"; problems: SchemaProblem_Serialize[] } | 
+/**
+ *  For `invalid_rows`: the refused rows' problems, by row (an import's: by line) and
+ *  column.
+ */
+{ kind: "rows"; problems: RowProblem[] } | 
+/**  For `invalid_input` of a definition (a schedule): every problem with it, in words. */
+{ kind: "problems"; problems: string[] };
 
 /**
  *  What importing a file did: whether it made the table, how many rows it wrote, and where

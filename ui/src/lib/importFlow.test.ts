@@ -9,7 +9,7 @@ const conflict: AppError = { code: "conflict", message: "Template tpl_top exists
 const invalid: AppError = {
   code: "invalid_flow",
   message: "The file has 1 problem.",
-  diagnostics: [diagnostic("cycle", { path: "/connections/0" })],
+  details: { kind: "flow", diagnostics: [diagnostic("cycle", { path: "/connections/0" })], node_ids: [], connection_ids: [] },
 };
 
 function run(events: ImportEvent[], from: ImportState = importIdle): ImportState[] {

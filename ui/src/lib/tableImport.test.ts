@@ -84,11 +84,14 @@ describe("the import's report", () => {
     const error: AppError = {
       code: "invalid_rows",
       message: "3 rows refused",
-      row_problems: [
+      details: {
+        kind: "rows",
+        problems: [
         { row: 7, column: "amount", message: "expected a number" },
         { row: 3, column: "sku", message: "is required" },
         { row: 3, column: "amount", message: "below min 0" },
       ],
+      },
     };
     expect(importProblems(error).map((p) => `${p.row} ${p.column}`)).toEqual(["3 amount", "3 sku", "7 amount"]);
   });

@@ -4,6 +4,7 @@
 import type { AppError, FileImport, RowProblem, SchemaProblem, TableSchemaInput } from "../api";
 import { plural } from "./format";
 import { schemaFromDrafts, type ColumnDraft } from "./tableSchema";
+import { rowProblemsOf } from "./errors";
 
 export const TABLE_FILE_EXTENSIONS: readonly string[] = ["csv", "json", "jsonl", "parquet"];
 
@@ -96,7 +97,7 @@ export function importRequest(
 
 /** A refused import's problems, by line then column. */
 export function importProblems(error: AppError): RowProblem[] {
-  return [...(error.row_problems ?? [])].sort((a, b) => a.row - b.row || a.column.localeCompare(b.column));
+  return [...rowProblemsOf(error)].sort((a, b) => a.row - b.row || a.column.localeCompare(b.column));
 }
 
 /** What an import did, a sentence a line. */

@@ -247,7 +247,7 @@ describe("importing a flow file", () => {
   });
 
   it("keeps the diagnostics of an invalid file", async () => {
-    const invalid: AppError = { code: "invalid_flow", message: "The file has 2 problems.", diagnostics: problems };
+    const invalid: AppError = { code: "invalid_flow", message: "The file has 2 problems.", details: { kind: "flow", diagnostics: problems, node_ids: [], connection_ids: [] } };
     const { api } = fakeApi({ importFlowFile: () => Promise.resolve({ status: "error", error: invalid }) });
     const store = createAppStore(api, fakeDialogs().dialogs);
     await store.getState().actions.startImport();

@@ -7,6 +7,7 @@ import { PREVIEW_DEBOUNCE_MS } from "./schedules";
 import { createAppStore, type Api } from "./index";
 import { fakeApi, ok } from "../testing/fakeBackend";
 import { NEXT_RUNS, missedRuns, weekdayReview } from "../testing/fakeSchedules";
+import { problemsOf } from "../lib/errors";
 
 function schedulesStore(overrides: Partial<Api> = {}) {
   const backend = fakeApi(overrides);
@@ -101,7 +102,7 @@ describe("saving a schedule", () => {
     await actions.saveSchedule({ ...newDraft("UTC"), cron: "9am" });
     const { save, editor } = schedules();
     expect(editor).toEqual({ kind: "new" });
-    expect(save.status === "failed" && save.error.problems).toEqual([
+    expect(save.status === "failed" && problemsOf(save.error)).toEqual([
       "a schedule needs a name",
       "there is no flow `` to run",
       "`9am` is not a cron expression: it needs five fields",

@@ -6,6 +6,7 @@ import type { AppError, Outcome, RowFilter, RowProblem, RowSort, RowsPage, Table
 import { ID_COLUMN, ROWS_PAGE_SIZE, editableColumns, nextSort, rowValues } from "../lib/tableRows";
 import { loadable, type Loadable } from "../lib/loadable";
 import type { TableContext } from "./tables";
+import { invalidRows } from "../lib/errors";
 
 /** The open table's rows: a page in an order, through filters, and the rows ticked. */
 export type RowsView = {
@@ -36,7 +37,7 @@ export type RowActions = {
 };
 
 function invalidRow(problems: RowProblem[]): AppError {
-  return { code: "invalid_rows", message: "Some values do not read as their column's type.", row_problems: problems };
+  return invalidRows("Some values do not read as their column's type.", problems);
 }
 
 export function createRowActions({ set, api, tables, patch, openName, paneTicket, rowsTicket, refreshList }: TableContext) {

@@ -8,6 +8,7 @@ import { columnDrafts, setRule, updateColumn } from "../lib/tableSchema";
 import { createAppStore, type Api } from "./index";
 import { fakeApi, fakeDialogs, ok } from "../testing/fakeBackend";
 import { ordersSchema } from "../testing/fakeTables";
+import { rowProblemsOf, schemaProblemsOf } from "../lib/errors";
 
 /** A store on the fake backend; `wrap` may replace commands, calling the fake's own (`api`) inside. */
 function tablesStore(wrap: (api: Api) => Partial<Api> = () => ({}), dialogAnswer = ok<string | null>("/home/ana/orders.csv")) {
@@ -125,9 +126,9 @@ describe("the row form", () => {
     await actions.showTable("orders");
     actions.openRowForm(null);
     await actions.saveRow({ customer: "Dee", amount: "seven" });
-    expect(tables().rowForm?.error?.row_problems).toEqual([{ row: 1, column: "amount", message: 'expected a number, got "seven"' }]);
+    expect(rowProblemsOf(tables().rowForm?.error ?? { code: "internal", message: "no error" })).toEqual([{ row: 1, column: "amount", message: 'expected a number, got "seven"' }]);
     await actions.saveRow({ customer: "", amount: "7" });
-    expect(tables().rowForm?.error?.row_problems).toEqual([{ row: 1, column: "customer", message: "is required" }]);
+    expect(rowProblemsOf(tables().rowForm?.error ?? { code: "internal", message: "no error" })).toEqual([{ row: 1, column: "customer", message: "is required" }]);
     expect(shownRows(tables)).toEqual(["Ana", "Ben", "Cy"]);
   });
 
@@ -175,14 +176,14 @@ describe("defining tables", () => {
     await actions.createTable({ name: "stock", displayName: "", columns });
     expect(created).toBe(0);
     const save = tables().schemaSave;
-    expect(save.status === "failed" && save.error.schema_problems).toEqual([{ column: "qty", message: 'max: expected a whole number, got "lots"' }]);
+    expect(save.status === "failed" && schemaProblemsOf(save.error)).toEqual([{ column: "qty", message: 'max: expected a whole number, got "lots"' }]);
   });
 
   it("keeps the rows a schema change would break, and changes nothing", async () => {
     const broken: AppError = {
       code: "invalid_rows",
       message: "1 row breaks the new schema",
-      row_problems: [{ row: 3, column: "amount", message: "is required" }],
+      details: { kind: "rows", problems: [{ row: 3, column: "amount", message: "is required" }] },
     };
     const { actions, tables } = tablesStore(() => ({ alterTable: () => Promise.resolve({ status: "error", error: broken }) }));
     await actions.showTable("orders", "schema");
@@ -253,10 +254,13 @@ describe("the import wizard", () => {
     const refused: AppError = {
       code: "invalid_rows",
       message: "2 rows refused",
-      row_problems: [
+      details: {
+        kind: "rows",
+        problems: [
         { row: 4, column: "price", message: "expected a number" },
         { row: 2, column: "sku", message: "is required" },
       ],
+      },
     };
     const answers = [{ status: "error" as const, error: refused }, ok({ table: "orders", created: false, imported: 5, skipped: 0, report: null })];
     const asked: unknown[] = [];

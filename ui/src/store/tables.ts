@@ -10,6 +10,7 @@ import { ticket, type Dialogs, type StoreAccess, type Ticket } from "./access";
 import type { ScreenState } from "./screen";
 import { createTableFileActions, initialWizard, type ImportWizard, type TableExport, type TableFileActions } from "./tableFiles";
 import { createRowActions, noRows, type RowActions, type RowForm, type RowsView } from "./tableRows";
+import { invalidTable } from "../lib/errors";
 
 export type { ImportWizard, RowForm, RowsView, TableExport };
 
@@ -72,8 +73,8 @@ export const initialTables: TablesState = {
 };
 
 /** Values that did not read as their column's type, refused like the backend refuses a table. */
-function invalidTable(problems: SchemaProblem[]): AppError {
-  return { code: "invalid_table", message: "Some values do not read as their column's type.", schema_problems: problems };
+function unreadableValues(problems: SchemaProblem[]): AppError {
+  return invalidTable("Some values do not read as their column's type.", problems);
 }
 
 type Shared = StoreAccess<{ readonly tables: TablesState } & ScreenState> & {
@@ -174,7 +175,7 @@ export function createTableActions(shared: Shared): TableActions {
     createTable: async (form) => {
       const schema = schemaFromDrafts(form.columns);
       if (!schema.ok) {
-        patch({ schemaSave: { status: "failed", error: invalidTable(schema.problems) } });
+        patch({ schemaSave: { status: "failed", error: unreadableValues(schema.problems) } });
         return;
       }
       const ticket = paneTicket.current();
@@ -193,7 +194,7 @@ export function createTableActions(shared: Shared): TableActions {
       if (name === null) return;
       const schema = schemaFromDrafts(columns);
       if (!schema.ok) {
-        patch({ schemaSave: { status: "failed", error: invalidTable(schema.problems) } });
+        patch({ schemaSave: { status: "failed", error: unreadableValues(schema.problems) } });
         return;
       }
       const ticket = paneTicket.current();

@@ -7,6 +7,7 @@ import { addParam, updateRow } from "../lib/templateDraft";
 import { createAppStore, type Api } from "./index";
 import { CHECK_DEBOUNCE_MS, type TemplateLibraryState } from "./templates";
 import { fakeApi, fakeDialogs, ok } from "../testing/fakeBackend";
+import { problemsOf } from "../lib/errors";
 
 function templatesStore(overrides: Partial<Api> = {}, answer = ok<string | null>("/home/ana/starter.templates.json")) {
   const backend = fakeApi(overrides);
@@ -136,7 +137,7 @@ describe("saving", () => {
     await actions.saveTemplate();
     expect(backend.templateSaves).toEqual([]);
     const { save } = editor();
-    expect(save.status === "failed" && save.error.problems).toEqual([
+    expect(save.status === "failed" && problemsOf(save.error)).toEqual([
       "The template needs a name.",
       'parameter “limit”: default expected a whole number, got "ten"',
     ]);
@@ -176,7 +177,7 @@ describe("a test run", () => {
     await actions.testRunTemplate();
     expect(backend.testRuns).toEqual([]);
     const { testRun } = editor();
-    expect(testRun.status === "failed" && testRun.error.problems).toEqual(['limit: expected a whole number, got "many"']);
+    expect(testRun.status === "failed" && problemsOf(testRun.error)).toEqual(['limit: expected a whole number, got "many"']);
   });
 
   it("shows the engine's refusal", async () => {

@@ -10,6 +10,7 @@ import { TEST_RUN_LIMIT, sampleValues } from "../lib/templateSamples";
 import { loadable, type Loadable } from "../lib/loadable";
 import type { Dialogs, StoreAccess } from "./access";
 import type { ScreenState } from "./screen";
+import { invalidInput } from "../lib/errors";
 
 /** How long typing must pause before the SQL's problems are asked for. */
 export const CHECK_DEBOUNCE_MS = 250;
@@ -92,7 +93,7 @@ export type TemplateActions = {
 export const initialTemplateLibrary: TemplateLibraryState = { list: { status: "loading" }, editor: null, pack: { status: "idle" } };
 
 function refused(problems: readonly string[]): AppError {
-  return { code: "invalid_input", message: problems.join(" "), problems: [...problems] };
+  return invalidInput(problems.join(" "), problems);
 }
 
 type EditorOpening = Omit<TemplateEditor, "session">;

@@ -3,6 +3,7 @@
 // "Run now" starting a run, and one schedule's runs missed while closed.
 import type { AppError, CronPreview, Fired, Missed, Outcome, Schedule, ScheduleInput } from "../api";
 import type { Api } from "../store/access";
+import { invalidInput } from "../lib/errors";
 
 const ok = <T,>(data: T): Outcome<T> => ({ status: "ok", data });
 const refused = (error: AppError): Outcome<never> => ({ status: "error", error });
@@ -81,7 +82,7 @@ export function fakeScheduleApi() {
   function check(spec: ScheduleInput): Outcome<never> | null {
     specs.push(spec);
     const found = problems(spec);
-    return found.length === 0 ? null : refused({ code: "invalid_input", message: `the schedule has ${found.length} problem(s)`, problems: found });
+    return found.length === 0 ? null : refused(invalidInput(`the schedule has ${found.length} problem(s)`, found));
   }
 
   const api: Pick<

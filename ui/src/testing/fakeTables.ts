@@ -16,6 +16,7 @@ import type {
 } from "../api";
 import { cellText } from "../lib/results";
 import type { Api } from "../store/access";
+import { invalidRows } from "../lib/errors";
 
 const ok = <T,>(data: T): Outcome<T> => ({ status: "ok", data });
 const refused = (error: AppError): Outcome<never> => ({ status: "error", error });
@@ -170,7 +171,7 @@ export function fakeTableApi() {
       const stored = tables.get(name);
       if (!stored) return Promise.resolve(notFound(name));
       const found = problems(stored, values);
-      if (found.length > 0) return Promise.resolve(refused({ code: "invalid_rows", message: "1 row refused", row_problems: found }));
+      if (found.length > 0) return Promise.resolve(refused(invalidRows("1 row refused", found)));
       const id = nextId++;
       stored.rows.push({ _id: id, ...values });
       return Promise.resolve(ok(id));
@@ -182,7 +183,7 @@ export function fakeTableApi() {
       if (!stored || !current) return Promise.resolve(notFound(name));
       const merged = { ...current, ...values };
       const found = problems(stored, merged);
-      if (found.length > 0) return Promise.resolve(refused({ code: "invalid_rows", message: "1 row refused", row_problems: found }));
+      if (found.length > 0) return Promise.resolve(refused(invalidRows("1 row refused", found)));
       stored.rows[index] = merged;
       return Promise.resolve(ok(null));
     },

@@ -6,6 +6,7 @@ import { useAppActions, useAppState } from "../../store";
 import { ConflictDialog } from "../ConflictDialog";
 import { ImportIcon } from "../icons";
 import { DiagnosticList, Notice } from "../Notice";
+import { diagnosticsOf } from "../../lib/errors";
 
 export function ImportButton() {
   const importState = useAppState((state) => state.importState);
@@ -61,7 +62,7 @@ export function ImportResult() {
     }
     case "failed": {
       const { error } = importState;
-      const diagnostics = error.code === "invalid_flow" ? (error.diagnostics ?? []) : [];
+      const diagnostics = diagnosticsOf(error);
       return (
         <Notice tone="error" testId="import-result" errorCode={error.code} title="Could not import the flow" onDismiss={dismissImport}>
           <span>{error.message}</span>

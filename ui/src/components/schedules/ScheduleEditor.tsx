@@ -11,6 +11,7 @@ import { ErrorNotice } from "../ErrorNotice";
 import { ParameterFields } from "./ParameterFields";
 import { LOCAL_ZONE } from "./timeZones";
 import { FlowOptions, TriggerFields } from "./TriggerFields";
+import { problemsOf } from "../../lib/errors";
 
 export type EditDraft = (change: Partial<ScheduleDraft>) => void;
 
@@ -155,7 +156,7 @@ function RunOptions({ draft, edit }: { readonly draft: ScheduleDraft; readonly e
 
 /** Why the schedule was not saved: every problem Rust found, or the error as it came. */
 function Refusal({ error }: { readonly error: AppError }) {
-  const problems = error.problems ?? [];
+  const problems = problemsOf(error);
   if (problems.length === 0) return <ErrorNotice title="Could not save this schedule" error={error} />;
   return (
     <div className="schedule-problems" role="alert" data-testid="schedule-problems">

@@ -8,13 +8,14 @@ import { TYPE_HINTS } from "../../lib/tableValues";
 import { useAppActions } from "../../store";
 import type { RowForm } from "../../store/tableRows";
 import { Modal } from "../Modal";
+import { rowProblemsOf } from "../../lib/errors";
 
 export function RowDialog({ schema, form }: { readonly schema: TableSchema; readonly form: RowForm }) {
   const { saveRow, closeRowForm } = useAppActions();
   const columns = editableColumns(schema.columns);
   const [texts, setTexts] = useState(() => rowTexts(columns, form.row));
   const id = form.row?.[ID_COLUMN];
-  const problems = problemsByColumn(form.error?.row_problems ?? []);
+  const problems = problemsByColumn(form.error ? rowProblemsOf(form.error) : []);
   // Problems naming no column of the form (a rule across rows, say) are shown above it.
   const elsewhere = [...problems].filter(([column]) => !columns.some((c) => c.name === column));
 

@@ -7,6 +7,7 @@ import { columnDrafts, type ColumnDraft } from "../../lib/tableSchema";
 import { useAppActions, useAppState } from "../../store";
 import type { SchemaSave } from "../../store/tables";
 import { ColumnsEditor } from "./ColumnsEditor";
+import { rowProblemsOf, schemaProblemsOf } from "../../lib/errors";
 
 const noProblems: readonly SchemaProblem[] = [];
 
@@ -65,7 +66,7 @@ export function NewTableEditor() {
           />
         </label>
       </div>
-      <ColumnsEditor columns={columns} onChange={setColumns} problems={error?.schema_problems ?? noProblems} tableNames={tableNames} />
+      <ColumnsEditor columns={columns} onChange={setColumns} problems={error ? schemaProblemsOf(error) : noProblems} tableNames={tableNames} />
       {error && <SaveRefusal error={error} />}
       <div className="schema-editor__actions">
         <button type="submit" className="button button--primary" data-testid="save-schema" aria-busy={save.status === "saving"}>
@@ -97,7 +98,7 @@ export function TableSchemaEditor({ detail }: { readonly detail: TableDetail }) 
         Columns are matched by name: renaming one drops its values. Rows are checked against the new rules before
         anything changes.
       </p>
-      <ColumnsEditor columns={columns} onChange={setColumns} problems={error?.schema_problems ?? noProblems} tableNames={tableNames} />
+      <ColumnsEditor columns={columns} onChange={setColumns} problems={error ? schemaProblemsOf(error) : noProblems} tableNames={tableNames} />
       {error && <SaveRefusal error={error} />}
       <div className="schema-editor__actions">
         <button
@@ -127,8 +128,8 @@ export function TableSchemaEditor({ detail }: { readonly detail: TableDetail }) 
 
 /** Why a save was refused: every problem of the definition, or the rows the change would break. */
 function SaveRefusal({ error }: { readonly error: AppError }) {
-  const schemaProblems = error.schema_problems ?? [];
-  const rowProblems = error.row_problems ?? [];
+  const schemaProblems = schemaProblemsOf(error);
+  const rowProblems = rowProblemsOf(error);
   return (
     <div className="refusal" role="alert" data-testid="schema-problems" data-error-code={error.code}>
       <strong className="refusal__title">

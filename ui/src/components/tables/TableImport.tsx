@@ -9,6 +9,7 @@ import { useAppActions, useAppState } from "../../store";
 import { CheckIcon, ErrorIcon } from "../icons";
 import { ColumnsEditor } from "./ColumnsEditor";
 import { useTableNames } from "./SchemaEditor";
+import { schemaProblemsOf } from "../../lib/errors";
 
 const noProblems: readonly SchemaProblem[] = [];
 
@@ -17,7 +18,7 @@ export function TableImport() {
   const tableNames = useTableNames();
   const { setImportPath, editImport, browseImportFile, runTableImport } = useAppActions();
   const { choices, run } = wizard;
-  const refused = run.status === "failed" ? (run.error.schema_problems ?? noProblems) : run.status === "invalid" ? run.problems : noProblems;
+  const refused = run.status === "failed" ? schemaProblemsOf(run.error) : run.status === "invalid" ? run.problems : noProblems;
 
   return (
     <form
@@ -217,7 +218,7 @@ function ImportOutcome({ run }: { readonly run: ImportRun }) {
               {problems.length > 0 ? `Nothing was imported: ${plural(problems.length, "problem")} in the file` : "Nothing was imported"}
             </strong>
             <span>{run.error.message}</span>
-            {(run.error.schema_problems ?? []).map((p) => (
+            {schemaProblemsOf(run.error).map((p) => (
               <span key={`${p.column ?? ""}: ${p.message}`} data-testid="import-schema-problem">
                 {p.column === null ? p.message : `${p.column}: ${p.message}`}
               </span>

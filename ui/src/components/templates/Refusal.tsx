@@ -1,10 +1,11 @@
 // Why a save or a test run was refused, with every problem on its own line (or Rust's message).
 import type { AppError } from "../../api";
 import { ErrorIcon } from "../icons";
+import { problemsOf } from "../../lib/errors";
 
 /** Why a save or a test run was refused, with every problem on its own line. */
 export function Refusal({ error, title, testId }: { readonly error: AppError; readonly title: string; readonly testId: string }) {
-  const problems = error.problems ?? [];
+  const problems = problemsOf(error);
   return (
     <div className="refusal" role="alert" data-testid={testId} data-error-code={error.code}>
       <ErrorIcon />
