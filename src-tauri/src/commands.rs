@@ -181,7 +181,7 @@ pub async fn export_flow_file(
     let text = flowfile::export(workspace.store(), &composition_id)
         .await?
         .to_text();
-    file.write(text)
+    Ok(file.write(text)?)
 }
 
 /// Flow `composition_id`'s versions, newest first, with what changed in each.

@@ -116,14 +116,17 @@ impl ChosenFiles {
 
     /// The file at `shown` if the user chose it for `purpose`, else `FileNotChosen`. The
     /// choice stays until [`ChosenFile::used`].
-    pub fn file(&self, purpose: FileUse, shown: &str) -> Result<ChosenFile<'_>, AppError> {
+    pub fn file(&self, purpose: FileUse, shown: &str) -> Result<ChosenFile<'_>, FileError> {
         match self.lock().get(&purpose) {
             Some(chosen) if chosen.shown == shown => Ok(ChosenFile {
                 files: self,
                 purpose,
                 chosen: chosen.clone(),
             }),
-            _ => Err(not_chosen(purpose, shown)),
+            _ => Err(FileError::NotChosen {
+                purpose,
+                shown: shown.to_owned(),
+            }),
         }
     }
 
@@ -135,16 +138,39 @@ impl ChosenFiles {
     }
 }
 
-fn not_chosen(purpose: FileUse, shown: &str) -> AppError {
-    let verb = if purpose.writes() { "write" } else { "read" };
-    AppError::new(
-        ErrorCode::FileNotChosen,
-        format!(
-            "{shown} was not chosen in the \u{201c}{}\u{201d} file dialog: the app {verb}s only \
-             a file the user chose for this (in the dialog, or dropped on the window), once",
-            purpose.title()
-        ),
-    )
+/// Why a chosen file could not be used; becomes an [`AppError`] for the UI.
+#[derive(Debug)]
+pub enum FileError {
+    /// The path was not chosen for this use (or its choice is spent).
+    NotChosen { purpose: FileUse, shown: String },
+    /// The chosen file could not be written.
+    CannotWrite {
+        shown: String,
+        error: std::io::Error,
+    },
+}
+
+impl From<FileError> for AppError {
+    fn from(err: FileError) -> Self {
+        match err {
+            FileError::NotChosen { purpose, shown } => {
+                let verb = if purpose.writes() { "write" } else { "read" };
+                AppError::new(
+                    ErrorCode::FileNotChosen,
+                    format!(
+                        "{shown} was not chosen in the \u{201c}{}\u{201d} file dialog: the app \
+                         {verb}s only a file the user chose for this (in the dialog, or dropped \
+                         on the window), once",
+                        purpose.title()
+                    ),
+                )
+            }
+            FileError::CannotWrite { shown, error } => AppError::new(
+                ErrorCode::Internal,
+                format!("cannot write {shown}: {error}"),
+            ),
+        }
+    }
 }
 
 /// A file the user chose, found for its use.
@@ -177,22 +203,22 @@ impl ChosenFile<'_> {
     }
 
     /// Writes `contents` to the file, spending the choice when it is written.
-    pub fn write(self, contents: impl AsRef<[u8]>) -> Result<(), AppError> {
+    pub fn write(self, contents: impl AsRef<[u8]>) -> Result<(), FileError> {
         std::fs::write(self.path(), contents).map_err(|e| self.cannot_write(e))?;
         self.used();
         Ok(())
     }
 
     /// Creates (or truncates) the file to write to; the caller spends the choice once written.
-    pub fn create(&self) -> Result<std::fs::File, AppError> {
+    pub fn create(&self) -> Result<std::fs::File, FileError> {
         std::fs::File::create(self.path()).map_err(|e| self.cannot_write(e))
     }
 
-    fn cannot_write(&self, err: std::io::Error) -> AppError {
-        AppError::new(
-            ErrorCode::Internal,
-            format!("cannot write {}: {err}", self.shown()),
-        )
+    fn cannot_write(&self, error: std::io::Error) -> FileError {
+        FileError::CannotWrite {
+            shown: self.shown().to_owned(),
+            error,
+        }
     }
 }
 
@@ -267,6 +293,17 @@ pub fn dropped(chosen: &ChosenFiles, paths: &[PathBuf]) {
 mod tests {
     use super::*;
 
+    /// The error the UI would see.
+    trait ErrApp {
+        fn refused(self, why: &str) -> AppError;
+    }
+
+    impl<T: std::fmt::Debug> ErrApp for Result<T, FileError> {
+        fn refused(self, why: &str) -> AppError {
+            self.expect_err(why).into()
+        }
+    }
+
     const USES: [FileUse; 7] = [
         FileUse::ImportFlow,
         FileUse::ImportTable,
@@ -283,7 +320,7 @@ mod tests {
         for purpose in USES {
             let err = chosen
                 .file(purpose, "/etc/passwd")
-                .expect_err("nothing was chosen");
+                .refused("nothing was chosen");
             assert_eq!(err.code, ErrorCode::FileNotChosen);
             assert!(
                 err.message.contains("/etc/passwd") && err.message.contains(purpose.title()),
@@ -304,16 +341,11 @@ mod tests {
 
         // Another use, or another path, is refused.
         for purpose in USES.into_iter().filter(|u| *u != FileUse::ExportFlow) {
-            let err = chosen
-                .file(purpose, &shown)
-                .expect_err("not chosen for this");
+            let err = chosen.file(purpose, &shown).refused("not chosen for this");
             assert_eq!(err.code, ErrorCode::FileNotChosen);
         }
         let other = chosen.file(FileUse::ExportFlow, "/home/ana/.bashrc");
-        assert_eq!(
-            other.expect_err("not chosen").code,
-            ErrorCode::FileNotChosen
-        );
+        assert_eq!(other.refused("not chosen").code, ErrorCode::FileNotChosen);
 
         // Found, not used (the write failed): still there to try again.
         let file = chosen.file(FileUse::ExportFlow, &shown).expect("chosen");
@@ -324,7 +356,7 @@ mod tests {
             .expect("kept")
             .used();
         let again = chosen.file(FileUse::ExportFlow, &shown);
-        assert_eq!(again.expect_err("spent").code, ErrorCode::FileNotChosen);
+        assert_eq!(again.refused("spent").code, ErrorCode::FileNotChosen);
     }
 
     #[test]
@@ -338,7 +370,7 @@ mod tests {
         assert_eq!(
             chosen
                 .file(FileUse::ImportTable, &first)
-                .expect_err("replaced")
+                .refused("replaced")
                 .code,
             ErrorCode::FileNotChosen
         );
@@ -356,7 +388,7 @@ mod tests {
             .file(FileUse::ExportTable, &missing)
             .expect("chosen")
             .write("a\n")
-            .expect_err("no such folder");
+            .refused("no such folder");
         assert_eq!(err.code, ErrorCode::Internal);
         assert!(err.message.contains(&missing), "{}", err.message);
         chosen.file(FileUse::ExportTable, &missing).expect("kept");

@@ -112,5 +112,5 @@ pub async fn export_template_pack(
     let text = flowfile::export_templates(workspace.store(), &ids)
         .await?
         .to_text();
-    file.write(text)
+    Ok(file.write(text)?)
 }
