@@ -3,13 +3,17 @@
 //! Screenshots land in `$CARGO_TARGET_TMPDIR/e2e/`. The window and its driver are set up by
 //! `harness.rs`, screenshots read off the display by `screen.rs`. Journeys with a file of
 //! their own: a flow built on the canvas (`building.rs`); a flow leaving and re-entering as
-//! a file (`flow_files.rs`); a long run cancelled (`long_run.rs`); closing the window
-//! mid-edit (`closing.rs`); a data table defined, filled from a CSV, queried and changed
-//! (`data_tables.rs`); a template edited, a gallery flow used and an older version restored, a
-//! schedule previewed (`library.rs`); the ignored 2,000-node canvas benchmark (`canvas_bench.rs`).
+//! a file (`flow_files.rs`); a long run cancelled (`long_run.rs`); the window answering
+//! while heavy queries run (`busy_window.rs`); file commands refusing paths nobody chose
+//! (`chosen_files.rs`); closing the window mid-edit (`closing.rs`); a data table defined,
+//! filled from a CSV, queried and changed (`data_tables.rs`); a template edited, a gallery
+//! flow used and an older version restored, a schedule previewed (`library.rs`); the
+//! ignored 2,000-node canvas benchmark (`canvas_bench.rs`).
 
 mod building;
+mod busy_window;
 mod canvas_bench;
+mod chosen_files;
 mod closing;
 mod data_tables;
 mod flow_files;

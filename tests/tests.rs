@@ -20,6 +20,10 @@ mod bindings;
 /// Architecture rules: the core and the CLI never depend on Tauri or a display.
 mod tidy;
 
+/// The window's permissions: the commands it may call are exactly those the app registers,
+/// and every command that takes a path takes only one the user chose.
+mod permissions;
+
 /// Flow files: canonical form, round trips, diagnostics fixtures, upgrades, conflicts.
 mod flowfile;
 

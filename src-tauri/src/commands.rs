@@ -1,6 +1,7 @@
 //! Tauri commands: thin, typed adapters from the UI to the core. No SQL, no graph logic here.
 
 use crate::error::{AppError, ErrorCode};
+use crate::files::{ChosenFiles, FileUse};
 use flowloom_core::flowfile::{self, ImportOutcome, OnConflict};
 use flowloom_core::gallery;
 use flowloom_core::model::{FlowChange, FlowVersion, GalleryFlow};
@@ -10,7 +11,6 @@ use flowloom_core::{
     CompositionId, Flow, FlowDetail, FlowQuery, FlowSummary, TemplateDetail, Workspace,
 };
 use serde::Serialize;
-use std::path::Path;
 use tauri::State;
 
 /// Where the app is working, for the title bar and the empty states.
@@ -149,32 +149,39 @@ pub async fn delete_flow(
     Ok(workspace.store().delete_flow(&composition_id).await?)
 }
 
-/// Imports the flow file at `path` (picked by the user in a dialog or dropped on the window).
+/// Imports the flow file at `path` (chosen by the user in the dialog or dropped on the
+/// window, `FileUse::ImportFlow`; any other path is refused).
 #[tauri::command]
 #[specta::specta]
 pub async fn import_flow_file(
     workspace: State<'_, Workspace>,
+    chosen: State<'_, ChosenFiles>,
     path: String,
     on_conflict: OnConflict,
 ) -> Result<ImportOutcome, AppError> {
-    let text = user_files::read_text(Path::new(&path), flowfile::MAX_FILE_BYTES as u64)
+    let file = chosen.file(FileUse::ImportFlow, &path)?;
+    let text = user_files::read_text(file.path(), flowfile::MAX_FILE_BYTES as u64)
         .map_err(|e| AppError::unreadable_file(e.to_string()))?;
-    Ok(flowfile::import(workspace.store(), &text, on_conflict).await?)
+    let outcome = flowfile::import(workspace.store(), &text, on_conflict).await?;
+    file.used();
+    Ok(outcome)
 }
 
-/// Writes a stored flow, with its templates, as a flow file at `path` (chosen in a dialog).
+/// Writes a stored flow, with its templates, as a flow file at `path` (chosen in the save
+/// dialog, `FileUse::ExportFlow`; any other path is refused).
 #[tauri::command]
 #[specta::specta]
 pub async fn export_flow_file(
     workspace: State<'_, Workspace>,
+    chosen: State<'_, ChosenFiles>,
     composition_id: CompositionId,
     path: String,
 ) -> Result<(), AppError> {
+    let file = chosen.file(FileUse::ExportFlow, &path)?;
     let text = flowfile::export(workspace.store(), &composition_id)
         .await?
         .to_text();
-    std::fs::write(&path, text)
-        .map_err(|e| AppError::new(ErrorCode::Internal, format!("cannot write {path}: {e}")))
+    Ok(file.write(text)?)
 }
 
 /// Flow `composition_id`'s versions, newest first, with what changed in each.

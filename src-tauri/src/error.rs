@@ -32,6 +32,9 @@ pub enum ErrorCode {
     InvalidRows,
     /// The file could not be read at all (missing, too large, not JSON).
     UnreadableFile,
+    /// A file command was given a path the user did not choose for it in a file dialog (or
+    /// drop on the window): the window reads and writes no other file (`files.rs`).
+    FileNotChosen,
     /// Anything the user cannot fix from the UI (I/O, a broken database).
     Internal,
 }

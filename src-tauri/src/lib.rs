@@ -4,14 +4,17 @@
 //! the UI receives ([`AppError`]). It must stay thin: every rule lives in the core, so the
 //! `flowloom` command behaves exactly like the app.
 
+mod app_commands;
 mod commands;
 mod error;
+mod files;
 mod painting;
 mod runs;
 mod schedules;
 mod tables;
 mod templates;
 
+pub use app_commands::APP_COMMANDS;
 pub use error::{AppError, ErrorCode};
 
 use flowloom_core::Workspace;
@@ -40,6 +43,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::delete_flow,
             commands::import_flow_file,
             commands::export_flow_file,
+            files::choose_file,
             commands::list_versions,
             commands::get_version,
             commands::diff_versions,
@@ -173,6 +177,13 @@ pub fn run() -> ExitCode {
         .manage(workspace)
         .manage(engine)
         .manage(runs.clone())
+        .manage(files::ChosenFiles::default())
+        // A file dropped on the window is one the user chose (to import a flow).
+        .on_webview_event(|webview, event| {
+            if let tauri::WebviewEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                files::dropped(&webview.state::<files::ChosenFiles>(), paths);
+            }
+        })
         .manage(schedules.clone())
         .setup(move |app| {
             builder.mount_events(app);

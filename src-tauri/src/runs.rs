@@ -3,6 +3,7 @@
 //! `flowloom_core::engine`; one run per flow at a time.
 
 use crate::error::{AppError, ErrorCode};
+use crate::files::{ChosenFiles, FileUse};
 use flowloom_core::api::{self, ActiveRun, RunNotice, RunRequest, Runs};
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::results::{self, Format};
@@ -158,23 +159,27 @@ pub async fn result_page(
     ResultPage::of(&page, offset).map_err(|e| AppError::new(ErrorCode::Internal, e))
 }
 
-/// Writes a node's whole result in a run to `path` (chosen in a save dialog).
+/// Writes a node's whole result in a run to `path` (chosen in the save dialog,
+/// `FileUse::ExportResult`; any other path is refused).
 #[tauri::command]
 #[specta::specta]
 pub async fn export_result(
     workspace: State<'_, Workspace>,
+    chosen: State<'_, ChosenFiles>,
     run_id: RunId,
     node_id: NodeId,
     format: Format,
     path: String,
 ) -> Result<(), AppError> {
+    let target = chosen.file(FileUse::ExportResult, &path)?;
     let location = api::kept_result(&workspace, run_id, &node_id).await?;
     let page = results::page(workspace.root(), &location, 0, None)
         .map_err(|e| AppError::new(ErrorCode::Internal, e))?;
-    let file = std::fs::File::create(&path)
-        .map_err(|e| AppError::new(ErrorCode::Internal, format!("cannot write {path}: {e}")))?;
+    let file = target.create()?;
     results::export(&page, format, std::io::BufWriter::new(file))
-        .map_err(|e| AppError::new(ErrorCode::Internal, e))
+        .map_err(|e| AppError::new(ErrorCode::Internal, e))?;
+    target.used();
+    Ok(())
 }
 
 /// One run with every node's record.

@@ -3,6 +3,7 @@
 //! change comes back with every problem (`AppError::details`: schema or row problems).
 
 use crate::error::{AppError, ErrorCode};
+use crate::files::{ChosenFiles, FileUse};
 use flowloom_core::Workspace;
 use flowloom_core::engine::export_table;
 use flowloom_core::engine::results::Format;
@@ -12,7 +13,6 @@ use flowloom_core::model::{
 use flowloom_core::store::{FileImport, RowsPage};
 use flowloom_core::tables::import;
 use serde_json::{Map, Value};
-use std::path::Path;
 use tauri::State;
 
 #[tauri::command]
@@ -146,50 +146,58 @@ pub async fn delete_table_rows(
 }
 
 /// The table a file would make: its columns and inferred types, for the import wizard to
-/// show and adjust before anything is written.
+/// show and adjust before anything is written. `path` was chosen in the dialog
+/// (`FileUse::ImportTable`; any other path is refused); reading it does not spend the choice.
 #[tauri::command]
 #[specta::specta]
-pub async fn infer_table_schema(path: String) -> Result<TableSchema, AppError> {
-    tauri::async_runtime::spawn_blocking(move || import::infer(Path::new(&path), 10_000))
+pub async fn infer_table_schema(
+    chosen: State<'_, ChosenFiles>,
+    path: String,
+) -> Result<TableSchema, AppError> {
+    let path = chosen.file(FileUse::ImportTable, &path)?.path().to_owned();
+    tauri::async_runtime::spawn_blocking(move || import::infer(&path, 10_000))
         .await
         .map_err(|e| AppError::new(ErrorCode::Internal, e))?
         .map_err(AppError::unreadable_file)
 }
 
-/// Imports the file at `path` into table `table`, making it (with `schema`, or the inferred
-/// one) when it does not exist. Refused rows fail it with every problem, unless
-/// `skip_invalid`: then they are left out and written to a report file beside the source.
+/// Imports the file at `path` (chosen in the dialog, `FileUse::ImportTable`; any other path
+/// is refused) into table `table`, making it (with `schema`, or the inferred one) when it
+/// does not exist. Refused rows fail it with every problem, unless `skip_invalid`: then they
+/// are left out and written to a report file beside the source.
 #[tauri::command]
 #[specta::specta]
 pub async fn import_table_file(
     workspace: State<'_, Workspace>,
+    chosen: State<'_, ChosenFiles>,
     path: String,
     table: String,
     schema: Option<TableSchema>,
     skip_invalid: bool,
 ) -> Result<FileImport, AppError> {
-    let (store, file, user) = (workspace.store(), Path::new(&path), Workspace::user());
-    let schema = schema.as_ref();
-    let import = store.import_file(file, &table, schema, skip_invalid, None, user.as_deref());
-    Ok(import.await?)
+    let file = chosen.file(FileUse::ImportTable, &path)?;
+    let (store, user, skip) = (workspace.store(), Workspace::user(), skip_invalid);
+    let (source, schema) = (file.path(), schema.as_ref());
+    let import = store.import_file(source, &table, schema, skip, None, user.as_deref());
+    let imported = import.await?;
+    file.used();
+    Ok(imported)
 }
 
-/// Writes every row of table `name` to `path` (chosen in a save dialog); answers how many.
+/// Writes every row of table `name` to `path` (chosen in the save dialog,
+/// `FileUse::ExportTable`; any other path is refused); answers how many.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_table_file(
     workspace: State<'_, Workspace>,
+    chosen: State<'_, ChosenFiles>,
     name: String,
     format: Format,
     path: String,
 ) -> Result<u64, AppError> {
-    let file = std::fs::File::create(&path)
-        .map_err(|e| AppError::new(ErrorCode::Internal, format!("cannot write {path}: {e}")))?;
-    Ok(export_table(
-        workspace.store(),
-        &name,
-        format.into(),
-        std::io::BufWriter::new(file),
-    )
-    .await?)
+    let target = chosen.file(FileUse::ExportTable, &path)?;
+    let file = std::io::BufWriter::new(target.create()?);
+    let rows = export_table(workspace.store(), &name, format, file).await?;
+    target.used();
+    Ok(rows)
 }

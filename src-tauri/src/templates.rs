@@ -4,6 +4,7 @@
 //! the core.
 
 use crate::error::{AppError, ErrorCode};
+use crate::files::{ChosenFiles, FileUse};
 use crate::runs::{Engine, ResultPage};
 use flowloom_core::authoring::{self, SqlProblem};
 use flowloom_core::flowfile::{self, OnConflict, PackOutcome};
@@ -12,7 +13,6 @@ use flowloom_core::user_files;
 use flowloom_core::{TemplateId, Workspace};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::Path;
 use tauri::State;
 
 #[tauri::command]
@@ -80,30 +80,37 @@ pub async fn test_run_template(
     })
 }
 
-/// Imports the template pack at `path` (picked in a dialog).
+/// Imports the template pack at `path` (chosen in the dialog, `FileUse::ImportTemplates`; any
+/// other path is refused).
 #[tauri::command]
 #[specta::specta]
 pub async fn import_template_pack(
     workspace: State<'_, Workspace>,
+    chosen: State<'_, ChosenFiles>,
     path: String,
     on_conflict: OnConflict,
 ) -> Result<PackOutcome, AppError> {
-    let text = user_files::read_text(Path::new(&path), flowfile::MAX_FILE_BYTES as u64)
+    let file = chosen.file(FileUse::ImportTemplates, &path)?;
+    let text = user_files::read_text(file.path(), flowfile::MAX_FILE_BYTES as u64)
         .map_err(|e| AppError::unreadable_file(e.to_string()))?;
-    Ok(flowfile::import_templates(workspace.store(), &text, on_conflict).await?)
+    let outcome = flowfile::import_templates(workspace.store(), &text, on_conflict).await?;
+    file.used();
+    Ok(outcome)
 }
 
-/// Writes templates `ids` (all when empty) as a template pack at `path`.
+/// Writes templates `ids` (all when empty) as a template pack at `path` (chosen in the save
+/// dialog, `FileUse::ExportTemplates`; any other path is refused).
 #[tauri::command]
 #[specta::specta]
 pub async fn export_template_pack(
     workspace: State<'_, Workspace>,
+    chosen: State<'_, ChosenFiles>,
     ids: Vec<TemplateId>,
     path: String,
 ) -> Result<(), AppError> {
+    let file = chosen.file(FileUse::ExportTemplates, &path)?;
     let text = flowfile::export_templates(workspace.store(), &ids)
         .await?
         .to_text();
-    std::fs::write(&path, text)
-        .map_err(|e| AppError::new(ErrorCode::Internal, format!("cannot write {path}: {e}")))
+    Ok(file.write(text)?)
 }

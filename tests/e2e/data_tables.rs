@@ -76,9 +76,19 @@ fn a_table_is_defined_filled_from_a_fixed_csv_queried_and_changed_in_the_window(
 
     // The file's third line is not a number: the import names it and writes nothing.
     app.click(&app.find_one("[data-testid=import-table-file]"));
-    app.type_into(
-        &app.wait_for("[data-testid=import-path]", 1, wait)[0],
-        &csv.display().to_string(),
+    app.click(&app.wait_for("[data-testid=import-browse]", 1, wait)[0]);
+    app.answer_file_dialog("Import a data file", &csv);
+    // The wizard shows the chosen file; the field itself takes no typed path.
+    let chosen = csv.display().to_string();
+    assert!(
+        eventually(wait, || {
+            let shown = app.execute_async(
+                "arguments[arguments.length - 1](
+                   document.querySelector('[data-testid=import-path]').value);",
+            );
+            shown.as_str() == Some(chosen.as_str())
+        }),
+        "the wizard does not show the chosen file"
     );
     app.click(&app.find_one("[data-testid=import-target-existing]"));
     app.click(

@@ -25,10 +25,22 @@ export const commands = {
 	duplicateFlow: (compositionId: CompositionId, name: string) => typedError<FlowDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("duplicate_flow", { compositionId, name })),
 	/**  Deletes flow `composition_id` with its versions and run history (the UI asks first). */
 	deleteFlow: (compositionId: CompositionId) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("delete_flow", { compositionId })),
-	/**  Imports the flow file at `path` (picked by the user in a dialog or dropped on the window). */
+	/**
+	 *  Imports the flow file at `path` (chosen by the user in the dialog or dropped on the
+	 *  window, `FileUse::ImportFlow`; any other path is refused).
+	 */
 	importFlowFile: (path: string, onConflict: OnConflict) => typedError<ImportOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("import_flow_file", { path, onConflict })),
-	/**  Writes a stored flow, with its templates, as a flow file at `path` (chosen in a dialog). */
+	/**
+	 *  Writes a stored flow, with its templates, as a flow file at `path` (chosen in the save
+	 *  dialog, `FileUse::ExportFlow`; any other path is refused).
+	 */
 	exportFlowFile: (compositionId: CompositionId, path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("export_flow_file", { compositionId, path })),
+	/**
+	 *  Opens the native file dialog for `purpose` (an open dialog to import, a save dialog
+	 *  suggesting `suggested_name` to export) and answers the path the user chose, which the
+	 *  command for `purpose` then accepts once; `null` if the user cancelled.
+	 */
+	chooseFile: (purpose: FileUse, suggestedName: string | null) => typedError<string | null, AppError_Serialize>(__TAURI_INVOKE("choose_file", { purpose, suggestedName })),
 	/**  Flow `composition_id`'s versions, newest first, with what changed in each. */
 	listVersions: (compositionId: CompositionId) => typedError<FlowVersion_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_versions", { compositionId })),
 	/**  The flow as version `version` held it (to draw it beside another). */
@@ -62,7 +74,10 @@ export const commands = {
 	getRun: (runId: RunId) => typedError<RunDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("get_run", { runId })),
 	/**  Rows `offset..offset + limit` of a node's result in a run. */
 	resultPage: (runId: RunId, nodeId: NodeId, offset: number, limit: number) => typedError<ResultPage, AppError_Serialize>(__TAURI_INVOKE("result_page", { runId, nodeId, offset, limit })),
-	/**  Writes a node's whole result in a run to `path` (chosen in a save dialog). */
+	/**
+	 *  Writes a node's whole result in a run to `path` (chosen in the save dialog,
+	 *  `FileUse::ExportResult`; any other path is refused).
+	 */
 	exportResult: (runId: RunId, nodeId: NodeId, format: Format, path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("export_result", { runId, nodeId, format, path })),
 	listTables: () => typedError<TableSummary[], AppError_Serialize>(__TAURI_INVOKE("list_tables")),
 	getTable: (name: string) => typedError<TableDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("get_table", { name })),
@@ -84,16 +99,21 @@ export const commands = {
 	deleteTableRows: (name: string, ids: number[]) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("delete_table_rows", { name, ids })),
 	/**
 	 *  The table a file would make: its columns and inferred types, for the import wizard to
-	 *  show and adjust before anything is written.
+	 *  show and adjust before anything is written. `path` was chosen in the dialog
+	 *  (`FileUse::ImportTable`; any other path is refused); reading it does not spend the choice.
 	 */
 	inferTableSchema: (path: string) => typedError<TableSchema_Serialize, AppError_Serialize>(__TAURI_INVOKE("infer_table_schema", { path })),
 	/**
-	 *  Imports the file at `path` into table `table`, making it (with `schema`, or the inferred
-	 *  one) when it does not exist. Refused rows fail it with every problem, unless
-	 *  `skip_invalid`: then they are left out and written to a report file beside the source.
+	 *  Imports the file at `path` (chosen in the dialog, `FileUse::ImportTable`; any other path
+	 *  is refused) into table `table`, making it (with `schema`, or the inferred one) when it
+	 *  does not exist. Refused rows fail it with every problem, unless `skip_invalid`: then they
+	 *  are left out and written to a report file beside the source.
 	 */
 	importTableFile: (path: string, table: string, schema: TableSchema_Deserialize | null, skipInvalid: boolean) => typedError<FileImport_Serialize, AppError_Serialize>(__TAURI_INVOKE("import_table_file", { path, table, schema, skipInvalid })),
-	/**  Writes every row of table `name` to `path` (chosen in a save dialog); answers how many. */
+	/**
+	 *  Writes every row of table `name` to `path` (chosen in the save dialog,
+	 *  `FileUse::ExportTable`; any other path is refused); answers how many.
+	 */
 	exportTableFile: (name: string, format: Format, path: string) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("export_table_file", { name, format, path })),
 	saveTemplate: (template: Template_Deserialize) => typedError<TemplateDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("save_template", { template })),
 	/**  Every version template `id` has had, newest first. */
@@ -106,9 +126,15 @@ export const commands = {
 	 *  first `limit` rows.
 	 */
 	testRunTemplate: (template: Template_Deserialize, values: { [key in string]: Value }, limit: number) => typedError<TemplateTestRun, AppError_Serialize>(__TAURI_INVOKE("test_run_template", { template, values, limit })),
-	/**  Imports the template pack at `path` (picked in a dialog). */
+	/**
+	 *  Imports the template pack at `path` (chosen in the dialog, `FileUse::ImportTemplates`; any
+	 *  other path is refused).
+	 */
 	importTemplatePack: (path: string, onConflict: OnConflict) => typedError<PackOutcome, AppError_Serialize>(__TAURI_INVOKE("import_template_pack", { path, onConflict })),
-	/**  Writes templates `ids` (all when empty) as a template pack at `path`. */
+	/**
+	 *  Writes templates `ids` (all when empty) as a template pack at `path` (chosen in the save
+	 *  dialog, `FileUse::ExportTemplates`; any other path is refused).
+	 */
 	exportTemplatePack: (ids: TemplateId[], path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("export_template_pack", { ids, path })),
 	listSchedules: () => typedError<Schedule_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_schedules")),
 	createSchedule: (spec: ScheduleSpec_Deserialize) => typedError<Schedule_Serialize, AppError_Serialize>(__TAURI_INVOKE("create_schedule", { spec })),
@@ -449,6 +475,11 @@ export type ErrorCode =
 "invalid_rows" | 
 /**  The file could not be read at all (missing, too large, not JSON). */
 "unreadable_file" | 
+/**
+ *  A file command was given a path the user did not choose for it in a file dialog (or
+ *  drop on the window): the window reads and writes no other file (`files.rs`).
+ */
+"file_not_chosen" | 
 /**  Anything the user cannot fix from the UI (I/O, a broken database). */
 "internal";
 
@@ -533,6 +564,29 @@ export type FileImport_Serialize = {
 	/**  The JSON Lines file holding each skipped row with its line and problems. */
 	report: string | null,
 };
+
+/**
+ *  What a file is chosen for: it decides the dialog (open or save, its title and filters)
+ *  and the one command that may use the answer.
+ */
+export type FileUse = 
+/**  A flow file to import (`import_flow_file`). */
+"import_flow" | 
+/**
+ *  A data file (CSV, JSON, JSON Lines, Parquet) to read into a table
+ *  (`infer_table_schema`, `import_table_file`).
+ */
+"import_table" | 
+/**  A template pack to import (`import_template_pack`). */
+"import_templates" | 
+/**  Where to write a flow file (`export_flow_file`). */
+"export_flow" | 
+/**  Where to write a node's result (`export_result`). */
+"export_result" | 
+/**  Where to write a table's rows (`export_table_file`). */
+"export_table" | 
+/**  Where to write a template pack (`export_template_pack`). */
+"export_templates";
 
 export type FilterOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "contains" | "is_null" | "is_not_null";
 

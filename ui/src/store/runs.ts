@@ -240,7 +240,7 @@ export function createRunActions({ set, get, api, dialogs, flowTicket, exportTo 
       if (results.status !== "ready") return;
       const { runId, nodeId } = results;
       await exportTo(
-        () => dialogs.pickResultPath(resultFileName(nodeId, runId, format), format),
+        () => dialogs.pickResultPath(resultFileName(nodeId, runId, format)),
         (path) => api.exportResult(runId, nodeId, format, path),
       );
     },

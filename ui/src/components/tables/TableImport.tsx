@@ -1,4 +1,4 @@
-// The import wizard: a file (typed, or chosen with Browse), a new table (named after the file,
+// The import wizard: a file (chosen with Browse: the app reads only a file chosen in its dialog), a new table (named after the file,
 // its inferred columns shown and adjustable) or an existing one, whether to skip invalid rows;
 // then what came of it: the rows imported, or every refused row's line, column and problem,
 // with the same import to try again once the file is fixed. The steps are the store's.
@@ -16,7 +16,7 @@ const noProblems: readonly SchemaProblem[] = [];
 export function TableImport() {
   const wizard = useAppState((state) => state.tables.wizard);
   const tableNames = useTableNames();
-  const { setImportPath, editImport, browseImportFile, runTableImport } = useAppActions();
+  const { editImport, browseImportFile, runTableImport } = useAppActions();
   const { choices, run } = wizard;
   const refused = run.status === "failed" ? schemaProblemsOf(run.error) : run.status === "invalid" ? run.problems : noProblems;
 
@@ -36,12 +36,10 @@ export function TableImport() {
           <input
             className="field__input field__input--mono"
             data-testid="import-path"
-            aria-label="Path of the file to import"
-            placeholder="/path/to/file.csv (CSV, JSON, JSON Lines or Parquet)"
+            aria-label="The file to import"
+            placeholder="Choose a file: CSV, JSON, JSON Lines or Parquet"
             value={choices.path}
-            onChange={(event) => {
-              setImportPath(event.target.value);
-            }}
+            readOnly
           />
           <button type="button" className="button" data-testid="import-browse" onClick={() => void browseImportFile()}>
             Browse…
