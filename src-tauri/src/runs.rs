@@ -4,7 +4,7 @@
 
 use crate::error::{AppError, ErrorCode};
 use crate::files::{ChosenFiles, FileUse};
-use flowloom_core::api::{self, ActiveRun, RunNotice, RunRequest, Runs};
+use flowloom_core::api::{self, ActiveRun, RunNotice, RunOutcome, RunRequest, Runs};
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::results::{self, Format};
 use flowloom_core::engine::run::{self, RunEvent, ShadowedGlobal};
@@ -69,20 +69,22 @@ pub fn forward_to_window(runs: &Runs, app: AppHandle) {
 }
 
 /// Runs a stored flow as `request` asks, keeps it in the history, and resolves when it ends
-/// (with its outcome); `RunProgress` events stream meanwhile.
+/// with its outcome, the flow's history and bookkeeping; `RunProgress` events stream
+/// meanwhile.
 #[tauri::command]
 #[specta::specta]
 pub async fn run_flow(
     runs: State<'_, Runs>,
     composition_id: CompositionId,
     request: RunRequest,
-) -> Result<RunSummary, AppError> {
+) -> Result<RunOutcome, AppError> {
     let flow = runs.validated_flow(&composition_id).await?;
     let heard_by_listeners = |_| {};
-    let (run_id, _) = runs
-        .start(&flow, &request, Trigger::Manual, &heard_by_listeners)
+    let manual = Trigger::Manual;
+    let (run, _) = runs
+        .start(&flow, &request, manual, &heard_by_listeners)
         .await?;
-    Ok(runs.workspace().store().get_run(run_id).await?.summary)
+    Ok(runs.outcome(&composition_id, run).await?)
 }
 
 /// Cancels the flow's run in progress, whoever started it; says whether there was one.

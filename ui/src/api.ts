@@ -53,6 +53,7 @@ import {
   type Format,
   type RunStatus,
   type RunSummary_Serialize,
+  type RunOutcome_Serialize,
   type SavedFlow_Serialize,
   type Node_Serialize,
   type OnConflict,
@@ -113,6 +114,7 @@ export type { ResultPage };
 /** How a result or a data table is written out. */
 export type ExportFormat = Format;
 export type RunSummary = RunSummary_Serialize;
+export type RunOutcome = RunOutcome_Serialize;
 export type SavedFlow = SavedFlow_Serialize;
 /** Where a global parameter does not reach a node: its own value or a mapped column wins. */
 export type { ShadowedGlobal };
@@ -199,7 +201,8 @@ export const api = {
   /** Runs a stored flow; resolves when the run ends. Progress arrives as `runProgress` events. */
   shadowedGlobals: (flow: FlowInput): Promise<Outcome<ShadowedGlobal[]>> =>
     guard(async () => ({ status: "ok" as const, data: await commands.shadowedGlobals(flow) })),
-  runFlow: (compositionId: string, request: RunRequest): Promise<Outcome<RunSummary>> =>
+  /** Runs a stored flow; resolves when the run ends, with the flow's history and bookkeeping. */
+  runFlow: (compositionId: string, request: RunRequest): Promise<Outcome<RunOutcome>> =>
     guard(() => commands.runFlow(compositionId, request)),
   listRuns: (compositionId: string): Promise<Outcome<RunSummary[]>> => guard(() => commands.listRuns(compositionId)),
   getRun: (runId: number): Promise<Outcome<RunDetail>> => guard(() => commands.getRun(runId)),

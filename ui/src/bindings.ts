@@ -55,9 +55,10 @@ export const commands = {
 	useGalleryFlow: (id: string) => typedError<FlowDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("use_gallery_flow", { id })),
 	/**
 	 *  Runs a stored flow as `request` asks, keeps it in the history, and resolves when it ends
-	 *  (with its outcome); `RunProgress` events stream meanwhile.
+	 *  with its outcome, the flow's history and bookkeeping; `RunProgress` events stream
+	 *  meanwhile.
 	 */
-	runFlow: (compositionId: CompositionId, request: RunRequest_Deserialize) => typedError<RunSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("run_flow", { compositionId, request })),
+	runFlow: (compositionId: CompositionId, request: RunRequest_Deserialize) => typedError<RunOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("run_flow", { compositionId, request })),
 	/**
 	 *  Where each of the flow's global parameters does not reach a node, because the node sets
 	 *  that parameter itself by an override or a mapping (default → global → override →
@@ -1260,6 +1261,35 @@ export type RunNotice_Serialize =
 { notice: "progress"; composition_id: CompositionId; event: RunEvent_Serialize } | 
 /**  A run ended: its id and outcome when it got as far as the history. */
 { notice: "ended"; composition_id: CompositionId; run_id: RunId | null; status: RunStatus | null };
+
+/**
+ *  What a finished run came to, with what the screen showing its flow shows beside it: the
+ *  flow's runs (newest first, this one among them) and its bookkeeping (runs counted, last
+ *  run) — one answer for a click on Run.
+ */
+export type RunOutcome = RunOutcome_Serialize | RunOutcome_Deserialize;
+
+/**
+ *  What a finished run came to, with what the screen showing its flow shows beside it: the
+ *  flow's runs (newest first, this one among them) and its bookkeeping (runs counted, last
+ *  run) — one answer for a click on Run.
+ */
+export type RunOutcome_Deserialize = {
+	run: RunSummary_Deserialize,
+	history: RunSummary_Deserialize[],
+	meta: FlowMeta_Deserialize,
+};
+
+/**
+ *  What a finished run came to, with what the screen showing its flow shows beside it: the
+ *  flow's runs (newest first, this one among them) and its bookkeeping (runs counted, last
+ *  run) — one answer for a click on Run.
+ */
+export type RunOutcome_Serialize = {
+	run: RunSummary_Serialize,
+	history: RunSummary_Serialize[],
+	meta: FlowMeta_Serialize,
+};
 
 /**  A run's progress, as it happens (every run's, the scheduler's included). */
 export type RunProgress = RunProgress_Serialize | RunProgress_Deserialize;

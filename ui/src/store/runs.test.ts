@@ -172,7 +172,7 @@ describe("inspecting runs and results", () => {
         // The recorded run holds a list value with a comma inside one of its items.
         runFlow: async (id, request) => {
           const outcome = await api.runFlow(id, request);
-          if (outcome.status === "ok") outcome.data.parameters = { start_date: "2026-06-15", ids: ["a, b", "c"] };
+          if (outcome.status === "ok") outcome.data.run.parameters = { start_date: "2026-06-15", ids: ["a, b", "c"] };
           return outcome;
         },
       },

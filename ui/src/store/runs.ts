@@ -189,19 +189,19 @@ export function createRunActions({ set, get, api, dialogs, flowTicket, exportTo 
         await openRunDialog(choices, outcome.error);
         return;
       }
-      set({
-        run:
-          outcome.status === "ok"
-            ? runEnded(get().run, outcome.data.status, outcome.data.run_id)
-            : { status: "failed", error: outcome.error },
-      });
-      if (outcome.status !== "ok") return;
-      await Promise.all([refreshHistory(), loadResults(0)]);
-      // The run counts towards the flow's runs and last run: show the fresh figures.
-      const fresh = await api.getFlow(flowId);
+      if (outcome.status !== "ok") {
+        set({ run: { status: "failed", error: outcome.error } });
+        return;
+      }
+      // One answer brings the outcome, the history it joins and the flow's run count.
+      const { run: summary, history, meta } = outcome.data;
       const now = get().flow;
-      if (ticket !== flowTicket() || fresh.status !== "ok" || now.status !== "ready") return;
-      set({ flow: { status: "ready", data: { ...now.data, meta: fresh.data.meta } } });
+      set({
+        run: runEnded(get().run, summary.status, summary.run_id),
+        history: { status: "ready", data: history },
+        ...(now.status === "ready" ? { flow: { status: "ready", data: { ...now.data, meta } } } : {}),
+      });
+      await loadResults(0);
     },
 
     rerun: async (runId) => {

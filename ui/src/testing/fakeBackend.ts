@@ -109,7 +109,8 @@ export function fakeApi(overrides: Partial<Api> = {}) {
         error: null,
       };
       runs.unshift(summary);
-      return Promise.resolve(ok(summary));
+      const meta = { ...deepDive.meta, execution_count: runs.length, last_executed_at: summary.completed_at };
+      return Promise.resolve(ok({ run: summary, history: [...runs], meta }));
     },
     listRuns: () => Promise.resolve(ok([...runs])),
     getRun: (runId) => {

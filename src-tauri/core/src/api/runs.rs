@@ -37,6 +37,16 @@ pub struct RunRequest {
     pub max_parallel: Option<u32>,
 }
 
+/// What a finished run came to, with what the screen showing its flow shows beside it: the
+/// flow's runs (newest first, this one among them) and its bookkeeping (runs counted, last
+/// run) — one answer for a click on Run.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct RunOutcome {
+    pub run: crate::model::RunSummary,
+    pub history: Vec<crate::model::RunSummary>,
+    pub meta: crate::model::FlowMeta,
+}
+
 /// A run in progress in this process.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ActiveRun {
@@ -206,6 +216,21 @@ impl Runs {
         let (run_id, report) = outcome?;
         claim.ended = Some((run_id, report.status));
         Ok((run_id, report))
+    }
+
+    /// What run `run` of flow `id` came to, with the flow's history and bookkeeping.
+    pub async fn outcome(&self, id: &CompositionId, run: RunId) -> Result<RunOutcome, RunsError> {
+        let store = self.inner.workspace.store();
+        let (history, detail) = tokio::try_join!(store.list_runs(Some(id)), store.get_flow(id))?;
+        let summary = match history.iter().find(|r| r.run_id == run) {
+            Some(summary) => summary.clone(),
+            None => store.get_run(run).await?.summary,
+        };
+        Ok(RunOutcome {
+            run: summary,
+            history,
+            meta: detail.meta,
+        })
     }
 
     /// Runs `flow` (a flow file's, not stored) as `request` asks, keeping nothing: no
