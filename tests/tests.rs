@@ -34,6 +34,13 @@ mod run;
 /// exploding hash joins, sorts, joins of a data file.
 mod cancel;
 
+/// A condition's cost: cut off by its node's timeout and a cancel while the run goes on,
+/// refused past its step budget, in nodes and schedules alike.
+mod condition_cost;
+
+/// A node run records the attempts that actually started: cancelled mid-retry, reused.
+mod attempts;
+
 /// Data-table nodes in flows: create, get, list and write, with their outcomes.
 mod table_nodes;
 

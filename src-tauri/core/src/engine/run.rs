@@ -18,7 +18,9 @@
 
 use super::Connector;
 use super::cache::{self, CachedResult};
-use super::node::{Graph, Job, Outcome, Prepared, needs_missing, own_values, prepare, reads};
+use super::node::{
+    Decided, Graph, Job, Outcome, Prepared, decided, needs_missing, own_values, prepare, reads,
+};
 use super::options::global_values;
 pub use super::options::{
     RunError, RunOptions, ShadowedBy, ShadowedGlobal, check_options, parameters_from_text,
@@ -35,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 pub use tokio_util::sync::CancellationToken;
@@ -184,8 +187,12 @@ pub async fn run(
     let mut ready: VecDeque<usize> = (0..nodes.len())
         .filter(|&i| included[i] && waiting[i] == 0)
         .collect();
-    let mut running: JoinSet<(usize, Outcome)> = JoinSet::new();
+    let mut running: JoinSet<(usize, Turn)> = JoinSet::new();
     let max_parallel = options.max_parallel.max(1);
+    // Per node: the attempts its task has started, read when a cancel drops the task.
+    let tries: Vec<Arc<AtomicU32>> = nodes.iter().map(|_| Arc::default()).collect();
+    // Conditional nodes whose condition was decided, with their cache keys, to go on with.
+    let mut decided_nodes: VecDeque<(usize, Option<String>, Prepared)> = VecDeque::new();
 
     // Per node: whether it reused a result whose rows are not read yet (they are read when
     // a node that runs needs them; a fully reused run reads none).
@@ -193,48 +200,62 @@ pub async fn run(
     let connections = &flow.flow().connections;
 
     loop {
-        while running.len() < max_parallel
-            && !options.cancel.is_cancelled()
-            && let Some(at) = ready.pop_front()
-        {
-            if let Some(why) = needs_missing(flow, &plan, &runs, at) {
-                finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
-                release(&plan, at, &mut waiting, &mut ready);
-                continue;
-            }
+        while running.len() < max_parallel && !options.cancel.is_cancelled() {
+            let (at, key, prepared) = if let Some(next) = decided_nodes.pop_front() {
+                next
+            } else if let Some(at) = ready.pop_front() {
+                if let Some(why) = needs_missing(flow, &plan, &runs, at) {
+                    finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
+                    release(&plan, at, &mut waiting, &mut ready);
+                    continue;
+                }
+                let node = &nodes[at];
+                let template = flow
+                    .template_of(node)
+                    .expect("a validated flow has every template it uses");
+                let own = own_values(flow, &globals, at);
+                let incoming = plan.incoming[at].iter().map(|&c| {
+                    let source = &runs[plan.sources[c]];
+                    (&connections[c], source.cache_key.as_deref())
+                });
+                let key = cache::key(connector.as_ref(), template, node, &own, incoming).await;
+                let reusable = options
+                    .cache
+                    .as_deref()
+                    .filter(|_| !options.no_cache && !plan.fresh[at]);
+                let lookup = || key.as_deref().zip(reusable).and_then(|(k, c)| c.lookup(k));
+                // A condition is decided on this run's facts before a result is reused.
+                if !node.is_conditional
+                    && let Some(hit) = lookup()
+                {
+                    reuse(&mut runs[at], key.clone(), hit, observer);
+                    unread[at] = true;
+                    release(&plan, at, &mut waiting, &mut ready);
+                    continue;
+                }
+                if let Err(why) =
+                    read_rows(&mut runs, &mut unread, reads(flow, &plan, at), options).await
+                {
+                    runs[at].parameters = own;
+                    finish(&mut runs[at], NodeStatus::Failed, Some(why), observer);
+                    release(&plan, at, &mut waiting, &mut ready);
+                    continue;
+                }
+                (at, key, prepare(flow, &plan, &globals, &runs, at, own))
+            } else {
+                break;
+            };
             let node = &nodes[at];
-            let template = flow
-                .template_of(node)
-                .expect("a validated flow has every template it uses");
-            let own = own_values(flow, &globals, at);
-            let incoming = plan.incoming[at].iter().map(|&c| {
-                let source = &runs[plan.sources[c]];
-                (&connections[c], source.cache_key.as_deref())
-            });
-            let key = cache::key(connector.as_ref(), template, node, &own, incoming).await;
             let reusable = options
                 .cache
                 .as_deref()
                 .filter(|_| !options.no_cache && !plan.fresh[at]);
             let lookup = || key.as_deref().zip(reusable).and_then(|(k, c)| c.lookup(k));
-            // A condition is decided on this run's facts before a result is reused.
-            if !node.is_conditional
-                && let Some(hit) = lookup()
-            {
-                reuse(&mut runs[at], key.clone(), hit, observer);
-                unread[at] = true;
-                release(&plan, at, &mut waiting, &mut ready);
-                continue;
-            }
-            if let Err(why) =
-                read_rows(&mut runs, &mut unread, reads(flow, &plan, at), options).await
-            {
-                runs[at].parameters = own;
-                finish(&mut runs[at], NodeStatus::Failed, Some(why), observer);
-                release(&plan, at, &mut waiting, &mut ready);
-                continue;
-            }
-            match prepare(flow, &plan, &globals, &runs, at, own) {
+            let timeout = node
+                .node_config
+                .timeout_seconds
+                .map_or(options.default_timeout, |s| Duration::from_secs(s.into()));
+            match prepared {
                 Prepared::Run(..) if let Some(hit) = lookup() => {
                     reuse(&mut runs[at], key.clone(), hit, observer);
                     unread[at] = true;
@@ -255,19 +276,17 @@ pub async fn run(
                     observer.event(RunEvent::NodeStarted {
                         node_id: run.node_id.clone(),
                     });
-                    let config = &node.node_config;
                     let job = Job {
                         connector: connector.clone(),
                         queries,
-                        timeout: config
-                            .timeout_seconds
-                            .map_or(options.default_timeout, |s| Duration::from_secs(s.into())),
-                        retries: config.retries.unwrap_or(0),
+                        timeout,
+                        retries: node.node_config.retries.unwrap_or(0),
                         backoff: options.retry_backoff,
                         cache_key: key,
+                        attempts: tries[at].clone(),
                     };
                     started_at[at] = Some(Instant::now());
-                    running.spawn(async move { (at, job.run().await) });
+                    running.spawn(async move { (at, Turn::Ran(job.run().await)) });
                 }
                 Prepared::Table(operation, rows, parameters) => {
                     let run = &mut runs[at];
@@ -284,7 +303,8 @@ pub async fn run(
                         connector.clone(),
                     );
                     started_at[at] = Some(Instant::now());
-                    running.spawn(async move { (at, work.await) });
+                    tries[at].store(1, Ordering::Relaxed);
+                    running.spawn(async move { (at, Turn::Ran(work.await)) });
                 }
                 Prepared::Skip(why) => {
                     finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
@@ -294,6 +314,14 @@ pub async fn run(
                     runs[at].parameters = parameters;
                     finish(&mut runs[at], NodeStatus::Failed, Some(why), observer);
                     release(&plan, at, &mut waiting, &mut ready);
+                }
+                // Deciding a condition can take long (CEL always ends, not always soon):
+                // it is a task of its own, under the node's timeout, dropped by a cancel.
+                Prepared::Decide(decision) => {
+                    running.spawn(async move {
+                        let decided = decision.decide(timeout).await;
+                        (at, Turn::Decided(key, decided))
+                    });
                 }
             }
         }
@@ -305,7 +333,15 @@ pub async fn run(
         let Some(joined) = joined else {
             break;
         };
-        let (at, outcome) = joined.expect("a node task never panics");
+        let (at, outcome) = match joined.expect("a node task never panics") {
+            (at, Turn::Ran(outcome)) => (at, outcome),
+            (at, Turn::Decided(key, outcome)) => {
+                runs[at].duration = outcome.elapsed;
+                let prepared = decided(flow, &plan, &runs, at, outcome);
+                decided_nodes.push_back((at, key, prepared));
+                continue;
+            }
+        };
         let run = &mut runs[at];
         run.duration = outcome.elapsed;
         run.attempts = outcome.attempts;
@@ -330,6 +366,7 @@ pub async fn run(
         for (at, run) in runs.iter_mut().enumerate() {
             if included[at] && matches!(run.status, NodeStatus::Pending | NodeStatus::Running) {
                 run.duration = started_at[at].map_or(Duration::ZERO, |s| s.elapsed());
+                run.attempts = tries[at].load(Ordering::Relaxed);
                 finish(
                     run,
                     NodeStatus::Cancelled,
@@ -354,6 +391,14 @@ pub async fn run(
             .filter_map(|(run, &included)| included.then_some(run))
             .collect(),
     })
+}
+
+/// What a node's task comes back with.
+enum Turn {
+    /// Its work ran (queries, or a data-table operation).
+    Ran(Outcome),
+    /// Its condition was decided; the node, with its cache key, goes on from there.
+    Decided(Option<String>, Decided),
 }
 
 fn finish(run: &mut NodeRun, status: NodeStatus, error: Option<String>, observer: &dyn Observer) {

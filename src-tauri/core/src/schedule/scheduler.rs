@@ -29,6 +29,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::task::JoinSet;
 
+/// How long a schedule's condition may take to decide (its steps are bounded too:
+/// `condition::MAX_STEPS`).
+pub const CONDITION_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// What time it is, for the scheduler.
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
@@ -339,9 +343,25 @@ impl Scheduler {
             data: data.clone(),
         };
         if let Some(text) = &schedule.spec.condition {
-            let holds = Condition::compile(text)
-                .map_err(|e| e.to_string())
-                .and_then(|c| c.evaluate_trigger(&data, &schedule.spec.parameters));
+            let holds = match Condition::compile(text) {
+                Err(why) => Err(why.to_string()),
+                // Decided off the runtime's threads, within a time limit: the tick only
+                // waits for it, and a shutdown stops it.
+                Ok(condition) => {
+                    let decide = Arc::new(condition)
+                        .decide_trigger(data.clone(), schedule.spec.parameters.clone());
+                    tokio::select! {
+                        holds = tokio::time::timeout(CONDITION_TIMEOUT, decide) => {
+                            holds.unwrap_or_else(|_| {
+                                Err(format!("timed out after {} s", CONDITION_TIMEOUT.as_secs()))
+                            })
+                        }
+                        () = self.stopping.cancelled() => {
+                            Err("the scheduler is shutting down".to_owned())
+                        }
+                    }
+                }
+            };
             match holds {
                 Ok(true) => {}
                 Ok(false) => {
