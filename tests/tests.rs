@@ -51,6 +51,10 @@ mod gallery;
 /// flows completing, conditions.
 mod schedules;
 
+/// File-change schedules over OS notifications: nested and new folders fire, links back up
+/// are followed once, a watch over too many folders is refused.
+mod schedule_watches;
+
 /// Nodes keep the template version they were built with: shown when it changed, updated
 /// or kept, run as pinned, carried by flow files.
 mod template_versions;

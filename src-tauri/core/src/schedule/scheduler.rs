@@ -160,10 +160,8 @@ impl Scheduler {
             }
             match &schedule.spec.trigger {
                 ScheduleTrigger::FileChange { path } => {
-                    let stamps = watch::scan_off_tick(path).await.unwrap_or_default();
-                    self.state()
-                        .files
-                        .insert(schedule.id, Watch::from_stamps(stamps));
+                    let watch = self.new_watch(path).await;
+                    self.state().files.insert(schedule.id, watch);
                 }
                 ScheduleTrigger::Cron {
                     expression,
@@ -218,6 +216,12 @@ impl Scheduler {
             .filter(|s| s.spec.enabled)
             .collect();
         let mut due: Vec<(Schedule, Trigger, Json)> = Vec::new();
+        // Watches of schedules deleted, disabled or changed to another trigger stop.
+        self.state().files.retain(|id, _| {
+            schedules.iter().any(|s| {
+                s.id == *id && matches!(s.spec.trigger, ScheduleTrigger::FileChange { .. })
+            })
+        });
 
         let seen = self.state().seen_run;
         let finished = store.runs_finished_after(seen).await?;
@@ -322,15 +326,36 @@ impl Scheduler {
         }
     }
 
+    /// A watch over `path` whose baseline is its files as they are now, told of changes by
+    /// the OS where it can be.
+    async fn new_watch(&self, path: &str) -> Watch {
+        let notifier = watch::Notifier::new(self.clock.clone()).map(Arc::new);
+        let files = watch::look(path, notifier.clone())
+            .await
+            .unwrap_or_default();
+        Watch::new(files, notifier)
+    }
+
     /// The changed paths of a file-change schedule, once they have been quiet long enough.
+    /// Its files are looked at only when the OS said something changed (or cannot say).
     async fn files_settled(&self, id: i64, path: &str, now: DateTime<Utc>) -> Option<Vec<String>> {
-        let stamps = watch::scan_off_tick(path).await?;
-        let mut state = self.state();
-        state
+        let known = self
+            .state()
             .files
-            .entry(id)
-            .or_insert_with(|| Watch::from_stamps(stamps.clone()))
-            .settled(stamps, now)
+            .get(&id)
+            .map(|watch| (watch.due(), watch.notifier()));
+        let Some((due, notifier)) = known else {
+            // A schedule created since the start: its files as they are now are its baseline.
+            let watch = self.new_watch(path).await;
+            self.state().files.insert(id, watch);
+            return None;
+        };
+        let files = if due {
+            Some(watch::look(path, notifier).await?)
+        } else {
+            None
+        };
+        self.state().files.get_mut(&id)?.settled(files, now)
     }
 
     /// Fires `schedule`: checks its condition, then starts, queues or skips its flow's run.
