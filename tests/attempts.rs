@@ -3,6 +3,7 @@
 //! during its second attempt, is recorded CANCELLED after 2 attempts; the quick node that
 //! completed after 1; a node that never started (skipped, or reused) after none.
 
+use crate::support::{count, exec};
 use flowloom_core::Workspace;
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::history;
@@ -124,4 +125,39 @@ async fn a_node_that_used_every_retry_records_them_all_and_a_reused_one_none() {
     let quick = node(&nodes, "quick");
     assert!(quick.from_cache, "{quick:?}");
     assert_eq!(quick.attempts, 0);
+}
+
+/// The migration that lets a node run record no attempt rebuilds the node runs' table: every
+/// node run and every kept result that names one is still there after it, and 0 is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rebuilding_the_node_runs_keeps_every_row_and_kept_result() {
+    let (workspace, flow, _dir) = slow_workspace(0).await;
+    run(&workspace, &flow, Some(Duration::from_millis(300))).await;
+    run(&workspace, &flow, Some(Duration::from_millis(300))).await;
+    let store = workspace.store();
+    let rows = "SELECT count(*) FROM node_executions";
+    let kept = "SELECT count(*) FROM node_result_cache";
+    let (rows_before, kept_before) = (count(store, rows).await, count(store, kept).await);
+    assert!(
+        rows_before >= 4 && kept_before >= 1,
+        "{rows_before} {kept_before}"
+    );
+    let migration = include_str!("../migrations/20261207170000_node_attempts_from_zero.sql");
+    exec(store, format!("BEGIN;\n{migration}\nCOMMIT;"))
+        .await
+        .expect("the migration runs again");
+    assert_eq!(count(store, rows).await, rows_before);
+    assert_eq!(count(store, kept).await, kept_before);
+    assert_eq!(
+        count(
+            store,
+            "SELECT count(*) FROM node_result_cache c \
+             JOIN node_executions n ON n.id = c.node_execution"
+        )
+        .await,
+        kept_before,
+        "each kept result still names its node run"
+    );
+    let (_, nodes) = run(&workspace, &flow, Some(Duration::from_millis(300))).await;
+    assert_eq!(node(&nodes, "quick").attempts, 0, "reused: stored as 0");
 }

@@ -191,8 +191,8 @@ pub async fn run(
     let max_parallel = options.max_parallel.max(1);
     // Per node: the attempts its task has started, read when a cancel drops the task.
     let tries: Vec<Arc<AtomicU32>> = nodes.iter().map(|_| Arc::default()).collect();
-    // Conditional nodes whose condition was decided, with their cache keys, to go on with.
-    let mut decided_nodes: VecDeque<(usize, Option<String>, Prepared)> = VecDeque::new();
+    // Per conditional node: its decided condition, once decided.
+    let mut decisions: Vec<Option<Decided>> = nodes.iter().map(|_| None).collect();
 
     // Per node: whether it reused a result whose rows are not read yet (they are read when
     // a node that runs needs them; a fully reused run reads none).
@@ -200,61 +200,57 @@ pub async fn run(
     let connections = &flow.flow().connections;
 
     loop {
-        while running.len() < max_parallel && !options.cancel.is_cancelled() {
-            let (at, key, prepared) = if let Some(next) = decided_nodes.pop_front() {
-                next
-            } else if let Some(at) = ready.pop_front() {
-                if let Some(why) = needs_missing(flow, &plan, &runs, at) {
-                    finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
-                    release(&plan, at, &mut waiting, &mut ready);
-                    continue;
-                }
-                let node = &nodes[at];
-                let template = flow
-                    .template_of(node)
-                    .expect("a validated flow has every template it uses");
-                let own = own_values(flow, &globals, at);
-                let incoming = plan.incoming[at].iter().map(|&c| {
-                    let source = &runs[plan.sources[c]];
-                    (&connections[c], source.cache_key.as_deref())
-                });
-                let key = cache::key(connector.as_ref(), template, node, &own, incoming).await;
-                let reusable = options
-                    .cache
-                    .as_deref()
-                    .filter(|_| !options.no_cache && !plan.fresh[at]);
-                let lookup = || key.as_deref().zip(reusable).and_then(|(k, c)| c.lookup(k));
-                // A condition is decided on this run's facts before a result is reused.
-                if !node.is_conditional
-                    && let Some(hit) = lookup()
-                {
-                    reuse(&mut runs[at], key.clone(), hit, observer);
-                    unread[at] = true;
-                    release(&plan, at, &mut waiting, &mut ready);
-                    continue;
-                }
-                if let Err(why) =
-                    read_rows(&mut runs, &mut unread, reads(flow, &plan, at), options).await
-                {
-                    runs[at].parameters = own;
-                    finish(&mut runs[at], NodeStatus::Failed, Some(why), observer);
-                    release(&plan, at, &mut waiting, &mut ready);
-                    continue;
-                }
-                (at, key, prepare(flow, &plan, &globals, &runs, at, own))
-            } else {
-                break;
-            };
+        while running.len() < max_parallel
+            && !options.cancel.is_cancelled()
+            && let Some(at) = ready.pop_front()
+        {
+            if let Some(why) = needs_missing(flow, &plan, &runs, at) {
+                finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
+                release(&plan, at, &mut waiting, &mut ready);
+                continue;
+            }
             let node = &nodes[at];
+            let template = flow
+                .template_of(node)
+                .expect("a validated flow has every template it uses");
+            let own = own_values(flow, &globals, at);
+            let incoming = plan.incoming[at].iter().map(|&c| {
+                let source = &runs[plan.sources[c]];
+                (&connections[c], source.cache_key.as_deref())
+            });
+            let key = cache::key(connector.as_ref(), template, node, &own, incoming).await;
             let reusable = options
                 .cache
                 .as_deref()
                 .filter(|_| !options.no_cache && !plan.fresh[at]);
             let lookup = || key.as_deref().zip(reusable).and_then(|(k, c)| c.lookup(k));
+            // A condition is decided on this run's facts before a result is reused.
+            if !node.is_conditional
+                && let Some(hit) = lookup()
+            {
+                reuse(&mut runs[at], key.clone(), hit, observer);
+                unread[at] = true;
+                release(&plan, at, &mut waiting, &mut ready);
+                continue;
+            }
+            if let Err(why) =
+                read_rows(&mut runs, &mut unread, reads(flow, &plan, at), options).await
+            {
+                runs[at].parameters = own;
+                finish(&mut runs[at], NodeStatus::Failed, Some(why), observer);
+                release(&plan, at, &mut waiting, &mut ready);
+                continue;
+            }
             let timeout = node
                 .node_config
                 .timeout_seconds
                 .map_or(options.default_timeout, |s| Duration::from_secs(s.into()));
+            // A conditional node comes here twice: to have its condition decided, then
+            // (back at the front of the queue) to go on as the decision says.
+            let prepared = match decisions[at].take() {
+                Some(decision) => decided(flow, &plan, &runs, at, decision),
+                None => prepare(flow, &plan, &globals, &runs, at, own),
+            };
             match prepared {
                 Prepared::Run(..) if let Some(hit) = lookup() => {
                     reuse(&mut runs[at], key.clone(), hit, observer);
@@ -318,10 +314,8 @@ pub async fn run(
                 // Deciding a condition can take long (CEL always ends, not always soon):
                 // it is a task of its own, under the node's timeout, dropped by a cancel.
                 Prepared::Decide(decision) => {
-                    running.spawn(async move {
-                        let decided = decision.decide(timeout).await;
-                        (at, Turn::Decided(key, decided))
-                    });
+                    running
+                        .spawn(async move { (at, Turn::Decided(decision.decide(timeout).await)) });
                 }
             }
         }
@@ -335,10 +329,10 @@ pub async fn run(
         };
         let (at, outcome) = match joined.expect("a node task never panics") {
             (at, Turn::Ran(outcome)) => (at, outcome),
-            (at, Turn::Decided(key, outcome)) => {
-                runs[at].duration = outcome.elapsed;
-                let prepared = decided(flow, &plan, &runs, at, outcome);
-                decided_nodes.push_back((at, key, prepared));
+            (at, Turn::Decided(decision)) => {
+                runs[at].duration = decision.elapsed;
+                decisions[at] = Some(decision);
+                ready.push_front(at);
                 continue;
             }
         };
@@ -397,8 +391,8 @@ pub async fn run(
 enum Turn {
     /// Its work ran (queries, or a data-table operation).
     Ran(Outcome),
-    /// Its condition was decided; the node, with its cache key, goes on from there.
-    Decided(Option<String>, Decided),
+    /// Its condition was decided; the node goes on from there.
+    Decided(Decided),
 }
 
 fn finish(run: &mut NodeRun, status: NodeStatus, error: Option<String>, observer: &dyn Observer) {
