@@ -42,6 +42,13 @@ mod runs_api;
 /// exploding hash joins, sorts, joins of a data file.
 mod cancel;
 
+/// A condition's cost: cut off by its node's timeout and a cancel while the run goes on,
+/// refused past its step budget, in nodes and schedules alike.
+mod condition_cost;
+
+/// A node run records the attempts that actually started: cancelled mid-retry, reused.
+mod attempts;
+
 /// Data-table nodes in flows: create, get, list and write, with their outcomes.
 mod table_nodes;
 
@@ -51,6 +58,10 @@ mod gallery;
 /// Schedules and triggers on a controllable clock: cron, catch-up, overlap, file changes,
 /// flows completing, conditions.
 mod schedules;
+
+/// File-change schedules over OS notifications: nested and new folders fire, links back up
+/// are followed once, a watch over too many folders is refused.
+mod schedule_watches;
 
 /// Nodes keep the template version they were built with: shown when it changed, updated
 /// or kept, run as pinned, carried by flow files.

@@ -14,8 +14,10 @@
 //! business, what it is worth at run time the engine says through the [`Facts`] it hands to
 //! [`Condition::evaluate`].
 
+mod cost;
 mod types;
 
+pub use cost::MAX_STEPS;
 pub use types::{FUNCTIONS, Type, TypeProblem};
 
 use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue};
@@ -24,11 +26,14 @@ use cel::{Context, Env, Program, Value};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, LazyLock};
 
 /// A compiled condition.
 pub struct Condition {
     program: Program,
+    /// The program's expression with its cost meters in (`cost.rs`): what is evaluated.
+    metered: IdedExpr,
 }
 
 impl fmt::Debug for Condition {
@@ -98,7 +103,13 @@ impl Condition {
         check_size(text)?;
         // Parsing recurses per level of the expression: within the limits above, on a stack
         // sized for them.
-        let program = crate::deep_stack::run(|| Program::compile(text)).map_err(|errors| {
+        let compiled = crate::deep_stack::run(|| {
+            Program::compile(text).map(|program| {
+                let metered = cost::metered(program.expression());
+                (program, metered)
+            })
+        });
+        let (program, metered) = compiled.map_err(|errors| {
             let first = errors.errors.into_iter().next();
             ParseError {
                 column: first
@@ -110,7 +121,7 @@ impl Condition {
                 ),
             }
         })?;
-        Ok(Condition { program })
+        Ok(Condition { program, metered })
     }
 
     /// Every dotted name the condition reads from `params` or `upstream` (or any other
@@ -123,8 +134,35 @@ impl Condition {
         out
     }
 
-    /// Whether the condition holds for these facts.
+    /// Whether the condition holds for these facts, on a thread with a deep stack, within
+    /// [`MAX_STEPS`] (past them: an error saying so). It blocks until decided: on an async
+    /// task, use [`Condition::decide`].
     pub fn evaluate(&self, facts: &Facts) -> Result<bool, String> {
+        crate::deep_stack::run(|| self.evaluate_here(facts, &Arc::default()))
+    }
+
+    /// [`Condition::evaluate`] on a thread of its own that the caller only awaits: dropping
+    /// the future (a cancel, a timeout around it) stops the evaluation at its next step.
+    pub async fn decide(self: Arc<Self>, facts: Facts) -> Result<bool, String> {
+        crate::deep_stack::off_thread(move |stop| self.evaluate_here(&facts, &stop))
+            .await
+            .unwrap_or_else(|why| Err(why.to_owned()))
+    }
+
+    /// Whether a trigger's condition holds (see [`Condition::evaluate_trigger`]), decided as
+    /// [`Condition::decide`] decides.
+    pub async fn decide_trigger(
+        self: Arc<Self>,
+        trigger: Json,
+        params: BTreeMap<String, Json>,
+    ) -> Result<bool, String> {
+        crate::deep_stack::off_thread(move |stop| self.trigger_here(&trigger, &params, &stop))
+            .await
+            .unwrap_or_else(|why| Err(why.to_owned()))
+    }
+
+    /// Evaluates on the calling thread (whose stack must be deep enough), until `stop`.
+    fn evaluate_here(&self, facts: &Facts, stop: &Arc<AtomicBool>) -> Result<bool, String> {
         let params: HashMap<Key, Value> = facts
             .params
             .iter()
@@ -152,10 +190,13 @@ impl Condition {
                 (Key::from(id.as_str()), Value::Map(Map::from(fields)))
             })
             .collect();
-        self.run([
-            ("params", Value::Map(Map::from(params))),
-            ("upstream", Value::Map(Map::from(upstream))),
-        ])
+        self.run(
+            [
+                ("params", Value::Map(Map::from(params))),
+                ("upstream", Value::Map(Map::from(upstream))),
+            ],
+            stop,
+        )
     }
 
     /// Whether a trigger's condition holds: it reads `trigger` (what the trigger saw) and
@@ -165,22 +206,44 @@ impl Condition {
         trigger: &Json,
         params: &BTreeMap<String, Json>,
     ) -> Result<bool, String> {
+        crate::deep_stack::run(|| self.trigger_here(trigger, params, &Arc::default()))
+    }
+
+    fn trigger_here(
+        &self,
+        trigger: &Json,
+        params: &BTreeMap<String, Json>,
+        stop: &Arc<AtomicBool>,
+    ) -> Result<bool, String> {
         let params: HashMap<Key, Value> = params
             .iter()
             .map(|(name, value)| (Key::from(name.as_str()), json_to_cel(value)))
             .collect();
-        self.run([
-            ("trigger", json_to_cel(trigger)),
-            ("params", Value::Map(Map::from(params))),
-        ])
+        self.run(
+            [
+                ("trigger", json_to_cel(trigger)),
+                ("params", Value::Map(Map::from(params))),
+            ],
+            stop,
+        )
     }
 
-    fn run<const N: usize>(&self, variables: [(&str, Value); N]) -> Result<bool, String> {
+    fn run<const N: usize>(
+        &self,
+        variables: [(&str, Value); N],
+        stop: &Arc<AtomicBool>,
+    ) -> Result<bool, String> {
         let mut context = Context::with_env(ENV.clone());
         for (name, value) in variables {
             context.add_variable_from_value(name, value);
         }
-        match crate::deep_stack::run(|| self.program.execute(&context)) {
+        let meter = cost::Meter::new(stop.clone());
+        meter.install(&mut context);
+        let outcome = Value::resolve(&self.metered, &context);
+        if let Some(cut) = meter.cut() {
+            return Err(cut.message());
+        }
+        match outcome {
             Ok(Value::Bool(holds)) => Ok(holds),
             Ok(other) => Err(format!(
                 "the condition gives {}, not true or false",

@@ -24,6 +24,7 @@ use futures::TryStreamExt;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 /// The flow's connections by node position.
@@ -105,6 +106,50 @@ pub(super) enum Prepared {
     Table(Operation, Option<Arc<NodeResult>>, BTreeMap<String, Json>),
     Skip(String),
     Fail(BTreeMap<String, Json>, String),
+    /// A conditional node whose condition is still to be decided, off the run loop
+    /// ([`Decision::decide`]); [`decided`] then prepares it on.
+    Decide(Decision),
+}
+
+/// A conditional node's condition, with what it reads and what preparing the node had
+/// found before it.
+pub(super) struct Decision {
+    text: String,
+    condition: Arc<Condition>,
+    facts: Facts,
+    values: BTreeMap<String, Json>,
+    /// Why the node is skipped if its condition holds: a required parameter mapped no
+    /// value.
+    empty: Option<String>,
+}
+
+/// A decided condition, and what [`decided`] needs to prepare its node on.
+pub(super) struct Decided {
+    text: String,
+    holds: Result<bool, String>,
+    values: BTreeMap<String, Json>,
+    empty: Option<String>,
+    /// How long deciding took.
+    pub(super) elapsed: Duration,
+}
+
+impl Decision {
+    /// Decides the condition on a thread of its own, within `timeout` (the node's: the
+    /// condition is part of the node's turn). Dropping the future (a cancel) stops the
+    /// evaluation at its next step.
+    pub(super) async fn decide(self, timeout: Duration) -> Decided {
+        let started = Instant::now();
+        let holds = tokio::time::timeout(timeout, self.condition.decide(self.facts))
+            .await
+            .unwrap_or_else(|_| Err(format!("timed out after {} s", timeout.as_secs())));
+        Decided {
+            text: self.text,
+            holds,
+            values: self.values,
+            empty: self.empty,
+            elapsed: started.elapsed(),
+        }
+    }
 }
 
 /// A node's parameter values before any mapping: each parameter's template default, under
@@ -227,44 +272,93 @@ pub(super) fn prepare(
         }
     }
 
-    if node.is_conditional {
-        let text = node.condition_expression.as_deref().unwrap_or_default();
-        let holds = Condition::compile(text)
-            .map_err(|e| e.to_string())
-            .and_then(|condition| {
-                let decimals = template
-                    .parameters
-                    .iter()
-                    .filter(|p| p.value_type == ScalarType::Decimal && !p.list)
-                    .map(|p| p.name.as_str());
-                let mut facts = facts(flow, &condition, globals, &values, runs);
-                as_doubles(&mut facts.params, decimals);
-                condition.evaluate(&facts)
-            });
-        match holds {
-            Ok(true) => {}
-            Ok(false) => return Prepared::Skip(format!("its condition `{text}` is false")),
-            Err(why) => return Prepared::Fail(values, format!("condition `{text}`: {why}")),
-        }
-    }
-
     // A required parameter mapped an empty value (`first`, `min` or `max` of no rows, or of
     // a NULL) skips the node, as a source that did not complete would: it never runs with
-    // NULL where a value is required.
-    for spec in template.parameters.iter().filter(|spec| spec.required) {
-        if let (Some(Json::Null), Some((source, column, rows))) =
-            (values.get(&spec.name), mapped_from.get(spec.name.as_str()))
-        {
+    // NULL where a value is required. Its condition, if any, speaks first.
+    let empty = template
+        .parameters
+        .iter()
+        .filter(|spec| spec.required)
+        .find_map(|spec| {
+            let (Some(Json::Null), Some((source, column, rows))) =
+                (values.get(&spec.name), mapped_from.get(spec.name.as_str()))
+            else {
+                return None;
+            };
             let why = if *rows == 0 {
                 format!("`{}` returned no rows", source.node_id)
             } else {
                 format!("`{}.{column}` is empty (NULL)", source.node_id)
             };
-            return Prepared::Skip(format!(
+            Some(format!(
                 "{why}, so its `{column}` gives no value for `{}`, which `{}` requires",
                 spec.name, node.node_id
-            ));
-        }
+            ))
+        });
+
+    if node.is_conditional {
+        let text = node.condition_expression.clone().unwrap_or_default();
+        let condition = match Condition::compile(&text) {
+            Ok(condition) => condition,
+            Err(why) => return Prepared::Fail(values, format!("condition `{text}`: {why}")),
+        };
+        let decimals = template
+            .parameters
+            .iter()
+            .filter(|p| p.value_type == ScalarType::Decimal && !p.list)
+            .map(|p| p.name.as_str());
+        let mut facts = facts(flow, &condition, globals, &values, runs);
+        as_doubles(&mut facts.params, decimals);
+        return Prepared::Decide(Decision {
+            text,
+            condition: Arc::new(condition),
+            facts,
+            values,
+            empty,
+        });
+    }
+    prepared(flow, graph, runs, at, values, empty)
+}
+
+/// Prepares on a conditional node once its condition is decided: it runs if the condition
+/// holds, is skipped if it does not, fails if it could not be decided.
+pub(super) fn decided(
+    flow: &ValidatedFlow,
+    graph: &Graph,
+    runs: &[NodeRun],
+    at: usize,
+    decided: Decided,
+) -> Prepared {
+    let Decided {
+        text,
+        holds,
+        values,
+        empty,
+        ..
+    } = decided;
+    match holds {
+        Ok(true) => prepared(flow, graph, runs, at, values, empty),
+        Ok(false) => Prepared::Skip(format!("its condition `{text}` is false")),
+        Err(why) => Prepared::Fail(values, format!("condition `{text}`: {why}")),
+    }
+}
+
+/// The rest of preparing a node whose condition, if any, holds: its parameters typed, its
+/// queries rendered (or its data-table operation read).
+fn prepared(
+    flow: &ValidatedFlow,
+    graph: &Graph,
+    runs: &[NodeRun],
+    at: usize,
+    values: BTreeMap<String, Json>,
+    empty: Option<String>,
+) -> Prepared {
+    let node = &flow.flow().nodes[at];
+    let template = flow
+        .template_of(node)
+        .expect("a validated flow has every template it uses");
+    if let Some(why) = empty {
+        return Prepared::Skip(why);
     }
 
     let mut typed = BTreeMap::new();
@@ -342,6 +436,9 @@ pub(super) struct Job {
     pub(super) backoff: Duration,
     /// Its cache key, recorded with a successful result; `None` when it cannot be reused.
     pub(super) cache_key: Option<String>,
+    /// The attempts started so far, counted as each starts: a run cancelled mid-attempt (its
+    /// task dropped, its [`Outcome`] never made) records how many there were.
+    pub(super) attempts: Arc<AtomicU32>,
 }
 
 /// How a node's task ended.
@@ -362,9 +459,9 @@ impl Job {
     /// Runs the queries, each attempt under the timeout, retrying with doubling waits.
     pub(super) async fn run(self) -> Outcome {
         let started = Instant::now();
-        let mut attempts = 0;
+        let mut attempts;
         let result = loop {
-            attempts += 1;
+            attempts = self.attempts.fetch_add(1, Ordering::Relaxed) + 1;
             let outcome = tokio::time::timeout(
                 self.timeout,
                 execute_all(self.connector.as_ref(), &self.queries),

@@ -18,7 +18,9 @@
 
 use super::Connector;
 use super::cache::{self, CachedResult};
-use super::node::{Graph, Job, Outcome, Prepared, needs_missing, own_values, prepare, reads};
+use super::node::{
+    Decided, Graph, Job, Outcome, Prepared, decided, needs_missing, own_values, prepare, reads,
+};
 use super::options::global_values;
 pub use super::options::{
     RunError, RunOptions, ShadowedBy, ShadowedGlobal, check_options, parameters_from_text,
@@ -35,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 pub use tokio_util::sync::CancellationToken;
@@ -184,8 +187,12 @@ pub async fn run(
     let mut ready: VecDeque<usize> = (0..nodes.len())
         .filter(|&i| included[i] && waiting[i] == 0)
         .collect();
-    let mut running: JoinSet<(usize, Outcome)> = JoinSet::new();
+    let mut running: JoinSet<(usize, Turn)> = JoinSet::new();
     let max_parallel = options.max_parallel.max(1);
+    // Per node: the attempts its task has started, read when a cancel drops the task.
+    let tries: Vec<Arc<AtomicU32>> = nodes.iter().map(|_| Arc::default()).collect();
+    // Per conditional node: its decided condition, once decided.
+    let mut decisions: Vec<Option<Decided>> = nodes.iter().map(|_| None).collect();
 
     // Per node: whether it reused a result whose rows are not read yet (they are read when
     // a node that runs needs them; a fully reused run reads none).
@@ -234,7 +241,17 @@ pub async fn run(
                 release(&plan, at, &mut waiting, &mut ready);
                 continue;
             }
-            match prepare(flow, &plan, &globals, &runs, at, own) {
+            let timeout = node
+                .node_config
+                .timeout_seconds
+                .map_or(options.default_timeout, |s| Duration::from_secs(s.into()));
+            // A conditional node comes here twice: to have its condition decided, then
+            // (back at the front of the queue) to go on as the decision says.
+            let prepared = match decisions[at].take() {
+                Some(decision) => decided(flow, &plan, &runs, at, decision),
+                None => prepare(flow, &plan, &globals, &runs, at, own),
+            };
+            match prepared {
                 Prepared::Run(..) if let Some(hit) = lookup() => {
                     reuse(&mut runs[at], key.clone(), hit, observer);
                     unread[at] = true;
@@ -255,19 +272,17 @@ pub async fn run(
                     observer.event(RunEvent::NodeStarted {
                         node_id: run.node_id.clone(),
                     });
-                    let config = &node.node_config;
                     let job = Job {
                         connector: connector.clone(),
                         queries,
-                        timeout: config
-                            .timeout_seconds
-                            .map_or(options.default_timeout, |s| Duration::from_secs(s.into())),
-                        retries: config.retries.unwrap_or(0),
+                        timeout,
+                        retries: node.node_config.retries.unwrap_or(0),
                         backoff: options.retry_backoff,
                         cache_key: key,
+                        attempts: tries[at].clone(),
                     };
                     started_at[at] = Some(Instant::now());
-                    running.spawn(async move { (at, job.run().await) });
+                    running.spawn(async move { (at, Turn::Ran(job.run().await)) });
                 }
                 Prepared::Table(operation, rows, parameters) => {
                     let run = &mut runs[at];
@@ -284,7 +299,8 @@ pub async fn run(
                         connector.clone(),
                     );
                     started_at[at] = Some(Instant::now());
-                    running.spawn(async move { (at, work.await) });
+                    tries[at].store(1, Ordering::Relaxed);
+                    running.spawn(async move { (at, Turn::Ran(work.await)) });
                 }
                 Prepared::Skip(why) => {
                     finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
@@ -294,6 +310,12 @@ pub async fn run(
                     runs[at].parameters = parameters;
                     finish(&mut runs[at], NodeStatus::Failed, Some(why), observer);
                     release(&plan, at, &mut waiting, &mut ready);
+                }
+                // Deciding a condition can take long (CEL always ends, not always soon):
+                // it is a task of its own, under the node's timeout, dropped by a cancel.
+                Prepared::Decide(decision) => {
+                    running
+                        .spawn(async move { (at, Turn::Decided(decision.decide(timeout).await)) });
                 }
             }
         }
@@ -305,7 +327,15 @@ pub async fn run(
         let Some(joined) = joined else {
             break;
         };
-        let (at, outcome) = joined.expect("a node task never panics");
+        let (at, outcome) = match joined.expect("a node task never panics") {
+            (at, Turn::Ran(outcome)) => (at, outcome),
+            (at, Turn::Decided(decision)) => {
+                runs[at].duration = decision.elapsed;
+                decisions[at] = Some(decision);
+                ready.push_front(at);
+                continue;
+            }
+        };
         let run = &mut runs[at];
         run.duration = outcome.elapsed;
         run.attempts = outcome.attempts;
@@ -330,6 +360,7 @@ pub async fn run(
         for (at, run) in runs.iter_mut().enumerate() {
             if included[at] && matches!(run.status, NodeStatus::Pending | NodeStatus::Running) {
                 run.duration = started_at[at].map_or(Duration::ZERO, |s| s.elapsed());
+                run.attempts = tries[at].load(Ordering::Relaxed);
                 finish(
                     run,
                     NodeStatus::Cancelled,
@@ -354,6 +385,14 @@ pub async fn run(
             .filter_map(|(run, &included)| included.then_some(run))
             .collect(),
     })
+}
+
+/// What a node's task comes back with.
+enum Turn {
+    /// Its work ran (queries, or a data-table operation).
+    Ran(Outcome),
+    /// Its condition was decided; the node goes on from there.
+    Decided(Decided),
 }
 
 fn finish(run: &mut NodeRun, status: NodeStatus, error: Option<String>, observer: &dyn Observer) {

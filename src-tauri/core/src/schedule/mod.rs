@@ -8,7 +8,9 @@ pub mod cron;
 mod scheduler;
 mod watch;
 
-pub use scheduler::{Clock, Fired, FiredOutcome, Missed, Scheduler, SystemClock};
+pub use scheduler::{
+    CONDITION_TIMEOUT, Clock, Fired, FiredOutcome, Missed, Scheduler, SystemClock,
+};
 pub use watch::{MAX_DEPTH, MAX_FILES};
 
 use crate::condition::Condition;

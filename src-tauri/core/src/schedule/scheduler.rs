@@ -27,6 +27,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::task::JoinSet;
 
+/// How long a schedule's condition may take to decide (its steps are bounded too:
+/// `condition::MAX_STEPS`).
+pub const CONDITION_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// What time it is, for the scheduler.
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
@@ -157,10 +161,8 @@ impl Scheduler {
             }
             match &schedule.spec.trigger {
                 ScheduleTrigger::FileChange { path } => {
-                    let stamps = watch::scan_off_tick(path).await.unwrap_or_default();
-                    self.state()
-                        .files
-                        .insert(schedule.id, Watch::from_stamps(stamps));
+                    let watch = self.new_watch(path).await;
+                    self.state().files.insert(schedule.id, watch);
                 }
                 ScheduleTrigger::Cron {
                     expression,
@@ -215,6 +217,12 @@ impl Scheduler {
             .filter(|s| s.spec.enabled)
             .collect();
         let mut due: Vec<(Schedule, Trigger, Json)> = Vec::new();
+        // Watches of schedules deleted, disabled or changed to another trigger stop.
+        self.state().files.retain(|id, _| {
+            schedules.iter().any(|s| {
+                s.id == *id && matches!(s.spec.trigger, ScheduleTrigger::FileChange { .. })
+            })
+        });
 
         let seen = self.state().seen_run;
         let finished = store.runs_finished_after(seen).await?;
@@ -319,15 +327,36 @@ impl Scheduler {
         }
     }
 
+    /// A watch over `path` whose baseline is its files as they are now, told of changes by
+    /// the OS where it can be.
+    async fn new_watch(&self, path: &str) -> Watch {
+        let notifier = watch::Notifier::new(self.clock.clone()).map(Arc::new);
+        let files = watch::look(path, notifier.clone())
+            .await
+            .unwrap_or_default();
+        Watch::new(files, notifier)
+    }
+
     /// The changed paths of a file-change schedule, once they have been quiet long enough.
+    /// Its files are looked at only when the OS said something changed (or cannot say).
     async fn files_settled(&self, id: i64, path: &str, now: DateTime<Utc>) -> Option<Vec<String>> {
-        let stamps = watch::scan_off_tick(path).await?;
-        let mut state = self.state();
-        state
+        let known = self
+            .state()
             .files
-            .entry(id)
-            .or_insert_with(|| Watch::from_stamps(stamps.clone()))
-            .settled(stamps, now)
+            .get(&id)
+            .map(|watch| (watch.due(), watch.notifier()));
+        let Some((due, notifier)) = known else {
+            // A schedule created since the start: its files as they are now are its baseline.
+            let watch = self.new_watch(path).await;
+            self.state().files.insert(id, watch);
+            return None;
+        };
+        let files = if due {
+            Some(watch::look(path, notifier).await?)
+        } else {
+            None
+        };
+        self.state().files.get_mut(&id)?.settled(files, now)
     }
 
     /// Fires `schedule`: checks its condition, then starts, queues or skips its flow's run.
@@ -340,9 +369,25 @@ impl Scheduler {
             data: data.clone(),
         };
         if let Some(text) = &schedule.spec.condition {
-            let holds = Condition::compile(text)
-                .map_err(|e| e.to_string())
-                .and_then(|c| c.evaluate_trigger(&data, &schedule.spec.parameters));
+            let holds = match Condition::compile(text) {
+                Err(why) => Err(why.to_string()),
+                // Decided off the runtime's threads, within a time limit: the tick only
+                // waits for it, and a shutdown stops it.
+                Ok(condition) => {
+                    let decide = Arc::new(condition)
+                        .decide_trigger(data.clone(), schedule.spec.parameters.clone());
+                    tokio::select! {
+                        holds = tokio::time::timeout(CONDITION_TIMEOUT, decide) => {
+                            holds.unwrap_or_else(|_| {
+                                Err(format!("timed out after {} s", CONDITION_TIMEOUT.as_secs()))
+                            })
+                        }
+                        () = self.stopping.cancelled() => {
+                            Err("the scheduler is shutting down".to_owned())
+                        }
+                    }
+                }
+            };
             match holds {
                 Ok(true) => {}
                 Ok(false) => {

@@ -335,7 +335,7 @@ impl<'a> RecordRow<'a> {
             result_location: r.result_location.as_deref(),
             cache_key: r.cache_key.as_deref(),
             from_cache: r.from_cache,
-            attempt: r.attempts.max(1),
+            attempt: r.attempts,
             duration_ms: i64::try_from(r.duration_ms).unwrap_or(i64::MAX),
             error: r.error.as_deref(),
             action,
