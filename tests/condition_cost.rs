@@ -7,6 +7,7 @@
 //! way. Deadlines are functional checks, far above a prompt stop, far below the work.
 
 use flowloom_core::Workspace;
+use flowloom_core::api::Runs;
 use flowloom_core::condition::MAX_STEPS;
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::history;
@@ -204,7 +205,7 @@ async fn a_schedule_condition_past_the_step_budget_fails_the_firing_saying_so() 
     let created = schedule::create(workspace.store(), &spec, chrono::Utc::now())
         .await
         .expect("a condition within the size limits is accepted");
-    let scheduler = Scheduler::new(workspace.clone(), engine, Arc::new(SystemClock));
+    let scheduler = Scheduler::new(Runs::new(workspace.clone(), engine), Arc::new(SystemClock));
     let started = Instant::now();
     let fired = scheduler.run_now(created.id).await.expect("fires");
     assert!(started.elapsed() < DEADLINE);

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use flowloom_core::Workspace;
+use flowloom_core::api::Runs;
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::model::{OverlapPolicy, ScheduleSpec, ScheduleTrigger};
 use flowloom_core::schedule::{self, Clock, Fired, Scheduler};
@@ -65,7 +66,7 @@ async fn watched(
     schedule::create(workspace.store(), &watching(&path), clock.now())
         .await
         .expect("a watch within its limits is created");
-    let scheduler = Scheduler::new(workspace.clone(), engine, clock.clone());
+    let scheduler = Scheduler::new(Runs::new(workspace.clone(), engine), clock.clone());
     scheduler.start().await.expect("start");
     (scheduler, clock, workspace, dir)
 }
