@@ -18,8 +18,8 @@
 //! is kept.
 
 use super::Connector;
+use super::report::NodeResult;
 use super::results::{self, ResultError};
-use super::run::NodeResult;
 use crate::ids::CompositionId;
 use crate::model::{Connection, KeptResult, Node, ResultColumn, Template, TemplateKind};
 use crate::render;

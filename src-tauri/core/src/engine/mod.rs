@@ -19,6 +19,7 @@ mod mapping;
 mod node;
 mod options;
 mod plans;
+mod report;
 pub mod results;
 pub mod run;
 pub mod table_node;

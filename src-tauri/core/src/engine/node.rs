@@ -8,12 +8,13 @@
 
 use super::binding;
 use super::mapping::{column_values, transform};
-use super::run::{NodeResult, NodeRun, NodeStatus};
+use super::report::{NodeResult, NodeRun, Outcome};
 use super::table_node::Operation;
 use super::{Connector, EngineError};
 use crate::condition::{Condition, Facts, UpstreamFacts};
 use crate::ids::NodeId;
-use crate::model::{NodeOutcome, ScalarType, TableWrite, TemplateKind, Transformation};
+use crate::model::NodeStatus;
+use crate::model::{ScalarType, TemplateKind, Transformation};
 use crate::render;
 use crate::validation::{FlowGraph, ValidatedFlow};
 use crate::value::Value;
@@ -439,20 +440,6 @@ pub(super) struct Job {
     /// The attempts started so far, counted as each starts: a run cancelled mid-attempt (its
     /// task dropped, its [`Outcome`] never made) records how many there were.
     pub(super) attempts: Arc<AtomicU32>,
-}
-
-/// How a node's task ended.
-pub(super) struct Outcome {
-    pub(super) result: Result<NodeResult, String>,
-    pub(super) elapsed: Duration,
-    /// How many times its queries were tried.
-    pub(super) attempts: u32,
-    pub(super) cache_key: Option<String>,
-    /// What the work came to, when the work says more than done or failed (a data table
-    /// found to exist, or missing).
-    pub(super) outcome: Option<NodeOutcome>,
-    /// What a data-table node's write did.
-    pub(super) table_write: Option<TableWrite>,
 }
 
 impl Job {

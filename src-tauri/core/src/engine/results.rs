@@ -2,7 +2,7 @@
 //! Parquet to `results/<run_id>/<node_id>.parquet` (the location the history records), read
 //! back a page at a time, and exported as CSV, JSON (an array of objects) or Parquet.
 
-use super::run::NodeResult;
+use super::report::NodeResult;
 use crate::ids::NodeId;
 use crate::model::RunId;
 use datafusion::arrow::datatypes::SchemaRef;

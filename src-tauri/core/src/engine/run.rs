@@ -19,138 +19,24 @@
 use super::Connector;
 use super::cache::{self, CachedResult};
 use super::node::{
-    Decided, Graph, Job, Outcome, Prepared, decided, needs_missing, own_values, prepare, reads,
+    Decided, Graph, Job, Prepared, decided, needs_missing, own_values, prepare, reads,
 };
 use super::options::global_values;
 pub use super::options::{
     RunError, RunOptions, ShadowedBy, ShadowedGlobal, check_options, parameters_from_text,
     parameters_given, shadowed_globals,
 };
+use super::report::Outcome;
+pub use super::report::{FlowRun, NodeResult, NodeRun, Observer, RunEvent};
 use super::table_node;
-use crate::ids::NodeId;
 pub use crate::model::{NodeOutcome, NodeStatus, RunStatus};
-use crate::model::{NodeRecord, ResultColumn, TableWrite};
 use crate::validation::ValidatedFlow;
-use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::arrow::record_batch::RecordBatch;
-use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 pub use tokio_util::sync::CancellationToken;
-
-/// A node's result, kept for the nodes downstream of it. A reused one holds its schema and
-/// row count, and its rows (`batches`) only once a node that ran has read them.
-#[derive(Debug)]
-pub struct NodeResult {
-    pub schema: SchemaRef,
-    pub batches: Vec<RecordBatch>,
-    pub row_count: usize,
-}
-
-/// What happened to one node.
-#[derive(Debug, Clone)]
-pub struct NodeRun {
-    pub node_id: NodeId,
-    pub status: NodeStatus,
-    /// The values it ran with, by parameter (JSON, as shown in history).
-    pub parameters: BTreeMap<String, Json>,
-    /// The SQL as run, with `$n` and `:list` where values were bound.
-    pub sql: Option<String>,
-    pub result: Option<Arc<NodeResult>>,
-    pub duration: Duration,
-    /// How many times its query was tried.
-    pub attempts: u32,
-    /// What its result depends on, hashed; none when it cannot be reused.
-    pub cache_key: Option<String>,
-    /// Where the result it reused is kept, when it was a cache hit.
-    pub reused: Option<String>,
-    /// What its work came to (see [`NodeOutcome`]); none until it finishes, or when it
-    /// did not run.
-    pub outcome: Option<NodeOutcome>,
-    /// What a data-table node's write did to its table.
-    pub table_write: Option<TableWrite>,
-    pub error: Option<String>,
-}
-
-/// A finished run: its status and every node's run, in the flow's node order.
-#[derive(Debug, Clone)]
-pub struct FlowRun {
-    pub status: RunStatus,
-    pub nodes: Vec<NodeRun>,
-}
-
-impl NodeRun {
-    /// The node's run as the history keeps it.
-    pub fn record(&self) -> NodeRecord {
-        NodeRecord {
-            node_id: self.node_id.clone(),
-            status: self.status,
-            parameters: self.parameters.clone(),
-            sql: self.sql.clone(),
-            columns: self.result.as_ref().map_or_else(Vec::new, |r| {
-                r.schema
-                    .fields()
-                    .iter()
-                    .map(|f| ResultColumn {
-                        name: f.name().clone(),
-                        data_type: f.data_type().to_string(),
-                    })
-                    .collect()
-            }),
-            row_count: self.result.as_ref().map(|r| r.row_count as u64),
-            duration_ms: u64::try_from(self.duration.as_millis()).unwrap_or(u64::MAX),
-            attempts: self.attempts,
-            result_location: None,
-            cache_key: self.cache_key.clone(),
-            from_cache: self.reused.is_some(),
-            outcome: self.outcome,
-            table_write: self.table_write.clone(),
-            error: self.error.clone(),
-        }
-    }
-}
-
-/// Who hears about a run as it goes: every event, and each finished node whole (for the
-/// history). A plain `Fn(RunEvent)` closure hears the events only.
-pub trait Observer: Sync {
-    fn event(&self, event: RunEvent);
-
-    fn node_finished(&self, _node: &NodeRun) {}
-}
-
-impl<F: Fn(RunEvent) + Sync> Observer for F {
-    fn event(&self, event: RunEvent) {
-        self(event);
-    }
-}
-
-impl FlowRun {
-    pub fn node(&self, id: &str) -> Option<&NodeRun> {
-        self.nodes.iter().find(|n| n.node_id.as_str() == id)
-    }
-}
-
-/// Progress, as it happens.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
-#[serde(tag = "event", rename_all = "snake_case")]
-pub enum RunEvent {
-    NodeStarted {
-        node_id: NodeId,
-    },
-    NodeFinished {
-        node_id: NodeId,
-        status: NodeStatus,
-        row_count: Option<usize>,
-        duration_ms: u64,
-        /// Whether its result was reused from an earlier run.
-        from_cache: bool,
-        error: Option<String>,
-    },
-}
 
 /// Runs `flow` on `connector`, telling `observer` as it goes.
 pub async fn run(

@@ -21,8 +21,7 @@
 
 use super::Connector;
 use super::mapping::column_values;
-use super::node::Outcome;
-use super::run::NodeResult;
+use super::report::{NodeResult, Outcome};
 use crate::model::{NodeOutcome, TableDetail, TableSchema, TableSummary, TableWrite, WriteMode};
 use crate::store::{Store, WriteOptions};
 use crate::tables::import::SourceRow;

@@ -4,13 +4,13 @@
 //! triggers on a clock it is given (the system's, or a test's); `watch` polls the files of
 //! file-change triggers.
 
+mod clock;
 pub mod cron;
 mod scheduler;
 mod watch;
 
-pub use scheduler::{
-    CONDITION_TIMEOUT, Clock, Fired, FiredOutcome, Missed, Scheduler, SystemClock,
-};
+pub use clock::{Clock, SystemClock};
+pub use scheduler::{CONDITION_TIMEOUT, Fired, FiredOutcome, Missed, Scheduler};
 pub use watch::{MAX_DEPTH, MAX_FILES};
 
 use crate::condition::Condition;

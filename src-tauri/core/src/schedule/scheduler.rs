@@ -9,6 +9,7 @@
 //! The clock is given ([`SystemClock`] in the app and `flowloom scheduler`, a test's own
 //! otherwise), so schedules are tested without waiting.
 
+use super::clock::Clock;
 use super::cron::CronSchedule;
 use super::watch::{self, Watch};
 use super::{parse_stamp, stamp};
@@ -30,21 +31,6 @@ use tokio::task::JoinSet;
 /// How long a schedule's condition may take to decide (its steps are bounded too:
 /// `condition::MAX_STEPS`).
 pub const CONDITION_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// What time it is, for the scheduler.
-pub trait Clock: Send + Sync {
-    fn now(&self) -> DateTime<Utc>;
-}
-
-/// The system's clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
 
 /// A schedule that fired, and what came of it.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]

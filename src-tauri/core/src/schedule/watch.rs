@@ -8,7 +8,7 @@
 //! folder created and filled at once, a network file system). Where it cannot watch (no
 //! notifier, a watch refused: too many folders for the OS), every tick looks, as a poll.
 
-use super::scheduler::Clock;
+use super::clock::Clock;
 use chrono::{DateTime, Utc};
 use notify::{Config, EventKind, EventKindMask, RecommendedWatcher, RecursiveMode, Watcher};
 use std::collections::{BTreeMap, BTreeSet};
