@@ -118,8 +118,10 @@ impl From<ImportError> for AppError {
                 ds,
             ),
             ImportError::Store(err) => err.into(),
-            conflict @ (ImportError::TemplateConflict(_) | ImportError::FlowConflict(_)) => {
-                Self::new(ErrorCode::Conflict, conflict)
+            ImportError::Conflicts(ds) => {
+                let mut err = Self::new(ErrorCode::Conflict, ImportError::Conflicts(ds.clone()));
+                err.diagnostics = ds;
+                err
             }
         }
     }

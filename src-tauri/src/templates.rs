@@ -85,12 +85,14 @@ pub async fn test_run_template(
 #[specta::specta]
 pub async fn import_template_pack(
     workspace: State<'_, Workspace>,
+    engine: State<'_, Engine>,
     path: String,
     on_conflict: OnConflict,
 ) -> Result<PackOutcome, AppError> {
     let text = user_files::read_text(Path::new(&path), flowfile::MAX_FILE_BYTES as u64)
         .map_err(|e| AppError::unreadable_file(e.to_string()))?;
-    Ok(flowfile::import_templates(workspace.store(), &text, on_conflict).await?)
+    let store = workspace.store();
+    Ok(flowfile::import_templates_checked(store, &text, on_conflict, Some(&*engine.0)).await?)
 }
 
 /// Writes templates `ids` (all when empty) as a template pack at `path`.

@@ -229,22 +229,35 @@ pub(super) fn prepare(
 
     if node.is_conditional {
         let text = node.condition_expression.as_deref().unwrap_or_default();
-        let holds = Condition::compile(text)
-            .map_err(|e| e.to_string())
+        let compiled = Condition::compile(text).map_err(|e| e.to_string());
+        let holds = compiled
+            .as_ref()
+            .map_err(Clone::clone)
             .and_then(|condition| {
                 let decimals = template
                     .parameters
                     .iter()
                     .filter(|p| p.value_type == ScalarType::Decimal && !p.list)
                     .map(|p| p.name.as_str());
-                let mut facts = facts(flow, &condition, globals, &values, runs);
+                let mut facts = facts(flow, condition, globals, &values, runs);
                 as_doubles(&mut facts.params, decimals);
                 condition.evaluate(&facts)
             });
         match holds {
             Ok(true) => {}
             Ok(false) => return Prepared::Skip(format!("its condition `{text}` is false")),
-            Err(why) => return Prepared::Fail(values, format!("condition `{text}`: {why}")),
+            Err(why) => {
+                // `first` of a node that returned no rows has nothing to read: the condition
+                // cannot be decided, so the node is skipped as a mapping from it would be.
+                if let Ok(condition) = &compiled
+                    && let Some((upstream, read)) = empty_first(condition, runs)
+                {
+                    return Prepared::Skip(format!(
+                        "`{upstream}` returned no rows, so its condition `{text}` cannot read `{read}` (guard it with has(upstream.{upstream}.first) to decide without a row)"
+                    ));
+                }
+                return Prepared::Fail(values, format!("condition `{text}`: {why}"));
+            }
         }
     }
 
@@ -331,6 +344,22 @@ pub(super) fn prepare(
         Ok(queries) => Prepared::Run(queries, values),
         Err(err) => Prepared::Fail(values, err),
     }
+}
+
+/// The first node `condition` reads `first` of that completed with no rows, and what it
+/// reads of it (`upstream.a.first.x`).
+fn empty_first(condition: &Condition, runs: &[NodeRun]) -> Option<(String, String)> {
+    condition.references().into_iter().find_map(|path| {
+        let [head, id, field, ..] = path.as_slice() else {
+            return None;
+        };
+        let empty = runs
+            .iter()
+            .find(|r| r.node_id.as_str() == id)
+            .and_then(|r| r.result.as_deref())
+            .is_some_and(|result| result.row_count == 0);
+        (head == "upstream" && field == "first" && empty).then(|| (id.clone(), path.join(".")))
+    })
 }
 
 /// A prepared node, owning what its task needs.
