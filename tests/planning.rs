@@ -230,3 +230,41 @@ async fn a_condition_reading_first_of_an_empty_upstream_skips_the_node() {
         NodeStatus::Completed
     );
 }
+
+/// A query may read a data table that a create node of its flow makes during the run: it is
+/// not reported unknown before the run, while a table nobody makes is.
+#[tokio::test]
+async fn a_table_the_flow_creates_is_not_unknown_to_the_queries_after_it() {
+    let engine = fixture_engine().await;
+    let reads = |id: &str, table: &str| {
+        template(
+            id,
+            &format!("SELECT count(*) AS n FROM {table}"),
+            json!([]),
+            json!(null),
+        )
+    };
+    let catalog = Catalog::from_details(
+        flowloom_core::Store::builtin_templates()
+            .await
+            .expect("built-in templates"),
+    )
+    .with_version(reads("tpl_made", "made"))
+    .with_version(reads("tpl_never", "never_made"));
+    let flow = flow(
+        json!([
+            { "node_id": "make", "template_id": "tpl_data_table", "parameter_overrides": {
+                "operation": "create", "table_name": "made",
+                "columns": [{ "name": "x", "data_type": "integer" }] } },
+            { "node_id": "made", "template_id": "tpl_made" },
+            { "node_id": "never", "template_id": "tpl_never" }
+        ]),
+        json!([{ "connection_id": "c1", "source_node_id": "make", "target_node_id": "made" }]),
+    );
+    let found = plan_check::problems(&flow, &catalog, &engine).await;
+    let said: Vec<(Code, &str)> = found
+        .iter()
+        .map(|d| (d.code, d.node_ids[0].as_str()))
+        .collect();
+    assert_eq!(said, [(Code::UnknownTable, "never")], "{found:#?}");
+}

@@ -403,27 +403,34 @@ fn check_templates(flow: &Flow, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         {
             out.push(problem);
         }
-        if let Some(template) = catalog.for_node(node) {
-            if check_sql(node, template, path(), out) {
-                let syntax = parsed
-                    .entry((&template.template_id, template.version))
-                    .or_insert_with(|| sql_syntax_problem(template));
-                if let Some(why) = syntax {
-                    out.push(
-                        Diagnostic::error(
-                            Code::SqlSyntax,
-                            path(),
-                            format!(
-                                "node `{}` uses template `{}` (version {}), whose SQL does not parse: {why}",
-                                node.node_id, template.template_id, template.version
-                            ),
-                        )
-                        .node(&node.node_id),
-                    );
-                }
-            }
+        if let Some(template) = catalog.for_node(node)
+            && check_sql(node, template, path(), out)
+            && let Some(why) = parsed
+                .entry((&template.template_id, template.version))
+                .or_insert_with(|| sql_syntax_problem(template))
+        {
+            out.push(
+                Diagnostic::error(
+                    Code::SqlSyntax,
+                    path(),
+                    format!(
+                        "node `{}` uses template `{}` (version {}), whose SQL does not parse: {why}",
+                        node.node_id, template.template_id, template.version
+                    ),
+                )
+                .node(&node.node_id),
+            );
         }
     }
+}
+
+/// The names of the data tables `flow`'s create nodes make (as far as the flow says before
+/// it runs): a query of a later node may read one that does not exist yet.
+pub fn tables_created(flow: &Flow, catalog: &Catalog) -> std::collections::BTreeSet<String> {
+    table_nodes::created(flow, catalog)
+        .into_keys()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Whether `text` is empty or only whitespace.

@@ -35,7 +35,10 @@ fn known<'a>(flow: &'a Flow, node: &'a Node, template: &'a Template, name: &str)
 
 /// The data tables the flow's create nodes make, by name, with their columns where they
 /// read as a schema.
-fn created<'a>(flow: &'a Flow, catalog: &'a Catalog) -> BTreeMap<&'a str, Option<TableSchema>> {
+pub(super) fn created<'a>(
+    flow: &'a Flow,
+    catalog: &'a Catalog,
+) -> BTreeMap<&'a str, Option<TableSchema>> {
     let mut out = BTreeMap::new();
     for node in &flow.nodes {
         let Some(template) = catalog.for_node(node) else {
