@@ -126,24 +126,28 @@ async fn an_import_stores_the_plan() {
     );
 }
 
-/// Every fixture flow file with the diagnostics it must produce beside it.
-#[test]
-fn diagnostics_fixtures() {
+/// Every fixture flow file with the diagnostics it must produce beside it. A fixture with a
+/// data folder (`<name>.data/`) is judged in a workspace over it, as `validate --workspace`
+/// judges it (its SQL planned against those files; `<name>.workspace.json` imported into it
+/// first); the others alone, as `validate FILE` judges them.
+#[tokio::test]
+async fn diagnostics_fixtures() {
     let fixtures = files_in("tests/fixtures/flows", ".flow.json");
     assert!(fixtures.len() >= 10, "only {} fixtures", fixtures.len());
     for path in fixtures {
         let text = fs::read_to_string(&path).expect("read fixture");
-        // A fixture may come with a workspace's data folder (`<name>.data/`): its files'
-        // names are the data files' table names the flow is checked against.
-        let data = path.with_extension("").with_extension("data");
-        let data_files = flowloom_core::tables::data_file_names(&data);
-        let rendered = match flowfile::check_with_data_files(&text, data_files) {
-            Ok((_, diagnostics)) => diagnostics
-                .iter()
-                .map(|d| format!("{d}\n"))
-                .collect::<String>(),
-            Err(err) => err.diagnostics().iter().map(|d| format!("{d}\n")).collect(),
+        let workspace = crate::verdicts::workspace_for(&path, None).await;
+        let diagnostics = match (FlowFile::read(&text), workspace) {
+            (Err(err), _) => err.diagnostics(),
+            (Ok(file), None) => flowfile::check_file(file, &Default::default()).1,
+            (Ok(file), Some(ws)) => {
+                flowfile::check_in_workspace(&ws.store, file, OnConflict::Fail, Some(&ws.engine))
+                    .await
+                    .expect("the workspace answers")
+                    .1
+            }
         };
+        let rendered: String = diagnostics.iter().map(|d| format!("{d}\n")).collect();
         let rendered = if rendered.is_empty() {
             "valid\n".to_owned()
         } else {
@@ -242,13 +246,26 @@ async fn conflicting_templates_and_flows_follow_the_chosen_policy() {
     let again = flowfile::import(&store, &original, OnConflict::Fail)
         .await
         .expect_err("flow exists");
-    assert!(matches!(again, ImportError::FlowConflict(id) if id.as_str() == "comp_low_ctr_review"));
+    let codes = |err: &ImportError| match err {
+        ImportError::Conflicts(ds) => ds.iter().map(|d| (d.code, d.message.clone())).collect(),
+        _ => Vec::new(),
+    };
+    assert_eq!(
+        codes(&again),
+        [(
+            Code::FlowConflict,
+            "flow `comp_low_ctr_review` already exists; choose keep-both or replace".to_owned()
+        )]
+    );
 
     let refused = flowfile::import(&store, &edited, OnConflict::Fail)
         .await
         .expect_err("template differs");
     assert!(
-        matches!(refused, ImportError::TemplateConflict(ref id) if *id == low_ctr),
+        codes(&refused)
+            .iter()
+            .any(|(code, message)| *code == Code::TemplateConflict
+                && message.contains(&format!("`{low_ctr}`"))),
         "{refused}"
     );
     assert_eq!(

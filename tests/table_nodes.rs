@@ -1,7 +1,8 @@
 //! Data-table nodes in whole flows on a real workspace: a flow creates a table, fills it
 //! from a query's result and reads it back through DataFusion in the same run; the
 //! outcomes `exists` and `not_found` complete the node and steer later conditions; rows the
-//! table refuses fail the node with each problem named, writing nothing.
+//! table refuses, or a table that does not exist, fail the node with each problem named,
+//! writing nothing.
 
 use crate::support::{run_manually, sample_workspace};
 use flowloom_core::engine::LocalEngine;
@@ -207,7 +208,7 @@ async fn a_flow_creates_fills_and_queries_a_table_then_finds_it_exists() {
 }
 
 #[tokio::test]
-async fn get_and_write_on_a_missing_table_complete_as_not_found_for_a_condition_to_see() {
+async fn a_get_on_a_missing_table_completes_as_not_found_and_a_write_into_one_fails() {
     let (workspace, engine, _, _dir) = sample_workspace().await;
     add_templates(&workspace).await;
     let flow: Flow = serde_json::from_value(json!({
@@ -227,14 +228,24 @@ async fn get_and_write_on_a_missing_table_complete_as_not_found_for_a_condition_
     }))
     .expect("a flow");
     let done = run(&workspace, &engine, flow).await;
-    assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
+    assert_eq!(done.status, RunStatus::Failed, "{done:#?}");
     assert_eq!(
         outcome(&done, "look"),
         (NodeStatus::Completed, Some(NodeOutcome::NotFound))
     );
+    // The rows it was given are not lost without a word: the node fails, saying so.
     assert_eq!(
         outcome(&done, "save"),
-        (NodeStatus::Completed, Some(NodeOutcome::NotFound))
+        (NodeStatus::Failed, Some(NodeOutcome::Error))
+    );
+    let error = done
+        .node("save")
+        .and_then(|n| n.error.clone())
+        .unwrap_or_default();
+    assert!(
+        error.starts_with("table `nowhere` does not exist, so the ")
+            && error.contains("row(s) of the connected node were not written"),
+        "{error}"
     );
     assert_eq!(outcome(&done, "when_missing").0, NodeStatus::Completed);
     assert_eq!(

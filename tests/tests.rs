@@ -27,6 +27,10 @@ mod permissions;
 /// Flow files: canonical form, round trips, diagnostics fixtures, upgrades, conflicts.
 mod flowfile;
 
+/// One set of rules: `validate --workspace` and `import` judge every fixture flow file
+/// alike, with the same codes.
+mod verdicts;
+
 /// The embedded DataFusion engine on real files: bound parameters, read-only SQL, tables
 /// that follow the data folder.
 mod engine;
@@ -51,6 +55,10 @@ mod attempts;
 
 /// Data-table nodes in flows: create, get, list and write, with their outcomes.
 mod table_nodes;
+
+/// Validation and the run agree: template SQL planned against the workspace's tables (as
+/// the app validates), a condition reading `first` of an empty upstream.
+mod planning;
 
 /// The flow gallery: every entry used and run; a used flow's link to its entry.
 mod gallery;

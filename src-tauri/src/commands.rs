@@ -2,11 +2,13 @@
 
 use crate::error::{AppError, ErrorCode};
 use crate::files::{ChosenFiles, FileUse};
-use flowloom_core::flowfile::{self, ImportOutcome, OnConflict};
+use crate::runs::Engine;
+use flowloom_core::engine::plan_check;
+use flowloom_core::flowfile::{self, ImportOutcome, NewerTemplates, OnConflict};
 use flowloom_core::gallery;
 use flowloom_core::model::{FlowChange, FlowVersion, GalleryFlow};
 use flowloom_core::user_files;
-use flowloom_core::validation::{self, Diagnostic};
+use flowloom_core::validation::Diagnostic;
 use flowloom_core::{
     CompositionId, Flow, FlowDetail, FlowQuery, FlowSummary, TemplateDetail, Workspace,
 };
@@ -75,10 +77,11 @@ pub async fn set_favorite(
 #[specta::specta]
 pub async fn validate_flow(
     workspace: State<'_, Workspace>,
+    engine: State<'_, Engine>,
     flow: Flow,
 ) -> Result<Vec<Diagnostic>, AppError> {
     let catalog = workspace.store().catalog_for(&flow).await?;
-    Ok(validation::check(&flow, &catalog))
+    Ok(plan_check::check_in_workspace(&flow, &catalog, &engine.0).await)
 }
 
 /// A saved flow: the version it is now, and every problem it has.
@@ -92,13 +95,17 @@ pub struct SavedFlow {
 /// drawn one step at a time. Answers with its problems, so the canvas marks them at once.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_flow(workspace: State<'_, Workspace>, flow: Flow) -> Result<SavedFlow, AppError> {
+pub async fn save_flow(
+    workspace: State<'_, Workspace>,
+    engine: State<'_, Engine>,
+    flow: Flow,
+) -> Result<SavedFlow, AppError> {
     let store = workspace.store();
     let version = store.save_flow(&flow).await?;
     let catalog = store.catalog_for(&flow).await?;
     Ok(SavedFlow {
         version,
-        diagnostics: validation::check(&flow, &catalog),
+        diagnostics: plan_check::check_in_workspace(&flow, &catalog, &engine.0).await,
     })
 }
 
@@ -156,13 +163,16 @@ pub async fn delete_flow(
 pub async fn import_flow_file(
     workspace: State<'_, Workspace>,
     chosen: State<'_, ChosenFiles>,
+    engine: State<'_, Engine>,
     path: String,
     on_conflict: OnConflict,
 ) -> Result<ImportOutcome, AppError> {
     let file = chosen.file(FileUse::ImportFlow, &path)?;
     let text = user_files::read_text(file.path(), flowfile::MAX_FILE_BYTES as u64)
         .map_err(|e| AppError::unreadable_file(e.to_string()))?;
-    let outcome = flowfile::import(workspace.store(), &text, on_conflict).await?;
+    let (store, newer) = (workspace.store(), NewerTemplates::Warn);
+    let import = flowfile::import_checked(store, &text, on_conflict, newer, Some(&*engine.0));
+    let outcome = import.await?;
     file.used();
     Ok(outcome)
 }

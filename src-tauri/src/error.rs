@@ -134,9 +134,11 @@ impl From<ImportError> for AppError {
                 ds,
             ),
             ImportError::Store(err) => err.into(),
-            conflict @ (ImportError::TemplateConflict(_) | ImportError::FlowConflict(_)) => {
-                Self::new(ErrorCode::Conflict, conflict)
-            }
+            ImportError::Conflicts(ds) => Self {
+                code: ErrorCode::Conflict,
+                message: ImportError::Conflicts(ds.clone()).to_string(),
+                ..Self::invalid("", ds)
+            },
         }
     }
 }

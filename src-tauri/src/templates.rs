@@ -87,13 +87,16 @@ pub async fn test_run_template(
 pub async fn import_template_pack(
     workspace: State<'_, Workspace>,
     chosen: State<'_, ChosenFiles>,
+    engine: State<'_, Engine>,
     path: String,
     on_conflict: OnConflict,
 ) -> Result<PackOutcome, AppError> {
     let file = chosen.file(FileUse::ImportTemplates, &path)?;
     let text = user_files::read_text(file.path(), flowfile::MAX_FILE_BYTES as u64)
         .map_err(|e| AppError::unreadable_file(e.to_string()))?;
-    let outcome = flowfile::import_templates(workspace.store(), &text, on_conflict).await?;
+    let store = workspace.store();
+    let import = flowfile::import_templates_checked(store, &text, on_conflict, Some(&*engine.0));
+    let outcome = import.await?;
     file.used();
     Ok(outcome)
 }

@@ -271,7 +271,26 @@ export type Code =
  *  A data-table node names a table that a data file of the workspace also names:
  *  queries would read the file, not the table.
  */
-"table_name_taken_by_file";
+"table_name_taken_by_file" | 
+/**  A node's template SQL is not one statement the engine parses. */
+"sql_syntax" | 
+/**
+ *  A node reads or writes a table the workspace does not have (template SQL planned
+ *  against the workspace's tables, a data-table node's table, a reference's target).
+ */
+"unknown_table" | 
+/**  A name (the flow's, a carried template's) or a template's SQL is empty or blank. */
+"blank_text" | 
+/**
+ *  A carried template differs from the workspace's template of that id and version,
+ *  and the import would refuse it (`--on-conflict fail`).
+ */
+"template_conflict" | 
+/**
+ *  The workspace has a flow of the file's id, and the import would refuse it
+ *  (`--on-conflict fail`).
+ */
+"flow_conflict";
 
 /**  One column of a table. */
 export type Column = Column_Serialize | Column_Deserialize;

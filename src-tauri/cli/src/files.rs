@@ -2,6 +2,7 @@
 //! templates as template packs.
 
 use crate::{Failure, TemplatesCommand};
+use flowloom_core::engine::LocalEngine;
 use flowloom_core::flowfile::{
     self, FlowFile, ImportError, NewerTemplates, OnConflict, ReadError, TemplateFate,
 };
@@ -40,6 +41,7 @@ pub async fn validate(
     path: &Path,
     json: bool,
     workspace: Option<&Path>,
+    on_conflict: Conflict,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let (diagnostics, code) = match read(path) {
@@ -54,8 +56,10 @@ pub async fn validate(
         ),
         Ok(text) => match FlowFile::read(&text) {
             Ok(file) => {
-                let templates = templates_for(&file, workspace).await?;
-                let (_, diagnostics) = flowfile::check_file(file, &templates);
+                let diagnostics = match workspace {
+                    Some(dir) => in_workspace(file, dir, on_conflict).await?,
+                    None => flowfile::check_file(file.clone(), &builtin_for(&file).await?).1,
+                };
                 let code = u8::from(diagnostics.iter().any(Diagnostic::is_error));
                 (diagnostics, code)
             }
@@ -77,27 +81,14 @@ pub async fn validate(
     Ok(code)
 }
 
-/// The templates a file is checked against besides those it carries: an existing
-/// workspace's (current versions and the earlier ones its nodes name), or without one the
-/// templates every workspace has built in.
-async fn templates_for(file: &FlowFile, workspace: Option<&Path>) -> Result<Catalog, Failure> {
-    let Some(dir) = workspace else {
-        let carried = |id: &TemplateId| file.templates.iter().any(|t| &t.template_id == id);
-        if file.nodes.iter().all(|n| carried(&n.template_id)) {
-            // Nothing to look up: the migrations are not run for nothing.
-            return Ok(Catalog::default());
-        }
-        // Only those the file does not carry: the file alone is checked as it is.
-        let builtin = Store::builtin_templates()
-            .await
-            .map_err(Failure::refused)?
-            .into_iter()
-            .filter(|d| {
-                let id = &d.template.template_id;
-                file.templates.iter().all(|t| &t.template_id != id)
-            });
-        return Ok(Catalog::from_details(builtin));
-    };
+/// What `import` into the workspace at `dir` would find wrong with `file`, as it would
+/// judge it (`flowfile::check_in_workspace`), each node's SQL planned against the
+/// workspace's data files and data tables.
+async fn in_workspace(
+    file: FlowFile,
+    dir: &Path,
+    on_conflict: Conflict,
+) -> Result<Vec<Diagnostic>, Failure> {
     if !dir.join(DATABASE_FILE).is_file() {
         return Err(Failure::unreadable(format!(
             "{} is not a workspace (it has no {DATABASE_FILE})",
@@ -105,12 +96,34 @@ async fn templates_for(file: &FlowFile, workspace: Option<&Path>) -> Result<Cata
         )));
     }
     let workspace = Workspace::open(dir).await.map_err(Failure::refused)?;
-    let (flow, _) = file.clone().into_parts();
-    workspace
-        .store()
-        .catalog_for(&flow)
+    let engine = LocalEngine::for_workspace(&workspace)
         .await
-        .map_err(Failure::refused)
+        .map_err(Failure::refused)?;
+    let (_, diagnostics) =
+        flowfile::check_in_workspace(workspace.store(), file, on_conflict.into(), Some(&engine))
+            .await
+            .map_err(Failure::refused)?;
+    Ok(diagnostics)
+}
+
+/// Without a workspace, the templates a file is checked against besides those it carries:
+/// those every workspace has built in.
+async fn builtin_for(file: &FlowFile) -> Result<Catalog, Failure> {
+    let carried = |id: &TemplateId| file.templates.iter().any(|t| &t.template_id == id);
+    if file.nodes.iter().all(|n| carried(&n.template_id)) {
+        // Nothing to look up: the migrations are not run for nothing.
+        return Ok(Catalog::default());
+    }
+    // Only those the file does not carry: the file alone is checked as it is.
+    let builtin = Store::builtin_templates()
+        .await
+        .map_err(Failure::refused)?
+        .into_iter()
+        .filter(|d| {
+            let id = &d.template.template_id;
+            file.templates.iter().all(|t| &t.template_id != id)
+        });
+    Ok(Catalog::from_details(builtin))
 }
 
 fn print_diagnostics(
@@ -141,19 +154,32 @@ pub async fn import(
     newer: NewerTemplates,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    let outcome = flowfile::import_with(workspace.store(), text, on_conflict.into(), newer)
+    // The file is judged as `validate --workspace` judges it, its SQL planned on the
+    // workspace's engine.
+    let engine = LocalEngine::for_workspace(workspace)
         .await
-        .map_err(|err| match err {
-            ImportError::Read(ReadError::Unreadable(d)) => Failure::unreadable(d.message),
-            ImportError::Read(ReadError::Invalid(ds)) | ImportError::Invalid(ds) => {
-                let lines: Vec<String> = ds.iter().map(ToString::to_string).collect();
-                Failure::refused(format!(
-                    "the flow file has problems, nothing was imported:\n{}",
-                    lines.join("\n")
-                ))
-            }
-            other => Failure::refused(format!("{other}; nothing was imported")),
-        })?;
+        .map_err(Failure::refused)?;
+    let outcome = flowfile::import_checked(
+        workspace.store(),
+        text,
+        on_conflict.into(),
+        newer,
+        Some(&engine),
+    )
+    .await
+    .map_err(|err| match err {
+        ImportError::Read(ReadError::Unreadable(d)) => Failure::unreadable(d.message),
+        ImportError::Read(ReadError::Invalid(ds))
+        | ImportError::Invalid(ds)
+        | ImportError::Conflicts(ds) => {
+            let lines: Vec<String> = ds.iter().map(ToString::to_string).collect();
+            Failure::refused(format!(
+                "the flow file has problems, nothing was imported:\n{}",
+                lines.join("\n")
+            ))
+        }
+        other => Failure::refused(format!("{other}; nothing was imported")),
+    })?;
     let write = |out: &mut dyn Write| -> std::io::Result<()> {
         let verb = if outcome.replaced_flow {
             "replaced"
@@ -240,12 +266,27 @@ pub async fn templates(
         }
         TemplatesCommand::Import { file, on_conflict } => {
             let text = read(&file)?;
-            let outcome = flowfile::import_templates(store, &text, on_conflict.into())
+            let engine = LocalEngine::for_workspace(workspace)
                 .await
-                .map_err(|err| match err {
-                    ImportError::Read(ReadError::Unreadable(d)) => Failure::unreadable(d.message),
-                    other => Failure::refused(format!("{other}; nothing was imported")),
-                })?;
+                .map_err(Failure::refused)?;
+            let outcome =
+                flowfile::import_templates_checked(store, &text, on_conflict.into(), Some(&engine))
+                    .await
+                    .map_err(|err| match err {
+                        ImportError::Read(ReadError::Unreadable(d)) => {
+                            Failure::unreadable(d.message)
+                        }
+                        ImportError::Read(ReadError::Invalid(ds))
+                        | ImportError::Invalid(ds)
+                        | ImportError::Conflicts(ds) => {
+                            let lines: Vec<String> = ds.iter().map(ToString::to_string).collect();
+                            Failure::refused(format!(
+                                "the template pack has problems, nothing was imported:\n{}",
+                                lines.join("\n")
+                            ))
+                        }
+                        other => Failure::refused(format!("{other}; nothing was imported")),
+                    })?;
             for (id, fate) in &outcome.templates {
                 writeln!(out, "template {id}: {}", describe(fate)).map_err(write)?;
             }

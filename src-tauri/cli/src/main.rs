@@ -66,11 +66,16 @@ enum Command {
         /// Print `{"valid": …, "diagnostics": […]}` instead of text.
         #[arg(long)]
         json: bool,
-        /// Check against this workspace's templates too (the file need not carry those it
-        /// has; older versions than the workspace's warn `template_changed`). Without it, the
-        /// file is checked alone, with the built-in data-table template.
+        /// Check against this workspace as `import` would (the file need not carry the
+        /// templates it has; older versions than the workspace's warn `template_changed`;
+        /// each node's SQL is planned against its data files and data tables). Without it,
+        /// the file is checked alone, with the built-in data-table template.
         #[arg(long, value_name = "DIR")]
         workspace: Option<PathBuf>,
+        /// With --workspace: what `import` would be told to do when the workspace has a
+        /// template or flow of the same id with other content (`fail` reports them).
+        #[arg(long, value_enum, default_value_t = files::Conflict::Fail, requires = "workspace")]
+        on_conflict: files::Conflict,
     },
     /// Import a flow file (with its templates) into a workspace.
     Import {
@@ -294,7 +299,10 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             file,
             json,
             workspace,
-        } => return files::validate(&file, json, workspace.as_deref(), &mut out).await,
+            on_conflict,
+        } => {
+            return files::validate(&file, json, workspace.as_deref(), on_conflict, &mut out).await;
+        }
         Command::Import {
             file,
             on_conflict,

@@ -590,7 +590,15 @@ fn a_file_on_an_older_template_version_warns_and_import_updates_or_keeps() {
         0,
     );
 
-    let checked = flowloom(&["validate", path_str(&old), "--workspace", ws]);
+    // The workspace has the flow: validate judges the file as the keep-both imports below.
+    let checked = flowloom(&[
+        "validate",
+        path_str(&old),
+        "--on-conflict",
+        "keep-both",
+        "--workspace",
+        ws,
+    ]);
     exits(&checked, 0);
     let report = text(&checked.stdout);
     assert!(

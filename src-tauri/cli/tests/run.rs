@@ -533,6 +533,10 @@ fn runs_show_labels_skip_reasons_and_shows_table_outcomes() {
         dir.path().join("data/ads.csv"),
     )
     .expect("copy data");
+    // An import plans each node's SQL against the workspace: the table the broken node
+    // reads is there while it imports, and gone when it runs.
+    let broken_table = dir.path().join("data/no_such_table.csv");
+    std::fs::write(&broken_table, "ad_id\n1\n").expect("write");
     for fixture in ["failure", "table-nodes"] {
         let file = repo(&format!("tests/fixtures/runs/{fixture}.flow.json"));
         exits(
@@ -540,6 +544,7 @@ fn runs_show_labels_skip_reasons_and_shows_table_outcomes() {
             0,
         );
     }
+    std::fs::remove_file(&broken_table).expect("remove");
     exits(&flowloom(&["run", "comp_failure", "--workspace", ws]), 1);
     let shown = text(&flowloom(&["runs", "show", "1", "--workspace", ws]).stdout);
     let skipped = shown

@@ -318,6 +318,11 @@ impl Checker<'_> {
                         at,
                         format!("`{op}` compares {a} with {b}, which are never equal"),
                     );
+                } else if let [x, y] = exprs
+                    && let Some(message) =
+                        unknown_fact_value(x, y).or_else(|| unknown_fact_value(y, x))
+                {
+                    self.problem(at, message);
                 }
                 Type::Bool
             }
@@ -521,6 +526,46 @@ fn symbol(name: &str) -> &str {
 
 /// Whether `==` between these can ever hold: the evaluator compares values of different
 /// kinds as unequal, never as an error, so a comparison across kinds is a mistake.
+/// The values an upstream node's `status` and `outcome` take (`NodeStatus`, `NodeOutcome`
+/// as the run writes them).
+const STATUSES: [&str; 6] = [
+    "PENDING",
+    "RUNNING",
+    "COMPLETED",
+    "FAILED",
+    "CANCELLED",
+    "SKIPPED",
+];
+const OUTCOMES: [&str; 4] = ["success", "error", "exists", "not_found"];
+
+/// Why `fact == literal` can never hold, when `fact` is `upstream.<id>.status` or
+/// `.outcome` and `literal` a text it never takes (a typo: `"notfound"`, `"completed"`).
+fn unknown_fact_value(fact: &IdedExpr, literal: &IdedExpr) -> Option<String> {
+    let Expr::Literal(LiteralValue::String(text)) = &literal.expr else {
+        return None;
+    };
+    let path = super::chain(fact)?;
+    let [head, id, field] = path.as_slice() else {
+        return None;
+    };
+    let known: &[&str] = match field.as_str() {
+        "status" => &STATUSES,
+        "outcome" => &OUTCOMES,
+        _ => return None,
+    };
+    let text: &str = text;
+    (head == "upstream" && !known.contains(&text)).then(|| {
+        format!(
+            "`upstream.{id}.{field}` is never \"{text}\": it is one of {}",
+            known
+                .iter()
+                .map(|k| format!("\"{k}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
 fn comparable_for_equality(a: &Type, b: &Type) -> bool {
     match (a, b) {
         (a, b) if a.is_open() || b.is_open() => true,

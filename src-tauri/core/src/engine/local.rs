@@ -22,11 +22,12 @@ use super::column_types::{self, ColumnTypes};
 use super::data_tables::DataTableProvider;
 use super::executor;
 use super::plans::Planner;
-use super::{Connector, EngineError, ResultStream};
+use super::{Connector, EngineError, PlanProblem, ResultStream};
 use crate::render::Statement;
 use crate::store::Store;
 use crate::workspace::Workspace;
 use datafusion::arrow::datatypes::Schema;
+use datafusion::common::SchemaError;
 use datafusion::error::DataFusionError;
 use datafusion::execution::TaskContext;
 use datafusion::physical_plan::ExecutionPlan;
@@ -159,6 +160,17 @@ impl LocalEngine {
     /// be read as a table is kept aside with its problem, which a query reading it reports;
     /// the other tables stay usable.
     pub async fn refresh(&self) {
+        self.sync(true).await;
+    }
+
+    /// Brings the registered tables in line with the data folder and the data tables, as
+    /// [`refresh`](Self::refresh) does, but keeps the session queries plan in unless a table
+    /// changed: a run in progress keeps its `now()`. Validation calls it before it plans.
+    pub async fn refresh_tables(&self) {
+        self.sync(false).await;
+    }
+
+    async fn sync(&self, renew: bool) {
         let found = scan(&self.data_dir);
         let mut tables = self.tables.lock().await;
         let before = tables.len();
@@ -194,7 +206,9 @@ impl LocalEngine {
         }
         drop(tables);
         changed |= self.refresh_data_tables().await;
-        self.planner.renew(&self.ctx, changed);
+        if renew || changed {
+            self.planner.renew(&self.ctx, changed);
+        }
     }
 
     /// Registers each data table whose name no data file has, again when its schema changed;
@@ -361,6 +375,61 @@ impl LocalEngine {
         Ok(ResultStream { schema, batches })
     }
 
+    /// Plans `statement` as [`start`](Self::start) does, up to the check of its types, on
+    /// the query runtime, and says what planning refused; nothing is read or executed. The
+    /// answer for a statement text (with its parameters' types) is kept until a table is
+    /// registered again: the app validates a flow on every edit.
+    async fn check_statement(&self, statement: &Statement) -> Option<PlanProblem> {
+        let types: Vec<_> = statement
+            .scalars
+            .iter()
+            .map(|(_, t, _)| *t)
+            .chain(statement.lists.iter().map(|l| l.value_type))
+            .collect();
+        let key = format!("{statement}\u{0}{types:?}");
+        let generation = match self.planner.checked(&key) {
+            Ok(known) => return known,
+            Err(generation) => generation,
+        };
+        let planning = Planning {
+            ctx: self.ctx.clone(),
+            planner: self.planner.clone(),
+            next_list: self.next_list.clone(),
+            statement: statement.clone(),
+        };
+        let problem = match executor::on_query_runtime(planning.analyze()).await {
+            // The query threads could not take it: nothing is known about the statement.
+            Err(err) | Ok(Err(err)) => return Some(PlanProblem::Other(err.to_string())),
+            Ok(Ok(Ok(()))) => None,
+            Ok(Ok(Err(err))) => Some(self.classify(err).await),
+        };
+        self.planner.keep_checked(key, generation, problem.clone());
+        problem
+    }
+
+    /// A planning error by what the user fixes.
+    async fn classify(&self, err: DataFusionError) -> PlanProblem {
+        let root = err.find_root();
+        let syntax = matches!(root, DataFusionError::SQL(..));
+        let unknown_column = matches!(
+            root,
+            DataFusionError::SchemaError(e, _) if matches!(**e, SchemaError::FieldNotFound { .. })
+        );
+        let unknown_table = matches!(
+            root,
+            DataFusionError::Plan(m) if m.starts_with("table '") && m.ends_with("' not found")
+        );
+        let explained = self.explain(err).await;
+        let message = one_line(&explained.to_string());
+        match explained {
+            EngineError::DataFile { .. } => PlanProblem::Other(message),
+            _ if syntax => PlanProblem::Syntax(message),
+            _ if unknown_column => PlanProblem::UnknownColumn(message),
+            _ if unknown_table => PlanProblem::UnknownTable(message),
+            _ => PlanProblem::Other(message),
+        }
+    }
+
     /// A planning error, or, when the query names a data file that could not be read as a
     /// table, that file's problem (rather than "table not found").
     async fn explain(&self, err: datafusion::error::DataFusionError) -> EngineError {
@@ -449,6 +518,10 @@ impl Connector for LocalEngine {
     fn refresh(&self) -> BoxFuture<'_, ()> {
         Box::pin(LocalEngine::refresh(self))
     }
+
+    fn check<'a>(&'a self, statement: &'a Statement) -> BoxFuture<'a, Option<PlanProblem>> {
+        Box::pin(self.check_statement(statement))
+    }
 }
 
 /// What planning a statement needs, owned, so that it can plan on the query runtime.
@@ -495,6 +568,42 @@ impl Planning {
         drop(bound);
         Ok(Ok((physical, session.task.clone())))
     }
+}
+
+impl Planning {
+    /// The statement planned with typed values bound and its types checked (DataFusion's
+    /// analyzer), as far as a run goes before it optimizes and executes; a planning error
+    /// is returned inside.
+    async fn analyze(self) -> Result<Result<(), DataFusionError>, EngineError> {
+        let statement = &self.statement;
+        let mut bound = BoundLists::register(&self.ctx, &self.next_list, statement)?;
+        let sql = statement.sql_with(|i| format!("${}", i + 1), |i| bound.sql[i].clone());
+        let scalars = std::mem::take(&mut bound.params);
+        let session = self.planner.session();
+        let reusable = bound.tables.is_empty();
+        let checked = async {
+            let plan = self.planner.plan(&session, &sql, reusable).await?;
+            let plan = plan.with_param_values(scalars)?;
+            session.state.analyzer().execute_and_check(
+                plan,
+                session.state.config_options(),
+                |_, _| {},
+            )?;
+            Ok::<(), DataFusionError>(())
+        }
+        .await;
+        drop(bound);
+        Ok(checked)
+    }
+}
+
+/// A planning error as one line a user reads: DataFusion's plea to report a bug, which
+/// wraps its "no function matches" answer to a type mistake, left out.
+fn one_line(message: &str) -> String {
+    let message = message
+        .find("No function matches")
+        .map_or(message, |at| &message[at..]);
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Whether the file's first non-blank character opens a JSON array.

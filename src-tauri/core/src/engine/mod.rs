@@ -18,6 +18,7 @@ mod local;
 mod mapping;
 mod node;
 mod options;
+pub mod plan_check;
 mod plans;
 mod report;
 pub mod results;
@@ -74,6 +75,36 @@ pub trait Connector: Send + Sync + fmt::Debug {
     /// as it starts.
     fn refresh(&self) -> BoxFuture<'_, ()> {
         Box::pin(async {})
+    }
+
+    /// What the engine would refuse in `statement` before reading any data (its syntax, the
+    /// tables and columns it names, the types it combines), planned against the tables as
+    /// they are, its values unknown: `None` when it plans, or when the engine cannot tell
+    /// without running it (the default). Validation asks this where the engine is known.
+    fn check<'a>(&'a self, _statement: &'a Statement) -> BoxFuture<'a, Option<PlanProblem>> {
+        Box::pin(async { None })
+    }
+}
+
+/// Why a statement does not plan, by what a user fixes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanProblem {
+    /// It is not SQL the engine parses (or not exactly one statement).
+    Syntax(String),
+    /// It reads a table the engine does not have.
+    UnknownTable(String),
+    /// It names a column none of its tables has.
+    UnknownColumn(String),
+    /// Anything else planning refused: types that do not combine, an unknown function, a
+    /// statement that would change data, a data file that cannot be read.
+    Other(String),
+}
+
+impl PlanProblem {
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Syntax(m) | Self::UnknownTable(m) | Self::UnknownColumn(m) | Self::Other(m) => m,
+        }
     }
 }
 

@@ -127,6 +127,7 @@ pub(super) struct Decision {
 /// A decided condition, and what [`decided`] needs to prepare its node on.
 pub(super) struct Decided {
     text: String,
+    condition: Arc<Condition>,
     holds: Result<bool, String>,
     values: BTreeMap<String, Json>,
     empty: Option<String>,
@@ -140,11 +141,12 @@ impl Decision {
     /// evaluation at its next step.
     pub(super) async fn decide(self, timeout: Duration) -> Decided {
         let started = Instant::now();
-        let holds = tokio::time::timeout(timeout, self.condition.decide(self.facts))
+        let holds = tokio::time::timeout(timeout, self.condition.clone().decide(self.facts))
             .await
             .unwrap_or_else(|_| Err(format!("timed out after {} s", timeout.as_secs())));
         Decided {
             text: self.text,
+            condition: self.condition,
             holds,
             values: self.values,
             empty: self.empty,
@@ -332,6 +334,7 @@ pub(super) fn decided(
 ) -> Prepared {
     let Decided {
         text,
+        condition,
         holds,
         values,
         empty,
@@ -340,6 +343,13 @@ pub(super) fn decided(
     match holds {
         Ok(true) => prepared(flow, graph, runs, at, values, empty),
         Ok(false) => Prepared::Skip(format!("its condition `{text}` is false")),
+        // `first` of a node that returned no rows has nothing to read: the condition cannot
+        // be decided, so the node is skipped as a mapping from it would be.
+        Err(_) if let Some((upstream, read)) = empty_first(&condition, runs) => {
+            Prepared::Skip(format!(
+                "`{upstream}` returned no rows, so its condition `{text}` cannot read `{read}` (guard it with has(upstream.{upstream}.first) to decide without a row)"
+            ))
+        }
         Err(why) => Prepared::Fail(values, format!("condition `{text}`: {why}")),
     }
 }
@@ -426,6 +436,22 @@ fn prepared(
         Ok(queries) => Prepared::Run(queries, values),
         Err(err) => Prepared::Fail(values, err),
     }
+}
+
+/// The first node `condition` reads `first` of that completed with no rows, and what it
+/// reads of it (`upstream.a.first.x`).
+fn empty_first(condition: &Condition, runs: &[NodeRun]) -> Option<(String, String)> {
+    condition.references().into_iter().find_map(|path| {
+        let [head, id, field, ..] = path.as_slice() else {
+            return None;
+        };
+        let empty = runs
+            .iter()
+            .find(|r| r.node_id.as_str() == id)
+            .and_then(|r| r.result.as_deref())
+            .is_some_and(|result| result.row_count == 0);
+        (head == "upstream" && field == "first" && empty).then(|| (id.clone(), path.join(".")))
+    })
 }
 
 /// A prepared node, owning what its task needs.

@@ -53,6 +53,9 @@ struct Plans {
     /// Optimized plans of statements without parameters whose value cannot change between
     /// runs (optimizing folds `now()` into a constant, so those are optimized every time).
     optimized: HashMap<String, LogicalPlan>,
+    /// What checking a statement found (`LocalEngine::check`), by its text and its
+    /// parameters' types.
+    checked: HashMap<String, Option<super::PlanProblem>>,
 }
 
 /// What a statement reads, as the result cache needs it.
@@ -85,6 +88,7 @@ impl Planner {
             plans.generation += 1;
             plans.logical.clear();
             plans.optimized.clear();
+            plans.checked.clear();
         }
         *self.session.write().expect(POISONED) = Session::of(ctx);
     }
@@ -148,6 +152,26 @@ impl Planner {
             }
         }
         Ok(plan)
+    }
+
+    /// What checking `key` found, kept since tables were last registered; otherwise the
+    /// generation to hand [`Planner::keep_checked`].
+    pub(super) fn checked(&self, key: &str) -> Result<Option<super::PlanProblem>, u64> {
+        let plans = self.plans.lock().expect(POISONED);
+        plans.checked.get(key).cloned().ok_or(plans.generation)
+    }
+
+    /// Keeps what checking `key` found, unless tables were registered since `generation`.
+    pub(super) fn keep_checked(
+        &self,
+        key: String,
+        generation: u64,
+        problem: Option<super::PlanProblem>,
+    ) {
+        let mut plans = self.plans.lock().expect(POISONED);
+        if plans.generation == generation {
+            keep(&mut plans.checked, &key, problem);
+        }
     }
 
     /// What `sql` reads and whether it calls a changing function, parsed once per text.

@@ -6,7 +6,7 @@
 //! | `create` | makes `table_name` with `columns` | `success`; `exists` when the name is taken |
 //! | `get` | reads the table's facts | `success`; `not_found` |
 //! | `list` | one row per table | `success` |
-//! | `write` | writes the result of the node connected to it: `mode` `append` (after the stored rows), `upsert` (a row whose unique `key` a stored row has updates that row, keeping its `_id` and the rows referring to it; the others are added) or `replace` (the result becomes the table's rows: a stored row whose key the result keeps is updated in place, the others deleted) | `success`; `not_found` |
+//! | `write` | writes the result of the node connected to it: `mode` `append` (after the stored rows), `upsert` (a row whose unique `key` a stored row has updates that row, keeping its `_id` and the rows referring to it; the others are added) or `replace` (the result becomes the table's rows: a stored row whose key the result keeps is updated in place, the others deleted) | `success`; a table that does not exist fails the node (its rows would be lost) |
 //!
 //! A write that would delete rows of other tables through an `on_delete: cascade` reference
 //! (a replace dropping a row they refer to) fails, writing nothing, unless the node says
@@ -223,10 +223,16 @@ async fn work(
         }
         Operation::Write { table, options } => {
             let rows = rows.ok_or("write needs a node connected to it: its result is written")?;
+            // A write into a table that does not exist used to complete, outcome `not_found`,
+            // and the rows were lost without a failure: it fails the node (validation says it
+            // first where the workspace is known).
             let written = match store.write_rows(table, source_rows(rows)?, options).await {
                 Ok(written) => written,
                 Err(TableError::NotFound(_)) => {
-                    return Ok((Vec::new(), NodeOutcome::NotFound, None));
+                    return Err(format!(
+                        "table `{table}` does not exist, so the {} row(s) of the connected node were not written: create it first (flowloom tables create, or a create node before this one)",
+                        rows.row_count
+                    ));
                 }
                 Err(err) => return Err(err.to_string()),
             };

@@ -2,10 +2,12 @@
 //! it adds or replaces and the flow are written together, or nothing is.
 
 use super::{FlowFile, ReadError, TemplatePack, check_file};
+use crate::engine::{Connector, PlanProblem, plan_check};
 use crate::ids::{CompositionId, TemplateId};
-use crate::model::{Flow, Node, Template};
+use crate::model::{Flow, Node, Template, TemplateKind};
+use crate::render;
 use crate::store::{Store, StoreError, StoreTx};
-use crate::validation::{self, Catalog, Diagnostic};
+use crate::validation::{self, Catalog, Code, Diagnostic};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -69,10 +71,10 @@ pub enum ImportError {
     Read(#[from] ReadError),
     #[error("the flow file has {} problem(s)", .0.len())]
     Invalid(Vec<Diagnostic>),
-    #[error("template `{0}` already exists with other content; choose keep-both or replace")]
-    TemplateConflict(TemplateId),
-    #[error("flow `{0}` already exists; choose keep-both or replace")]
-    FlowConflict(CompositionId),
+    /// The file's templates or flow conflict with the workspace's (`template_conflict`,
+    /// `flow_conflict`) and the import was asked to fail on a conflict: nothing else is wrong.
+    #[error("{}", .0.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Conflicts(Vec<Diagnostic>),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -95,6 +97,22 @@ pub async fn import_with(
     on_conflict: OnConflict,
     newer: NewerTemplates,
 ) -> Result<ImportOutcome, ImportError> {
+    import_checked(store, text, on_conflict, newer, None).await
+}
+
+/// [`import_with`], each node's SQL first planned on `connector` (the workspace's engine)
+/// where one is given: the file is judged by [`check_in_workspace`], as `validate
+/// --workspace` judges it, before anything is written.
+pub async fn import_checked(
+    store: &Store,
+    text: &str,
+    on_conflict: OnConflict,
+    newer: NewerTemplates,
+    connector: Option<&dyn Connector>,
+) -> Result<ImportOutcome, ImportError> {
+    let file = FlowFile::read(text)?;
+    let (_, diagnostics) = check_in_workspace(store, file, on_conflict, connector).await?;
+    refuse_errors(diagnostics)?;
     let mut tx = store.begin().await?;
     let outcome = import_in_with(&mut tx, text, on_conflict, newer).await?;
     tx.commit().await?;
@@ -120,9 +138,7 @@ pub async fn import_in_with(
     let file = FlowFile::read(text)?;
     let workspace = workspace_catalog(tx, &file.nodes).await?;
     let (file, diagnostics) = check_file(file, &workspace);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(ImportError::Invalid(diagnostics));
-    }
+    refuse_errors(diagnostics)?;
     // Each node names the version it is built on, so the stored template it ends up on
     // (renamed, or renumbered by a replace) can be followed; one on a template the file does
     // not carry is on the workspace's.
@@ -130,9 +146,9 @@ pub async fn import_in_with(
     let (mut flow, _) = super::with_workspace(file, &workspace);
     let mut fates = Vec::with_capacity(templates.len());
     let mut followed = HashSet::new();
-    for template in templates {
+    for (k, template) in templates.into_iter().enumerate() {
         let (id, version) = (template.template_id.clone(), template.version);
-        let (fate, template) = place_template(tx, template, on_conflict, &mut followed).await?;
+        let (fate, template) = place_template(tx, k, template, on_conflict, &mut followed).await?;
         for node in flow
             .nodes
             .iter_mut()
@@ -148,7 +164,7 @@ pub async fn import_in_with(
     let id = flow.composition.composition_id.clone();
     if tx.flow_exists(&id).await? {
         match on_conflict {
-            OnConflict::Fail => return Err(ImportError::FlowConflict(id)),
+            OnConflict::Fail => return Err(ImportError::Conflicts(vec![flow_conflict(&id)])),
             OnConflict::Replace => replaced_flow = true,
             OnConflict::KeepBoth => {
                 let mut n = 2;
@@ -174,6 +190,105 @@ pub async fn import_in_with(
         templates: fates,
         warnings,
     })
+}
+
+/// Everything that decides whether `file` imports into the workspace behind `store` with
+/// `on_conflict`, which is also what `validate --workspace` reports: the file's own checks
+/// against the workspace's templates and data files ([`check_file`]), the carried templates
+/// and the flow that conflict with the workspace's (errors when the import fails on a
+/// conflict), and, with `connector`, each node's SQL planned on it ([`plan_check`]). Import
+/// and validate both judge a file here, so they cannot disagree.
+pub async fn check_in_workspace(
+    store: &Store,
+    file: FlowFile,
+    on_conflict: OnConflict,
+    connector: Option<&dyn Connector>,
+) -> Result<(FlowFile, Vec<Diagnostic>), StoreError> {
+    let (flow, _) = file.clone().into_parts();
+    let workspace = store.catalog_for(&flow).await?;
+    let (file, mut diagnostics) = check_file(file, &workspace);
+    if on_conflict == OnConflict::Fail {
+        diagnostics.extend(conflicts(store, &file).await?);
+    }
+    if let Some(connector) = connector {
+        let (flow, catalog) = super::with_workspace(file.clone(), &workspace);
+        diagnostics.extend(plan_check::problems(&flow, &catalog, connector).await);
+    }
+    diagnostics.sort_by_cached_key(|d| (validation::path_key(&d.path), d.code, d.message.clone()));
+    diagnostics.dedup();
+    Ok((file, diagnostics))
+}
+
+/// The carried templates an import would find in conflict with the workspace's (see
+/// [`place_template`], which decides the same way as it writes), and the flow when the
+/// workspace has one of its id.
+async fn conflicts(store: &Store, file: &FlowFile) -> Result<Vec<Diagnostic>, StoreError> {
+    let mut out = Vec::new();
+    let mut followed = HashSet::new();
+    for (k, template) in file.templates.iter().enumerate() {
+        let id = &template.template_id;
+        let existing = match store.get_template(id).await {
+            Ok(detail) => Some(detail.template),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(err) => return Err(err),
+        };
+        let conflict = match existing {
+            None => {
+                followed.insert(id.clone());
+                false
+            }
+            Some(existing) if existing == *template => {
+                followed.insert(id.clone());
+                false
+            }
+            Some(existing) if followed.contains(id) && template.version > existing.version => false,
+            Some(_) => {
+                store.template_version(id, template.version).await?.as_ref() != Some(template)
+            }
+        };
+        if conflict {
+            out.push(template_conflict(k, id));
+        }
+    }
+    let id = &file.composition.composition_id;
+    if store.flow_exists(id).await? {
+        out.push(flow_conflict(id));
+    }
+    Ok(out)
+}
+
+fn template_conflict(k: usize, id: &TemplateId) -> Diagnostic {
+    Diagnostic::error(
+        Code::TemplateConflict,
+        format!("/templates/{k}/template_id"),
+        format!("template `{id}` already exists with other content; choose keep-both or replace"),
+    )
+}
+
+fn flow_conflict(id: &CompositionId) -> Diagnostic {
+    Diagnostic::error(
+        Code::FlowConflict,
+        "/composition/composition_id",
+        format!("flow `{id}` already exists; choose keep-both or replace"),
+    )
+}
+
+/// Nothing when `diagnostics` hold no error; the conflicts alone when they are the only
+/// errors (the app then asks what to do); otherwise every diagnostic.
+fn refuse_errors(diagnostics: Vec<Diagnostic>) -> Result<(), ImportError> {
+    let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    if errors
+        .iter()
+        .all(|d| matches!(d.code, Code::TemplateConflict | Code::FlowConflict))
+    {
+        return Err(ImportError::Conflicts(
+            errors.into_iter().cloned().collect(),
+        ));
+    }
+    Err(ImportError::Invalid(diagnostics))
 }
 
 /// The templates of the workspace `tx` works in that `nodes` use: each one's current
@@ -270,16 +385,87 @@ pub async fn import_templates(
     text: &str,
     on_conflict: OnConflict,
 ) -> Result<PackOutcome, ImportError> {
+    import_templates_checked(store, text, on_conflict, None).await
+}
+
+/// [`import_templates`], each template's SQL first planned on `connector` (the workspace's
+/// engine) where one is given. A pack whose templates [`check_pack`] finds errors in
+/// imports nothing.
+pub async fn import_templates_checked(
+    store: &Store,
+    text: &str,
+    on_conflict: OnConflict,
+    connector: Option<&dyn Connector>,
+) -> Result<PackOutcome, ImportError> {
     let pack = TemplatePack::read(text)?;
+    let diagnostics = check_pack(&pack, connector).await;
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(ImportError::Invalid(diagnostics));
+    }
     let mut tx = store.begin().await?;
     let mut fates = Vec::with_capacity(pack.templates.len());
-    for template in pack.templates {
+    for (k, template) in pack.templates.into_iter().enumerate() {
         let id = template.template_id.clone();
-        let (fate, _) = place_template(&mut tx, template, on_conflict, &mut HashSet::new()).await?;
+        let (fate, _) =
+            place_template(&mut tx, k, template, on_conflict, &mut HashSet::new()).await?;
         fates.push((id, fate));
     }
     tx.commit().await?;
     Ok(PackOutcome { templates: fates })
+}
+
+/// Every problem of a pack's templates that a flow file carrying them would have (see
+/// [`check_file`]): a malformed id, a blank name or SQL, a version 0, SQL that cannot be
+/// rendered or parsed, and, with `connector`, SQL that does not plan on it. Paths point into
+/// the pack (`/templates/<k>/…`).
+pub async fn check_pack(pack: &TemplatePack, connector: Option<&dyn Connector>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (k, template) in pack.templates.iter().enumerate() {
+        out.extend(super::template_problems(k, template));
+        let path = format!("/templates/{k}/sql");
+        let named = format!(
+            "template `{}` (version {})",
+            template.template_id, template.version
+        );
+        if template.kind == TemplateKind::DataTable || validation::is_blank(&template.sql) {
+            continue;
+        }
+        let rendering = render::problems(&template.sql, &template.parameters);
+        for problem in &rendering {
+            out.push(Diagnostic::error(
+                Code::BadTemplateSql,
+                &path,
+                format!("{named}: its SQL cannot run: {problem}"),
+            ));
+        }
+        if !rendering.is_empty() {
+            continue;
+        }
+        if let Some(why) = validation::sql_syntax_problem(template) {
+            out.push(Diagnostic::error(
+                Code::SqlSyntax,
+                &path,
+                format!("{named}: its SQL does not parse: {why}"),
+            ));
+        } else if let Some(connector) = connector
+            && let Some(problem) = plan_check::template_problem(template, connector).await
+        {
+            let code = match problem {
+                PlanProblem::Syntax(_) => Code::SqlSyntax,
+                PlanProblem::UnknownTable(_) => Code::UnknownTable,
+                PlanProblem::UnknownColumn(_) => Code::UnknownColumn,
+                PlanProblem::Other(_) => Code::BadTemplateSql,
+            };
+            out.push(Diagnostic::error(
+                code,
+                &path,
+                format!("{named}: its SQL does not plan: {}", problem.message()),
+            ));
+        }
+    }
+    out.sort_by_cached_key(|d| (validation::path_key(&d.path), d.code, d.message.clone()));
+    out.dedup();
+    out
 }
 
 /// The template pack of templates `ids` (every template when empty), as stored now.
@@ -314,6 +500,7 @@ pub async fn export_templates(
 /// the file's) becomes its next version.
 async fn place_template(
     tx: &mut StoreTx,
+    k: usize,
     mut template: Template,
     on_conflict: OnConflict,
     followed: &mut HashSet<TemplateId>,
@@ -341,7 +528,9 @@ async fn place_template(
             TemplateFate::Reused
         }
         Some(existing) => match on_conflict {
-            OnConflict::Fail => return Err(ImportError::TemplateConflict(id)),
+            OnConflict::Fail => {
+                return Err(ImportError::Conflicts(vec![template_conflict(k, &id)]));
+            }
             OnConflict::Replace => {
                 template.version = existing.template.version + 1;
                 tx.update_template(&template).await?;

@@ -16,8 +16,9 @@ pub mod schema;
 mod upgrade;
 
 pub use exchange::{
-    ImportError, ImportOutcome, NewerTemplates, OnConflict, PackOutcome, TemplateFate, export,
-    export_templates, import, import_in, import_in_with, import_templates, import_with,
+    ImportError, ImportOutcome, NewerTemplates, OnConflict, PackOutcome, TemplateFate,
+    check_in_workspace, check_pack, export, export_templates, import, import_checked, import_in,
+    import_in_with, import_templates, import_templates_checked, import_with,
 };
 
 use crate::ids::TemplateId;
@@ -200,15 +201,7 @@ pub fn check_file(file: FlowFile, workspace: &Catalog) -> (FlowFile, Vec<Diagnos
     for (k, template) in file.templates.iter().enumerate() {
         let path = format!("/templates/{k}/template_id");
         let id = &template.template_id;
-        if !id.is_well_formed() {
-            diagnostics.push(Diagnostic::error(
-                Code::BadIdFormat,
-                &path,
-                format!(
-                    "template id `{id}` must be `tpl_` followed by lowercase letters, digits or `_`"
-                ),
-            ));
-        }
+        diagnostics.extend(template_problems(k, template));
         let version = template.version;
         let named = if file
             .templates
@@ -241,6 +234,44 @@ pub fn check_file(file: FlowFile, workspace: &Catalog) -> (FlowFile, Vec<Diagnos
     diagnostics.sort_by_cached_key(|d| (validation::path_key(&d.path), d.code, d.message.clone()));
     diagnostics.dedup();
     (file, diagnostics)
+}
+
+/// What a workspace refuses to store of template `k` a file or pack carries, whatever uses
+/// it: a malformed id, a blank name or SQL, version 0.
+pub(super) fn template_problems(k: usize, template: &Template) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let id = &template.template_id;
+    if !id.is_well_formed() {
+        out.push(Diagnostic::error(
+            Code::BadIdFormat,
+            format!("/templates/{k}/template_id"),
+            format!(
+                "template id `{id}` must be `tpl_` followed by lowercase letters, digits or `_`"
+            ),
+        ));
+    }
+    if validation::is_blank(&template.name) {
+        out.push(Diagnostic::error(
+            Code::BlankText,
+            format!("/templates/{k}/name"),
+            format!("template `{id}` has no name: give it one"),
+        ));
+    }
+    if validation::is_blank(&template.sql) {
+        out.push(Diagnostic::error(
+            Code::BlankText,
+            format!("/templates/{k}/sql"),
+            format!("template `{id}` has no SQL"),
+        ));
+    }
+    if template.version == 0 {
+        out.push(Diagnostic::error(
+            Code::SchemaViolation,
+            format!("/templates/{k}/version"),
+            format!("template `{id}`: versions are numbered from 1"),
+        ));
+    }
+    out
 }
 
 /// A file's flow and the templates it may use: those the file carries, over those of a

@@ -52,6 +52,16 @@ macro_rules! insert_composition {
 impl Store {
     /// Stores a new flow as its version 1; `Conflict` if its id is taken. Nothing is
     /// written on any error.
+    /// Whether the workspace has a flow of id `id`.
+    pub async fn flow_exists(&self, id: &CompositionId) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM compositions WHERE composition_id = ?")
+                .bind(id.as_str())
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(found.is_some())
+    }
+
     pub async fn create_flow(&self, flow: &Flow) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         write_flow(&mut tx, flow, Write::CreateOnly).await?;

@@ -9,7 +9,7 @@
 use super::StoreError;
 use super::table_imports::{IMPORT_CHUNK, write_chunk};
 use super::table_rows::{bind_cells, referenced, refused, rows_written, write_row};
-use crate::model::{ColumnType, TableSchema, TableWrite, WriteMode};
+use crate::model::{Column, ColumnType, TableSchema, TableWrite, WriteMode};
 use crate::tables::import::{self, SourceRow};
 use crate::tables::value::{self, Cell};
 use crate::tables::{RowProblem, TableError, computed, ddl, rows};
@@ -413,27 +413,37 @@ fn key_column(
     uniques: &Uniques,
     options: &WriteOptions,
 ) -> Result<Option<usize>, TableError> {
+    let column = write_key(name, schema, options).map_err(TableError::Key)?;
+    Ok(column.and_then(|column| uniques.position(&column.name)))
+}
+
+/// The column a write into table `name` (of `schema`) with `options` matches rows by: none
+/// for append, nor for a replace of a table without a unique column (which replaces every
+/// row); or why it cannot match by the one asked. Validation asks the same before a run.
+pub fn write_key<'a>(
+    name: &str,
+    schema: &'a TableSchema,
+    options: &WriteOptions,
+) -> Result<Option<&'a Column>, String> {
     if options.mode == WriteMode::Append {
         return Ok(None);
     }
     let column = match &options.key {
         Some(key) => schema.column(key).ok_or_else(|| {
-            TableError::Key(format!(
-                "key `{key}`: table `{name}` has no such column to match rows by"
-            ))
+            format!("key `{key}`: table `{name}` has no such column to match rows by")
         })?,
         None => match schema.stored_columns().find(|c| c.unique) {
             Some(column) => column,
             None if options.mode == WriteMode::Replace => return Ok(None),
             None => {
-                return Err(TableError::Key(format!(
+                return Err(format!(
                     "upsert matches rows by a unique column, and table `{name}` has none: make one unique, or append"
-                )));
+                ));
             }
         },
     };
     if !column.unique || column.is_computed() {
-        return Err(TableError::Key(format!(
+        return Err(format!(
             "key `{}`: rows are matched by a unique column that rows give values to, and `{}` of table `{name}` is {}",
             column.name,
             column.name,
@@ -442,9 +452,9 @@ fn key_column(
             } else {
                 "not unique"
             }
-        )));
+        ));
     }
-    Ok(uniques.position(&column.name))
+    Ok(Some(column))
 }
 
 /// Writes `rows` into table `name` (of `schema`) inside the caller's transaction, as

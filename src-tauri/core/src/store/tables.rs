@@ -172,6 +172,19 @@ impl Store {
         .await?)
     }
 
+    /// Every table's schema, by name (without counting rows: validation reads this).
+    pub async fn table_schemas(&self) -> Result<Vec<(String, TableSchema)>, StoreError> {
+        let rows: Vec<(String, Json<TableSchema>)> = sqlx::query_as(
+            "SELECT name, schema FROM flex_tables WHERE deleted_at IS NULL ORDER BY name",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(name, schema)| (name, schema.0))
+            .collect())
+    }
+
     /// Every table, by name.
     pub async fn list_tables(&self) -> Result<Vec<TableSummary>, TableError> {
         let rows: Vec<TableRow> = sqlx::query_as(concat!(select_tables!(), " ORDER BY name"))

@@ -159,7 +159,9 @@ impl Store {
             .as_deref()
             .map(|dir| crate::tables::data_file_names(dir))
             .unwrap_or_default();
-        let mut catalog = Catalog::from_details(details).with_data_files(data_files);
+        let mut catalog = Catalog::from_details(details)
+            .with_data_files(data_files)
+            .with_data_tables(self.table_schemas().await?);
         for (id, version) in earlier {
             if let Some(template) = self.template_version(&id, version).await? {
                 catalog = catalog.with_version(template);

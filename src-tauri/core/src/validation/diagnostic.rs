@@ -48,12 +48,25 @@ pub enum Code {
     /// A data-table node names a table that a data file of the workspace also names:
     /// queries would read the file, not the table.
     TableNameTakenByFile,
+    /// A node's template SQL is not one statement the engine parses.
+    SqlSyntax,
+    /// A node reads or writes a table the workspace does not have (template SQL planned
+    /// against the workspace's tables, a data-table node's table, a reference's target).
+    UnknownTable,
+    /// A name (the flow's, a carried template's) or a template's SQL is empty or blank.
+    BlankText,
+    /// A carried template differs from the workspace's template of that id and version,
+    /// and the import would refuse it (`--on-conflict fail`).
+    TemplateConflict,
+    /// The workspace has a flow of the file's id, and the import would refuse it
+    /// (`--on-conflict fail`).
+    FlowConflict,
 }
 
 impl Code {
     /// Every code, in declaration order (a new variant belongs here too: the fixture and
     /// documentation tests walk this list).
-    pub const ALL: [Code; 23] = [
+    pub const ALL: [Code; 28] = [
         Self::BadFile,
         Self::SchemaViolation,
         Self::EmptyFlow,
@@ -77,6 +90,11 @@ impl Code {
         Self::EmptyConnection,
         Self::BadTableNode,
         Self::TableNameTakenByFile,
+        Self::SqlSyntax,
+        Self::UnknownTable,
+        Self::BlankText,
+        Self::TemplateConflict,
+        Self::FlowConflict,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +122,11 @@ impl Code {
             Self::EmptyConnection => "empty_connection",
             Self::BadTableNode => "bad_table_node",
             Self::TableNameTakenByFile => "table_name_taken_by_file",
+            Self::SqlSyntax => "sql_syntax",
+            Self::UnknownTable => "unknown_table",
+            Self::BlankText => "blank_text",
+            Self::TemplateConflict => "template_conflict",
+            Self::FlowConflict => "flow_conflict",
         }
     }
 }

@@ -17,7 +17,7 @@ pub use diagnostic::{Code, Diagnostic, Severity, pointer_segment};
 pub use graph::{Cycle, FlowGraph, Plan};
 
 use crate::ids::{NodeId, TemplateId};
-use crate::model::{Flow, Node, Template, TemplateDetail, TemplateKind};
+use crate::model::{Flow, Node, TableSchema, Template, TemplateDetail, TemplateKind};
 use crate::render::{self, RenderError};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
@@ -30,6 +30,9 @@ pub struct Catalog {
     /// The names the workspace's data files give tables (`data/<name>.csv`, …), which a data
     /// table must not share; empty where no workspace is known.
     data_files: std::collections::BTreeSet<String>,
+    /// The workspace's data tables by name, with their schemas; `None` where no workspace is
+    /// known (a file checked alone), so nothing is said about the tables nodes name.
+    data_tables: Option<BTreeMap<String, TableSchema>>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,6 +59,7 @@ impl Catalog {
                 })
                 .collect(),
             data_files: std::collections::BTreeSet::new(),
+            data_tables: None,
         }
     }
 
@@ -64,6 +68,22 @@ impl Catalog {
     pub fn with_data_files(mut self, names: impl IntoIterator<Item = String>) -> Self {
         self.data_files.extend(names);
         self
+    }
+
+    /// This catalog knowing the workspace's data tables (`Store::table_schemas`): a
+    /// data-table node's write is checked against its table's schema, and a table that does
+    /// not exist is `unknown_table`.
+    pub fn with_data_tables(
+        mut self,
+        tables: impl IntoIterator<Item = (String, TableSchema)>,
+    ) -> Self {
+        self.data_tables = Some(tables.into_iter().collect());
+        self
+    }
+
+    /// The workspace's data tables, when the workspace is known.
+    pub fn data_tables(&self) -> Option<&BTreeMap<String, TableSchema>> {
+        self.data_tables.as_ref()
     }
 
     /// Whether a data file of the workspace gives a table the name `name`.
@@ -239,6 +259,13 @@ fn check_with(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>) -> Vec<Diag
 
 fn check_ids(flow: &Flow, graph: &FlowGraph<'_>, out: &mut Vec<Diagnostic>) {
     let c = &flow.composition;
+    if is_blank(&c.name) {
+        out.push(Diagnostic::error(
+            Code::BlankText,
+            "/composition/name",
+            "the flow has no name: give it one",
+        ));
+    }
     if !c.composition_id.is_well_formed() {
         out.push(Diagnostic::error(
             Code::BadIdFormat,
@@ -336,6 +363,8 @@ fn check_ids(flow: &Flow, graph: &FlowGraph<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_templates(flow: &Flow, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    // Each template version's SQL is parsed once, however many nodes use it.
+    let mut parsed: BTreeMap<(&TemplateId, u32), Option<String>> = BTreeMap::new();
     for (i, node) in flow.nodes.iter().enumerate() {
         let path = || format!("/nodes/{i}/template_id");
         let id = &node.template_id;
@@ -374,19 +403,94 @@ fn check_templates(flow: &Flow, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         {
             out.push(problem);
         }
-        if let Some(template) = catalog.for_node(node) {
-            check_sql(node, template, path(), out);
+        if let Some(template) = catalog.for_node(node)
+            && check_sql(node, template, path(), out)
+            && let Some(why) = parsed
+                .entry((&template.template_id, template.version))
+                .or_insert_with(|| sql_syntax_problem(template))
+        {
+            out.push(
+                Diagnostic::error(
+                    Code::SqlSyntax,
+                    path(),
+                    format!(
+                        "node `{}` uses template `{}` (version {}), whose SQL does not parse: {why}",
+                        node.node_id, template.template_id, template.version
+                    ),
+                )
+                .node(&node.node_id),
+            );
         }
     }
 }
 
-/// What rendering `node`'s template would refuse whatever the values: the run would fail
-/// the node, so validation says it first.
-fn check_sql(node: &Node, template: &Template, path: String, out: &mut Vec<Diagnostic>) {
-    if template.kind == TemplateKind::DataTable {
-        return;
+/// The names of the data tables `flow`'s create nodes make (as far as the flow says before
+/// it runs): a query of a later node may read one that does not exist yet.
+pub fn tables_created(flow: &Flow, catalog: &Catalog) -> std::collections::BTreeSet<String> {
+    table_nodes::created(flow, catalog)
+        .into_keys()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether `text` is empty or only whitespace.
+pub fn is_blank(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
+/// Why `template`'s SQL is not one statement of the SQL the engine parses (its placeholders
+/// standing for values, as they are bound), or `None`. The parser recurses as the SQL nests:
+/// it runs on a deep stack, within the limits `render::check_size` holds SQL to. SQL that
+/// rendering refuses, blank SQL and a data-table template's are not parsed.
+pub fn sql_syntax_problem(template: &Template) -> Option<String> {
+    use datafusion::sql::parser::DFParser;
+    use datafusion::sql::sqlparser::dialect::GenericDialect;
+    // Blank SQL is `blank_text`, said of the template.
+    if template.kind == TemplateKind::DataTable
+        || is_blank(&template.sql)
+        || !render::problems(&template.sql, &template.parameters).is_empty()
+    {
+        return None;
     }
-    for problem in render::problems(&template.sql, &template.parameters) {
+    let values = template
+        .parameters
+        .iter()
+        .map(|p| {
+            let value = if p.list {
+                crate::value::Value::List(vec![crate::value::Value::Null])
+            } else {
+                crate::value::Value::Null
+            };
+            (p.name.clone(), value)
+        })
+        .collect();
+    let statement = render::render(&template.sql, &template.parameters, &values).ok()?;
+    let sql = statement.sql_with(
+        |i| format!("${}", i + 1),
+        |i| format!("${}", statement.scalars.len() + i + 1),
+    );
+    crate::deep_stack::run(
+        || match DFParser::parse_sql_with_dialect(&sql, &GenericDialect {}) {
+            Err(err) => Some(err.strip_backtrace()),
+            Ok(statements) if statements.len() == 1 => None,
+            Ok(statements) => Some(format!(
+                "it holds {} statements; a template runs exactly one",
+                statements.len()
+            )),
+        },
+    )
+}
+
+/// What rendering `node`'s template would refuse whatever the values: the run would fail
+/// the node, so validation says it first. Whether rendering accepts it (a data-table
+/// template has no SQL to render).
+fn check_sql(node: &Node, template: &Template, path: String, out: &mut Vec<Diagnostic>) -> bool {
+    if template.kind == TemplateKind::DataTable {
+        return false;
+    }
+    let problems = render::problems(&template.sql, &template.parameters);
+    let renders = problems.is_empty();
+    for problem in problems {
         let name = match &problem {
             RenderError::UnknownPlaceholder { name, .. }
             | RenderError::QuotedPlaceholder { name, .. }
@@ -409,6 +513,7 @@ fn check_sql(node: &Node, template: &Template, path: String, out: &mut Vec<Diagn
         }
         out.push(d);
     }
+    renders
 }
 
 /// A node pinned to a version of its template that does not exist (an error), or to an
@@ -446,7 +551,7 @@ fn pinned_version_problem(node: &Node, catalog: &Catalog, path: String) -> Optio
 }
 
 /// Sorts by path (numbers compared as numbers), then code, and drops repeats.
-fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out.sort_by_cached_key(|d| (path_key(&d.path), d.code, d.message.clone()));
     out.dedup();
     out

@@ -1,0 +1,131 @@
+//! Template SQL planned before a run, where the engine and its tables are known (`validate
+//! --workspace`, imports into a workspace, the app): a statement that does not parse, reads
+//! a table the workspace lacks, names a column its tables lack or combines types that do not
+//! combine fails its node's run, so validation says so first, by node.
+//!
+//! Each template version is planned once, its parameters bound as typed values the way a
+//! run binds them (a list, a for-each node's parameter included, as one value of its type);
+//! nothing is read or executed. A template whose SQL validation already refuses
+//! (`bad_template_sql`, `sql_syntax`, `blank_text`) is not planned.
+
+use super::{Connector, LocalEngine, PlanProblem};
+use crate::ids::TemplateId;
+use crate::model::{Flow, Node, Template, TemplateKind};
+use crate::render;
+use crate::validation::{self, Catalog, Code, Diagnostic};
+use crate::value::Value;
+use std::collections::BTreeMap;
+
+/// Every problem of `flow` as drawn in a workspace (the app's canvas): validation against
+/// `catalog` (`validation::check`), and each node's SQL planned on `engine`, which first
+/// catches up with the data folder and the data tables. A statement's answer is kept until a
+/// table changes, so validating on every edit plans only what changed.
+pub async fn check_in_workspace(
+    flow: &Flow,
+    catalog: &Catalog,
+    engine: &LocalEngine,
+) -> Vec<Diagnostic> {
+    engine.refresh_tables().await;
+    let mut diagnostics = validation::check(flow, catalog);
+    diagnostics.extend(problems(flow, catalog, engine).await);
+    validation::finish(diagnostics)
+}
+
+/// Every node of `flow` whose template SQL `connector` refuses to plan, as diagnostics on
+/// the node: `sql_syntax`, `unknown_table`, `unknown_column`, or `bad_template_sql` for the
+/// rest (types, functions, a statement that would change data).
+pub async fn problems(
+    flow: &Flow,
+    catalog: &Catalog,
+    connector: &dyn Connector,
+) -> Vec<Diagnostic> {
+    let mut planned: BTreeMap<(TemplateId, u32), Option<PlanProblem>> = BTreeMap::new();
+    // A table a create node of the flow makes does not exist before the run: a query
+    // reading it is not planned against it (what else it names is known when it runs).
+    let created = validation::tables_created(flow, catalog);
+    let mut out = Vec::new();
+    for (i, node) in flow.nodes.iter().enumerate() {
+        let Some(template) = catalog.for_node(node) else {
+            continue;
+        };
+        let key = (template.template_id.clone(), template.version);
+        let problem = match planned.get(&key) {
+            Some(problem) => problem.clone(),
+            None => {
+                let problem = template_problem(template, connector).await;
+                planned.insert(key, problem.clone());
+                problem
+            }
+        };
+        match problem {
+            Some(PlanProblem::UnknownTable(message))
+                if missing_table(&message).is_some_and(|t| created.contains(t)) => {}
+            Some(problem) => out.push(diagnostic(node, i, template, &problem)),
+            None => {}
+        }
+    }
+    out
+}
+
+/// What `connector` refuses in `template`'s SQL, its values unknown; `None` too for SQL
+/// validation refuses already.
+pub async fn template_problem(
+    template: &Template,
+    connector: &dyn Connector,
+) -> Option<PlanProblem> {
+    if template.kind == TemplateKind::DataTable
+        || validation::is_blank(&template.sql)
+        || !render::problems(&template.sql, &template.parameters).is_empty()
+        || validation::sql_syntax_problem(template).is_some()
+    {
+        return None;
+    }
+    let values = template
+        .parameters
+        .iter()
+        .map(|p| {
+            let value = if p.list {
+                Value::List(vec![Value::Null])
+            } else {
+                Value::Null
+            };
+            (p.name.clone(), value)
+        })
+        .collect();
+    let statement = render::render(&template.sql, &template.parameters, &values).ok()?;
+    connector.check(&statement).await
+}
+
+/// The table an unknown-table message names (`table 'datafusion.public.x' not found` →
+/// `x`).
+fn missing_table(message: &str) -> Option<&str> {
+    let start = message.find("table '")? + "table '".len();
+    let end = start + message[start..].find("' not found")?;
+    message[start..end].rsplit('.').next()
+}
+
+fn diagnostic(node: &Node, i: usize, template: &Template, problem: &PlanProblem) -> Diagnostic {
+    let (code, what) = match problem {
+        PlanProblem::Syntax(_) => (Code::SqlSyntax, "does not parse"),
+        PlanProblem::UnknownTable(_) => (
+            Code::UnknownTable,
+            "reads a table the workspace does not have",
+        ),
+        PlanProblem::UnknownColumn(_) => {
+            (Code::UnknownColumn, "names a column its tables do not have")
+        }
+        PlanProblem::Other(_) => (Code::BadTemplateSql, "does not plan"),
+    };
+    Diagnostic::error(
+        code,
+        format!("/nodes/{i}/template_id"),
+        format!(
+            "node `{}` uses template `{}` (version {}), whose SQL {what}: {}",
+            node.node_id,
+            template.template_id,
+            template.version,
+            problem.message()
+        ),
+    )
+    .node(&node.node_id)
+}
