@@ -153,7 +153,7 @@ async fn rebuild(
     for (id, cells) in rows {
         write_row(&mut tx, &insert, Some(*id), cells).await?;
     }
-    replace_with_rebuilt(&mut *tx, name, new).await?;
+    replace_with_rebuilt(&mut tx, name, new).await?;
     let id: i64 = sqlx::query_scalar("UPDATE flex_tables SET schema = ?, version = ? WHERE name = ? AND deleted_at IS NULL RETURNING id")
         .bind(Json(new))
         .bind(new.version)
@@ -296,7 +296,7 @@ async fn store_decimals_exactly(
         write_row(&mut tx, &insert, Some(id), &cells).await?;
     }
     drop(stored);
-    replace_with_rebuilt(&mut *tx, name, schema).await?;
+    replace_with_rebuilt(&mut tx, name, schema).await?;
     tx.commit().await?;
     Ok(())
 }
