@@ -473,4 +473,97 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn decimals_are_read_digit_for_digit_or_refused_with_the_reason() {
+        let max38 = "99999999999999999999999999999999999999";
+        for (text, exact) in [
+            ("12.50", (125, 1)),
+            ("-0.05", (-5, 2)),
+            ("+.5", (5, 1)),
+            ("1e3", (1000, 0)),
+            ("1.5E-3", (15, 4)),
+            ("000.000", (0, 0)),
+            (
+                max38,
+                (i128::from_str_radix(max38, 10).expect("38 nines"), 0),
+            ),
+            ("0.00000000000000000000000000000000000001", (1, 38)),
+        ] {
+            assert_eq!(parse_decimal(text), Ok(exact), "{text}");
+        }
+        for (text, why) in [
+            (
+                "170141183460469231731687303715884105727",
+                "has 39 significant digits",
+            ),
+            ("1e38", "has 39 significant digits"),
+            (
+                "0.000000000000000000000000000000000000001",
+                "has 39 digits after the point",
+            ),
+            ("1.2.3", "is not a number"),
+            ("", "is not a number"),
+            ("1e", "is not a number"),
+            ("-", "is not a number"),
+            ("0x10", "is not a number"),
+        ] {
+            let err = parse_decimal(text).expect_err(text);
+            assert!(err.contains(why), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn rescaling_rounds_half_to_even() {
+        assert_eq!(rescale(125, 1, 3), Some(12_500));
+        for (unscaled, to, rounded) in [
+            (125, 0, 12),
+            (135, 0, 14),
+            (-125, 0, -12),
+            (-135, 0, -14),
+            (126, 0, 13),
+            (124, 0, 12),
+        ] {
+            assert_eq!(rescale(unscaled, 1, to), Some(rounded), "{unscaled}");
+        }
+        assert_eq!(rescale(1, 0, 39), None);
+    }
+
+    #[test]
+    fn json_numbers_a_double_would_change_are_kept_as_their_digits() {
+        for kept in [
+            r#"{"a": 0.1, "b": 45894.67, "c": 1e3, "d": -12, "e": 18446744073709551615}"#,
+            r#"["x1234567890123456789012"]"#,
+        ] {
+            assert_eq!(exact_numbers(kept), kept);
+        }
+        assert_eq!(
+            exact_numbers(
+                r#"{"d": 12345678901234567890.12, "s": "9.99999999999999999999", "i": [170141183460469231731687303715884105727]}"#
+            ),
+            r#"{"d": "12345678901234567890.12", "s": "9.99999999999999999999", "i": ["170141183460469231731687303715884105727"]}"#
+        );
+        // Read as the parameter types them: exact, or refused by range.
+        let json: Json =
+            serde_json::from_str(&exact_numbers("[12345678901234567890.12]")).expect("json");
+        assert_eq!(
+            Value::from_json(ScalarType::Decimal, true, &json),
+            Ok(Value::List(vec![Value::Decimal {
+                unscaled: 1_234_567_890_123_456_789_012,
+                scale: 2
+            }]))
+        );
+        let err = Value::from_json(
+            ScalarType::Integer,
+            false,
+            &serde_json::json!(9_223_372_036_854_775_808u64),
+        )
+        .expect_err("past i64");
+        assert!(
+            err.contains(
+                "out of range for an integer (-9223372036854775808 to 9223372036854775807)"
+            ),
+            "{err}"
+        );
+    }
 }
