@@ -484,10 +484,7 @@ mod tests {
             ("1e3", (1000, 0)),
             ("1.5E-3", (15, 4)),
             ("000.000", (0, 0)),
-            (
-                max38,
-                (i128::from_str_radix(max38, 10).expect("38 nines"), 0),
-            ),
+            (max38, (max38.parse::<i128>().expect("38 nines"), 0)),
             ("0.00000000000000000000000000000000000001", (1, 38)),
         ] {
             assert_eq!(parse_decimal(text), Ok(exact), "{text}");
