@@ -7,6 +7,7 @@ mod schedules;
 mod table_browse;
 mod table_changes;
 mod table_computed;
+mod table_decimals;
 mod table_imports;
 mod table_writes;
 mod templates;

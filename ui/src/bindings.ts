@@ -313,6 +313,13 @@ export type Column_Deserialize = {
 	/**  Lowercase snake_case, unique in its table. */
 	name: string,
 	data_type: ColumnType,
+	/**  A decimal's digits in all (1–38; default 38), as SQL's `DECIMAL(precision, scale)`. */
+	precision?: number | null,
+	/**
+	 *  A decimal's digits after the point (0–precision; default 10, or 0 with a precision).
+	 *  A value with more is refused, never rounded.
+	 */
+	scale?: number | null,
 	display_name?: string,
 	required?: boolean,
 	unique?: boolean,
@@ -327,6 +334,13 @@ export type Column_Serialize = {
 	/**  Lowercase snake_case, unique in its table. */
 	name: string,
 	data_type: ColumnType,
+	/**  A decimal's digits in all (1–38; default 38), as SQL's `DECIMAL(precision, scale)`. */
+	precision?: number,
+	/**
+	 *  A decimal's digits after the point (0–precision; default 10, or 0 with a precision).
+	 *  A value with more is refused, never rounded.
+	 */
+	scale?: number,
 	display_name?: string,
 	required?: boolean,
 	unique?: boolean,

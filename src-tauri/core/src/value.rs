@@ -52,14 +52,15 @@ impl Value {
     }
 }
 
-/// One value (not a list) of `value_type`.
+/// One value (not a list) of `value_type`. `check_value` says why a value does not fit
+/// (an integer out of range, a decimal of more digits than it holds), so nothing is rounded.
 fn one(value_type: ScalarType, json: &Json) -> Result<Value, String> {
-    if value_type == ScalarType::Decimal
-        && let Some(exact) = json.as_str().and_then(|text| decimal(text.trim()))
-    {
-        return Ok(exact);
-    }
     check_value(value_type, false, &[], json)?;
+    if value_type == ScalarType::Decimal
+        && let Some(text) = json.as_str()
+    {
+        return decimal(text.trim()).ok_or_else(|| format!("{json} is not a valid decimal"));
+    }
     scalar(value_type, json)
 }
 
@@ -107,7 +108,7 @@ pub fn decimal_text(unscaled: i128, scale: i8) -> String {
 /// the caller types it with [`Value::from_json`].
 pub fn json_from_text(value_type: ScalarType, list: bool, text: &str) -> Json {
     if list {
-        match serde_json::from_str::<Json>(text) {
+        match serde_json::from_str::<Json>(&exact_numbers(text)) {
             Ok(array @ Json::Array(_)) => array,
             _ => Json::Array(
                 text.split(',')
@@ -125,13 +126,89 @@ fn text_json(value_type: ScalarType, text: &str) -> Json {
     match value_type {
         // Exact: `12345678901234567.89` has more digits than a JSON number keeps.
         ScalarType::Decimal => decimal_json(text).unwrap_or_else(|| Json::String(text.to_owned())),
-        ScalarType::Integer | ScalarType::Boolean | ScalarType::Json => {
-            serde_json::from_str(text).unwrap_or_else(|_| Json::String(text.to_owned()))
-        }
+        // A whole number past `i64` stays its digits, for the check to name it out of range
+        // (as a JSON number it would be rounded to a double first).
+        ScalarType::Integer => match text.trim().parse::<i64>() {
+            Ok(n) => Json::from(n),
+            Err(_) => serde_json::from_str(&exact_numbers(text))
+                .unwrap_or_else(|_| Json::String(text.to_owned())),
+        },
+        ScalarType::Boolean | ScalarType::Json => serde_json::from_str(&exact_numbers(text))
+            .unwrap_or_else(|_| Json::String(text.to_owned())),
         ScalarType::String | ScalarType::Date | ScalarType::Datetime => {
             Json::String(text.to_owned())
         }
     }
+}
+
+/// JSON text with every number a JSON number would not carry exactly (more digits than an
+/// `f64` keeps, a whole number past `u64`) written as a string of its digits instead, so
+/// that reading it loses nothing: a decimal parameter reads such a string as its exact
+/// value, an integer parameter names it out of range. Numbers an `f64` carries exactly
+/// (`0.1`, `45894.67`, `1e3`) are left as they are; so is everything else.
+pub fn exact_numbers(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len()
+                    && matches!(bytes[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+                {
+                    i += 1;
+                }
+                let number = &text[start..i];
+                if !carried_exactly(number) {
+                    let out = out.get_or_insert_with(|| String::with_capacity(text.len() + 8));
+                    out.push_str(&text[copied..start]);
+                    out.push('"');
+                    out.push_str(number);
+                    out.push('"');
+                    copied = i;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut out) => {
+            out.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(out)
+        }
+    }
+}
+
+/// Whether the JSON number `number` reads back as the same value (an `i64`, a `u64`, or an
+/// `f64` whose shortest form has the same decimal value). Not a number: left alone.
+fn carried_exactly(number: &str) -> bool {
+    if number.parse::<i64>().is_ok() || number.parse::<u64>().is_ok() {
+        return true;
+    }
+    let Ok(exact) = parse_decimal(number) else {
+        // Too many digits for a decimal too: a string names it whole; not a number at all:
+        // the JSON reader says so.
+        return !looks_like_number(number);
+    };
+    let Some(read) = serde_json::from_str::<Number>(number).ok() else {
+        return true;
+    };
+    parse_decimal(&read.to_string()).ok() == Some(exact)
+}
+
+fn looks_like_number(text: &str) -> bool {
+    serde_json::from_str::<Number>(text).is_ok()
 }
 
 /// A checked scalar; `check_value` has already said it fits.
@@ -153,28 +230,90 @@ fn scalar(value_type: ScalarType, json: &Json) -> Result<Value, String> {
     })
 }
 
+/// The most significant digits an exact decimal holds, and the most after its point:
+/// Arrow's `Decimal128`, SQL's `DECIMAL(38, s)`.
+pub const MAX_DECIMAL_DIGITS: usize = 38;
+
 /// `12.5` → 125 at scale 1; exponents are expanded, trailing zeros dropped.
 fn decimal(text: &str) -> Option<Value> {
-    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
-        Some((m, e)) => (m, e.parse::<i32>().ok()?),
-        None => (text, 0),
+    parse_decimal(text)
+        .ok()
+        .map(|(unscaled, scale)| Value::Decimal { unscaled, scale })
+}
+
+/// The exact value of a decimal's text (`-12.50`, `1e3`, `.5`): unscaled digits and scale,
+/// trailing zeros dropped (`12.50` → `(125, 1)`), or why it is not one: not a number, or
+/// more than [`MAX_DECIMAL_DIGITS`] significant digits or digits after the point. Never
+/// rounded: a value it returns is the text's value exactly.
+pub fn parse_decimal(text: &str) -> Result<(i128, i8), String> {
+    let not_a_number = || "is not a number".to_owned();
+    let text = text.trim();
+    let (negative, unsigned) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().map_err(|_| not_a_number())?),
+        None => (unsigned, 0),
     };
     let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) {
+        return Err(not_a_number());
+    }
     let digits = format!("{whole}{fraction}");
-    let mut unscaled: i128 = digits.parse().ok()?;
-    let mut scale = i32::try_from(fraction.len()).ok()? - exponent;
+    let significant = digits.trim_start_matches('0');
+    let mut scale = i64::try_from(fraction.len()).map_err(|_| not_a_number())? - exponent;
+    let kept = significant.trim_end_matches('0');
+    scale -= i64::try_from(significant.len() - kept.len()).map_err(|_| not_a_number())?;
+    if kept.is_empty() {
+        return Ok((0, 0));
+    }
+    let width = i64::try_from(kept.len()).unwrap_or(i64::MAX);
+    // Digits before the point: the significant ones plus the zeros an exponent adds.
+    let whole_digits = width.saturating_sub(scale);
+    let max = MAX_DECIMAL_DIGITS as i64;
+    if whole_digits.max(width) > max {
+        return Err(format!(
+            "has {} significant digits; a decimal holds at most {MAX_DECIMAL_DIGITS}",
+            whole_digits.max(width)
+        ));
+    }
+    if scale > max {
+        return Err(format!(
+            "has {scale} digits after the point; a decimal holds at most {MAX_DECIMAL_DIGITS}"
+        ));
+    }
+    let mut unscaled: i128 = kept.parse().map_err(|_| not_a_number())?;
     while scale < 0 {
-        unscaled = unscaled.checked_mul(10)?;
+        unscaled *= 10;
         scale += 1;
     }
-    // Trailing zeros say nothing: `1000.0` is 1000 at scale 0.
-    while scale > 0 && unscaled % 10 == 0 {
-        unscaled /= 10;
-        scale -= 1;
+    if negative {
+        unscaled = -unscaled;
     }
-    Some(Value::Decimal {
-        unscaled,
-        scale: i8::try_from(scale).ok().filter(|s| *s <= 38)?,
+    Ok((unscaled, i8::try_from(scale).map_err(|_| not_a_number())?))
+}
+
+/// `unscaled / 10^scale` at scale `to` (`(125, 1)` at 2 → 1250), rounding half to even when
+/// `to` is smaller; `None` when it does not fit an `i128`.
+pub fn rescale(unscaled: i128, scale: i8, to: i8) -> Option<i128> {
+    if to >= scale {
+        let factor = 10i128.checked_pow(u32::try_from(to - scale).ok()?)?;
+        return unscaled.checked_mul(factor);
+    }
+    let factor = 10i128.checked_pow(u32::try_from(scale - to).ok()?)?;
+    let (quotient, remainder) = (unscaled / factor, unscaled % factor);
+    let twice = remainder.unsigned_abs() * 2;
+    let half = factor.unsigned_abs();
+    let away = twice > half || (twice == half && quotient % 2 != 0);
+    Some(if !away {
+        quotient
+    } else if unscaled < 0 {
+        quotient - 1
+    } else {
+        quotient + 1
     })
 }
 
@@ -333,5 +472,95 @@ mod tests {
                 assert_eq!(decimal_parts(text), Some((unscaled, scale)));
             }
         }
+    }
+
+    #[test]
+    fn decimals_are_read_digit_for_digit_or_refused_with_the_reason() {
+        let max38 = "99999999999999999999999999999999999999";
+        for (text, exact) in [
+            ("12.50", (125, 1)),
+            ("-0.05", (-5, 2)),
+            ("+.5", (5, 1)),
+            ("1e3", (1000, 0)),
+            ("1.5E-3", (15, 4)),
+            ("000.000", (0, 0)),
+            (max38, (max38.parse::<i128>().expect("38 nines"), 0)),
+            ("0.00000000000000000000000000000000000001", (1, 38)),
+        ] {
+            assert_eq!(parse_decimal(text), Ok(exact), "{text}");
+        }
+        for (text, why) in [
+            (
+                "170141183460469231731687303715884105727",
+                "has 39 significant digits",
+            ),
+            ("1e38", "has 39 significant digits"),
+            (
+                "0.000000000000000000000000000000000000001",
+                "has 39 digits after the point",
+            ),
+            ("1.2.3", "is not a number"),
+            ("", "is not a number"),
+            ("1e", "is not a number"),
+            ("-", "is not a number"),
+            ("0x10", "is not a number"),
+        ] {
+            let err = parse_decimal(text).expect_err(text);
+            assert!(err.contains(why), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn rescaling_rounds_half_to_even() {
+        assert_eq!(rescale(125, 1, 3), Some(12_500));
+        for (unscaled, to, rounded) in [
+            (125, 0, 12),
+            (135, 0, 14),
+            (-125, 0, -12),
+            (-135, 0, -14),
+            (126, 0, 13),
+            (124, 0, 12),
+        ] {
+            assert_eq!(rescale(unscaled, 1, to), Some(rounded), "{unscaled}");
+        }
+        assert_eq!(rescale(1, 0, 39), None);
+    }
+
+    #[test]
+    fn json_numbers_a_double_would_change_are_kept_as_their_digits() {
+        for kept in [
+            r#"{"a": 0.1, "b": 45894.67, "c": 1e3, "d": -12, "e": 18446744073709551615}"#,
+            r#"["x1234567890123456789012"]"#,
+        ] {
+            assert_eq!(exact_numbers(kept), kept);
+        }
+        assert_eq!(
+            exact_numbers(
+                r#"{"d": 12345678901234567890.12, "s": "9.99999999999999999999", "i": [170141183460469231731687303715884105727]}"#
+            ),
+            r#"{"d": "12345678901234567890.12", "s": "9.99999999999999999999", "i": ["170141183460469231731687303715884105727"]}"#
+        );
+        // Read as the parameter types them: exact, or refused by range.
+        let json: Json =
+            serde_json::from_str(&exact_numbers("[12345678901234567890.12]")).expect("json");
+        assert_eq!(
+            Value::from_json(ScalarType::Decimal, true, &json),
+            Ok(Value::List(vec![Value::Decimal {
+                unscaled: 1_234_567_890_123_456_789_012,
+                scale: 2
+            }]))
+        );
+        let err = Value::from_json(
+            ScalarType::Integer,
+            false,
+            &serde_json::json!(9_223_372_036_854_775_808u64),
+        )
+        .expect_err("past i64");
+        assert!(
+            err.contains(
+                "out of range for an integer (-9223372036854775808 to 9223372036854775807)"
+            ),
+            "{err}"
+        );
     }
 }

@@ -9,6 +9,11 @@
 //! The other columns keep the type inferred from the file. Money read as `decimal(p,s)` stays
 //! exact through sums, kept results and exports, where an inferred `Float64` would not.
 //!
+//! A value with more digits after the point than its column's scale, or more before it than
+//! precision − scale, is refused, never cut off or rounded: the table is unreadable with an
+//! error naming the file, the line and the column (`check_decimals`, once per change of the
+//! file, as it is registered).
+//!
 //! Invariant: a sidecar that cannot be read, that names a column the file does not have or a
 //! type the product does not know is a problem of its table, naming the sidecar and every
 //! column at fault; it never panics and never leaves the table registered with half its types.
@@ -118,6 +123,150 @@ impl ColumnTypes {
             inferred.metadata().clone(),
         ))
     }
+}
+
+/// How many misfit decimals a refusal lists (it counts them all).
+const SHOWN_PROBLEMS: usize = 5;
+
+/// Every value of the decimal columns of `schema` (the file's schema with its sidecar's
+/// types) in the data file at `path` checked to fit its column's precision and scale, or
+/// the first few that do not, by line and column (and how many there are in all). Reads
+/// only when `schema` has a decimal column; a value that is no number is left to the
+/// reader, which refuses it itself.
+pub fn check_decimals(path: &Path, schema: &Schema) -> Result<(), String> {
+    let decimals: BTreeMap<&str, (u8, i8)> = schema
+        .fields()
+        .iter()
+        .filter_map(|f| match f.data_type() {
+            DataType::Decimal128(p, s) => Some((f.name().as_str(), (*p, *s))),
+            _ => None,
+        })
+        .collect();
+    if decimals.is_empty() {
+        return Ok(());
+    }
+    let file = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let mut problems = Vec::new();
+    let mut count = 0u64;
+    let mut note = |line: u64, column: &str, text: &str, (precision, scale): (u8, i8)| {
+        if let Some(why) = misfit(text, precision, scale) {
+            count += 1;
+            if problems.len() < SHOWN_PROBLEMS {
+                problems.push(format!("line {line}, column `{column}`: {why}"));
+            }
+        }
+    };
+    let opened = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    if path.extension().is_some_and(|e| e == "csv") {
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(opened);
+        let headers = reader.byte_headers().map_err(|e| e.to_string())?.clone();
+        let wanted: Vec<(usize, &str, (u8, i8))> = headers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| {
+                let name = std::str::from_utf8(h).ok()?;
+                decimals.get(name).map(|shape| (i, name, *shape))
+            })
+            .collect();
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                // The reader says what is wrong with the file's shape.
+                Err(_) => return Ok(()),
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            for (i, name, shape) in &wanted {
+                if let Some(cell) = record.get(*i).and_then(|c| std::str::from_utf8(c).ok()) {
+                    note(line, name, cell, *shape);
+                }
+            }
+        }
+    } else {
+        use std::io::{BufRead, Read};
+        let mut text = String::new();
+        std::io::BufReader::new(opened)
+            .read_to_string(&mut text)
+            .map_err(|e| e.to_string())?;
+        let exact = crate::value::exact_numbers(&text);
+        let rows: Vec<(u64, serde_json::Value)> = if text.trim_start().starts_with('[') {
+            match serde_json::from_str::<Vec<serde_json::Value>>(&exact) {
+                Ok(items) => (1u64..).zip(items).collect(),
+                Err(_) => return Ok(()),
+            }
+        } else {
+            exact
+                .as_bytes()
+                .lines()
+                .enumerate()
+                .filter_map(|(i, l)| {
+                    let line = l.ok()?;
+                    let value = serde_json::from_str(&line).ok()?;
+                    Some((i as u64 + 1, value))
+                })
+                .collect()
+        };
+        for (line, row) in rows {
+            for (name, shape) in &decimals {
+                let text = match row.get(*name) {
+                    Some(serde_json::Value::Number(n)) => n.to_string(),
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    _ => continue,
+                };
+                note(line, name, &text, *shape);
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let more = count.saturating_sub(problems.len() as u64);
+    Err(format!(
+        "{file}: {count} value(s) do not fit their decimal column, nothing is cut off or rounded \
+         (declare a larger scale or precision in the sidecar, or round the values): {}{}",
+        problems.join("; "),
+        if more > 0 {
+            format!("; and {more} more")
+        } else {
+            String::new()
+        }
+    ))
+}
+
+/// Why `text` does not fit `decimal(precision, scale)`, if it is a number that does not.
+fn misfit(text: &str, precision: u8, scale: i8) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let shape = format!("decimal({precision},{scale})");
+    let (unscaled, own) = match crate::value::parse_decimal(text) {
+        Ok(exact) => exact,
+        Err(why) if text.bytes().any(|b| b.is_ascii_digit()) && !why.contains("not a number") => {
+            return Some(format!("{text} {why}; the column is {shape}"));
+        }
+        Err(_) => return None,
+    };
+    if own > scale {
+        return Some(format!(
+            "{text} has {own} digits after the point; the column is {shape}, which keeps {scale}"
+        ));
+    }
+    let whole = unscaled.unsigned_abs() / 10u128.pow(u32::try_from(own.max(0)).unwrap_or(0));
+    let whole = if whole == 0 {
+        0
+    } else {
+        whole.to_string().len()
+    };
+    let room = usize::from(precision).saturating_sub(usize::try_from(scale).unwrap_or(0));
+    (whole > room).then(|| {
+        format!(
+            "{text} has {whole} digits before the point; the column is {shape}, which keeps {room}"
+        )
+    })
 }
 
 /// A product type name as the Arrow type a column of it is read as.

@@ -1,12 +1,13 @@
 //! The workspace's data tables ("FlexDB") as DataFusion tables: templates read them by name
 //! like any data file. A table's rows are read from SQLite when a query scans it, so a query
-//! sees every write made before it started.
+//! sees every write made before it started. A `decimal` column reads as `Decimal128` of its
+//! declared precision and scale, from the exact digits SQLite keeps (never through a double).
 
-use crate::model::{ColumnType, TableSchema};
+use crate::model::{Column, ColumnType, TableSchema};
 use crate::store::Store;
 use crate::tables::ddl;
 use datafusion::arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
+    ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Int64Builder, StringBuilder,
     TimestampMillisecondBuilder,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
@@ -20,11 +21,15 @@ use futures::TryStreamExt;
 use sqlx::Row;
 use std::sync::Arc;
 
-/// How a column of `kind` reads in SQL: numbers, text, true/false, dates and UTC timestamps.
-fn arrow_type(kind: ColumnType) -> DataType {
-    match kind {
+/// How `column` reads in SQL: numbers (decimals exact, of the column's precision and scale),
+/// text, true/false, dates and UTC timestamps.
+fn arrow_type(column: &Column) -> DataType {
+    match column.data_type {
         ColumnType::Integer | ColumnType::Reference => DataType::Int64,
-        ColumnType::Decimal => DataType::Float64,
+        ColumnType::Decimal => {
+            let (precision, scale) = column.decimal_shape();
+            DataType::Decimal128(precision, i8::try_from(scale).unwrap_or(38))
+        }
         ColumnType::Boolean => DataType::Boolean,
         ColumnType::Date => DataType::Date32,
         ColumnType::Datetime => DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
@@ -47,7 +52,7 @@ impl DataTableProvider {
             schema
                 .columns
                 .iter()
-                .map(|c| Field::new(&c.name, arrow_type(c.data_type), true)),
+                .map(|c| Field::new(&c.name, arrow_type(c), true)),
         );
         Self {
             store,
@@ -59,18 +64,21 @@ impl DataTableProvider {
 
     /// Every row, as one batch.
     async fn read(&self) -> Result<RecordBatch> {
+        // A decimal as text: its exact digits (a computed one, a double, as SQLite writes it).
         let columns: Vec<String> = std::iter::once("\"_id\"".to_owned())
-            .chain(self.schema.columns.iter().map(|c| ddl::ident(&c.name)))
+            .chain(self.schema.columns.iter().map(|c| match c.data_type {
+                ColumnType::Decimal => format!("CAST({} AS TEXT)", ddl::ident(&c.name)),
+                _ => ddl::ident(&c.name),
+            }))
             .collect();
         let sql = format!(
             "SELECT {} FROM {} ORDER BY \"_id\"",
             columns.join(", "),
             ddl::ident(&ddl::physical(&self.name))
         );
-        let kinds: Vec<Option<ColumnType>> = std::iter::once(None)
-            .chain(self.schema.columns.iter().map(|c| Some(c.data_type)))
+        let mut builders: Vec<Builder> = std::iter::once(Builder::new(None))
+            .chain(self.schema.columns.iter().map(|c| Builder::new(Some(c))))
             .collect();
-        let mut builders: Vec<Builder> = kinds.iter().map(|k| Builder::new(*k)).collect();
         let failed = |err: sqlx::Error| DataFusionError::External(Box::new(err));
         // Checked, quoted names; nothing else in the text.
         let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(self.store.pool());
@@ -135,7 +143,8 @@ impl TableProvider for DataTableProvider {
 /// One column's values, read as its Arrow type.
 enum Builder {
     Int(Int64Builder),
-    Real(Float64Builder),
+    /// Exact, at the column's scale.
+    Decimal(Decimal128Builder, i8),
     Bool(BooleanBuilder),
     Date(Date32Builder),
     Time(TimestampMillisecondBuilder),
@@ -144,10 +153,12 @@ enum Builder {
 
 impl Builder {
     /// `None`: the `_id`.
-    fn new(kind: Option<ColumnType>) -> Self {
-        match kind.map(arrow_type) {
+    fn new(column: Option<&Column>) -> Self {
+        match column.map(arrow_type) {
             None | Some(DataType::Int64) => Self::Int(Int64Builder::new()),
-            Some(DataType::Float64) => Self::Real(Float64Builder::new()),
+            Some(data_type @ DataType::Decimal128(_, scale)) => {
+                Self::Decimal(Decimal128Builder::new().with_data_type(data_type), scale)
+            }
             Some(DataType::Boolean) => Self::Bool(BooleanBuilder::new()),
             Some(DataType::Date32) => Self::Date(Date32Builder::new()),
             Some(DataType::Timestamp(..)) => {
@@ -160,7 +171,10 @@ impl Builder {
     fn append(&mut self, row: &sqlx::sqlite::SqliteRow, i: usize) -> Result<(), sqlx::Error> {
         match self {
             Self::Int(b) => b.append_option(row.try_get::<Option<i64>, _>(i)?),
-            Self::Real(b) => b.append_option(row.try_get::<Option<f64>, _>(i)?),
+            Self::Decimal(b, scale) => {
+                let text = row.try_get::<Option<String>, _>(i)?;
+                b.append_option(text.and_then(|t| decimal_at(&t, *scale)));
+            }
             Self::Bool(b) => b.append_option(row.try_get::<Option<i64>, _>(i)?.map(|v| v != 0)),
             Self::Text(b) => b.append_option(row.try_get::<Option<String>, _>(i)?),
             Self::Date(b) => {
@@ -186,11 +200,19 @@ impl Builder {
     fn finish(self) -> ArrayRef {
         match self {
             Self::Int(mut b) => Arc::new(b.finish()),
-            Self::Real(mut b) => Arc::new(b.finish()),
+            Self::Decimal(mut b, _) => Arc::new(b.finish()),
             Self::Bool(mut b) => Arc::new(b.finish()),
             Self::Date(mut b) => Arc::new(b.finish()),
             Self::Time(mut b) => Arc::new(b.finish()),
             Self::Text(mut b) => Arc::new(b.finish()),
         }
     }
+}
+
+/// A stored decimal's text as the unscaled value at `scale`: exact for a value the column's
+/// checks let in; a computed one (a double) or one stored before its scale was declared is
+/// rounded half to even. `None` for text that is no number (never stored by Flowloom).
+fn decimal_at(text: &str, scale: i8) -> Option<i128> {
+    let (unscaled, own) = crate::value::parse_decimal(text).ok()?;
+    crate::value::rescale(unscaled, own, scale)
 }

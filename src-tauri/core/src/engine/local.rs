@@ -312,6 +312,13 @@ impl LocalEngine {
         let schema = types
             .apply(inferred?.as_ref(), &file_name(&file.path))
             .map_err(|why| problem(&sidecar.path, why))?;
+        // The reader would cut a decimal's extra digits off silently: every value is
+        // checked to fit first (once per change of the file).
+        let (path, checked) = (file.path.clone(), schema.clone());
+        tokio::task::spawn_blocking(move || column_types::check_decimals(&path, &checked))
+            .await
+            .map_err(|err| problem(&file.path, err.to_string()))?
+            .map_err(|why| problem(&file.path, why))?;
         self.register_file(name, &file.path, Some(&schema))
             .await
             .map_err(|err| problem(&file.path, err.strip_backtrace()))

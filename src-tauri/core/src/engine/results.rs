@@ -268,7 +268,12 @@ pub fn export(page: &Page, format: Format, out: impl Write + Send) -> Result<(),
             for batch in &page.batches {
                 writer.write(batch).map_err(|e| failed(e.to_string()))?;
             }
-            writer.finish().map_err(|e| failed(e.to_string()))
+            writer.finish().map_err(|e| failed(e.to_string()))?;
+            // A text file, and a command's output, ends its last line (`| jq`, `cat`).
+            let mut out = writer.into_inner();
+            out.write_all(b"\n")
+                .and_then(|()| out.flush())
+                .map_err(|e| failed(e.to_string()))
         }
         Format::Parquet => {
             let mut writer = ArrowWriter::try_new(out, page.schema.clone(), None)

@@ -335,7 +335,9 @@ fn read_json(text: &str) -> Result<Value, ReadError> {
             "the JSON nests deeper than {MAX_DEPTH} levels (at line {line})"
         )));
     }
-    serde_json::from_str(text).map_err(|err| unreadable(format!("not valid JSON: {err}")))
+    // A parameter value with more digits than a JSON number keeps is read as its digits.
+    serde_json::from_str(&crate::value::exact_numbers(text))
+        .map_err(|err| unreadable(format!("not valid JSON: {err}")))
 }
 
 /// The line at which brackets outside strings first nest deeper than [`MAX_DEPTH`].

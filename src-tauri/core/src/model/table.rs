@@ -103,6 +103,13 @@ pub struct Column {
     /// Lowercase snake_case, unique in its table.
     pub name: String,
     pub data_type: ColumnType,
+    /// A decimal's digits in all (1–38; default 38), as SQL's `DECIMAL(precision, scale)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<u8>,
+    /// A decimal's digits after the point (0–precision; default 10, or 0 with a precision).
+    /// A value with more is refused, never rounded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<u8>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub display_name: String,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -138,7 +145,20 @@ impl TableSchema {
     }
 }
 
+/// Precision and scale of a `decimal` column that declares neither: SQL's bare `DECIMAL`
+/// as DataFusion reads it, and a data file's bare `decimal`.
+pub const DEFAULT_DECIMAL: (u8, u8) = (38, 10);
+
 impl Column {
+    /// A decimal column's precision and scale: as declared, [`DEFAULT_DECIMAL`] when neither
+    /// is (a scale alone has precision 38; a precision alone scale 0, as SQL's `DECIMAL(p)`).
+    pub fn decimal_shape(&self) -> (u8, u8) {
+        match (self.precision, self.scale) {
+            (None, None) => DEFAULT_DECIMAL,
+            (precision, scale) => (precision.unwrap_or(38), scale.unwrap_or(0)),
+        }
+    }
+
     /// Whether its value is computed from the row's other columns (read-only).
     pub fn is_computed(&self) -> bool {
         self.validation.computed.is_some()

@@ -55,6 +55,10 @@ pub enum StoreError {
     #[error("could not bring the workspace database up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 
+    /// A data table could not be brought up to date (see `Store::upgrade_decimal_storage`).
+    #[error("could not bring the workspace's data tables up to date: {0}")]
+    Upgrade(String),
+
     #[error("database error: {0}")]
     Database(sqlx::Error),
 

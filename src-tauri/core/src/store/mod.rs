@@ -99,10 +99,20 @@ impl Store {
                 source,
             })?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self {
+        let store = Self {
             pool,
             data_dir: None,
-        })
+        };
+        // Data tables made before decimals were stored exactly (a forward step SQL alone
+        // cannot take: each value is made exact in Rust).
+        store
+            .upgrade_decimal_storage()
+            .await
+            .map_err(|err| match err {
+                crate::tables::TableError::Store(err) => err,
+                other => StoreError::Upgrade(other.to_string()),
+            })?;
+        Ok(store)
     }
 
     /// This store with the workspace's data folder (`data/`): a data table may not take the

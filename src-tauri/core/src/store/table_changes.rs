@@ -145,7 +145,6 @@ async fn rebuild(
     created_by: Option<&str>,
 ) -> Result<(), TableError> {
     let mut tx = sqlx::Connection::begin_with(&mut *conn, BEGIN_WRITE).await?;
-    let physical = ddl::physical(name);
     let building = ddl::rebuilding(name);
     sqlx::query(sqlx::AssertSqlSafe(ddl::create_table(&building, new)))
         .execute(&mut *tx)
@@ -154,6 +153,28 @@ async fn rebuild(
     for (id, cells) in rows {
         write_row(&mut tx, &insert, Some(*id), cells).await?;
     }
+    replace_with_rebuilt(&mut tx, name, new).await?;
+    let id: i64 = sqlx::query_scalar("UPDATE flex_tables SET schema = ?, version = ? WHERE name = ? AND deleted_at IS NULL RETURNING id")
+        .bind(Json(new))
+        .bind(new.version)
+        .bind(name)
+        .fetch_one(&mut *tx)
+        .await?;
+    record_version(&mut tx, id, Some(&current.schema), new, changes, created_by).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Puts the table built beside table `name` ([`ddl::rebuilding`]) in its place, with
+/// `schema`'s indexes; refused when a reference would be left dangling (foreign keys are
+/// off meanwhile). Counts as a write of its rows.
+async fn replace_with_rebuilt(
+    tx: &mut SqliteConnection,
+    name: &str,
+    schema: &TableSchema,
+) -> Result<(), TableError> {
+    let physical = ddl::physical(name);
+    let building = ddl::rebuilding(name);
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "DROP TABLE {}",
         ddl::ident(&physical)
@@ -167,7 +188,7 @@ async fn rebuild(
     )))
     .execute(&mut *tx)
     .await?;
-    for statement in ddl::create_indexes(&physical, new) {
+    for statement in ddl::create_indexes(&physical, schema) {
         sqlx::query(sqlx::AssertSqlSafe(statement))
             .execute(&mut *tx)
             .await?;
@@ -182,14 +203,112 @@ async fn rebuild(
             detail: format!("the change would leave rows of `{table}` referring to nothing"),
         }));
     }
-    rows_written(&mut tx, Some(name)).await?;
-    let id: i64 = sqlx::query_scalar("UPDATE flex_tables SET schema = ?, version = ? WHERE name = ? AND deleted_at IS NULL RETURNING id")
-        .bind(Json(new))
-        .bind(new.version)
-        .bind(name)
-        .fetch_one(&mut *tx)
+    rows_written(&mut *tx, Some(name)).await?;
+    Ok(())
+}
+
+impl Store {
+    /// Brings data tables made before decimals were exact up to date: a `decimal` column
+    /// stored as REAL (a double) becomes the TEXT of its digits, each value read as SQLite
+    /// writes a double (15 significant digits, so `45894.670000000006` is `45894.67`) and
+    /// rounded half to even to the column's scale. Each such table is rebuilt in its own
+    /// transaction, its version and history unchanged; a table already stored exactly is
+    /// left alone, so this is one query when there is nothing to do (every open).
+    pub(crate) async fn upgrade_decimal_storage(&self) -> Result<(), TableError> {
+        const STALE: &str = "SELECT DISTINCT t.name FROM flex_tables t \
+             JOIN pragma_table_info('flex_' || t.name) p \
+             WHERE t.deleted_at IS NULL AND p.type = 'REAL' ORDER BY t.name";
+        let stale: Vec<String> = sqlx::query_scalar(STALE).fetch_all(self.pool()).await?;
+        for name in stale {
+            let schema = self.schema_of(&name).await?;
+            let mut conn = self.pool().acquire().await?;
+            sqlx::query("PRAGMA foreign_keys = OFF")
+                .execute(&mut *conn)
+                .await?;
+            let outcome = store_decimals_exactly(&mut conn, &name, &schema).await;
+            if let Err(err) = sqlx::query("PRAGMA foreign_keys = ON")
+                .execute(&mut *conn)
+                .await
+            {
+                conn.close_on_drop();
+                return Err(err.into());
+            }
+            outcome?;
+        }
+        Ok(())
+    }
+}
+
+/// Table `name` built again with its decimal columns as exact text (see
+/// [`Store::upgrade_decimal_storage`]); nothing when another opener did it first.
+async fn store_decimals_exactly(
+    conn: &mut SqliteConnection,
+    name: &str,
+    schema: &TableSchema,
+) -> Result<(), TableError> {
+    use crate::model::ColumnType as T;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, BEGIN_WRITE).await?;
+    let physical = ddl::physical(name);
+    let still_real: bool =
+        sqlx::query_scalar("SELECT count(*) > 0 FROM pragma_table_info(?) WHERE type = 'REAL'")
+            .bind(&physical)
+            .fetch_one(&mut *tx)
+            .await?;
+    if !still_real {
+        return Ok(());
+    }
+    let columns: Vec<&crate::model::Column> = schema.stored_columns().collect();
+    // A double as the text SQLite writes it with (15 significant digits).
+    let read = format!(
+        "SELECT \"_id\", {} FROM {} ORDER BY \"_id\"",
+        columns
+            .iter()
+            .map(|c| match c.data_type {
+                T::Decimal => format!("CAST({} AS TEXT)", ddl::ident(&c.name)),
+                _ => ddl::ident(&c.name),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        ddl::ident(&physical)
+    );
+    let stored = sqlx::query(sqlx::AssertSqlSafe(read))
+        .fetch_all(&mut *tx)
         .await?;
-    record_version(&mut tx, id, Some(&current.schema), new, changes, created_by).await?;
+    let building = ddl::rebuilding(name);
+    sqlx::query(sqlx::AssertSqlSafe(ddl::create_table(&building, schema)))
+        .execute(&mut *tx)
+        .await?;
+    let insert = ddl::insert_row(&building, schema);
+    for row in &stored {
+        let id: i64 = sqlx::Row::try_get(row, 0)?;
+        let mut cells = Vec::with_capacity(columns.len());
+        for (i, column) in columns.iter().enumerate() {
+            let cell = match column.data_type {
+                T::Integer | T::Boolean | T::Reference => {
+                    sqlx::Row::try_get::<Option<i64>, _>(row, i + 1)?.map(Cell::Integer)
+                }
+                T::Decimal => sqlx::Row::try_get::<Option<String>, _>(row, i + 1)?
+                    .and_then(|text| exact_cell(&text, column)),
+                _ => sqlx::Row::try_get::<Option<String>, _>(row, i + 1)?.map(Cell::Text),
+            };
+            cells.push(cell.unwrap_or(Cell::Null));
+        }
+        write_row(&mut tx, &insert, Some(id), &cells).await?;
+    }
+    drop(stored);
+    replace_with_rebuilt(&mut tx, name, schema).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A double's text (`45894.67`, `1.0e-05`) as a decimal of `column`'s scale, rounded half
+/// to even to it.
+fn exact_cell(text: &str, column: &crate::model::Column) -> Option<Cell> {
+    let (unscaled, scale) = crate::value::parse_decimal(text).ok()?;
+    let (_, declared) = column.decimal_shape();
+    let declared = i8::try_from(declared).ok()?;
+    let rounded = crate::value::rescale(unscaled, scale, declared.min(scale))?;
+    let text = crate::value::decimal_text(rounded, declared.min(scale));
+    let (unscaled, scale) = crate::value::parse_decimal(&text).ok()?;
+    Some(Cell::Decimal(unscaled, scale))
 }

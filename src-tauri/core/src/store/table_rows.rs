@@ -158,11 +158,15 @@ impl Store {
                     )));
                 }
                 let direction = if sort.descending { "DESC" } else { "ASC" };
+                let sorted = match schema.column(&sort.column) {
+                    // The text of a decimal's digits, ordered as the number it spells.
+                    Some(c) if c.data_type == ColumnType::Decimal && !c.is_computed() => {
+                        format!("CAST({} AS REAL)", ddl::ident(&c.name))
+                    }
+                    _ => ddl::ident(&sort.column),
+                };
                 // Ties keep the order rows were written in.
-                format!(
-                    "{} {direction}, \"_id\" {direction}",
-                    ddl::ident(&sort.column)
-                )
+                format!("{sorted} {direction}, \"_id\" {direction}")
             }
         };
         let sql = format!(
@@ -186,11 +190,30 @@ impl Store {
             .fetch_one(self.pool())
             .await?;
         Ok(RowsPage {
-            rows: rows.into_iter().map(|r| r.0).collect(),
+            rows: rows.into_iter().map(|r| shown_row(&schema, r.0)).collect(),
             offset: query.offset,
             total_rows: u64::try_from(total).unwrap_or_default(),
         })
     }
+}
+
+/// A row as a page shows it: a decimal as a JSON number when a double carries its digits
+/// exactly, else as a string of them (`value::decimal_json`), so no digit is lost on the way
+/// to the screen.
+fn shown_row(schema: &TableSchema, mut row: Map<String, Value>) -> Map<String, Value> {
+    for column in schema
+        .columns
+        .iter()
+        .filter(|c| c.data_type == ColumnType::Decimal)
+    {
+        if let Some(value) = row.get_mut(&column.name)
+            && let Value::String(text) = value
+            && let Some(exact) = crate::value::decimal_json(text)
+        {
+            *value = exact;
+        }
+    }
+    row
 }
 
 /// ` WHERE …` for `filters` (empty without any), with the values it binds in order.
@@ -204,13 +227,14 @@ fn filter_clause(
     for filter in filters {
         let wrong =
             |why: String| TableError::Query(format!("filter on `{}`: {why}", filter.column));
-        let (column, kind) = if filter.column == "_id" {
-            ("\"_id\"".to_owned(), ColumnType::Integer)
+        let (column, kind, decimal) = if filter.column == "_id" {
+            ("\"_id\"".to_owned(), ColumnType::Integer, false)
         } else {
             let found = schema
                 .column(&filter.column)
                 .ok_or_else(|| wrong(format!("table `{table}` has no such column")))?;
-            (ddl::ident(&found.name), found.data_type)
+            let decimal = found.data_type == ColumnType::Decimal && !found.is_computed();
+            (ddl::ident(&found.name), found.data_type, decimal)
         };
         let comparison = match filter.op {
             FilterOp::IsNull => {
@@ -247,7 +271,15 @@ fn filter_clause(
                 "give a value to compare with (or use is_null)".into(),
             ));
         }
-        terms.push(format!("{column} {comparison} ?"));
+        // A stored decimal is the text of its exact digits: equal when the texts are, ordered
+        // as the numbers they spell.
+        if decimal && !matches!(filter.op, FilterOp::Eq | FilterOp::Ne) {
+            terms.push(format!(
+                "CAST({column} AS REAL) {comparison} CAST(? AS REAL)"
+            ));
+        } else {
+            terms.push(format!("{column} {comparison} ?"));
+        }
         values.push(cell);
     }
     if terms.is_empty() {
@@ -302,6 +334,7 @@ fn arguments(cells: &[Cell]) -> Result<SqliteArguments, TableError> {
             Cell::Integer(i) => args.add(i),
             Cell::Real(f) => args.add(f),
             Cell::Text(t) => args.add(t),
+            Cell::Decimal(unscaled, scale) => args.add(Cell::decimal_text(unscaled, scale)),
         }
         .map_err(|e| TableError::from(sqlx::Error::Encode(e)))?;
     }
@@ -319,6 +352,7 @@ pub(super) fn bind_cells<'q>(
             Cell::Integer(i) => query.bind(i),
             Cell::Real(f) => query.bind(f),
             Cell::Text(t) => query.bind(t),
+            Cell::Decimal(unscaled, scale) => query.bind(Cell::decimal_text(unscaled, scale)),
         };
     }
     query

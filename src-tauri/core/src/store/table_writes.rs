@@ -282,6 +282,7 @@ fn same(a: &Cell, b: &Cell) -> bool {
             let number = |c: &Cell| match c {
                 Cell::Real(f) => Some(*f),
                 Cell::Integer(i) => Some(*i as f64),
+                Cell::Decimal(unscaled, scale) => Some(value::decimal_f64(*unscaled, *scale)),
                 _ => None,
             };
             match (number(a), number(b)) {
@@ -300,6 +301,7 @@ fn shown(cell: &Cell) -> String {
         Cell::Integer(i) => i.to_string(),
         Cell::Real(f) => f.to_string(),
         Cell::Text(t) => format!("\"{t}\""),
+        Cell::Decimal(unscaled, scale) => Cell::decimal_text(*unscaled, *scale),
     }
 }
 

@@ -199,6 +199,11 @@ fn column(name: &str, schema: &TableSchema, own: &str) -> Result<String, String>
         Some(c) if c.validation.computed.is_some() => Err(format!(
             "`{name}` is computed too: compute from stored columns"
         )),
+        // A decimal is stored as the text of its digits: read as the number it spells, so
+        // that comparisons compare numbers (SQLite computes in doubles).
+        Some(c) if c.data_type == crate::model::ColumnType::Decimal => {
+            Ok(format!("CAST({} AS REAL)", ident(name)))
+        }
         Some(_) => Ok(ident(name)),
         None => Err(format!("the table has no column `{name}`")),
     }
@@ -224,11 +229,11 @@ mod tests {
         let sql = |text| to_sql(text, &schema(), "total");
         assert_eq!(
             sql("quantity * unit_price"),
-            Ok("\"quantity\" * \"unit_price\"".into())
+            Ok("\"quantity\" * CAST(\"unit_price\" AS REAL)".into())
         );
         assert_eq!(
             sql("upper(name) || ' x' || ROUND(unit_price, 2)"),
-            Ok("upper(\"name\") || ' x' || round(\"unit_price\", 2)".into())
+            Ok("upper(\"name\") || ' x' || round(CAST(\"unit_price\" AS REAL), 2)".into())
         );
         assert_eq!(
             sql("CASE WHEN quantity >= 10 THEN 'bulk' ELSE 'single' END"),

@@ -3,6 +3,11 @@
 //! UNIQUE, CHECK, FOREIGN KEY … ON DELETE). A CHECK is named `<column>__<rule>`, so a refused
 //! write names its column and rule. Patterns are checked by the core (SQLite has no regex).
 //!
+//! A `decimal` column stores the TEXT of its exact digits (`12.5`, trailing zeros dropped),
+//! so no value passes through a double; its range rules compare it as a number (`CAST … AS
+//! REAL`, a backstop: the core checks them exactly first). A computed decimal is a REAL:
+//! SQLite computes in doubles.
+//!
 //! DDL cannot take bound parameters: the few values it carries (enum members, bounds) come
 //! from a checked schema and are written as quoted literals by [`literal`].
 
@@ -121,8 +126,14 @@ fn column(column: &Column, schema: &TableSchema) -> String {
     let rules = &column.validation;
     let storage = match column.data_type {
         T::Integer | T::Boolean | T::Reference => "INTEGER",
-        T::Decimal => "REAL",
-        T::String | T::Text | T::Date | T::Datetime | T::Json => "TEXT",
+        T::Decimal if column.is_computed() => "REAL",
+        T::String | T::Text | T::Date | T::Datetime | T::Json | T::Decimal => "TEXT",
+    };
+    // What range rules compare: a stored decimal as the number its text spells.
+    let stored_decimal = column.data_type == T::Decimal && !column.is_computed();
+    let ordered = |operand: String| match stored_decimal {
+        true => format!("CAST({operand} AS REAL)"),
+        false => operand,
     };
     let mut def = format!("{name} {storage}");
     if let Some(expression) = &rules.computed {
@@ -159,16 +170,32 @@ fn column(column: &Column, schema: &TableSchema) -> String {
         check("min_length", format!("length({name}) >= {min}"));
     }
     if let Some(min) = &rules.min {
-        check("min", format!("{name} >= {}", bound(column.data_type, min)));
+        check(
+            "min",
+            format!(
+                "{} >= {}",
+                ordered(name.clone()),
+                ordered(bound(column.data_type, min))
+            ),
+        );
     }
     if let Some(max) = &rules.max {
-        check("max", format!("{name} <= {}", bound(column.data_type, max)));
+        check(
+            "max",
+            format!(
+                "{} <= {}",
+                ordered(name.clone()),
+                ordered(bound(column.data_type, max))
+            ),
+        );
     }
     if let Some(allowed) = &rules.allowed {
         let values: Vec<String> = allowed
             .iter()
             .map(|v| match column.data_type {
                 T::Json => literal(&Value::String(v.to_string())),
+                // As stored: the exact digits' text.
+                T::Decimal if !column.is_computed() => bound(T::Decimal, v),
                 _ => literal(v),
             })
             .collect();
@@ -188,10 +215,15 @@ fn column(column: &Column, schema: &TableSchema) -> String {
     def
 }
 
-/// A min or max as stored: datetimes normalised as the rows are.
+/// A min, max or enum value as stored: datetimes normalised as the rows are, a decimal as
+/// its exact digits (a text, compared with `CAST … AS REAL` by the range rules).
 fn bound(kind: ColumnType, value: &Value) -> String {
+    use crate::tables::value::Cell;
     match crate::tables::value::convert(kind, value) {
-        Ok(crate::tables::value::Cell::Text(text)) => literal(&Value::String(text)),
+        Ok(Cell::Text(text)) => literal(&Value::String(text)),
+        Ok(Cell::Decimal(unscaled, scale)) => {
+            literal(&Value::String(Cell::decimal_text(unscaled, scale)))
+        }
         _ => literal(value),
     }
 }

@@ -102,7 +102,10 @@ pub fn rows(
                 }
             };
             if starts_array {
-                let all: Vec<Value> = serde_json::from_reader(reader)
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut reader, &mut text)
+                    .map_err(|e| failed(format!("not JSON: {e}")))?;
+                let all: Vec<Value> = serde_json::from_str(&crate::value::exact_numbers(&text))
                     .map_err(|e| failed(format!("not JSON: {e}")))?;
                 Ok(Box::new((1u64..).zip(all).map(
                     move |(line, value)| match value {
@@ -118,13 +121,16 @@ pub fn rows(
                             Ok(text) => text,
                             Err(e) => return Some(Err(error(e.to_string()))),
                         };
-                        Some(match serde_json::from_str::<Value>(&text) {
-                            Ok(Value::Object(values)) => Ok(SourceRow { line, values }),
-                            Ok(other) => {
-                                Err(error(format!("line {line} is not an object: {other}")))
-                            }
-                            Err(e) => Err(error(format!("line {line} is not JSON: {e}"))),
-                        })
+                        Some(
+                            match serde_json::from_str::<Value>(&crate::value::exact_numbers(&text))
+                            {
+                                Ok(Value::Object(values)) => Ok(SourceRow { line, values }),
+                                Ok(other) => {
+                                    Err(error(format!("line {line} is not an object: {other}")))
+                                }
+                                Err(e) => Err(error(format!("line {line} is not JSON: {e}"))),
+                            },
+                        )
                     },
                 )))
             }
@@ -151,8 +157,13 @@ pub fn rows(
                     if buffer.is_empty() {
                         return Ok(Vec::new());
                     }
-                    serde_json::from_slice::<Vec<Map<String, Value>>>(&buffer)
-                        .map_err(|e| error(e.to_string()))
+                    // Decimals written by Arrow with more digits than a double keeps stay
+                    // exact.
+                    let text = String::from_utf8_lossy(&buffer);
+                    serde_json::from_str::<Vec<Map<String, Value>>>(&crate::value::exact_numbers(
+                        &text,
+                    ))
+                    .map_err(|e| error(e.to_string()))
                 });
                 let out: Vec<Result<SourceRow, SourceError>> = match rows {
                     Ok(rows) => rows
@@ -218,11 +229,10 @@ pub fn typed(kind: ColumnType, value: Value) -> Result<Value, String> {
     let text = text.trim();
     let parsed = match kind {
         ColumnType::Integer | ColumnType::Reference => text.parse::<i64>().ok().map(Value::from),
-        ColumnType::Decimal => text
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(Value::Number),
+        // The digits as written (the column reads them exactly), never through a double.
+        ColumnType::Decimal => crate::value::parse_decimal(text)
+            .is_ok()
+            .then(|| Value::String(text.to_owned())),
         ColumnType::Boolean => match text.to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" => Some(Value::Bool(true)),
             "false" | "no" | "0" => Some(Value::Bool(false)),
@@ -294,6 +304,20 @@ fn seen(value: &Value) -> Seen {
     }
 }
 
+/// How many digits after the point a number is written with (`10.50`: 2, `1.5e-3`: 4, `12`:
+/// 0), at most 38.
+fn written_scale(text: &str) -> u8 {
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let fraction = mantissa.split_once('.').map_or(0, |(_, f)| f.len());
+    let places = i64::try_from(fraction)
+        .unwrap_or(i64::MAX)
+        .saturating_sub(exponent);
+    u8::try_from(places.clamp(0, crate::value::MAX_DECIMAL_DIGITS as i64)).unwrap_or(0)
+}
+
 /// Two observations of one column joined: numbers widen to decimals, anything else that
 /// disagrees is text.
 fn join(a: Seen, b: Seen) -> Seen {
@@ -344,11 +368,12 @@ pub fn infer(path: &Path, sample: usize) -> Result<TableSchema, SourceError> {
         path: path.to_owned(),
         message: e.to_string(),
     })?;
-    let mut columns: Vec<(String, Seen, usize)> = file_columns(path)
+    // Per column: what its values read as, the longest text, the most digits after a point.
+    let mut columns: Vec<(String, Seen, usize, u8)> = file_columns(path)
         .unwrap_or_default()
         .iter()
         .filter(|name| *name != ROW_ID)
-        .map(|name| (column_name(name), Seen::Nothing, 0))
+        .map(|name| (column_name(name), Seen::Nothing, 0, 0))
         .collect();
     for row in rows(path)?.take(sample) {
         let row = row?;
@@ -356,20 +381,30 @@ pub fn infer(path: &Path, sample: usize) -> Result<TableSchema, SourceError> {
             let name = column_name(name);
             let kind = seen(value);
             let length = value.as_str().map_or(0, |s| s.chars().count());
+            let places = match value {
+                Value::Number(n) => written_scale(&n.to_string()),
+                Value::String(s) => written_scale(s.trim()),
+                _ => 0,
+            };
             match columns.iter_mut().find(|(n, ..)| *n == name) {
-                Some((_, so_far, longest)) => {
+                Some((_, so_far, longest, most)) => {
                     *so_far = join(*so_far, kind);
                     *longest = (*longest).max(length);
+                    *most = (*most).max(places);
                 }
-                None => columns.push((name, kind, length)),
+                None => columns.push((name, kind, length, places)),
             }
         }
     }
     Ok(TableSchema {
         columns: columns
             .into_iter()
-            .map(|(name, kind, longest)| Column {
+            .map(|(name, kind, longest, places)| Column {
                 name,
+                // As many digits after the point as the sample writes (`10.50`: 2), so none
+                // is refused and an export writes them as the file did.
+                precision: None,
+                scale: (kind == Seen::Decimal).then_some(places),
                 data_type: match kind {
                     Seen::Boolean => ColumnType::Boolean,
                     Seen::Integer => ColumnType::Integer,

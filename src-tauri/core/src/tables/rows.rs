@@ -70,6 +70,8 @@ pub fn check_row(
             if column.required {
                 problems.push(problem(&column.name, "is required".into()));
             }
+        } else if let Some(misfit) = value::decimal_misfit(column, &cell) {
+            problems.push(problem(&column.name, misfit));
         } else {
             problems.extend(
                 value::broken_rules(column, &cell)

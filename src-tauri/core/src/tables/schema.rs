@@ -94,6 +94,25 @@ fn check_column(column: &Column) -> Vec<String> {
             "the name must be lowercase snake_case (a letter, then letters, digits or _)".into(),
         );
     }
+    if kind == T::Decimal {
+        let (precision, scale) = column.decimal_shape();
+        if !(1..=38).contains(&precision) {
+            problems.push(format!(
+                "precision {precision} is not 1 to 38 digits (a decimal holds at most 38)"
+            ));
+        } else if scale > precision {
+            problems.push(format!("scale {scale} is more than precision {precision}"));
+        }
+    } else {
+        for (rule, set) in [
+            ("precision", column.precision.is_some()),
+            ("scale", column.scale.is_some()),
+        ] {
+            if set {
+                problems.push(format!("{rule} applies to decimal, not {type_name}"));
+            }
+        }
+    }
     let textual = matches!(kind, T::String | T::Text);
     if !textual {
         for (rule, set) in [
@@ -182,6 +201,10 @@ fn check_column(column: &Column) -> Vec<String> {
     if let Some(default) = &column.default_value {
         match value::convert(kind, default) {
             Ok(Cell::Null) => {}
+            Ok(cell) if value::decimal_misfit(column, &cell).is_some() => problems.push(format!(
+                "default_value: {}",
+                value::decimal_misfit(column, &cell).unwrap_or_default()
+            )),
             Ok(cell) => problems.extend(
                 value::broken_rules(column, &cell)
                     .into_iter()

@@ -1,5 +1,6 @@
 //! A cell of a data table: a JSON value read as its column's type, in the form it is stored
-//! (SQLite: INTEGER, REAL or TEXT), and the column's rules checked against it.
+//! (SQLite: INTEGER, REAL or TEXT; a decimal as the TEXT of its exact digits), and the
+//! column's rules checked against it.
 
 use crate::model::{Column, ColumnType};
 use serde_json::Value;
@@ -14,6 +15,16 @@ pub enum Cell {
     Integer(i64),
     Real(f64),
     Text(String),
+    /// Exact: `unscaled / 10^scale`, trailing zeros dropped (so one value has one form);
+    /// stored as its text (`12.5`).
+    Decimal(i128, i8),
+}
+
+impl Cell {
+    /// A decimal's text as stored: its digits exactly, `-0.05`, `12.5`, `1000`.
+    pub fn decimal_text(unscaled: i128, scale: i8) -> String {
+        crate::value::decimal_text(unscaled, scale)
+    }
 }
 
 /// `value` read as a `kind`: strings for text, dates (`YYYY-MM-DD`) and datetimes (RFC 3339,
@@ -31,11 +42,22 @@ pub fn convert(kind: ColumnType, value: &Value) -> Result<Cell, String> {
             .map(|s| Cell::Text(s.to_owned()))
             .ok_or_else(wrong),
         T::Integer | T::Reference => value.as_i64().map(Cell::Integer).ok_or_else(wrong),
-        T::Decimal => value
-            .as_f64()
-            .filter(|f| f.is_finite())
-            .map(Cell::Real)
-            .ok_or_else(wrong),
+        // Exactly as written: a JSON number's digits (as read), or a string of them; never
+        // through a double.
+        T::Decimal => {
+            let text = match value {
+                Value::Number(n) => n.to_string(),
+                Value::String(s) => s.trim().to_owned(),
+                _ => return Err(wrong()),
+            };
+            match crate::value::parse_decimal(&text) {
+                Ok((unscaled, scale)) => Ok(Cell::Decimal(unscaled, scale)),
+                Err(why) if value.is_number() || text.bytes().any(|b| b.is_ascii_digit()) => {
+                    Err(format!("{} {why}", describe(value)))
+                }
+                Err(_) => Err(wrong()),
+            }
+        }
         T::Boolean => value
             .as_bool()
             .map(|b| Cell::Integer(i64::from(b)))
@@ -90,8 +112,65 @@ pub fn compare(a: &Cell, b: &Cell) -> Option<Ordering> {
         (Cell::Integer(x), Cell::Real(y)) => (*x as f64).partial_cmp(y),
         (Cell::Real(x), Cell::Integer(y)) => x.partial_cmp(&(*y as f64)),
         (Cell::Text(x), Cell::Text(y)) => Some(x.cmp(y)),
+        (Cell::Decimal(x, xs), Cell::Decimal(y, ys)) => {
+            Some(compare_decimals((*x, *xs), (*y, *ys)))
+        }
+        (Cell::Decimal(..), Cell::Integer(y)) => compare(a, &Cell::Decimal(i128::from(*y), 0)),
+        (Cell::Integer(x), Cell::Decimal(..)) => compare(&Cell::Decimal(i128::from(*x), 0), b),
+        (Cell::Decimal(x, s), Cell::Real(y)) => decimal_f64(*x, *s).partial_cmp(y),
+        (Cell::Real(x), Cell::Decimal(y, s)) => x.partial_cmp(&decimal_f64(*y, *s)),
         _ => None,
     }
+}
+
+/// Two exact decimals in order: at one scale when that fits an `i128`, else the one that
+/// does not fit is the larger in size.
+fn compare_decimals(a: (i128, i8), b: (i128, i8)) -> Ordering {
+    let scale = a.1.max(b.1);
+    let at = |(unscaled, s): (i128, i8)| crate::value::rescale(unscaled, s, scale);
+    match (at(a), at(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        // Only a value of 39 digits or more at the common scale overflows: the larger one.
+        (None, _) => a.0.signum().cmp(&0),
+        (_, None) => 0.cmp(&b.0.signum()),
+    }
+}
+
+/// A decimal as a double (for a computed column, which SQLite computes in doubles).
+pub fn decimal_f64(unscaled: i128, scale: i8) -> f64 {
+    crate::value::decimal_text(unscaled, scale)
+        .parse()
+        .unwrap_or(f64::NAN)
+}
+
+/// Why decimal `cell` does not fit `column`'s precision and scale, if it does not: more
+/// digits after the point than its scale (never rounded away), or more before it than
+/// precision − scale.
+pub fn decimal_misfit(column: &Column, cell: &Cell) -> Option<String> {
+    let Cell::Decimal(unscaled, scale) = *cell else {
+        return None;
+    };
+    let (precision, declared) = column.decimal_shape();
+    let shape = format!("decimal({precision},{declared})");
+    if scale > declared as i8 {
+        return Some(format!(
+            "{} has {scale} digits after the point; the column is {shape}, which keeps {declared}",
+            crate::value::decimal_text(unscaled, scale)
+        ));
+    }
+    let whole = unscaled.unsigned_abs() / 10u128.pow(u32::try_from(scale.max(0)).unwrap_or(0));
+    let whole = if whole == 0 {
+        0
+    } else {
+        whole.to_string().len()
+    };
+    let room = usize::from(precision - declared);
+    (whole > room).then(|| {
+        format!(
+            "{} has {whole} digits before the point; the column is {shape}, which keeps {room}",
+            crate::value::decimal_text(unscaled, scale)
+        )
+    })
 }
 
 /// Every rule of `column` that `cell` (not null) breaks, in words.

@@ -43,10 +43,23 @@ pub fn check_param_value(spec: &ParamSpec, value: &Value) -> Result<(), String> 
 }
 
 fn check_scalar(value_type: ScalarType, allowed: &[Value], value: &Value) -> Result<(), String> {
+    if value_type == ScalarType::Integer
+        && let Some(text) = out_of_range(value)
+    {
+        return Err(format!(
+            "{text} is out of range for an integer ({} to {})",
+            i64::MIN,
+            i64::MAX
+        ));
+    }
+    let exact = match value_type {
+        ScalarType::Decimal => exact_decimal(value).transpose()?,
+        _ => None,
+    };
     let fits = match value_type {
         ScalarType::String => value.is_string(),
-        ScalarType::Integer => value.is_i64() || value.is_u64(),
-        ScalarType::Decimal => value.is_number(),
+        ScalarType::Integer => value.is_i64(),
+        ScalarType::Decimal => exact.is_some(),
         ScalarType::Boolean => value.is_boolean(),
         ScalarType::Date => value.as_str().is_some_and(is_date),
         ScalarType::Datetime => value.as_str().is_some_and(is_datetime),
@@ -62,7 +75,12 @@ fn check_scalar(value_type: ScalarType, allowed: &[Value], value: &Value) -> Res
         };
         return Err(format!("expected {expected}, found {}", describe(value)));
     }
-    if !allowed.is_empty() && !allowed.contains(value) {
+    let listed = |v: &Value| match exact {
+        // `12.50`, `"12.5"` and `12.5` are one decimal.
+        Some(exact) => exact_decimal(v).and_then(Result::ok) == Some(exact),
+        None => v == value,
+    };
+    if !allowed.is_empty() && !allowed.iter().any(listed) {
         let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
         return Err(format!(
             "{value} is not one of the allowed values {}",
@@ -70,6 +88,51 @@ fn check_scalar(value_type: ScalarType, allowed: &[Value], value: &Value) -> Res
         ));
     }
     Ok(())
+}
+
+/// A whole number too large for an integer parameter (a JSON number past `i64`, or the
+/// digits of one kept as text so that none is lost), as written.
+fn out_of_range(value: &Value) -> Option<String> {
+    match value {
+        Value::Number(n) if n.is_u64() && !n.is_i64() => Some(n.to_string()),
+        Value::Number(n)
+            if n.as_f64()
+                .is_some_and(|f| f.is_finite() && f.fract() == 0.0) =>
+        {
+            (!n.is_i64() && !n.is_u64()).then(|| n.to_string())
+        }
+        Value::String(s) => {
+            let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+            (!digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && s.parse::<i64>().is_err())
+            .then(|| s.clone())
+        }
+        _ => None,
+    }
+}
+
+/// A decimal's exact value (a JSON number, or its digits as a string), `Some(Err)` when it
+/// is a number a decimal cannot hold (too many digits), `None` when it is no number.
+fn exact_decimal(value: &Value) -> Option<Result<(i128, i8), String>> {
+    let text = match value {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.trim().to_owned(),
+        _ => return None,
+    };
+    match crate::value::parse_decimal(&text) {
+        Ok(exact) => Some(Ok(exact)),
+        Err(_) if !looks_numeric(&text) => None,
+        Err(why) => Some(Err(format!("{text} {why}"))),
+    }
+}
+
+/// Whether `text` is written as a number at all (a sign, digits, a point, an exponent).
+fn looks_numeric(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
 }
 
 pub fn with_article(noun: &str) -> String {
