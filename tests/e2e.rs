@@ -284,9 +284,9 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
                                  request: { parameters: { end_date: '2026-06-15' } } })
            .then((summary) => done({ ok: summary }), (error) => done({ error }));",
     );
-    assert_eq!(drilldown["ok"]["status"], "COMPLETED", "{drilldown}");
+    assert_eq!(drilldown["ok"]["run"]["status"], "COMPLETED", "{drilldown}");
     assert_eq!(
-        drilldown["ok"]["parameters"]["end_date"], "2026-06-15",
+        drilldown["ok"]["run"]["parameters"]["end_date"], "2026-06-15",
         "{drilldown}"
     );
     let wrong = app.execute_async(
@@ -336,7 +336,7 @@ fn the_home_screen_lists_the_example_flows_and_opens_one_on_the_canvas() {
     );
     assert_eq!(refused["error"]["code"], "invalid_flow", "{refused}");
     assert_eq!(
-        refused["error"]["diagnostics"][0]["code"], "inactive_template",
+        refused["error"]["details"]["diagnostics"][0]["code"], "inactive_template",
         "{refused}"
     );
     eprintln!("e2e screenshots: {}", shots.display());

@@ -268,3 +268,42 @@ async fn a_table_the_flow_creates_is_not_unknown_to_the_queries_after_it() {
         .collect();
     assert_eq!(said, [(Code::UnknownTable, "never")], "{found:#?}");
 }
+
+/// The engine plans an import's SQL against the tables as they are when the import asks: a
+/// data table made after the engine started (in the window, a moment before) is known.
+#[tokio::test]
+async fn an_import_plans_against_a_data_table_made_after_the_engine_started() {
+    let (workspace, engine, _, _dir) = sample_workspace().await;
+    let schema: flowloom_core::model::TableSchema = serde_json::from_value(json!({
+        "columns": [{ "name": "name", "data_type": "string" }, { "name": "age", "data_type": "integer" }]
+    }))
+    .expect("a schema");
+    workspace
+        .store()
+        .create_table("customers", "Customers", &schema, None)
+        .await
+        .expect("the table");
+    let file = json!({
+        "format": "flowloom.flow",
+        "format_version": 1,
+        "composition": { "composition_id": "comp_customer_ages", "name": "Customer ages" },
+        "templates": [{
+            "template_id": "tpl_customer_ages",
+            "name": "Customer ages",
+            "sql": "SELECT count(*) AS customers, sum(age) AS total_age FROM customers",
+            "output_columns": [{ "name": "customers", "type": "integer" },
+                               { "name": "total_age", "type": "integer" }]
+        }],
+        "nodes": [{ "node_id": "ages", "template_id": "tpl_customer_ages" }],
+        "connections": []
+    });
+    let imported = flowloom_core::flowfile::import_checked(
+        workspace.store(),
+        &file.to_string(),
+        flowloom_core::flowfile::OnConflict::Fail,
+        flowloom_core::flowfile::NewerTemplates::Warn,
+        Some(&*engine),
+    )
+    .await;
+    assert!(imported.is_ok(), "{imported:?}");
+}

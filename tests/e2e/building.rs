@@ -276,8 +276,10 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
         Err(flowloom_core::StoreError::NotFound { .. })
     ));
 
-    // A flow file dropped on the window is imported. The drop arrives as Tauri's drag-drop
-    // event (sent here from the page, as the webview sends it for a real drop).
+    // A drop the page makes up (Tauri's drag-drop event sent from a script, not from the
+    // OS) names a file nobody chose: the import is refused and nothing is stored. (A real
+    // drop is recorded as chosen by Rust before the page hears it: `files::dropped`, which
+    // xdotool cannot exercise.)
     let example = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/low-ctr-review.flow.json"),
     )
@@ -300,9 +302,12 @@ fn an_analyst_builds_a_flow_on_the_canvas() {
     ));
     assert_eq!(sent["ok"], true, "{sent}");
     app.wait_for(
-        "[data-testid=flow-item][data-composition-id=comp_dropped]",
+        "[data-testid=import-result][data-error-code=file_not_chosen]",
         1,
         wait,
     );
-    assert!(stored("comp_dropped").is_ok_and(|f| f.composition.name == "Dropped flow"));
+    assert!(matches!(
+        stored("comp_dropped"),
+        Err(flowloom_core::StoreError::NotFound { .. })
+    ));
 }

@@ -211,6 +211,9 @@ pub async fn check_in_workspace(
         diagnostics.extend(conflicts(store, &file).await?);
     }
     if let Some(connector) = connector {
+        // Planned against the tables as they are now (a data table made since the engine
+        // last looked, a file added to data/).
+        connector.refresh().await;
         let (flow, catalog) = super::with_workspace(file.clone(), &workspace);
         diagnostics.extend(plan_check::problems(&flow, &catalog, connector).await);
     }
@@ -398,6 +401,9 @@ pub async fn import_templates_checked(
     connector: Option<&dyn Connector>,
 ) -> Result<PackOutcome, ImportError> {
     let pack = TemplatePack::read(text)?;
+    if let Some(connector) = connector {
+        connector.refresh().await;
+    }
     let diagnostics = check_pack(&pack, connector).await;
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(ImportError::Invalid(diagnostics));
