@@ -6,22 +6,33 @@ import { defaultChoices, nodeProgress } from "../lib/run";
 import { createAppStore } from "./index";
 import { failed, fakeApi, fakeDialogs, ok } from "../testing/fakeBackend";
 
+/** A store whose runs end only when the test calls `finishRun`. */
+function heldRunStore() {
+  let finish: () => void = () => undefined;
+  const { api } = fakeApi();
+  const store = createAppStore(
+    {
+      ...api,
+      runFlow: async (id, request) => {
+        await new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+        return api.runFlow(id, request);
+      },
+    },
+    fakeDialogs(ok(null)).dialogs,
+  );
+  return {
+    store,
+    finishRun: () => {
+      finish();
+    },
+  };
+}
+
 describe("running the open flow", () => {
   it("shows each node's progress from the events, then the outcome", async () => {
-    let finishRun: () => void = () => undefined;
-    const { api } = fakeApi();
-    const running = createAppStore(
-      {
-        ...api,
-        runFlow: async (id, request) => {
-          await new Promise<void>((resolve) => {
-            finishRun = resolve;
-          });
-          return api.runFlow(id, request);
-        },
-      },
-      fakeDialogs(ok(null)).dialogs,
-    );
+    const { store: running, finishRun } = heldRunStore();
     const { actions } = running.getState();
     await actions.openFlow("comp_deep_dive");
     const run = actions.runFlow(defaultChoices([]));
@@ -255,20 +266,7 @@ describe("a run a schedule started", () => {
   });
 
   it("never takes over the window's own run", async () => {
-    let finishRun: () => void = () => undefined;
-    const { api } = fakeApi();
-    const store = createAppStore(
-      {
-        ...api,
-        runFlow: async (id, request) => {
-          await new Promise<void>((resolve) => {
-            finishRun = resolve;
-          });
-          return api.runFlow(id, request);
-        },
-      },
-      fakeDialogs(ok(null)).dialogs,
-    );
+    const { store, finishRun } = heldRunStore();
     const { actions } = store.getState();
     await actions.openFlow("comp_deep_dive");
     const run = actions.runFlow(defaultChoices([]));
