@@ -3,10 +3,10 @@
 
 use crate::{Failure, WorkspaceArg};
 use flowloom_core::api::{RunRequest, Runs, RunsError};
-use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::run::{
     self, CancellationToken, NodeStatus, RunError, RunEvent, RunStatus,
 };
+use flowloom_core::engine::{LocalEngine, plan_check};
 use flowloom_core::flowfile::{self, FlowFile};
 use flowloom_core::model::Trigger;
 use flowloom_core::validation::{self, Catalog, Diagnostic, ValidatedFlow};
@@ -57,7 +57,7 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
         async move { LocalEngine::open(&data_dir).await }
     });
     let workspace = &Workspace::open(&dir).await.map_err(Failure::refused)?;
-    let (flow, stored) = load(&args.flow, workspace).await?;
+    let (flow, catalog, stored) = load(&args.flow, workspace).await?;
     if args.from.is_some() && !stored {
         return Err(Failure::unreadable(
             "--from reuses the results a stored flow's runs keep, and a file's run keeps none: import the flow first (flowloom import)",
@@ -92,6 +92,15 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
         .expect("building the engine never panics")
         .map_err(Failure::refused)?
         .with_data_tables(workspace.store().clone());
+    // A file's SQL is planned against the workspace's tables before anything runs, as
+    // `validate --workspace` plans it (a stored flow's was, when it was imported).
+    if !stored {
+        engine.refresh_tables().await;
+        let planned = plan_check::problems(flow.flow(), &catalog, &engine).await;
+        if planned.iter().any(Diagnostic::is_error) {
+            return Err(problems(&planned));
+        }
+    }
     // A file's data-table nodes work on the workspace's data tables, as a stored flow's do.
     let runs = Runs::new(workspace.clone(), Arc::new(engine));
 
@@ -254,10 +263,13 @@ fn node_line(
     }
 }
 
-/// The flow to run, and whether it is a stored one: a file as it is (its own templates), or
+/// The flow to run, the templates it was validated with, and whether it is a stored one: a file as it is (its own templates), or
 /// a stored flow with the workspace's templates. An invalid flow is refused with every
 /// problem (exit 2).
-async fn load(flow: &str, workspace: &Workspace) -> Result<(ValidatedFlow, bool), Failure> {
+async fn load(
+    flow: &str,
+    workspace: &Workspace,
+) -> Result<(ValidatedFlow, Catalog, bool), Failure> {
     let stored = !(flow.ends_with(".json") || Path::new(flow).is_file());
     let (flow, catalog): (Flow, Catalog) = if !stored {
         let text = crate::files::read(Path::new(flow))?;
@@ -285,7 +297,7 @@ async fn load(flow: &str, workspace: &Workspace) -> Result<(ValidatedFlow, bool)
     };
     let flow =
         validation::validate(flow, &catalog).map_err(|diagnostics| problems(&diagnostics))?;
-    Ok((flow, stored))
+    Ok((flow, catalog, stored))
 }
 
 fn problems(diagnostics: &[Diagnostic]) -> Failure {

@@ -103,6 +103,18 @@ fn bad_params_and_invalid_flows_exit_2_before_anything_runs() {
     let invalid = flowloom(&["run", path_str(&cycle), "--workspace", ws]);
     exits(&invalid, 2);
     assert!(text(&invalid.stderr).contains("error[cycle]"));
+    // A file whose SQL reads a table the workspace lacks is refused as `validate
+    // --workspace` refuses it, before any node runs.
+    let unknown_table = repo("tests/fixtures/runs/failure.flow.json");
+    let refused = flowloom(&["run", path_str(&unknown_table), "--workspace", ws]);
+    exits(&refused, 2);
+    assert!(
+        text(&refused.stderr).contains("error[unknown_table]")
+            && text(&refused.stderr).contains("`broken`"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(refused.stdout.is_empty(), "nothing ran");
 }
 
 #[test]
@@ -116,7 +128,15 @@ fn a_failed_node_fails_the_run_with_exit_1() {
         dir.path().join("data/ads.csv"),
     )
     .expect("copy data");
-    let file = repo("tests/fixtures/runs/failure.flow.json");
+    // The broken node plans (its table is there) and fails as it runs: it divides by zero.
+    let fixture = std::fs::read_to_string(repo("tests/fixtures/runs/failure.flow.json"))
+        .expect("fixture")
+        .replace(
+            "SELECT ad_id FROM no_such_table",
+            "SELECT ad_id / (ad_id - ad_id) AS ad_id FROM ads",
+        );
+    let file = dir.path().join("failure.flow.json");
+    std::fs::write(&file, fixture).expect("write the flow file");
     let output = flowloom(&[
         "run",
         path_str(&file),
