@@ -283,23 +283,13 @@ async fn an_import_plans_against_a_data_table_made_after_the_engine_started() {
         .create_table("customers", "Customers", &schema, None)
         .await
         .expect("the table");
-    let file = json!({
-        "format": "flowloom.flow",
-        "format_version": 1,
-        "composition": { "composition_id": "comp_customer_ages", "name": "Customer ages" },
-        "templates": [{
-            "template_id": "tpl_customer_ages",
-            "name": "Customer ages",
-            "sql": "SELECT count(*) AS customers, sum(age) AS total_age FROM customers",
-            "output_columns": [{ "name": "customers", "type": "integer" },
-                               { "name": "total_age", "type": "integer" }]
-        }],
-        "nodes": [{ "node_id": "ages", "template_id": "tpl_customer_ages" }],
-        "connections": []
-    });
+    let file = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/runs/customer-ages.flow.json"),
+    )
+    .expect("fixture");
     let imported = flowloom_core::flowfile::import_checked(
         workspace.store(),
-        &file.to_string(),
+        &file,
         flowloom_core::flowfile::OnConflict::Fail,
         flowloom_core::flowfile::NewerTemplates::Warn,
         Some(&*engine),

@@ -7,27 +7,14 @@ use flowloom_core::engine::arrow::array::AsArray;
 use flowloom_core::engine::arrow::compute::cast;
 use flowloom_core::engine::arrow::datatypes::{DataType, Int64Type};
 use flowloom_core::model::{ColumnType, NodeStatus};
-use serde_json::json;
 use std::path::Path;
 use std::time::Duration;
 
 /// A flow file whose one template reads the table by its name, as any template reads a file.
 fn ages_flow(path: &Path) {
-    let file = json!({
-        "format": "flowloom.flow",
-        "format_version": 1,
-        "composition": { "composition_id": "comp_customer_ages", "name": "Customer ages" },
-        "templates": [{
-            "template_id": "tpl_customer_ages",
-            "name": "Customer ages",
-            "sql": "SELECT count(*) AS customers, sum(age) AS total_age FROM customers",
-            "output_columns": [{ "name": "customers", "type": "integer" },
-                               { "name": "total_age", "type": "integer" }]
-        }],
-        "nodes": [{ "node_id": "ages", "template_id": "tpl_customer_ages" }],
-        "connections": []
-    });
-    std::fs::write(path, file.to_string()).expect("write the flow file");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/runs/customer-ages.flow.json");
+    std::fs::copy(fixture, path).expect("write the flow file");
 }
 
 #[test]
