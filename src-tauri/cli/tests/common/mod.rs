@@ -62,6 +62,20 @@ pub fn spawn_run(ws: &str, args: &[&str]) -> (Child, Lines<BufReader<ChildStdout
     (child, lines)
 }
 
+/// Makes a new workspace at `dir` and gives it the fixture table `ads` (`data/ads.csv`),
+/// which the failing and table-node fixture flows read.
+pub fn workspace_with_ads(dir: &Path) {
+    exits(
+        &flowloom(&["flows", "list", "--workspace", path_str(dir)]),
+        0,
+    );
+    std::fs::copy(
+        repo("tests/fixtures/data/ads.csv"),
+        dir.join("data/ads.csv"),
+    )
+    .expect("copy data");
+}
+
 /// Starts `flowloom run comp_slow --json` on a workspace holding the slow fixture flow and
 /// returns once its slow node has started, with the rest of its output to read.
 pub fn start_slow_run(ws: &str) -> (Child, Lines<BufReader<ChildStdout>>) {
