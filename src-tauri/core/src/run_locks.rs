@@ -17,11 +17,9 @@ const RUNS_DIR: &str = "runs";
 /// returns them.
 pub async fn recover_interrupted(store: &Store, root: &Path) -> Result<Vec<RunId>, StoreError> {
     let mut recovered = Vec::new();
-    for run in store.unfinished_runs().await? {
+    for run in store.unfinished_runs(None).await? {
         if !RunLock::is_held(root, run) {
-            store.mark_interrupted(run).await?;
-            // The lock file of a process killed before it could remove it.
-            let _ = std::fs::remove_file(RunLock::path(root, run));
+            interrupt(store, root, run).await?;
             recovered.push(run);
         }
     }
@@ -31,19 +29,26 @@ pub async fn recover_interrupted(store: &Store, root: &Path) -> Result<Vec<RunId
 /// The flow's run that a live process (this one or another) holds, if any; an unfinished
 /// run of the flow whose process died is marked FAILED "interrupted" on the way, so a
 /// killed run never keeps its flow busy.
-pub async fn running_elsewhere(
+pub async fn held_run(
     store: &Store,
     root: &Path,
     flow: &CompositionId,
 ) -> Result<Option<RunId>, StoreError> {
-    for run in store.unfinished_runs_of(flow).await? {
+    for run in store.unfinished_runs(Some(flow)).await? {
         if RunLock::is_held(root, run) {
             return Ok(Some(run));
         }
-        store.mark_interrupted(run).await?;
-        let _ = std::fs::remove_file(RunLock::path(root, run));
+        interrupt(store, root, run).await?;
     }
     Ok(None)
+}
+
+/// Marks `run`, which nobody runs any more, FAILED "interrupted", and removes the lock file a
+/// process killed before it could remove it.
+async fn interrupt(store: &Store, root: &Path, run: RunId) -> Result<(), StoreError> {
+    store.mark_interrupted(run).await?;
+    let _ = std::fs::remove_file(RunLock::path(root, run));
+    Ok(())
 }
 
 /// This process's claim on a run: an exclusive lock on its lock file, released (and the

@@ -344,7 +344,7 @@ impl Runs {
     /// marked FAILED "interrupted" on the way).
     async fn running_elsewhere(&self, id: &CompositionId) -> Result<Option<RunId>, StoreError> {
         let workspace = &self.inner.workspace;
-        crate::run_locks::running_elsewhere(workspace.store(), workspace.root(), id).await
+        crate::run_locks::held_run(workspace.store(), workspace.root(), id).await
     }
 
     fn options(

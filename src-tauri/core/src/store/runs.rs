@@ -172,23 +172,17 @@ impl Store {
         Ok(())
     }
 
-    /// The runs recorded as PENDING or RUNNING.
-    pub async fn unfinished_runs(&self) -> Result<Vec<RunId>, StoreError> {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM flow_executions WHERE status IN ('PENDING', 'RUNNING') ORDER BY id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        Ok(ids.into_iter().map(RunId).collect())
-    }
-
-    /// The flow's runs not finished yet, oldest first.
-    pub async fn unfinished_runs_of(&self, flow: &CompositionId) -> Result<Vec<RunId>, StoreError> {
+    /// The runs recorded as PENDING or RUNNING, oldest first: all of them, or one flow's.
+    pub async fn unfinished_runs(
+        &self,
+        flow: Option<&CompositionId>,
+    ) -> Result<Vec<RunId>, StoreError> {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT e.id FROM flow_executions e JOIN compositions c ON c.id = e.composition
-             WHERE c.composition_id = ? AND e.status IN ('PENDING', 'RUNNING') ORDER BY e.id",
+             WHERE (?1 IS NULL OR c.composition_id = ?1) AND e.status IN ('PENDING', 'RUNNING')
+             ORDER BY e.id",
         )
-        .bind(flow.as_str())
+        .bind(flow.map(CompositionId::as_str))
         .fetch_all(self.pool())
         .await?;
         Ok(ids.into_iter().map(RunId).collect())
