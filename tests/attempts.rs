@@ -7,7 +7,9 @@ use crate::support::{count, exec};
 use flowloom_core::Workspace;
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::history;
-use flowloom_core::engine::run::{NodeStatus, RunEvent, RunOptions, RunStatus};
+use flowloom_core::engine::run::{
+    CancellationToken, NodeStatus, RunContext, RunEvent, RunOptions, RunStatus,
+};
 use flowloom_core::flowfile::{self, FlowFile, OnConflict};
 use flowloom_core::model::{NodeRecord, RunId, Trigger};
 use flowloom_core::validation::{self, ValidatedFlow};
@@ -51,7 +53,8 @@ async fn run(
         retry_backoff: Duration::from_millis(50),
         ..RunOptions::default()
     };
-    let token = options.cancel.clone();
+    let token = CancellationToken::new();
+    let context = RunContext::new(engine).cancelled_by(token.clone());
     let observer = |event: RunEvent| {
         if let (Some(after), RunEvent::NodeStarted { node_id }) = (cancel_after, &event)
             && node_id.as_str() == "slow"
@@ -66,7 +69,7 @@ async fn run(
     let (run_id, _) = history::run_recorded(
         workspace,
         flow,
-        engine,
+        context,
         &options,
         Trigger::Manual,
         &observer,

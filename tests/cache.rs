@@ -6,7 +6,9 @@ use crate::support::{count, sample_workspace};
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::history;
 use flowloom_core::engine::results;
-use flowloom_core::engine::run::{FlowRun, NodeStatus, RunEvent, RunOptions, RunStatus};
+use flowloom_core::engine::run::{
+    FlowRun, NodeStatus, RunContext, RunEvent, RunOptions, RunStatus,
+};
 use flowloom_core::flowfile::{self, OnConflict};
 use flowloom_core::model::{RunDetail, RunId, Trigger};
 use flowloom_core::validation::{self, Catalog, ValidatedFlow};
@@ -59,7 +61,7 @@ async fn run_report(
     history::run_recorded(
         workspace,
         flow,
-        engine.clone(),
+        RunContext::new(engine.clone()),
         options,
         Trigger::Cli,
         &quiet,

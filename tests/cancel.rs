@@ -7,7 +7,9 @@
 //! would take.
 
 use flowloom_core::engine::LocalEngine;
-use flowloom_core::engine::run::{self, NodeStatus, RunEvent, RunOptions, RunStatus};
+use flowloom_core::engine::run::{
+    self, CancellationToken, NodeStatus, RunContext, RunEvent, RunOptions, RunStatus,
+};
 use flowloom_core::flowfile::FlowFile;
 use flowloom_core::validation::{self, Catalog, ValidatedFlow};
 use std::fmt::Write as _;
@@ -51,7 +53,7 @@ async fn every_expensive_query_fails_at_its_timeout() {
         ..RunOptions::default()
     };
     let started = Instant::now();
-    let report = run::run(&flow, engine, &options, &quiet)
+    let report = run::run(&flow, &RunContext::new(engine), &options, &quiet)
         .await
         .expect("starts");
     let took = started.elapsed();
@@ -76,13 +78,14 @@ async fn cancelling_stops_every_expensive_query() {
         max_parallel: flow.flow().nodes.len(),
         ..RunOptions::default()
     };
-    let cancel = options.cancel.clone();
+    let cancel = CancellationToken::new();
+    let context = RunContext::new(engine).cancelled_by(cancel.clone());
     let started = Instant::now();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(1)).await;
         cancel.cancel();
     });
-    let report = run::run(&flow, engine, &options, &quiet)
+    let report = run::run(&flow, &context, &options, &quiet)
         .await
         .expect("starts");
     let took = started.elapsed();

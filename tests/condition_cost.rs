@@ -11,7 +11,9 @@ use flowloom_core::api::Runs;
 use flowloom_core::condition::MAX_STEPS;
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::history;
-use flowloom_core::engine::run::{FlowRun, NodeStatus, RunEvent, RunOptions, RunStatus};
+use flowloom_core::engine::run::{
+    CancellationToken, FlowRun, NodeStatus, RunContext, RunEvent, RunOptions, RunStatus,
+};
 use flowloom_core::flowfile::{self, FlowFile, OnConflict};
 use flowloom_core::model::{OverlapPolicy, RunId, ScheduleSpec, ScheduleTrigger, Trigger};
 use flowloom_core::schedule::{self, FiredOutcome, Scheduler, SystemClock};
@@ -69,7 +71,8 @@ async fn run_recorded(
     let catalog = store.catalog_for(&detail.flow).await.expect("catalog");
     let flow = validation::validate(detail.flow, &catalog).expect("valid");
     let options = RunOptions::default();
-    let token = options.cancel.clone();
+    let token = CancellationToken::new();
+    let context = RunContext::new(engine.clone()).cancelled_by(token.clone());
     let observer = |event: RunEvent| {
         if cancel
             && matches!(&event, RunEvent::NodeFinished { node_id, .. } if node_id.as_str() == "numbers")
@@ -86,7 +89,7 @@ async fn run_recorded(
     let (run_id, report) = history::run_recorded(
         workspace,
         &flow,
-        engine.clone(),
+        context,
         &options,
         Trigger::Manual,
         &observer,

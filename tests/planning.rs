@@ -6,7 +6,7 @@
 use crate::support::sample_workspace;
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::engine::plan_check;
-use flowloom_core::engine::run::{self, NodeStatus, RunEvent, RunOptions, RunStatus};
+use flowloom_core::engine::run::{self, NodeStatus, RunContext, RunEvent, RunOptions, RunStatus};
 use flowloom_core::validation::{self, Catalog, Code};
 use flowloom_core::{Flow, Template};
 use serde_json::{Value, json};
@@ -98,7 +98,7 @@ async fn planning_refuses_exactly_the_sql_the_run_refuses() {
         };
         let done = run::run(
             &validated,
-            engine.clone(),
+            &RunContext::new(engine.clone()),
             &RunOptions::default(),
             &|_: RunEvent| {},
         )
@@ -199,7 +199,7 @@ async fn a_condition_reading_first_of_an_empty_upstream_skips_the_node() {
     let validated = validation::validate(flow, &catalog).expect("the typed check accepts both");
     let done = run::run(
         &validated,
-        engine,
+        &RunContext::new(engine),
         &RunOptions::default(),
         &|_: RunEvent| {},
     )

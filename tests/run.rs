@@ -8,7 +8,9 @@ use flowloom_core::engine::arrow::array::AsArray;
 use flowloom_core::engine::arrow::compute::cast;
 use flowloom_core::engine::arrow::datatypes::DataType;
 use flowloom_core::engine::arrow::record_batch::RecordBatch;
-use flowloom_core::engine::run::{self, NodeStatus, RunError, RunEvent, RunOptions, RunStatus};
+use flowloom_core::engine::run::{
+    self, CancellationToken, NodeStatus, RunContext, RunError, RunEvent, RunOptions, RunStatus,
+};
 use flowloom_core::flowfile::FlowFile;
 use flowloom_core::validation::{self, Catalog, ValidatedFlow};
 use serde_json::json;
@@ -68,9 +70,14 @@ async fn every_example_flow_runs_on_the_sample_data() {
             .expect("flow")
             .flow;
         let validated = validation::validate(flow, &catalog).expect("example flows are valid");
-        let report = run::run(&validated, engine.clone(), &RunOptions::default(), &quiet)
-            .await
-            .expect("starts");
+        let report = run::run(
+            &validated,
+            &RunContext::new(engine.clone()),
+            &RunOptions::default(),
+            &quiet,
+        )
+        .await
+        .expect("starts");
         for node in &report.nodes {
             assert_eq!(
                 node.status,
@@ -101,7 +108,7 @@ async fn a_mapping_carries_the_upstream_column_downstream() {
     options
         .parameters
         .insert("start_date".into(), json!("2026-05-01"));
-    let report = run::run(&validated, engine, &options, &quiet)
+    let report = run::run(&validated, &RunContext::new(engine), &options, &quiet)
         .await
         .expect("starts");
 
@@ -142,9 +149,14 @@ async fn a_mapping_carries_the_upstream_column_downstream() {
 #[tokio::test]
 async fn a_failure_skips_what_needs_it_and_independent_branches_finish() {
     let (flow, engine, _dir) = failure_flow().await;
-    let report = run::run(&flow, engine, &RunOptions::default(), &quiet)
-        .await
-        .expect("starts");
+    let report = run::run(
+        &flow,
+        &RunContext::new(engine),
+        &RunOptions::default(),
+        &quiet,
+    )
+    .await
+    .expect("starts");
     let status = |id: &str| report.node(id).expect("node").status;
     assert_eq!(status("broken"), NodeStatus::Failed);
     assert!(
@@ -194,7 +206,7 @@ async fn one_at_a_time_gives_the_same_outcome_and_every_start_has_a_finish() {
         max_parallel: 1,
         ..RunOptions::default()
     };
-    let report = run::run(&flow, engine, &options, &record)
+    let report = run::run(&flow, &RunContext::new(engine), &options, &record)
         .await
         .expect("starts");
     let events = events.into_inner().expect("lock");
@@ -226,7 +238,7 @@ async fn global_parameters_are_checked_before_anything_runs() {
     let (flow, engine, _dir) = failure_flow().await;
     let mut options = RunOptions::default();
     options.parameters.insert("nope".into(), json!(1));
-    let err = run::run(&flow, engine.clone(), &options, &quiet)
+    let err = run::run(&flow, &RunContext::new(engine.clone()), &options, &quiet)
         .await
         .expect_err("unknown");
     assert_eq!(
@@ -236,7 +248,7 @@ async fn global_parameters_are_checked_before_anything_runs() {
 
     let mut options = RunOptions::default();
     options.parameters.insert("min_spend".into(), json!("lots"));
-    let err = run::run(&flow, engine, &options, &quiet)
+    let err = run::run(&flow, &RunContext::new(engine), &options, &quiet)
         .await
         .expect_err("not a number");
     assert!(
@@ -308,8 +320,8 @@ async fn cancelling_stops_the_running_query_and_marks_what_had_not_finished() {
     let flow = slow_flow(|_| {});
     let dir = tempfile::tempdir().expect("temp dir");
     let engine = Arc::new(LocalEngine::open(dir.path()).await.expect("engine"));
-    let options = RunOptions::default();
-    let cancel = options.cancel.clone();
+    let cancel = CancellationToken::new();
+    let context = RunContext::new(engine).cancelled_by(cancel.clone());
     // Cancel shortly after the slow query has started.
     let observer = |event: RunEvent| {
         if matches!(&event, RunEvent::NodeStarted { node_id } if node_id.as_str() == "slow") {
@@ -320,7 +332,7 @@ async fn cancelling_stops_the_running_query_and_marks_what_had_not_finished() {
             });
         }
     };
-    let report = run::run(&flow, engine, &options, &observer)
+    let report = run::run(&flow, &context, &RunOptions::default(), &observer)
         .await
         .expect("starts");
     assert_eq!(report.status, RunStatus::Cancelled);
@@ -346,7 +358,7 @@ async fn a_node_that_runs_too_long_times_out_after_its_retries() {
         retry_backoff: std::time::Duration::from_millis(50),
         ..RunOptions::default()
     };
-    let report = run::run(&flow, engine, &options, &quiet)
+    let report = run::run(&flow, &RunContext::new(engine), &options, &quiet)
         .await
         .expect("starts");
     let slow = report.node("slow").expect("node");
@@ -366,9 +378,14 @@ async fn a_false_condition_skips_the_node_and_what_needs_it() {
     let (flow, templates) = FlowFile::read(&text).expect("reads").into_parts();
     let flow = validation::validate(flow, &Catalog::from_templates(templates)).expect("valid");
     let (_, engine, _dir) = failure_flow().await;
-    let report = run::run(&flow, engine, &RunOptions::default(), &quiet)
-        .await
-        .expect("starts");
+    let report = run::run(
+        &flow,
+        &RunContext::new(engine),
+        &RunOptions::default(),
+        &quiet,
+    )
+    .await
+    .expect("starts");
     let status = |id: &str| report.node(id).map(|n| n.status);
     assert_eq!(status("big_ads"), Some(NodeStatus::Completed));
     assert_eq!(
@@ -410,9 +427,14 @@ async fn a_condition_that_cannot_be_decided_fails_the_node() {
     go.condition_expression = Some("upstream.big_ads.first.ad_id / 0 > 1".into());
     let flow = validation::validate(flow, &Catalog::from_templates(templates)).expect("valid");
     let (_, engine, _dir) = failure_flow().await;
-    let report = run::run(&flow, engine, &RunOptions::default(), &quiet)
-        .await
-        .expect("starts");
+    let report = run::run(
+        &flow,
+        &RunContext::new(engine),
+        &RunOptions::default(),
+        &quiet,
+    )
+    .await
+    .expect("starts");
     let go = report.node("go").expect("node");
     assert_eq!(go.status, NodeStatus::Failed);
     let error = go.error.as_deref().unwrap_or_default();
@@ -434,9 +456,14 @@ async fn a_for_each_node_runs_once_per_value_and_unions_its_rows() {
     let catalog = Catalog::from_templates(templates);
     let validated = validation::validate(flow.clone(), &catalog).expect("valid");
     let (_, engine, _dir) = failure_flow().await;
-    let report = run::run(&validated, engine, &RunOptions::default(), &quiet)
-        .await
-        .expect("starts");
+    let report = run::run(
+        &validated,
+        &RunContext::new(engine),
+        &RunOptions::default(),
+        &quiet,
+    )
+    .await
+    .expect("starts");
     let per_ad = report.node("per_ad").expect("node");
     assert_eq!(per_ad.status, NodeStatus::Completed, "{:?}", per_ad.error);
     let result = per_ad.result.as_ref().expect("a result");
@@ -506,9 +533,14 @@ async fn money_mapped_into_a_decimal_parameter_stays_exact() {
     );
 
     let engine = Arc::new(LocalEngine::open(dir.path()).await.expect("engine"));
-    let report = run::run(&validated, engine, &RunOptions::default(), &quiet)
-        .await
-        .expect("starts");
+    let report = run::run(
+        &validated,
+        &RunContext::new(engine),
+        &RunOptions::default(),
+        &quiet,
+    )
+    .await
+    .expect("starts");
     let summed = report.node("summed").expect("node");
     assert_eq!(summed.status, NodeStatus::Completed, "{:?}", summed.error);
     let result = summed.result.as_ref().expect("a result");
@@ -541,9 +573,14 @@ fn runs_fixture(name: &str) -> ValidatedFlow {
 async fn a_for_each_column_is_mapped_downstream_and_never_doubled() {
     let flow = runs_fixture("for-each-column.flow.json");
     let (_, engine, _dir) = failure_flow().await;
-    let report = run::run(&flow, engine, &RunOptions::default(), &quiet)
-        .await
-        .expect("starts");
+    let report = run::run(
+        &flow,
+        &RunContext::new(engine),
+        &RunOptions::default(),
+        &quiet,
+    )
+    .await
+    .expect("starts");
 
     let by_value = report.node("by_value").expect("node");
     assert_eq!(
@@ -578,9 +615,14 @@ async fn a_for_each_column_is_mapped_downstream_and_never_doubled() {
 async fn first_of_no_rows_into_a_required_parameter_skips_the_node() {
     let flow = runs_fixture("empty-first.flow.json");
     let (_, engine, _dir) = failure_flow().await;
-    let report = run::run(&flow, engine, &RunOptions::default(), &quiet)
-        .await
-        .expect("starts");
+    let report = run::run(
+        &flow,
+        &RunContext::new(engine),
+        &RunOptions::default(),
+        &quiet,
+    )
+    .await
+    .expect("starts");
     let node = |id: &str| report.node(id).expect("node");
 
     assert_eq!(node("no_big_ads").status, NodeStatus::Completed);
@@ -621,9 +663,14 @@ async fn a_condition_reads_a_decimal_as_a_double_and_validation_agrees() {
     let flow = runs_fixture("decimal-conditions.flow.json");
     let dir = tempfile::tempdir().expect("temp dir");
     let engine = Arc::new(LocalEngine::open(dir.path()).await.expect("engine"));
-    let report = run::run(&flow, engine, &RunOptions::default(), &quiet)
-        .await
-        .expect("starts");
+    let report = run::run(
+        &flow,
+        &RunContext::new(engine),
+        &RunOptions::default(),
+        &quiet,
+    )
+    .await
+    .expect("starts");
     let status = |id: &str| report.node(id).map(|n| (n.status, n.error.clone()));
     assert_eq!(status("doubled"), Some((NodeStatus::Completed, None)));
     assert_eq!(

@@ -8,7 +8,7 @@ use crate::support::{run_elsewhere, sample_workspace};
 use chrono::{DateTime, Duration, Utc};
 use flowloom_core::api::Runs;
 use flowloom_core::engine::history;
-use flowloom_core::engine::run::RunOptions;
+use flowloom_core::engine::run::{RunContext, RunOptions};
 use flowloom_core::model::{OverlapPolicy, RunStatus, ScheduleSpec, ScheduleTrigger, Trigger};
 use flowloom_core::schedule::{self, Clock, FiredOutcome, Scheduler};
 use flowloom_core::validation;
@@ -232,6 +232,13 @@ async fn a_flow_still_running_is_skipped_or_queued_by_policy() {
     assert_eq!(runs[0].trigger, Trigger::Schedule);
 }
 
+/// Lets the OS report what was just written: it does so on a thread of its own, and a
+/// change counts from when it is reported on the scheduler's clock, which here stands still
+/// until the test moves it (on a loaded machine a late report would count as a later change).
+async fn reported() {
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+}
+
 #[tokio::test]
 async fn changed_files_fire_once_they_settle_with_the_paths_that_changed() {
     let (workspace, engine, _, dir) = sample_workspace().await;
@@ -257,12 +264,14 @@ async fn changed_files_fire_once_they_settle_with_the_paths_that_changed() {
 
     std::fs::write(incoming.join("new.csv"), "a\n2\n").expect("a new file");
     std::fs::write(incoming.join("notes.txt"), "not watched").expect("another file");
+    reported().await;
     assert!(
         scheduler.tick().await.expect("tick").is_empty(),
         "not settled yet"
     );
     clock.advance(Duration::seconds(1));
     std::fs::write(incoming.join("old.csv"), "a\n1\n3\n").expect("changed");
+    reported().await;
     assert!(
         scheduler.tick().await.expect("tick").is_empty(),
         "still changing"
@@ -331,7 +340,7 @@ async fn a_flow_ending_starts_another_when_the_condition_holds() {
     let (run_id, _) = history::run_recorded(
         &workspace,
         &validated,
-        engine,
+        RunContext::new(engine),
         &RunOptions::default(),
         Trigger::Manual,
         &quiet,

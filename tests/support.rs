@@ -1,6 +1,6 @@
 //! Shared test fixtures.
 
-use flowloom_core::engine::run::{FlowRun, RunOptions};
+use flowloom_core::engine::run::{FlowRun, RunContext, RunOptions};
 use flowloom_core::engine::{LocalEngine, history};
 use flowloom_core::model::{RunId, Trigger};
 use flowloom_core::validation::{Catalog, ValidatedFlow};
@@ -101,7 +101,7 @@ pub async fn run_manually(
     history::run_recorded(
         workspace,
         flow,
-        engine.clone(),
+        RunContext::new(engine.clone()),
         &RunOptions::default(),
         Trigger::Manual,
         &quiet,

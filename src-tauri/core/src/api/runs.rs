@@ -6,7 +6,7 @@
 use crate::engine::Connector;
 use crate::engine::history::{self, HistoryError};
 use crate::engine::run::{
-    self, CancellationToken, FlowRun, NodeRun, Observer, RunError, RunEvent, RunOptions,
+    self, CancellationToken, FlowRun, NodeRun, Observer, RunContext, RunError, RunEvent, RunOptions,
 };
 use crate::ids::CompositionId;
 use crate::model::{RunId, RunOrigin, RunStatus, Trigger};
@@ -196,9 +196,10 @@ impl Runs {
         let id = &flow.flow().composition.composition_id;
         let origin = origin.into();
         // What does not fit the flow is refused before the flow is claimed.
-        let options = self.options(flow, request, stop.child_token())?;
+        let options = self.options(flow, request)?;
         run::check_options(flow, &options)?;
-        let mut claim = self.claim(id, &origin, options.cancel.clone()).await?;
+        let context = self.context().cancelled_by(stop.child_token());
+        let mut claim = self.claim(id, &origin, context.cancel.clone()).await?;
         let relay = Relay {
             runs: self,
             flow: id,
@@ -207,7 +208,7 @@ impl Runs {
         let outcome = history::run_recorded(
             &self.inner.workspace,
             flow,
-            self.inner.connector.clone(),
+            context,
             &options,
             origin,
             &relay,
@@ -242,9 +243,9 @@ impl Runs {
         observer: &dyn Observer,
         stop: &CancellationToken,
     ) -> Result<FlowRun, RunsError> {
-        let options = self.options(flow, request, stop.child_token())?;
-        run::check_options(flow, &options)?;
-        Ok(run::run(flow, self.inner.connector.clone(), &options, observer).await?)
+        let options = self.options(flow, request)?;
+        let context = self.context().cancelled_by(stop.child_token());
+        Ok(run::run(flow, &context, &options, observer).await?)
     }
 
     /// Records that the stored flow `id` was asked to run by `origin` and could not start,
@@ -347,25 +348,28 @@ impl Runs {
         crate::run_locks::held_run(workspace.store(), workspace.root(), id).await
     }
 
-    fn options(
-        &self,
-        flow: &ValidatedFlow,
-        request: &RunRequest,
-        cancel: CancellationToken,
-    ) -> Result<RunOptions, RunsError> {
+    /// What running `flow` as `request` asks means for the engine (text parameters parsed by
+    /// their types).
+    fn options(&self, flow: &ValidatedFlow, request: &RunRequest) -> Result<RunOptions, RunsError> {
         let mut options = RunOptions {
             parameters: run::parameters_given(flow.flow(), &request.parameters)?,
             to: request.to.clone(),
             from: request.from.clone(),
             no_cache: request.no_cache,
-            cancel,
-            data_tables: Some(self.inner.workspace.store().clone()),
             ..RunOptions::default()
         };
         if let Some(n) = request.max_parallel {
             options.max_parallel = usize::try_from(n).unwrap_or(usize::MAX);
         }
         Ok(options)
+    }
+
+    /// What a run of this workspace works with: its engine and its data tables.
+    fn context(&self) -> RunContext {
+        RunContext {
+            data_tables: Some(self.inner.workspace.store().clone()),
+            ..RunContext::new(self.inner.connector.clone())
+        }
     }
 
     fn notify(&self, notice: &RunNotice) {

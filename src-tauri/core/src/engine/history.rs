@@ -8,10 +8,11 @@
 //! was cut off and is marked FAILED "interrupted"; a run another live process is running is
 //! left alone.
 
-use super::Connector;
 use super::cache::{HistoryCache, ResultCache};
 use super::results;
-use super::run::{self, FlowRun, NodeResult, NodeRun, Observer, RunError, RunEvent, RunOptions};
+use super::run::{
+    self, FlowRun, NodeResult, NodeRun, Observer, RunContext, RunError, RunEvent, RunOptions,
+};
 use crate::model::{NodeRecord, RunId, RunOrigin, RunStatus};
 use crate::run_locks::RunLock;
 use crate::store::StoreError;
@@ -30,11 +31,12 @@ pub enum HistoryError {
 }
 
 /// Runs `flow` (a stored flow of `workspace`) and records it; `observer` hears the events as
-/// they happen.
+/// they happen. The run reuses the results the flow's earlier runs keep (unless `options`
+/// say not to) and works on the workspace's data tables, whatever `context` held of those.
 pub async fn run_recorded(
     workspace: &Workspace,
     flow: &ValidatedFlow,
-    connector: Arc<dyn Connector>,
+    context: RunContext,
     options: &RunOptions,
     origin: impl Into<RunOrigin>,
     observer: &dyn Observer,
@@ -69,10 +71,10 @@ pub async fn run_recorded(
             return Err(err.into());
         }
     };
-    let options = &RunOptions {
+    let context = RunContext {
         cache,
         data_tables: Some(store.clone()),
-        ..options.clone()
+        ..context
     };
     // Nodes are kept in the order they finish by two stages that work at once: one writes
     // their results as Parquet, the other records them (pointing at those files) in SQLite.
@@ -87,7 +89,7 @@ pub async fn run_recorded(
         let root = workspace.root().to_owned();
         // A cancel stops keeping results too: writing a large one can take longer than
         // the query that made it.
-        let cancel = options.cancel.clone();
+        let cancel = context.cancel.clone();
         tokio::task::spawn_blocking(move || {
             while let Some(first) = finished.blocking_recv() {
                 let mut nodes = vec![first];
@@ -122,7 +124,7 @@ pub async fn run_recorded(
         })
     };
     let recorder = Recorder { records, observer };
-    let outcome = run::run(flow, connector, options, &recorder).await;
+    let outcome = run::run(flow, &context, options, &recorder).await;
     drop(recorder);
     files.await.expect("keeping results never panics");
     let written = writer.await.expect("the history writer never panics");
@@ -140,7 +142,7 @@ pub async fn run_recorded(
     written?;
     // Asked to stop while results were still being kept: the run was cancelled, whatever
     // its queries had come to.
-    if options.cancel.is_cancelled() {
+    if context.cancel.is_cancelled() {
         report.status = RunStatus::Cancelled;
     }
     let error = report

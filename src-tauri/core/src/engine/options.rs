@@ -2,28 +2,23 @@
 //! parameters (given as text by `--param` or the app's run dialog, or as JSON), and the
 //! nodes it runs to or from. Checked before anything is started or recorded.
 
-use super::cache::ResultCache;
 use crate::ids::{ConnectionId, NodeId};
 use crate::model::Flow;
-use crate::store::Store;
 use crate::validation::{FlowGraph, ValidatedFlow};
 use crate::value::{Value, json_from_text};
 use serde::Serialize;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
-use tokio_util::sync::CancellationToken;
 
-/// How to run a flow.
-#[derive(Debug, Clone)]
+/// How to run a flow, as a user asked: plain data. What the run works with (its connector,
+/// kept results, cancel token) is its [`RunContext`](super::run::RunContext).
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunOptions {
     /// How many nodes may run at once.
     pub max_parallel: usize,
     /// Values for the flow's global parameters, over their defaults.
     pub parameters: BTreeMap<String, Json>,
-    /// Cancels the run when cancelled.
-    pub cancel: CancellationToken,
     /// A node's timeout when its config sets none.
     pub default_timeout: Duration,
     /// The wait before the first retry; each further one waits twice as long.
@@ -33,13 +28,9 @@ pub struct RunOptions {
     /// Run this node and everything downstream of it fresh, reusing what it needs ("run
     /// from here").
     pub from: Option<NodeId>,
-    /// Where results to reuse are found; `None` runs every node.
-    pub cache: Option<Arc<dyn ResultCache>>,
     /// Run every node even when a result could be reused (new results still become
     /// reusable).
     pub no_cache: bool,
-    /// The workspace whose data tables data-table nodes work on; without one they fail.
-    pub data_tables: Option<Store>,
 }
 
 impl Default for RunOptions {
@@ -47,14 +38,11 @@ impl Default for RunOptions {
         Self {
             max_parallel: std::thread::available_parallelism().map_or(2, usize::from),
             parameters: BTreeMap::new(),
-            cancel: CancellationToken::new(),
             default_timeout: Duration::from_secs(600),
             retry_backoff: Duration::from_millis(500),
             to: None,
             from: None,
-            cache: None,
             no_cache: false,
-            data_tables: None,
         }
     }
 }

@@ -54,6 +54,24 @@ pub struct FlowRun {
 }
 
 impl NodeRun {
+    /// Node `node_id` before its turn: pending, nothing known yet.
+    pub(super) fn pending(node_id: &NodeId) -> Self {
+        Self {
+            node_id: node_id.clone(),
+            status: NodeStatus::Pending,
+            parameters: BTreeMap::new(),
+            sql: None,
+            result: None,
+            duration: Duration::ZERO,
+            attempts: 0,
+            cache_key: None,
+            reused: None,
+            outcome: None,
+            table_write: None,
+            error: None,
+        }
+    }
+
     /// The node's run as the history keeps it.
     pub fn record(&self) -> NodeRecord {
         NodeRecord {

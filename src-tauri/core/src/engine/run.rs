@@ -2,7 +2,8 @@
 //! finished (no level barriers), at most `max_parallel` at a time, on any [`Connector`].
 //!
 //! What a run is asked to do (its options, the flow's global parameters) is
-//! `engine::options`'s; what one node does once its turn comes (parameters, condition,
+//! `engine::options`'s, plain data; what it works with (connector, kept results, data
+//! tables, cancel token) is its [`RunContext`]; what one node does once its turn comes (parameters, condition,
 //! queries) is `engine::node`'s. A failed node fails the run; nodes that need it through a required
 //! connection are skipped, through an optional one they run without its value; independent
 //! branches finish.
@@ -17,7 +18,7 @@
 //! finished CANCELLED.
 
 use super::Connector;
-use super::cache::{self, CachedResult};
+use super::cache::{self, CachedResult, ResultCache};
 use super::node::{
     Decided, Graph, Job, Prepared, decided, needs_missing, own_values, prepare, reads,
 };
@@ -30,7 +31,9 @@ use super::report::Outcome;
 pub use super::report::{FlowRun, NodeResult, NodeRun, Observer, RunEvent};
 use super::table_node;
 pub use crate::model::{NodeOutcome, NodeStatus, RunStatus};
+use crate::store::Store;
 use crate::validation::ValidatedFlow;
+use serde_json::Value as Json;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -38,191 +41,265 @@ use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 pub use tokio_util::sync::CancellationToken;
 
-/// Runs `flow` on `connector`, telling `observer` as it goes.
+/// What a run works with, beside what it was asked ([`RunOptions`]): where its queries go,
+/// where results to reuse are found, the data tables its data-table nodes write, and the
+/// token that cancels it.
+#[derive(Debug, Clone)]
+pub struct RunContext {
+    pub connector: Arc<dyn Connector>,
+    /// Where results to reuse are found; `None` runs every node.
+    pub cache: Option<Arc<dyn ResultCache>>,
+    /// The workspace whose data tables data-table nodes work on; without one they fail.
+    pub data_tables: Option<Store>,
+    /// Cancels the run when cancelled.
+    pub cancel: CancellationToken,
+}
+
+impl RunContext {
+    /// A run on `connector` that reuses nothing, has no data tables and is cancelled by
+    /// nobody (until [`RunContext::cancelled_by`]).
+    pub fn new(connector: Arc<dyn Connector>) -> Self {
+        Self {
+            connector,
+            cache: None,
+            data_tables: None,
+            cancel: CancellationToken::new(),
+        }
+    }
+
+    /// The same run, cancelled when `cancel` is.
+    #[must_use]
+    pub fn cancelled_by(self, cancel: CancellationToken) -> Self {
+        Self { cancel, ..self }
+    }
+}
+
+/// Runs `flow` as `options` ask, with what `context` gives, telling `observer` as it goes.
 pub async fn run(
     flow: &ValidatedFlow,
-    connector: Arc<dyn Connector>,
+    context: &RunContext,
     options: &RunOptions,
     observer: &dyn Observer,
 ) -> Result<FlowRun, RunError> {
     check_options(flow, options)?;
     let globals = global_values(flow, &options.parameters)?;
-    let plan = Graph::new(flow, options.to.as_ref(), options.from.as_ref());
-    connector.refresh().await;
-    let nodes = &flow.flow().nodes;
-    let mut runs: Vec<NodeRun> = nodes
-        .iter()
-        .map(|node| NodeRun {
-            node_id: node.node_id.clone(),
-            status: NodeStatus::Pending,
-            parameters: BTreeMap::new(),
-            sql: None,
-            result: None,
-            duration: Duration::ZERO,
-            attempts: 0,
-            cache_key: None,
-            reused: None,
-            outcome: None,
-            table_write: None,
-            error: None,
-        })
-        .collect();
-    let mut started_at: Vec<Option<Instant>> = vec![None; nodes.len()];
-    let mut waiting: Vec<usize> = plan.incoming.iter().map(Vec::len).collect();
-    let included = &plan.included;
-    let mut ready: VecDeque<usize> = (0..nodes.len())
-        .filter(|&i| included[i] && waiting[i] == 0)
-        .collect();
-    let mut running: JoinSet<(usize, Turn)> = JoinSet::new();
-    let max_parallel = options.max_parallel.max(1);
-    // Per node: the attempts its task has started, read when a cancel drops the task.
-    let tries: Vec<Arc<AtomicU32>> = nodes.iter().map(|_| Arc::default()).collect();
-    // Per conditional node: its decided condition, once decided.
-    let mut decisions: Vec<Option<Decided>> = nodes.iter().map(|_| None).collect();
-
-    // Per node: whether it reused a result whose rows are not read yet (they are read when
-    // a node that runs needs them; a fully reused run reads none).
-    let mut unread = vec![false; nodes.len()];
-    let connections = &flow.flow().connections;
-
+    context.connector.refresh().await;
+    let mut progress = Progress::new(flow, context, options, observer, globals);
     loop {
-        while running.len() < max_parallel
-            && !options.cancel.is_cancelled()
-            && let Some(at) = ready.pop_front()
-        {
-            if let Some(why) = needs_missing(flow, &plan, &runs, at) {
-                finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
-                release(&plan, at, &mut waiting, &mut ready);
-                continue;
-            }
-            let node = &nodes[at];
-            let template = flow
-                .template_of(node)
-                .expect("a validated flow has every template it uses");
-            let own = own_values(flow, &globals, at);
-            let incoming = plan.incoming[at].iter().map(|&c| {
-                let source = &runs[plan.sources[c]];
-                (&connections[c], source.cache_key.as_deref())
-            });
-            let key = cache::key(connector.as_ref(), template, node, &own, incoming).await;
-            let reusable = options
-                .cache
-                .as_deref()
-                .filter(|_| !options.no_cache && !plan.fresh[at]);
-            let lookup = || key.as_deref().zip(reusable).and_then(|(k, c)| c.lookup(k));
-            // A condition is decided on this run's facts before a result is reused.
-            if !node.is_conditional
-                && let Some(hit) = lookup()
-            {
-                reuse(&mut runs[at], key.clone(), hit, observer);
-                unread[at] = true;
-                release(&plan, at, &mut waiting, &mut ready);
-                continue;
-            }
-            if let Err(why) =
-                read_rows(&mut runs, &mut unread, reads(flow, &plan, at), options).await
-            {
-                runs[at].parameters = own;
-                finish(&mut runs[at], NodeStatus::Failed, Some(why), observer);
-                release(&plan, at, &mut waiting, &mut ready);
-                continue;
-            }
-            let timeout = node
-                .node_config
-                .timeout_seconds
-                .map_or(options.default_timeout, |s| Duration::from_secs(s.into()));
-            // A conditional node comes here twice: to have its condition decided, then
-            // (back at the front of the queue) to go on as the decision says.
-            let prepared = match decisions[at].take() {
-                Some(decision) => decided(flow, &plan, &runs, at, decision),
-                None => prepare(flow, &plan, &globals, &runs, at, own),
-            };
-            match prepared {
-                Prepared::Run(..) if let Some(hit) = lookup() => {
-                    reuse(&mut runs[at], key.clone(), hit, observer);
-                    unread[at] = true;
-                    release(&plan, at, &mut waiting, &mut ready);
-                }
-                Prepared::Run(queries, parameters) => {
-                    let run = &mut runs[at];
-                    run.status = NodeStatus::Running;
-                    run.parameters = parameters;
-                    run.sql = queries.first().map(|q| match &q.tag {
-                        Some((name, _)) => format!(
-                            "{}\n-- once for each of the {} values of {name}",
-                            q.statement,
-                            queries.len()
-                        ),
-                        None => q.statement.to_string(),
-                    });
-                    observer.event(RunEvent::NodeStarted {
-                        node_id: run.node_id.clone(),
-                    });
-                    let job = Job {
-                        connector: connector.clone(),
-                        queries,
-                        timeout,
-                        retries: node.node_config.retries.unwrap_or(0),
-                        backoff: options.retry_backoff,
-                        cache_key: key,
-                        attempts: tries[at].clone(),
-                    };
-                    started_at[at] = Some(Instant::now());
-                    running.spawn(async move { (at, Turn::Ran(job.run().await)) });
-                }
-                Prepared::Table(operation, rows, parameters) => {
-                    let run = &mut runs[at];
-                    run.status = NodeStatus::Running;
-                    run.parameters = parameters;
-                    run.sql = Some(operation.to_string());
-                    observer.event(RunEvent::NodeStarted {
-                        node_id: run.node_id.clone(),
-                    });
-                    let work = table_node::run(
-                        operation,
-                        rows,
-                        options.data_tables.clone(),
-                        connector.clone(),
-                    );
-                    started_at[at] = Some(Instant::now());
-                    tries[at].store(1, Ordering::Relaxed);
-                    running.spawn(async move { (at, Turn::Ran(work.await)) });
-                }
-                Prepared::Skip(why) => {
-                    finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
-                    release(&plan, at, &mut waiting, &mut ready);
-                }
-                Prepared::Fail(parameters, why) => {
-                    runs[at].parameters = parameters;
-                    finish(&mut runs[at], NodeStatus::Failed, Some(why), observer);
-                    release(&plan, at, &mut waiting, &mut ready);
-                }
-                // Deciding a condition can take long (CEL always ends, not always soon):
-                // it is a task of its own, under the node's timeout, dropped by a cancel.
-                Prepared::Decide(decision) => {
-                    running
-                        .spawn(async move { (at, Turn::Decided(decision.decide(timeout).await)) });
-                }
-            }
-        }
-        let joined = tokio::select! {
-            biased;
-            () = options.cancel.cancelled() => None,
-            joined = running.join_next() => joined,
-        };
-        let Some(joined) = joined else {
+        progress.start_ready().await;
+        let Some((at, turn)) = progress.next_turn().await else {
             break;
         };
-        let (at, outcome) = match joined.expect("a node task never panics") {
-            (at, Turn::Ran(outcome)) => (at, outcome),
-            (at, Turn::Decided(decision)) => {
-                runs[at].duration = decision.elapsed;
-                decisions[at] = Some(decision);
-                ready.push_front(at);
-                continue;
+        progress.settle(at, turn);
+    }
+    Ok(progress.end().await)
+}
+
+/// A run under way: what each node has come to, which nodes wait on how many others, which
+/// are ready and which are running.
+struct Progress<'a> {
+    flow: &'a ValidatedFlow,
+    context: &'a RunContext,
+    options: &'a RunOptions,
+    observer: &'a dyn Observer,
+    globals: BTreeMap<&'a str, Json>,
+    plan: Graph,
+    /// Per node: what it has come to so far.
+    runs: Vec<NodeRun>,
+    /// Per node: when its task started.
+    started_at: Vec<Option<Instant>>,
+    /// Per node: how many of the nodes it reads from have not finished.
+    waiting: Vec<usize>,
+    ready: VecDeque<usize>,
+    running: JoinSet<(usize, Turn)>,
+    /// Per node: the attempts its task has started, read when a cancel drops the task.
+    tries: Vec<Arc<AtomicU32>>,
+    /// Per conditional node: its decided condition, once decided.
+    decisions: Vec<Option<Decided>>,
+    /// Per node: whether it reused a result whose rows are not read yet (they are read when
+    /// a node that runs needs them; a fully reused run reads none).
+    unread: Vec<bool>,
+}
+
+impl<'a> Progress<'a> {
+    fn new(
+        flow: &'a ValidatedFlow,
+        context: &'a RunContext,
+        options: &'a RunOptions,
+        observer: &'a dyn Observer,
+        globals: BTreeMap<&'a str, Json>,
+    ) -> Self {
+        let plan = Graph::new(flow, options.to.as_ref(), options.from.as_ref());
+        let nodes = &flow.flow().nodes;
+        let waiting: Vec<usize> = plan.incoming.iter().map(Vec::len).collect();
+        let ready = (0..nodes.len())
+            .filter(|&i| plan.included[i] && waiting[i] == 0)
+            .collect();
+        Self {
+            flow,
+            context,
+            options,
+            observer,
+            globals,
+            runs: nodes.iter().map(|n| NodeRun::pending(&n.node_id)).collect(),
+            started_at: vec![None; nodes.len()],
+            waiting,
+            ready,
+            running: JoinSet::new(),
+            tries: nodes.iter().map(|_| Arc::default()).collect(),
+            decisions: nodes.iter().map(|_| None).collect(),
+            unread: vec![false; nodes.len()],
+            plan,
+        }
+    }
+
+    /// Starts ready nodes while fewer than `max_parallel` run (those that need no task,
+    /// a reused result or a skip, finish here and now).
+    async fn start_ready(&mut self) {
+        while self.running.len() < self.options.max_parallel.max(1)
+            && !self.context.cancel.is_cancelled()
+            && let Some(at) = self.ready.pop_front()
+        {
+            self.begin(at).await;
+        }
+    }
+
+    /// Node `at`'s turn: skipped when what it needs is missing, completed by a kept result
+    /// when its key finds one, or prepared and started.
+    async fn begin(&mut self, at: usize) {
+        let (flow, context) = (self.flow, self.context);
+        if let Some(why) = needs_missing(flow, &self.plan, &self.runs, at) {
+            return self.done(at, NodeStatus::Skipped, Some(why));
+        }
+        let node = &flow.flow().nodes[at];
+        let template = flow
+            .template_of(node)
+            .expect("a validated flow has every template it uses");
+        let own = own_values(flow, &self.globals, at);
+        let incoming = self.plan.incoming[at].iter().map(|&c| {
+            let source = &self.runs[self.plan.sources[c]];
+            (&flow.flow().connections[c], source.cache_key.as_deref())
+        });
+        let key = cache::key(context.connector.as_ref(), template, node, &own, incoming).await;
+        let reusable = context
+            .cache
+            .as_deref()
+            .filter(|_| !self.options.no_cache && !self.plan.fresh[at]);
+        let lookup = || key.as_deref().zip(reusable).and_then(|(k, c)| c.lookup(k));
+        // A condition is decided on this run's facts before a result is reused.
+        if !node.is_conditional
+            && let Some(hit) = lookup()
+        {
+            return self.reuse(at, key, hit);
+        }
+        if let Err(why) = self.read_rows(reads(flow, &self.plan, at)).await {
+            self.runs[at].parameters = own;
+            return self.done(at, NodeStatus::Failed, Some(why));
+        }
+        // A conditional node comes here twice: to have its condition decided, then (back
+        // at the front of the queue) to go on as the decision says.
+        let prepared = match self.decisions[at].take() {
+            Some(decision) => decided(flow, &self.plan, &self.runs, at, decision),
+            None => prepare(flow, &self.plan, &self.globals, &self.runs, at, own),
+        };
+        match prepared {
+            Prepared::Run(..) if let Some(hit) = lookup() => self.reuse(at, key, hit),
+            prepared => self.launch(at, prepared, key),
+        }
+    }
+
+    /// Starts what `prepared` says node `at` does next: its queries or its data-table
+    /// operation as a task, its condition as a task of its own, or nothing (skipped,
+    /// failed).
+    fn launch(&mut self, at: usize, prepared: Prepared, key: Option<String>) {
+        let node = &self.flow.flow().nodes[at];
+        let timeout = node
+            .node_config
+            .timeout_seconds
+            .map_or(self.options.default_timeout, |s| {
+                Duration::from_secs(s.into())
+            });
+        let connector = self.context.connector.clone();
+        match prepared {
+            Prepared::Run(queries, parameters) => {
+                let sql = queries.first().map(|q| match &q.tag {
+                    Some((name, _)) => format!(
+                        "{}\n-- once for each of the {} values of {name}",
+                        q.statement,
+                        queries.len()
+                    ),
+                    None => q.statement.to_string(),
+                });
+                self.started(at, parameters, sql);
+                let job = Job {
+                    connector,
+                    queries,
+                    timeout,
+                    retries: node.node_config.retries.unwrap_or(0),
+                    backoff: self.options.retry_backoff,
+                    cache_key: key,
+                    attempts: self.tries[at].clone(),
+                };
+                self.running
+                    .spawn(async move { (at, Turn::Ran(job.run().await)) });
+            }
+            Prepared::Table(operation, rows, parameters) => {
+                self.started(at, parameters, Some(operation.to_string()));
+                let tables = self.context.data_tables.clone();
+                let work = table_node::run(operation, rows, tables, connector);
+                self.tries[at].store(1, Ordering::Relaxed);
+                self.running
+                    .spawn(async move { (at, Turn::Ran(work.await)) });
+            }
+            Prepared::Skip(why) => self.done(at, NodeStatus::Skipped, Some(why)),
+            Prepared::Fail(parameters, why) => {
+                self.runs[at].parameters = parameters;
+                self.done(at, NodeStatus::Failed, Some(why));
+            }
+            // Deciding a condition can take long (CEL always ends, not always soon): it is
+            // a task of its own, under the node's timeout, dropped by a cancel.
+            Prepared::Decide(decision) => {
+                self.running
+                    .spawn(async move { (at, Turn::Decided(decision.decide(timeout).await)) });
+            }
+        }
+    }
+
+    /// Marks node `at` running with `parameters` and `sql`, and says so.
+    fn started(&mut self, at: usize, parameters: BTreeMap<String, Json>, sql: Option<String>) {
+        let run = &mut self.runs[at];
+        run.status = NodeStatus::Running;
+        run.parameters = parameters;
+        run.sql = sql;
+        self.observer.event(RunEvent::NodeStarted {
+            node_id: run.node_id.clone(),
+        });
+        self.started_at[at] = Some(Instant::now());
+    }
+
+    /// The next task to end, or `None` once none runs or the run is cancelled.
+    async fn next_turn(&mut self) -> Option<(usize, Turn)> {
+        let joined = tokio::select! {
+            biased;
+            () = self.context.cancel.cancelled() => None,
+            joined = self.running.join_next() => joined,
+        };
+        Some(joined?.expect("a node task never panics"))
+    }
+
+    /// What a task came back with: a node's work done, or its condition decided (the node
+    /// then goes first in the queue).
+    fn settle(&mut self, at: usize, turn: Turn) {
+        let outcome = match turn {
+            Turn::Ran(outcome) => outcome,
+            Turn::Decided(decision) => {
+                self.runs[at].duration = decision.elapsed;
+                self.decisions[at] = Some(decision);
+                self.ready.push_front(at);
+                return;
             }
         };
-        let run = &mut runs[at];
+        let run = &mut self.runs[at];
         run.duration = outcome.elapsed;
         run.attempts = outcome.attempts;
         run.cache_key = outcome.cache_key;
@@ -230,47 +307,108 @@ pub async fn run(
         run.table_write = outcome.table_write;
         match outcome.result {
             Ok(result) => {
-                runs[at].result = Some(Arc::new(result));
-                finish(&mut runs[at], NodeStatus::Completed, None, observer);
+                run.result = Some(Arc::new(result));
+                self.done(at, NodeStatus::Completed, None);
             }
-            Err(err) => finish(&mut runs[at], NodeStatus::Failed, Some(err), observer),
+            Err(err) => self.done(at, NodeStatus::Failed, Some(err)),
         }
-        release(&plan, at, &mut waiting, &mut ready);
     }
 
-    let cancelled = options.cancel.is_cancelled();
-    if cancelled {
-        // Dropping the tasks drops their result streams, which stops the queries.
-        running.abort_all();
-        while running.join_next().await.is_some() {}
-        for (at, run) in runs.iter_mut().enumerate() {
-            if included[at] && matches!(run.status, NodeStatus::Pending | NodeStatus::Running) {
-                run.duration = started_at[at].map_or(Duration::ZERO, |s| s.elapsed());
-                run.attempts = tries[at].load(Ordering::Relaxed);
-                finish(
-                    run,
-                    NodeStatus::Cancelled,
-                    Some("cancelled".to_owned()),
-                    observer,
-                );
+    /// The run's report: when cancelled, what had not finished is stopped and CANCELLED.
+    async fn end(mut self) -> FlowRun {
+        let cancelled = self.context.cancel.is_cancelled();
+        if cancelled {
+            // Dropping the tasks drops their result streams, which stops the queries.
+            self.running.abort_all();
+            while self.running.join_next().await.is_some() {}
+            for (at, run) in self.runs.iter_mut().enumerate() {
+                if self.plan.included[at]
+                    && matches!(run.status, NodeStatus::Pending | NodeStatus::Running)
+                {
+                    run.duration = self.started_at[at].map_or(Duration::ZERO, |s| s.elapsed());
+                    run.attempts = self.tries[at].load(Ordering::Relaxed);
+                    finish(
+                        run,
+                        NodeStatus::Cancelled,
+                        Some("cancelled".to_owned()),
+                        self.observer,
+                    );
+                }
+            }
+        }
+        let status = if cancelled {
+            RunStatus::Cancelled
+        } else if self.runs.iter().any(|r| r.status == NodeStatus::Failed) {
+            RunStatus::Failed
+        } else {
+            RunStatus::Completed
+        };
+        FlowRun {
+            status,
+            nodes: self
+                .runs
+                .into_iter()
+                .zip(&self.plan.included)
+                .filter_map(|(run, &included)| included.then_some(run))
+                .collect(),
+        }
+    }
+
+    /// Node `at` finished as `status`: says so, and frees the nodes waiting on it.
+    fn done(&mut self, at: usize, status: NodeStatus, error: Option<String>) {
+        finish(&mut self.runs[at], status, error, self.observer);
+        for &next in &self.plan.outgoing[at] {
+            self.waiting[next] -= 1;
+            if self.waiting[next] == 0 && self.plan.included[next] {
+                self.ready.push_back(next);
             }
         }
     }
-    let status = if cancelled {
-        RunStatus::Cancelled
-    } else if runs.iter().any(|r| r.status == NodeStatus::Failed) {
-        RunStatus::Failed
-    } else {
-        RunStatus::Completed
-    };
-    Ok(FlowRun {
-        status,
-        nodes: runs
-            .into_iter()
-            .zip(&plan.included)
-            .filter_map(|(run, &included)| included.then_some(run))
-            .collect(),
-    })
+
+    /// Completes node `at` with a result reused from an earlier run (its rows unread),
+    /// recording the values and SQL that run recorded.
+    fn reuse(&mut self, at: usize, key: Option<String>, hit: CachedResult) {
+        let run = &mut self.runs[at];
+        self.observer.event(RunEvent::NodeStarted {
+            node_id: run.node_id.clone(),
+        });
+        run.parameters = hit.parameters;
+        run.sql = hit.sql;
+        run.result = Some(Arc::new(hit.result));
+        run.cache_key = key;
+        run.reused = Some(hit.location);
+        self.unread[at] = true;
+        self.done(at, NodeStatus::Completed, None);
+    }
+
+    /// Reads the rows of the reused results among `nodes` that are still unread.
+    async fn read_rows(&mut self, nodes: Vec<usize>) -> Result<(), String> {
+        for at in nodes {
+            if !self.unread[at] {
+                continue;
+            }
+            let run = &mut self.runs[at];
+            let location = run
+                .reused
+                .as_deref()
+                .expect("a reused result is kept somewhere");
+            let cache = self
+                .context
+                .cache
+                .as_deref()
+                .expect("a result was reused from the cache");
+            let rows = cache.rows(location).await.map_err(|e| {
+                format!(
+                    "`{}` reused an earlier run's result, which cannot be read now ({e}): run \
+                     again without reusing results",
+                    run.node_id
+                )
+            })?;
+            run.result = Some(Arc::new(rows));
+            self.unread[at] = false;
+        }
+        Ok(())
+    }
 }
 
 /// What a node's task comes back with.
@@ -300,62 +438,4 @@ fn finish(run: &mut NodeRun, status: NodeStatus, error: Option<String>, observer
         from_cache: run.reused.is_some(),
         error: run.error.clone(),
     });
-}
-
-/// Completes `run` with a result reused from an earlier run (its rows unread), recording
-/// the values and SQL that run recorded.
-fn reuse(run: &mut NodeRun, key: Option<String>, hit: CachedResult, observer: &dyn Observer) {
-    observer.event(RunEvent::NodeStarted {
-        node_id: run.node_id.clone(),
-    });
-    run.parameters = hit.parameters;
-    run.sql = hit.sql;
-    run.result = Some(Arc::new(hit.result));
-    run.cache_key = key;
-    run.reused = Some(hit.location);
-    finish(run, NodeStatus::Completed, None, observer);
-}
-
-/// Reads the rows of the reused results among `nodes` that are still unread.
-async fn read_rows(
-    runs: &mut [NodeRun],
-    unread: &mut [bool],
-    nodes: Vec<usize>,
-    options: &RunOptions,
-) -> Result<(), String> {
-    for at in nodes {
-        if !unread[at] {
-            continue;
-        }
-        let run = &mut runs[at];
-        let location = run
-            .reused
-            .as_deref()
-            .expect("a reused result is kept somewhere");
-        let cache = options
-            .cache
-            .as_deref()
-            .expect("a result was reused from the cache");
-        let rows = cache.rows(location).await.map_err(|e| {
-            format!(
-                "`{}` reused an earlier run's result, which cannot be read now ({e}): run \
-                 again without reusing results",
-                run.node_id
-            )
-        })?;
-        run.result = Some(Arc::new(rows));
-        unread[at] = false;
-    }
-    Ok(())
-}
-
-/// Marks `at` done for the nodes it feeds; those in this run with nothing left to wait for
-/// are ready.
-fn release(graph: &Graph, at: usize, waiting: &mut [usize], ready: &mut VecDeque<usize>) {
-    for &next in &graph.outgoing[at] {
-        waiting[next] -= 1;
-        if waiting[next] == 0 && graph.included[next] {
-            ready.push_back(next);
-        }
-    }
 }
