@@ -520,6 +520,7 @@ async fn a_watch_is_bounded_and_follows_no_link_twice() {
     let scheduler = Scheduler::new(Runs::new(workspace.clone(), engine), clock.clone());
     scheduler.start().await.expect("start");
     std::fs::write(looped.join("inner/a.csv"), "a\n1\n2\n").expect("changed");
+    reported().await;
     assert!(
         scheduler.tick().await.expect("tick").is_empty(),
         "not settled yet"
