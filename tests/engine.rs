@@ -423,11 +423,24 @@ async fn a_template_test_run_gives_rows_and_the_columns_to_declare() {
         ]
     );
     assert!(run.sql.contains("$1"), "the value was bound: {}", run.sql);
-    let missing = authoring::test_run(&engine, &template, &BTreeMap::new(), 2).await;
-    assert_eq!(
-        missing.err().as_deref(),
-        Some("parameter `skip` needs a sample value")
+    let missing = authoring::test_run(&engine, &template, &BTreeMap::new(), 2)
+        .await
+        .expect_err("a required parameter without a sample value");
+    assert_eq!(missing.parameter(), Some("skip"));
+    assert_eq!(missing.to_string(), "parameter `skip` needs a sample value");
+    let unknown_column = Template {
+        sql: "SELECT no_such_column FROM ads WHERE name <> {{skip}}".into(),
+        ..template
+    };
+    let refused = authoring::test_run(&engine, &unknown_column, &values, 2)
+        .await
+        .expect_err("a column the table lacks");
+    assert!(
+        matches!(refused, authoring::TestRunError::Engine(_)),
+        "the engine refused it: {refused:?}"
     );
+    assert_eq!(refused.parameter(), None);
+    assert!(refused.to_string().contains("no_such_column"), "{refused}");
 }
 
 /// A data folder holding the committed `payments.csv` fixture, with its column types

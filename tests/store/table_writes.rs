@@ -6,9 +6,10 @@
 
 use crate::support::empty_store;
 use flowloom_core::model::{RowsQuery, TableSchema, TableWrite, WriteMode};
-use flowloom_core::store::{Store, WriteOptions};
+use flowloom_core::store::Store;
 use flowloom_core::tables::TableError;
 use flowloom_core::tables::import::SourceRow;
+use flowloom_core::tables::write::WriteOptions;
 use serde_json::{Map, Value, json};
 
 fn schema(columns: Value) -> TableSchema {

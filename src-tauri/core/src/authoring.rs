@@ -3,8 +3,8 @@
 //! quotes, a `{{` never closed), each with where it is; and a test run of a template alone
 //! with sample values, giving its rows and the output columns it really returns.
 
-use crate::engine::Connector;
 use crate::engine::results::Page;
+use crate::engine::{Connector, EngineError};
 use crate::model::{OutputColumn, ScalarType, Template, TemplateKind};
 use crate::render::{self, RenderError};
 use crate::value::Value;
@@ -98,6 +98,32 @@ pub struct TestRun {
     pub sql: String,
 }
 
+/// Why a template's test run gave no rows: its sample values (the editor points at the
+/// parameter), its SQL, or the engine running it.
+#[derive(Debug, thiserror::Error)]
+pub enum TestRunError {
+    #[error("a data-table template works on tables when its flow runs: it has no SQL to test")]
+    NoSql,
+    #[error("parameter `{name}` needs a sample value")]
+    MissingValue { name: String },
+    #[error("parameter `{name}`: {why}")]
+    BadValue { name: String, why: String },
+    #[error(transparent)]
+    Sql(#[from] RenderError),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+impl TestRunError {
+    /// The parameter whose sample value is the problem, if it is one.
+    pub fn parameter(&self) -> Option<&str> {
+        match self {
+            Self::MissingValue { name } | Self::BadValue { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+}
+
 /// Runs `template` alone on `engine` with `values` (by parameter; defaults fill the rest),
 /// keeping the first `limit` rows.
 pub async fn test_run(
@@ -105,34 +131,36 @@ pub async fn test_run(
     template: &Template,
     values: &BTreeMap<String, Json>,
     limit: usize,
-) -> Result<TestRun, String> {
+) -> Result<TestRun, TestRunError> {
     if template.kind == TemplateKind::DataTable {
-        return Err(
-            "a data-table template works on tables when its flow runs: it has no SQL to test"
-                .into(),
-        );
+        return Err(TestRunError::NoSql);
     }
     let mut typed = BTreeMap::new();
     for spec in &template.parameters {
         let value = match values.get(&spec.name).or(spec.default.as_ref()) {
-            Some(json) => Value::from_json(spec.value_type, spec.list, json)
-                .map_err(|why| format!("parameter `{}`: {why}", spec.name))?,
+            Some(json) => Value::from_json(spec.value_type, spec.list, json).map_err(|why| {
+                TestRunError::BadValue {
+                    name: spec.name.clone(),
+                    why,
+                }
+            })?,
             None if spec.required => {
-                return Err(format!("parameter `{}` needs a sample value", spec.name));
+                return Err(TestRunError::MissingValue {
+                    name: spec.name.clone(),
+                });
             }
             None => Value::Null,
         };
         typed.insert(spec.name.clone(), value);
     }
-    let statement =
-        render::render(&template.sql, &template.parameters, &typed).map_err(|e| e.to_string())?;
-    let stream = engine.run(&statement).await.map_err(|e| e.to_string())?;
+    let statement = render::render(&template.sql, &template.parameters, &typed)?;
+    let stream = engine.run(&statement).await?;
     let schema = stream.schema.clone();
     let mut batches = Vec::new();
     let mut rows = 0;
     let mut more = stream.batches;
     while rows < limit {
-        let Some(batch) = more.try_next().await.map_err(|e| e.to_string())? else {
+        let Some(batch) = more.try_next().await? else {
             break;
         };
         let keep = batch.num_rows().min(limit - rows);

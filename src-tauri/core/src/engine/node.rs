@@ -9,13 +9,13 @@
 use super::binding;
 use super::mapping::{column_values, transform};
 use super::report::{NodeResult, NodeRun, Outcome};
-use super::table_node::Operation;
 use super::{Connector, EngineError};
 use crate::condition::{Condition, Facts, UpstreamFacts};
 use crate::ids::NodeId;
 use crate::model::NodeStatus;
 use crate::model::{ScalarType, TemplateKind, Transformation};
 use crate::render;
+use crate::tables::operation::Operation;
 use crate::validation::{FlowGraph, ValidatedFlow};
 use crate::value::Value;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};

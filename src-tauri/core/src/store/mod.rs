@@ -26,7 +26,6 @@ pub use runs::INTERRUPTED;
 pub use schedules::FinishedRun;
 pub use table_imports::{FileImport, ImportReport, SkippedRow};
 pub use table_rows::RowsPage;
-pub use table_writes::{WriteOptions, write_key};
 pub use tx::StoreTx;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

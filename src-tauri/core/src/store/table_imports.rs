@@ -4,13 +4,12 @@
 //! asked, the good rows are, and the others are reported by line with their problems).
 
 use super::table_rows::{bind_cells, refused, rows_written, write_row};
-use super::table_writes::{
-    Prepared, Seen, Source, Uniques, WriteOptions, prepare, stored_clashes, write_batch,
-};
+use super::table_writes::{Prepared, Seen, Source, Uniques, prepare, stored_clashes, write_batch};
 use super::tables::{create_in, find_schema};
 use super::{Store, StoreError};
 use crate::model::{TableSchema, TableWrite};
 use crate::tables::import::{self, SourceError, SourceRow};
+use crate::tables::write::WriteOptions;
 use crate::tables::{RowProblem, TableError, ddl};
 use serde_json::{Map, Value};
 use sqlx::SqliteConnection;

@@ -3,11 +3,12 @@
 //! refuses (a duplicate, a missing reference) is named by row and column. Imports (files, a
 //! flow's result) are `table_imports.rs`; the tables themselves and their history `tables.rs`.
 
-use super::table_writes::{Source, Uniques, WriteOptions, prepare, stored_clashes, write_batch};
+use super::table_writes::{Source, Uniques, prepare, stored_clashes, write_batch};
 use super::{Store, StoreError};
 use crate::model::{ColumnType, FilterOp, RowFilter, RowsQuery, TableSchema};
 use crate::tables::import::SourceRow;
 use crate::tables::value::{self, Cell};
+use crate::tables::write::WriteOptions;
 use crate::tables::{RowProblem, TableError, ddl, rows};
 use serde_json::{Map, Value};
 use sqlx::sqlite::{Sqlite, SqliteArguments};

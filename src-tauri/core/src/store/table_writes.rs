@@ -9,26 +9,16 @@
 use super::StoreError;
 use super::table_imports::{IMPORT_CHUNK, write_chunk};
 use super::table_rows::{bind_cells, referenced, refused, rows_written, write_row};
-use crate::model::{Column, ColumnType, TableSchema, TableWrite, WriteMode};
+use crate::model::{ColumnType, TableSchema, TableWrite, WriteMode};
 use crate::tables::import::{self, SourceRow};
 use crate::tables::value::{self, Cell};
+use crate::tables::write::{WriteOptions, write_key};
 use crate::tables::{RowProblem, TableError, computed, ddl, rows};
 use serde_json::{Map, Value};
 use sqlx::types::Json;
 use sqlx::{Row, SqliteConnection};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
-
-/// How a write puts its rows into the table.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WriteOptions {
-    pub mode: WriteMode,
-    /// The unique column rows are matched by (replace, upsert); by default the table's first
-    /// unique column.
-    pub key: Option<String>,
-    /// Whether the write may delete rows of other tables through `on_delete: cascade`.
-    pub allow_cascade: bool,
-}
 
 /// Where rows come from, which decides how their values are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -417,46 +407,6 @@ fn key_column(
 ) -> Result<Option<usize>, TableError> {
     let column = write_key(name, schema, options).map_err(TableError::Key)?;
     Ok(column.and_then(|column| uniques.position(&column.name)))
-}
-
-/// The column a write into table `name` (of `schema`) with `options` matches rows by: none
-/// for append, nor for a replace of a table without a unique column (which replaces every
-/// row); or why it cannot match by the one asked. Validation asks the same before a run.
-pub fn write_key<'a>(
-    name: &str,
-    schema: &'a TableSchema,
-    options: &WriteOptions,
-) -> Result<Option<&'a Column>, String> {
-    if options.mode == WriteMode::Append {
-        return Ok(None);
-    }
-    let column = match &options.key {
-        Some(key) => schema.column(key).ok_or_else(|| {
-            format!("key `{key}`: table `{name}` has no such column to match rows by")
-        })?,
-        None => match schema.stored_columns().find(|c| c.unique) {
-            Some(column) => column,
-            None if options.mode == WriteMode::Replace => return Ok(None),
-            None => {
-                return Err(format!(
-                    "upsert matches rows by a unique column, and table `{name}` has none: make one unique, or append"
-                ));
-            }
-        },
-    };
-    if !column.unique || column.is_computed() {
-        return Err(format!(
-            "key `{}`: rows are matched by a unique column that rows give values to, and `{}` of table `{name}` is {}",
-            column.name,
-            column.name,
-            if column.is_computed() {
-                "computed"
-            } else {
-                "not unique"
-            }
-        ));
-    }
-    Ok(Some(column))
 }
 
 /// Writes `rows` into table `name` (of `schema`) inside the caller's transaction, as

@@ -2,14 +2,17 @@
 //! (`schema`), stored as STRICT SQLite tables with their rules as constraints (`ddl`), their
 //! rows checked cell by cell before they are written (`value`, `rows`). The store
 //! (`store/tables.rs`) creates, lists and fills them in one transaction each. Files come in
-//! through `import` (CSV, JSON, Parquet; a schema inferred from one).
+//! through `import` (CSV, JSON, Parquet; a schema inferred from one). What a data-table
+//! node asks (`operation`) and how a write matches rows (`write`) are rules here too.
 
 pub mod computed;
 pub mod ddl;
 pub mod import;
+pub mod operation;
 pub mod rows;
 pub mod schema;
 pub(crate) mod value;
+pub mod write;
 
 pub use rows::RowProblem;
 pub use schema::SchemaProblem;

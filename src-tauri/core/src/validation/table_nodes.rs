@@ -4,10 +4,10 @@
 
 use super::Catalog;
 use super::diagnostic::{Code, Diagnostic};
-use crate::engine::table_node::Operation;
 use crate::model::{ColumnType, Flow, Node, ScalarType, TableSchema, Template, TemplateKind};
-use crate::store::write_key;
+use crate::tables::operation::Operation;
 use crate::tables::schema;
+use crate::tables::write::write_key;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
 
