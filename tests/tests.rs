@@ -38,6 +38,8 @@ mod engine;
 /// Whole flows on the embedded engine: mappings, skip and fail propagation, parallelism.
 mod run;
 
+/// Run with unsaved edits: saved and validated once.
+mod run_with_edits;
 /// One registry of runs for the window, the command line and the scheduler: a flow runs once
 /// whoever asks second, any side cancels, a refused scheduled turn is in the history.
 mod runs_api;

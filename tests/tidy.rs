@@ -196,7 +196,12 @@ fn the_core_layers_do_not_reach_up() {
         ),
         (
             "src-tauri/core/src/tables",
-            &["crate::api", "crate::schedule", "crate::workspace", "crate::engine"],
+            &[
+                "crate::api",
+                "crate::schedule",
+                "crate::workspace",
+                "crate::engine",
+            ],
         ),
     ];
     let mut broken = Vec::new();

@@ -3,6 +3,7 @@
 use crate::error::{AppError, ErrorCode};
 use crate::files::{ChosenFiles, FileUse};
 use crate::runs::Engine;
+use flowloom_core::api::{Runs, SavedFlow};
 use flowloom_core::engine::plan_check;
 use flowloom_core::flowfile::{self, ImportOutcome, NewerTemplates, OnConflict};
 use flowloom_core::gallery;
@@ -84,29 +85,12 @@ pub async fn validate_flow(
     Ok(plan_check::check_in_workspace(&flow, &catalog, &engine.0).await)
 }
 
-/// A saved flow: the version it is now, and every problem it has.
-#[derive(Debug, Clone, Serialize, specta::Type)]
-pub struct SavedFlow {
-    pub version: u32,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
 /// Saves the flow being edited (a new version when it changed), valid or not: a flow is
 /// drawn one step at a time. Answers with its problems, so the canvas marks them at once.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_flow(
-    workspace: State<'_, Workspace>,
-    engine: State<'_, Engine>,
-    flow: Flow,
-) -> Result<SavedFlow, AppError> {
-    let store = workspace.store();
-    let version = store.save_flow(&flow).await?;
-    let catalog = store.catalog_for(&flow).await?;
-    Ok(SavedFlow {
-        version,
-        diagnostics: plan_check::check_in_workspace(&flow, &catalog, &engine.0).await,
-    })
+pub async fn save_flow(runs: State<'_, Runs>, flow: Flow) -> Result<SavedFlow, AppError> {
+    Ok(runs.save(flow).await?.0)
 }
 
 /// A flow's name as typed, trimmed; `None` when there is none.

@@ -168,6 +168,7 @@ impl From<RunsError> for AppError {
             RunsError::Run(err) => err.into(),
             RunsError::Store(err) => err.into(),
             busy @ RunsError::AlreadyRunning { .. } => Self::new(ErrorCode::Conflict, busy),
+            other @ RunsError::NotThisFlow { .. } => Self::new(ErrorCode::InvalidInput, other),
             missing @ (RunsError::NoResult { .. } | RunsError::NoSuchNode { .. }) => {
                 Self::new(ErrorCode::NotFound, missing)
             }

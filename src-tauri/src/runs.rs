@@ -68,23 +68,23 @@ pub fn forward_to_window(runs: &Runs, app: AppHandle) {
     });
 }
 
-/// Runs a stored flow as `request` asks, keeps it in the history, and resolves when it ends
-/// with its outcome, the flow's history and bookkeeping; `RunProgress` events stream
-/// meanwhile.
+/// Runs a stored flow as `request` asks (with the window's unsaved `edits`, saved first),
+/// keeps it in the history, and resolves when it ends with its outcome, the flow's history
+/// and bookkeeping; `RunProgress` events stream meanwhile.
 #[tauri::command]
 #[specta::specta]
 pub async fn run_flow(
     runs: State<'_, Runs>,
     composition_id: CompositionId,
     request: RunRequest,
+    edits: Option<Flow>,
 ) -> Result<RunOutcome, AppError> {
-    let flow = runs.validated_flow(&composition_id).await?;
-    let heard_by_listeners = |_| {};
-    let manual = Trigger::Manual;
+    let (flow, saved) = runs.flow_to_run(&composition_id, edits).await?;
     let (run, _) = runs
-        .start(&flow, &request, manual, &heard_by_listeners)
+        .start(&flow, &request, Trigger::Manual, &|_| {})
         .await?;
-    Ok(runs.outcome(&composition_id, run).await?)
+    let outcome = runs.outcome(&composition_id, run).await?;
+    Ok(RunOutcome { saved, ..outcome })
 }
 
 /// Cancels the flow's run in progress, whoever started it; says whether there was one.

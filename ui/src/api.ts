@@ -201,9 +201,12 @@ export const api = {
   /** Runs a stored flow; resolves when the run ends. Progress arrives as `runProgress` events. */
   shadowedGlobals: (flow: FlowInput): Promise<Outcome<ShadowedGlobal[]>> =>
     guard(async () => ({ status: "ok" as const, data: await commands.shadowedGlobals(flow) })),
-  /** Runs a stored flow; resolves when the run ends, with the flow's history and bookkeeping. */
-  runFlow: (compositionId: string, request: RunRequest): Promise<Outcome<RunOutcome>> =>
-    guard(() => commands.runFlow(compositionId, request)),
+  /**
+   * Runs a stored flow, with the window's unsaved `edits` (saved and validated once, first);
+   * resolves when the run ends, with the flow's history and bookkeeping.
+   */
+  runFlow: (compositionId: string, request: RunRequest, edits: FlowInput | null = null): Promise<Outcome<RunOutcome>> =>
+    guard(() => commands.runFlow(compositionId, request, edits)),
   listRuns: (compositionId: string): Promise<Outcome<RunSummary[]>> => guard(() => commands.listRuns(compositionId)),
   getRun: (runId: number): Promise<Outcome<RunDetail>> => guard(() => commands.getRun(runId)),
   resultPage: (runId: number, nodeId: string, offset: number, limit: number): Promise<Outcome<ResultPage>> =>

@@ -54,11 +54,11 @@ export const commands = {
 	/**  "Use this flow": makes the user's own flow from gallery flow `id`; answers with it. */
 	useGalleryFlow: (id: string) => typedError<FlowDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("use_gallery_flow", { id })),
 	/**
-	 *  Runs a stored flow as `request` asks, keeps it in the history, and resolves when it ends
-	 *  with its outcome, the flow's history and bookkeeping; `RunProgress` events stream
-	 *  meanwhile.
+	 *  Runs a stored flow as `request` asks (with the window's unsaved `edits`, saved first),
+	 *  keeps it in the history, and resolves when it ends with its outcome, the flow's history
+	 *  and bookkeeping; `RunProgress` events stream meanwhile.
 	 */
-	runFlow: (compositionId: CompositionId, request: RunRequest_Deserialize) => typedError<RunOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("run_flow", { compositionId, request })),
+	runFlow: (compositionId: CompositionId, request: RunRequest_Deserialize, edits: Flow_Deserialize | null) => typedError<RunOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("run_flow", { compositionId, request, edits })),
 	/**
 	 *  Where each of the flow's global parameters does not reach a node, because the node sets
 	 *  that parameter itself by an override or a mapping (default → global → override →
@@ -1311,6 +1311,8 @@ export type RunOutcome_Deserialize = {
 	run: RunSummary_Deserialize,
 	history: RunSummary_Deserialize[],
 	meta: FlowMeta_Deserialize,
+	/**  The edits the run was asked with, saved before it started ([`Runs::flow_to_run`]). */
+	saved?: SavedFlow_Deserialize | null,
 };
 
 /**
@@ -1322,6 +1324,8 @@ export type RunOutcome_Serialize = {
 	run: RunSummary_Serialize,
 	history: RunSummary_Serialize[],
 	meta: FlowMeta_Serialize,
+	/**  The edits the run was asked with, saved before it started ([`Runs::flow_to_run`]). */
+	saved: SavedFlow_Serialize | null,
 };
 
 /**  A run's progress, as it happens (every run's, the scheduler's included). */
@@ -1429,16 +1433,25 @@ export type RunSummary_Serialize = {
 	error: string | null,
 };
 
-/**  A saved flow: the version it is now, and every problem it has. */
+/**
+ *  A flow the window saved: the version it is now, and every problem it has (the
+ *  workspace's templates, and each node's SQL planned on its engine).
+ */
 export type SavedFlow = SavedFlow_Serialize | SavedFlow_Deserialize;
 
-/**  A saved flow: the version it is now, and every problem it has. */
+/**
+ *  A flow the window saved: the version it is now, and every problem it has (the
+ *  workspace's templates, and each node's SQL planned on its engine).
+ */
 export type SavedFlow_Deserialize = {
 	version: number,
 	diagnostics: Diagnostic_Deserialize[],
 };
 
-/**  A saved flow: the version it is now, and every problem it has. */
+/**
+ *  A flow the window saved: the version it is now, and every problem it has (the
+ *  workspace's templates, and each node's SQL planned on its engine).
+ */
 export type SavedFlow_Serialize = {
 	version: number,
 	diagnostics: Diagnostic_Serialize[],

@@ -108,19 +108,34 @@ describe("editing the open flow", () => {
     expect(store.getState().saveState.status).toBe("saved");
   });
 
-  it("saves before running, so the engine runs what is on screen", async () => {
-    const { store, saved, runRequests } = await opened();
+  it("sends unsaved edits with the run, which saves them: one round trip, so the engine runs what is on screen", async () => {
+    const saves: FlowInput[] = [];
+    const { store, saved, runRequests } = await opened(
+      fakeApi({
+        saveFlow: (flow) => {
+          saves.push(flow);
+          return Promise.resolve(failed("a second round trip"));
+        },
+      }),
+    );
     store.getState().actions.editFlow(removeNode("orphan"));
     await store.getState().actions.runFlow(defaultChoices([]));
     expect(saved.map(nodeIds)).toEqual([["top", "trend"]]);
     expect(runRequests).toHaveLength(1);
+    expect(saves).toEqual([]);
+    expect(store.getState().saveState).toEqual({ status: "saved", version: 2 });
+    expect(store.getState().problems).toEqual({ status: "ready", data: problems });
+    // The autosave the edit scheduled was the run's to do.
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_MS);
+    expect(saves).toEqual([]);
   });
 
   it("does not run a flow it could not save, and says why", async () => {
-    const { store, runRequests } = await opened(fakeApi({ saveFlow: () => Promise.resolve(failed("disk full")) }));
+    const { store } = await opened(
+      fakeApi({ runFlow: () => Promise.resolve(failed("disk full")), saveFlow: () => Promise.resolve(failed("disk full")) }),
+    );
     store.getState().actions.editFlow(removeNode("orphan"));
     await store.getState().actions.runFlow(defaultChoices([]));
-    expect(runRequests).toHaveLength(0);
     expect(store.getState().run.status).toBe("idle");
     expect(store.getState().notice?.message).toBe("disk full");
     expect(store.getState().saveState.status).toBe("failed");

@@ -1,8 +1,9 @@
 // Editing the open flow: every change goes through `editFlow`, which keeps the flow before it
 // for undo, and saves (a version each time) once edits pause for AUTOSAVE_MS. Saving answers
-// with the flow's problems, so the canvas marks them without a second round trip. Copy and
+// with the flow's problems, so the canvas marks them without a second round trip; a run
+// takes unsaved edits with it and saves them itself (`editsForRun`, `savedByRun`). Copy and
 // paste, within a flow or into another one, are edits too.
-import type { AppError, Flow } from "../api";
+import type { AppError, Flow, SavedFlow } from "../api";
 import { mergePinned, pinnedFor } from "../lib/catalogue";
 import { copyNodes, pasteClip, type Clip } from "../lib/edit";
 import type { StoreAccess } from "./access";
@@ -42,8 +43,19 @@ export type EditActions = {
   readonly editFlow: (change: (flow: Flow) => Flow) => void;
   readonly undo: () => void;
   readonly redo: () => void;
-  /** Saves the open flow now if it has unsaved edits (before a run, or leaving it). */
+  /** Saves the open flow now if it has unsaved edits (before leaving it). */
   readonly saveNow: () => Promise<void>;
+  /**
+   * The open flow's unsaved edits for a run to save (one round trip, one validation), or null
+   * when it is saved; the autosave waits for the run's answer ({@link EditActions.savedByRun}).
+   */
+  readonly editsForRun: () => Promise<Flow | null>;
+  /**
+   * What became of `edits` sent with a run: saved as `saved` (the flow is marked saved, its
+   * problems shown, unless edited since), or, when the run answered without saving them
+   * (refused, failed), saved now.
+   */
+  readonly savedByRun: (edits: Flow, saved: SavedFlow | null) => Promise<void>;
   /** Copies the named nodes and sticky notes (canvas ids) of the open flow, and the connections between the nodes. */
   readonly copyNodes: (nodeIds: readonly string[]) => void;
   /** Pastes what was copied into the open flow, under fresh ids, a little apart (one undo step). */
@@ -138,6 +150,20 @@ export function createEditActions({ set, get, api, flowTicket }: Shared) {
     },
 
     saveNow: () => save(),
+
+    editsForRun: async () => {
+      clearTimeout(timer);
+      while (saving !== null) await saving;
+      return get().saveState.status === "saved" ? null : shownFlow();
+    },
+
+    savedByRun: async (edits, answer) => {
+      if (answer === null) return save();
+      // Edited while the run started: that edit stays unsaved, its own save scheduled.
+      if (shownFlow() !== edits) return;
+      clearTimeout(timer);
+      set({ saveState: { status: "saved", version: answer.version }, problems: { status: "ready", data: answer.diagnostics } });
+    },
 
     copyNodes: (nodeIds) => {
       const { flow: open } = get();

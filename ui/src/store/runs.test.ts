@@ -13,11 +13,11 @@ function heldRunStore() {
   const store = createAppStore(
     {
       ...api,
-      runFlow: async (id, request) => {
+      runFlow: async (id, request, edits) => {
         await new Promise<void>((resolve) => {
           finish = resolve;
         });
-        return api.runFlow(id, request);
+        return api.runFlow(id, request, edits);
       },
     },
     fakeDialogs(ok(null)).dialogs,
@@ -181,8 +181,8 @@ describe("inspecting runs and results", () => {
       {
         ...api,
         // The recorded run holds a list value with a comma inside one of its items.
-        runFlow: async (id, request) => {
-          const outcome = await api.runFlow(id, request);
+        runFlow: async (id, request, edits) => {
+          const outcome = await api.runFlow(id, request, edits);
           if (outcome.status === "ok") outcome.data.run.parameters = { start_date: "2026-06-15", ids: ["a, b", "c"] };
           return outcome;
         },

@@ -83,7 +83,7 @@ export type RunActions = {
   readonly adoptActiveRun: () => Promise<void>;
 };
 
-type Shared = StoreAccess<RunsState & Pick<OpenFlowState, "flow"> & Pick<EditingState, "saveState"> & ScreenState, Pick<EditActions, "saveNow">> & {
+type Shared = StoreAccess<RunsState & Pick<OpenFlowState, "flow"> & Pick<EditingState, "saveState"> & ScreenState, Pick<EditActions, "editsForRun" | "savedByRun">> & {
   readonly dialogs: Dialogs;
   /** Changes whenever another flow is shown: answers for the previous one are dropped. */
   readonly flowTicket: () => number;
@@ -171,9 +171,14 @@ export function createRunActions({ set, get, api, dialogs, flowTicket, exportTo 
       const flowId = flow.data.flow.composition.composition_id;
       const ticket = flowTicket();
       set({ run: runStarted, runDialog: null, runChoices: choices });
-      // The engine runs the stored flow: what is on screen is stored first.
-      if (get().saveState.status !== "saved") {
-        await get().actions.saveNow();
+      // The engine runs the stored flow: unsaved edits on screen go with the run, which saves
+      // and validates them once before it starts.
+      const edits = get().saveState.status === "saved" ? null : await get().actions.editsForRun();
+      if (ticket !== flowTicket()) return;
+      const outcome = await api.runFlow(flowId, runRequest(choices, part), edits);
+      if (ticket !== flowTicket()) return;
+      if (edits !== null) {
+        await get().actions.savedByRun(edits, outcome.status === "ok" ? (outcome.data.saved ?? null) : null);
         if (ticket !== flowTicket()) return;
         const { saveState } = get();
         if (saveState.status === "failed") {
@@ -181,8 +186,6 @@ export function createRunActions({ set, get, api, dialogs, flowTicket, exportTo 
           return;
         }
       }
-      const outcome = await api.runFlow(flowId, runRequest(choices, part));
-      if (ticket !== flowTicket()) return;
       if (outcome.status !== "ok" && outcome.error.code === "invalid_input") {
         // A value the flow cannot take: nothing ran; ask again, saying why.
         set({ run: runIdle });

@@ -94,8 +94,10 @@ export function fakeApi(overrides: Partial<Api> = {}) {
       return Promise.resolve(ok(null));
     },
     shadowedGlobals: () => Promise.resolve(ok([])),
-    runFlow: (id, request) => {
+    runFlow: (id, request, edits) => {
       runRequests.push(request);
+      if (edits != null) saved.push(edits);
+      const savedEdits = edits == null ? null : { version: saved.length + 1, diagnostics: problems };
       const summary: RunSummary = {
         run_id: runs.length + 1,
         composition_id: id,
@@ -110,7 +112,7 @@ export function fakeApi(overrides: Partial<Api> = {}) {
       };
       runs.unshift(summary);
       const meta = { ...deepDive.meta, execution_count: runs.length, last_executed_at: summary.completed_at };
-      return Promise.resolve(ok({ run: summary, history: [...runs], meta }));
+      return Promise.resolve(ok({ run: summary, history: [...runs], meta, saved: savedEdits }));
     },
     listRuns: () => Promise.resolve(ok([...runs])),
     getRun: (runId) => {

@@ -11,4 +11,4 @@ mod results;
 mod runs;
 
 pub use results::kept_result;
-pub use runs::{ActiveRun, RunNotice, RunOutcome, RunRequest, Runs, RunsError};
+pub use runs::{ActiveRun, RunNotice, RunOutcome, RunRequest, Runs, RunsError, SavedFlow};

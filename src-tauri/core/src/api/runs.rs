@@ -3,13 +3,13 @@
 //! side asks second (the window, the command line, a schedule) is refused, and any side can
 //! cancel a run any other started.
 
-use crate::engine::Connector;
 use crate::engine::history::{self, HistoryError};
 use crate::engine::run::{
     self, CancellationToken, FlowRun, NodeRun, Observer, RunContext, RunError, RunEvent, RunOptions,
 };
+use crate::engine::{Connector, plan_check};
 use crate::ids::CompositionId;
-use crate::model::{RunId, RunOrigin, RunStatus, Trigger};
+use crate::model::{Flow, RunId, RunOrigin, RunStatus, Trigger};
 use crate::store::StoreError;
 use crate::validation::{self, Diagnostic, ValidatedFlow};
 use crate::workspace::Workspace;
@@ -45,6 +45,16 @@ pub struct RunOutcome {
     pub run: crate::model::RunSummary,
     pub history: Vec<crate::model::RunSummary>,
     pub meta: crate::model::FlowMeta,
+    /// The edits the run was asked with, saved before it started ([`Runs::flow_to_run`]).
+    pub saved: Option<SavedFlow>,
+}
+
+/// A flow the window saved: the version it is now, and every problem it has (the
+/// workspace's templates, and each node's SQL planned on its engine).
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct SavedFlow {
+    pub version: u32,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// A run in progress in this process.
@@ -92,6 +102,11 @@ pub enum RunsError {
         run: RunId,
         node: crate::NodeId,
         why: String,
+    },
+    #[error("the edits sent to run flow `{flow}` are of flow `{edits}`")]
+    NotThisFlow {
+        flow: CompositionId,
+        edits: CompositionId,
     },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -169,6 +184,46 @@ impl Runs {
         validation::validate(flow, &catalog).map_err(RunsError::Invalid)
     }
 
+    /// Saves the window's edits to a stored flow (a new version when they changed it) and
+    /// validates them once, as the canvas shows problems: what the save came to, and the
+    /// flow ready to run when none of its problems is an error.
+    pub async fn save(&self, flow: Flow) -> Result<(SavedFlow, Option<ValidatedFlow>), RunsError> {
+        let store = self.inner.workspace.store();
+        let version = store.save_flow(&flow).await?;
+        let catalog = store.catalog_for(&flow).await?;
+        let (diagnostics, valid) =
+            plan_check::validate_in_workspace(flow, &catalog, self.inner.connector.as_ref()).await;
+        Ok((
+            SavedFlow {
+                version,
+                diagnostics,
+            },
+            valid,
+        ))
+    }
+
+    /// Stored flow `id` ready to run, validated once: as stored, or with the window's
+    /// `edits` (saved first: what the save came to is returned with it).
+    pub async fn flow_to_run(
+        &self,
+        id: &CompositionId,
+        edits: Option<Flow>,
+    ) -> Result<(ValidatedFlow, Option<SavedFlow>), RunsError> {
+        let Some(edits) = edits else {
+            return Ok((self.validated_flow(id).await?, None));
+        };
+        if &edits.composition.composition_id != id {
+            return Err(RunsError::NotThisFlow {
+                flow: id.clone(),
+                edits: edits.composition.composition_id,
+            });
+        }
+        match self.save(edits).await? {
+            (saved, Some(valid)) => Ok((valid, Some(saved))),
+            (saved, None) => Err(RunsError::Invalid(saved.diagnostics)),
+        }
+    }
+
     /// Runs `flow` (a stored flow, as [`Runs::validated_flow`] gave it) as `request` asks and
     /// keeps it in the history; `observer` hears its progress. Refused when the flow is
     /// already running, here or in another process.
@@ -231,6 +286,7 @@ impl Runs {
             run: summary,
             history,
             meta: detail.meta,
+            saved: None,
         })
     }
 

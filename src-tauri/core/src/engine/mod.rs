@@ -77,6 +77,12 @@ pub trait Connector: Send + Sync + fmt::Debug {
         Box::pin(async {})
     }
 
+    /// [`Connector::refresh`] for validation: what the engine sees is brought in line with
+    /// the data, and a run in progress keeps its session unless a table changed.
+    fn refresh_tables(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
+
     /// What the engine would refuse in `statement` before reading any data (its syntax, the
     /// tables and columns it names, the types it combines), planned against the tables as
     /// they are, its values unknown: `None` when it plans, or when the engine cannot tell

@@ -12,7 +12,7 @@ use super::{Connector, LocalEngine, PlanProblem};
 use crate::ids::TemplateId;
 use crate::model::{Flow, Node, Template, TemplateKind};
 use crate::render;
-use crate::validation::{self, Catalog, Code, Diagnostic};
+use crate::validation::{self, Catalog, Code, Diagnostic, ValidatedFlow};
 use crate::value::Value;
 use std::collections::BTreeMap;
 
@@ -29,6 +29,30 @@ pub async fn check_in_workspace(
     let mut diagnostics = validation::check(flow, catalog);
     diagnostics.extend(problems(flow, catalog, engine).await);
     validation::finish(diagnostics)
+}
+
+/// `flow` checked as [`check_in_workspace`] checks it, with `connector`, in one pass: its
+/// problems, and the flow ready to run when none of them is an error (a save followed by a
+/// run validates once).
+pub async fn validate_in_workspace(
+    flow: Flow,
+    catalog: &Catalog,
+    connector: &dyn Connector,
+) -> (Vec<Diagnostic>, Option<ValidatedFlow>) {
+    connector.refresh_tables().await;
+    let planned = problems(&flow, catalog, connector).await;
+    match validation::validate(flow, catalog) {
+        Ok(valid) if planned.is_empty() => (valid.warnings().to_vec(), Some(valid)),
+        Ok(valid) => {
+            let mut diagnostics = valid.warnings().to_vec();
+            diagnostics.extend(planned);
+            (validation::finish(diagnostics), None)
+        }
+        Err(mut diagnostics) => {
+            diagnostics.extend(planned);
+            (validation::finish(diagnostics), None)
+        }
+    }
 }
 
 /// Every node of `flow` whose template SQL `connector` refuses to plan, as diagnostics on
