@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The engine benchmarks: workloads W1-W3 (bench/w1..w3.flow.json) over the generated ads table.
+"""The engine benchmarks: workloads W1-W4 (bench/w1..w4.flow.json) over the generated ads table,
+as Parquet, and W2-W4 again over the same table as CSV.
 
 For each workload it measures whole processes, each the median of --runs runs (default 5),
 the four commands taking turns:
@@ -14,7 +15,10 @@ the four commands taking turns:
 and prints a Markdown table: wall times, cold / floor, the orchestration overhead per query
 ((cold - floor) / queries), cached / cold (whole processes, and the runs alone as
 `run_finished` times them, without opening the workspace), and each process's peak memory
-(max RSS).
+(max RSS). Then the targets of issue #25, as ratios measured in the same sitting: a cold run
+on CSV / the same run on Parquet (W2-W4; the CSV workspace's cold run is measured like the
+others, its CSV read once and then reused as the README says), W3 with the default
+--max-parallel / with --max-parallel 1, W4 cold / its floor, cached / cold runs alone.
 
 Usage: python3 bench/run.py [--runs N] [--no-build]
 """
@@ -40,7 +44,10 @@ WORKLOADS = {
     "W1": ("comp_bench_w1", 200),
     "W2": ("comp_bench_w2", 50),
     "W3": ("comp_bench_w3", 52),
+    "W4": ("comp_bench_w4", 500),
 }
+# The workloads run again over the ads table as CSV.
+CSV_WORKLOADS = ("W2", "W3", "W4")
 
 
 def measure(command: list[str]) -> tuple[float, int, str]:
@@ -85,10 +92,55 @@ class Series:
         return statistics.median(self.inside)
 
 
+def workspace_with(root: Path, ads_file: str, names) -> list[str]:
+    """A new workspace at `root` whose data folder holds only the ads table (as `ads_file`),
+    with the workloads `names` imported; its `--workspace` arguments."""
+    ws = ["--workspace", str(root)]
+    measure([str(FLOWLOOM), "flows", "list", *ws])  # creates and seeds it
+    data = root / "data"
+    # Only the ads table: the sample tables would cost flowloom a scan the floor never does.
+    shutil.rmtree(data)
+    data.mkdir()
+    measure([str(BENCH), "ads", str(data / ads_file)])
+    for name in names:
+        flow_file = REPO / "bench" / f"{name.lower()}.flow.json"
+        measure([str(FLOWLOOM), "import", str(flow_file), "--on-conflict", "replace", *ws])
+    return ws
+
+
+def nodes_of(name: str) -> int:
+    with open(REPO / "bench" / f"{name.lower()}.flow.json", encoding="utf-8") as file:
+        return len(json.load(file)["nodes"])
+
+
+def all_reused(name: str):
+    nodes = nodes_of(name)
+
+    def check(out: str) -> None:
+        finished = [json.loads(line) for line in out.splitlines()]
+        reused = sum(1 for e in finished if e.get("from_cache"))
+        if reused != nodes:
+            sys.exit(f"{name}: a cached run reused {reused} of {nodes} nodes")
+
+    return check
+
+
+def take_turns(series: list[Series], runs: int) -> None:
+    # What the build and the set-up wrote goes to disk now, not by the kernel's writeback in
+    # the middle of the first workload's runs.
+    os.sync()
+    # The commands take turns, one run each a round: this machine's speed drifts by tens of
+    # percent within minutes, and a drift must not fall on one of them alone.
+    for _ in range(runs):
+        for one in series:
+            one.run()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--only", nargs="*", help="only these workloads (W1..W4)")
     args = parser.parse_args()
     if not args.no_build:
         subprocess.run(
@@ -98,19 +150,13 @@ def main() -> None:
             # Build where the binaries are run from, as `make` does.
             env={**os.environ, "CARGO_TARGET_DIR": str(TARGET)},
         )
+    chosen = [w for w in WORKLOADS if not args.only or w in args.only]
 
     with tempfile.TemporaryDirectory(prefix="flowloom-bench-") as tmp:
-        workspace = Path(tmp) / "workspace"
-        ws = ["--workspace", str(workspace)]
-        measure([str(FLOWLOOM), "flows", "list", *ws])  # creates and seeds it
-        data = workspace / "data"
-        # Only the ads table: the sample tables would cost flowloom a scan the floor never does.
-        shutil.rmtree(data)
-        data.mkdir()
-        measure([str(BENCH), "ads", str(data / "ads.parquet")])
-        for name in WORKLOADS:
-            flow_file = REPO / "bench" / f"{name.lower()}.flow.json"
-            measure([str(FLOWLOOM), "import", str(flow_file), "--on-conflict", "replace", *ws])
+        parquet_root = Path(tmp) / "parquet"
+        ws = workspace_with(parquet_root, "ads.parquet", chosen)
+        csv_root = Path(tmp) / "csv"
+        csv_ws = workspace_with(csv_root, "ads.csv", [w for w in chosen if w in CSV_WORKLOADS])
 
         print(f"median of {args.runs} runs; peak = the largest max RSS of those runs\n")
         print(
@@ -118,30 +164,24 @@ def main() -> None:
             "| cached run alone / cold run alone | file | peak floor / cold / cached |"
         )
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-        for name, (flow_id, queries) in WORKLOADS.items():
+        targets = []
+        for name in chosen:
+            flow_id, queries = WORKLOADS[name]
             flow_file = str(REPO / "bench" / f"{name.lower()}.flow.json")
-            with open(flow_file, encoding="utf-8") as file:
-                nodes = len(json.load(file)["nodes"])
-            run = [str(FLOWLOOM), "run", flow_id, "--json", *ws]
+            run = [str(FLOWLOOM), "run", flow_id, "--json"]
 
-            def all_reused(out: str, nodes=nodes) -> None:
-                finished = [json.loads(line) for line in out.splitlines()]
-                reused = sum(1 for e in finished if e.get("from_cache"))
-                if reused != nodes:
-                    sys.exit(f"{name}: a cached run reused {reused} of {nodes} nodes")
-
-            floor_s = Series([str(BENCH), "floor", name, str(data)])
-            cold_s = Series([*run, "--no-cache"])
-            cached_s = Series(run, all_reused)  # after a cold run: every node reusable
+            floor_s = Series([str(BENCH), "floor", name, str(parquet_root / "data")])
+            cold_s = Series([*run, "--no-cache", *ws])
+            cached_s = Series([*run, *ws], all_reused(name))  # after a cold run: every node reusable
             file_s = Series([str(FLOWLOOM), "run", flow_file, *ws])
-            # What the build and the set-up wrote goes to disk now, not by the kernel's
-            # writeback in the middle of the first workload's runs.
-            os.sync()
-            # The four take turns, one run each a round: this machine's speed drifts by tens
-            # of percent within minutes, and a drift must not fall on one of them alone.
-            for _ in range(args.runs):
-                for series in (floor_s, cold_s, cached_s, file_s):
-                    series.run()
+            series = [floor_s, cold_s, cached_s, file_s]
+            if name in CSV_WORKLOADS:
+                csv_cold_s = Series([*run, "--no-cache", *csv_ws])
+                series.append(csv_cold_s)
+            if name == "W3":
+                serial_s = Series([*run, "--no-cache", "--max-parallel", "1", *ws])
+                series.append(serial_s)
+            take_turns(series, args.runs)
             floor, cold, cached, file_run = (s.wall() for s in (floor_s, cold_s, cached_s, file_s))
             floor_peak, cold_peak, cached_peak = floor_s.peak(), cold_s.peak(), cached_s.peak()
             cold_inside, cached_inside = cold_s.run_alone(), cached_s.run_alone()
@@ -154,6 +194,37 @@ def main() -> None:
                 f"| {file_run * 1000:.0f} ms "
                 f"| {floor_peak // 1024} / {cold_peak // 1024} / {cached_peak // 1024} MiB |"
             )
+            if name in CSV_WORKLOADS:
+                csv_cold = csv_cold_s.wall()
+                targets.append(
+                    (f"{name} cold on CSV / on Parquet", f"{csv_cold * 1000:.0f} / {cold * 1000:.0f} ms",
+                     csv_cold / cold, 1.1)
+                )
+            if name == "W3":
+                serial = serial_s.wall()
+                targets.append(
+                    ("W3 default --max-parallel / --max-parallel 1",
+                     f"{cold * 1000:.0f} / {serial * 1000:.0f} ms", cold / serial, 0.65)
+                )
+            if name == "W4":
+                targets.append(("W4 cold / floor", f"{cold * 1000:.0f} / {floor * 1000:.0f} ms", cold / floor, 1.0))
+            if name != "W1":
+                targets.append(
+                    (f"{name} cached / cold, runs alone",
+                     f"{cached_inside * 1000:.1f} / {cold_inside * 1000:.0f} ms",
+                     cached_inside / cold_inside, 0.02)
+                )
+            else:
+                targets.append(
+                    ("W1 cached / cold, runs alone",
+                     f"{cached_inside * 1000:.1f} / {cold_inside * 1000:.0f} ms",
+                     cached_inside / cold_inside, 0.5)
+                )
+
+        print("\n| target | measured | ratio | goal | met |")
+        print("| --- | --- | --- | --- | --- |")
+        for what, measured, ratio, goal in targets:
+            print(f"| {what} | {measured} | {ratio:.3f} | <= {goal} | {'yes' if ratio <= goal else 'NO'} |")
 
 
 if __name__ == "__main__":

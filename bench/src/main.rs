@@ -1,19 +1,21 @@
 //! The engine benchmarks' tools (`bench/run.py` drives them):
 //!
-//! - `flowloom-bench ads FILE` writes the generated ads table as Parquet: 200,000 rows over 90
-//!   days, campaigns 1..=500, 5,000 ASINs, impressions, clicks and a DECIMAL(12,2) spend, from
-//!   a fixed seed, so every run of the benchmark reads the same bytes.
-//! - `flowloom-bench floor W1|W2|W3 DATA_DIR` runs a workload's SQL one query after another on
-//!   DataFusion directly, the way a minimal hand-written program would (values written into
-//!   the SQL, results collected in memory, nothing recorded): the floor `flowloom run` is
-//!   measured against.
+//! - `flowloom-bench ads FILE` writes the generated ads table as Parquet (or, for a `.csv`
+//!   FILE, as CSV the way an analyst's export is written: a header, dates as `YYYY-MM-DD`,
+//!   spend with its two decimals): 200,000 rows over 90 days, campaigns 1..=500, 5,000 ASINs,
+//!   impressions, clicks and a DECIMAL(12,2) spend, from a fixed seed, so every run of the
+//!   benchmark reads the same bytes.
+//! - `flowloom-bench floor W1|W2|W3|W4 DATA_DIR` runs a workload's SQL one query after another
+//!   on DataFusion directly, the way a minimal hand-written program would (values written into
+//!   the SQL, results collected in memory, nothing recorded), over DATA_DIR's `ads.parquet`
+//!   or `ads.csv`: the floor `flowloom run` is measured against.
 
 use datafusion::arrow::array::{ArrayRef, Date32Array, Decimal128Array, Int64Array, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::cast::as_int64_array;
 use datafusion::parquet::arrow::ArrowWriter;
-use datafusion::prelude::{ParquetReadOptions, SessionContext};
+use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionContext};
 use flowloom_core::sample_data::Rng;
 use std::path::Path;
 use std::process::ExitCode;
@@ -45,7 +47,9 @@ fn main() -> ExitCode {
             .build()
             .map_err(Into::into)
             .and_then(|rt| rt.block_on(floor(workload, Path::new(data)))),
-        _ => Err("usage: flowloom-bench ads FILE | flowloom-bench floor W1|W2|W3 DATA_DIR".into()),
+        _ => {
+            Err("usage: flowloom-bench ads FILE | flowloom-bench floor W1|W2|W3|W4 DATA_DIR".into())
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -91,7 +95,12 @@ fn write_ads(file: &Path) -> Result<()> {
         Arc::new(Decimal128Array::from(spend).with_precision_and_scale(12, 2)?),
     ];
     let batch = RecordBatch::try_new(schema.clone(), columns)?;
-    let mut writer = ArrowWriter::try_new(std::fs::File::create(file)?, schema, None)?;
+    let out = std::fs::File::create(file)?;
+    if file.extension().is_some_and(|e| e == "csv") {
+        datafusion::arrow::csv::Writer::new(out).write(&batch)?;
+        return Ok(());
+    }
+    let mut writer = ArrowWriter::try_new(out, schema, None)?;
     writer.write(&batch)?;
     writer.close()?;
     Ok(())
@@ -99,13 +108,16 @@ fn write_ads(file: &Path) -> Result<()> {
 
 async fn floor(workload: &str, data: &Path) -> Result<()> {
     let ctx = SessionContext::new();
-    let ads = data.join("ads.parquet");
-    ctx.register_parquet(
-        "ads",
-        ads.to_string_lossy().as_ref(),
-        ParquetReadOptions::default(),
-    )
-    .await?;
+    let parquet = data.join("ads.parquet");
+    if parquet.exists() {
+        let options = ParquetReadOptions::default();
+        ctx.register_parquet("ads", parquet.to_string_lossy().as_ref(), options)
+            .await?;
+    } else {
+        let csv = data.join("ads.csv");
+        ctx.register_csv("ads", csv.to_string_lossy().as_ref(), CsvReadOptions::new())
+            .await?;
+    }
     match workload {
         "W1" => {
             for _ in 0..200 {
@@ -115,15 +127,7 @@ async fn floor(workload: &str, data: &Path) -> Result<()> {
         "W2" => {
             let mut previous: Vec<i64> = Vec::new();
             for k in 1..=50 {
-                let list = if previous.is_empty() {
-                    "NULL".to_owned()
-                } else {
-                    previous
-                        .iter()
-                        .map(i64::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
+                let list = in_list(&previous);
                 let sql = format!(
                     "SELECT campaign_id, SUM(spend) AS spend FROM ads
                      WHERE campaign_id IN ({list}) OR campaign_id % 25 = {}
@@ -159,9 +163,47 @@ async fn floor(workload: &str, data: &Path) -> Result<()> {
                 .collect()
                 .await?;
         }
-        other => return Err(format!("no workload `{other}` (W1, W2 or W3)").into()),
+        "W4" => {
+            const LAYERS: usize = 25;
+            const WIDTH: usize = 20;
+            let mut above: Vec<Vec<i64>> = vec![Vec::new(); WIDTH];
+            for layer in 0..LAYERS {
+                let mut this = Vec::with_capacity(WIDTH);
+                for j in 0..WIDTH {
+                    let mut ids: Vec<i64> = if layer == 0 {
+                        Vec::new()
+                    } else {
+                        [&above[j], &above[(j + 1) % WIDTH]]
+                            .into_iter()
+                            .flatten()
+                            .copied()
+                            .collect()
+                    };
+                    ids.sort_unstable();
+                    ids.dedup();
+                    let sql = format!(
+                        "SELECT campaign_id, SUM(spend) AS spend FROM ads
+                         WHERE campaign_id IN ({}) OR campaign_id % 20 = {j}
+                         GROUP BY campaign_id ORDER BY spend DESC, campaign_id LIMIT 5",
+                        in_list(&ids)
+                    );
+                    this.push(campaign_ids(&ctx.sql(&sql).await?.collect().await?)?);
+                }
+                above = this;
+            }
+        }
+        other => return Err(format!("no workload `{other}` (W1, W2, W3 or W4)").into()),
     }
     Ok(())
+}
+
+/// `ids` written into SQL as an `IN (…)` list: `NULL` (matching nothing) when empty.
+fn in_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        return "NULL".to_owned();
+    }
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    ids.join(", ")
 }
 
 fn campaign_ids(batches: &[RecordBatch]) -> Result<Vec<i64>> {
