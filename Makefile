@@ -32,7 +32,7 @@ test: app-deps test-deps ui fmt lint ui-check rust-test
 
 # Regenerate ui/src/bindings.ts from the Rust commands (commit the result).
 bindings: ui
-	UPDATE_BINDINGS=1 cargo test --test tests bindings
+	UPDATE_BINDINGS=1 cargo test --workspace --locked --test tests bindings
 
 app-deps:
 	@missing=$$(for p in $(APP_PACKAGES) $(if $(shell command -v node),,nodejs npm); do \
