@@ -38,6 +38,10 @@ mod engine;
 /// Whole flows on the embedded engine: mappings, skip and fail propagation, parallelism.
 mod run;
 
+/// For-each nodes run their values at once within the run's budget, rows in value order;
+/// timeout per value; a cancel stops every value.
+mod for_each;
+
 /// One registry of runs for the window, the command line and the scheduler: a flow runs once
 /// whoever asks second, any side cancels, a refused scheduled turn is in the history.
 mod runs_api;

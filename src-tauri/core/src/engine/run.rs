@@ -1,5 +1,6 @@
 //! Running a validated flow: each node starts as soon as every node it reads from has
-//! finished (no level barriers), at most `max_parallel` at a time, on any [`Connector`].
+//! finished (no level barriers), at most `max_parallel` at a time, on any [`Connector`]; a
+//! for-each node's values count against the same budget (`engine::node::Slots`).
 //!
 //! What a run is asked to do (its options, the flow's global parameters) is
 //! `engine::options`'s; what one node does once its turn comes (parameters, condition,
@@ -19,7 +20,7 @@
 use super::Connector;
 use super::cache::{self, CachedResult};
 use super::node::{
-    Decided, Graph, Job, Prepared, decided, needs_missing, own_values, prepare, reads,
+    Decided, Graph, Job, Prepared, Slot, Slots, decided, needs_missing, own_values, prepare, reads,
 };
 use super::options::global_values;
 pub use super::options::{
@@ -73,8 +74,11 @@ pub async fn run(
     let mut ready: VecDeque<usize> = (0..nodes.len())
         .filter(|&i| included[i] && waiting[i] == 0)
         .collect();
-    let mut running: JoinSet<(usize, Turn)> = JoinSet::new();
-    let max_parallel = options.max_parallel.max(1);
+    // Each task holds a slot until the loop has taken in what it did.
+    let mut running: JoinSet<(usize, Turn, Slot)> = JoinSet::new();
+    // What runs at once (node tasks, and a for-each node's values) takes a slot of these.
+    let slots = Slots::new(options.max_parallel);
+    let mut spare = None;
     // Per node: the attempts its task has started, read when a cancel drops the task.
     let tries: Vec<Arc<AtomicU32>> = nodes.iter().map(|_| Arc::default()).collect();
     // Per conditional node: its decided condition, once decided.
@@ -86,8 +90,9 @@ pub async fn run(
     let connections = &flow.flow().connections;
 
     loop {
-        while running.len() < max_parallel
-            && !options.cancel.is_cancelled()
+        while !options.cancel.is_cancelled()
+            && !ready.is_empty()
+            && let Some(slot) = spare.take().or_else(|| slots.try_take())
             && let Some(at) = ready.pop_front()
         {
             if let Some(why) = needs_missing(flow, &plan, &runs, at) {
@@ -166,9 +171,10 @@ pub async fn run(
                         backoff: options.retry_backoff,
                         cache_key: key,
                         attempts: tries[at].clone(),
+                        slots: slots.clone(),
                     };
                     started_at[at] = Some(Instant::now());
-                    running.spawn(async move { (at, Turn::Ran(job.run().await)) });
+                    running.spawn(async move { (at, Turn::Ran(job.run().await), slot) });
                 }
                 Prepared::Table(operation, rows, parameters) => {
                     let run = &mut runs[at];
@@ -186,7 +192,7 @@ pub async fn run(
                     );
                     started_at[at] = Some(Instant::now());
                     tries[at].store(1, Ordering::Relaxed);
-                    running.spawn(async move { (at, Turn::Ran(work.await)) });
+                    running.spawn(async move { (at, Turn::Ran(work.await), slot) });
                 }
                 Prepared::Skip(why) => {
                     finish(&mut runs[at], NodeStatus::Skipped, Some(why), observer);
@@ -200,22 +206,29 @@ pub async fn run(
                 // Deciding a condition can take long (CEL always ends, not always soon):
                 // it is a task of its own, under the node's timeout, dropped by a cancel.
                 Prepared::Decide(decision) => {
-                    running
-                        .spawn(async move { (at, Turn::Decided(decision.decide(timeout).await)) });
+                    running.spawn(async move {
+                        (at, Turn::Decided(decision.decide(timeout).await), slot)
+                    });
                 }
             }
         }
         let joined = tokio::select! {
             biased;
             () = options.cancel.cancelled() => None,
+            // A node is ready and every slot taken: the next slot that comes free.
+            slot = slots.clone().take(), if !ready.is_empty() => {
+                spare = Some(slot);
+                continue;
+            }
             joined = running.join_next() => joined,
         };
         let Some(joined) = joined else {
             break;
         };
-        let (at, outcome) = match joined.expect("a node task never panics") {
-            (at, Turn::Ran(outcome)) => (at, outcome),
-            (at, Turn::Decided(decision)) => {
+        let (at, turn, _slot) = joined.expect("a node task never panics");
+        let outcome = match turn {
+            Turn::Ran(outcome) => outcome,
+            Turn::Decided(decision) => {
                 runs[at].duration = decision.elapsed;
                 decisions[at] = Some(decision);
                 ready.push_front(at);
