@@ -290,7 +290,12 @@ export type Code =
  *  The workspace has a flow of the file's id, and the import would refuse it
  *  (`--on-conflict fail`).
  */
-"flow_conflict";
+"flow_conflict" | 
+/**
+ *  A node whose SQL calls a function whose value changes between runs: never reused,
+ *  nor is anything after it.
+ */
+"not_reusable";
 
 /**  One column of a table. */
 export type Column = Column_Serialize | Column_Deserialize;

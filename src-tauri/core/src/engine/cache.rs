@@ -82,14 +82,45 @@ pub(super) async fn key<'a>(
         key.json(&connection.transformation_rules);
     }
     // What the SQL reads does not depend on the values bound to it.
+    let shape = unbound(template)?;
+    key.text(&connector.fingerprint(&shape).await.ok()??);
+    Some(key.0.finalize().to_hex().to_string())
+}
+
+/// `template`'s SQL rendered with every value NULL (a list empty): what a connector reads
+/// to say what the SQL reads, whatever the values.
+fn unbound(template: &Template) -> Option<render::Statement> {
     let nulls = template
         .parameters
         .iter()
         .map(|p| (p.name.clone(), Value::Null))
         .collect();
-    let shape = render::render(&template.sql, &template.parameters, &nulls).ok()?;
-    key.text(&connector.fingerprint(&shape).await.ok()??);
-    Some(key.0.finalize().to_hex().to_string())
+    render::render(&template.sql, &template.parameters, &nulls).ok()
+}
+
+/// `statement`'s text with a placeholder (`$1`, `$2`, …) for each scalar and each list,
+/// wherever they stand (`IN ({{ids}})`, or `= {{ids}}` as a for-each node binds its one
+/// value): the text a statement's tables and functions are read from.
+pub(super) fn shape_text(statement: &render::Statement) -> String {
+    let scalars = statement.scalars.len();
+    statement.sql_with(
+        |i| format!("${}", i + 1),
+        |i| format!("${}", scalars + i + 1),
+    )
+}
+
+/// Why a node of `template` never has a key, whatever its values and data, as far as its
+/// SQL says: it calls a function whose value changes between runs. `None` for a template
+/// whose SQL does not render or parse (validation says so as an error) and for a
+/// data-table template (which works on a table, never reused by design).
+pub fn never_reused(template: &Template) -> Option<String> {
+    if template.kind == TemplateKind::DataTable {
+        return None;
+    }
+    let name = super::plans::changing_function_in(&shape_text(&unbound(template)?))?;
+    Some(format!(
+        "its SQL calls `{name}()`, whose value may change from one run to the next"
+    ))
 }
 
 /// Feeds a key's parts to the hash so that no two different sequences of parts hash alike:

@@ -183,7 +183,7 @@ impl Planner {
         let state = &session.state;
         let parsed = state.sql_to_statement(sql, &state.config().options().sql_parser.dialect)?;
         let shape = Arc::new(Shape {
-            changing: calls_changing_function(&parsed, state),
+            changing: changing_function(&parsed, state).is_some(),
             tables: state.resolve_table_references(&parsed)?,
         });
         keep(
@@ -203,11 +203,12 @@ fn keep<T>(kept: &mut HashMap<String, T>, sql: &str, value: T) {
     kept.insert(sql.to_owned(), value);
 }
 
-/// Whether `statement` calls a scalar function that is not immutable: one whose value may
-/// differ from one run to the next for the same data.
-fn calls_changing_function(statement: &DfStatement, state: &SessionState) -> bool {
+/// The first scalar function `statement` calls that is not immutable (its value may differ
+/// from one run to the next for the same data: `now`, `random`, …), by the name it is
+/// called by.
+fn changing_function(statement: &DfStatement, state: &SessionState) -> Option<String> {
     let DfStatement::Statement(statement) = statement else {
-        return true;
+        return Some("a statement other than a query".to_owned());
     };
     let functions = state.scalar_functions();
     let found = visit_expressions(statement.as_ref(), |expr| match expr {
@@ -215,12 +216,29 @@ fn calls_changing_function(statement: &DfStatement, state: &SessionState) -> boo
             let name = call.name.to_string().to_lowercase();
             match functions.get(&name) {
                 Some(udf) if udf.signature().volatility != Volatility::Immutable => {
-                    ControlFlow::Break(())
+                    ControlFlow::Break(name)
                 }
                 _ => ControlFlow::Continue(()),
             }
         }
         _ => ControlFlow::Continue(()),
     });
-    found.is_break()
+    match found {
+        ControlFlow::Break(name) => Some(name),
+        ControlFlow::Continue(()) => None,
+    }
+}
+
+/// The first changing function (see [`changing_function`]) `sql` calls, as the local
+/// engine's functions are, with no engine at hand (validation asks); `None` also when `sql`
+/// does not parse, which is `sql_syntax`'s to say.
+pub(crate) fn changing_function_in(sql: &str) -> Option<String> {
+    static STATE: std::sync::OnceLock<SessionState> = std::sync::OnceLock::new();
+    let state = STATE.get_or_init(|| SessionContext::new().state());
+    let dialect = &state.config().options().sql_parser.dialect;
+    // Parsing and visiting recurse as the SQL nests.
+    crate::deep_stack::run(|| {
+        let parsed = state.sql_to_statement(sql, dialect).ok()?;
+        changing_function(&parsed, state)
+    })
 }
