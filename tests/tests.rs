@@ -42,6 +42,9 @@ mod run;
 /// timeout per value; a cancel stops every value.
 mod for_each;
 
+/// Several connections into one list parameter: the union, in connection order.
+mod list_union;
+
 /// One registry of runs for the window, the command line and the scheduler: a flow runs once
 /// whoever asks second, any side cancels, a refused scheduled turn is in the history.
 mod runs_api;

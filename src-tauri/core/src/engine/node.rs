@@ -7,7 +7,7 @@
 //! the parameter's name (a query returning that column already fails the node).
 
 use super::binding;
-use super::mapping::{column_values, transform};
+use super::mapping::{column_values, combine, transform};
 use super::report::{NodeResult, NodeRun, Outcome};
 use super::table_node::Operation;
 use super::{Connector, EngineError};
@@ -32,7 +32,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The flow's connections by node position.
 pub(super) struct Graph {
-    /// Per node: the connections that end at it.
+    /// Per node: the connections that end at it, in the order of their ids (the order in
+    /// which several connections into one list parameter are unioned, and their keys hashed).
     pub(super) incoming: Vec<Vec<usize>>,
     /// Per node: the nodes its connections lead to (once per connection).
     pub(super) outgoing: Vec<Vec<usize>>,
@@ -62,6 +63,13 @@ impl Graph {
             incoming[t].push(c);
             outgoing[s].push(t);
             sources.push(s);
+        }
+        for into in &mut incoming {
+            into.sort_by(|&a, &b| {
+                flow.connections[a]
+                    .connection_id
+                    .cmp(&flow.connections[b].connection_id)
+            });
         }
         let included = match to {
             None => vec![true; flow.nodes.len()],
@@ -248,6 +256,8 @@ pub(super) fn prepare(
         .expect("a validated flow has every template it uses");
     // Per mapped parameter: where its value came from, to say why an empty one skips.
     let mut mapped_from = BTreeMap::new();
+    // Per mapped parameter: what each connection feeding it carries, in connection order.
+    let mut fed: BTreeMap<&str, Vec<Json>> = BTreeMap::new();
     for &c in &graph.incoming[at] {
         let conn = &connections[c];
         let source = &runs[graph.sources[c]];
@@ -264,9 +274,7 @@ pub(super) fn prepare(
             let mapped = column_values(&result.schema, &result.batches, column)
                 .and_then(|values| transform(values, transformation));
             match mapped {
-                Ok(value) => {
-                    values.insert(param.clone(), value);
-                }
+                Ok(value) => fed.entry(param.as_str()).or_default().push(value),
                 Err(why) => {
                     return Prepared::Fail(
                         values,
@@ -275,6 +283,14 @@ pub(super) fn prepare(
                 }
             }
         }
+    }
+    // Several connections feed only a list parameter (validation sees to it): unioned.
+    for (param, mut each) in fed {
+        let value = match each.len() {
+            1 => each.pop().expect("one value"),
+            _ => combine(each),
+        };
+        values.insert(param.to_owned(), value);
     }
 
     // A required parameter mapped an empty value (`first`, `min` or `max` of no rows, or of
