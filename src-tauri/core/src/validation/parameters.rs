@@ -34,12 +34,12 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
         check_connection(flow, &templates, &reads, graph, j, out);
     }
     let fed = Fed::new(flow, graph);
-    for i in 0..flow.nodes.len() {
+    for (i, template) in templates.iter().enumerate() {
         // Sorted by parameter, then connection: the first connection of a parameter wins. A
         // list parameter takes several (the run unions their values); a single value one.
         for same in fed.of(i).chunk_by(|a, b| a.0 == b.0) {
             let (param, first) = same[0];
-            let takes_one = templates[i]
+            let takes_one = template
                 .and_then(|t| t.parameter(param))
                 .is_some_and(|spec| !spec.list);
             if !takes_one {
