@@ -40,6 +40,14 @@ mod run;
 
 /// Run with unsaved edits: saved and validated once.
 mod run_with_edits;
+
+/// For-each nodes run their values at once within the run's budget, rows in value order;
+/// timeout per value; a cancel stops every value.
+mod for_each;
+
+/// Several connections into one list parameter: the union, in connection order.
+mod list_union;
+
 /// One registry of runs for the window, the command line and the scheduler: a flow runs once
 /// whoever asks second, any side cancels, a refused scheduled turn is in the history.
 mod runs_api;

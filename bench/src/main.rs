@@ -11,6 +11,7 @@
 //!   or `ads.csv`: the floor `flowloom run` is measured against.
 
 use datafusion::arrow::array::{ArrayRef, Date32Array, Decimal128Array, Int64Array, StringArray};
+use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::cast::as_int64_array;
@@ -206,13 +207,19 @@ fn in_list(ids: &[i64]) -> String {
     ids.join(", ")
 }
 
+/// The `campaign_id`s of a result, whatever integer type the file stores them as (the
+/// generated table's Int64, or the Int32 pandas and Spark often write).
 fn campaign_ids(batches: &[RecordBatch]) -> Result<Vec<i64>> {
     let mut ids = Vec::new();
     for batch in batches {
         let column = batch
             .column_by_name("campaign_id")
             .ok_or("no campaign_id")?;
-        ids.extend(as_int64_array(column)?.iter().flatten());
+        if !column.data_type().is_integer() {
+            return Err(format!("campaign_id is {}, not an integer", column.data_type()).into());
+        }
+        let wide = cast(column, &DataType::Int64)?;
+        ids.extend(as_int64_array(&wide)?.iter().flatten());
     }
     Ok(ids)
 }

@@ -290,7 +290,12 @@ export type Code =
  *  The workspace has a flow of the file's id, and the import would refuse it
  *  (`--on-conflict fail`).
  */
-"flow_conflict";
+"flow_conflict" | 
+/**
+ *  A node whose SQL calls a function whose value changes between runs: never reused,
+ *  nor is anything after it.
+ */
+"not_reusable";
 
 /**  One column of a table. */
 export type Column = Column_Serialize | Column_Deserialize;
@@ -394,7 +399,11 @@ export type Connection_Deserialize = {
 	connection_id: ConnectionId,
 	source_node_id: NodeId,
 	target_node_id: NodeId,
-	/**  `{target_param: source_column}`. */
+	/**
+	 *  `{target_param: source_column}`. A single-value parameter of a node takes one
+	 *  connection; a list parameter may take several, whose values the node gets as a set
+	 *  union: in the order of the connections' ids, then of first appearance, each value once.
+	 */
 	field_mappings?: { [key in string]: string },
 	/**  `{target_param: transformation}`; a mapping without one passes the column as a list. */
 	transformation_rules?: { [key in string]: Transformation },
@@ -409,7 +418,11 @@ export type Connection_Serialize = {
 	connection_id: ConnectionId,
 	source_node_id: NodeId,
 	target_node_id: NodeId,
-	/**  `{target_param: source_column}`. */
+	/**
+	 *  `{target_param: source_column}`. A single-value parameter of a node takes one
+	 *  connection; a list parameter may take several, whose values the node gets as a set
+	 *  union: in the order of the connections' ids, then of first appearance, each value once.
+	 */
 	field_mappings: { [key in string]: string },
 	/**  `{target_param: transformation}`; a mapping without one passes the column as a list. */
 	transformation_rules: { [key in string]: Transformation },

@@ -9,7 +9,7 @@
 //!
 //! This module owns the text; what the values are worth is [`crate::value`]'s business.
 
-use crate::model::{ParamSpec, ScalarType};
+use crate::model::{ParamSpec, ScalarType, Template};
 use crate::value::Value;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -301,7 +301,29 @@ pub fn render(
     Ok(statement)
 }
 
+/// `template`'s SQL rendered with every value NULL (a list empty): what a connector reads
+/// to say what the SQL reads, whatever the values.
+pub fn unbound(template: &Template) -> Option<Statement> {
+    let nulls = template
+        .parameters
+        .iter()
+        .map(|p| (p.name.clone(), Value::Null))
+        .collect();
+    render(&template.sql, &template.parameters, &nulls).ok()
+}
+
 impl Statement {
+    /// The text with a placeholder (`$1`, `$2`, …) for each scalar and each list, wherever
+    /// they stand (`IN ({{ids}})`, or `= {{ids}}` as a for-each node binds its one value):
+    /// the text a statement's tables and functions are read from.
+    pub fn shape(&self) -> String {
+        let scalars = self.scalars.len();
+        self.sql_with(
+            |i| format!("${}", i + 1),
+            |i| format!("${}", scalars + i + 1),
+        )
+    }
+
     /// The SQL text in a connector's syntax: `scalar(i)` and `list(i)` say how to write a
     /// reference to bound value `i`.
     pub fn sql_with(

@@ -106,6 +106,7 @@ impl Workspace {
             path: root.to_owned(),
             source,
         })?;
+        let root = &canonical(root);
         let _opening = lock_for_opening(root).await?;
         let database = root.join(DATABASE_FILE);
         // Only a missing file means "create": an empty one is something else's (or a crash
@@ -128,6 +129,7 @@ impl Workspace {
         Ok(workspace)
     }
 
+    /// The workspace's folder, spelled one way however it was given (see [`canonical`]).
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -209,4 +211,14 @@ pub fn starter_content() -> Result<(Vec<Template>, Vec<Flow>), WorkspaceError> {
         flows.push(planned);
     }
     Ok((pack.templates, flows))
+}
+
+/// `path` spelled one way, however it was given (`ws`, `./ws`, `/tmp//ws`, through a
+/// link): absolute, without `.` or `..`, links resolved. A path that does not exist (yet)
+/// is made absolute as written. What a run keys its results on (data files' paths) is
+/// spelled so, so that every spelling of a workspace reuses the same results.
+pub fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_owned())
 }

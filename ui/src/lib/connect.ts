@@ -1,5 +1,6 @@
-// Connecting two nodes: what a connection may join (no cycle, a parameter not yet fed, a
-// column of a fitting type) and the mapping it gets by default. The canvas asks
+// Connecting two nodes: what a connection may join (no cycle, a single-value parameter not
+// yet fed — a list parameter takes a connection from each of several nodes, their values
+// unioned —, a column of a fitting type) and the mapping it gets by default. The canvas asks
 // `connectProblem` while the user drags and `connect` when they drop.
 import type { Connection, Flow, FlowNode, OutputColumn, ParamSpec, ScalarType, Template } from "../api";
 import { nodeTemplate, type Catalogue } from "./catalogue";
@@ -79,6 +80,22 @@ function fedBy(flow: Flow, target: string, param: string): Connection | undefine
   return flow.connections.find((c) => c.target_node_id === target && param in c.field_mappings);
 }
 
+/**
+ * Why `source` cannot feed `param` of `target` because of what feeds it already, or null: a
+ * single value takes one connection; a list one from each of several nodes (the run unions
+ * their values), never two from the same node.
+ */
+function alreadyFed(flow: Flow, source: string, target: string, param: ParamSpec): string | null {
+  const fed = flow.connections.filter((c) => c.target_node_id === target && param.name in c.field_mappings);
+  const same = fed.find((c) => c.source_node_id === source);
+  if (same !== undefined) return `${param.name} is already fed by ${source}`;
+  const other = fed[0];
+  if (other !== undefined && param.list !== true) {
+    return `${param.name} takes a single value and is already fed by ${other.source_node_id}`;
+  }
+  return null;
+}
+
 /** A mapping of one column into one parameter, or (into a data-table node) its whole rows. */
 type Plan = { readonly param: ParamSpec; readonly column: string } | { readonly rows: true };
 
@@ -106,14 +123,16 @@ function plan(flow: Flow, catalogue: Catalogue, request: ConnectRequest): Plan |
   if (request.param !== null) {
     const param = targetTemplate.parameters.find((p) => p.name === request.param);
     if (param === undefined) return { reason: `${targetTemplate.name} has no parameter ${request.param}` };
-    const other = fedBy(flow, target, param.name);
-    if (other !== undefined) return { reason: `${param.name} is already fed by ${other.source_node_id}` };
+    const fed = alreadyFed(flow, source, target, param);
+    if (fed !== null) return { reason: fed };
     const picked = pickColumn(sourceNode, sourceTemplate, param);
     return "reason" in picked ? picked : { param, column: picked.column };
   }
   let firstReason: string | null = null;
-  for (const param of targetTemplate.parameters) {
-    if (fedBy(flow, target, param.name) !== undefined) continue;
+  // A parameter nothing feeds yet comes first; then a list another node feeds.
+  const open = targetTemplate.parameters.filter((p) => fedBy(flow, target, p.name) === undefined);
+  const shared = targetTemplate.parameters.filter((p) => !open.includes(p) && alreadyFed(flow, source, target, p) === null);
+  for (const param of [...open, ...shared]) {
     const picked = pickColumn(sourceNode, sourceTemplate, param);
     if ("column" in picked) return { param, column: picked.column };
     firstReason ??= picked.reason;

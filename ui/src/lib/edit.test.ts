@@ -173,10 +173,22 @@ describe("connect", () => {
     expect(connectProblem(joined.flow, catalogue, { source: "top", target: "top", param: null })).toBe("A node cannot feed itself");
   });
 
-  it("refuses a parameter that is already fed, and joins a second mapping into the existing connection", () => {
+  it("feeds a list parameter from several nodes, a single value from one, and joins a second mapping into the existing connection", () => {
     const once = connect(loose, catalogue, { source: "top", target: "trend", param: "campaign_ids" });
     if (!once.ok) throw new Error(once.reason);
-    expect(connectProblem(once.flow, catalogue, { source: "budget", target: "trend", param: "campaign_ids" })).toBe(
+    // A list takes a connection from another node too (the run unions their values)…
+    expect(connectProblem(once.flow, catalogue, { source: "budget", target: "trend", param: "campaign_ids" })).toBeNull();
+    const both = connect(once.flow, catalogue, { source: "budget", target: "trend", param: "campaign_ids" });
+    expect(both.ok && both.flow.connections.map((c) => [c.connection_id, c.source_node_id, c.field_mappings])).toEqual([
+      ["top_to_trend", "top", { campaign_ids: "campaign_id" }],
+      ["budget_to_trend", "budget", { campaign_ids: "campaign_id" }],
+    ]);
+    // … and dropping on the node picks it when no open parameter fits.
+    const withSecondTop: Flow = { ...once.flow, nodes: [...once.flow.nodes, { ...given(once.flow.nodes[0]), node_id: "top2" }] };
+    const dropped = connect(withSecondTop, catalogue, { source: "top2", target: "trend", param: null });
+    expect(dropped.ok && dropped.flow.connections.at(-1)?.field_mappings).toEqual({ campaign_ids: "campaign_id" });
+    // … but never twice from one node.
+    expect(connectProblem(once.flow, catalogue, { source: "top", target: "trend", param: "campaign_ids" })).toBe(
       "campaign_ids is already fed by top",
     );
     const twoParams = catalogueOf([...catalogued, { ...products, template_id: "tpl_daily_trend" }]);
@@ -188,6 +200,11 @@ describe("connect", () => {
         transformation_rules: { campaign_ids: "distinct_list", category: "first" },
       }),
     ]);
+    if (!twice.ok) return;
+    // A single value takes one connection.
+    expect(connectProblem(twice.flow, twoParams, { source: "budget", target: "trend", param: "category" })).toBe(
+      "category takes a single value and is already fed by top",
+    );
   });
 });
 

@@ -24,7 +24,6 @@ use crate::ids::CompositionId;
 use crate::model::{Connection, KeptResult, Node, ResultColumn, Template, TemplateKind};
 use crate::render;
 use crate::store::{Store, StoreError};
-use crate::value::Value;
 use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
 use futures::future::BoxFuture;
 use serde::Serialize;
@@ -82,12 +81,7 @@ pub(super) async fn key<'a>(
         key.json(&connection.transformation_rules);
     }
     // What the SQL reads does not depend on the values bound to it.
-    let nulls = template
-        .parameters
-        .iter()
-        .map(|p| (p.name.clone(), Value::Null))
-        .collect();
-    let shape = render::render(&template.sql, &template.parameters, &nulls).ok()?;
+    let shape = render::unbound(template)?;
     key.text(&connector.fingerprint(&shape).await.ok()??);
     Some(key.0.finalize().to_hex().to_string())
 }

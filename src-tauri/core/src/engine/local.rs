@@ -117,7 +117,9 @@ impl LocalEngine {
         let engine = Self {
             planner: Arc::new(Planner::new(&ctx)),
             ctx,
-            data_dir: data_dir.to_owned(),
+            // Spelled one way, however it was given (`ws/data`, `./ws/data`, a link): the
+            // files' paths are part of the result cache's keys.
+            data_dir: crate::workspace::canonical(data_dir),
             tables: Mutex::new(BTreeMap::new()),
             store: None,
             data_tables: Mutex::new(BTreeMap::new()),
@@ -459,8 +461,7 @@ impl LocalEngine {
     /// The data files `statement` reads, each as name, size and modification time; `None`
     /// when it calls a function whose value can change between runs (`random()`, `now()`).
     async fn data_fingerprint(&self, statement: &Statement) -> Result<Option<String>, EngineError> {
-        let sql = statement.sql_with(|i| format!("${}", i + 1), |_| "SELECT 1".to_owned());
-        let shape = self.planner.shape(&sql)?;
+        let shape = self.planner.shape(&statement.shape())?;
         if shape.changing {
             return Ok(None);
         }

@@ -57,6 +57,26 @@ pub fn transform(values: Vec<Json>, transformation: Transformation) -> Result<Js
     })
 }
 
+/// What several connections into one list parameter carry, as one list: a set union in
+/// connection order (the connections' ids), then order of first appearance, each value
+/// once (as `distinct_list` keeps it); a NULL (`first` of no rows) adds nothing, and the
+/// union of nothing but NULLs is NULL (no value, as one such connection gives).
+pub fn combine(each: Vec<Json>) -> Json {
+    if each.iter().all(Json::is_null) {
+        return Json::Null;
+    }
+    let mut seen = HashSet::new();
+    let items = each
+        .into_iter()
+        .flat_map(|value| match value {
+            Json::Array(items) => items,
+            Json::Null => Vec::new(),
+            one => vec![one],
+        })
+        .filter(|v| !v.is_null() && seen.insert(v.to_string()));
+    Json::Array(items.collect())
+}
+
 /// The exact sum, as decimals are added on paper: `0.1 + 0.2` is `0.3`. Integers sum to an
 /// integer; a sum past 38 digits falls back to floating point.
 fn sum<'a>(values: impl Iterator<Item = &'a Json>) -> Result<Json, String> {
@@ -218,6 +238,16 @@ mod tests {
             Ok(json!("2026-06-02"))
         );
         assert!(transform(vec![json!("a")], Transformation::Sum).is_err());
+    }
+
+    #[test]
+    fn connections_into_one_list_are_a_union_in_their_order() {
+        assert_eq!(
+            combine(vec![json!([3, 1, 3]), json!([2, 1]), json!(4), Json::Null]),
+            json!([3, 1, 2, 4])
+        );
+        assert_eq!(combine(vec![json!([]), Json::Null]), json!([]));
+        assert_eq!(combine(vec![Json::Null, Json::Null]), Json::Null);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! the parameter's name (a query returning that column already fails the node).
 
 use super::binding;
-use super::mapping::{column_values, transform};
+use super::mapping::{column_values, combine, transform};
 use super::report::{NodeResult, NodeRun, Outcome};
 use super::{Connector, EngineError};
 use crate::condition::{Condition, Facts, UpstreamFacts};
@@ -21,16 +21,19 @@ use crate::value::Value;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::ScalarValue;
-use futures::TryStreamExt;
+use futures::stream::FuturesUnordered;
+use futures::{StreamExt, TryStreamExt};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The flow's connections by node position.
 pub(super) struct Graph {
-    /// Per node: the connections that end at it.
+    /// Per node: the connections that end at it, in the order of their ids (the order in
+    /// which several connections into one list parameter are unioned, and their keys hashed).
     pub(super) incoming: Vec<Vec<usize>>,
     /// Per node: the nodes its connections lead to (once per connection).
     pub(super) outgoing: Vec<Vec<usize>>,
@@ -60,6 +63,13 @@ impl Graph {
             incoming[t].push(c);
             outgoing[s].push(t);
             sources.push(s);
+        }
+        for into in &mut incoming {
+            into.sort_by(|&a, &b| {
+                flow.connections[a]
+                    .connection_id
+                    .cmp(&flow.connections[b].connection_id)
+            });
         }
         let included = match to {
             None => vec![true; flow.nodes.len()],
@@ -246,6 +256,8 @@ pub(super) fn prepare(
         .expect("a validated flow has every template it uses");
     // Per mapped parameter: where its value came from, to say why an empty one skips.
     let mut mapped_from = BTreeMap::new();
+    // Per mapped parameter: what each connection feeding it carries, in connection order.
+    let mut fed: BTreeMap<&str, Vec<Json>> = BTreeMap::new();
     for &c in &graph.incoming[at] {
         let conn = &connections[c];
         let source = &runs[graph.sources[c]];
@@ -262,9 +274,7 @@ pub(super) fn prepare(
             let mapped = column_values(&result.schema, &result.batches, column)
                 .and_then(|values| transform(values, transformation));
             match mapped {
-                Ok(value) => {
-                    values.insert(param.clone(), value);
-                }
+                Ok(value) => fed.entry(param.as_str()).or_default().push(value),
                 Err(why) => {
                     return Prepared::Fail(
                         values,
@@ -273,6 +283,14 @@ pub(super) fn prepare(
                 }
             }
         }
+    }
+    // Several connections feed only a list parameter (validation sees to it): unioned.
+    for (param, mut each) in fed {
+        let value = match each.len() {
+            1 => each.pop().expect("one value"),
+            _ => combine(each),
+        };
+        values.insert(param.to_owned(), value);
     }
 
     // A required parameter mapped an empty value (`first`, `min` or `max` of no rows, or of
@@ -454,6 +472,34 @@ fn empty_first(condition: &Condition, runs: &[NodeRun]) -> Option<(String, Strin
     })
 }
 
+/// The run's budget of things running at once (`max_parallel`): a node's task holds one
+/// [`Slot`] while it runs, and a for-each node takes more for its values as they come free,
+/// so its values and the other nodes share one budget.
+#[derive(Debug, Clone)]
+pub(super) struct Slots(Arc<Semaphore>);
+
+/// One place in the run's budget, given back when dropped.
+pub(super) type Slot = OwnedSemaphorePermit;
+
+impl Slots {
+    pub(super) fn new(max_parallel: usize) -> Self {
+        Self(Arc::new(Semaphore::new(max_parallel.max(1))))
+    }
+
+    /// A slot if one is free now.
+    pub(super) fn try_take(&self) -> Option<Slot> {
+        self.0.clone().try_acquire_owned().ok()
+    }
+
+    /// The next slot that comes free (those waiting are served in turn).
+    pub(super) async fn take(self) -> Slot {
+        self.0
+            .acquire_owned()
+            .await
+            .expect("the run's slots are never closed")
+    }
+}
+
 /// A prepared node, owning what its task needs.
 pub(super) struct Job {
     pub(super) connector: Arc<dyn Connector>,
@@ -464,20 +510,42 @@ pub(super) struct Job {
     /// Its cache key, recorded with a successful result; `None` when it cannot be reused.
     pub(super) cache_key: Option<String>,
     /// The attempts started so far, counted as each starts: a run cancelled mid-attempt (its
-    /// task dropped, its [`Outcome`] never made) records how many there were.
+    /// task dropped, its [`Outcome`] never made) records how many there were. A for-each
+    /// node's are its most tried value's.
     pub(super) attempts: Arc<AtomicU32>,
+    /// The run's slots, from which a for-each node takes more for its values (its task
+    /// holds one already).
+    pub(super) slots: Slots,
 }
 
 impl Job {
-    /// Runs the queries, each attempt under the timeout, retrying with doubling waits.
+    /// Runs the node's query, each attempt under the timeout, retrying with doubling waits;
+    /// a for-each node's values run so, each on its own (see [`Job::run_each`]).
     pub(super) async fn run(self) -> Outcome {
         let started = Instant::now();
-        let mut attempts;
-        let result = loop {
-            attempts = self.attempts.fetch_add(1, Ordering::Relaxed) + 1;
+        let result = match self.queries.as_slice() {
+            [Query { tag: None, .. }] => self.attempt(&self.queries[0]).await,
+            _ => self.run_each().await,
+        };
+        Outcome {
+            cache_key: self.cache_key.clone().filter(|_| result.is_ok()),
+            result,
+            elapsed: started.elapsed(),
+            attempts: self.attempts.load(Ordering::Relaxed),
+            outcome: None,
+            table_write: None,
+        }
+    }
+
+    /// One query, each attempt under the node's timeout, retried with doubling waits.
+    async fn attempt(&self, query: &Query) -> Result<NodeResult, String> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            self.attempts.fetch_max(attempts, Ordering::Relaxed);
             let outcome = tokio::time::timeout(
                 self.timeout,
-                execute_all(self.connector.as_ref(), &self.queries),
+                execute(self.connector.as_ref(), &query.statement),
             )
             .await
             .unwrap_or_else(|_| Err(format!("timed out after {} s", self.timeout.as_secs())));
@@ -485,27 +553,74 @@ impl Job {
                 Err(_) if attempts <= self.retries => {
                     tokio::time::sleep(self.backoff * 2u32.pow(attempts - 1)).await;
                 }
-                done => break done,
+                done => return done,
             }
-        };
-        Outcome {
-            cache_key: self.cache_key.filter(|_| result.is_ok()),
-            result,
-            elapsed: started.elapsed(),
-            attempts,
-            outcome: None,
-            table_write: None,
         }
+    }
+
+    /// A for-each node's values, as many at once as the run's budget allows: the node's own
+    /// slot runs one, and each slot that comes free while values are left runs another
+    /// (given back as soon as no value is left for it). Each value has the node's timeout
+    /// and retries to itself; the first value that fails fails the node, and the others
+    /// stop. The rows are unioned in the order of the values, however they finish.
+    async fn run_each(&self) -> Result<NodeResult, String> {
+        let count = self.queries.len();
+        let mut done: Vec<Option<NodeResult>> = (0..count).map(|_| None).collect();
+        let mut running = FuturesUnordered::new();
+        let mut extra: Vec<Slot> = Vec::new();
+        let mut next = 0;
+        let mut waiting = None;
+        loop {
+            while next < count && running.len() < 1 + extra.len() {
+                let query = &self.queries[next];
+                running.push(async move { (next, self.attempt(query).await) });
+                next += 1;
+            }
+            // A slot no value is left for goes back to the run at once.
+            extra.truncate(running.len().saturating_sub(1));
+            if next == count {
+                // Asking for a slot holds one's place: stop asking when nothing is left.
+                waiting = None;
+            } else if waiting.is_none() {
+                waiting = Some(Box::pin(self.slots.clone().take()));
+            }
+            let more = async {
+                match waiting.as_mut() {
+                    Some(slot) => slot.await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                slot = more => {
+                    waiting = None;
+                    extra.push(slot);
+                }
+                finished = running.next() => {
+                    let Some((at, result)) = finished else { break };
+                    let query = &self.queries[at];
+                    match result {
+                        Ok(result) => done[at] = Some(result),
+                        Err(why) => return Err(match &query.tag {
+                            Some((name, value)) => format!("for `{name}` = {value}: {why}"),
+                            None => why,
+                        }),
+                    }
+                }
+            }
+        }
+        union(&self.queries, done.into_iter().flatten())
     }
 }
 
-/// Runs a node's queries one after another; a for-each node's results are unioned, each
-/// row carrying the value it ran for.
-async fn execute_all(connector: &dyn Connector, queries: &[Query]) -> Result<NodeResult, String> {
+/// The results of a for-each node's values, in the order of its queries, unioned: each row
+/// carries the value it ran for in a column of the parameter's name.
+fn union(
+    queries: &[Query],
+    results: impl Iterator<Item = NodeResult>,
+) -> Result<NodeResult, String> {
     let mut schema = None;
     let mut batches = Vec::new();
-    for query in queries {
-        let result = execute(connector, &query.statement).await?;
+    for (query, result) in queries.iter().zip(results) {
         let Some((name, value)) = &query.tag else {
             return Ok(result);
         };

@@ -10,17 +10,15 @@
 //! and `now()` is the run's start time in every node. Plans name the tables they read, so
 //! they are dropped whenever a table is registered again.
 
+use crate::validation::reuse::changing_function;
 use datafusion::common::TableReference;
 use datafusion::error::DataFusionError;
 use datafusion::execution::TaskContext;
 use datafusion::execution::context::SQLOptions;
 use datafusion::execution::session_state::SessionState;
-use datafusion::logical_expr::{LogicalPlan, Volatility};
+use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::SessionContext;
-use datafusion::sql::parser::Statement as DfStatement;
-use datafusion::sql::sqlparser::ast::{Expr as SqlExpr, visit_expressions};
 use std::collections::HashMap;
-use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex, RwLock};
 
 /// The session queries plan and execute in, and the plans kept.
@@ -183,7 +181,7 @@ impl Planner {
         let state = &session.state;
         let parsed = state.sql_to_statement(sql, &state.config().options().sql_parser.dialect)?;
         let shape = Arc::new(Shape {
-            changing: calls_changing_function(&parsed, state),
+            changing: changing_function(&parsed, state).is_some(),
             tables: state.resolve_table_references(&parsed)?,
         });
         keep(
@@ -201,26 +199,4 @@ fn keep<T>(kept: &mut HashMap<String, T>, sql: &str, value: T) {
         kept.clear();
     }
     kept.insert(sql.to_owned(), value);
-}
-
-/// Whether `statement` calls a scalar function that is not immutable: one whose value may
-/// differ from one run to the next for the same data.
-fn calls_changing_function(statement: &DfStatement, state: &SessionState) -> bool {
-    let DfStatement::Statement(statement) = statement else {
-        return true;
-    };
-    let functions = state.scalar_functions();
-    let found = visit_expressions(statement.as_ref(), |expr| match expr {
-        SqlExpr::Function(call) => {
-            let name = call.name.to_string().to_lowercase();
-            match functions.get(&name) {
-                Some(udf) if udf.signature().volatility != Volatility::Immutable => {
-                    ControlFlow::Break(())
-                }
-                _ => ControlFlow::Continue(()),
-            }
-        }
-        _ => ControlFlow::Continue(()),
-    });
-    found.is_break()
 }

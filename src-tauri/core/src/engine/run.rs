@@ -1,5 +1,6 @@
 //! Running a validated flow: each node starts as soon as every node it reads from has
-//! finished (no level barriers), at most `max_parallel` at a time, on any [`Connector`].
+//! finished (no level barriers), at most `max_parallel` at a time, on any [`Connector`]; a
+//! for-each node's values count against the same budget (`engine::node::Slots`).
 //!
 //! What a run is asked to do (its options, the flow's global parameters) is
 //! `engine::options`'s, plain data; what it works with (connector, kept results, data
@@ -20,7 +21,7 @@
 use super::Connector;
 use super::cache::{self, CachedResult, ResultCache};
 use super::node::{
-    Decided, Graph, Job, Prepared, decided, needs_missing, own_values, prepare, reads,
+    Decided, Graph, Job, Prepared, Slot, Slots, decided, needs_missing, own_values, prepare, reads,
 };
 use super::options::global_values;
 pub use super::options::{
@@ -87,10 +88,9 @@ pub async fn run(
     let mut progress = Progress::new(flow, context, options, observer, globals);
     loop {
         progress.start_ready().await;
-        let Some((at, turn)) = progress.next_turn().await else {
+        if !progress.wait().await {
             break;
-        };
-        progress.settle(at, turn);
+        }
     }
     Ok(progress.end().await)
 }
@@ -111,7 +111,12 @@ struct Progress<'a> {
     /// Per node: how many of the nodes it reads from have not finished.
     waiting: Vec<usize>,
     ready: VecDeque<usize>,
-    running: JoinSet<(usize, Turn)>,
+    /// Each task holds a slot until what it did is taken in.
+    running: JoinSet<(usize, Turn, Slot)>,
+    /// What runs at once (node tasks, and a for-each node's values) takes a slot of these.
+    slots: Slots,
+    /// A slot that came free while a node was ready, kept for it.
+    spare: Option<Slot>,
     /// Per node: the attempts its task has started, read when a cancel drops the task.
     tries: Vec<Arc<AtomicU32>>,
     /// Per conditional node: its decided condition, once decided.
@@ -146,6 +151,8 @@ impl<'a> Progress<'a> {
             waiting,
             ready,
             running: JoinSet::new(),
+            slots: Slots::new(options.max_parallel),
+            spare: None,
             tries: nodes.iter().map(|_| Arc::default()).collect(),
             decisions: nodes.iter().map(|_| None).collect(),
             unread: vec![false; nodes.len()],
@@ -153,20 +160,21 @@ impl<'a> Progress<'a> {
         }
     }
 
-    /// Starts ready nodes while fewer than `max_parallel` run (those that need no task,
-    /// a reused result or a skip, finish here and now).
+    /// Starts ready nodes while a slot is free (those that need no task, a reused result or
+    /// a skip, finish here and now and give their slot back).
     async fn start_ready(&mut self) {
-        while self.running.len() < self.options.max_parallel.max(1)
-            && !self.context.cancel.is_cancelled()
+        while !self.context.cancel.is_cancelled()
+            && !self.ready.is_empty()
+            && let Some(slot) = self.spare.take().or_else(|| self.slots.try_take())
             && let Some(at) = self.ready.pop_front()
         {
-            self.begin(at).await;
+            self.begin(at, slot).await;
         }
     }
 
     /// Node `at`'s turn: skipped when what it needs is missing, completed by a kept result
     /// when its key finds one, or prepared and started.
-    async fn begin(&mut self, at: usize) {
+    async fn begin(&mut self, at: usize, slot: Slot) {
         let (flow, context) = (self.flow, self.context);
         if let Some(why) = needs_missing(flow, &self.plan, &self.runs, at) {
             return self.done(at, NodeStatus::Skipped, Some(why));
@@ -204,14 +212,14 @@ impl<'a> Progress<'a> {
         };
         match prepared {
             Prepared::Run(..) if let Some(hit) = lookup() => self.reuse(at, key, hit),
-            prepared => self.launch(at, prepared, key),
+            prepared => self.launch(at, prepared, key, slot),
         }
     }
 
     /// Starts what `prepared` says node `at` does next: its queries or its data-table
     /// operation as a task, its condition as a task of its own, or nothing (skipped,
     /// failed).
-    fn launch(&mut self, at: usize, prepared: Prepared, key: Option<String>) {
+    fn launch(&mut self, at: usize, prepared: Prepared, key: Option<String>, slot: Slot) {
         let node = &self.flow.flow().nodes[at];
         let timeout = node
             .node_config
@@ -239,9 +247,10 @@ impl<'a> Progress<'a> {
                     backoff: self.options.retry_backoff,
                     cache_key: key,
                     attempts: self.tries[at].clone(),
+                    slots: self.slots.clone(),
                 };
                 self.running
-                    .spawn(async move { (at, Turn::Ran(job.run().await)) });
+                    .spawn(async move { (at, Turn::Ran(job.run().await), slot) });
             }
             Prepared::Table(operation, rows, parameters) => {
                 self.started(at, parameters, Some(operation.to_string()));
@@ -249,7 +258,7 @@ impl<'a> Progress<'a> {
                 let work = table_node::run(operation, rows, tables, connector);
                 self.tries[at].store(1, Ordering::Relaxed);
                 self.running
-                    .spawn(async move { (at, Turn::Ran(work.await)) });
+                    .spawn(async move { (at, Turn::Ran(work.await), slot) });
             }
             Prepared::Skip(why) => self.done(at, NodeStatus::Skipped, Some(why)),
             Prepared::Fail(parameters, why) => {
@@ -259,8 +268,9 @@ impl<'a> Progress<'a> {
             // Deciding a condition can take long (CEL always ends, not always soon): it is
             // a task of its own, under the node's timeout, dropped by a cancel.
             Prepared::Decide(decision) => {
-                self.running
-                    .spawn(async move { (at, Turn::Decided(decision.decide(timeout).await)) });
+                self.running.spawn(async move {
+                    (at, Turn::Decided(decision.decide(timeout).await), slot)
+                });
             }
         }
     }
@@ -277,14 +287,25 @@ impl<'a> Progress<'a> {
         self.started_at[at] = Some(Instant::now());
     }
 
-    /// The next task to end, or `None` once none runs or the run is cancelled.
-    async fn next_turn(&mut self) -> Option<(usize, Turn)> {
+    /// Waits for the next task to end (and takes in what it did) or, while a node is ready
+    /// and every slot taken, for a slot to come free; `false` once nothing runs or the run
+    /// is cancelled.
+    async fn wait(&mut self) -> bool {
         let joined = tokio::select! {
             biased;
             () = self.context.cancel.cancelled() => None,
+            slot = self.slots.clone().take(), if !self.ready.is_empty() => {
+                self.spare = Some(slot);
+                return true;
+            }
             joined = self.running.join_next() => joined,
         };
-        Some(joined?.expect("a node task never panics"))
+        let Some(joined) = joined else {
+            return false;
+        };
+        let (at, turn, _slot) = joined.expect("a node task never panics");
+        self.settle(at, turn);
+        true
     }
 
     /// What a task came back with: a node's work done, or its condition decided (the node

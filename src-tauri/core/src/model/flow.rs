@@ -199,7 +199,9 @@ pub struct Connection {
     pub connection_id: ConnectionId,
     pub source_node_id: NodeId,
     pub target_node_id: NodeId,
-    /// `{target_param: source_column}`.
+    /// `{target_param: source_column}`. A single-value parameter of a node takes one
+    /// connection; a list parameter may take several, whose values the node gets as a set
+    /// union: in the order of the connections' ids, then of first appearance, each value once.
     #[serde(default)]
     #[specta(type = BTreeMap<String, String>)]
     #[schemars(with = "BTreeMap<String, String>")]

@@ -61,12 +61,15 @@ pub enum Code {
     /// The workspace has a flow of the file's id, and the import would refuse it
     /// (`--on-conflict fail`).
     FlowConflict,
+    /// A node whose SQL calls a function whose value changes between runs: never reused,
+    /// nor is anything after it.
+    NotReusable,
 }
 
 impl Code {
     /// Every code, in declaration order (a new variant belongs here too: the fixture and
     /// documentation tests walk this list).
-    pub const ALL: [Code; 28] = [
+    pub const ALL: [Code; 29] = [
         Self::BadFile,
         Self::SchemaViolation,
         Self::EmptyFlow,
@@ -95,6 +98,7 @@ impl Code {
         Self::BlankText,
         Self::TemplateConflict,
         Self::FlowConflict,
+        Self::NotReusable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -127,6 +131,7 @@ impl Code {
             Self::BlankText => "blank_text",
             Self::TemplateConflict => "template_conflict",
             Self::FlowConflict => "flow_conflict",
+            Self::NotReusable => "not_reusable",
         }
     }
 }

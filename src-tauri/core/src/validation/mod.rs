@@ -10,6 +10,7 @@ mod conditions;
 mod diagnostic;
 mod graph;
 mod parameters;
+pub(crate) mod reuse;
 mod table_nodes;
 pub(crate) mod values;
 
@@ -254,6 +255,7 @@ fn check_with(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>) -> Vec<Diag
     }
     parameters::check(flow, catalog, graph, &mut out);
     table_nodes::check(flow, catalog, &mut out);
+    reuse::check(flow, catalog, graph, &mut out);
     finish(out)
 }
 

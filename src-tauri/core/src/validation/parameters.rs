@@ -34,10 +34,18 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
         check_connection(flow, &templates, &reads, graph, j, out);
     }
     let fed = Fed::new(flow, graph);
-    for i in 0..flow.nodes.len() {
-        // Sorted by parameter, then connection: the first connection of a parameter wins.
+    for (i, template) in templates.iter().enumerate() {
+        // Sorted by parameter, then connection: the first connection of a parameter wins. A
+        // list parameter takes several (the run unions their values); a single value one.
         for same in fed.of(i).chunk_by(|a, b| a.0 == b.0) {
             let (param, first) = same[0];
+            let takes_one = template
+                .and_then(|t| t.parameter(param))
+                .is_some_and(|spec| !spec.list);
+            if !takes_one {
+                // A list, or a parameter or template that is not there (said elsewhere).
+                continue;
+            }
             let other = &flow.connections[first].connection_id;
             for &(_, j) in &same[1..] {
                 let conn = &flow.connections[j];
@@ -45,7 +53,7 @@ pub fn check(flow: &Flow, catalog: &Catalog, graph: &FlowGraph<'_>, out: &mut Ve
                     Diagnostic::error(
                         Code::DuplicateId,
                         format!("/connections/{j}/field_mappings/{}", seg(param)),
-                        format!("parameter `{param}` of node `{}` is already mapped by connection `{other}`", conn.target_node_id),
+                        format!("parameter `{param}` of node `{}` takes a single value and is already mapped by connection `{other}` (only a list parameter takes several connections)", conn.target_node_id),
                     )
                     .connection(&conn.connection_id)
                     .connection(other)

@@ -36,10 +36,18 @@ export function NodeInspector({
 }) {
   const { editFlow } = useAppActions();
   const id = node.node_id;
+  // Where each mapped parameter's value comes from; a list fed by several connections shows
+  // each, in the order the run unions them (by connection id).
   const fed = new Map<string, string>();
-  for (const c of flow.connections) {
-    if (c.target_node_id !== id) continue;
-    for (const [param, column] of Object.entries(c.field_mappings)) fed.set(param, `${c.source_node_id}.${column}`);
+  const into = flow.connections
+    .filter((c) => c.target_node_id === id)
+    .sort((a, b) => (a.connection_id < b.connection_id ? -1 : a.connection_id > b.connection_id ? 1 : 0));
+  for (const c of into) {
+    for (const [param, column] of Object.entries(c.field_mappings)) {
+      const source = `${c.source_node_id}.${column}`;
+      const earlier = fed.get(param);
+      fed.set(param, earlier === undefined ? source : `${earlier} ∪ ${source}`);
+    }
   }
   const globals = new Set(flow.composition.global_parameters.map((g) => g.name));
   const conditionProblems = diagnostics.filter(
