@@ -6,10 +6,10 @@
 //! the connector and a for-each node's rows are unioned, tagged with the value in a column of
 //! the parameter's name (a query returning that column already fails the node).
 
+use super::Connector;
 use super::binding;
 use super::mapping::{column_values, combine, transform};
-use super::report::{NodeResult, NodeRun, Outcome};
-use super::{Connector, EngineError};
+use super::report::{NodeError, NodeResult, NodeRun, Outcome};
 use crate::condition::{Condition, Facts, UpstreamFacts};
 use crate::ids::NodeId;
 use crate::model::NodeStatus;
@@ -538,7 +538,7 @@ impl Job {
     }
 
     /// One query, each attempt under the node's timeout, retried with doubling waits.
-    async fn attempt(&self, query: &Query) -> Result<NodeResult, String> {
+    async fn attempt(&self, query: &Query) -> Result<NodeResult, NodeError> {
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -548,9 +548,9 @@ impl Job {
                 execute(self.connector.as_ref(), &query.statement),
             )
             .await
-            .unwrap_or_else(|_| Err(format!("timed out after {} s", self.timeout.as_secs())));
+            .unwrap_or(Err(NodeError::TimedOut(self.timeout)));
             match outcome {
-                Err(_) if attempts <= self.retries => {
+                Err(why) if why.may_retry() && attempts <= self.retries => {
                     tokio::time::sleep(self.backoff * 2u32.pow(attempts - 1)).await;
                 }
                 done => return done,
@@ -563,7 +563,7 @@ impl Job {
     /// (given back as soon as no value is left for it). Each value has the node's timeout
     /// and retries to itself; the first value that fails fails the node, and the others
     /// stop. The rows are unioned in the order of the values, however they finish.
-    async fn run_each(&self) -> Result<NodeResult, String> {
+    async fn run_each(&self) -> Result<NodeResult, NodeError> {
         let count = self.queries.len();
         let mut done: Vec<Option<NodeResult>> = (0..count).map(|_| None).collect();
         let mut running = FuturesUnordered::new();
@@ -601,7 +601,11 @@ impl Job {
                     match result {
                         Ok(result) => done[at] = Some(result),
                         Err(why) => return Err(match &query.tag {
-                            Some((name, value)) => format!("for `{name}` = {value}: {why}"),
+                            Some((name, value)) => NodeError::Value {
+                                name: name.clone(),
+                                value: value.to_string(),
+                                why: Box::new(why),
+                            },
                             None => why,
                         }),
                     }
@@ -617,7 +621,7 @@ impl Job {
 fn union(
     queries: &[Query],
     results: impl Iterator<Item = NodeResult>,
-) -> Result<NodeResult, String> {
+) -> Result<NodeResult, NodeError> {
     let mut schema = None;
     let mut batches = Vec::new();
     for (query, result) in queries.iter().zip(results) {
@@ -627,9 +631,7 @@ fn union(
         if result.schema.field_with_name(name).is_ok() {
             // Validation refuses this when the template declares the column; a template
             // that declares none learns it here, never as two columns of one name.
-            return Err(format!(
-                "the query already returns a column `{name}`, the column this for-each node adds each value as: rename it in the template's SQL"
-            ));
+            return Err(NodeError::TagClash(name.clone()));
         }
         let mut fields: Vec<_> = result.schema.fields().iter().cloned().collect();
         fields.push(Arc::new(Field::new(name, value.data_type(), true)));
@@ -637,10 +639,10 @@ fn union(
         for batch in result.batches {
             let column = value
                 .to_array_of_size(batch.num_rows())
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| NodeError::Query(e.into()))?;
             let mut columns = batch.columns().to_vec();
             columns.push(column);
-            batches.push(RecordBatch::try_new(tagged.clone(), columns).map_err(|e| e.to_string())?);
+            batches.push(RecordBatch::try_new(tagged.clone(), columns)?);
         }
         schema.get_or_insert(tagged);
     }
@@ -655,16 +657,9 @@ fn union(
 async fn execute(
     connector: &dyn Connector,
     statement: &render::Statement,
-) -> Result<NodeResult, String> {
-    let stream = connector
-        .run(statement)
-        .await
-        .map_err(|e: EngineError| e.to_string())?;
-    let batches: Vec<RecordBatch> = stream
-        .batches
-        .try_collect()
-        .await
-        .map_err(|e: EngineError| e.to_string())?;
+) -> Result<NodeResult, NodeError> {
+    let stream = connector.run(statement).await?;
+    let batches: Vec<RecordBatch> = stream.batches.try_collect().await?;
     Ok(NodeResult {
         schema: stream.schema,
         row_count: batches.iter().map(RecordBatch::num_rows).sum(),

@@ -1,10 +1,13 @@
 //! What a run reports, shared by the parts of the engine that make it: a node's result and
-//! its run, the finished run, the events observers hear, and how a node's task ended. The
+//! its run, the finished run, the events observers hear, and how a node's task ended (and
+//! why it failed, `NodeError`). The
 //! bottom of the engine: it imports none of the files that drive a run.
 
+use super::EngineError;
 use crate::ids::NodeId;
 use crate::model::{NodeOutcome, NodeRecord, NodeStatus, ResultColumn, RunStatus, TableWrite};
 use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::record_batch::RecordBatch;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -140,9 +143,47 @@ pub enum RunEvent {
     },
 }
 
+/// Why a node's work failed. The run keeps the message as text on the node's record; the
+/// kind decides whether an attempt is tried again (only a query that failed or ran out of
+/// time is).
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    /// The engine refused or failed the query.
+    #[error(transparent)]
+    Query(#[from] EngineError),
+    /// An attempt ran past the node's timeout.
+    #[error("timed out after {} s", .0.as_secs())]
+    TimedOut(Duration),
+    /// One value of a for-each node failed, which fails the node.
+    #[error("for `{name}` = {value}: {why}")]
+    Value {
+        name: String,
+        value: String,
+        why: Box<NodeError>,
+    },
+    /// A for-each node's query returns the column the node adds each value as.
+    #[error(
+        "the query already returns a column `{0}`, the column this for-each node adds each value as: rename it in the template's SQL"
+    )]
+    TagClash(String),
+    /// The rows could not be put together as one result.
+    #[error("{0}")]
+    Result(#[from] ArrowError),
+    /// A data-table node's operation was refused (its definition, its rows, no workspace).
+    #[error("{0}")]
+    Table(String),
+}
+
+impl NodeError {
+    /// Whether another attempt may do better: a query that failed or ran out of time.
+    pub fn may_retry(&self) -> bool {
+        matches!(self, Self::Query(_) | Self::TimedOut(_))
+    }
+}
+
 /// How a node's task ended.
 pub(super) struct Outcome {
-    pub(super) result: Result<NodeResult, String>,
+    pub(super) result: Result<NodeResult, NodeError>,
     pub(super) elapsed: Duration,
     /// How many times its queries were tried.
     pub(super) attempts: u32,

@@ -29,7 +29,7 @@ pub use super::options::{
     parameters_given, shadowed_globals,
 };
 use super::report::Outcome;
-pub use super::report::{FlowRun, NodeResult, NodeRun, Observer, RunEvent};
+pub use super::report::{FlowRun, NodeError, NodeResult, NodeRun, Observer, RunEvent};
 use super::table_node;
 pub use crate::model::{NodeOutcome, NodeStatus, RunStatus};
 use crate::store::Store;
@@ -331,7 +331,7 @@ impl<'a> Progress<'a> {
                 run.result = Some(Arc::new(result));
                 self.done(at, NodeStatus::Completed, None);
             }
-            Err(err) => self.done(at, NodeStatus::Failed, Some(err)),
+            Err(err) => self.done(at, NodeStatus::Failed, Some(err.to_string())),
         }
     }
 

@@ -21,7 +21,7 @@
 
 use super::Connector;
 use super::mapping::column_values;
-use super::report::{NodeResult, Outcome};
+use super::report::{NodeError, NodeResult, Outcome};
 use crate::model::{NodeOutcome, TableDetail, TableSchema, TableSummary, TableWrite};
 use crate::store::Store;
 use crate::tables::TableError;
@@ -52,7 +52,7 @@ pub(super) async fn run(
     }
     let (result, outcome, table_write) = match done {
         Ok((tables, outcome, write)) => (result_of(&tables), outcome, write),
-        Err(why) => (Err(why), NodeOutcome::Error, None),
+        Err(why) => (Err(NodeError::Table(why)), NodeOutcome::Error, None),
     };
     Outcome {
         result,
@@ -158,7 +158,7 @@ fn source_rows(result: &NodeResult) -> Result<impl Iterator<Item = SourceRow>, S
     }))
 }
 
-fn result_of(tables: &[Touched]) -> Result<NodeResult, String> {
+fn result_of(tables: &[Touched]) -> Result<NodeResult, NodeError> {
     let text = |f: &dyn Fn(&Touched) -> Option<String>| -> ArrayRef {
         Arc::new(tables.iter().map(f).collect::<StringArray>())
     };
@@ -192,8 +192,7 @@ fn result_of(tables: &[Touched]) -> Result<NodeResult, String> {
                     .and_then(|s| serde_json::to_string(s).ok())
             }),
         ],
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     Ok(NodeResult {
         schema,
         row_count: batch.num_rows(),
