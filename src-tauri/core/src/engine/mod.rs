@@ -10,6 +10,7 @@
 mod binding;
 pub mod cache;
 pub mod column_types;
+mod csv_files;
 mod data_tables;
 pub use data_tables::export_table;
 pub mod executor;
@@ -23,12 +24,14 @@ mod plans;
 mod report;
 pub mod results;
 pub mod run;
+pub mod shapes;
 pub mod table_node;
 
 /// Arrow, as the engines speak it: results are Arrow record batches.
 pub use datafusion::arrow;
 pub use datafusion::parquet;
 pub use local::LocalEngine;
+pub use shapes::{ColumnShape, TableShape};
 
 use crate::render::{RenderError, Statement};
 use datafusion::arrow::datatypes::SchemaRef;
@@ -125,7 +128,60 @@ pub enum EngineError {
 impl From<datafusion::error::DataFusionError> for EngineError {
     fn from(err: datafusion::error::DataFusionError) -> Self {
         Self::Query {
-            message: err.strip_backtrace(),
+            message: plain_message(&err.strip_backtrace()),
         }
+    }
+}
+
+/// The names DataFusion puts before its messages, by its own kinds of error: words about the
+/// library, not about the user's SQL or data.
+const LIBRARY_PREFIXES: [&str; 10] = [
+    "Internal error: ",
+    "Error during planning: ",
+    "Execution error: ",
+    "Arrow error: ",
+    "External error: ",
+    "Schema error: ",
+    "Parquet error: ",
+    "Object Store error: ",
+    "ExecutionJoin error: ",
+    "IO error: ",
+];
+
+/// An engine's message as a user reads it, about their SQL and their data: DataFusion's plea
+/// to file a bug report in its tracker (it adds one to every "internal" error, and a type
+/// mistake in a query can come out as one) is left out, and so are the names of its kinds of
+/// error; a parser's error is its message. Never empty when `message` is not.
+pub(crate) fn plain_message(message: &str) -> String {
+    const PLEA: &str = "This issue was likely caused by a bug";
+    let mut text = message.to_owned();
+    while let Some(start) = text.find(PLEA) {
+        let end = text[start..]
+            .find("/issues")
+            .map_or(text.len(), |at| start + at + "/issues".len());
+        text.replace_range(start..end, "");
+        // `{desc}.\n` before the plea: one full stop, not two.
+        let before = text[..start].trim_end();
+        if before.ends_with("..") {
+            let cut = before.len() - 1;
+            text.replace_range(cut..cut + 1, "");
+        }
+    }
+    for prefix in LIBRARY_PREFIXES {
+        text = text.replace(prefix, "");
+    }
+    // `SQL error: ParserError("…")`: the parser's words are the message.
+    if let Some(start) = text.find("SQL error: ParserError(\"") {
+        let inner = start + "SQL error: ParserError(\"".len();
+        if let Some(len) = text[inner..].rfind("\")") {
+            let parsed = text[inner..inner + len].replace("\\\"", "\"");
+            text.replace_range(start..inner + len + 2, &parsed);
+        }
+    }
+    let plain = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if plain.is_empty() {
+        message.trim().to_owned()
+    } else {
+        plain
     }
 }
