@@ -123,11 +123,6 @@ impl ColumnTypes {
         self.missing.as_deref()
     }
 
-    /// Whether the sidecar names any column's type.
-    pub fn has_columns(&self) -> bool {
-        !self.columns.is_empty()
-    }
-
     /// `inferred` (the data file's schema as read from it, `file` its name) with the named
     /// columns' types replaced; every column the file lacks and every unknown type at once.
     pub fn apply(&self, inferred: &Schema, file: &str) -> Result<Schema, String> {

@@ -17,7 +17,7 @@
 //!   value or first disagreeing row may come anywhere; a column widens rather than fails:
 //!   integers → float → text, date → datetime → text, anything else mixed → text. A column
 //!   of missing values only is text. The same file always gives the same types.
-//! - **Dates and times.** `YYYY-MM-DD` is a date; `YYYY-MM-DD HH:MM[:SS[.fff…]]`, with a
+//! - **Dates and times.** `YYYY-MM-DD` is a date; `YYYY-MM-DD HH:MM:SS[.fff…]`, with a
 //!   `T` or a space, is a datetime, kept to the millisecond (finer when a value has more
 //!   places); when a value of the column carries a zone (`Z`, `+02:00`) the column is in
 //!   UTC, each value converted, and a value without one is read as UTC.
@@ -38,6 +38,7 @@ use std::collections::HashSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 /// What a CSV cell that means "no value" is, unless its sidecar says otherwise.
@@ -119,7 +120,14 @@ pub fn copy_of(
             cache_dir.display()
         ))
     })?;
-    let temporary = cache_dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // Another process, or another engine of this one, may be writing the same copy: each
+    // writes its own temporary file, and the last rename leaves one whole copy.
+    static WRITING: AtomicU64 = AtomicU64::new(0);
+    let temporary = cache_dir.join(format!(
+        ".{name}.{}-{}.tmp",
+        std::process::id(),
+        WRITING.fetch_add(1, Ordering::Relaxed)
+    ));
     let schema = Arc::new(schema);
     let written = write_copy(path, schema.clone(), &missing, &temporary);
     if let Err(why) = written {
@@ -431,7 +439,7 @@ mod tests {
         assert_eq!(type_of(&["2024-01-05", "1999-12-31"]), DataType::Date32);
         assert_eq!(type_of(&["2024-02-30"]), DataType::Utf8);
         assert_eq!(
-            type_of(&["2024-01-05 10:00:00", "2024-01-05T10:00"]),
+            type_of(&["2024-01-05 10:00:00", "2024-01-05T10:00:59"]),
             DataType::Timestamp(TimeUnit::Millisecond, None)
         );
         assert_eq!(
@@ -443,5 +451,7 @@ mod tests {
             DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into()))
         );
         assert_eq!(type_of(&["2024-01-05", "5"]), DataType::Utf8);
+        // Without seconds the reader does not take it: text, never a failed query.
+        assert_eq!(type_of(&["2024-01-05T10:00"]), DataType::Utf8);
     }
 }
