@@ -364,3 +364,28 @@ fn fixture(name: &str) -> std::path::PathBuf {
         .join("tests/fixtures/data")
         .join(name)
 }
+
+#[tokio::test]
+async fn a_test_run_reads_a_csv_changed_since_the_last_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("sales.csv");
+    std::fs::write(&file, "region,amount\nnorth,10\nsouth,20\n").expect("write");
+    let engine = LocalEngine::open(dir.path()).await.expect("engine");
+    let template: flowloom_core::Template = serde_json::from_value(serde_json::json!({
+        "template_id": "tpl_total", "name": "Total", "sql": "SELECT SUM(amount) AS total FROM sales",
+        "parameters": []
+    }))
+    .expect("template");
+    let total = |run: flowloom_core::authoring::TestRun| integer(&run.page.batches, 0);
+    let values = BTreeMap::new();
+    let run = flowloom_core::authoring::test_run(&engine, &template, &values, 10);
+    assert_eq!(total(run.await.expect("runs")), 30);
+    std::fs::write(&file, "region,amount\nnorth,10\nsouth,20\nwest,5.5\n").expect("rewrite");
+    let run = flowloom_core::authoring::test_run(&engine, &template, &values, 10);
+    let batches = run.await.expect("runs").page.batches;
+    assert_eq!(
+        float(&batches, 0),
+        35.5,
+        "read again, its new float values too"
+    );
+}

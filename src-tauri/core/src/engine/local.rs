@@ -676,6 +676,10 @@ impl Connector for LocalEngine {
         Box::pin(LocalEngine::refresh(self))
     }
 
+    fn refresh_tables(&self) -> BoxFuture<'_, ()> {
+        Box::pin(LocalEngine::refresh_tables(self))
+    }
+
     fn check<'a>(&'a self, statement: &'a Statement) -> BoxFuture<'a, Option<PlanProblem>> {
         Box::pin(self.check_statement(statement))
     }

@@ -80,6 +80,13 @@ pub trait Connector: Send + Sync + fmt::Debug {
         Box::pin(async {})
     }
 
+    /// Brings the tables the engine reads in line with the data as it is now, as
+    /// [`refresh`](Self::refresh) does, without a new session for runs in progress (their
+    /// `now()` stays); a test run of a template calls it.
+    fn refresh_tables(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
+
     /// What the engine would refuse in `statement` before reading any data (its syntax, the
     /// tables and columns it names, the types it combines), planned against the tables as
     /// they are, its values unknown: `None` when it plans, or when the engine cannot tell
