@@ -325,6 +325,11 @@ async fn a_csv_is_parsed_once_and_again_only_when_it_changes() {
         .expect("fingerprint")
         .expect("a data file has one");
     assert_ne!(changed, fingerprint);
+
+    // Gone from the folder: its copy goes too.
+    std::fs::remove_file(&file).expect("remove");
+    engine.refresh().await;
+    assert_eq!(copies(&workspace).len(), sample_copies.len() - 1);
 }
 
 #[tokio::test]

@@ -7,7 +7,8 @@
 //! process (the app, `flowloom run`, `flowloom scheduler`) reads the copy rather than the
 //! text. A copy is written to a temporary file and renamed into place, so a reader never
 //! sees half of one; the copies of a file's earlier fingerprints are removed when its new
-//! one is written.
+//! one is written, and its copy when it leaves the data folder. The path is its folder's
+//! canonical path and its name, so every spelling of a workspace shares one copy.
 //!
 //! Reading the text:
 //! - **Missing values.** A cell that is exactly one of the markers (by default the empty
@@ -81,8 +82,7 @@ pub fn copy_of(
         .map(ColumnTypes::parse)
         .transpose()
         .map_err(CsvProblem::Sidecar)?;
-    let canonical = std::fs::canonicalize(path).map_err(|e| CsvProblem::File(e.to_string()))?;
-    let path_hash = blake3::hash(canonical.as_os_str().as_encoded_bytes()).to_hex();
+    let canonical = canonical(path).map_err(|e| CsvProblem::File(e.to_string()))?;
     let modified_nanos = modified
         .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos());
@@ -91,7 +91,7 @@ pub fn copy_of(
     key.update(canonical.as_os_str().as_encoded_bytes());
     key.update(format!("\0{len}\0{modified_nanos}\0").as_bytes());
     key.update(sidecar_text.as_deref().unwrap_or("").as_bytes());
-    let prefix = format!("{}-", &path_hash.as_str()[..16]);
+    let prefix = copies_prefix(&canonical);
     let name = format!(
         "{prefix}{}.parquet",
         &key.finalize().to_hex().as_str()[..32]
@@ -161,6 +161,32 @@ fn written_schema(copy: &Path) -> Option<SchemaRef> {
     let file = std::fs::File::open(copy).ok()?;
     let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::default()).ok()?;
     Some(metadata.schema().clone())
+}
+
+/// The file at `path` as one spelling of it: its folder's canonical path (`ws`, `./ws` and
+/// `/tmp//ws` are one folder) and its name. Known after the file is gone, to forget its copy.
+fn canonical(path: &Path) -> std::io::Result<PathBuf> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("a data file has a name"))?;
+    Ok(std::fs::canonicalize(folder)?.join(name))
+}
+
+/// How the names of the copies of the file at `canonical` start, whatever its fingerprint.
+fn copies_prefix(canonical: &Path) -> String {
+    let hash = blake3::hash(canonical.as_os_str().as_encoded_bytes()).to_hex();
+    format!("{}-", &hash.as_str()[..16])
+}
+
+/// Removes the copies of the CSV file at `path`, which the data folder no longer has.
+pub fn forget(path: &Path, cache_dir: &Path) {
+    if let Ok(canonical) = canonical(path) {
+        remove_older_copies(cache_dir, &copies_prefix(&canonical), "");
+    }
 }
 
 /// The copies of earlier versions of a file (same path, other fingerprint): nothing reads

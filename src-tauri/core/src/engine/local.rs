@@ -273,11 +273,15 @@ impl LocalEngine {
         let found = scan(&self.data_dir);
         let mut tables = self.tables.lock().await;
         let before = tables.len();
-        tables.retain(|name, _| {
+        tables.retain(|name, table| {
             let keep = found.contains_key(name);
             if !keep {
                 // Deregistering a name that is (or is not) registered cannot fail.
                 let _ = self.ctx.deregister_table(name.as_str());
+                // A CSV file gone from the folder: its parsed copy goes too.
+                if table.file.path.extension().is_some_and(|e| e == "csv") {
+                    csv_files::forget(&table.file.path, self.csv_cache.dir());
+                }
             }
             keep
         });
