@@ -286,6 +286,7 @@ impl LocalEngine {
             keep
         });
         let mut changed = tables.len() != before;
+        let mut new = Vec::new();
         for (name, file) in found {
             if tables
                 .get(&name)
@@ -296,7 +297,16 @@ impl LocalEngine {
             if tables.remove(&name).is_some() {
                 let _ = self.ctx.deregister_table(name.as_str());
             }
-            let problem = self.register(&name, &file).await.err();
+            new.push((name, file));
+        }
+        // Files new or changed are read at once: parsing CSV files into their copies takes
+        // every core there is.
+        let registered = futures::future::join_all(
+            new.iter()
+                .map(|(name, file)| async move { self.register(name, file).await.err() }),
+        )
+        .await;
+        for ((name, file), problem) in new.into_iter().zip(registered) {
             tables.insert(
                 name,
                 DataTable {
