@@ -35,6 +35,10 @@ mod verdicts;
 /// that follow the data folder.
 mod engine;
 
+/// CSV files as analysts get them: missing-value markers, types from every row, dates, a
+/// parsed copy made once per change of the file, engine errors in plain words.
+mod csv_files;
+
 /// Whole flows on the embedded engine: mappings, skip and fail propagation, parallelism.
 mod run;
 

@@ -7,6 +7,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::files::{ChosenFiles, FileUse};
 use crate::runs::{Engine, ResultPage};
 use flowloom_core::authoring::{self, SqlProblem};
+use flowloom_core::engine::TableShape;
 use flowloom_core::flowfile::{self, OnConflict, PackOutcome};
 use flowloom_core::model::{OutputColumn, Template, TemplateDetail};
 use flowloom_core::user_files;
@@ -78,6 +79,15 @@ pub async fn test_run_template(
         output_columns: run.columns,
         sql: run.sql,
     })
+}
+
+/// The tables a template's SQL can read (data files and data tables) with their columns
+/// as the engine reads them: a CSV file's types inferred from every row, its missing-value
+/// markers, or why it cannot be read.
+#[tauri::command]
+#[specta::specta]
+pub async fn readable_tables(engine: State<'_, Engine>) -> Result<Vec<TableShape>, AppError> {
+    Ok(engine.0.shapes().await)
 }
 
 /// Imports the template pack at `path` (chosen in the dialog, `FileUse::ImportTemplates`; any

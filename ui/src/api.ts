@@ -75,6 +75,8 @@ import {
   type PackOutcome,
   type SqlProblem,
   type TemplateTestRun,
+  type TableShape_Serialize,
+  type ColumnShape,
   type Template_Deserialize,
   type ShadowedGlobal,
 } from "./bindings";
@@ -147,6 +149,9 @@ export type TemplateInput = Template_Deserialize;
 /** A whole flow in the gallery, to start a flow of one's own from. */
 export type { GalleryFlow };
 export type { ChartKind, OutputColumn, PackOutcome, SqlProblem, TemplateTestRun };
+/** A table template SQL can read (a data file or a data table) with its columns as the engine reads them. */
+export type TableShape = TableShape_Serialize;
+export type { ColumnShape };
 
 export type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
 
@@ -268,6 +273,8 @@ export const api = {
   /** Runs a template alone with sample values (defaults fill the rest), keeping its first `limit` rows. */
   testRunTemplate: (template: TemplateInput, values: Record<string, JsonValue>, limit: number): Promise<Outcome<TemplateTestRun>> =>
     guard(() => commands.testRunTemplate(template, values, limit)),
+  /** The tables template SQL can read, with their columns' types (a CSV file's inferred from every row). */
+  readableTables: (): Promise<Outcome<TableShape[]>> => guard(() => commands.readableTables()),
   importTemplatePack: (path: string, onConflict: OnConflict): Promise<Outcome<PackOutcome>> =>
     guard(() => commands.importTemplatePack(path, onConflict)),
   /** Writes templates `ids` (every one when empty) as a template pack at `path`. */

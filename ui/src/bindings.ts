@@ -128,6 +128,12 @@ export const commands = {
 	 */
 	testRunTemplate: (template: Template_Deserialize, values: { [key in string]: Value }, limit: number) => typedError<TemplateTestRun, AppError_Serialize>(__TAURI_INVOKE("test_run_template", { template, values, limit })),
 	/**
+	 *  The tables a template's SQL can read (data files and data tables) with their columns
+	 *  as the engine reads them: a CSV file's types inferred from every row, its missing-value
+	 *  markers, or why it cannot be read.
+	 */
+	readableTables: () => typedError<TableShape_Serialize[], AppError_Serialize>(__TAURI_INVOKE("readable_tables")),
+	/**
 	 *  Imports the template pack at `path` (chosen in the dialog, `FileUse::ImportTemplates`; any
 	 *  other path is refused).
 	 */
@@ -299,6 +305,15 @@ export type Code =
 
 /**  One column of a table. */
 export type Column = Column_Serialize | Column_Deserialize;
+
+/**
+ *  One column: its name and its type in words (`integer`, `float`, `decimal(12,2)`, `text`,
+ *  `boolean`, `date`, `datetime`, `datetime (UTC)`).
+ */
+export type ColumnShape = {
+	name: string,
+	type: string,
+};
 
 /**  The type of a table column (seed 001's FlexDataType). */
 export type ColumnType = 
@@ -1653,6 +1668,33 @@ export type TableSchema_Deserialize = {
 export type TableSchema_Serialize = {
 	columns: Column_Serialize[],
 	version: number,
+};
+
+/**  One table a query can read. */
+export type TableShape = TableShape_Serialize | TableShape_Deserialize;
+
+/**  One table a query can read. */
+export type TableShape_Deserialize = {
+	name: string,
+	/**  The data file it is read from (`ads.csv`); none for a data table. */
+	file?: string | null,
+	columns: ColumnShape[],
+	/**  For a CSV file, the cells read as missing (NULL), as the reader matches them. */
+	missing?: string[] | null,
+	/**  Why the table cannot be read, when it cannot (then it has no columns). */
+	problem?: string | null,
+};
+
+/**  One table a query can read. */
+export type TableShape_Serialize = {
+	name: string,
+	/**  The data file it is read from (`ads.csv`); none for a data table. */
+	file: string | null,
+	columns: ColumnShape[],
+	/**  For a CSV file, the cells read as missing (NULL), as the reader matches them. */
+	missing: string[] | null,
+	/**  Why the table cannot be read, when it cannot (then it has no columns). */
+	problem: string | null,
 };
 
 /**  A table as the workspace lists it. */

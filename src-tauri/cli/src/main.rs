@@ -4,6 +4,7 @@
 //! Exit codes: 0 success (a valid file may have warnings), 1 problems found or the request
 //! refused, 2 the input cannot be read at all or the command line is wrong.
 
+mod data;
 mod files;
 mod output;
 mod run;
@@ -123,6 +124,14 @@ enum Command {
     Tables {
         #[command(subcommand)]
         command: tables::TablesCommand,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// What template SQL can read: `data list`, `data show NAME` (columns and their types; a
+    /// CSV file's missing-value markers).
+    Data {
+        #[command(subcommand)]
+        command: data::DataCommand,
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
@@ -338,6 +347,10 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Tables { command, workspace } => {
             let workspace = open(workspace).await?;
             tables::tables(command, &workspace, &mut out).await?;
+        }
+        Command::Data { command, workspace } => {
+            let workspace = open(workspace).await?;
+            data::data(command, &workspace, &mut out).await?;
         }
         Command::Gallery { command, workspace } => {
             let workspace = open(workspace).await?;

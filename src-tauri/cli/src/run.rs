@@ -10,7 +10,7 @@ use flowloom_core::engine::{LocalEngine, plan_check};
 use flowloom_core::flowfile::{self, FlowFile};
 use flowloom_core::model::Trigger;
 use flowloom_core::validation::{self, Catalog, Diagnostic, ValidatedFlow};
-use flowloom_core::workspace::DATA_DIR;
+use flowloom_core::workspace::{CSV_CACHE_DIR, DATA_DIR};
 use flowloom_core::{CompositionId, Flow, NodeId, Workspace};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -53,8 +53,8 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
     // flow loads. (Sample files a new workspace is seeded with meanwhile, and its data tables,
     // are found when the run starts: every run first brings the engine's tables up to date.)
     let engine = tokio::spawn({
-        let data_dir = dir.join(DATA_DIR);
-        async move { LocalEngine::open(&data_dir).await }
+        let (data_dir, csv_cache) = (dir.join(DATA_DIR), dir.join(CSV_CACHE_DIR));
+        async move { LocalEngine::open_with_cache(&data_dir, &csv_cache).await }
     });
     let workspace = &Workspace::open(&dir).await.map_err(Failure::refused)?;
     let (flow, catalog, stored) = load(&args.flow, workspace).await?;

@@ -21,6 +21,8 @@ pub const DATABASE_FILE: &str = "flowloom.db";
 /// seeding happen once, however many processes open a new workspace at once.
 pub const OPENING_LOCK_FILE: &str = "flowloom.lock";
 pub const DATA_DIR: &str = "data";
+/// Where the engine keeps the Parquet copy of each CSV data file (`engine/csv_files.rs`).
+pub const CSV_CACHE_DIR: &str = "cache/csv";
 
 /// The starter content, embedded from `examples/` so every build seeds the same workspace.
 const STARTER_TEMPLATES: (&str, &str) = (
@@ -137,6 +139,11 @@ impl Workspace {
     /// Where the data engine finds file tables (`data/<table>.csv`, `.parquet`, `.json`).
     pub fn data_dir(&self) -> PathBuf {
         self.root.join(DATA_DIR)
+    }
+
+    /// Where the engine keeps its parsed copies of the CSV data files (`cache/csv`).
+    pub fn csv_cache_dir(&self) -> PathBuf {
+        self.root.join(CSV_CACHE_DIR)
     }
 
     /// Who is working here, for the "who" of history entries: the operating system's user.

@@ -278,3 +278,35 @@ describe("template packs", () => {
     expect(library().pack).toMatchObject({ status: "exported", count: null });
   });
 });
+
+describe("the tables beside the SQL", () => {
+  it("are read as the editor opens, with each column's type and a CSV file's missing-value markers", async () => {
+    const { actions, editor } = templatesStore();
+    await actions.openTemplates();
+    await actions.showTemplate("tpl_top_campaigns");
+    await vi.waitFor(() => {
+      expect(editor().tables.status).toBe("ready");
+    });
+    const { tables } = editor();
+    const shapes = tables.status === "ready" ? tables.data : [];
+    expect(shapes.map((t) => t.name)).toEqual(["flights", "broken", "customers"]);
+    expect(shapes[0]?.columns).toContainEqual({ name: "arr_delay", type: "float" });
+    expect(shapes[0]?.missing).toContain("NA");
+    expect(shapes[1]?.problem).toContain("line 3");
+  });
+
+  it("are read again when asked, and an answer for a closed editor is dropped", async () => {
+    const readableTables = vi.fn(fakeApi().api.readableTables);
+    const { actions, editor, library } = templatesStore({ readableTables });
+    actions.startNewTemplate();
+    await vi.waitFor(() => {
+      expect(editor().tables.status).toBe("ready");
+    });
+    await actions.refreshReadableTables();
+    expect(readableTables).toHaveBeenCalledTimes(2);
+    actions.startNewTemplate();
+    actions.closeTemplateEditor();
+    await Promise.resolve();
+    expect(library().editor).toBeNull();
+  });
+});

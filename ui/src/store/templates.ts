@@ -3,7 +3,7 @@
 // version, the versions it has had), making a template active or not, and template packs in
 // and out through the native dialogs. Answers for an editor the user has left, or for SQL typed
 // over since, are dropped.
-import type { AppError, OnConflict, PackOutcome, SqlProblem, Template, TemplateDetail, TemplateTestRun } from "../api";
+import type { AppError, OnConflict, PackOutcome, SqlProblem, TableShape, Template, TemplateDetail, TemplateTestRun } from "../api";
 import type { ConflictChoice } from "../lib/importFlow";
 import { DRAFT_ID, blankDraft, draftOf, outputDrafts, sqlCheckOf, templateOf, templateToSave, type TemplateDraft } from "../lib/templateDraft";
 import { TEST_RUN_LIMIT, sampleValues } from "../lib/templateSamples";
@@ -47,6 +47,8 @@ export type TemplateEditor = {
   readonly testRun: TestRunState;
   /** Every version the template has had, newest first. */
   readonly versions: Loadable<Template[]>;
+  /** The tables its SQL can read, with their columns' types as the engine reads them. */
+  readonly tables: Loadable<TableShape[]>;
 };
 
 /** Importing or exporting a template pack: the dialog, the command, then what came of it. */
@@ -79,6 +81,8 @@ export type TemplateActions = {
   readonly setSampleValue: (parameter: string, text: string) => void;
   /** Runs the draft alone with the sample values, keeping its first TEST_RUN_LIMIT rows. */
   readonly testRunTemplate: () => Promise<void>;
+  /** Reads again the tables the SQL can read (after a data file changed). */
+  readonly refreshReadableTables: () => Promise<void>;
   /** Declares the last test run's columns as the draft's output columns. */
   readonly inferOutputColumns: () => void;
   /** Asks for a template pack and imports it; a conflict waits for `resolvePackConflict`. */
@@ -107,6 +111,7 @@ function editorOn(stored: TemplateDetail | null): EditorOpening {
     samples: {},
     testRun: { status: "idle" },
     versions: stored === null ? { status: "ready", data: [] } : { status: "loading" },
+    tables: { status: "loading" },
   };
 }
 
@@ -155,8 +160,15 @@ export function createTemplateActions({ set, get, api, dialogs }: Shared): Templ
     checkTicket++;
     clearTimeout(checkTimer);
     patch({ editor: editor === null ? null : { ...editor, session: ticket } });
-    if (editor !== null) void checkSql(checkTicket);
+    if (editor !== null) {
+      void checkSql(checkTicket);
+      void loadTables(ticket);
+    }
     return ticket;
+  }
+
+  async function loadTables(ticket: number): Promise<void> {
+    patchEditor(ticket, { tables: loadable(await api.readableTables()) });
   }
 
   function replaceListed(detail: TemplateDetail): void {
@@ -277,6 +289,13 @@ export function createTemplateActions({ set, get, api, dialogs }: Shared): Templ
       patchEditor(ticket, {
         testRun: outcome.status === "ok" ? { status: "done", run: outcome.data } : { status: "failed", error: outcome.error },
       });
+    },
+
+    refreshReadableTables: async () => {
+      if (library().editor === null) return;
+      const ticket = editorTicket;
+      patchEditor(ticket, { tables: { status: "loading" } });
+      await loadTables(ticket);
     },
 
     inferOutputColumns: () => {

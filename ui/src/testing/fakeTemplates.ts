@@ -59,6 +59,7 @@ export function fakeTemplateApi() {
     | "setTemplateActive"
     | "templateProblems"
     | "testRunTemplate"
+    | "readableTables"
     | "importTemplatePack"
     | "exportTemplatePack"
   > = {
@@ -112,6 +113,24 @@ export function fakeTemplateApi() {
         }),
       );
     },
+    readableTables: () =>
+      Promise.resolve(
+        ok([
+          {
+            name: "flights",
+            file: "flights.csv",
+            columns: [
+              { name: "carrier", type: "text" },
+              { name: "arr_delay", type: "float" },
+              { name: "flight_date", type: "date" },
+            ],
+            missing: ["", "NA", "N/A", "NULL", "\\N", "NaN"],
+            problem: null,
+          },
+          { name: "broken", file: "broken.csv", columns: [], missing: ["", "NA"], problem: "line 3: 1 fields where the header has 2" },
+          { name: "customers", file: null, columns: [{ name: "name", type: "text" }], missing: null, problem: null },
+        ]),
+      ),
     importTemplatePack: (path, onConflict) => {
       packImports.push([path, onConflict]);
       return Promise.resolve(ok({ templates: [["tpl_top_campaigns", { fate: "reused" }]] }));

@@ -6,7 +6,14 @@
 //! {"columns": {"spend": "decimal(12,2)", "day": "date", "campaign_id": "integer"}}
 //! ```
 //!
-//! The other columns keep the type inferred from the file. Money read as `decimal(p,s)` stays
+//! The other columns keep the type inferred from the file. A CSV file's sidecar may also say
+//! which cells mean "no value" (`csv_files.rs`), replacing the default markers (the empty
+//! cell, `NA`, `N/A`, `NULL`, `\N`, `NaN`):
+//!
+//! ```json
+//! {"columns": {"spend": "decimal(12,2)"}, "missing": ["", "-", "n/a"]}
+//! ```
+//! Money read as `decimal(p,s)` stays
 //! exact through sums, kept results and exports, where an inferred `Float64` would not.
 //!
 //! A value with more digits after the point than its column's scale, or more before it than
@@ -33,7 +40,11 @@ const MAX_BYTES: u64 = 1 << 20;
 const DEFAULT_DECIMAL: (u8, i8) = (38, 10);
 
 /// The type names a sidecar may use.
-const KNOWN: &str = "string, text, integer, decimal, decimal(p,s), boolean, date, datetime, json";
+const KNOWN: &str =
+    "string, text, integer, float, decimal, decimal(p,s), boolean, date, datetime, json";
+
+/// A missing-value marker longer than this is a cell's text, not a marker.
+const MAX_MARKER_CHARS: usize = 64;
 
 /// The sidecar of the data file at `data`: `<dir>/<stem>.schema.json`.
 pub fn sidecar_of(data: &Path) -> Option<PathBuf> {
@@ -52,35 +63,64 @@ pub fn is_sidecar(path: &Path) -> bool {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Sidecar {
+    #[serde(default)]
     columns: BTreeMap<String, String>,
+    /// The cells that mean "no value" in a CSV file, replacing the default markers.
+    #[serde(default)]
+    missing: Option<Vec<String>>,
 }
 
 /// The column types a sidecar asks for, read but not yet checked against the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnTypes {
     columns: BTreeMap<String, String>,
+    missing: Option<Vec<String>>,
 }
 
 impl ColumnTypes {
     /// Reads the sidecar at `path`, or says why it cannot be read.
     pub fn read(path: &Path) -> Result<Self, String> {
+        Self::parse(&Self::read_text(path)?)
+    }
+
+    /// The sidecar's text, within its size limit.
+    pub fn read_text(path: &Path) -> Result<String, String> {
         let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
         if size > MAX_BYTES {
             return Err(format!(
                 "{size} bytes is too large for a list of column types"
             ));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-        Self::parse(&text)
+        std::fs::read_to_string(path).map_err(|e| e.to_string())
     }
 
-    /// `text` as column types: `{"columns": {"<column>": "<type>", …}}`.
+    /// `text` as column types: `{"columns": {"<column>": "<type>", …}, "missing": [...]}`.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let sidecar: Sidecar = serde_json::from_str(text)
-            .map_err(|e| format!("{e}; expected {{\"columns\": {{\"<column>\": \"<type>\"}}}}"))?;
+        let sidecar: Sidecar = serde_json::from_str(text).map_err(|e| {
+            format!(
+                "{e}; expected {{\"columns\": {{\"<column>\": \"<type>\"}}, \"missing\": \
+                 [\"<marker>\", …]}} (both optional)"
+            )
+        })?;
+        if let Some(long) = sidecar
+            .missing
+            .iter()
+            .flatten()
+            .find(|m| m.chars().count() > MAX_MARKER_CHARS)
+        {
+            return Err(format!(
+                "missing-value marker `{long}` is longer than {MAX_MARKER_CHARS} characters"
+            ));
+        }
         Ok(Self {
             columns: sidecar.columns,
+            missing: sidecar.missing,
         })
+    }
+
+    /// The cells that mean "no value", when the sidecar lists them.
+    pub fn missing(&self) -> Option<&[String]> {
+        self.missing.as_deref()
     }
 
     /// `inferred` (the data file's schema as read from it, `file` its name) with the named
@@ -276,6 +316,7 @@ pub fn arrow_type(name: &str) -> Result<DataType, String> {
     Ok(match lower.as_str() {
         "string" | "text" | "json" => DataType::Utf8,
         "integer" => DataType::Int64,
+        "float" => DataType::Float64,
         "boolean" => DataType::Boolean,
         "date" => DataType::Date32,
         "datetime" => DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),

@@ -5,6 +5,10 @@
 //! (`column_types.rs`): the file is read with its inferred schema, those columns' types
 //! replaced. A sidecar is never a table of its own.
 //!
+//! A CSV file is parsed once per fingerprint into a Parquet copy in the engine's cache
+//! folder, and its table reads the copy (`csv_files.rs`: missing-value markers, types
+//! inferred from every row); the cache fingerprint of a query stays the CSV's own.
+//!
 //! Tables are registered when the engine opens and, when a file was added, changed (size or
 //! modification time) or removed, re-registered by `refresh`, which every run calls as it
 //! starts: a run reads the data folder as it was then. Values reach DataFusion as bound
@@ -19,10 +23,12 @@
 
 use super::binding::BoundLists;
 use super::column_types::{self, ColumnTypes};
+use super::csv_files::{self, CsvProblem};
 use super::data_tables::DataTableProvider;
 use super::executor;
 use super::plans::Planner;
-use super::{Connector, EngineError, PlanProblem, ResultStream};
+use super::shapes::{self, TableShape};
+use super::{Connector, EngineError, PlanProblem, ResultStream, plain_message};
 use crate::render::Statement;
 use crate::store::Store;
 use crate::workspace::Workspace;
@@ -89,9 +95,27 @@ struct DataTable {
     shadowed: bool,
 }
 
+/// Where the Parquet copies of CSV files are kept: the workspace's cache folder, or, for an
+/// engine over a bare data folder, a folder of its own removed with it.
+#[derive(Debug)]
+enum CsvCache {
+    Folder(PathBuf),
+    Own(tempfile::TempDir),
+}
+
+impl CsvCache {
+    fn dir(&self) -> &Path {
+        match self {
+            Self::Folder(dir) => dir,
+            Self::Own(dir) => dir.path(),
+        }
+    }
+}
+
 pub struct LocalEngine {
     ctx: SessionContext,
     data_dir: PathBuf,
+    csv_cache: CsvCache,
     tables: Mutex<BTreeMap<String, DataTable>>,
     /// The workspace's store, whose data tables the engine reads too.
     store: Option<Store>,
@@ -111,8 +135,25 @@ impl std::fmt::Debug for LocalEngine {
 }
 
 impl LocalEngine {
-    /// An engine over the data files in `data_dir` (which need not exist yet).
+    /// An engine over the data files in `data_dir` (which need not exist yet), keeping the
+    /// copies of its CSV files in a folder of its own for as long as it lives.
     pub async fn open(data_dir: &Path) -> Result<Self, EngineError> {
+        let own = tempfile::Builder::new()
+            .prefix("flowloom-csv-")
+            .tempdir()
+            .map_err(|e| EngineError::Query {
+                message: format!("cannot make a folder for the copies of CSV files: {e}"),
+            })?;
+        Self::open_with(data_dir, CsvCache::Own(own)).await
+    }
+
+    /// An engine over the data files in `data_dir`, keeping the Parquet copies of its CSV
+    /// files in `csv_cache` (a workspace's `cache/csv`), where other processes find them.
+    pub async fn open_with_cache(data_dir: &Path, csv_cache: &Path) -> Result<Self, EngineError> {
+        Self::open_with(data_dir, CsvCache::Folder(csv_cache.to_owned())).await
+    }
+
+    async fn open_with(data_dir: &Path, csv_cache: CsvCache) -> Result<Self, EngineError> {
         let ctx = SessionContext::new();
         let engine = Self {
             planner: Arc::new(Planner::new(&ctx)),
@@ -120,6 +161,7 @@ impl LocalEngine {
             // Spelled one way, however it was given (`ws/data`, `./ws/data`, a link): the
             // files' paths are part of the result cache's keys.
             data_dir: crate::workspace::canonical(data_dir),
+            csv_cache,
             tables: Mutex::new(BTreeMap::new()),
             store: None,
             data_tables: Mutex::new(BTreeMap::new()),
@@ -131,7 +173,7 @@ impl LocalEngine {
 
     /// An engine over a workspace: its data files and its data tables.
     pub async fn for_workspace(workspace: &Workspace) -> Result<Self, EngineError> {
-        let engine = Self::open(&workspace.data_dir())
+        let engine = Self::open_with_cache(&workspace.data_dir(), &workspace.csv_cache_dir())
             .await?
             .with_data_tables(workspace.store().clone());
         if engine.refresh_data_tables().await {
@@ -158,6 +200,63 @@ impl LocalEngine {
             .collect()
     }
 
+    /// Every table a query can read now — data files and data tables, in name order — with
+    /// its columns as the engine reads them (a CSV file's inferred types and its
+    /// missing-value markers); a data file that cannot be read, with why.
+    pub async fn shapes(&self) -> Vec<TableShape> {
+        self.refresh_tables().await;
+        let files = self.tables.lock().await;
+        let data_tables = self.data_tables.lock().await;
+        let mut shapes = Vec::new();
+        for (name, table) in files.iter() {
+            let csv = table.file.path.extension().is_some_and(|e| e == "csv");
+            let missing = csv.then(|| {
+                let types = table
+                    .file
+                    .column_types
+                    .as_ref()
+                    .and_then(|s| ColumnTypes::read(&s.path).ok());
+                types
+                    .as_ref()
+                    .and_then(ColumnTypes::missing)
+                    .map(<[String]>::to_vec)
+                    .unwrap_or_else(|| {
+                        csv_files::DEFAULT_MISSING
+                            .iter()
+                            .map(|m| (*m).to_owned())
+                            .collect()
+                    })
+            });
+            let (columns, problem) = match &table.problem {
+                Some(problem) => (Vec::new(), Some(problem.to_string())),
+                None => match self.ctx.table_provider(name.as_str()).await {
+                    Ok(provider) => (shapes::columns(&provider.schema()), None),
+                    Err(err) => (Vec::new(), Some(plain_message(&err.strip_backtrace()))),
+                },
+            };
+            shapes.push(TableShape {
+                name: name.clone(),
+                file: Some(file_name(&table.file.path)),
+                columns,
+                missing,
+                problem,
+            });
+        }
+        for name in data_tables.keys() {
+            if let Ok(provider) = self.ctx.table_provider(name.as_str()).await {
+                shapes.push(TableShape {
+                    name: name.clone(),
+                    file: None,
+                    columns: shapes::columns(&provider.schema()),
+                    missing: None,
+                    problem: None,
+                });
+            }
+        }
+        shapes.sort_by(|a, b| a.name.cmp(&b.name));
+        shapes
+    }
+
     /// Brings the registered tables in line with the data folder's files. A file that cannot
     /// be read as a table is kept aside with its problem, which a query reading it reports;
     /// the other tables stay usable.
@@ -176,15 +275,20 @@ impl LocalEngine {
         let found = scan(&self.data_dir);
         let mut tables = self.tables.lock().await;
         let before = tables.len();
-        tables.retain(|name, _| {
+        tables.retain(|name, table| {
             let keep = found.contains_key(name);
             if !keep {
                 // Deregistering a name that is (or is not) registered cannot fail.
                 let _ = self.ctx.deregister_table(name.as_str());
+                // A CSV file gone from the folder: its parsed copy goes too.
+                if table.file.path.extension().is_some_and(|e| e == "csv") {
+                    csv_files::forget(&table.file.path, self.csv_cache.dir());
+                }
             }
             keep
         });
         let mut changed = tables.len() != before;
+        let mut new = Vec::new();
         for (name, file) in found {
             if tables
                 .get(&name)
@@ -195,7 +299,16 @@ impl LocalEngine {
             if tables.remove(&name).is_some() {
                 let _ = self.ctx.deregister_table(name.as_str());
             }
-            let problem = self.register(&name, &file).await.err();
+            new.push((name, file));
+        }
+        // Files new or changed are read at once: parsing CSV files into their copies takes
+        // every core there is.
+        let registered = futures::future::join_all(
+            new.iter()
+                .map(|(name, file)| async move { self.register(name, file).await.err() }),
+        )
+        .await;
+        for ((name, file), problem) in new.into_iter().zip(registered) {
             tables.insert(
                 name,
                 DataTable {
@@ -283,13 +396,24 @@ impl LocalEngine {
             file: file_name(path),
             message,
         };
+        if file.path.extension().is_some_and(|e| e == "csv") {
+            return self.register_csv(name, file).await;
+        }
         let Some(sidecar) = &file.column_types else {
             return self
                 .register_file(name, &file.path, None)
                 .await
-                .map_err(|err| problem(&file.path, err.strip_backtrace()));
+                .map_err(|err| problem(&file.path, plain_message(&err.strip_backtrace())));
         };
         let types = ColumnTypes::read(&sidecar.path).map_err(|why| problem(&sidecar.path, why))?;
+        if types.missing().is_some() {
+            return Err(problem(
+                &sidecar.path,
+                "missing-value markers are for CSV files; a JSON file writes a missing value as \
+                 null"
+                    .to_owned(),
+            ));
+        }
         if file.path.extension().is_some_and(|e| e == "parquet") {
             return Err(problem(
                 &sidecar.path,
@@ -303,13 +427,13 @@ impl LocalEngine {
         // Read once to infer the schema, then again as the sidecar says.
         self.register_file(name, &file.path, None)
             .await
-            .map_err(|err| problem(&file.path, err.strip_backtrace()))?;
+            .map_err(|err| problem(&file.path, plain_message(&err.strip_backtrace())))?;
         let inferred = self
             .ctx
             .table_provider(name)
             .await
             .map(|table| table.schema())
-            .map_err(|err| problem(&file.path, err.strip_backtrace()));
+            .map_err(|err| problem(&file.path, plain_message(&err.strip_backtrace())));
         let _ = self.ctx.deregister_table(name);
         let schema = types
             .apply(inferred?.as_ref(), &file_name(&file.path))
@@ -323,7 +447,43 @@ impl LocalEngine {
             .map_err(|why| problem(&file.path, why))?;
         self.register_file(name, &file.path, Some(&schema))
             .await
-            .map_err(|err| problem(&file.path, err.strip_backtrace()))
+            .map_err(|err| problem(&file.path, plain_message(&err.strip_backtrace())))
+    }
+
+    /// Registers the CSV file as table `name` over its Parquet copy, written first unless the
+    /// cache has one of the file as it is now (`csv_files.rs`).
+    async fn register_csv(&self, name: &str, file: &Registered) -> Result<(), EngineError> {
+        let (path, len, modified) = (file.path.clone(), file.len, file.modified);
+        let sidecar = file.column_types.as_ref().map(|s| s.path.clone());
+        let cache = self.csv_cache.dir().to_owned();
+        let copied = tokio::task::spawn_blocking(move || {
+            csv_files::copy_of(&path, len, modified, sidecar.as_deref(), &cache)
+        })
+        .await
+        .map_err(|err| EngineError::DataFile {
+            file: file_name(&file.path),
+            message: err.to_string(),
+        })?;
+        let (copy, schema) = copied.map_err(|problem| match (problem, &file.column_types) {
+            (CsvProblem::Sidecar(message), Some(sidecar)) => EngineError::DataFile {
+                file: file_name(&sidecar.path),
+                message,
+            },
+            (CsvProblem::Sidecar(message) | CsvProblem::File(message), _) => {
+                EngineError::DataFile {
+                    file: file_name(&file.path),
+                    message,
+                }
+            }
+        })?;
+        // With the schema it was written with: text stays `Utf8`, as the file's own reader
+        // gave it, rather than the Parquet reader's view type.
+        self.register_file(name, &copy, Some(&schema))
+            .await
+            .map_err(|err| EngineError::DataFile {
+                file: file_name(&file.path),
+                message: plain_message(&err.strip_backtrace()),
+            })
     }
 
     /// Registers one data file, with `schema` or with the schema inferred from it.
@@ -349,8 +509,12 @@ impl LocalEngine {
                     .await
             }
             "parquet" => {
+                let options = ParquetReadOptions {
+                    schema,
+                    ..ParquetReadOptions::default()
+                };
                 self.ctx
-                    .register_parquet(name, location.as_str(), ParquetReadOptions::default())
+                    .register_parquet(name, location.as_str(), options)
                     .await
             }
             _ => {
@@ -442,7 +606,7 @@ impl LocalEngine {
     /// A planning error, or, when the query names a data file that could not be read as a
     /// table, that file's problem (rather than "table not found").
     async fn explain(&self, err: datafusion::error::DataFusionError) -> EngineError {
-        let message = err.strip_backtrace();
+        let message = plain_message(&err.strip_backtrace());
         let tables = self.tables.lock().await;
         for (name, table) in tables.iter() {
             if let Some(EngineError::DataFile { file, message: why }) = &table.problem
@@ -609,13 +773,13 @@ impl Planning {
     }
 }
 
-/// A planning error as one line a user reads: DataFusion's plea to report a bug, which
-/// wraps its "no function matches" answer to a type mistake, left out.
+/// A planning error as one line a user reads: what wraps DataFusion's "no function matches"
+/// answer to a type mistake left out, and its words about itself (`plain_message`).
 fn one_line(message: &str) -> String {
     let message = message
         .find("No function matches")
         .map_or(message, |at| &message[at..]);
-    message.split_whitespace().collect::<Vec<_>>().join(" ")
+    plain_message(message)
 }
 
 /// Whether the file's first non-blank character opens a JSON array.

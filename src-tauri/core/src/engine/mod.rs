@@ -10,6 +10,7 @@
 mod binding;
 pub mod cache;
 pub mod column_types;
+mod csv_files;
 mod data_tables;
 pub use data_tables::export_table;
 pub mod executor;
@@ -23,12 +24,14 @@ mod plans;
 mod report;
 pub mod results;
 pub mod run;
+pub mod shapes;
 pub mod table_node;
 
 /// Arrow, as the engines speak it: results are Arrow record batches.
 pub use datafusion::arrow;
 pub use datafusion::parquet;
 pub use local::LocalEngine;
+pub use shapes::{ColumnShape, TableShape};
 
 use crate::render::{RenderError, Statement};
 use datafusion::arrow::datatypes::SchemaRef;
@@ -77,8 +80,9 @@ pub trait Connector: Send + Sync + fmt::Debug {
         Box::pin(async {})
     }
 
-    /// [`Connector::refresh`] for validation: what the engine sees is brought in line with
-    /// the data, and a run in progress keeps its session unless a table changed.
+    /// Brings the tables the engine reads in line with the data as it is now, as
+    /// [`refresh`](Self::refresh) does, without a new session for runs in progress (their
+    /// `now()` stays); validation and a template's test run call it.
     fn refresh_tables(&self) -> BoxFuture<'_, ()> {
         Box::pin(async {})
     }
@@ -131,7 +135,175 @@ pub enum EngineError {
 impl From<datafusion::error::DataFusionError> for EngineError {
     fn from(err: datafusion::error::DataFusionError) -> Self {
         Self::Query {
-            message: err.strip_backtrace(),
+            message: plain_message(&err.strip_backtrace()),
         }
+    }
+}
+
+/// The names DataFusion puts before its messages, by its own kinds of error: words about the
+/// library, not about the user's SQL or data.
+const LIBRARY_PREFIXES: [&str; 10] = [
+    "Internal error: ",
+    "Error during planning: ",
+    "Execution error: ",
+    "Arrow error: ",
+    "External error: ",
+    "Schema error: ",
+    "Parquet error: ",
+    "Object Store error: ",
+    "ExecutionJoin error: ",
+    "IO error: ",
+];
+
+/// An engine's message as a user reads it, about their SQL and their data: DataFusion's plea
+/// to file a bug report in its tracker (it adds one to every "internal" error, and a type
+/// mistake in a query can come out as one) is left out, and so are the names of its kinds of
+/// error; a parser's error is its message. Never empty when `message` is not.
+pub(crate) fn plain_message(message: &str) -> String {
+    const PLEA: &str = "This issue was likely caused by a bug";
+    let mut text = message.to_owned();
+    while let Some(start) = text.find(PLEA) {
+        let end = text[start..]
+            .find("/issues")
+            .map_or(text.len(), |at| start + at + "/issues".len());
+        text.replace_range(start..end, "");
+        // `{desc}.\n` before the plea: one full stop, not two.
+        let before = text[..start].trim_end();
+        if before.ends_with("..") {
+            let cut = before.len() - 1;
+            text.replace_range(cut..cut + 1, "");
+        }
+    }
+    for prefix in LIBRARY_PREFIXES {
+        text = text.replace(prefix, "");
+    }
+    // `SQL error: ParserError("…")`: the parser's words are the message.
+    if let Some(start) = text.find("SQL error: ParserError(\"") {
+        let inner = start + "SQL error: ParserError(\"".len();
+        if let Some(len) = text[inner..].rfind("\")") {
+            let parsed = text[inner..inner + len].replace("\\\"", "\"");
+            text.replace_range(start..inner + len + 2, &parsed);
+        }
+    }
+    let plain = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(mismatch) = function_mismatch(&plain) {
+        return mismatch;
+    }
+    if plain.is_empty() {
+        message.trim().to_owned()
+    } else {
+        plain
+    }
+}
+
+/// DataFusion's answer to a function given types it does not take (`No function matches the
+/// given name and argument types 'avg(Utf8)'. … Candidate functions: avg(Decimal) …`, often
+/// wrapped in words about coercion) in the product's type names: which call does not exist,
+/// which do, and what to do.
+fn function_mismatch(message: &str) -> Option<String> {
+    const NO_MATCH: &str = "No function matches the given name and argument types '";
+    let start = message.find(NO_MATCH)? + NO_MATCH.len();
+    let called = &message[start..start + message[start..].find('\'')?];
+    let name = called.split('(').next().unwrap_or(called);
+    let call = regex::Regex::new(r"\w+\([^()]*(?:\([^()]*\)[^()]*)*\)").ok()?;
+    let mut candidates: Vec<String> = Vec::new();
+    if let Some(at) = message.find("Candidate functions:") {
+        for found in call.find_iter(&message[at..]) {
+            let words = in_type_words(found.as_str());
+            if !candidates.contains(&words) {
+                candidates.push(words);
+            }
+        }
+    }
+    let takes = if candidates.is_empty() {
+        String::new()
+    } else {
+        format!(": it takes {}", candidates.join(", "))
+    };
+    let given = in_type_words(called);
+    let given = given
+        .strip_prefix(name)
+        .and_then(|a| a.strip_prefix('('))
+        .and_then(|a| a.strip_suffix(')'))
+        .unwrap_or(&given);
+    Some(format!(
+        "{name} does not take {given}{takes}; cast the argument (e.g. CAST(column AS DOUBLE)) \
+         or use a column of a type it takes"
+    ))
+}
+
+/// Arrow's type names in a call (`avg(Utf8)`) as the product's (`avg(text)`).
+fn in_type_words(call: &str) -> String {
+    let Some(open) = call.find('(') else {
+        return call.to_owned();
+    };
+    let arguments = call[open + 1..call.len().saturating_sub(1)]
+        .split(", ")
+        .map(|t| {
+            let bare = t.split('(').next().unwrap_or(t).trim();
+            match bare {
+                "Utf8" | "LargeUtf8" | "Utf8View" => "text".to_owned(),
+                "Int8" | "Int16" | "Int32" | "Int64" | "UInt8" | "UInt16" | "UInt32" | "UInt64" => {
+                    "integer".to_owned()
+                }
+                "Float16" | "Float32" | "Float64" => "float".to_owned(),
+                "Decimal" | "Decimal32" | "Decimal64" | "Decimal128" | "Decimal256" => {
+                    "decimal".to_owned()
+                }
+                "Boolean" => "boolean".to_owned(),
+                "Date32" | "Date64" => "date".to_owned(),
+                "Timestamp" => "datetime".to_owned(),
+                "Null" => "null".to_owned(),
+                "UserDefined" | "Any" => "any".to_owned(),
+                other => other.to_lowercase(),
+            }
+        })
+        .collect::<Vec<_>>();
+    format!("{}({})", &call[..open], arguments.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::error::DataFusionError;
+
+    #[test]
+    fn a_library_bug_plea_never_reaches_the_user() {
+        let internal = DataFusionError::Internal(
+            "Function 'avg' user-defined coercion failed with Utf8".to_owned(),
+        );
+        let err = EngineError::from(DataFusionError::Context(
+            "Optimizer rule failed".to_owned(),
+            Box::new(internal),
+        ));
+        let message = err.to_string();
+        assert!(!message.contains("bug"), "{message}");
+        assert!(!message.contains("DataFusion"), "{message}");
+        assert!(!message.contains("Internal error"), "{message}");
+        assert!(
+            message.contains("Function 'avg' user-defined coercion failed with Utf8."),
+            "{message}"
+        );
+        assert!(!message.contains(".."), "{message}");
+    }
+
+    #[test]
+    fn a_function_given_types_it_does_not_take_is_said_in_the_product_words() {
+        let message = plain_message(
+            "Error during planning: Execution error: User-defined coercion failed \
+             No function matches the given name and argument types 'avg(Utf8)'. You might need \
+             to add explicit type casts.\n\tCandidate functions:\n\tavg(Decimal)\n\t\
+             avg(Duration)\n\tavg(Float64)\n\tavg(Int64)\n\tavg(UInt64)",
+        );
+        assert_eq!(
+            message,
+            "avg does not take text: it takes avg(decimal), avg(duration), avg(float), \
+             avg(integer); cast the argument (e.g. CAST(column AS DOUBLE)) or use a column of a \
+             type it takes"
+        );
+        assert_eq!(
+            plain_message("SQL error: ParserError(\"Expected: an SQL statement, found: SELEC\")"),
+            "Expected: an SQL statement, found: SELEC"
+        );
     }
 }

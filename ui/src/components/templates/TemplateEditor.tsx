@@ -8,6 +8,7 @@ import type { TemplateEditor as Editor, TemplateSave } from "../../store/templat
 import { ChartEditor } from "./ChartEditor";
 import { OutputColumnsEditor } from "./OutputColumnsEditor";
 import { ParamsEditor } from "./ParamsEditor";
+import { ReadableTables } from "./ReadableTables";
 import { Refusal } from "./Refusal";
 import { SqlField } from "./SqlField";
 import { TemplateVersions } from "./TemplateVersions";
@@ -15,7 +16,7 @@ import { TestRunPanel } from "./TestRunPanel";
 
 export function TemplateEditor({ editor }: { readonly editor: Editor }) {
   const { draft, stored } = editor;
-  const { editTemplateDraft, saveTemplate, closeTemplateEditor, exportTemplatePack } = useAppActions();
+  const { editTemplateDraft, saveTemplate, closeTemplateEditor, exportTemplatePack, refreshReadableTables } = useAppActions();
   const id = stored?.template.template_id ?? null;
   // One object while the chart is unchanged, so the test run's chart is not drawn again on every edit.
   const chart = useMemo(() => draftChartConfig(draft.chart), [draft.chart]);
@@ -62,13 +63,16 @@ export function TemplateEditor({ editor }: { readonly editor: Editor }) {
       </header>
       {editor.save.status === "failed" && <Refusal error={editor.save.error} testId="template-save-error" title="Could not save the template" />}
       <Details draft={draft} templateId={id} onChange={edit} />
-      <SqlField
-        sql={draft.sql}
-        check={editor.check}
-        onChange={(sql) => {
-          edit({ sql });
-        }}
-      />
+      <div className="template-editor__sql">
+        <SqlField
+          sql={draft.sql}
+          check={editor.check}
+          onChange={(sql) => {
+            edit({ sql });
+          }}
+        />
+        <ReadableTables tables={editor.tables} onRefresh={() => void refreshReadableTables()} />
+      </div>
       <ParamsEditor
         parameters={draft.parameters}
         onChange={(parameters) => {

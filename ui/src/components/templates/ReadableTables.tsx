@@ -1,0 +1,59 @@
+// Beside the SQL: every table the template's SQL can read — the data folder's files and the data
+// tables — with its columns and their types as the engine reads them (a CSV file's inferred from
+// every row), a CSV file's missing-value markers, and why a file cannot be read.
+import type { TableShape } from "../../api";
+import type { Loadable } from "../../lib/loadable";
+
+type Props = {
+  readonly tables: Loadable<TableShape[]>;
+  readonly onRefresh: () => void;
+};
+
+export function ReadableTables({ tables, onRefresh }: Props) {
+  return (
+    <aside className="readable-tables" data-testid="readable-tables" aria-label="Tables the SQL can read">
+      <div className="readable-tables__head">
+        <h3 className="template-section__title">Tables</h3>
+        <button type="button" className="button button--ghost" data-testid="readable-tables-refresh" onClick={onRefresh}>
+          Refresh
+        </button>
+      </div>
+      {tables.status === "loading" && <p className="template-section__hint">Reading the tables…</p>}
+      {tables.status === "failed" && (
+        <p className="sql-problems__failed" role="status">
+          Could not read the tables: {tables.error.message}
+        </p>
+      )}
+      {tables.status === "ready" && tables.data.length === 0 && <p className="template-section__hint">No data files or data tables yet.</p>}
+      {tables.status === "ready" &&
+        tables.data.map((table) => (
+          <details key={table.name} className="readable-tables__table" data-testid="readable-table" data-table={table.name} open={tables.data.length <= 3}>
+            <summary>
+              <code>{table.name}</code> <span className="readable-tables__source">{table.file ?? "data table"}</span>
+            </summary>
+            {table.problem !== null ? (
+              <p className="sql-problems__item sql-problems__item--error">Cannot be read: {table.problem}</p>
+            ) : (
+              <table className="readable-tables__columns">
+                <tbody>
+                  {table.columns.map((column) => (
+                    <tr key={column.name} data-testid="readable-column" data-column={column.name} data-type={column.type}>
+                      <td>
+                        <code>{column.name}</code>
+                      </td>
+                      <td className="readable-tables__type">{column.type}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {table.missing !== null && (
+              <p className="template-section__hint" data-testid="readable-missing">
+                Missing values: {table.missing.map((m) => (m === "" ? "(empty)" : m)).join(", ")}
+              </p>
+            )}
+          </details>
+        ))}
+    </aside>
+  );
+}
