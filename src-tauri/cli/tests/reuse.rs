@@ -92,3 +92,41 @@ fn a_list_where_one_value_goes_is_reused_with_the_nodes_after_it() {
         text(&checked.stdout)
     );
 }
+
+/// A data-table node always runs, but the nodes after it are keyed on what it came to: the
+/// query mapping the row count `look` found is reused once `look` finds the same table
+/// again; the data-table nodes themselves run every time. A node merely ordered after
+/// another (a connection that maps nothing) does not lose reuse with it.
+#[test]
+fn nodes_after_a_data_table_node_are_reused_when_it_comes_to_the_same() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let hits = |flow: &str| -> Vec<String> {
+        reused(dir.path(), ws, flow)
+            .into_iter()
+            .filter_map(|(node, hit)| hit.then_some(node))
+            .collect()
+    };
+    for (file, flow, second) in [
+        (
+            "after-a-table-node.flow.json",
+            "comp_after_a_table_node",
+            vec!["sized"],
+        ),
+        // `scores` waits for the create node `make` through a connection that maps nothing.
+        (
+            "table-nodes.flow.json",
+            "comp_table_nodes_uncarried",
+            vec!["scores"],
+        ),
+    ] {
+        let path = repo(&format!("tests/fixtures/runs/{file}"));
+        exits(
+            &flowloom_in(dir.path(), &["import", path_str(&path), "--workspace", ws]),
+            0,
+        );
+        assert!(hits(flow).is_empty(), "{flow}: the first run");
+        assert_eq!(hits(flow), second, "{flow}: the second run");
+        assert_eq!(hits(flow), second, "{flow}: the third run");
+    }
+}

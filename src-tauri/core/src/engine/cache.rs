@@ -10,8 +10,12 @@
 //! them (see `engine::run`): a fully reused run reads none.
 //!
 //! A node has no key, and always runs, when the connector cannot fingerprint what it reads,
-//! when its SQL calls a function whose value changes between runs (`random()`, `now()`), when
-//! it works on a data table, or when an upstream node it reads from has no key.
+//! when its SQL calls a function whose value changes between runs (`random()`, `now()`, which
+//! validation warns of: `not_reusable`), when it works on a data table, or when an upstream
+//! node it maps a column of has no key (a connection that maps nothing only orders the run:
+//! its source's key is not part of the node's). A data-table node, which always runs, gives the nodes after
+//! it a key all the same, made of what it did and its result ([`of_table_node`]), so they are
+//! reused when it comes to the same.
 //!
 //! Where results are looked up is a [`ResultCache`]; a stored flow's run history is one
 //! ([`HistoryCache`]), so a result stays reusable as long as a run of the flow that made it
@@ -54,7 +58,7 @@ pub trait ResultCache: Send + Sync + fmt::Debug {
 }
 
 /// Bumped whenever what goes into a key changes, so old keys stop matching.
-const KEY_VERSION: &[u8] = b"flowloom-cache-2\0";
+const KEY_VERSION: &[u8] = b"flowloom-cache-3\0";
 
 /// The key of `node` (running `template`), whose parameters resolve to `own` before any
 /// mapping, fed by `incoming` connections, each with its source node's key; `None` when it
@@ -76,6 +80,13 @@ pub(super) async fn key<'a>(
     key.json(own);
     key.json(&node.node_config.for_each);
     for (connection, upstream) in incoming {
+        if connection.field_mappings.is_empty() {
+            // It only orders the run (a data-table node's own input has no key anyway):
+            // nothing of the upstream result reaches the node, and what the node reads is in
+            // its fingerprint, taken once that upstream has finished.
+            key.text("after");
+            continue;
+        }
         key.text(upstream?);
         key.json(&connection.field_mappings);
         key.json(&connection.transformation_rules);
@@ -83,6 +94,24 @@ pub(super) async fn key<'a>(
     // What the SQL reads does not depend on the values bound to it.
     let shape = render::unbound(template)?;
     key.text(&connector.fingerprint(&shape).await.ok()??);
+    Some(key.0.finalize().to_hex().to_string())
+}
+
+/// The key of a data-table node's result, for the nodes after it (the node itself always
+/// runs): its operation, its outcome and every value of its result (a row per table, a few
+/// numbers and names). Equal keys, equal values mapped downstream; a node after it that reads
+/// the table itself has the table's writes in its own fingerprint.
+pub(super) fn of_table_node(operation: &str, outcome: &str, result: &NodeResult) -> Option<String> {
+    let mut key = KeyHasher(blake3::Hasher::new());
+    key.0.update(KEY_VERSION);
+    key.text("data-table node");
+    key.text(operation);
+    key.text(outcome);
+    for field in result.schema.fields() {
+        key.text(field.name());
+        let values = super::mapping::column_values(&result.schema, &result.batches, field.name());
+        key.json(&values.ok()?);
+    }
     Some(key.0.finalize().to_hex().to_string())
 }
 

@@ -54,11 +54,15 @@ pub(super) async fn run(
         Ok((tables, outcome, write)) => (result_of(&tables), outcome, write),
         Err(why) => (Err(NodeError::Table(why)), NodeOutcome::Error, None),
     };
+    // The node always runs; the nodes after it are keyed on what it came to.
+    let cache_key = result.as_ref().ok().and_then(|result| {
+        super::cache::of_table_node(&operation.to_string(), &outcome.to_string(), result)
+    });
     Outcome {
         result,
         elapsed: started.elapsed(),
         attempts: 1,
-        cache_key: None,
+        cache_key,
         outcome: Some(outcome),
         table_write,
     }
