@@ -89,7 +89,8 @@ fn show(shape: &TableShape, out: &mut impl Write) -> std::io::Result<()> {
         writeln!(out, "  {:width$}  {}", column.name, column.type_name)?;
     }
     if let Some(missing) = &shape.missing {
-        let markers: Vec<String> = missing.iter().map(|m| format!("{m:?}")).collect();
+        // Each as written in the file, between quotes (the empty cell is "").
+        let markers: Vec<String> = missing.iter().map(|m| format!("\"{m}\"")).collect();
         writeln!(out, "missing values: {}", markers.join(", "))?;
     }
     Ok(())

@@ -39,7 +39,7 @@ fn data_show_prints_the_types_inferred_and_the_missing_value_markers() {
            local_time  datetime\n  \
            logged_at   datetime (UTC)\n  \
            note        text\n\
-         missing values: \"\", \"NA\", \"N/A\", \"NULL\", \"\\\\N\", \"NaN\"\n"
+         missing values: \"\", \"NA\", \"N/A\", \"NULL\", \"\\N\", \"NaN\"\n"
     );
 
     let json = flowloom(&["data", "show", "events", "--json", "--workspace", ws]);

@@ -155,6 +155,28 @@ const LIBRARY_PREFIXES: [&str; 10] = [
     "IO error: ",
 ];
 
+/// DataFusion's words about itself in a message, and what a user reads instead: the
+/// optimizer rule that met a problem, the catalog and schema it files every table under, a
+/// setting of its own a user has no way to change, Arrow's type names in a cast.
+static LIBRARY_WORDS: std::sync::LazyLock<Vec<(regex::Regex, &'static str)>> =
+    std::sync::LazyLock::new(|| {
+        [
+            (r"Optimizer rule '[^']*' failed(?: caused by)?:?\s*", ""),
+            (r"'datafusion\.public\.([^']+)'", "'$1'"),
+            (
+                r",?\s*or (?:set|disable) the datafusion\.sql_parser\.enable_ident_normalization configuration",
+                "",
+            ),
+            (r"Cast error: ", ""),
+            (r"value of U?Int(?:8|16|32|64) type", "an integer"),
+            (r"value of Float(?:16|32|64) type", "a float"),
+            (r"value of Decimal128\(\d+, \d+\) type", "a decimal"),
+        ]
+        .into_iter()
+        .map(|(pattern, plain)| (regex::Regex::new(pattern).expect("a valid pattern"), plain))
+        .collect()
+    });
+
 /// An engine's message as a user reads it, about their SQL and their data: DataFusion's plea
 /// to file a bug report in its tracker (it adds one to every "internal" error, and a type
 /// mistake in a query can come out as one) is left out, and so are the names of its kinds of
@@ -176,6 +198,9 @@ pub(crate) fn plain_message(message: &str) -> String {
     }
     for prefix in LIBRARY_PREFIXES {
         text = text.replace(prefix, "");
+    }
+    for (library, plain) in LIBRARY_WORDS.iter() {
+        text = library.replace_all(&text, *plain).into_owned();
     }
     // `SQL error: ParserError("…")`: the parser's words are the message.
     if let Some(start) = text.find("SQL error: ParserError(\"") {
@@ -210,7 +235,9 @@ fn function_mismatch(message: &str) -> Option<String> {
     if let Some(at) = message.find("Candidate functions:") {
         for found in call.find_iter(&message[at..]) {
             let words = in_type_words(found.as_str());
-            if !candidates.contains(&words) {
+            // Durations and intervals are not types a data file or a parameter has.
+            let foreign = ["duration", "interval"].iter().any(|t| words.contains(t));
+            if !foreign && !candidates.contains(&words) {
                 candidates.push(words);
             }
         }
@@ -288,6 +315,32 @@ mod tests {
     }
 
     #[test]
+    fn the_engine_s_words_about_itself_are_left_out() {
+        for (engine, user) in [
+            (
+                "Optimizer rule 'simplify_expressions' failed caused by Cast error: Cannot cast \
+                 string 'x' to value of Int32 type",
+                "Cannot cast string 'x' to an integer",
+            ),
+            (
+                "Error during planning: table 'datafusion.public.sales' not found",
+                "table 'sales' not found",
+            ),
+            (
+                "Schema error: No field named revenue. Did you mean 'excel.\"Revenue\"'?. Column \
+                 names are case sensitive. You can use double quotes to refer to the \
+                 \"excel.\"Revenue\"\" column or set the \
+                 datafusion.sql_parser.enable_ident_normalization configuration",
+                "No field named revenue. Did you mean 'excel.\"Revenue\"'?. Column names are \
+                 case sensitive. You can use double quotes to refer to the \
+                 \"excel.\"Revenue\"\" column",
+            ),
+        ] {
+            assert_eq!(plain_message(engine), user);
+        }
+    }
+
+    #[test]
     fn a_function_given_types_it_does_not_take_is_said_in_the_product_words() {
         let message = plain_message(
             "Error during planning: Execution error: User-defined coercion failed \
@@ -297,7 +350,7 @@ mod tests {
         );
         assert_eq!(
             message,
-            "avg does not take text: it takes avg(decimal), avg(duration), avg(float), \
+            "avg does not take text: it takes avg(decimal), avg(float), \
              avg(integer); cast the argument (e.g. CAST(column AS DOUBLE)) or use a column of a \
              type it takes"
         );

@@ -50,7 +50,7 @@ impl Default for RunOptions {
 /// Why a run could not start.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RunError {
-    #[error("the flow has no global parameter `{name}` (it has: {})", known.join(", "))]
+    #[error("the flow has no global parameter `{name}` ({})", have(known))]
     UnknownParameter { name: String, known: Vec<String> },
     #[error("global parameter `{name}`: {why}")]
     BadParameter { name: String, why: String },
@@ -58,6 +58,16 @@ pub enum RunError {
     UnknownNode(String),
     #[error("`{from}` is not upstream of `{to}`: running from one to the other runs nothing")]
     FromNotBeforeTo { from: String, to: String },
+}
+
+/// The global parameters a flow has, in words.
+fn have(known: &[String]) -> String {
+    if known.is_empty() {
+        return "it has none; a node's own parameters are set in the flow (its overrides), not \
+                by --param"
+            .to_owned();
+    }
+    format!("it has: {}", known.join(", "))
 }
 
 /// Whether `options` fit `flow` (its global parameters, the node to run to), before anything
