@@ -197,6 +197,16 @@ fn validate_names_a_missing_column_and_an_average_over_text_before_any_run() {
     assert_eq!(missing.len(), 1, "{missing:?}");
     assert_eq!(missing[0].0, "unknown_column");
     assert!(missing[0].1.contains("dep_delay"), "{missing:?}");
+    let named: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "unknown_column")
+        .filter_map(|d| d["column"].as_str())
+        .collect();
+    assert_eq!(
+        named,
+        ["dep_delay"],
+        "the column concerned, for the editor to point at"
+    );
     let text_average = on("average_origin");
     assert_eq!(text_average.len(), 1, "{text_average:?}");
     assert_eq!(text_average[0].0, "bad_template_sql");

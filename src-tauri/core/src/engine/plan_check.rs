@@ -128,6 +128,16 @@ fn missing_table(message: &str) -> Option<&str> {
     message[start..end].rsplit('.').next()
 }
 
+/// The column an unknown-column message names (`No field named s."Qty". Did you mean …` →
+/// `Qty`).
+fn missing_column(message: &str) -> Option<&str> {
+    let start = message.find("No field named ")? + "No field named ".len();
+    let rest = &message[start..];
+    let named = rest.find(". ").map_or(rest, |end| &rest[..end]);
+    let named = named.strip_suffix('.').unwrap_or(named);
+    Some(named.rsplit('.').next()?.trim_matches('"'))
+}
+
 fn diagnostic(node: &Node, i: usize, template: &Template, problem: &PlanProblem) -> Diagnostic {
     let (code, what) = match problem {
         PlanProblem::Syntax(_) => (Code::SqlSyntax, "does not parse"),
@@ -140,7 +150,7 @@ fn diagnostic(node: &Node, i: usize, template: &Template, problem: &PlanProblem)
         }
         PlanProblem::Other(_) => (Code::BadTemplateSql, "does not plan"),
     };
-    Diagnostic::error(
+    let diagnostic = Diagnostic::error(
         code,
         format!("/nodes/{i}/template_id"),
         format!(
@@ -151,5 +161,36 @@ fn diagnostic(node: &Node, i: usize, template: &Template, problem: &PlanProblem)
             problem.message()
         ),
     )
-    .node(&node.node_id)
+    .node(&node.node_id);
+    match problem {
+        PlanProblem::UnknownColumn(message) => match missing_column(message) {
+            Some(column) => diagnostic.column(column),
+            None => diagnostic,
+        },
+        _ => diagnostic,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::missing_column;
+
+    #[test]
+    fn an_unknown_column_is_named_as_the_sql_wrote_it() {
+        for (message, column) in [
+            ("No field named budget.", "budget"),
+            (
+                "No field named dep_delay. Did you mean 'flights.arr_delay'? Valid fields are …",
+                "dep_delay",
+            ),
+            (
+                "No field named s.quantity. Valid fields are s.qty.",
+                "quantity",
+            ),
+            ("No field named \"Revenue\".", "Revenue"),
+        ] {
+            assert_eq!(missing_column(message), Some(column), "{message}");
+        }
+        assert_eq!(missing_column("table 'x' not found"), None);
+    }
 }
