@@ -12,6 +12,7 @@ pub mod cache;
 pub mod column_types;
 mod csv_files;
 mod data_tables;
+mod graph;
 pub use data_tables::export_table;
 pub mod executor;
 pub mod history;

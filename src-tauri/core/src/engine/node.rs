@@ -8,15 +8,15 @@
 
 use super::Connector;
 use super::binding;
+use super::graph::Graph;
 use super::mapping::{column_values, combine, transform};
 use super::report::{NodeError, NodeResult, NodeRun, Outcome};
 use crate::condition::{Condition, Facts, UpstreamFacts};
-use crate::ids::NodeId;
 use crate::model::NodeStatus;
 use crate::model::{ScalarType, TemplateKind, Transformation};
 use crate::render;
 use crate::tables::operation::Operation;
-use crate::validation::{FlowGraph, ValidatedFlow};
+use crate::validation::ValidatedFlow;
 use crate::value::Value;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
@@ -29,79 +29,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-
-/// The flow's connections by node position.
-pub(super) struct Graph {
-    /// Per node: the connections that end at it, in the order of their ids (the order in
-    /// which several connections into one list parameter are unioned, and their keys hashed).
-    pub(super) incoming: Vec<Vec<usize>>,
-    /// Per node: the nodes its connections lead to (once per connection).
-    pub(super) outgoing: Vec<Vec<usize>>,
-    /// Per connection: its source's position.
-    pub(super) sources: Vec<usize>,
-    /// Per node: whether it is part of this run ("run to here" leaves some out; the nodes it
-    /// keeps never wait on one left out).
-    pub(super) included: Vec<bool>,
-    /// Per node: whether it must run even when its result could be reused ("run from here":
-    /// that node and everything downstream of it).
-    pub(super) fresh: Vec<bool>,
-}
-
-impl Graph {
-    /// The run's graph; with `to`, only that node and its upstream are in the run; with
-    /// `from`, that node and its downstream are run fresh.
-    pub(super) fn new(flow: &ValidatedFlow, to: Option<&NodeId>, from: Option<&NodeId>) -> Self {
-        let graph = FlowGraph::new(flow.flow());
-        let flow = flow.flow();
-        let mut incoming = vec![Vec::new(); flow.nodes.len()];
-        let mut outgoing = vec![Vec::new(); flow.nodes.len()];
-        let mut sources = Vec::with_capacity(flow.connections.len());
-        for c in 0..flow.connections.len() {
-            let (Some(s), Some(t)) = graph.connection_ends(c) else {
-                unreachable!("a validated flow's connections join nodes of the flow");
-            };
-            incoming[t].push(c);
-            outgoing[s].push(t);
-            sources.push(s);
-        }
-        for into in &mut incoming {
-            into.sort_by(|&a, &b| {
-                flow.connections[a]
-                    .connection_id
-                    .cmp(&flow.connections[b].connection_id)
-            });
-        }
-        let included = match to {
-            None => vec![true; flow.nodes.len()],
-            Some(to) => {
-                let needed = graph.ancestors(to);
-                flow.nodes
-                    .iter()
-                    .map(|n| &n.node_id == to || needed.contains(&n.node_id))
-                    .collect()
-            }
-        };
-        let mut fresh = vec![false; flow.nodes.len()];
-        let mut frontier: Vec<usize> = flow
-            .nodes
-            .iter()
-            .position(|n| Some(&n.node_id) == from)
-            .into_iter()
-            .collect();
-        while let Some(at) = frontier.pop() {
-            if !std::mem::replace(&mut fresh[at], true) {
-                frontier.extend(&outgoing[at]);
-            }
-        }
-        Self {
-            incoming,
-            outgoing,
-            sources,
-            included,
-            fresh,
-        }
-    }
-}
 
 /// One query of a node: its statement and, for a for-each node, the parameter and the value
 /// this query ran with (added to its rows as a column).

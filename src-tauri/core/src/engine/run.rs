@@ -20,8 +20,9 @@
 
 use super::Connector;
 use super::cache::{self, CachedResult, ResultCache};
+use super::graph::Graph;
 use super::node::{
-    Decided, Graph, Job, Prepared, Slot, Slots, decided, needs_missing, own_values, prepare, reads,
+    Decided, Job, Prepared, Slot, Slots, decided, needs_missing, own_values, prepare, reads,
 };
 use super::options::global_values;
 pub use super::options::{
