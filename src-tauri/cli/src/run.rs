@@ -106,7 +106,8 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
 
     let json = args.json;
     let started = Instant::now();
-    let print = |event: RunEvent| print_event(event, json);
+    let printer = Printer::start(json);
+    let print = |event: RunEvent| printer.print(event);
     let (run_id, report) = if stored {
         let (id, report) = runs
             .start_until(&flow, &request, Trigger::Cli, &print, &stop)
@@ -121,6 +122,8 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
         (None, report)
     };
 
+    // Every node's line is out before the run's own.
+    drop(printer);
     let status = report.status;
     let mut out = std::io::stdout().lock();
     let elapsed = started.elapsed();
@@ -162,9 +165,55 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
     })
 }
 
-/// A node's progress on standard output: a line when it finishes, or every event as JSON.
-fn print_event(event: RunEvent, json: bool) {
-    let mut out = std::io::stdout().lock();
+/// The run's progress on standard output, written on a thread of its own, off the run's way:
+/// the events of a burst (a run reusing every result finishes hundreds of nodes at once) go
+/// out in one write, each as soon as no other is waiting behind it. Dropping it waits until
+/// every event is out.
+struct Printer {
+    events: Option<std::sync::mpsc::Sender<RunEvent>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Printer {
+    fn start(json: bool) -> Self {
+        let (events, waiting) = std::sync::mpsc::channel::<RunEvent>();
+        let thread = std::thread::spawn(move || {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            while let Ok(event) = waiting.recv() {
+                print_event(&mut out, event, json);
+                while let Ok(next) = waiting.try_recv() {
+                    print_event(&mut out, next, json);
+                }
+                // A closed stdout (`| head`) must not stop the run: the outcome is the exit
+                // code.
+                let _ = out.flush();
+            }
+        });
+        Self {
+            events: Some(events),
+            thread: Some(thread),
+        }
+    }
+
+    fn print(&self, event: RunEvent) {
+        if let Some(events) = &self.events {
+            // The thread only stops once this sender is dropped.
+            let _ = events.send(event);
+        }
+    }
+}
+
+impl Drop for Printer {
+    fn drop(&mut self) {
+        self.events.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A node's progress: a line when it finishes, or every event as JSON.
+fn print_event(out: &mut impl Write, event: RunEvent, json: bool) {
     // A closed stdout (`| head`) must not stop the run: the outcome is the exit code.
     let _ = match event {
         event if json => writeln!(out, "{}", serde_json::to_string(&event).unwrap_or_default()),
