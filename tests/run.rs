@@ -9,7 +9,8 @@ use flowloom_core::engine::arrow::compute::cast;
 use flowloom_core::engine::arrow::datatypes::DataType;
 use flowloom_core::engine::arrow::record_batch::RecordBatch;
 use flowloom_core::engine::run::{
-    self, CancellationToken, NodeStatus, RunContext, RunError, RunEvent, RunOptions, RunStatus,
+    self, CancellationToken, FlowRun, NodeStatus, RunContext, RunError, RunEvent, RunOptions,
+    RunStatus,
 };
 use flowloom_core::flowfile::FlowFile;
 use flowloom_core::validation::{self, Catalog, ValidatedFlow};
@@ -19,6 +20,18 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 fn quiet(_: RunEvent) {}
+
+/// Runs `flow` on `engine` as asked by default, reusing nothing, hearing nothing.
+async fn run_plainly(flow: &ValidatedFlow, engine: Arc<LocalEngine>) -> FlowRun {
+    run::run(
+        flow,
+        &RunContext::new(engine),
+        &RunOptions::default(),
+        &quiet,
+    )
+    .await
+    .expect("starts")
+}
 
 /// Every value of `column`, as text.
 fn texts(batches: &[RecordBatch], column: &str) -> BTreeSet<String> {
@@ -70,14 +83,7 @@ async fn every_example_flow_runs_on_the_sample_data() {
             .expect("flow")
             .flow;
         let validated = validation::validate(flow, &catalog).expect("example flows are valid");
-        let report = run::run(
-            &validated,
-            &RunContext::new(engine.clone()),
-            &RunOptions::default(),
-            &quiet,
-        )
-        .await
-        .expect("starts");
+        let report = run_plainly(&validated, engine.clone()).await;
         for node in &report.nodes {
             assert_eq!(
                 node.status,
@@ -149,14 +155,7 @@ async fn a_mapping_carries_the_upstream_column_downstream() {
 #[tokio::test]
 async fn a_failure_skips_what_needs_it_and_independent_branches_finish() {
     let (flow, engine, _dir) = failure_flow().await;
-    let report = run::run(
-        &flow,
-        &RunContext::new(engine),
-        &RunOptions::default(),
-        &quiet,
-    )
-    .await
-    .expect("starts");
+    let report = run_plainly(&flow, engine).await;
     let status = |id: &str| report.node(id).expect("node").status;
     assert_eq!(status("broken"), NodeStatus::Failed);
     assert!(
@@ -378,14 +377,7 @@ async fn a_false_condition_skips_the_node_and_what_needs_it() {
     let (flow, templates) = FlowFile::read(&text).expect("reads").into_parts();
     let flow = validation::validate(flow, &Catalog::from_templates(templates)).expect("valid");
     let (_, engine, _dir) = failure_flow().await;
-    let report = run::run(
-        &flow,
-        &RunContext::new(engine),
-        &RunOptions::default(),
-        &quiet,
-    )
-    .await
-    .expect("starts");
+    let report = run_plainly(&flow, engine).await;
     let status = |id: &str| report.node(id).map(|n| n.status);
     assert_eq!(status("big_ads"), Some(NodeStatus::Completed));
     assert_eq!(
@@ -427,14 +419,7 @@ async fn a_condition_that_cannot_be_decided_fails_the_node() {
     go.condition_expression = Some("upstream.big_ads.first.ad_id / 0 > 1".into());
     let flow = validation::validate(flow, &Catalog::from_templates(templates)).expect("valid");
     let (_, engine, _dir) = failure_flow().await;
-    let report = run::run(
-        &flow,
-        &RunContext::new(engine),
-        &RunOptions::default(),
-        &quiet,
-    )
-    .await
-    .expect("starts");
+    let report = run_plainly(&flow, engine).await;
     let go = report.node("go").expect("node");
     assert_eq!(go.status, NodeStatus::Failed);
     let error = go.error.as_deref().unwrap_or_default();
@@ -456,14 +441,7 @@ async fn a_for_each_node_runs_once_per_value_and_unions_its_rows() {
     let catalog = Catalog::from_templates(templates);
     let validated = validation::validate(flow.clone(), &catalog).expect("valid");
     let (_, engine, _dir) = failure_flow().await;
-    let report = run::run(
-        &validated,
-        &RunContext::new(engine),
-        &RunOptions::default(),
-        &quiet,
-    )
-    .await
-    .expect("starts");
+    let report = run_plainly(&validated, engine).await;
     let per_ad = report.node("per_ad").expect("node");
     assert_eq!(per_ad.status, NodeStatus::Completed, "{:?}", per_ad.error);
     let result = per_ad.result.as_ref().expect("a result");
@@ -533,14 +511,7 @@ async fn money_mapped_into_a_decimal_parameter_stays_exact() {
     );
 
     let engine = Arc::new(LocalEngine::open(dir.path()).await.expect("engine"));
-    let report = run::run(
-        &validated,
-        &RunContext::new(engine),
-        &RunOptions::default(),
-        &quiet,
-    )
-    .await
-    .expect("starts");
+    let report = run_plainly(&validated, engine).await;
     let summed = report.node("summed").expect("node");
     assert_eq!(summed.status, NodeStatus::Completed, "{:?}", summed.error);
     let result = summed.result.as_ref().expect("a result");
@@ -573,14 +544,7 @@ fn runs_fixture(name: &str) -> ValidatedFlow {
 async fn a_for_each_column_is_mapped_downstream_and_never_doubled() {
     let flow = runs_fixture("for-each-column.flow.json");
     let (_, engine, _dir) = failure_flow().await;
-    let report = run::run(
-        &flow,
-        &RunContext::new(engine),
-        &RunOptions::default(),
-        &quiet,
-    )
-    .await
-    .expect("starts");
+    let report = run_plainly(&flow, engine).await;
 
     let by_value = report.node("by_value").expect("node");
     assert_eq!(
@@ -615,14 +579,7 @@ async fn a_for_each_column_is_mapped_downstream_and_never_doubled() {
 async fn first_of_no_rows_into_a_required_parameter_skips_the_node() {
     let flow = runs_fixture("empty-first.flow.json");
     let (_, engine, _dir) = failure_flow().await;
-    let report = run::run(
-        &flow,
-        &RunContext::new(engine),
-        &RunOptions::default(),
-        &quiet,
-    )
-    .await
-    .expect("starts");
+    let report = run_plainly(&flow, engine).await;
     let node = |id: &str| report.node(id).expect("node");
 
     assert_eq!(node("no_big_ads").status, NodeStatus::Completed);
@@ -663,14 +620,7 @@ async fn a_condition_reads_a_decimal_as_a_double_and_validation_agrees() {
     let flow = runs_fixture("decimal-conditions.flow.json");
     let dir = tempfile::tempdir().expect("temp dir");
     let engine = Arc::new(LocalEngine::open(dir.path()).await.expect("engine"));
-    let report = run::run(
-        &flow,
-        &RunContext::new(engine),
-        &RunOptions::default(),
-        &quiet,
-    )
-    .await
-    .expect("starts");
+    let report = run_plainly(&flow, engine).await;
     let status = |id: &str| report.node(id).map(|n| (n.status, n.error.clone()));
     assert_eq!(status("doubled"), Some((NodeStatus::Completed, None)));
     assert_eq!(
