@@ -60,15 +60,32 @@ pub trait ResultCache: Send + Sync + fmt::Debug {
 /// Bumped whenever what goes into a key changes, so old keys stop matching.
 const KEY_VERSION: &[u8] = b"flowloom-cache-3\0";
 
-/// The key of `node` (running `template`), whose parameters resolve to `own` before any
-/// mapping, fed by `incoming` connections, each with its source node's key; `None` when it
-/// cannot be reused.
-pub(super) async fn key<'a>(
+/// What the data `template`'s SQL reads looks like now, whatever values are bound to it
+/// (the connector's fingerprint of its statement rendered unbound); `None` when the connector
+/// cannot tell, and for a data-table template, which is never reused. A run asks once per
+/// template version until a data-table node changes the data.
+pub(super) async fn data_fingerprint(
     connector: &dyn Connector,
+    template: &Template,
+) -> Option<String> {
+    if template.kind == TemplateKind::DataTable {
+        return None;
+    }
+    connector
+        .fingerprint(&render::unbound(template)?)
+        .await
+        .ok()?
+}
+
+/// The key of `node` (running `template`, whose data looks like `data`), whose parameters
+/// resolve to `own` before any mapping, fed by `incoming` connections, each with its source
+/// node's key; `None` when it cannot be reused.
+pub(super) fn key<'a>(
     template: &Template,
     node: &Node,
     own: &BTreeMap<String, Json>,
     incoming: impl IntoIterator<Item = (&'a Connection, Option<&'a str>)>,
+    data: Option<&str>,
 ) -> Option<String> {
     if template.kind == TemplateKind::DataTable {
         return None;
@@ -91,9 +108,7 @@ pub(super) async fn key<'a>(
         key.json(&connection.field_mappings);
         key.json(&connection.transformation_rules);
     }
-    // What the SQL reads does not depend on the values bound to it.
-    let shape = render::unbound(template)?;
-    key.text(&connector.fingerprint(&shape).await.ok()??);
+    key.text(data?);
     Some(key.0.finalize().to_hex().to_string())
 }
 

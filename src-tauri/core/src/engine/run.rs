@@ -32,11 +32,13 @@ pub use super::options::{
 use super::report::Outcome;
 pub use super::report::{FlowRun, NodeError, NodeResult, NodeRun, Observer, RunEvent};
 use super::table_node;
+use crate::ids::TemplateId;
 pub use crate::model::{NodeOutcome, NodeStatus, RunStatus};
+use crate::model::{Template, TemplateKind};
 use crate::store::Store;
 use crate::validation::ValidatedFlow;
 use serde_json::Value as Json;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -125,6 +127,9 @@ struct Progress<'a> {
     /// Per node: whether it reused a result whose rows are not read yet (they are read when
     /// a node that runs needs them; a fully reused run reads none).
     unread: Vec<bool>,
+    /// Per template version: what the data its SQL reads looks like
+    /// ([`Progress::data_fingerprint`]).
+    data_fingerprints: HashMap<(TemplateId, u32), Option<String>>,
 }
 
 impl<'a> Progress<'a> {
@@ -157,6 +162,7 @@ impl<'a> Progress<'a> {
             tries: nodes.iter().map(|_| Arc::default()).collect(),
             decisions: nodes.iter().map(|_| None).collect(),
             unread: vec![false; nodes.len()],
+            data_fingerprints: HashMap::new(),
             plan,
         }
     }
@@ -185,11 +191,12 @@ impl<'a> Progress<'a> {
             .template_of(node)
             .expect("a validated flow has every template it uses");
         let own = own_values(flow, &self.globals, at);
+        let data = self.data_fingerprint(template).await;
         let incoming = self.plan.incoming[at].iter().map(|&c| {
             let source = &self.runs[self.plan.sources[c]];
             (&flow.flow().connections[c], source.cache_key.as_deref())
         });
-        let key = cache::key(context.connector.as_ref(), template, node, &own, incoming).await;
+        let key = cache::key(template, node, &own, incoming, data.as_deref());
         let reusable = context
             .cache
             .as_deref()
@@ -215,6 +222,18 @@ impl<'a> Progress<'a> {
             Prepared::Run(..) if let Some(hit) = lookup() => self.reuse(at, key, hit),
             prepared => self.launch(at, prepared, key, slot),
         }
+    }
+
+    /// What the data `template` reads looks like ([`cache::data_fingerprint`]), asked of the
+    /// connector once per template version until a data-table node changes the data.
+    async fn data_fingerprint(&mut self, template: &Template) -> Option<String> {
+        let version = (template.template_id.clone(), template.version);
+        if let Some(known) = self.data_fingerprints.get(&version) {
+            return known.clone();
+        }
+        let found = cache::data_fingerprint(self.context.connector.as_ref(), template).await;
+        self.data_fingerprints.insert(version, found.clone());
+        found
     }
 
     /// Starts what `prepared` says node `at` does next: its queries or its data-table
@@ -321,6 +340,15 @@ impl<'a> Progress<'a> {
                 return;
             }
         };
+        // A data-table node may have changed what the nodes after it read.
+        let node = &self.flow.flow().nodes[at];
+        if self
+            .flow
+            .template_of(node)
+            .is_some_and(|t| t.kind == TemplateKind::DataTable)
+        {
+            self.data_fingerprints.clear();
+        }
         let run = &mut self.runs[at];
         run.duration = outcome.elapsed;
         run.attempts = outcome.attempts;
