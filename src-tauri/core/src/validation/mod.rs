@@ -454,23 +454,8 @@ pub fn sql_syntax_problem(template: &Template) -> Option<String> {
     {
         return None;
     }
-    let values = template
-        .parameters
-        .iter()
-        .map(|p| {
-            let value = if p.list {
-                crate::value::Value::List(vec![crate::value::Value::Null])
-            } else {
-                crate::value::Value::Null
-            };
-            (p.name.clone(), value)
-        })
-        .collect();
-    let statement = render::render(&template.sql, &template.parameters, &values).ok()?;
-    let sql = statement.sql_with(
-        |i| format!("${}", i + 1),
-        |i| format!("${}", statement.scalars.len() + i + 1),
-    );
+    // The text as bound: each value a placeholder, wherever it stands.
+    let sql = render::unbound(template)?.shape();
     crate::deep_stack::run(
         || match DFParser::parse_sql_with_dialect(&sql, &GenericDialect {}) {
             Err(err) => Some(err.strip_backtrace()),
