@@ -13,6 +13,7 @@ pub mod column_types;
 mod csv_files;
 mod data_tables;
 mod graph;
+mod job;
 pub use data_tables::export_table;
 pub mod executor;
 pub mod history;

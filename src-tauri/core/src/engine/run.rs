@@ -1,6 +1,6 @@
 //! Running a validated flow: each node starts as soon as every node it reads from has
 //! finished (no level barriers), at most `max_parallel` at a time, on any [`Connector`]; a
-//! for-each node's values count against the same budget (`engine::node::Slots`).
+//! for-each node's values count against the same budget (`engine::job::Slots`).
 //!
 //! What a run is asked to do (its options, the flow's global parameters) is
 //! `engine::options`'s, plain data; what it works with (connector, kept results, data
@@ -21,9 +21,8 @@
 use super::Connector;
 use super::cache::{self, CachedResult, ResultCache};
 use super::graph::Graph;
-use super::node::{
-    Decided, Job, Prepared, Slot, Slots, decided, needs_missing, own_values, prepare, reads,
-};
+use super::job::{Job, Slot, Slots};
+use super::node::{Decided, Prepared, decided, needs_missing, own_values, prepare, reads};
 use super::options::global_values;
 pub use super::options::{
     RunError, RunOptions, ShadowedBy, ShadowedGlobal, check_options, parameters_from_text,
