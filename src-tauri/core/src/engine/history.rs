@@ -78,7 +78,8 @@ pub async fn run_recorded(
     };
     // Nodes are kept in the order they finish by two stages that work at once: one writes
     // their results as Parquet, the other records them (pointing at those files) in SQLite.
-    // Nodes that reach a stage while it is busy go in its next batch together: one write
+    // Nodes that reach a stage while it is busy go in its next batch together, and the
+    // recording stage gathers for `GATHER` after a batch's first node: one write
     // transaction a batch.
     let (records, mut finished) = mpsc::unbounded_channel::<Finished>();
     let (kept, mut to_record) = mpsc::unbounded_channel::<Vec<NodeRecord>>();
@@ -116,6 +117,15 @@ pub async fn run_recorded(
             let mut step = 0;
             let mut batches = Vec::new();
             while to_record.recv_many(&mut batches, WRITE_BATCH).await > 0 {
+                let gathered = tokio::time::Instant::now() + GATHER;
+                while batches.len() < WRITE_BATCH {
+                    let room = WRITE_BATCH - batches.len();
+                    let more = to_record.recv_many(&mut batches, room);
+                    match tokio::time::timeout_at(gathered, more).await {
+                        Ok(0) | Err(_) => break, // the run has ended, or the time is up
+                        Ok(_) => {}
+                    }
+                }
                 let written: Vec<_> = batches.drain(..).flatten().collect();
                 store.record_nodes(run_id, step, &written).await?;
                 step += u32::try_from(written.len()).unwrap_or(u32::MAX);
@@ -159,8 +169,13 @@ pub async fn run_recorded(
     Ok((run_id, report))
 }
 
-/// The most node records one transaction writes.
+/// The most batches of node records one transaction writes.
 const WRITE_BATCH: usize = 256;
+
+/// How long the recording stage waits, after a node reaches it, for others to go in the same
+/// transaction. Nodes that reuse their results finish within a millisecond or so of each
+/// other, and each transaction costs about one (the end of the run ends the wait at once).
+const GATHER: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// Keeps a finished node's result in the run's results folder (written, or linked to the
 /// result it reused) and returns its record pointing there.

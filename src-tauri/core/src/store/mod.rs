@@ -73,9 +73,11 @@ impl Store {
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             // A connection goes back to the pool only after a round trip to its thread, so
-            // the query after another opened a second one on the spot (~1 ms on every
-            // command's start); the pool opens it in the background instead.
-            .min_connections(2)
+            // the query after another opened a new one on the spot (~1-2 ms, with the schema
+            // read below); the pool opens them in the background instead. A run's start
+            // holds three at once: the check for another process's run, the read of the
+            // results earlier runs keep, and the write recording the run.
+            .min_connections(3)
             // A connection to a local file does not go stale between uses: checking it with a
             // round trip to its thread before every use only made each query wait for one.
             .test_before_acquire(false)
