@@ -40,6 +40,7 @@ use datafusion::physical_plan::{
 use datafusion::physical_plan::{ExecutionPlan, execute_stream};
 use futures::StreamExt;
 use futures::stream::BoxStream;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -207,11 +208,37 @@ impl Slices {
     }
 }
 
+/// A query of the process from its planning to the end of its stream: while it lives, it
+/// counts among the queries sharing the query threads.
+pub(super) struct InFlight(());
+
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+impl InFlight {
+    pub(super) fn start() -> Self {
+        IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
+        Self(())
+    }
+
+    /// The query threads this query may count on: its share of them, with the other
+    /// queries in flight (at least one).
+    pub(super) fn cores(&self) -> usize {
+        (threads() / IN_FLIGHT.load(Ordering::Relaxed).max(1)).max(1)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// Executes `plan` on the query runtime; its batches, as they come. Dropping the stream
-/// stops the query.
+/// stops the query, and ends it `in_flight`.
 pub(super) fn execute(
     plan: Arc<dyn ExecutionPlan>,
     task: Arc<TaskContext>,
+    in_flight: InFlight,
 ) -> Result<BoxStream<'static, Result<RecordBatch, EngineError>>, EngineError> {
     let (sender, receiver) = tokio::sync::mpsc::channel(AHEAD);
     let query = runtime()?.spawn(async move {
@@ -229,8 +256,8 @@ pub(super) fn execute(
             }
         }
     });
-    // The guard travels with the stream: dropping the stream aborts the query.
-    let stop = AbortOnDrop(query.abort_handle());
+    // The guards travel with the stream: dropping the stream aborts the query.
+    let stop = (AbortOnDrop(query.abort_handle()), in_flight);
     Ok(
         futures::stream::unfold((receiver, stop), |(mut receiver, stop)| async move {
             let batch = receiver.recv().await?;
@@ -261,6 +288,13 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// The query runtime's threads: one per core the process may use (asked once: the answer
+/// reads the cgroup's files).
+fn threads() -> usize {
+    static THREADS: OnceLock<usize> = OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(2, usize::from))
+}
+
 /// The process-wide query runtime, started on first use and kept until the process ends
 /// (a runtime cannot be dropped from inside another, which is where engines are dropped).
 fn runtime() -> Result<&'static Runtime, EngineError> {
@@ -268,9 +302,8 @@ fn runtime() -> Result<&'static Runtime, EngineError> {
     if let Some(runtime) = RUNTIME.get() {
         return Ok(runtime);
     }
-    let threads = std::thread::available_parallelism().map_or(2, usize::from);
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(threads)
+        .worker_threads(threads())
         .thread_name(QUERY_THREAD_NAME)
         .thread_stack_size(crate::deep_stack::STACK_BYTES)
         .enable_all()

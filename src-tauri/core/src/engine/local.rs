@@ -530,6 +530,7 @@ impl LocalEngine {
     }
 
     async fn start(&self, statement: &Statement) -> Result<ResultStream, EngineError> {
+        let in_flight = executor::InFlight::start();
         let planning = Planning {
             ctx: self.ctx.clone(),
             planner: self.planner.clone(),
@@ -538,13 +539,14 @@ impl LocalEngine {
         };
         // Planning recurses over the statement's expressions: on the query runtime, whose
         // threads have a stack sized for the limits template SQL is held to.
-        let (physical, task) = match executor::on_query_runtime(planning.plan()).await?? {
+        let planned = planning.plan(in_flight.cores());
+        let (physical, task) = match executor::on_query_runtime(planned).await?? {
             Ok(planned) => planned,
             Err(err) => return Err(self.explain(err).await),
         };
         let schema = physical.schema();
         let physical = executor::cooperative(physical)?;
-        let batches = executor::execute(physical, task)?;
+        let batches = executor::execute(physical, task, in_flight)?;
         Ok(ResultStream { schema, batches })
     }
 
@@ -712,9 +714,9 @@ struct Planning {
 type Planned = (Arc<dyn ExecutionPlan>, Arc<TaskContext>);
 
 impl Planning {
-    /// The physical plan of the statement with its values bound; an error DataFusion gave
-    /// while planning is returned inside, for the engine to explain.
-    async fn plan(self) -> Result<Result<Planned, DataFusionError>, EngineError> {
+    /// The physical plan of the statement with its values bound, for `cores` query threads;
+    /// an error DataFusion gave while planning is returned inside, for the engine to explain.
+    async fn plan(self, cores: usize) -> Result<Result<Planned, DataFusionError>, EngineError> {
         let statement = &self.statement;
         let mut bound = BoundLists::register(&self.ctx, &self.next_list, statement)?;
         let sql = statement.sql_with(|i| format!("${}", i + 1), |i| bound.sql[i].clone());
@@ -735,14 +737,17 @@ impl Planning {
             Ok(plan) => plan,
             Err(err) => return Ok(Err(err)),
         };
-        let physical = session
-            .state
+        let narrow = session.for_cores(cores);
+        let (state, task) = narrow
+            .as_deref()
+            .map_or((&session.state, &session.task), |(state, task)| (state, task));
+        let physical = state
             .query_planner()
-            .create_physical_plan(&plan, &session.state)
+            .create_physical_plan(&plan, state)
             .await?;
         // The physical plan holds the list tables it reads, so they leave the catalog now.
         drop(bound);
-        Ok(Ok((physical, session.task.clone())))
+        Ok(Ok((physical, task.clone())))
     }
 }
 

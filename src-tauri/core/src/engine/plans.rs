@@ -31,13 +31,43 @@ pub(super) struct Planner {
 pub(super) struct Session {
     pub(super) state: SessionState,
     pub(super) task: Arc<TaskContext>,
+    /// The session again for queries planned for fewer cores than the machine's, by that
+    /// number (see [`Session::for_cores`]); made on first use.
+    narrower: Mutex<HashMap<usize, Arc<Narrower>>>,
 }
+
+/// A session's state and task context for fewer cores.
+pub(super) type Narrower = (SessionState, Arc<TaskContext>);
 
 impl Session {
     fn of(ctx: &SessionContext) -> Arc<Self> {
         let state = ctx.state();
         let task = state.task_ctx();
-        Arc::new(Self { state, task })
+        Arc::new(Self {
+            state,
+            task,
+            narrower: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The state and task context of a query planned for `cores` threads, when that is
+    /// fewer than the session's: its scans, joins and aggregates are split in that many
+    /// partitions. Queries that run side by side share the query threads, and each splitting
+    /// its work in as many parts as there are threads only adds exchanges between the parts
+    /// (a tenth more time for W3's for-each). `None`: the session's own.
+    pub(super) fn for_cores(&self, cores: usize) -> Option<Arc<Narrower>> {
+        if cores >= self.state.config().target_partitions() {
+            return None;
+        }
+        let cores = cores.max(1);
+        let mut narrower = self.narrower.lock().expect(POISONED);
+        let narrow = narrower.entry(cores).or_insert_with(|| {
+            let mut state = self.state.clone();
+            state.config_mut().options_mut().execution.target_partitions = cores;
+            let task = state.task_ctx();
+            Arc::new((state, task))
+        });
+        Some(narrow.clone())
     }
 }
 
