@@ -4,6 +4,7 @@ mod executions;
 mod flex_tables;
 mod flows;
 mod schedules;
+mod sources;
 mod table_browse;
 mod table_changes;
 mod table_computed;

@@ -75,6 +75,30 @@ id_type!(
     ConnectionId, prefix = ""
 );
 
+id_type!(
+    /// A data source's id, `src_[a-z0-9_]+`; `src_local` is every workspace's own engine.
+    SourceId, prefix = "src_"
+);
+
+impl SourceId {
+    /// The built-in source: DataFusion over the workspace's `data/` folder and data tables.
+    pub const LOCAL: &'static str = "src_local";
+
+    pub fn local() -> Self {
+        Self::new(Self::LOCAL)
+    }
+
+    pub fn is_local(&self) -> bool {
+        self.0 == Self::LOCAL
+    }
+}
+
+impl Default for SourceId {
+    fn default() -> Self {
+        Self::local()
+    }
+}
+
 impl CompositionId {
     /// A well-formed id made of a flow's name: `comp_` and its words in lowercase, joined by
     /// `_` (`Weekly review!` → `comp_weekly_review`), or `comp_flow` for a name without any.

@@ -29,7 +29,7 @@ pub mod validation;
 pub mod value;
 pub mod workspace;
 
-pub use ids::{CompositionId, ConnectionId, NodeId, TemplateId};
+pub use ids::{CompositionId, ConnectionId, NodeId, SourceId, TemplateId};
 pub use model::{
     CanvasState, ChartConfig, ChartKind, Composition, Connection, Flow, FlowDetail, FlowMeta,
     FlowQuery, FlowSummary, GlobalParameter, Node, NodeConfig, OutputColumn, ParamSpec, Position,

@@ -322,9 +322,11 @@ async fn workspace_catalog(tx: &mut StoreTx, nodes: &[Node]) -> Result<Catalog, 
             earlier.push(template);
         }
     }
+    let sources = tx.source_kinds().await?;
     Ok(earlier
         .into_iter()
-        .fold(Catalog::from_details(details), Catalog::with_version))
+        .fold(Catalog::from_details(details), Catalog::with_version)
+        .with_sources(sources))
 }
 
 /// Moves the nodes on an older version of their template than `catalog`'s current onto it
@@ -367,10 +369,9 @@ pub async fn export(store: &Store, id: &CompositionId) -> Result<FlowFile, Store
             current.push(store.get_template(&node.template_id).await?.template);
         }
     }
-    Ok(FlowFile::new(
-        &detail.flow,
-        pinned.into_iter().chain(current),
-    ))
+    let mut file = FlowFile::new(&detail.flow, pinned.into_iter().chain(current));
+    file.sources = store.source_refs(&file.templates).await?;
+    Ok(file)
 }
 
 /// What importing a template pack did to each template it carried.

@@ -21,8 +21,8 @@ pub use exchange::{
     import_in_with, import_templates, import_templates_checked, import_with,
 };
 
-use crate::ids::TemplateId;
-use crate::model::{Composition, Connection, Flow, Node, Template};
+use crate::ids::{SourceId, TemplateId};
+use crate::model::{Composition, Connection, Flow, Node, SourceKind, SourceRef, Template};
 use crate::validation::{self, Catalog, Code, Diagnostic};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -54,6 +54,10 @@ pub struct FlowFile {
     pub templates: Vec<Template>,
     pub nodes: Vec<Node>,
     pub connections: Vec<Connection>,
+    /// The data sources its templates run on other than `src_local`: each one's id and
+    /// kind, never how to reach it (a workspace importing the file must have them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceRef>,
 }
 
 /// A set of templates travelling without a flow (the starter templates ship as one).
@@ -63,6 +67,9 @@ pub struct TemplatePack {
     pub format: String,
     pub format_version: u32,
     pub templates: Vec<Template>,
+    /// As a flow file's: the sources its templates run on other than `src_local`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceRef>,
 }
 
 /// Why a file could not be read as a flow file.
@@ -115,6 +122,7 @@ impl FlowFile {
             templates,
             nodes,
             connections: flow.connections.clone(),
+            sources: Vec::new(),
         }
     }
 
@@ -153,6 +161,7 @@ impl TemplatePack {
             format: TEMPLATES_FORMAT.to_owned(),
             format_version: FORMAT_VERSION,
             templates,
+            sources: Vec::new(),
         }
     }
 
@@ -229,11 +238,65 @@ pub fn check_file(file: FlowFile, workspace: &Catalog) -> (FlowFile, Vec<Diagnos
             ));
         }
     }
+    diagnostics.extend(source_problems(&file.templates, &file.sources, workspace));
+    // A file checked alone runs on the sources it lists (and `src_local`).
+    let listed;
+    let workspace = if workspace.knows_sources() {
+        workspace
+    } else {
+        let sources = file.sources.iter().map(|s| (s.source_id.clone(), s.kind));
+        listed = workspace
+            .clone()
+            .with_sources(std::iter::once((SourceId::local(), SourceKind::Local)).chain(sources));
+        &listed
+    };
     let (flow, catalog) = with_workspace(file.clone(), workspace);
     diagnostics.extend(validation::check(&flow, &catalog));
     diagnostics.sort_by_cached_key(|d| (validation::path_key(&d.path), d.code, d.message.clone()));
     diagnostics.dedup();
     (file, diagnostics)
+}
+
+/// The sources carried templates run on that the file does not list with their kind, and
+/// those a workspace (`workspace`, when it knows its sources) has as another kind. (One the
+/// workspace lacks is `unknown_source` on the nodes, from validation.)
+pub(super) fn source_problems(
+    templates: &[Template],
+    listed: &[SourceRef],
+    workspace: &Catalog,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (k, template) in templates.iter().enumerate() {
+        let id = &template.source_id;
+        if id.is_local() {
+            continue;
+        }
+        let path = format!("/templates/{k}/source_id");
+        let Some(listed) = listed.iter().find(|s| &s.source_id == id) else {
+            out.push(Diagnostic::error(
+                Code::UnknownSource,
+                path,
+                format!(
+                    "template `{}` runs on data source `{id}`, which the file's `sources` does not list: add `{{\"source_id\": \"{id}\", \"kind\": \"postgres\"}}` (its kind) there",
+                    template.template_id
+                ),
+            ));
+            continue;
+        };
+        if let Some(kind) = workspace.source_kind(id)
+            && kind != listed.kind
+        {
+            out.push(Diagnostic::error(
+                Code::SourceCannotRun,
+                path,
+                format!(
+                    "template `{}` runs on data source `{id}`, which the file says is {}, but this workspace's `{id}` is {kind}",
+                    template.template_id, listed.kind
+                ),
+            ));
+        }
+    }
+    out
 }
 
 /// What a workspace refuses to store of template `k` a file or pack carries, whatever uses

@@ -6,6 +6,7 @@ mod gallery;
 mod param_map;
 mod run;
 mod schedule;
+mod source;
 mod table;
 mod template;
 pub mod version;
@@ -21,6 +22,10 @@ pub use run::{
     RunSummary, Trigger,
 };
 pub use schedule::{OverlapPolicy, RunOrigin, Schedule, ScheduleSpec, ScheduleTrigger};
+pub use source::{
+    DataSource, PostgresConfig, SourceConfig, SourceDetail, SourceKind, SourceRef, SslMode,
+    parse_duration,
+};
 pub use table::{
     Column, ColumnType, DroppedTable, FilterOp, OnDelete, RowFilter, RowSort, RowsQuery,
     SchemaChange, TableDetail, TableSchema, TableSummary, TableVersion, TableWrite, Validation,

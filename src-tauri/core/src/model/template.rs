@@ -1,6 +1,6 @@
 //! Query templates: parameterised SQL with `{{param}}` placeholders and a typed parameter schema.
 
-use crate::ids::TemplateId;
+use crate::ids::{SourceId, TemplateId};
 use serde::{Deserialize, Serialize};
 
 /// The value types a parameter, a global parameter or an output column can have.
@@ -140,6 +140,10 @@ pub struct Template {
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "TemplateKind::is_sql")]
     pub kind: TemplateKind,
+    /// The data source its SQL runs on (`src_local`, the workspace's own engine, unless
+    /// it names another).
+    #[serde(default, skip_serializing_if = "SourceId::is_local")]
+    pub source_id: SourceId,
     /// The query; for a data-table template, a comment saying what it does instead.
     pub sql: String,
     #[serde(default)]

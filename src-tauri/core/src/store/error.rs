@@ -12,6 +12,7 @@ pub enum Entity {
     Run,
     Schedule,
     GalleryFlow,
+    Source,
 }
 
 impl fmt::Display for Entity {
@@ -23,6 +24,7 @@ impl fmt::Display for Entity {
             Self::Schedule => "schedule",
             Self::GalleryFlow => "gallery flow",
             Self::Run => "run",
+            Self::Source => "data source",
         })
     }
 }
@@ -34,6 +36,14 @@ pub enum StoreError {
 
     #[error("{entity} `{id}` already exists")]
     Conflict { entity: Entity, id: String },
+
+    /// It cannot go while others depend on it (a data source templates run on).
+    #[error("{entity} `{id}` is in use: {by}")]
+    InUse {
+        entity: Entity,
+        id: String,
+        by: String,
+    },
 
     /// A schema rule refused the write. `constraint` is the rule's name: a named CHECK
     /// (`composition_id_format`), a unique key (`compositions.composition_id`), a trigger's

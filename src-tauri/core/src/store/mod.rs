@@ -11,6 +11,7 @@ mod flows;
 mod gallery;
 mod runs;
 mod schedules;
+mod sources;
 mod table_changes;
 mod table_imports;
 mod table_rows;

@@ -2,7 +2,7 @@
 
 use super::error::naming_foreign_key;
 use super::{Entity, Store, StoreError};
-use crate::ids::TemplateId;
+use crate::ids::{SourceId, TemplateId};
 use crate::model::{
     ChartConfig, Flow, OutputColumn, ParamSpec, Template, TemplateDetail, TemplateKind,
 };
@@ -20,6 +20,7 @@ struct TemplateRow {
     category: String,
     tags: Json<Vec<String>>,
     kind: String,
+    source_id: String,
     sql_text: String,
     parameters: Json<Vec<ParamSpec>>,
     output_columns: Option<Json<Vec<OutputColumn>>>,
@@ -40,6 +41,7 @@ impl From<TemplateRow> for TemplateDetail {
                 category: row.category,
                 tags: row.tags.0,
                 kind: TemplateKind::parse(&row.kind).unwrap_or_default(),
+                source_id: SourceId::new(row.source_id),
                 sql: row.sql_text,
                 parameters: row.parameters.0,
                 output_columns: row.output_columns.map(|c| c.0),
@@ -57,7 +59,7 @@ impl From<TemplateRow> for TemplateDetail {
 macro_rules! select_templates {
     () => {
         "
-    SELECT t.template_id, t.name, t.description, t.category, t.tags, t.kind, t.sql_text, t.parameters,
+    SELECT t.template_id, t.name, t.description, t.category, t.tags, t.kind, t.source_id, t.sql_text, t.parameters,
            t.output_columns, t.chart_config, t.version, t.is_active,
            (SELECT count(*) FROM composition_nodes n WHERE n.template_id = t.template_id)
                AS usage_count
@@ -159,9 +161,11 @@ impl Store {
             .as_deref()
             .map(|dir| crate::tables::data_file_names(dir))
             .unwrap_or_default();
+        let sources = self.source_kinds().await?;
         let mut catalog = Catalog::from_details(details)
             .with_data_files(data_files)
-            .with_data_tables(self.table_schemas().await?);
+            .with_data_tables(self.table_schemas().await?)
+            .with_sources(sources);
         for (id, version) in earlier {
             if let Some(template) = self.template_version(&id, version).await? {
                 catalog = catalog.with_version(template);
@@ -253,8 +257,9 @@ pub(super) async fn insert_template(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO query_templates (template_id, name, description, category, tags, kind,
-                                      sql_text, parameters, output_columns, chart_config, version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                      source_id, sql_text, parameters, output_columns,
+                                      chart_config, version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(template.template_id.as_str())
     .bind(&template.name)
@@ -262,6 +267,7 @@ pub(super) async fn insert_template(
     .bind(&template.category)
     .bind(Json(&template.tags))
     .bind(template.kind.as_str())
+    .bind(template.source_id.as_str())
     .bind(&template.sql)
     .bind(Json(&template.parameters))
     .bind(template.output_columns.as_ref().map(Json))
@@ -278,7 +284,7 @@ pub(super) async fn insert_template(
                 id: template.template_id.to_string(),
             }
         }
-        other => other,
+        other => unknown_source(other, template),
     })?;
     record_version(conn, template).await
 }
@@ -289,8 +295,8 @@ pub(super) async fn update_template(
 ) -> Result<(), StoreError> {
     let updated = sqlx::query(
         "UPDATE query_templates
-         SET name = ?, description = ?, category = ?, tags = ?, kind = ?, sql_text = ?, parameters = ?,
-             output_columns = ?, chart_config = ?, version = ?
+         SET name = ?, description = ?, category = ?, tags = ?, kind = ?, source_id = ?,
+             sql_text = ?, parameters = ?, output_columns = ?, chart_config = ?, version = ?
          WHERE template_id = ?",
     )
     .bind(&template.name)
@@ -298,6 +304,7 @@ pub(super) async fn update_template(
     .bind(&template.category)
     .bind(Json(&template.tags))
     .bind(template.kind.as_str())
+    .bind(template.source_id.as_str())
     .bind(&template.sql)
     .bind(Json(&template.parameters))
     .bind(template.output_columns.as_ref().map(Json))
@@ -305,11 +312,26 @@ pub(super) async fn update_template(
     .bind(template.version)
     .bind(template.template_id.as_str())
     .execute(&mut *conn)
-    .await?;
+    .await
+    .map_err(|err| unknown_source(err.into(), template))?;
     if updated.rows_affected() == 0 {
         return Err(not_found(&template.template_id));
     }
     record_version(conn, template).await
+}
+
+/// A template naming a source the workspace lacks (the `template_source_exists` trigger):
+/// that source was not found.
+fn unknown_source(err: StoreError, template: &Template) -> StoreError {
+    match err {
+        StoreError::Constraint { constraint, .. } if constraint == "template_source_exists" => {
+            StoreError::NotFound {
+                entity: Entity::Source,
+                id: template.source_id.to_string(),
+            }
+        }
+        other => other,
+    }
 }
 
 fn not_found(id: &TemplateId) -> StoreError {

@@ -4,8 +4,8 @@
 use super::flows::{Write, write_flow};
 use super::templates::{find_template, find_version, insert_template, update_template};
 use super::{Store, StoreError};
-use crate::ids::{CompositionId, TemplateId};
-use crate::model::{Flow, Template, TemplateDetail};
+use crate::ids::{CompositionId, SourceId, TemplateId};
+use crate::model::{Flow, SourceKind, Template, TemplateDetail};
 use sqlx::{Sqlite, Transaction};
 
 #[derive(Debug)]
@@ -28,6 +28,11 @@ impl StoreTx {
         id: &TemplateId,
     ) -> Result<Option<TemplateDetail>, StoreError> {
         find_template(&mut *self.tx, id).await
+    }
+
+    /// The workspace's data sources and their kinds.
+    pub async fn source_kinds(&mut self) -> Result<Vec<(SourceId, SourceKind)>, StoreError> {
+        super::sources::source_kinds(&mut *self.tx).await
     }
 
     /// Version `version` of template `id`, if it has had one.

@@ -64,12 +64,14 @@ pub enum Code {
     /// A node whose SQL calls a function whose value changes between runs: never reused,
     /// nor is anything after it.
     NotReusable,
+    UnknownSource,
+    SourceCannotRun,
 }
 
 impl Code {
     /// Every code, in declaration order (a new variant belongs here too: the fixture and
     /// documentation tests walk this list).
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 31] = [
         Self::BadFile,
         Self::SchemaViolation,
         Self::EmptyFlow,
@@ -99,6 +101,8 @@ impl Code {
         Self::TemplateConflict,
         Self::FlowConflict,
         Self::NotReusable,
+        Self::UnknownSource,
+        Self::SourceCannotRun,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -132,6 +136,8 @@ impl Code {
             Self::TemplateConflict => "template_conflict",
             Self::FlowConflict => "flow_conflict",
             Self::NotReusable => "not_reusable",
+            Self::UnknownSource => "unknown_source",
+            Self::SourceCannotRun => "source_cannot_run",
         }
     }
 }

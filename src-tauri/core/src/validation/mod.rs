@@ -17,8 +17,8 @@ pub(crate) mod values;
 pub use diagnostic::{Code, Diagnostic, Severity, pointer_segment};
 pub use graph::{Cycle, FlowGraph, Plan};
 
-use crate::ids::{NodeId, TemplateId};
-use crate::model::{Flow, Node, TableSchema, Template, TemplateDetail, TemplateKind};
+use crate::ids::{NodeId, SourceId, TemplateId};
+use crate::model::{Flow, Node, SourceKind, TableSchema, Template, TemplateDetail, TemplateKind};
 use crate::render::{self, RenderError};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
@@ -34,6 +34,9 @@ pub struct Catalog {
     /// The workspace's data tables by name, with their schemas; `None` where no workspace is
     /// known (a file checked alone), so nothing is said about the tables nodes name.
     data_tables: Option<BTreeMap<String, TableSchema>>,
+    /// The workspace's data sources and their kinds; `None` where no workspace is known (a
+    /// file checked alone), so nothing is said about the sources templates name.
+    sources: Option<BTreeMap<SourceId, SourceKind>>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +64,7 @@ impl Catalog {
                 .collect(),
             data_files: std::collections::BTreeSet::new(),
             data_tables: None,
+            sources: None,
         }
     }
 
@@ -80,6 +84,26 @@ impl Catalog {
     ) -> Self {
         self.data_tables = Some(tables.into_iter().collect());
         self
+    }
+
+    /// This catalog knowing the workspace's data sources: a template naming another is
+    /// `unknown_source`.
+    pub fn with_sources(
+        mut self,
+        sources: impl IntoIterator<Item = (SourceId, SourceKind)>,
+    ) -> Self {
+        self.sources = Some(sources.into_iter().collect());
+        self
+    }
+
+    /// Whether this catalog knows the workspace's sources.
+    pub fn knows_sources(&self) -> bool {
+        self.sources.is_some()
+    }
+
+    /// The kind of the workspace's source `id`, when the workspace is known and has it.
+    pub fn source_kind(&self, id: &SourceId) -> Option<SourceKind> {
+        self.sources.as_ref()?.get(id).copied()
     }
 
     /// The workspace's data tables, when the workspace is known.
@@ -364,6 +388,42 @@ fn check_ids(flow: &Flow, graph: &FlowGraph<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether the source `node`'s template runs on is one the workspace has, of a kind that can
+/// run it (a data-table template works on the workspace's own engine).
+fn source_problem(
+    node: &Node,
+    template: &Template,
+    catalog: &Catalog,
+    path: String,
+) -> Option<Diagnostic> {
+    let sources = catalog.sources.as_ref()?;
+    let source = &template.source_id;
+    let problem = match sources.get(source) {
+        None => Diagnostic::error(
+            Code::UnknownSource,
+            path,
+            format!(
+                "node `{}` uses template `{}`, which runs on data source `{source}`, unknown here: add it to the workspace in the app's Data sources screen or with `flowloom sources add {} --kind postgres --host … --database … --user …`",
+                node.node_id,
+                template.template_id,
+                source.as_str().trim_start_matches(SourceId::PREFIX),
+            ),
+        ),
+        Some(kind) if template.kind == TemplateKind::DataTable && *kind != SourceKind::Local => {
+            Diagnostic::error(
+                Code::SourceCannotRun,
+                path,
+                format!(
+                    "node `{}` uses data-table template `{}` on data source `{source}` ({kind}): data tables live in the workspace, so a data-table template runs on `src_local`",
+                    node.node_id, template.template_id,
+                ),
+            )
+        }
+        Some(_) => return None,
+    };
+    Some(problem.node(&node.node_id))
+}
+
 fn check_templates(flow: &Flow, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
     // Each template version's SQL is parsed once, however many nodes use it.
     let mut parsed: BTreeMap<(&TemplateId, u32), Option<String>> = BTreeMap::new();
@@ -406,6 +466,13 @@ fn check_templates(flow: &Flow, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
             out.push(problem);
         }
         if let Some(template) = catalog.for_node(node)
+            && let Some(problem) = source_problem(node, template, catalog, path())
+        {
+            out.push(problem);
+        }
+        // SQL for another engine is that engine's dialect: it checks it itself.
+        if let Some(template) = catalog.for_node(node)
+            && template.source_id.is_local()
             && check_sql(node, template, path(), out)
             && let Some(why) = parsed
                 .entry((&template.template_id, template.version))
