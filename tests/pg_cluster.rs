@@ -304,13 +304,15 @@ impl PgCluster {
             pid = std::process::id(),
             dir = self.dir.display()
         );
-        Command::new("setsid")
-            .args(["sh", "-c", &script])
+        // `setsid --fork`: the watchdog runs on in a session of its own; setsid returns.
+        let started = Command::new("setsid")
+            .args(["--fork", "sh", "-c", &script])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .spawn()
+            .status()
             .expect("the cluster's watchdog");
+        assert!(started.success(), "the cluster's watchdog did not start");
     }
 
     /// The postmaster's process id, from `postmaster.pid`.

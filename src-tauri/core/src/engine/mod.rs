@@ -164,7 +164,7 @@ impl ServerPosition {
     /// this position points at.
     pub fn in_template(&self, template_sql: &str) -> Option<usize> {
         let placeholders = crate::render::placeholders(template_sql).ok()?;
-        let byte = if self.part % 2 == 0 {
+        let byte = if self.part.is_multiple_of(2) {
             // Text parts stand between placeholders: the k-th starts where placeholder k-1 ends.
             let k = self.part / 2;
             let start = if k == 0 {
