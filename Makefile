@@ -12,7 +12,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 APP_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev \
                 librsvg2-dev libayatana-appindicator3-dev libxdo-dev
-TEST_PACKAGES := xvfb webkit2gtk-driver xdotool
+TEST_PACKAGES := xvfb webkit2gtk-driver xdotool postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help run test bindings app-deps test-deps ui fmt lint rust-test ui-check

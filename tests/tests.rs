@@ -105,3 +105,11 @@ mod fuzz;
 
 /// The real app window, driven through tauri-driver under Xvfb.
 mod e2e;
+
+/// A throwaway PostgreSQL cluster per test binary (initdb, a free loopback port, the
+/// sample dataset loaded), stopped when the tests end however they end.
+mod pg_cluster;
+
+/// The PostgreSQL connector on that real server: types into Arrow, bound parameters and
+/// lists, injection, server and connection errors, cancel, restarts, read-only, check.
+mod postgres;

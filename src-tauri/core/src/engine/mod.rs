@@ -23,6 +23,7 @@ mod node;
 mod options;
 pub mod plan_check;
 mod plans;
+pub mod postgres;
 mod report;
 pub mod results;
 pub mod run;
@@ -132,6 +133,78 @@ pub enum EngineError {
     /// A file in the data folder could not be registered as a table.
     #[error("cannot read `{file}` as a table: {message}")]
     DataFile { file: String, message: String },
+    /// A database server refused or failed the query: its message, its SQLSTATE code and,
+    /// when it names one, where in the statement.
+    #[error("{message} (SQLSTATE {sqlstate}){}", position.as_ref().map(ServerPosition::words).unwrap_or_default())]
+    Server {
+        message: String,
+        sqlstate: String,
+        position: Option<ServerPosition>,
+    },
+    /// A database server could not be reached or refused the login. `target` names the
+    /// server and user (`postgres://user@host:port/database`), never a password.
+    #[error("cannot connect to {target}: {message}")]
+    Connection { target: String, message: String },
+}
+
+/// Where in a statement a server's error points: the statement's part (see
+/// [`Statement::parts`]) and the character in it (a bound value's part when the server
+/// points at a value). [`EngineError::locate`] adds the character of the template's SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerPosition {
+    pub part: usize,
+    /// 0-based character within the part's text.
+    pub offset: usize,
+    /// 1-based character in the template's SQL, once [`EngineError::locate`] knows it.
+    pub template: Option<usize>,
+}
+
+impl ServerPosition {
+    /// The 1-based character in `template_sql` (the SQL `statement` was rendered from) that
+    /// this position points at.
+    pub fn in_template(&self, template_sql: &str) -> Option<usize> {
+        let placeholders = crate::render::placeholders(template_sql).ok()?;
+        let byte = if self.part.is_multiple_of(2) {
+            // Text parts stand between placeholders: the k-th starts where placeholder k-1 ends.
+            let k = self.part / 2;
+            let start = if k == 0 {
+                0
+            } else {
+                placeholders.get(k - 1)?.end
+            };
+            let text = template_sql.get(start..)?;
+            start
+                + text
+                    .char_indices()
+                    .nth(self.offset)
+                    .map_or(text.len(), |(i, _)| i)
+        } else {
+            placeholders.get(self.part / 2)?.start
+        };
+        Some(template_sql.get(..byte)?.chars().count() + 1)
+    }
+
+    fn words(&self) -> String {
+        match self.template {
+            Some(at) => format!(" at character {at} of the template's SQL"),
+            None => String::new(),
+        }
+    }
+}
+
+impl EngineError {
+    /// This error with a server's position located in `template_sql`, the SQL the failed
+    /// statement was rendered from, so its message says where.
+    pub fn locate(mut self, template_sql: &str) -> Self {
+        if let Self::Server {
+            position: Some(position),
+            ..
+        } = &mut self
+        {
+            position.template = position.in_template(template_sql);
+        }
+        self
+    }
 }
 
 impl From<datafusion::error::DataFusionError> for EngineError {

@@ -1,0 +1,838 @@
+//! The PostgreSQL connector: template SQL run on a PostgreSQL server through sqlx, its
+//! results streamed as Arrow record batches.
+//!
+//! - Values are bound, never pasted (`bind.rs`): scalars as `$n` of their declared type, a
+//!   list as one array parameter (`IN ({{ids}})` is sent as `= ANY($n)`).
+//! - Results keep their types (`arrow.rs`), a batch per [`BATCH_ROWS`] rows.
+//! - It only reads: every query runs in a `READ ONLY` transaction rolled back at its end
+//!   (so nothing it sets outlives it), and a statement that does not start as a query is
+//!   refused before it is sent.
+//! - Dropping a run's stream stops the query on the server: `pg_cancel_backend` from
+//!   another connection, then the connection goes back to the pool once the server has
+//!   answered (or is closed). `statement_timeout`, `search_path` and the UTC time zone are
+//!   set on every connection as it opens.
+//! - Errors (`errors.rs`) carry the server's message, SQLSTATE and position; a failure to
+//!   connect names the server and user, never the password.
+//!
+//! The pool opens lazily, on the first query, and is kept for the connector's life.
+
+mod arrow;
+mod bind;
+mod errors;
+mod oids;
+
+use self::arrow::{Column, Kind};
+use self::bind::Bound;
+use super::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use super::arrow::record_batch::RecordBatch;
+use super::{Connector, EngineError, PlanProblem, ResultStream};
+use crate::render::Statement;
+use futures::StreamExt;
+use futures::future::BoxFuture;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{
+    PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow, PgSslMode, PgValueFormat,
+    Postgres,
+};
+use sqlx::{Column as _, Connection as _, Executor as _, Row as _, TypeInfo as _, ValueRef as _};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{OnceCell, mpsc};
+
+/// Rows per Arrow record batch.
+pub const BATCH_ROWS: usize = 4_096;
+/// How long a connection may take to open.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a query waits for a free connection of the pool.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a query waits for the pool before a connection of its own asks the server why.
+const PROBE_AFTER: Duration = Duration::from_millis(200);
+/// How long ending a cancelled query's transaction may take before the connection is closed.
+const CLEANUP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Whether the connection is encrypted (libpq's `sslmode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SslMode {
+    Disable,
+    /// TLS when the server offers it (libpq's default).
+    #[default]
+    Prefer,
+    Require,
+}
+
+impl SslMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Disable => "disable",
+            Self::Prefer => "prefer",
+            Self::Require => "require",
+        }
+    }
+}
+
+impl std::str::FromStr for SslMode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "disable" => Ok(Self::Disable),
+            "prefer" => Ok(Self::Prefer),
+            "require" => Ok(Self::Require),
+            other => Err(format!(
+                "`{other}` is not an sslmode: use disable, prefer or require"
+            )),
+        }
+    }
+}
+
+/// Where and how to reach a PostgreSQL server. `host` may be a Unix socket's folder (it
+/// starts with `/`).
+#[derive(Clone)]
+pub struct PostgresSettings {
+    pub host: String,
+    pub port: u16,
+    pub database: String,
+    pub user: String,
+    /// Resolved by the caller (keyring, environment, PGPASSFILE); never logged or shown.
+    pub password: Option<String>,
+    pub sslmode: SslMode,
+    /// `search_path` for every connection (`analytics, public`).
+    pub search_path: Option<String>,
+    /// The most connections open at once (at least one).
+    pub pool_size: u32,
+    /// The longest a statement may run on the server.
+    pub statement_timeout: Option<Duration>,
+}
+
+impl fmt::Debug for PostgresSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostgresSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database", &self.database)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .field("sslmode", &self.sslmode)
+            .field("search_path", &self.search_path)
+            .field("pool_size", &self.pool_size)
+            .field("statement_timeout", &self.statement_timeout)
+            .finish()
+    }
+}
+
+impl PostgresSettings {
+    /// The server, database and user as a user names them: `postgres://user@host:port/db`.
+    pub fn target(&self) -> String {
+        format!(
+            "PostgreSQL server {}:{} (database `{}`, user `{}`)",
+            self.host, self.port, self.database, self.user
+        )
+    }
+
+    fn connect_options(&self) -> PgConnectOptions {
+        let mut options = PgConnectOptions::new_without_pgpass()
+            .host(&self.host)
+            .port(self.port)
+            .database(&self.database)
+            .username(&self.user)
+            .application_name("flowloom")
+            .ssl_mode(match self.sslmode {
+                SslMode::Disable => PgSslMode::Disable,
+                SslMode::Prefer => PgSslMode::Prefer,
+                SslMode::Require => PgSslMode::Require,
+            });
+        if let Some(password) = &self.password {
+            options = options.password(password);
+        }
+        let mut settings: Vec<(&str, String)> = vec![
+            // Belt and braces: each query also runs in a READ ONLY transaction.
+            ("default_transaction_read_only", "on".to_owned()),
+            // Date-times without a zone compare as UTC, as they do on local files.
+            ("TimeZone", "UTC".to_owned()),
+        ];
+        if let Some(path) = &self.search_path {
+            settings.push(("search_path", path.clone()));
+        }
+        if let Some(timeout) = self.statement_timeout {
+            settings.push((
+                "statement_timeout",
+                format!("{}ms", timeout.as_millis().max(1)),
+            ));
+        }
+        options.options(settings)
+    }
+}
+
+/// What testing a connection found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerCheck {
+    /// The server's `version()`.
+    pub version: String,
+    /// One round trip of a query on an open connection.
+    pub latency: Duration,
+}
+
+/// A PostgreSQL server as a data engine.
+pub struct PostgresConnector {
+    settings: PostgresSettings,
+    pool: OnceCell<PgPool>,
+}
+
+impl fmt::Debug for PostgresConnector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostgresConnector")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PostgresConnector {
+    /// A connector over `settings`; nothing connects until the first query.
+    pub fn new(settings: PostgresSettings) -> Self {
+        Self {
+            settings,
+            pool: OnceCell::new(),
+        }
+    }
+
+    pub fn settings(&self) -> &PostgresSettings {
+        &self.settings
+    }
+
+    async fn pool(&self) -> &PgPool {
+        self.pool
+            .get_or_init(|| async {
+                PgPoolOptions::new()
+                    .max_connections(self.settings.pool_size.max(1))
+                    .min_connections(0)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .idle_timeout(Duration::from_secs(600))
+                    .test_before_acquire(true)
+                    .connect_lazy_with(self.settings.connect_options())
+            })
+            .await
+    }
+
+    /// Opens one connection outside the pool: its error is the server's own answer
+    /// (refused, unknown host, bad password) where the pool would only time out.
+    async fn probe(&self) -> Result<(), EngineError> {
+        let target = self.settings.target();
+        let options = self.settings.connect_options();
+        match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options)).await {
+            Ok(Ok(connection)) => {
+                let _ = connection.close().await;
+                Ok(())
+            }
+            Ok(Err(err)) => Err(errors::connecting(err, &target)),
+            Err(_) => Err(EngineError::Connection {
+                target,
+                message: format!(
+                    "the server did not answer within {} s",
+                    CONNECT_TIMEOUT.as_secs()
+                ),
+            }),
+        }
+    }
+
+    /// A connection of the pool. When none comes back at once, a connection of its own
+    /// asks the server meanwhile: the pool retries a refused connection until its timeout,
+    /// the probe says at once that the server is down or refuses the login.
+    async fn acquire(&self) -> Result<PoolConnection<Postgres>, EngineError> {
+        let pool = self.pool().await;
+        let acquire = pool.acquire();
+        tokio::pin!(acquire);
+        let probe = async {
+            tokio::time::sleep(PROBE_AFTER).await;
+            self.probe().await
+        };
+        tokio::pin!(probe);
+        let mut probed = false;
+        loop {
+            tokio::select! {
+                acquired = &mut acquire => {
+                    return match acquired {
+                        Ok(connection) => Ok(connection),
+                        Err(err) => {
+                            if !probed {
+                                self.probe().await?;
+                            }
+                            Err(errors::connecting(err, &self.settings.target()))
+                        }
+                    };
+                }
+                probe = &mut probe, if !probed => {
+                    probe?;
+                    probed = true;
+                }
+            }
+        }
+    }
+
+    /// Connects and asks the server's version, timing one round trip.
+    pub async fn test_connection(&self) -> Result<ServerCheck, EngineError> {
+        let target = self.settings.target();
+        let mut connection = self.acquire().await?;
+        let started = Instant::now();
+        let version: String = sqlx::query_scalar("SELECT version()")
+            .fetch_one(&mut *connection)
+            .await
+            .map_err(|e| errors::from_sqlx(e, None, &target))?;
+        Ok(ServerCheck {
+            version,
+            latency: started.elapsed(),
+        })
+    }
+
+    /// The columns `statement` would return, by name and Arrow type, from the server's
+    /// description of it (nothing runs). A numeric without a declared scale shows scale 0:
+    /// a run reads its scale from the values.
+    pub async fn output_columns(
+        &self,
+        statement: &Statement,
+    ) -> Result<Vec<(String, DataType)>, EngineError> {
+        let bound = bind::bind(statement)?;
+        refuse_writes(&bound.sql)?;
+        let mut connection = self.acquire().await?;
+        let columns = describe(&mut connection, &bound, &self.settings.target()).await?;
+        Ok(columns
+            .into_iter()
+            .map(|(name, kind)| (name, kind.data_type()))
+            .collect())
+    }
+
+    async fn start(&self, statement: &Statement) -> Result<ResultStream, EngineError> {
+        let target = self.settings.target();
+        let bound = bind::bind(statement)?;
+        refuse_writes(&bound.sql)?;
+        let mut connection = self.acquire().await?;
+        let pid = match begin(&mut connection).await {
+            Ok(pid) => pid,
+            Err(err) => {
+                connection.close_on_drop();
+                return Err(errors::from_sqlx(err, None, &target));
+            }
+        };
+        let canceller = Canceller {
+            pool: self.pool().await.clone(),
+            options: self.settings.connect_options(),
+            pid,
+        };
+        let (sender, mut receiver) = mpsc::channel(2);
+        tokio::spawn(stream_rows(connection, bound, sender, canceller, target));
+        let schema = match receiver.recv().await {
+            Some(Ok(Message::Schema(schema))) => schema,
+            Some(Err(err)) => return Err(err),
+            Some(Ok(Message::Batch(_))) | None => {
+                return Err(EngineError::Query {
+                    message: "the query ended before it described its columns".to_owned(),
+                });
+            }
+        };
+        let batches = futures::stream::unfold(receiver, |mut receiver| async move {
+            let message = receiver.recv().await?;
+            Some((
+                message.and_then(|m| match m {
+                    Message::Batch(batch) => Ok(batch),
+                    Message::Schema(_) => Err(EngineError::Query {
+                        message: "the query described its columns twice".to_owned(),
+                    }),
+                }),
+                receiver,
+            ))
+        });
+        Ok(ResultStream {
+            schema,
+            batches: batches.boxed(),
+        })
+    }
+
+    async fn check_statement(&self, statement: &Statement) -> Option<PlanProblem> {
+        let bound = match bind::bind(statement) {
+            Ok(bound) => bound,
+            Err(err) => return Some(PlanProblem::Other(err.to_string())),
+        };
+        let mut connection = self.acquire().await.ok()?;
+        // The server's word first (a typo in `SELECT` is a syntax error), then whether it
+        // only reads: preparing a statement runs nothing.
+        match describe(&mut connection, &bound, &self.settings.target()).await {
+            Ok(_) => refuse_writes(&bound.sql)
+                .err()
+                .map(|err| PlanProblem::Other(err.to_string())),
+            Err(err) => errors::plan_problem(err),
+        }
+    }
+}
+
+impl Connector for PostgresConnector {
+    fn run<'a>(
+        &'a self,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<ResultStream, EngineError>> {
+        Box::pin(self.start(statement))
+    }
+
+    /// A server's data cannot be fingerprinted cheaply: never reused by content.
+    fn fingerprint<'a>(
+        &'a self,
+        _statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Option<String>, EngineError>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    fn check<'a>(&'a self, statement: &'a Statement) -> BoxFuture<'a, Option<PlanProblem>> {
+        Box::pin(self.check_statement(statement))
+    }
+}
+
+/// Refuses a statement that is not a query (by its first word, past comments and
+/// parentheses): the READ ONLY transaction would refuse a write anyway, this says so first.
+fn refuse_writes(sql: &str) -> Result<(), EngineError> {
+    let word = first_word(sql);
+    if ["select", "with", "values", "table"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+    {
+        return Ok(());
+    }
+    Err(EngineError::Query {
+        message: if word.is_empty() {
+            "the template's SQL is empty".to_owned()
+        } else {
+            format!(
+                "a PostgreSQL source only reads: this statement starts with `{word}`; a \
+                 template runs a SELECT, WITH, VALUES or TABLE query"
+            )
+        },
+    })
+}
+
+/// The first word of `sql`, past whitespace, comments and opening parentheses.
+fn first_word(sql: &str) -> &str {
+    let mut rest = sql;
+    loop {
+        let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
+        if let Some(comment) = trimmed.strip_prefix("--") {
+            rest = comment.find('\n').map_or("", |n| &comment[n..]);
+        } else if let Some(comment) = trimmed.strip_prefix("/*") {
+            rest = comment.find("*/").map_or("", |n| &comment[n + 2..]);
+        } else {
+            let end = trimmed
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(trimmed.len());
+            return &trimmed[..end];
+        }
+    }
+}
+
+/// Opens the query's READ ONLY transaction and tells the backend's process id (to cancel).
+async fn begin(connection: &mut PgConnection) -> Result<i32, sqlx::Error> {
+    let rows = sqlx::raw_sql("BEGIN READ ONLY; SELECT pg_backend_pid()")
+        .fetch_all(&mut *connection)
+        .await?;
+    rows.first()
+        .ok_or_else(|| sqlx::Error::Protocol("no backend process id".to_owned()))?
+        .try_get::<i32, _>(0)
+}
+
+/// Prepares `bound` (nothing runs) and reads its columns' kinds; a numeric column of a
+/// table brings its declared precision and scale.
+async fn describe(
+    connection: &mut PgConnection,
+    bound: &Bound,
+    target: &str,
+) -> Result<Vec<(String, Kind)>, EngineError> {
+    let types = bound.types();
+    let statement = connection
+        .prepare_with(
+            sqlx::SqlSafeStr::into_sql_str(sqlx::AssertSqlSafe(bound.sql.clone())),
+            &types,
+        )
+        .await
+        .map_err(|e| errors::from_sqlx(e, Some(bound), target))?;
+    let columns = sqlx::Statement::columns(&statement);
+    // Declared numeric types of table columns: (table, column number) → typmod.
+    let tables: Vec<i64> = columns
+        .iter()
+        .filter(|c| {
+            c.type_info()
+                .oid()
+                .is_some_and(|oid| oid.0 == oids::NUMERIC || oid.0 == oids::NUMERIC_ARRAY)
+        })
+        .filter_map(|c| c.relation_id().map(|oid| i64::from(oid.0)))
+        .collect();
+    let mut typmods: Vec<(i64, i32, i32)> = Vec::new();
+    if !tables.is_empty() {
+        typmods = sqlx::query_as(
+            "SELECT attrelid::int8, attnum::int4, atttypmod FROM pg_catalog.pg_attribute \
+             WHERE attrelid::int8 = ANY($1)",
+        )
+        .bind(tables)
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|e| errors::from_sqlx(e, None, target))?;
+    }
+    columns
+        .iter()
+        .map(|column| {
+            let name = column.name().to_owned();
+            let typmod = match (column.relation_id(), column.relation_attribute_no()) {
+                (Some(table), Some(number)) => typmods
+                    .iter()
+                    .find(|t| t.0 == i64::from(table.0) && t.1 == i32::from(number))
+                    .map_or(-1, |t| t.2),
+                _ => -1,
+            };
+            let kind = column
+                .type_info()
+                .oid()
+                .and_then(|oid| Kind::of(oid.0, typmod))
+                .ok_or_else(|| EngineError::Query {
+                    message: format!(
+                        "column `{name}` has PostgreSQL type `{}`, which Flowloom does not \
+                         read: cast it in the SQL (e.g. `{name}::text`)",
+                        column.type_info().name().to_lowercase()
+                    ),
+                })?;
+            Ok((name, kind))
+        })
+        .collect()
+}
+
+enum Message {
+    Schema(SchemaRef),
+    Batch(RecordBatch),
+}
+
+type Sent = Result<Message, EngineError>;
+
+/// Stops a backend's query from another connection.
+struct Canceller {
+    pool: PgPool,
+    options: PgConnectOptions,
+    pid: i32,
+}
+
+impl Canceller {
+    async fn cancel(&self) {
+        if let Some(mut connection) = self.pool.try_acquire()
+            && self.cancel_on(&mut connection).await
+        {
+            return;
+        }
+        if let Ok(Ok(mut connection)) =
+            tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&self.options)).await
+        {
+            self.cancel_on(&mut connection).await;
+            let _ = connection.close().await;
+        }
+    }
+
+    /// Asks the server on `connection` to cancel the query; whether it answered.
+    async fn cancel_on(&self, connection: &mut PgConnection) -> bool {
+        let cancel = sqlx::query_scalar::<_, bool>("SELECT pg_cancel_backend($1)")
+            .bind(self.pid)
+            .fetch_one(connection);
+        tokio::time::timeout(CLEANUP_TIMEOUT, cancel)
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+}
+
+/// Runs `bound` on `connection` (its READ ONLY transaction open), sends its schema then its
+/// batches, and ends the transaction; the connection goes back to the pool only in a known
+/// state.
+async fn stream_rows(
+    mut connection: PoolConnection<Postgres>,
+    bound: Bound,
+    sender: mpsc::Sender<Sent>,
+    canceller: Canceller,
+    target: String,
+) {
+    let outcome = produce(&mut connection, &bound, &sender, &target).await;
+    if outcome == Outcome::Cancelled {
+        canceller.cancel().await;
+    }
+    let usable = outcome != Outcome::Broken
+        && tokio::time::timeout(
+            CLEANUP_TIMEOUT,
+            sqlx::raw_sql("ROLLBACK").execute(&mut *connection),
+        )
+        .await
+        .is_ok_and(|r| r.is_ok());
+    if !usable {
+        connection.close_on_drop();
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Outcome {
+    Done,
+    /// The receiver went away: the query must be stopped on the server.
+    Cancelled,
+    /// The connection is lost or in an unknown state.
+    Broken,
+}
+
+/// Whether an error leaves the connection unusable.
+fn breaks(err: &EngineError) -> bool {
+    matches!(err, EngineError::Connection { .. })
+}
+
+async fn produce(
+    connection: &mut PgConnection,
+    bound: &Bound,
+    sender: &mpsc::Sender<Sent>,
+    target: &str,
+) -> Outcome {
+    let fail = |err: EngineError| async move {
+        let outcome = if breaks(&err) {
+            Outcome::Broken
+        } else {
+            Outcome::Done
+        };
+        if sender.send(Err(err)).await.is_err() {
+            return Outcome::Cancelled.max_with(outcome);
+        }
+        outcome
+    };
+    let kinds = match describe(connection, bound, target).await {
+        Ok(kinds) => kinds,
+        Err(err) => return fail(err).await,
+    };
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(bound.sql.clone()));
+    for param in &bound.params {
+        query = query.bind(param.clone());
+    }
+    let mut rows = query.fetch(&mut *connection);
+    let mut batch = Batcher::new(kinds);
+    if let Some(schema) = &batch.schema
+        && sender
+            .send(Ok(Message::Schema(schema.clone())))
+            .await
+            .is_err()
+    {
+        return Outcome::Cancelled;
+    }
+    loop {
+        let next = tokio::select! {
+            biased;
+            () = sender.closed() => return Outcome::Cancelled,
+            row = rows.next() => row,
+        };
+        let full = match next {
+            None => break,
+            Some(Err(err)) => {
+                drop(rows);
+                return fail(errors::from_sqlx(err, Some(bound), target)).await;
+            }
+            Some(Ok(row)) => batch.push(row),
+        };
+        match full {
+            Ok(messages) => {
+                for message in messages {
+                    if sender.send(Ok(message)).await.is_err() {
+                        return Outcome::Cancelled;
+                    }
+                }
+            }
+            Err(err) => {
+                drop(rows);
+                // The rest of the rows are not wanted: stop the query.
+                let _ = sender.send(Err(err)).await;
+                return Outcome::Cancelled;
+            }
+        }
+    }
+    drop(rows);
+    match batch.finish() {
+        Ok(messages) => {
+            for message in messages {
+                if sender.send(Ok(message)).await.is_err() {
+                    return Outcome::Done;
+                }
+            }
+            Outcome::Done
+        }
+        Err(err) => fail(err).await,
+    }
+}
+
+impl Outcome {
+    /// The worse of two outcomes for the connection.
+    fn max_with(self, other: Outcome) -> Outcome {
+        if other == Outcome::Broken {
+            Outcome::Broken
+        } else {
+            self
+        }
+    }
+}
+
+/// Rows into record batches: the schema first (a numeric without a declared scale takes
+/// the most places its first batch's values show), then a batch per [`BATCH_ROWS`] rows.
+struct Batcher {
+    names: Vec<String>,
+    kinds: Vec<Kind>,
+    schema: Option<SchemaRef>,
+    columns: Vec<Column>,
+    /// Rows held until the schema is known.
+    pending: Vec<PgRow>,
+    rows: usize,
+}
+
+impl Batcher {
+    fn new(described: Vec<(String, Kind)>) -> Self {
+        let (names, kinds): (Vec<_>, Vec<_>) = described.into_iter().unzip();
+        let mut batcher = Self {
+            names,
+            kinds,
+            schema: None,
+            columns: Vec::new(),
+            pending: Vec::new(),
+            rows: 0,
+        };
+        if !batcher.kinds.iter().any(Kind::needs_scale) {
+            batcher.fix_schema();
+        }
+        batcher
+    }
+
+    fn fix_schema(&mut self) {
+        let fields: Vec<Field> = self
+            .names
+            .iter()
+            .zip(&self.kinds)
+            .map(|(name, kind)| Field::new(name, kind.data_type(), true))
+            .collect();
+        self.schema = Some(Arc::new(Schema::new(fields)));
+        self.columns = self
+            .kinds
+            .iter()
+            .map(|kind| Column::new(kind.clone(), BATCH_ROWS))
+            .collect();
+    }
+
+    /// Adds a row; the messages ready to send.
+    fn push(&mut self, row: PgRow) -> Result<Vec<Message>, EngineError> {
+        if self.schema.is_none() {
+            self.pending.push(row);
+            if self.pending.len() < BATCH_ROWS {
+                return Ok(Vec::new());
+            }
+            return self.settle();
+        }
+        self.append(&row)?;
+        if self.rows >= BATCH_ROWS {
+            return Ok(vec![self.flush()?]);
+        }
+        Ok(Vec::new())
+    }
+
+    /// Sets the missing scales from the rows held, and sends the schema and those rows.
+    fn settle(&mut self) -> Result<Vec<Message>, EngineError> {
+        let pending = std::mem::take(&mut self.pending);
+        for (i, kind) in self.kinds.iter_mut().enumerate() {
+            if !kind.needs_scale() {
+                continue;
+            }
+            let mut most: i8 = 0;
+            for row in &pending {
+                if let Some(bytes) = raw(row, i).ok().flatten() {
+                    most = most.max(arrow::places(kind, bytes).unwrap_or(0));
+                }
+            }
+            *kind = kind.with_scale(most);
+        }
+        self.fix_schema();
+        let mut messages = vec![Message::Schema(self.schema.clone().expect("schema fixed"))];
+        for row in &pending {
+            self.append(row)?;
+        }
+        if self.rows > 0 {
+            messages.push(self.flush()?);
+        }
+        Ok(messages)
+    }
+
+    fn append(&mut self, row: &PgRow) -> Result<(), EngineError> {
+        for (i, column) in self.columns.iter_mut().enumerate() {
+            let value = raw(row, i)?;
+            column.append(value).map_err(|why| EngineError::Query {
+                message: format!("column `{}`: {why}", self.names[i]),
+            })?;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<Message, EngineError> {
+        let schema = self.schema.clone().expect("a batch after the schema");
+        let arrays = self.columns.iter_mut().map(Column::finish).collect();
+        self.rows = 0;
+        RecordBatch::try_new(schema, arrays)
+            .map(Message::Batch)
+            .map_err(|e| EngineError::Query {
+                message: e.to_string(),
+            })
+    }
+
+    /// What is left to send once the rows end: the schema if not sent yet, the last batch.
+    fn finish(&mut self) -> Result<Vec<Message>, EngineError> {
+        if self.schema.is_none() {
+            return self.settle();
+        }
+        if self.rows > 0 {
+            return Ok(vec![self.flush()?]);
+        }
+        Ok(Vec::new())
+    }
+}
+
+/// Column `i` of `row` in binary format, `None` when NULL.
+fn raw(row: &PgRow, i: usize) -> Result<Option<&[u8]>, EngineError> {
+    let value = row.try_get_raw(i).map_err(|e| EngineError::Query {
+        message: e.to_string(),
+    })?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    if value.format() != PgValueFormat::Binary {
+        return Err(EngineError::Query {
+            message: "the server sent a value as text where binary was asked".to_owned(),
+        });
+    }
+    value.as_bytes().map(Some).map_err(|e| EngineError::Query {
+        message: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_queries_pass_and_the_password_is_never_shown() {
+        assert!(refuse_writes("  -- c\n/* x */ (SELECT 1)").is_ok());
+        assert!(refuse_writes("WITH a AS (SELECT 1) SELECT * FROM a").is_ok());
+        let refused = refuse_writes("delete from t").expect_err("a write");
+        assert!(refused.to_string().contains("`delete`"), "{refused}");
+        let settings = PostgresSettings {
+            host: "db".into(),
+            port: 5432,
+            database: "d".into(),
+            user: "u".into(),
+            password: Some("s3cret-pw".into()),
+            sslmode: SslMode::Prefer,
+            search_path: None,
+            pool_size: 2,
+            statement_timeout: None,
+        };
+        let shown = format!(
+            "{settings:?} {:?}",
+            PostgresConnector::new(settings.clone())
+        );
+        assert!(!shown.contains("s3cret-pw"), "{shown}");
+        assert!(shown.contains("<hidden>"), "{shown}");
+    }
+}
