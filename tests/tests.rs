@@ -113,3 +113,7 @@ mod pg_cluster;
 /// The PostgreSQL connector on that real server: types into Arrow, bound parameters and
 /// lists, injection, server and connection errors, cancel, restarts, read-only, check.
 mod postgres;
+
+/// Flows across data sources on that server: the example flows with their templates on
+/// PostgreSQL give the rows they give on local files; PostgreSQL → local → PostgreSQL.
+mod sources;

@@ -35,6 +35,8 @@ pub enum ErrorCode {
     /// A file command was given a path the user did not choose for it in a file dialog (or
     /// drop on the window): the window reads and writes no other file (`files.rs`).
     FileNotChosen,
+    /// A data source could not be reached or opened: its server, its password, its keyring.
+    SourceUnavailable,
     /// Anything the user cannot fix from the UI (I/O, a broken database).
     Internal,
 }
@@ -149,6 +151,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound { .. } => ErrorCode::NotFound,
             StoreError::Conflict { .. } => ErrorCode::Conflict,
             StoreError::Constraint { .. } => ErrorCode::Constraint,
+            StoreError::InUse { .. } => ErrorCode::Constraint,
             _ => ErrorCode::Internal,
         };
         let error = Self::new(code, &err);

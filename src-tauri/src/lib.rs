@@ -11,6 +11,7 @@ mod files;
 mod painting;
 mod runs;
 mod schedules;
+mod sources;
 mod tables;
 mod templates;
 
@@ -88,6 +89,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             schedules::run_schedule_now,
             schedules::preview_cron,
             schedules::missed_schedules,
+            sources::list_sources,
+            sources::add_source,
+            sources::update_source,
+            sources::remove_source,
+            sources::test_source,
         ])
         .events(collect_events![runs::RunProgress, runs::RunActivity])
 }

@@ -10,6 +10,7 @@ mod output;
 mod run;
 mod runs;
 mod schedules;
+mod sources;
 mod stop;
 mod tables;
 mod versions;
@@ -139,6 +140,13 @@ enum Command {
     Gallery {
         #[command(subcommand)]
         command: GalleryCommand,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// Data sources, where templates run: `sources list | add | test | remove`.
+    Sources {
+        #[command(subcommand)]
+        command: sources::SourcesCommand,
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
@@ -373,6 +381,10 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                     writeln!(out, "{}", made.composition_id).map_err(io_error)?;
                 }
             }
+        }
+        Command::Sources { command, workspace } => {
+            let workspace = open(workspace).await?;
+            sources::sources(command, &workspace, &mut out).await?;
         }
         Command::Schedules { command, workspace } => {
             let workspace = open(workspace).await?;

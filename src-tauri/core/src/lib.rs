@@ -22,6 +22,7 @@ pub mod render;
 pub mod run_locks;
 pub mod sample_data;
 pub mod schedule;
+pub mod sources;
 pub mod store;
 pub mod tables;
 pub mod user_files;

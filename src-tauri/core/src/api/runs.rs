@@ -3,6 +3,7 @@
 //! side asks second (the window, the command line, a schedule) is refused, and any side can
 //! cancel a run any other started.
 
+use crate::sources::Sources;
 use crate::engine::history::{self, HistoryError};
 use crate::engine::run::{
     self, CancellationToken, FlowRun, NodeRun, Observer, RunContext, RunError, RunEvent, RunOptions,
@@ -137,6 +138,8 @@ pub struct Runs {
 struct Inner {
     workspace: Workspace,
     connector: Arc<dyn Connector>,
+    /// The workspace's other data sources, opened as runs need them.
+    sources: Sources,
     active: Mutex<HashMap<CompositionId, Active>>,
     listeners: Mutex<Vec<Listener>>,
 }
@@ -159,6 +162,7 @@ impl Runs {
     pub fn new(workspace: Workspace, connector: Arc<dyn Connector>) -> Self {
         Self {
             inner: Arc::new(Inner {
+                sources: Sources::new(workspace.store().clone()),
                 workspace,
                 connector,
                 active: Mutex::default(),
@@ -253,7 +257,7 @@ impl Runs {
         // What does not fit the flow is refused before the flow is claimed.
         let options = self.options(flow, request)?;
         run::check_options(flow, &options)?;
-        let context = self.context().cancelled_by(stop.child_token());
+        let context = self.context(flow).await.cancelled_by(stop.child_token());
         let mut claim = self.claim(id, &origin, context.cancel.clone()).await?;
         let relay = Relay {
             runs: self,
@@ -300,7 +304,7 @@ impl Runs {
         stop: &CancellationToken,
     ) -> Result<FlowRun, RunsError> {
         let options = self.options(flow, request)?;
-        let context = self.context().cancelled_by(stop.child_token());
+        let context = self.context(flow).await.cancelled_by(stop.child_token());
         Ok(run::run(flow, &context, &options, observer).await?)
     }
 
@@ -420,12 +424,28 @@ impl Runs {
         Ok(options)
     }
 
-    /// What a run of this workspace works with: its engine and its data tables.
-    fn context(&self) -> RunContext {
-        RunContext {
+    /// What a run of `flow` in this workspace works with: its engine, the other data
+    /// sources the flow's templates run on, and its data tables.
+    async fn context(&self, flow: &ValidatedFlow) -> RunContext {
+        let used = flow
+            .flow()
+            .nodes
+            .iter()
+            .filter_map(|node| flow.template_of(node))
+            .map(|template| &template.source_id);
+        let sources = self.inner.sources.for_run(used).await;
+        let context = RunContext {
             data_tables: Some(self.inner.workspace.store().clone()),
             ..RunContext::new(self.inner.connector.clone())
-        }
+        };
+        sources
+            .into_iter()
+            .fold(context, |context, (id, connector)| context.with_source(id, connector))
+    }
+
+    /// The workspace's data sources at work.
+    pub fn sources(&self) -> &Sources {
+        &self.inner.sources
     }
 
     fn notify(&self, notice: &RunNotice) {

@@ -49,9 +49,10 @@ pub struct CachedResult {
 
 /// Where a run finds results it may reuse.
 pub trait ResultCache: Send + Sync + fmt::Debug {
-    /// A kept result of a successful node run whose key was `key`. A result file removed by
-    /// hand is a miss: the node then runs.
-    fn lookup(&self, key: &str) -> Option<CachedResult>;
+    /// A kept result of a successful node run whose key was `key`, kept no longer ago than
+    /// `max_age` when one is given. A result file removed by hand is a miss: the node then
+    /// runs.
+    fn lookup(&self, key: &str, max_age: Option<std::time::Duration>) -> Option<CachedResult>;
 
     /// The rows of the result kept at `location` (one `lookup` found).
     fn rows<'a>(&'a self, location: &'a str) -> BoxFuture<'a, Result<NodeResult, ResultError>>;
@@ -171,9 +172,24 @@ impl HistoryCache {
 /// larger ones on the blocking pool, so a big read never stalls the run's other tasks.
 const READ_INLINE_MAX_BYTES: u64 = 256 * 1024;
 
+/// Whether a result kept at `kept_at` (UTC ISO-8601, as the store writes times) is no older
+/// than `max_age`; one of unknown age is not.
+fn kept_within(kept_at: Option<&str>, max_age: std::time::Duration) -> bool {
+    let Some(kept_at) = kept_at.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) else {
+        return false;
+    };
+    let age = chrono::Utc::now().signed_duration_since(kept_at);
+    age.to_std().is_ok_and(|age| age <= max_age) || age < chrono::TimeDelta::zero()
+}
+
 impl ResultCache for HistoryCache {
-    fn lookup(&self, key: &str) -> Option<CachedResult> {
+    fn lookup(&self, key: &str, max_age: Option<std::time::Duration>) -> Option<CachedResult> {
         let kept = self.kept.get(key)?;
+        if let Some(max_age) = max_age
+            && !kept_within(kept.kept_at.as_deref(), max_age)
+        {
+            return None;
+        }
         if !self.root.join(&kept.location).exists() {
             return None;
         }

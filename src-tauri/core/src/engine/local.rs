@@ -740,7 +740,9 @@ impl Planning {
         let narrow = session.for_cores(cores);
         let (state, task) = narrow
             .as_deref()
-            .map_or((&session.state, &session.task), |(state, task)| (state, task));
+            .map_or((&session.state, &session.task), |(state, task)| {
+                (state, task)
+            });
         let physical = state
             .query_planner()
             .create_physical_plan(&plan, state)

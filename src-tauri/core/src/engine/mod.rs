@@ -77,6 +77,13 @@ pub trait Connector: Send + Sync + fmt::Debug {
         Box::pin(async { Ok(None) })
     }
 
+    /// How old a kept result of this engine's may be to be reused (a source whose data
+    /// cannot be fingerprinted, reused for a while all the same); `None`: any age, the
+    /// fingerprint deciding.
+    fn max_age(&self) -> Option<std::time::Duration> {
+        None
+    }
+
     /// Brings what the engine sees in line with the data as it is now; a run calls it once,
     /// as it starts.
     fn refresh(&self) -> BoxFuture<'_, ()> {

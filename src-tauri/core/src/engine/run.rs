@@ -31,7 +31,7 @@ pub use super::options::{
 use super::report::Outcome;
 pub use super::report::{FlowRun, NodeError, NodeResult, NodeRun, Observer, RunEvent};
 use super::table_node;
-use crate::ids::TemplateId;
+use crate::ids::{SourceId, TemplateId};
 pub use crate::model::{NodeOutcome, NodeStatus, RunStatus};
 use crate::model::{Template, TemplateKind};
 use crate::store::Store;
@@ -49,7 +49,11 @@ pub use tokio_util::sync::CancellationToken;
 /// token that cancels it.
 #[derive(Debug, Clone)]
 pub struct RunContext {
+    /// The workspace's own engine (`src_local`), where data-table nodes work too.
     pub connector: Arc<dyn Connector>,
+    /// The other data sources the flow's templates run on, each open or with why not (a
+    /// node on one that is not fails with that).
+    pub sources: BTreeMap<SourceId, Result<Arc<dyn Connector>, String>>,
     /// Where results to reuse are found; `None` runs every node.
     pub cache: Option<Arc<dyn ResultCache>>,
     /// The workspace whose data tables data-table nodes work on; without one they fail.
@@ -64,6 +68,7 @@ impl RunContext {
     pub fn new(connector: Arc<dyn Connector>) -> Self {
         Self {
             connector,
+            sources: BTreeMap::new(),
             cache: None,
             data_tables: None,
             cancel: CancellationToken::new(),
@@ -74,6 +79,29 @@ impl RunContext {
     #[must_use]
     pub fn cancelled_by(self, cancel: CancellationToken) -> Self {
         Self { cancel, ..self }
+    }
+
+    /// The same run with data source `id` (`Err`: why it could not be opened).
+    #[must_use]
+    pub fn with_source(
+        mut self,
+        id: SourceId,
+        connector: Result<Arc<dyn Connector>, String>,
+    ) -> Self {
+        self.sources.insert(id, connector);
+        self
+    }
+
+    /// Where a template on `source` runs its queries.
+    pub fn connector_for(&self, source: &SourceId) -> Result<Arc<dyn Connector>, String> {
+        if source.is_local() {
+            return Ok(self.connector.clone());
+        }
+        self.sources.get(source).cloned().unwrap_or_else(|| {
+            Err(format!(
+                "data source `{source}` is not one of this workspace's"
+            ))
+        })
     }
 }
 
@@ -200,7 +228,15 @@ impl<'a> Progress<'a> {
             .cache
             .as_deref()
             .filter(|_| !self.options.no_cache && !self.plan.fresh[at]);
-        let lookup = || key.as_deref().zip(reusable).and_then(|(k, c)| c.lookup(k));
+        let max_age = context
+            .connector_for(&template.source_id)
+            .ok()
+            .and_then(|connector| connector.max_age());
+        let lookup = || {
+            key.as_deref()
+                .zip(reusable)
+                .and_then(|(k, c)| c.lookup(k, max_age))
+        };
         // A condition is decided on this run's facts before a result is reused.
         if !node.is_conditional
             && let Some(hit) = lookup()
@@ -230,7 +266,10 @@ impl<'a> Progress<'a> {
         if let Some(known) = self.data_fingerprints.get(&version) {
             return known.clone();
         }
-        let found = cache::data_fingerprint(self.context.connector.as_ref(), template).await;
+        let found = match self.context.connector_for(&template.source_id) {
+            Ok(connector) => cache::data_fingerprint(connector.as_ref(), template).await,
+            Err(_) => None,
+        };
         self.data_fingerprints.insert(version, found.clone());
         found
     }
@@ -249,6 +288,17 @@ impl<'a> Progress<'a> {
         let connector = self.context.connector.clone();
         match prepared {
             Prepared::Run(queries, parameters) => {
+                let template = self
+                    .flow
+                    .template_of(node)
+                    .expect("a validated flow has every template it uses");
+                let connector = match self.context.connector_for(&template.source_id) {
+                    Ok(connector) => connector,
+                    Err(why) => {
+                        self.runs[at].parameters = parameters;
+                        return self.done(at, NodeStatus::Failed, Some(why));
+                    }
+                };
                 let sql = queries.first().map(|q| match &q.tag {
                     Some((name, _)) => format!(
                         "{}\n-- once for each of the {} values of {name}",

@@ -98,6 +98,9 @@ pub struct KeptResult {
     #[serde(default)]
     pub columns: Vec<ResultColumn>,
     pub row_count: u64,
+    /// When the node run that made it finished (UTC, ISO-8601).
+    #[serde(default)]
+    pub kept_at: Option<String>,
 }
 
 /// One node's run, as it is recorded when the node finishes.

@@ -141,7 +141,8 @@ impl Store {
                  'parameters', json(n.resolved_parameters),
                  'sql', n.rendered_sql,
                  'columns', json(coalesce(n.result_meta -> '$.columns', '[]')),
-                 'row_count', coalesce(n.result_meta ->> '$.row_count', 0)))
+                 'row_count', coalesce(n.result_meta ->> '$.row_count', 0),
+                 'kept_at', n.completed_at))
              FROM node_result_cache k
              JOIN compositions c ON c.id = k.composition
              JOIN node_executions n ON n.id = k.node_execution
