@@ -3,14 +3,14 @@
 //! side asks second (the window, the command line, a schedule) is refused, and any side can
 //! cancel a run any other started.
 
-use crate::sources::Sources;
 use crate::engine::history::{self, HistoryError};
 use crate::engine::run::{
     self, CancellationToken, FlowRun, NodeRun, Observer, RunContext, RunError, RunEvent, RunOptions,
 };
 use crate::engine::{Connector, plan_check};
-use crate::ids::CompositionId;
+use crate::ids::{CompositionId, SourceId};
 use crate::model::{Flow, RunId, RunOrigin, RunStatus, Trigger};
+use crate::sources::Sources;
 use crate::store::StoreError;
 use crate::validation::{self, Diagnostic, ValidatedFlow};
 use crate::workspace::Workspace;
@@ -427,12 +427,16 @@ impl Runs {
     /// What a run of `flow` in this workspace works with: its engine, the other data
     /// sources the flow's templates run on, and its data tables.
     async fn context(&self, flow: &ValidatedFlow) -> RunContext {
-        let used = flow
+        let mut used: Vec<SourceId> = flow
             .flow()
             .nodes
             .iter()
             .filter_map(|node| flow.template_of(node))
-            .map(|template| &template.source_id);
+            .map(|template| template.source_id.clone())
+            .filter(|source| !source.is_local())
+            .collect();
+        used.sort();
+        used.dedup();
         let sources = self.inner.sources.for_run(used).await;
         let context = RunContext {
             data_tables: Some(self.inner.workspace.store().clone()),
@@ -440,7 +444,9 @@ impl Runs {
         };
         sources
             .into_iter()
-            .fold(context, |context, (id, connector)| context.with_source(id, connector))
+            .fold(context, |context, (id, connector)| {
+                context.with_source(id, connector)
+            })
     }
 
     /// The workspace's data sources at work.

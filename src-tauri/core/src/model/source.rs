@@ -73,6 +73,27 @@ pub enum SslMode {
     Require,
 }
 
+impl SslMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Disable => "disable",
+            Self::Prefer => "prefer",
+            Self::Require => "require",
+        }
+    }
+}
+
+impl std::str::FromStr for SslMode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        [Self::Disable, Self::Prefer, Self::Require]
+            .into_iter()
+            .find(|mode| mode.as_str() == s)
+            .ok_or_else(|| format!("`{s}` is not an sslmode: use disable, prefer or require"))
+    }
+}
+
 /// How to reach a PostgreSQL database. No password: see [`PostgresConfig::password_env`].
 #[derive(
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, schemars::JsonSchema,

@@ -51,40 +51,7 @@ const PROBE_AFTER: Duration = Duration::from_millis(200);
 /// How long ending a cancelled query's transaction may take before the connection is closed.
 const CLEANUP_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Whether the connection is encrypted (libpq's `sslmode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SslMode {
-    Disable,
-    /// TLS when the server offers it (libpq's default).
-    #[default]
-    Prefer,
-    Require,
-}
-
-impl SslMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Disable => "disable",
-            Self::Prefer => "prefer",
-            Self::Require => "require",
-        }
-    }
-}
-
-impl std::str::FromStr for SslMode {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "disable" => Ok(Self::Disable),
-            "prefer" => Ok(Self::Prefer),
-            "require" => Ok(Self::Require),
-            other => Err(format!(
-                "`{other}` is not an sslmode: use disable, prefer or require"
-            )),
-        }
-    }
-}
+pub use crate::model::SslMode;
 
 /// Where and how to reach a PostgreSQL server. `host` may be a Unix socket's folder (it
 /// starts with `/`).
