@@ -1,0 +1,209 @@
+//! `flowloom sources`: the workspace's data sources, where templates run (`src_local`, the
+//! workspace's own engine, and the analyst's databases).
+
+use crate::{Failure, json_text};
+use clap::Subcommand;
+use flowloom_core::model::{DataSource, PostgresConfig, SourceConfig, SourceDetail, SslMode};
+use flowloom_core::sources::{Sources, secrets};
+use flowloom_core::{CompositionId, SourceId, Workspace};
+use std::io::{Read, Write};
+
+#[derive(Debug, Subcommand)]
+pub enum SourcesCommand {
+    /// Every source: id, kind, where it is, how many templates run on it.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Adds a source named NAME (its id: `src_` and the name's words, `Sales DB` →
+    /// `src_sales_db`). The password is never given on the command line: pipe it to
+    /// --password-stdin (kept in the OS keyring), name an environment variable holding it
+    /// (--password-env), or keep it in PostgreSQL's password file (PGPASSFILE, ~/.pgpass).
+    Add {
+        name: String,
+        /// The kind of database: `postgres`.
+        #[arg(long, value_parser = ["postgres"])]
+        kind: String,
+        #[arg(long)]
+        host: String,
+        #[arg(long, default_value_t = 5432)]
+        port: u16,
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        user: String,
+        /// disable, prefer or require.
+        #[arg(long, default_value = "prefer", value_parser = ["disable", "prefer", "require"])]
+        sslmode: String,
+        /// The schemas unqualified names are looked up in (`analytics, public`).
+        #[arg(long)]
+        search_path: Option<String>,
+        /// The most connections kept open to the server.
+        #[arg(long, default_value_t = 4)]
+        pool_size: u32,
+        /// The server stops a query running longer (milliseconds).
+        #[arg(long)]
+        statement_timeout_ms: Option<u32>,
+        /// The environment variable holding the password.
+        #[arg(long, conflicts_with = "password_stdin")]
+        password_env: Option<String>,
+        /// Read the password from standard input and keep it in the OS keyring.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Reuse a node's result an earlier run kept when it is younger than this
+        /// (`10m`, `2h`, `1d`); without it, nodes on the source always run.
+        #[arg(long)]
+        reuse_for: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Connects to source ID and prints the server's version and one round trip's time.
+    Test {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Removes source ID (refused while a template runs on it).
+    Remove { id: String },
+}
+
+pub async fn sources(
+    command: SourcesCommand,
+    workspace: &Workspace,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    let store = workspace.store();
+    let write = |e: std::io::Error| Failure::refused(format!("could not write output: {e}"));
+    match command {
+        SourcesCommand::List { json } => {
+            let sources = store.list_sources().await.map_err(Failure::refused)?;
+            if json {
+                writeln!(out, "{}", json_text(&sources)).map_err(write)?;
+                return Ok(());
+            }
+            for source in &sources {
+                writeln!(out, "{}", source_line(source)).map_err(write)?;
+            }
+        }
+        SourcesCommand::Add {
+            name,
+            kind: _,
+            host,
+            port,
+            database,
+            user,
+            sslmode,
+            search_path,
+            pool_size,
+            statement_timeout_ms,
+            password_env,
+            password_stdin,
+            reuse_for,
+            json,
+        } => {
+            if let Some(reuse_for) = &reuse_for {
+                flowloom_core::model::parse_duration(reuse_for)
+                    .map_err(|why| Failure::unreadable(format!("--reuse-for: {why}")))?;
+            }
+            let pg = PostgresConfig {
+                host,
+                port,
+                database,
+                user,
+                sslmode: sslmode.parse::<SslMode>().map_err(Failure::unreadable)?,
+                search_path,
+                pool_size,
+                statement_timeout_ms,
+                password_env,
+                reuse_for,
+            };
+            let id = source_id(&name);
+            if password_stdin {
+                let mut password = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut password)
+                    .map_err(|e| {
+                        Failure::unreadable(format!("could not read the password: {e}"))
+                    })?;
+                let password = password.trim_end_matches(['\n', '\r']);
+                secrets::keep_password(&pg, password)
+                    .map_err(|err| Failure::refused(format!("data source `{id}`: {err}")))?;
+            }
+            let source = DataSource {
+                source_id: id,
+                name,
+                config: SourceConfig::Postgres(pg),
+            };
+            let added = store.add_source(&source).await.map_err(Failure::refused)?;
+            if json {
+                writeln!(out, "{}", json_text(&added)).map_err(write)?;
+            } else {
+                writeln!(out, "added {}", source_line(&added)).map_err(write)?;
+            }
+        }
+        SourcesCommand::Test { id, json } => {
+            let id = SourceId::new(id);
+            let source = store
+                .get_source(&id)
+                .await
+                .map_err(Failure::refused)?
+                .source;
+            let check = Sources::new(store.clone())
+                .test_with(&source, None)
+                .await
+                .map_err(Failure::refused)?;
+            if json {
+                writeln!(out, "{}", json_text(&check)).map_err(write)?;
+            } else {
+                writeln!(
+                    out,
+                    "{id}: connected in {:.1} ms: {}",
+                    check.latency_ms, check.version
+                )
+                .map_err(write)?;
+            }
+        }
+        SourcesCommand::Remove { id } => {
+            let id = SourceId::new(id);
+            let source = store
+                .get_source(&id)
+                .await
+                .map_err(Failure::refused)?
+                .source;
+            store.remove_source(&id).await.map_err(Failure::refused)?;
+            if let SourceConfig::Postgres(pg) = &source.config {
+                secrets::forget_password(pg);
+            }
+            writeln!(out, "removed {id}").map_err(write)?;
+        }
+    }
+    Ok(())
+}
+
+/// A source's id made of its name, as flows' ids are (`Sales DB` → `src_sales_db`).
+fn source_id(name: &str) -> SourceId {
+    let words = CompositionId::from_name(name);
+    let words = words
+        .as_str()
+        .trim_start_matches(CompositionId::PREFIX)
+        .to_owned();
+    SourceId::new(format!("{}{words}", SourceId::PREFIX))
+}
+
+fn source_line(detail: &SourceDetail) -> String {
+    let source = &detail.source;
+    let place = match &source.config {
+        SourceConfig::Local => "the workspace's data files and data tables".to_owned(),
+        SourceConfig::Postgres(pg) => {
+            format!("{}@{}:{}/{}", pg.user, pg.host, pg.port, pg.database)
+        }
+    };
+    format!(
+        "{}\t{}\t{}\t{}\t{} template(s)",
+        source.source_id,
+        source.kind(),
+        source.name,
+        place,
+        detail.template_count
+    )
+}

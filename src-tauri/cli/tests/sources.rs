@@ -1,0 +1,286 @@
+//! `flowloom sources` and runs across sources as a user works them, against a real
+//! PostgreSQL server (a throwaway cluster holding the sample dataset): add a source whose
+//! password is in an environment variable, test it, run a flow chaining PostgreSQL and
+//! local nodes, and find the password nowhere in the workspace, its logs or an exported file.
+
+mod common;
+#[path = "../../../tests/pg_cluster.rs"]
+mod pg_cluster;
+
+use common::{exits, path_str, repo, text};
+use pg_cluster::{DATABASE, PASSWORD, USER};
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The shared cluster's port (started on first use, stopped when the tests end).
+fn cluster_port() -> u16 {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(async { pg_cluster::shared().await.port })
+}
+
+/// `flowloom args`, with `env` set for it.
+fn flowloom_with(env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flowloom"));
+    command.args(args).env_remove("FLOWLOOM_WORKSPACE");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("run flowloom")
+}
+
+const PW_VAR: &str = "FLOWLOOM_TEST_SALES_PW";
+
+fn add_sales(ws: &str, port: u16, extra: &[&str]) -> Output {
+    let port = port.to_string();
+    let mut args = vec![
+        "sources",
+        "add",
+        "Sales DB",
+        "--kind",
+        "postgres",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--database",
+        DATABASE,
+        "--user",
+        USER,
+        "--sslmode",
+        "disable",
+        "--password-env",
+        PW_VAR,
+        "--workspace",
+        ws,
+    ];
+    args.extend_from_slice(extra);
+    flowloom_with(&[], &args)
+}
+
+/// Every file under `dir` holding `needle`.
+fn files_holding(dir: &Path, needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_holding(&path, needle));
+        } else if std::fs::read(&path)
+            .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn a_source_is_added_tested_listed_and_kept_while_templates_use_it() {
+    let port = cluster_port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let added = add_sales(ws, port, &["--json"]);
+    exits(&added, 0);
+    let added: serde_json::Value = serde_json::from_slice(&added.stdout).expect("json");
+    assert_eq!(added["source"]["source_id"], "src_sales_db");
+    assert_eq!(added["source"]["config"]["kind"], "postgres");
+
+    let env = [(PW_VAR, PASSWORD)];
+    let tested = flowloom_with(
+        &env,
+        &["sources", "test", "src_sales_db", "--workspace", ws],
+    );
+    exits(&tested, 0);
+    let said = text(&tested.stdout);
+    assert!(said.starts_with("src_sales_db: connected in "), "{said}");
+    assert!(
+        said.contains("PostgreSQL 1"),
+        "the server's version: {said}"
+    );
+
+    // Without the variable, or with a wrong password: a clear refusal, no password shown.
+    let unset = flowloom_with(&[], &["sources", "test", "src_sales_db", "--workspace", ws]);
+    exits(&unset, 1);
+    assert!(
+        text(&unset.stderr).contains(&format!(
+            "environment variable `{PW_VAR}`, which is not set"
+        )),
+        "{}",
+        text(&unset.stderr)
+    );
+    let wrong = flowloom_with(
+        &[(PW_VAR, "not-it")],
+        &["sources", "test", "src_sales_db", "--workspace", ws],
+    );
+    exits(&wrong, 1);
+    let said = text(&wrong.stderr);
+    assert!(
+        said.contains(USER) && said.contains(&port.to_string()),
+        "names the login: {said}"
+    );
+    assert!(!said.contains("not-it"), "{said}");
+
+    let listed = flowloom_with(&[], &["sources", "list", "--workspace", ws]);
+    exits(&listed, 0);
+    let lines: Vec<String> = text(&listed.stdout).lines().map(str::to_owned).collect();
+    assert!(lines[0].starts_with("src_local\tlocal\t"), "{lines:?}");
+    assert!(
+        lines[1].starts_with("src_sales_db\tpostgres\tSales DB\tflowloom_test@127.0.0.1:"),
+        "{lines:?}"
+    );
+
+    // A template on it keeps it.
+    let file = dir.path().join("cross.flow.json");
+    std::fs::write(&file, cross_source_flow("src_sales_db")).expect("write");
+    exits(
+        &flowloom_with(&[], &["import", path_str(&file), "--workspace", ws]),
+        0,
+    );
+    let refused = flowloom_with(
+        &[],
+        &["sources", "remove", "src_sales_db", "--workspace", ws],
+    );
+    exits(&refused, 1);
+    assert!(
+        text(&refused.stderr).contains("tpl_top_spend"),
+        "{}",
+        text(&refused.stderr)
+    );
+}
+
+#[test]
+fn a_flow_across_sources_runs_and_the_password_is_nowhere_in_the_workspace() {
+    let port = cluster_port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    exits(&add_sales(ws, port, &[]), 0);
+    let file = dir.path().join("cross.flow.json");
+    std::fs::write(&file, cross_source_flow("src_sales_db")).expect("write");
+    // A file naming a source the workspace lacks says how to add it.
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let lacking = flowloom_with(
+        &[],
+        &[
+            "validate",
+            path_str(&file),
+            "--workspace",
+            path_str(elsewhere.path()),
+        ],
+    );
+    exits(&lacking, 1);
+    assert!(
+        text(&lacking.stdout).contains("[unknown_source]"),
+        "{}",
+        text(&lacking.stdout)
+    );
+    assert!(
+        text(&lacking.stdout).contains("flowloom sources add sales_db"),
+        "{}",
+        text(&lacking.stdout)
+    );
+
+    exits(
+        &flowloom_with(&[], &["import", path_str(&file), "--workspace", ws]),
+        0,
+    );
+    let env = [(PW_VAR, PASSWORD)];
+    let ran = flowloom_with(&env, &["run", "comp_cross", "--json", "--workspace", ws]);
+    exits(&ran, 0);
+    let events: Vec<serde_json::Value> = text(&ran.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    let finished = events.last().expect("run_finished");
+    assert_eq!(finished["status"], "COMPLETED", "{events:#?}");
+    let run_id = finished["run_id"].to_string();
+
+    // The orders of the top five spenders, computed here from the sample's CSV files.
+    let results = flowloom_with(&[], &["results", &run_id, "orders", "--workspace", ws]);
+    exits(&results, 0);
+    assert_eq!(
+        text(&results.stdout),
+        expected_orders(&dir.path().join("data"))
+    );
+
+    // Without its password the PostgreSQL node fails saying why; nothing else is hurt.
+    let failed = flowloom_with(&[], &["run", "comp_cross", "--no-cache", "--workspace", ws]);
+    exits(&failed, 1);
+    assert!(
+        text(&failed.stdout).contains(PW_VAR),
+        "{}",
+        text(&failed.stdout)
+    );
+
+    let exported = dir.path().join("exported.flow.json");
+    exits(
+        &flowloom_with(
+            &[],
+            &[
+                "export",
+                "comp_cross",
+                "--out",
+                path_str(&exported),
+                "--workspace",
+                ws,
+            ],
+        ),
+        0,
+    );
+    let exported_text = std::fs::read_to_string(&exported).expect("exported");
+    assert!(
+        exported_text.contains(r#""kind": "postgres""#),
+        "{exported_text}"
+    );
+    assert_eq!(files_holding(dir.path(), PASSWORD), Vec::<String>::new());
+}
+
+/// `campaign_id,orders,sales` of the five campaigns with the most spend (ties by id), by
+/// id, as `flowloom results` prints them: computed from the data files, in cents.
+fn expected_orders(data: &Path) -> String {
+    let rows = |file: &str| -> Vec<Vec<String>> {
+        let text = std::fs::read_to_string(data.join(file)).expect("sample file");
+        text.lines()
+            .skip(1)
+            .map(|l| l.split(',').map(str::to_owned).collect())
+            .collect()
+    };
+    let cents = |text: &str| -> i64 {
+        let (whole, part) = text.split_once('.').unwrap_or((text, "0"));
+        whole.parse::<i64>().expect("a number") * 100
+            + format!("{part:0<2}")[..2].parse::<i64>().expect("cents")
+    };
+    let mut spend: std::collections::BTreeMap<String, i64> = Default::default();
+    for row in rows("ad_daily.csv") {
+        *spend.entry(row[1].clone()).or_default() += cents(&row[4]);
+    }
+    let mut ranked: Vec<(String, i64)> = spend.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let top: std::collections::BTreeSet<String> =
+        ranked.into_iter().take(5).map(|(id, _)| id).collect();
+    let mut orders: std::collections::BTreeMap<String, (u64, i64)> = Default::default();
+    for row in rows("orders.csv")
+        .into_iter()
+        .filter(|r| top.contains(&r[2]))
+    {
+        let entry = orders.entry(row[2].clone()).or_default();
+        entry.0 += 1;
+        entry.1 += cents(&row[5]);
+    }
+    let mut out = String::from("campaign_id,orders,sales\n");
+    for (id, (count, sales)) in orders {
+        out.push_str(&format!(
+            "{id},{count},{}.{:02}\n",
+            sales / 100,
+            sales % 100
+        ));
+    }
+    out
+}
+
+fn cross_source_flow(source: &str) -> String {
+    let text = std::fs::read_to_string(repo("tests/fixtures/runs/cross-source.flow.json"))
+        .expect("the cross-source fixture");
+    text.replace("src_sales", source)
+}
