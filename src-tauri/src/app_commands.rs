@@ -64,4 +64,9 @@ pub const APP_COMMANDS: &[&str] = &[
     "run_schedule_now",
     "preview_cron",
     "missed_schedules",
+    "list_sources",
+    "add_source",
+    "update_source",
+    "remove_source",
+    "test_source",
 ];
