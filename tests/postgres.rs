@@ -338,6 +338,13 @@ async fn a_list_of_100000_values_is_one_array_parameter() {
         ),
         total
     );
+    // A for-each node's one value, compared with `=`.
+    let one = statement(
+        "SELECT count(*) AS n FROM campaigns WHERE campaign_id = {{ids}}",
+        &params,
+        vec![("ids", Value::List(vec![Value::String("C007".into())]))],
+    );
+    assert_eq!(count(&run(&pg, &one).await.expect("runs")), 1);
     // Integers too, and a list used as an array directly.
     let ints = [spec("ns", ScalarType::Integer, true)];
     let unnest = statement(
@@ -722,6 +729,14 @@ async fn a_statement_that_writes_is_refused_and_writes_nothing() {
         let err = run(&pg, &plain(sql)).await.expect_err(sql);
         assert!(err.to_string().contains("only reads"), "{sql}: {err}");
     }
+    // Two statements in one: the server refuses to prepare them.
+    for sql in [
+        "SELECT 1; DELETE FROM pg_scratch",
+        "SELECT 1; COMMIT; INSERT INTO pg_scratch VALUES (3)",
+    ] {
+        let err = run(&pg, &plain(sql)).await.expect_err(sql);
+        assert!(err.to_string().contains("42601"), "{sql}: {err}");
+    }
     for sql in [
         "WITH w AS (INSERT INTO pg_scratch VALUES (1) RETURNING n) SELECT * FROM w",
         "SELECT pg_scratch_write()",
@@ -802,4 +817,71 @@ async fn check_and_output_columns_describe_without_running() {
         ]
     );
     assert_eq!(pg.fingerprint(&fine).await.expect("no error"), None);
+}
+
+#[tokio::test]
+async fn a_large_result_streams_in_batches_of_a_few_thousand_rows() {
+    let (pg, _) = connector().await;
+    let total = count(
+        &run(&pg, &plain("SELECT count(*) AS n FROM orders"))
+            .await
+            .expect("runs"),
+    );
+    let stream = pg
+        .run(&plain(
+            "SELECT order_id, sales FROM orders ORDER BY order_id",
+        ))
+        .await
+        .expect("starts");
+    assert_eq!(
+        stream.schema.field(1).data_type(),
+        &DataType::Decimal128(12, 2)
+    );
+    let batches: Vec<RecordBatch> = stream.batches.try_collect().await.expect("streams");
+    assert!(batches.len() > 10, "{} batches", batches.len());
+    assert!(batches.iter().all(|b| b.num_rows() <= 4_096));
+    assert_eq!(i64::try_from(rows(&batches)).expect("rows"), total);
+    let sum: i128 = batches
+        .iter()
+        .flat_map(|b| {
+            b.column(1)
+                .as_primitive::<Decimal128Type>()
+                .values()
+                .to_vec()
+        })
+        .sum();
+    let expected: String = {
+        let cluster = pg_cluster::shared().await;
+        let admin = cluster.admin(DATABASE).await;
+        let text = sqlx::query_scalar("SELECT (sum(sales) * 100)::bigint::text FROM orders")
+            .fetch_one(&admin)
+            .await
+            .expect("sum");
+        admin.close().await;
+        text
+    };
+    assert_eq!(sum.to_string(), expected);
+}
+
+#[tokio::test]
+async fn a_numeric_without_a_declared_scale_takes_its_first_batch_s_places() {
+    let (pg, _) = connector().await;
+    // Past the first batch a value with more places: refused by name, never rounded.
+    let sql = "SELECT CASE WHEN g > 5000 THEN 1.125 ELSE 1.5 END AS ratio \
+               FROM generate_series(1, 6000) AS g ORDER BY g";
+    let err = run(&pg, &plain(sql)).await.expect_err("more places later");
+    let message = err.to_string();
+    assert!(
+        message.contains("`ratio`") && message.contains("numeric(p, s)"),
+        "{message}"
+    );
+    let cast = "SELECT (CASE WHEN g > 5000 THEN 1.125 ELSE 1.5 END)::numeric(6,3) AS ratio \
+                FROM generate_series(1, 6000) AS g ORDER BY g";
+    let batches = run(&pg, &plain(cast)).await.expect("runs with the cast");
+    // The cast gives every value 3 places (an expression's precision is Arrow's widest).
+    assert_eq!(
+        batches[0].schema().field(0).data_type(),
+        &DataType::Decimal128(38, 3)
+    );
+    assert_eq!(texts(&batches).last().expect("rows"), &["1.125"]);
 }
