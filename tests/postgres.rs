@@ -470,7 +470,7 @@ async fn a_bad_password_or_a_closed_port_is_a_clear_error_without_the_password()
     );
     assert!(message.contains(USER), "{message}");
     assert!(
-        message.contains("password authentication failed"),
+        message.contains("cannot connect: password authentication failed"),
         "{message}"
     );
     assert!(
@@ -498,6 +498,22 @@ async fn a_bad_password_or_a_closed_port_is_a_clear_error_without_the_password()
     assert!(message.contains("refused"), "{message}");
     assert!(!message.contains(PASSWORD), "{message}");
     assert!(started.elapsed() < Duration::from_secs(5), "fails at once");
+    // A host that does not exist (`.invalid` never resolves).
+    let unknown = PostgresSettings {
+        host: "nohost.invalid".into(),
+        ..cluster.settings(DATABASE)
+    };
+    let err = PostgresConnector::new(unknown)
+        .test_connection()
+        .await
+        .expect_err("no such host");
+    let message = err.to_string();
+    assert!(matches!(err, EngineError::Connection { .. }), "{err:?}");
+    assert!(
+        message.contains(&format!("nohost.invalid:{}", cluster.port)),
+        "{message}"
+    );
+    assert!(!message.contains(PASSWORD), "{message}");
 }
 
 #[tokio::test]
@@ -634,6 +650,7 @@ async fn a_connection_killed_mid_run_is_a_clear_error_and_the_next_query_works()
         .expect_err("the connection is gone");
     let message = err.to_string();
     assert!(matches!(err, EngineError::Connection { .. }), "{err:?}");
+    assert!(message.contains("the connection was lost"), "{message}");
     assert!(message.contains("terminating connection"), "{message}");
     assert!(!message.contains(PASSWORD));
     drop(stream);

@@ -245,7 +245,7 @@ impl PostgresConnector {
             Err(_) => Err(EngineError::Connection {
                 target,
                 message: format!(
-                    "the server did not answer within {} s",
+                    "cannot connect: the server did not answer within {} s",
                     CONNECT_TIMEOUT.as_secs()
                 ),
             }),
