@@ -13,7 +13,7 @@ use flowloom_core::engine::arrow::datatypes::{
 };
 use flowloom_core::engine::arrow::record_batch::RecordBatch;
 use flowloom_core::engine::arrow::util::display::array_value_to_string;
-use flowloom_core::engine::postgres::{PostgresConnector, PostgresSettings};
+use flowloom_core::engine::postgres::{PostgresConnector, PostgresSettings, SslMode};
 use flowloom_core::engine::{Connector, EngineError, LocalEngine, PlanProblem};
 use flowloom_core::render::{self, Statement};
 use flowloom_core::value::Value;
@@ -901,4 +901,23 @@ async fn a_numeric_without_a_declared_scale_takes_its_first_batch_s_places() {
         &DataType::Decimal128(38, 3)
     );
     assert_eq!(texts(&batches).last().expect("rows"), &["1.125"]);
+}
+
+#[tokio::test]
+async fn sslmode_require_encrypts_and_disable_does_not() {
+    let cluster = pg_cluster::shared().await;
+    let sql = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+    for (mode, encrypted) in [
+        (SslMode::Require, "true"),
+        (SslMode::Prefer, "true"),
+        (SslMode::Disable, "false"),
+    ] {
+        let settings = PostgresSettings {
+            sslmode: mode,
+            ..cluster.settings(DATABASE)
+        };
+        let pg = PostgresConnector::new(settings);
+        let batches = run(&pg, &plain(sql)).await.expect("connects");
+        assert_eq!(texts(&batches), [[encrypted]], "{mode:?}");
+    }
 }

@@ -54,7 +54,8 @@ const PROBE_AFTER: Duration = Duration::from_millis(200);
 /// How long ending a cancelled query's transaction may take before the connection is closed.
 const CLEANUP_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Whether the connection is encrypted (libpq's `sslmode`).
+/// Whether the connection is encrypted (libpq's `sslmode`, through the system's OpenSSL).
+/// As in libpq, `require` encrypts without checking the server's certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SslMode {
     Disable,
