@@ -316,8 +316,14 @@ impl PgCluster {
         pool.close().await;
     }
 
-    /// Stops the cluster and removes its folder once `pid` (this test process) is gone.
+    /// Stops the cluster and removes its folder once this test process is gone.
     fn watch(&mut self) {
+        self.watch_process(std::process::id());
+    }
+
+    /// Stops the cluster and removes its folder once process `pid` is gone (instead of
+    /// when dropped).
+    pub fn watch_process(&mut self, pid: u32) {
         self.stop_on_drop = false;
         let ctl = self.bin.join("pg_ctl");
         let stop = match &self.run_as {
@@ -331,7 +337,6 @@ impl PgCluster {
         let script = format!(
             "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {stop} >/dev/null 2>&1; \
              rm -rf {dir}",
-            pid = std::process::id(),
             dir = self.dir.display()
         );
         // `setsid --fork`: the watchdog runs on in a session of its own; setsid returns.
@@ -345,8 +350,13 @@ impl PgCluster {
         assert!(started.success(), "the cluster's watchdog did not start");
     }
 
+    /// The cluster's folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The postmaster's process id, from `postmaster.pid`.
-    fn postmaster(&self) -> Option<u32> {
+    pub fn postmaster(&self) -> Option<u32> {
         std::fs::read_to_string(self.dir.join("data/postmaster.pid"))
             .ok()?
             .lines()

@@ -921,3 +921,47 @@ async fn sslmode_require_encrypts_and_disable_does_not() {
         assert_eq!(texts(&batches), [[encrypted]], "{mode:?}");
     }
 }
+
+/// Whether process `pid` is alive.
+fn alive(pid: u32) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|stat| stat.split_whitespace().nth(2) == Some("Z"))
+}
+
+#[tokio::test]
+async fn a_cluster_stops_when_dropped_or_when_its_test_process_ends() {
+    // Dropped (a test that panics drops it too).
+    let cluster = tokio::task::spawn_blocking(PgCluster::start)
+        .await
+        .expect("a cluster");
+    let postmaster = cluster.postmaster().expect("running");
+    let dir = cluster.dir().to_owned();
+    tokio::task::spawn_blocking(move || drop(cluster))
+        .await
+        .expect("dropped");
+    assert!(!alive(postmaster), "the server stopped");
+    assert!(!dir.exists(), "its folder is gone");
+    // Watched: stopped once the process it watches is gone, however it ended.
+    let mut cluster = tokio::task::spawn_blocking(PgCluster::start)
+        .await
+        .expect("a cluster");
+    let postmaster = cluster.postmaster().expect("running");
+    let dir = cluster.dir().to_owned();
+    let mut process = std::process::Command::new("sleep")
+        .arg("0.3")
+        .spawn()
+        .expect("a process");
+    cluster.watch_process(process.id());
+    drop(cluster);
+    assert!(alive(postmaster), "still running while the process lives");
+    process.wait().expect("the process ends");
+    let started = Instant::now();
+    while alive(postmaster) || dir.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the watchdog stopped the server"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
