@@ -64,6 +64,11 @@ fn binaries() -> PathBuf {
     newest.path().join("bin")
 }
 
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -95,6 +100,29 @@ impl PgCluster {
             stop_on_drop: true,
         };
         std::fs::write(cluster.dir.join("pw"), SUPERUSER_PASSWORD).expect("password file");
+        // A self-signed certificate: the server speaks TLS too (`sslmode=require`).
+        let certificate = Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args([
+                "-subj",
+                "/CN=localhost",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.crt",
+            ])
+            .current_dir(&cluster.dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl makes a certificate");
+        assert!(
+            certificate.success(),
+            "openssl could not make a certificate"
+        );
+        set_mode(&cluster.dir.join("server.key"), 0o600);
         if let Some(user) = &cluster.run_as {
             let chown = Command::new("chown")
                 .args(["-R", &format!("{user}:")])
@@ -167,9 +195,11 @@ impl PgCluster {
     pub fn start_server(&self) {
         let options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=100",
+             -c full_page_writes=off -c max_connections=100 -c ssl=on \
+             -c ssl_cert_file={dir}/server.crt -c ssl_key_file={dir}/server.key",
             self.port,
-            self.dir.display()
+            self.dir.display(),
+            dir = self.dir.display()
         );
         self.pg(
             "pg_ctl",
@@ -286,8 +316,14 @@ impl PgCluster {
         pool.close().await;
     }
 
-    /// Stops the cluster and removes its folder once `pid` (this test process) is gone.
+    /// Stops the cluster and removes its folder once this test process is gone.
     fn watch(&mut self) {
+        self.watch_process(std::process::id());
+    }
+
+    /// Stops the cluster and removes its folder once process `pid` is gone (instead of
+    /// when dropped).
+    pub fn watch_process(&mut self, pid: u32) {
         self.stop_on_drop = false;
         let ctl = self.bin.join("pg_ctl");
         let stop = match &self.run_as {
@@ -301,7 +337,6 @@ impl PgCluster {
         let script = format!(
             "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {stop} >/dev/null 2>&1; \
              rm -rf {dir}",
-            pid = std::process::id(),
             dir = self.dir.display()
         );
         // `setsid --fork`: the watchdog runs on in a session of its own; setsid returns.
@@ -315,8 +350,13 @@ impl PgCluster {
         assert!(started.success(), "the cluster's watchdog did not start");
     }
 
+    /// The cluster's folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The postmaster's process id, from `postmaster.pid`.
-    fn postmaster(&self) -> Option<u32> {
+    pub fn postmaster(&self) -> Option<u32> {
         std::fs::read_to_string(self.dir.join("data/postmaster.pid"))
             .ok()?
             .lines()

@@ -13,7 +13,7 @@ use flowloom_core::engine::arrow::datatypes::{
 };
 use flowloom_core::engine::arrow::record_batch::RecordBatch;
 use flowloom_core::engine::arrow::util::display::array_value_to_string;
-use flowloom_core::engine::postgres::{PostgresConnector, PostgresSettings};
+use flowloom_core::engine::postgres::{PostgresConnector, PostgresSettings, SslMode};
 use flowloom_core::engine::{Connector, EngineError, LocalEngine, PlanProblem};
 use flowloom_core::render::{self, Statement};
 use flowloom_core::value::Value;
@@ -338,6 +338,13 @@ async fn a_list_of_100000_values_is_one_array_parameter() {
         ),
         total
     );
+    // A for-each node's one value, compared with `=`.
+    let one = statement(
+        "SELECT count(*) AS n FROM campaigns WHERE campaign_id = {{ids}}",
+        &params,
+        vec![("ids", Value::List(vec![Value::String("C007".into())]))],
+    );
+    assert_eq!(count(&run(&pg, &one).await.expect("runs")), 1);
     // Integers too, and a list used as an array directly.
     let ints = [spec("ns", ScalarType::Integer, true)];
     let unnest = statement(
@@ -463,7 +470,7 @@ async fn a_bad_password_or_a_closed_port_is_a_clear_error_without_the_password()
     );
     assert!(message.contains(USER), "{message}");
     assert!(
-        message.contains("password authentication failed"),
+        message.contains("cannot connect: password authentication failed"),
         "{message}"
     );
     assert!(
@@ -491,6 +498,22 @@ async fn a_bad_password_or_a_closed_port_is_a_clear_error_without_the_password()
     assert!(message.contains("refused"), "{message}");
     assert!(!message.contains(PASSWORD), "{message}");
     assert!(started.elapsed() < Duration::from_secs(5), "fails at once");
+    // A host that does not exist (`.invalid` never resolves).
+    let unknown = PostgresSettings {
+        host: "nohost.invalid".into(),
+        ..cluster.settings(DATABASE)
+    };
+    let err = PostgresConnector::new(unknown)
+        .test_connection()
+        .await
+        .expect_err("no such host");
+    let message = err.to_string();
+    assert!(matches!(err, EngineError::Connection { .. }), "{err:?}");
+    assert!(
+        message.contains(&format!("nohost.invalid:{}", cluster.port)),
+        "{message}"
+    );
+    assert!(!message.contains(PASSWORD), "{message}");
 }
 
 #[tokio::test]
@@ -627,6 +650,7 @@ async fn a_connection_killed_mid_run_is_a_clear_error_and_the_next_query_works()
         .expect_err("the connection is gone");
     let message = err.to_string();
     assert!(matches!(err, EngineError::Connection { .. }), "{err:?}");
+    assert!(message.contains("the connection was lost"), "{message}");
     assert!(message.contains("terminating connection"), "{message}");
     assert!(!message.contains(PASSWORD));
     drop(stream);
@@ -722,6 +746,14 @@ async fn a_statement_that_writes_is_refused_and_writes_nothing() {
         let err = run(&pg, &plain(sql)).await.expect_err(sql);
         assert!(err.to_string().contains("only reads"), "{sql}: {err}");
     }
+    // Two statements in one: the server refuses to prepare them.
+    for sql in [
+        "SELECT 1; DELETE FROM pg_scratch",
+        "SELECT 1; COMMIT; INSERT INTO pg_scratch VALUES (3)",
+    ] {
+        let err = run(&pg, &plain(sql)).await.expect_err(sql);
+        assert!(err.to_string().contains("42601"), "{sql}: {err}");
+    }
     for sql in [
         "WITH w AS (INSERT INTO pg_scratch VALUES (1) RETURNING n) SELECT * FROM w",
         "SELECT pg_scratch_write()",
@@ -802,4 +834,134 @@ async fn check_and_output_columns_describe_without_running() {
         ]
     );
     assert_eq!(pg.fingerprint(&fine).await.expect("no error"), None);
+}
+
+#[tokio::test]
+async fn a_large_result_streams_in_batches_of_a_few_thousand_rows() {
+    let (pg, _) = connector().await;
+    let total = count(
+        &run(&pg, &plain("SELECT count(*) AS n FROM orders"))
+            .await
+            .expect("runs"),
+    );
+    let stream = pg
+        .run(&plain(
+            "SELECT order_id, sales FROM orders ORDER BY order_id",
+        ))
+        .await
+        .expect("starts");
+    assert_eq!(
+        stream.schema.field(1).data_type(),
+        &DataType::Decimal128(12, 2)
+    );
+    let batches: Vec<RecordBatch> = stream.batches.try_collect().await.expect("streams");
+    assert!(batches.len() > 10, "{} batches", batches.len());
+    assert!(batches.iter().all(|b| b.num_rows() <= 4_096));
+    assert_eq!(i64::try_from(rows(&batches)).expect("rows"), total);
+    let sum: i128 = batches
+        .iter()
+        .flat_map(|b| {
+            b.column(1)
+                .as_primitive::<Decimal128Type>()
+                .values()
+                .to_vec()
+        })
+        .sum();
+    let expected: String = {
+        let cluster = pg_cluster::shared().await;
+        let admin = cluster.admin(DATABASE).await;
+        let text = sqlx::query_scalar("SELECT (sum(sales) * 100)::bigint::text FROM orders")
+            .fetch_one(&admin)
+            .await
+            .expect("sum");
+        admin.close().await;
+        text
+    };
+    assert_eq!(sum.to_string(), expected);
+}
+
+#[tokio::test]
+async fn a_numeric_without_a_declared_scale_takes_its_first_batch_s_places() {
+    let (pg, _) = connector().await;
+    // Past the first batch a value with more places: refused by name, never rounded.
+    let sql = "SELECT CASE WHEN g > 5000 THEN 1.125 ELSE 1.5 END AS ratio \
+               FROM generate_series(1, 6000) AS g ORDER BY g";
+    let err = run(&pg, &plain(sql)).await.expect_err("more places later");
+    let message = err.to_string();
+    assert!(
+        message.contains("`ratio`") && message.contains("numeric(p, s)"),
+        "{message}"
+    );
+    let cast = "SELECT (CASE WHEN g > 5000 THEN 1.125 ELSE 1.5 END)::numeric(6,3) AS ratio \
+                FROM generate_series(1, 6000) AS g ORDER BY g";
+    let batches = run(&pg, &plain(cast)).await.expect("runs with the cast");
+    // The cast gives every value 3 places (an expression's precision is Arrow's widest).
+    assert_eq!(
+        batches[0].schema().field(0).data_type(),
+        &DataType::Decimal128(38, 3)
+    );
+    assert_eq!(texts(&batches).last().expect("rows"), &["1.125"]);
+}
+
+#[tokio::test]
+async fn sslmode_require_encrypts_and_disable_does_not() {
+    let cluster = pg_cluster::shared().await;
+    let sql = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+    for (mode, encrypted) in [
+        (SslMode::Require, "true"),
+        (SslMode::Prefer, "true"),
+        (SslMode::Disable, "false"),
+    ] {
+        let settings = PostgresSettings {
+            sslmode: mode,
+            ..cluster.settings(DATABASE)
+        };
+        let pg = PostgresConnector::new(settings);
+        let batches = run(&pg, &plain(sql)).await.expect("connects");
+        assert_eq!(texts(&batches), [[encrypted]], "{mode:?}");
+    }
+}
+
+/// Whether process `pid` is alive.
+fn alive(pid: u32) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|stat| stat.split_whitespace().nth(2) == Some("Z"))
+}
+
+#[tokio::test]
+async fn a_cluster_stops_when_dropped_or_when_its_test_process_ends() {
+    // Dropped (a test that panics drops it too).
+    let cluster = tokio::task::spawn_blocking(PgCluster::start)
+        .await
+        .expect("a cluster");
+    let postmaster = cluster.postmaster().expect("running");
+    let dir = cluster.dir().to_owned();
+    tokio::task::spawn_blocking(move || drop(cluster))
+        .await
+        .expect("dropped");
+    assert!(!alive(postmaster), "the server stopped");
+    assert!(!dir.exists(), "its folder is gone");
+    // Watched: stopped once the process it watches is gone, however it ended.
+    let mut cluster = tokio::task::spawn_blocking(PgCluster::start)
+        .await
+        .expect("a cluster");
+    let postmaster = cluster.postmaster().expect("running");
+    let dir = cluster.dir().to_owned();
+    let mut process = std::process::Command::new("sleep")
+        .arg("0.3")
+        .spawn()
+        .expect("a process");
+    cluster.watch_process(process.id());
+    drop(cluster);
+    assert!(alive(postmaster), "still running while the process lives");
+    process.wait().expect("the process ends");
+    let started = Instant::now();
+    while alive(postmaster) || dir.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the watchdog stopped the server"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -148,9 +148,10 @@ pub enum EngineError {
         sqlstate: String,
         position: Option<ServerPosition>,
     },
-    /// A database server could not be reached or refused the login. `target` names the
-    /// server and user (`postgres://user@host:port/database`), never a password.
-    #[error("cannot connect to {target}: {message}")]
+    /// A database server could not be reached, refused the login or cut the connection.
+    /// `target` names the server, database and user, never a password; `message` says
+    /// what happened (`cannot connect: …`, `the connection was lost: …`).
+    #[error("{target}: {message}")]
     Connection { target: String, message: String },
 }
 

@@ -51,7 +51,9 @@ impl fmt::Display for SourceKind {
     }
 }
 
-/// Whether the connection to a PostgreSQL server is encrypted (libpq's `sslmode`).
+/// Whether the connection to a PostgreSQL server is encrypted (libpq's `sslmode`, through
+/// the system's OpenSSL). As in libpq, `require` encrypts without checking the server's
+/// certificate.
 #[derive(
     Debug,
     Clone,

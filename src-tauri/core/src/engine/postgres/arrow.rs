@@ -5,7 +5,7 @@
 //! |---|---|
 //! | int2 / int4 / int8 | Int16 / Int32 / Int64 |
 //! | float4 / float8 | Float32 / Float64 |
-//! | numeric(p, s) | Decimal128(min(p, 38), s); without a declared scale (an expression, a bare `numeric` column), the most places any value of the first batch has |
+//! | numeric(p, s) | Decimal128(min(p, 38), s) for a table column; without a declared scale (an expression, a bare `numeric` column) Decimal128(38, the most places a value of the first batch has): a later value with more places is refused, never rounded |
 //! | bool | Boolean |
 //! | text, varchar, char(n), name | Utf8 |
 //! | json, jsonb, uuid | Utf8 (their text) |

@@ -2,7 +2,8 @@
 //! and the values themselves, each encoded in PostgreSQL's binary format with the type its
 //! parameter declares. A list is ONE array parameter: the template's `x IN ({{ids}})` is
 //! sent as `x = ANY($n)` (`NOT IN` as `<> ALL($n)`), so a list of any length is one value,
-//! never SQL text; a list written anywhere else (`unnest({{ids}})`) is the array itself.
+//! never SQL text; after a comparison (`x = {{ids}}`, a for-each node's one value) it is
+//! `x = ANY($n)` (`<>`: `ALL`); anywhere else (`unnest({{ids}})`) the array itself.
 //!
 //! The text sent keeps, per character, where it came from in the statement's parts, so a
 //! position the server reports maps back into the template's SQL ([`ServerPosition`]).
@@ -107,6 +108,11 @@ pub(super) fn type_info(oid: u32) -> PgTypeInfo {
 /// `NOT IN (` / `IN (` right before a list placeholder.
 static IN_BEFORE: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"(?i)(\bNOT\s+)?\bIN\s*\(\s*$").expect("a valid pattern"));
+/// A comparison right before a list placeholder (`x = {{ids}}`, how a for-each node's
+/// template compares its one value): the list is compared with `ANY` (`ALL` for `<>`).
+static COMPARISON_BEFORE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?:^|[^<>=!~@#%^&|*+\-/])(=|<>|!=|<=|>=|<|>)\s*$").expect("a valid pattern")
+});
 /// The `)` closing `IN (` right after it.
 static CLOSE_AFTER: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"^\s*\)").expect("a valid pattern"));
@@ -169,7 +175,14 @@ pub(super) fn bind(statement: &Statement) -> Result<Bound, EngineError> {
                         skip_next = close;
                     }
                     _ => {
-                        let reference = format!("${n}");
+                        let reference = match COMPARISON_BEFORE
+                            .captures(&sql)
+                            .and_then(|c| c.get(1))
+                        {
+                            Some(op) if matches!(op.as_str(), "<>" | "!=") => format!(" ALL(${n})"),
+                            Some(_) => format!(" ANY(${n})"),
+                            None => format!("${n}"),
+                        };
                         push_value(&mut sql, &mut chars, &mut segments, index, &reference);
                     }
                 }
@@ -399,7 +412,10 @@ mod tests {
                 Part::List(1),
                 text(") AND d = ANY("),
                 Part::List(0),
-                text(")"),
+                text(") AND e = "),
+                Part::List(0),
+                text(" AND f <>"),
+                Part::List(1),
             ],
             scalars: vec![("a".into(), ScalarType::Integer, Value::Integer(1))],
             lists: vec![
@@ -418,7 +434,8 @@ mod tests {
         let bound = bind(&statement).expect("binds");
         assert_eq!(
             bound.sql,
-            "SELECT * FROM t WHERE a = $1 AND b = ANY($2) AND c <> ALL($3) AND d = ANY($2)"
+            "SELECT * FROM t WHERE a = $1 AND b = ANY($2) AND c <> ALL($3) AND d = ANY($2) \
+             AND e =  ANY($2) AND f <> ALL($3)"
         );
         assert_eq!(bound.params.len(), 3);
         assert_eq!(bound.params[1].oid, oids::TEXT_ARRAY);

@@ -38,11 +38,15 @@ pub(super) fn from_sqlx(err: sqlx::Error, bound: Option<&Bound>, target: &str) -
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed => EngineError::Connection {
             target: target.to_owned(),
-            message: format!("the connection was lost ({err}); run it again once the server is back"),
+            message: format!(
+                "the connection was lost ({err}); run it again once the server is back"
+            ),
         },
         sqlx::Error::PoolTimedOut => EngineError::Connection {
             target: target.to_owned(),
-            message: "no connection became free in time: the server did not answer, or every connection of the pool stayed busy".to_owned(),
+            message: "cannot connect: no connection became free in time (the server did not \
+                      answer, or every connection of the pool stayed busy)"
+                .to_owned(),
         },
         other => EngineError::Query {
             message: other.to_string(),
@@ -67,7 +71,7 @@ pub(super) fn connecting(err: sqlx::Error, target: &str) -> EngineError {
     };
     EngineError::Connection {
         target: target.to_owned(),
-        message,
+        message: format!("cannot connect: {message}"),
     }
 }
 
@@ -76,7 +80,7 @@ fn server(pg: &PgDatabaseError, bound: Option<&Bound>, target: &str) -> EngineEr
     if is_login(code) {
         return EngineError::Connection {
             target: target.to_owned(),
-            message: pg.message().to_owned(),
+            message: format!("cannot connect: {}", pg.message()),
         };
     }
     let mut message = pg.message().to_owned();
@@ -88,7 +92,9 @@ fn server(pg: &PgDatabaseError, bound: Option<&Bound>, target: &str) -> EngineEr
     if matches!(code, sqlstate::ADMIN_SHUTDOWN | sqlstate::CRASH_SHUTDOWN) {
         return EngineError::Connection {
             target: target.to_owned(),
-            message: format!("{message}; run it again once the server is back"),
+            message: format!(
+                "the connection was lost: {message}; run it again once the server is back"
+            ),
         };
     }
     if let Some(detail) = pg.detail() {

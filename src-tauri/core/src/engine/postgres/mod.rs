@@ -35,8 +35,9 @@ use sqlx::postgres::{
     Postgres,
 };
 use sqlx::{Column as _, Connection as _, Executor as _, Row as _, TypeInfo as _, ValueRef as _};
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{OnceCell, mpsc};
 
@@ -46,6 +47,8 @@ pub const BATCH_ROWS: usize = 4_096;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a query waits for a free connection of the pool.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+/// A pooled connection idle longer than this is pinged before a query uses it.
+const PING_AFTER_IDLE: Duration = Duration::from_millis(250);
 /// How long a query waits for the pool before a connection of its own asks the server why.
 const PROBE_AFTER: Duration = Duration::from_millis(200);
 /// How long ending a cancelled query's transaction may take before the connection is closed.
@@ -144,6 +147,9 @@ pub struct ServerCheck {
 pub struct PostgresConnector {
     settings: PostgresSettings,
     pool: OnceCell<PgPool>,
+    /// Declared numeric types of table columns met so far: (table oid, column number) →
+    /// typmod. A stale one can only refuse a value or pad its places, never change it.
+    typmods: Arc<Mutex<HashMap<(u32, i16), i32>>>,
 }
 
 impl fmt::Debug for PostgresConnector {
@@ -160,6 +166,7 @@ impl PostgresConnector {
         Self {
             settings,
             pool: OnceCell::new(),
+            typmods: Arc::default(),
         }
     }
 
@@ -175,7 +182,17 @@ impl PostgresConnector {
                     .min_connections(0)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .idle_timeout(Duration::from_secs(600))
-                    .test_before_acquire(true)
+                    // A connection idle a while is pinged first (a restart cut it); one just
+                    // given back is not, so queries one after another pay no extra round trip.
+                    .test_before_acquire(false)
+                    .before_acquire(|connection, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for > PING_AFTER_IDLE {
+                                connection.ping().await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     .connect_lazy_with(self.settings.connect_options())
             })
             .await
@@ -195,7 +212,7 @@ impl PostgresConnector {
             Err(_) => Err(EngineError::Connection {
                 target,
                 message: format!(
-                    "the server did not answer within {} s",
+                    "cannot connect: the server did not answer within {} s",
                     CONNECT_TIMEOUT.as_secs()
                 ),
             }),
@@ -261,7 +278,13 @@ impl PostgresConnector {
         let bound = bind::bind(statement)?;
         refuse_writes(&bound.sql)?;
         let mut connection = self.acquire().await?;
-        let columns = describe(&mut connection, &bound, &self.settings.target()).await?;
+        let columns = describe(
+            &mut connection,
+            &bound,
+            &self.settings.target(),
+            &self.typmods,
+        )
+        .await?;
         Ok(columns
             .into_iter()
             .map(|(name, kind)| (name, kind.data_type()))
@@ -286,7 +309,10 @@ impl PostgresConnector {
             pid,
         };
         let (sender, mut receiver) = mpsc::channel(2);
-        tokio::spawn(stream_rows(connection, bound, sender, canceller, target));
+        let typmods = Arc::clone(&self.typmods);
+        tokio::spawn(stream_rows(
+            connection, bound, sender, canceller, target, typmods,
+        ));
         let schema = match receiver.recv().await {
             Some(Ok(Message::Schema(schema))) => schema,
             Some(Err(err)) => return Err(err),
@@ -322,7 +348,14 @@ impl PostgresConnector {
         let mut connection = self.acquire().await.ok()?;
         // The server's word first (a typo in `SELECT` is a syntax error), then whether it
         // only reads: preparing a statement runs nothing.
-        match describe(&mut connection, &bound, &self.settings.target()).await {
+        match describe(
+            &mut connection,
+            &bound,
+            &self.settings.target(),
+            &self.typmods,
+        )
+        .await
+        {
             Ok(_) => refuse_writes(&bound.sql)
                 .err()
                 .map(|err| PlanProblem::Other(err.to_string())),
@@ -402,12 +435,16 @@ async fn begin(connection: &mut PgConnection) -> Result<i32, sqlx::Error> {
         .try_get::<i32, _>(0)
 }
 
+/// Declared numeric types of table columns: (table oid, column number) → typmod.
+type Typmods = Mutex<HashMap<(u32, i16), i32>>;
+
 /// Prepares `bound` (nothing runs) and reads its columns' kinds; a numeric column of a
-/// table brings its declared precision and scale.
+/// table brings its declared precision and scale (asked once per table, then kept).
 async fn describe(
     connection: &mut PgConnection,
     bound: &Bound,
     target: &str,
+    typmods: &Typmods,
 ) -> Result<Vec<(String, Kind)>, EngineError> {
     let types = bound.types();
     let statement = connection
@@ -418,38 +455,46 @@ async fn describe(
         .await
         .map_err(|e| errors::from_sqlx(e, Some(bound), target))?;
     let columns = sqlx::Statement::columns(&statement);
-    // Declared numeric types of table columns: (table, column number) → typmod.
-    let tables: Vec<i64> = columns
+    let origin =
+        |c: &sqlx::postgres::PgColumn| Some((c.relation_id()?.0, c.relation_attribute_no()?));
+    let known = |key: &(u32, i16)| typmods.lock().is_ok_and(|t| t.contains_key(key));
+    let mut tables: Vec<i64> = columns
         .iter()
         .filter(|c| {
             c.type_info()
                 .oid()
                 .is_some_and(|oid| oid.0 == oids::NUMERIC || oid.0 == oids::NUMERIC_ARRAY)
         })
-        .filter_map(|c| c.relation_id().map(|oid| i64::from(oid.0)))
+        .filter_map(origin)
+        .filter(|key| !known(key))
+        .map(|(table, _)| i64::from(table))
         .collect();
-    let mut typmods: Vec<(i64, i32, i32)> = Vec::new();
+    tables.dedup();
     if !tables.is_empty() {
-        typmods = sqlx::query_as(
+        let found: Vec<(i64, i32, i32)> = sqlx::query_as(
             "SELECT attrelid::int8, attnum::int4, atttypmod FROM pg_catalog.pg_attribute \
-             WHERE attrelid::int8 = ANY($1)",
+             WHERE attrelid::int8 = ANY($1) AND attnum > 0",
         )
         .bind(tables)
         .fetch_all(&mut *connection)
         .await
         .map_err(|e| errors::from_sqlx(e, None, target))?;
+        if let Ok(mut kept) = typmods.lock() {
+            for (table, number, typmod) in found {
+                if let (Ok(table), Ok(number)) = (u32::try_from(table), i16::try_from(number)) {
+                    kept.insert((table, number), typmod);
+                }
+            }
+        }
     }
+    let kept = typmods.lock().map(|t| t.clone()).unwrap_or_default();
     columns
         .iter()
         .map(|column| {
             let name = column.name().to_owned();
-            let typmod = match (column.relation_id(), column.relation_attribute_no()) {
-                (Some(table), Some(number)) => typmods
-                    .iter()
-                    .find(|t| t.0 == i64::from(table.0) && t.1 == i32::from(number))
-                    .map_or(-1, |t| t.2),
-                _ => -1,
-            };
+            let typmod = origin(column)
+                .and_then(|key| kept.get(&key).copied())
+                .unwrap_or(-1);
             let kind = column
                 .type_info()
                 .oid()
@@ -515,8 +560,10 @@ async fn stream_rows(
     sender: mpsc::Sender<Sent>,
     canceller: Canceller,
     target: String,
+    typmods: Arc<Typmods>,
 ) {
-    let outcome = produce(&mut connection, &bound, &sender, &target).await;
+    // `produce` drops the sender as it returns: the stream ends before the transaction does.
+    let outcome = produce(&mut connection, &bound, sender, &target, &typmods).await;
     if outcome == Outcome::Cancelled {
         canceller.cancel().await;
     }
@@ -549,9 +596,11 @@ fn breaks(err: &EngineError) -> bool {
 async fn produce(
     connection: &mut PgConnection,
     bound: &Bound,
-    sender: &mpsc::Sender<Sent>,
+    sender: mpsc::Sender<Sent>,
     target: &str,
+    typmods: &Typmods,
 ) -> Outcome {
+    let sender = &sender;
     let fail = |err: EngineError| async move {
         let outcome = if breaks(&err) {
             Outcome::Broken
@@ -563,7 +612,7 @@ async fn produce(
         }
         outcome
     };
-    let kinds = match describe(connection, bound, target).await {
+    let kinds = match describe(connection, bound, target, typmods).await {
         Ok(kinds) => kinds,
         Err(err) => return fail(err).await,
     };
