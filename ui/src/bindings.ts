@@ -154,6 +154,21 @@ export const commands = {
 	previewCron: (expression: string, timezone: string) => typedError<CronPreview, AppError_Serialize>(__TAURI_INVOKE("preview_cron", { expression, timezone })),
 	/**  The cron runs missed while the app was closed, as found when it opened. */
 	missedSchedules: () => __TAURI_INVOKE<Missed[]>("missed_schedules"),
+	listSources: () => typedError<SourceDetail_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_sources")),
+	/**  Adds `source`; `password`, when given, is kept in the OS keyring. */
+	addSource: (source: DataSource_Deserialize, password: string | null) => typedError<SourceDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("add_source", { source, password })),
+	/**
+	 *  Changes `source`'s name and how to reach it (its id and kind stay); `password`, when
+	 *  given, replaces the one the keyring keeps.
+	 */
+	updateSource: (source: DataSource_Deserialize, password: string | null) => typedError<SourceDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("update_source", { source, password })),
+	/**  Removes source `id`: refused while a template runs on it. */
+	removeSource: (id: SourceId) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("remove_source", { id })),
+	/**
+	 *  Connects to `source` as the form holds it (saved or not; `password` as typed, else
+	 *  where the source says) and asks the server its version.
+	 */
+	testSource: (source: DataSource_Deserialize, password: string | null) => typedError<SourceCheck, AppError_Serialize>(__TAURI_INVOKE("test_source", { source, password })),
 };
 
 /** Events */
@@ -454,6 +469,23 @@ export type CronPreview = {
 	next: string[],
 };
 
+/**  A named data source of a workspace. */
+export type DataSource = DataSource_Serialize | DataSource_Deserialize;
+
+/**  A named data source of a workspace. */
+export type DataSource_Deserialize = {
+	source_id: SourceId,
+	name: string,
+	config: SourceConfig_Deserialize,
+};
+
+/**  A named data source of a workspace. */
+export type DataSource_Serialize = {
+	source_id: SourceId,
+	name: string,
+	config: SourceConfig_Serialize,
+};
+
 /**  One problem, with everything needed to show it where it is. */
 export type Diagnostic = Diagnostic_Serialize | Diagnostic_Deserialize;
 
@@ -542,6 +574,8 @@ export type ErrorCode =
  *  drop on the window): the window reads and writes no other file (`files.rs`).
  */
 "file_not_chosen" | 
+/**  A data source could not be reached or opened: its server, its password, its keyring. */
+"source_unavailable" | 
 /**  Anything the user cannot fix from the UI (I/O, a broken database). */
 "internal";
 
@@ -1144,6 +1178,55 @@ export type Position = {
 	y: number | null,
 };
 
+/**  How to reach a PostgreSQL database. No password: see [`PostgresConfig::password_env`]. */
+export type PostgresConfig = PostgresConfig_Serialize | PostgresConfig_Deserialize;
+
+/**  How to reach a PostgreSQL database. No password: see [`PostgresConfig::password_env`]. */
+export type PostgresConfig_Deserialize = {
+	host: string,
+	port?: number,
+	database: string,
+	user: string,
+	sslmode?: SslMode,
+	/**  The schemas unqualified table names are looked up in, in order (`search_path`). */
+	search_path?: string | null,
+	/**  The most connections the app keeps open to the server. */
+	pool_size?: number,
+	/**  The server stops a query that runs longer (milliseconds). */
+	statement_timeout_ms?: number | null,
+	/**  The environment variable holding the password, for machines without a keyring. */
+	password_env?: string | null,
+	/**
+	 *  A node on this source reuses a result an earlier run kept when it is younger than
+	 *  this ("30s", "10m", "2h", "1d"); without it, such a node always runs (the server's
+	 *  data cannot be fingerprinted cheaply).
+	 */
+	reuse_for?: string | null,
+};
+
+/**  How to reach a PostgreSQL database. No password: see [`PostgresConfig::password_env`]. */
+export type PostgresConfig_Serialize = {
+	host: string,
+	port: number,
+	database: string,
+	user: string,
+	sslmode: SslMode,
+	/**  The schemas unqualified table names are looked up in, in order (`search_path`). */
+	search_path?: string,
+	/**  The most connections the app keeps open to the server. */
+	pool_size: number,
+	/**  The server stops a query that runs longer (milliseconds). */
+	statement_timeout_ms?: number,
+	/**  The environment variable holding the password, for machines without a keyring. */
+	password_env?: string,
+	/**
+	 *  A node on this source reuses a result an earlier run kept when it is younger than
+	 *  this ("30s", "10m", "2h", "1d"); without it, such a node always runs (the server's
+	 *  data cannot be fingerprinted cheaply).
+	 */
+	reuse_for?: string,
+};
+
 /**  A result column as recorded: its name and Arrow type. */
 export type ResultColumn = {
 	name: string,
@@ -1609,6 +1692,47 @@ export type ShadowedGlobal = {
 	by: ShadowedBy,
 };
 
+/**  What testing a source's connection found. */
+export type SourceCheck = {
+	/**  The server's own description of its version. */
+	version: string,
+	/**  One round trip of a query, in milliseconds. */
+	latency_ms: number,
+};
+
+/**  What a source is and how to reach it, by kind. */
+export type SourceConfig = SourceConfig_Serialize | SourceConfig_Deserialize;
+
+/**  What a source is and how to reach it, by kind. */
+export type SourceConfig_Deserialize = { kind: "local" } | ({ kind: "postgres" } & PostgresConfig_Deserialize);
+
+/**  What a source is and how to reach it, by kind. */
+export type SourceConfig_Serialize = { kind: "local" } | ({ kind: "postgres" } & PostgresConfig_Serialize);
+
+/**  A source as the workspace holds it. */
+export type SourceDetail = SourceDetail_Serialize | SourceDetail_Deserialize;
+
+/**  A source as the workspace holds it. */
+export type SourceDetail_Deserialize = {
+	source: DataSource_Deserialize,
+	/**  How many templates run on it. */
+	template_count: number,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  A source as the workspace holds it. */
+export type SourceDetail_Serialize = {
+	source: DataSource_Serialize,
+	/**  How many templates run on it. */
+	template_count: number,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  A data source's id, `src_[a-z0-9_]+`; `src_local` is every workspace's own engine. */
+export type SourceId = string;
+
 /**
  *  A problem in a template's SQL, where the editor should mark it: `from..to` in UTF-16
  *  code units (what JavaScript strings count).
@@ -1620,6 +1744,11 @@ export type SqlProblem = {
 	error: boolean,
 	message: string,
 };
+
+/**  Whether the connection to a PostgreSQL server is encrypted (libpq's `sslmode`). */
+export type SslMode = "disable" | 
+/**  Encrypted when the server offers it. */
+"prefer" | "require";
 
 /**  A note stuck on the canvas beside the nodes, with an id unique among the flow's notes. */
 export type StickyNote = StickyNote_Serialize | StickyNote_Deserialize;
@@ -1812,6 +1941,11 @@ export type Template_Deserialize = {
 	category?: string,
 	tags?: string[],
 	kind?: TemplateKind,
+	/**
+	 *  The data source its SQL runs on (`src_local`, the workspace's own engine, unless
+	 *  it names another).
+	 */
+	source_id?: SourceId,
 	/**  The query; for a data-table template, a comment saying what it does instead. */
 	sql: string,
 	parameters?: ParamSpec_Deserialize[],
@@ -1832,6 +1966,11 @@ export type Template_Serialize = {
 	category: string,
 	tags: string[],
 	kind?: TemplateKind,
+	/**
+	 *  The data source its SQL runs on (`src_local`, the workspace's own engine, unless
+	 *  it names another).
+	 */
+	source_id?: SourceId,
 	/**  The query; for a data-table template, a comment saying what it does instead. */
 	sql: string,
 	parameters: ParamSpec_Serialize[],
