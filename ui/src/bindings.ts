@@ -316,7 +316,7 @@ export type Code =
  *  A node whose SQL calls a function whose value changes between runs: never reused,
  *  nor is anything after it.
  */
-"not_reusable";
+"not_reusable" | "unknown_source" | "source_cannot_run";
 
 /**  One column of a table. */
 export type Column = Column_Serialize | Column_Deserialize;
