@@ -4,6 +4,7 @@ import { FlowScreen } from "./screens/FlowScreen";
 import { GalleryScreen } from "./screens/GalleryScreen";
 import { HomeScreen } from "./screens/HomeScreen";
 import { SchedulesScreen } from "./screens/SchedulesScreen";
+import { SourcesScreen } from "./screens/SourcesScreen";
 import { TablesScreen } from "./screens/TablesScreen";
 import { TemplatesScreen } from "./screens/TemplatesScreen";
 import { useAppActions, useAppState } from "./store";
@@ -23,6 +24,7 @@ export function App() {
       {route.screen === "flow" && <FlowScreen key={route.flowId} />}
       {route.screen === "tables" && <TablesScreen />}
       {route.screen === "schedules" && <SchedulesScreen />}
+      {route.screen === "sources" && <SourcesScreen />}
       {route.screen === "templates" && <TemplatesScreen />}
       {route.screen === "gallery" && <GalleryScreen />}
       {dropHover && (

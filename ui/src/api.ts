@@ -79,6 +79,11 @@ import {
   type ColumnShape,
   type Template_Deserialize,
   type ShadowedGlobal,
+  type DataSource_Deserialize,
+  type DataSource_Serialize,
+  type SourceCheck,
+  type SourceDetail_Serialize,
+  type SslMode,
 } from "./bindings";
 
 export type AppError = AppError_Serialize;
@@ -152,6 +157,13 @@ export type { ChartKind, OutputColumn, PackOutcome, SqlProblem, TemplateTestRun 
 /** A table template SQL can read (a data file or a data table) with its columns as the engine reads them. */
 export type TableShape = TableShape_Serialize;
 export type { ColumnShape };
+/** A data source as Rust sends it: its id, name, and how to reach it (never a password). */
+export type DataSource = DataSource_Serialize;
+/** A data source as sent to Rust to be added, changed or tested. */
+export type SourceInput = DataSource_Deserialize;
+/** A data source with how many templates run on it. */
+export type SourceDetail = SourceDetail_Serialize;
+export type { SourceCheck, SslMode };
 
 export type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
 
@@ -283,4 +295,17 @@ export const api = {
   listGallery: (): Promise<Outcome<GalleryFlow[]>> => guard(() => commands.listGallery()),
   /** Makes the user's own flow from a gallery flow; answers with it. */
   useGalleryFlow: (id: string): Promise<Outcome<FlowDetail>> => guard(() => commands.useGalleryFlow(id)),
+  /** The workspace's data sources, `src_local` among them. */
+  listSources: (): Promise<Outcome<SourceDetail[]>> => guard(() => commands.listSources()),
+  /** Adds a source; `password`, when given, is kept in the OS keyring. */
+  addSource: (source: SourceInput, password: string | null): Promise<Outcome<SourceDetail>> =>
+    guard(() => commands.addSource(source, password)),
+  /** Changes a source (its id and kind stay); `password`, when given, replaces the kept one. */
+  updateSource: (source: SourceInput, password: string | null): Promise<Outcome<SourceDetail>> =>
+    guard(() => commands.updateSource(source, password)),
+  /** Removes a source; refused (`constraint`, naming them) while templates run on it. */
+  removeSource: (id: string): Promise<Outcome<null>> => guard(() => commands.removeSource(id)),
+  /** Connects to a source as the form holds it, saved or not; `source_unavailable` when it cannot. */
+  testSource: (source: SourceInput, password: string | null): Promise<Outcome<SourceCheck>> =>
+    guard(() => commands.testSource(source, password)),
 };

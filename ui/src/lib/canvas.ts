@@ -8,6 +8,7 @@ import { noteNodeId } from "./edit";
 import { formatValue } from "./format";
 import { connectionMappings, mappingLabel, type Mapping } from "./mapping";
 import { PROBLEM_COLORS, noProblems, sameCount, worstSeverity, type ProblemCount } from "./problems";
+import { LOCAL_SOURCE } from "./sources";
 
 /** Where a node's parameter gets its value from, in the order the canvas gives them precedence. */
 export type ParameterSource =
@@ -35,6 +36,8 @@ export type TemplateNodeData = {
   /** The template's name, or its id when the catalogue does not have it. */
   readonly templateName: string;
   readonly templateStatus: TemplateStatus;
+  /** The data source its template runs on (`src_local` unless the template names another). */
+  readonly sourceId: string;
   readonly parameters: readonly NodeParameter[];
   /** `node_config.color`, or null for the default accent. */
   readonly accent: string | null;
@@ -226,6 +229,7 @@ export function toCanvas(detail: Pick<FlowDetail, "flow">, catalogue: Catalogue)
       label: labels.get(node.node_id) ?? node.node_id,
       templateName: template?.name ?? node.template_id,
       templateStatus: entry === undefined ? "missing" : entry.is_active ? "ok" : "inactive",
+      sourceId: template?.source_id ?? LOCAL_SOURCE,
       parameters: (template?.parameters ?? []).map((param) => ({
         name: param.name,
         type: param.type,
@@ -368,6 +372,7 @@ function sameNodeData(a: TemplateNodeData, b: TemplateNodeData): boolean {
     a.label === b.label &&
     a.templateName === b.templateName &&
     a.templateStatus === b.templateStatus &&
+    a.sourceId === b.sourceId &&
     a.accent === b.accent &&
     a.note === b.note &&
     a.templateUpdate?.from === b.templateUpdate?.from &&

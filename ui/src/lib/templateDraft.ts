@@ -2,6 +2,7 @@
 // takes, both ways. A stored template read into a draft and back is the same template, so
 // saving it unchanged makes no new version. Pure.
 import type { ChartConfig, ChartKind, JsonValue, OutputColumn, ResultPage, ScalarType, Template, TemplateInput } from "../api";
+import { LOCAL_SOURCE } from "./sources";
 import { parseList, parseValue, valueText, type Parsed } from "./tableValues";
 
 export const SCALAR_TYPES: readonly ScalarType[] = ["string", "integer", "decimal", "boolean", "date", "datetime", "json"];
@@ -36,6 +37,8 @@ export type TemplateDraft = {
   readonly templateId: string | null;
   /** Kept as stored (a data-table template stays one); new templates are SQL. */
   readonly kind: Template["kind"];
+  /** The data source its SQL runs on; a data-table template stays on `src_local`. */
+  readonly sourceId: string;
   readonly version: number | null;
   readonly name: string;
   readonly description: string;
@@ -51,6 +54,7 @@ export type TemplateDraft = {
 export const blankDraft: TemplateDraft = {
   templateId: null,
   kind: undefined,
+  sourceId: LOCAL_SOURCE,
   version: null,
   name: "",
   description: "",
@@ -67,6 +71,7 @@ export function draftOf(template: Template): TemplateDraft {
   return {
     templateId: template.template_id,
     kind: template.kind,
+    sourceId: template.source_id ?? LOCAL_SOURCE,
     version: template.version,
     name: template.name,
     description: template.description,
@@ -210,6 +215,8 @@ export function templateOf(draft: TemplateDraft, templateId: string): Built {
     chart_config: chart === null ? null : chartConfigOf(chart),
   };
   if (draft.kind !== undefined) template.kind = draft.kind;
+  // Left out on `src_local`, as Rust writes it, so a template read and saved unchanged stays the same.
+  if (draft.kind !== "data_table" && draft.sourceId !== LOCAL_SOURCE) template.source_id = draft.sourceId;
   if (draft.version !== null) template.version = draft.version;
   return { ok: true, template };
 }

@@ -1,5 +1,5 @@
 // Home: the workspace header, the import, the ways to the gallery, the templates, the data
-// tables and the schedules, the filters and the flow list.
+// tables, the schedules and the data sources, the filters and the flow list.
 import { ErrorNotice } from "../components/ErrorNotice";
 import { FlowFilters } from "../components/home/FlowFilters";
 import { FlowList } from "../components/home/FlowList";
@@ -13,7 +13,7 @@ import "../styles/home.css";
 export function HomeScreen() {
   const workspace = useAppState((state) => state.workspace);
   const notice = useAppState((state) => state.notice);
-  const { dismissNotice, createFlow, openTables, openSchedules, openTemplates, openGallery } = useAppActions();
+  const { dismissNotice, createFlow, openTables, openSchedules, openTemplates, openGallery, openSources } = useAppActions();
   const [naming, setNaming] = useState(false);
 
   return (
@@ -60,6 +60,9 @@ export function HomeScreen() {
               </button>
               <button type="button" className="button" data-testid="open-schedules" onClick={() => void openSchedules()}>
                 Schedules
+              </button>
+              <button type="button" className="button" data-testid="open-sources" onClick={() => void openSources()}>
+                Data sources
               </button>
             </div>
           </div>

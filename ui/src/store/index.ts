@@ -8,7 +8,7 @@
 // `flow.ts` (the open flow: opening, checking, leaving it), `editing.ts` (its undo/redo and
 // autosave), `runs.ts` (running it and inspecting its runs), `flowFiles.ts` (flow files in and
 // out), `versions.ts` (its versions), `tables.ts` (data tables, with `tableRows.ts` and
-// `tableFiles.ts`), `schedules.ts`, `templates.ts` (the template library) and `gallery.ts`.
+// `tableFiles.ts`), `schedules.ts`, `templates.ts` (the template library), `gallery.ts` and `sources.ts` (data sources).
 import { createStore, useStore } from "zustand";
 import { api as realApi } from "../api";
 import { dialogs as realDialogs } from "../dialogs";
@@ -22,6 +22,7 @@ import { createHomeActions, initialHome, type HomeActions, type HomeState } from
 import { createRunActions, initialRuns, type RunActions, type RunsState } from "./runs";
 import { createScheduleActions, initialSchedules, type ScheduleActions, type SchedulesState } from "./schedules";
 import { createScreenActions, initialScreen, type Route, type ScreenActions, type ScreenState } from "./screen";
+import { createSourceActions, initialSources, type SourceActions, type SourcesState } from "./sources";
 import { createTableActions, initialTables, type TableActions, type TablesState } from "./tables";
 import { createTemplateActions, initialTemplateLibrary, type TemplateActions, type TemplateLibraryState } from "./templates";
 import { createVersionActions, initialVersions, type VersionActions, type VersionsState } from "./versions";
@@ -45,6 +46,8 @@ export type AppState = ScreenState &
     readonly templateLibrary: TemplateLibraryState;
     /** The Gallery screen: whole flows to start from. */
     readonly gallery: GalleryState;
+    /** The Data sources screen; its list is also the template editor's, the canvas's and the palette's. */
+    readonly sources: SourcesState;
   };
 
 export type AppActions = ScreenActions &
@@ -57,7 +60,8 @@ export type AppActions = ScreenActions &
   ScheduleActions &
   VersionActions &
   TemplateActions &
-  GalleryActions;
+  GalleryActions &
+  SourceActions;
 
 /** The store: its state and its actions. */
 export type Store = AppState & { actions: AppActions };
@@ -83,6 +87,7 @@ const initialState: AppState = {
   versions: initialVersions,
   templateLibrary: initialTemplateLibrary,
   gallery: initialGallery,
+  sources: initialSources,
 };
 
 export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialogs) {
@@ -118,6 +123,7 @@ export function createAppStore(api: Api = realApi, dialogs: Dialogs = realDialog
       ...createVersionActions({ ...access, flowTicket: flowTicket.current }),
       ...createTemplateActions({ ...access, dialogs }),
       ...createGalleryActions(access),
+      ...createSourceActions(access),
     };
 
     return { ...initialState, actions };

@@ -9,6 +9,7 @@ export type Route =
   | { readonly screen: "flow"; readonly flowId: string }
   | { readonly screen: "tables" }
   | { readonly screen: "schedules" }
+  | { readonly screen: "sources" }
   | { readonly screen: "templates" }
   | { readonly screen: "gallery" };
 

@@ -13,6 +13,7 @@ import type {
 } from "../api";
 import type { Api, Dialogs } from "../store/access";
 import { fakeScheduleApi } from "./fakeSchedules";
+import { fakeSourceApi } from "./fakeSources";
 import { fakeTableApi } from "./fakeTables";
 import { fakeVersionApi } from "./fakeVersions";
 import { fakeGalleryApi } from "./fakeGallery";
@@ -52,6 +53,7 @@ export function fakeApi(overrides: Partial<Api> = {}) {
   const versions = fakeVersionApi();
   const templateLibrary = fakeTemplateApi();
   const gallery = fakeGalleryApi();
+  const sources = fakeSourceApi();
   const api: Api = {
     workspaceInfo: () => Promise.resolve(ok({ root: "/home/ana/flows", data_dir: "/home/ana/flows/.flowloom" })),
     listFlows: (query) => {
@@ -152,6 +154,7 @@ export function fakeApi(overrides: Partial<Api> = {}) {
     ...versions.api,
     ...templateLibrary.api,
     ...gallery.api,
+    ...sources.api,
     ...overrides,
   };
   return {
@@ -174,6 +177,7 @@ export function fakeApi(overrides: Partial<Api> = {}) {
     packImports: templateLibrary.packImports,
     packExports: templateLibrary.packExports,
     galleryUsed: gallery.used,
+    sourceCalls: sources.calls,
   };
 }
 

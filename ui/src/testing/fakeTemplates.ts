@@ -15,6 +15,8 @@ function stored(input: TemplateInput, version: number): Template {
     description: input.description ?? "",
     category: input.category ?? "",
     tags: input.tags ?? [],
+    // Kept unless it is the workspace's own engine, as Rust writes it.
+    ...(input.source_id === undefined || input.source_id === "src_local" ? {} : { source_id: input.source_id }),
     sql: input.sql,
     parameters: (input.parameters ?? []).map((p) => ({ ...p, required: p.required ?? false, default: p.default ?? undefined })),
     ...(input.output_columns == null ? {} : { output_columns: input.output_columns }),

@@ -1,5 +1,6 @@
 // The canvas's node for a template instance: its label and parameters, outlined and badged when
-// the flow's problems name it, marked when its template has a newer version, with its progress
+// the flow's problems name it, marked when its template has a newer version or runs on a data
+// source other than this computer, with its progress
 // in the run on screen. Zoomed out, where its text would be a few pixels high, it is drawn as a
 // box with a large label and its handles only (level of detail: far fewer elements to lay out
 // and paint on a large flow).
@@ -16,6 +17,7 @@ import {
   type TemplateStatus,
 } from "../../lib/canvas";
 import { describeCount, worstSeverity } from "../../lib/problems";
+import { sourceBadge } from "../../lib/sources";
 import { describeProgress, nodeProgress, type NodeProgress } from "../../lib/run";
 import { useAppState } from "../../store";
 
@@ -129,6 +131,18 @@ function ProblemBadge({ data, severity }: Pick<ViewProps, "data" | "severity">) 
   );
 }
 
+/** The data source the node's template runs on, when it is not this computer: its name. */
+function SourceBadge({ sourceId }: { readonly sourceId: string }) {
+  const name = useAppState((state) => sourceBadge(sourceId, state.sources.list.status === "ready" ? state.sources.list.data : []));
+  if (name === null) return null;
+  const title = `Runs on data source ${name} (${sourceId})`;
+  return (
+    <span className="tnode__source" data-testid="node-source-badge" data-source-id={sourceId} title={title} aria-label={title}>
+      {name}
+    </span>
+  );
+}
+
 /** A newer version of the node's template, neither taken nor declined (the inspector offers both). */
 function UpdateMarker({ from, to }: { readonly from: number; readonly to: number }) {
   const title = `Its template changed (version ${from} → ${to}): select the node to update it or keep version ${from}`;
@@ -144,6 +158,7 @@ function NearNode({ data, className, style, severity, progress }: ViewProps) {
     <div className={className} data-testid="canvas-node" data-node-id={data.nodeId} data-severity={severity ?? undefined} style={style}>
       <ProblemBadge data={data} severity={severity} />
       {data.templateUpdate !== null && <UpdateMarker from={data.templateUpdate.from} to={data.templateUpdate.to} />}
+      <SourceBadge sourceId={data.sourceId} />
       <Handle type="target" position={Position.Left} data-testid="node-input" />
       <NodeHead data={data} labelTestId="node-label" />
       {data.parameters.length > 0 && (

@@ -1,5 +1,5 @@
 // The template palette beside the canvas: every active template, searchable by name, category
-// and tag. Drag one onto the canvas to place a node there, or press its + to place it in the
+// and tag, and filtered by the data source it runs on. Drag one onto the canvas to place a node there, or press its + to place it in the
 // middle of the view (beside any node already there). The drag follows the pointer itself:
 // HTML5 drag and drop does not reach the page in WebKitGTK under Tauri.
 import { useReactFlow } from "@xyflow/react";
@@ -8,7 +8,9 @@ import type { Template, TemplateDetail } from "../../api";
 import { addNode, freeSpot } from "../../lib/edit";
 import { DEFAULT_NODE_SIZE } from "../../lib/layout";
 import { matchTemplates } from "../../lib/palette";
+import { ALL_SOURCES, filterBySource, sortSources } from "../../lib/sources";
 import { useAppActions } from "../../store";
+import { useSources } from "../sources/SourcePicker";
 import { useViewCentre } from "./useViewCentre";
 
 /** How far the pointer must move before pressing a template becomes dragging it. */
@@ -90,25 +92,48 @@ export function usePlaceInView(): (template: Template) => void {
 
 export function TemplatePalette({ templates }: { readonly templates: readonly TemplateDetail[] }) {
   const [query, setQuery] = useState("");
-  const shown = useMemo(() => matchTemplates(templates, query), [templates, query]);
+  const [sourceId, setSourceId] = useState(ALL_SOURCES);
+  const sources = useSources({ load: true });
+  const shown = useMemo(() => matchTemplates(filterBySource(templates, sourceId), query), [templates, sourceId, query]);
+  const sourceName = sources.find((s) => s.source.source_id === sourceId)?.source.name ?? sourceId;
   const place = usePlaceInView();
   const { drag, start } = usePaletteDrag();
 
   return (
     <section className="palette" aria-label="Templates" data-testid="palette">
-      <input
-        type="search"
-        className="palette__search"
-        placeholder="Search templates"
-        aria-label="Search templates"
-        data-testid="palette-search"
-        value={query}
-        onChange={(event) => {
-          setQuery(event.target.value);
-        }}
-      />
+      <div className="palette__filters">
+        <input
+          type="search"
+          className="palette__search"
+          placeholder="Search templates"
+          aria-label="Search templates"
+          data-testid="palette-search"
+          value={query}
+          onChange={(event) => {
+            setQuery(event.target.value);
+          }}
+        />
+        <select
+          className="palette__source"
+          aria-label="Data source"
+          data-testid="palette-source"
+          value={sourceId}
+          onChange={(event) => {
+            setSourceId(event.target.value);
+          }}
+        >
+          <option value={ALL_SOURCES}>All sources</option>
+          {sortSources(sources).map(({ source }) => (
+            <option key={source.source_id} value={source.source_id}>
+              {source.name}
+            </option>
+          ))}
+        </select>
+      </div>
       {shown.length === 0 ? (
-        <p className="muted palette__empty">No template matches “{query}”.</p>
+        <p className="muted palette__empty">
+          {query.trim() === "" ? `No template runs on ${sourceName}.` : `No template${sourceId === ALL_SOURCES ? "" : ` on ${sourceName}`} matches “${query}”.`}
+        </p>
       ) : (
         <ul className="palette__list">
           {shown.map(({ template }) => (

@@ -1,10 +1,11 @@
-// One template being written: its name and labels, its SQL, parameters, output columns and
+// One template being written: its name and labels, the data source it runs on, its SQL, parameters, output columns and
 // chart, a test run, and its versions. The draft and every step are the store's
 // (`store/templates.ts`); each part here edits one piece of the draft.
 import { useMemo } from "react";
 import { draftChartConfig, type TemplateDraft } from "../../lib/templateDraft";
 import { useAppActions } from "../../store";
 import type { TemplateEditor as Editor, TemplateSave } from "../../store/templates";
+import { SourcePicker } from "../sources/SourcePicker";
 import { ChartEditor } from "./ChartEditor";
 import { OutputColumnsEditor } from "./OutputColumnsEditor";
 import { ParamsEditor } from "./ParamsEditor";
@@ -112,7 +113,7 @@ function SaveStatus({ save }: { readonly save: TemplateSave }) {
 type DetailsProps = {
   readonly draft: TemplateDraft;
   readonly templateId: string | null;
-  readonly onChange: (patch: Partial<Pick<TemplateDraft, "name" | "description" | "category" | "tagsText">>) => void;
+  readonly onChange: (patch: Partial<Pick<TemplateDraft, "name" | "description" | "category" | "tagsText" | "sourceId">>) => void;
 };
 
 function Details({ draft, templateId, onChange }: DetailsProps) {
@@ -145,6 +146,13 @@ function Details({ draft, templateId, onChange }: DetailsProps) {
           }}
         />
       </label>
+      <SourcePicker
+        sourceId={draft.sourceId}
+        dataTable={draft.kind === "data_table"}
+        onChange={(sourceId) => {
+          onChange({ sourceId });
+        }}
+      />
       <label className="field template-details__wide">
         <span className="field__label">Description</span>
         <textarea
