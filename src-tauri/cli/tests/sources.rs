@@ -160,6 +160,13 @@ fn a_flow_across_sources_runs_and_the_password_is_nowhere_in_the_workspace() {
     std::fs::write(&file, cross_source_flow("src_sales_db")).expect("write");
     // A file naming a source the workspace lacks says how to add it.
     let elsewhere = tempfile::tempdir().expect("temp dir");
+    exits(
+        &flowloom_with(
+            &[],
+            &["flows", "list", "--workspace", path_str(elsewhere.path())],
+        ),
+        0,
+    );
     let lacking = flowloom_with(
         &[],
         &[
@@ -220,7 +227,7 @@ fn a_flow_across_sources_runs_and_the_password_is_nowhere_in_the_workspace() {
             &[
                 "export",
                 "comp_cross",
-                "--out",
+                "--output",
                 path_str(&exported),
                 "--workspace",
                 ws,

@@ -4,8 +4,8 @@
 //! unioned in the order of the values, tagged with the value in a column of the parameter's
 //! name (a query returning that column already fails the node).
 
-use super::Connector;
 use super::report::{NodeError, NodeResult, Outcome};
+use super::{Connector, EngineError};
 use crate::render;
 use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
@@ -55,6 +55,8 @@ impl Slots {
 /// A prepared node, owning what its task needs.
 pub(super) struct Job {
     pub(super) connector: Arc<dyn Connector>,
+    /// The template's SQL, where a server's error points (see [`EngineError::locate`]).
+    pub(super) template_sql: Arc<str>,
     pub(super) queries: Vec<Query>,
     pub(super) timeout: Duration,
     pub(super) retries: u32,
@@ -97,7 +99,11 @@ impl Job {
             self.attempts.fetch_max(attempts, Ordering::Relaxed);
             let outcome = tokio::time::timeout(
                 self.timeout,
-                execute(self.connector.as_ref(), &query.statement),
+                execute(
+                    self.connector.as_ref(),
+                    &query.statement,
+                    &self.template_sql,
+                ),
             )
             .await
             .unwrap_or(Err(NodeError::TimedOut(self.timeout)));
@@ -206,12 +212,16 @@ fn union(
     })
 }
 
+/// Runs `statement` (rendered from `template_sql`) to its last batch; an error the server
+/// places in the statement points into the template's SQL.
 async fn execute(
     connector: &dyn Connector,
     statement: &render::Statement,
+    template_sql: &str,
 ) -> Result<NodeResult, NodeError> {
-    let stream = connector.run(statement).await?;
-    let batches: Vec<RecordBatch> = stream.batches.try_collect().await?;
+    let located = |err: EngineError| NodeError::from(err.locate(template_sql));
+    let stream = connector.run(statement).await.map_err(located)?;
+    let batches: Vec<RecordBatch> = stream.batches.try_collect().await.map_err(located)?;
     Ok(NodeResult {
         schema: stream.schema,
         row_count: batches.iter().map(RecordBatch::num_rows).sum(),

@@ -310,6 +310,7 @@ impl<'a> Progress<'a> {
                 self.started(at, parameters, sql);
                 let job = Job {
                     connector,
+                    template_sql: Arc::from(template.sql.as_str()),
                     queries,
                     timeout,
                     retries: node.node_config.retries.unwrap_or(0),
