@@ -131,8 +131,8 @@ async fn every_example_flow_gives_the_same_rows_on_postgres_as_on_local_files() 
                 "{id} on PostgreSQL: {there:?}"
             );
             let (here, there) = (
-                here.result.as_ref().unwrap(),
-                there.result.as_ref().unwrap(),
+                here.result.as_ref().expect("a result"),
+                there.result.as_ref().expect("a result"),
             );
             assert!(here.row_count > 0, "{id}: an example node gives rows");
             let what = format!("{}: node {id}'s rows", summary.composition_id);
@@ -169,12 +169,12 @@ async fn a_flow_chains_postgres_local_and_postgres_nodes() {
     let local = run_on(&validated(flow, local_templates), engine).await;
     for (there, here) in crossed.nodes.iter().zip(&local.nodes) {
         let (there, here) = (
-            there.result.as_ref().unwrap(),
-            here.result.as_ref().unwrap(),
+            there.result.as_ref().expect("a result"),
+            here.result.as_ref().expect("a result"),
         );
         same_rows(&here.batches, &there.batches, "the flow across sources");
     }
-    let orders = crossed.nodes[2].result.as_ref().unwrap();
+    let orders = crossed.nodes[2].result.as_ref().expect("a result");
     assert_eq!(
         orders.row_count, 5,
         "one row for each of the top five campaigns"

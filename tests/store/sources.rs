@@ -62,7 +62,11 @@ async fn a_source_reads_back_as_written_and_changes_keep_its_id_and_kind() {
     let updated = store.update_source(&renamed).await.expect("update");
     assert_eq!(updated.source, renamed);
     assert_eq!(
-        store.get_source(&renamed.source_id).await.unwrap().source,
+        store
+            .get_source(&renamed.source_id)
+            .await
+            .expect("read")
+            .source,
         renamed
     );
     let mut missing = sales();

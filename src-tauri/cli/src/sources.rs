@@ -2,7 +2,7 @@
 //! workspace's own engine, and the analyst's databases).
 
 use crate::{Failure, json_text};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use flowloom_core::model::{DataSource, PostgresConfig, SourceConfig, SourceDetail, SslMode};
 use flowloom_core::sources::{Sources, secrets};
 use flowloom_core::{CompositionId, SourceId, Workspace};
@@ -19,44 +19,7 @@ pub enum SourcesCommand {
     /// `src_sales_db`). The password is never given on the command line: pipe it to
     /// --password-stdin (kept in the OS keyring), name an environment variable holding it
     /// (--password-env), or keep it in PostgreSQL's password file (PGPASSFILE, ~/.pgpass).
-    Add {
-        name: String,
-        /// The kind of database: `postgres`.
-        #[arg(long, value_parser = ["postgres"])]
-        kind: String,
-        #[arg(long)]
-        host: String,
-        #[arg(long, default_value_t = 5432)]
-        port: u16,
-        #[arg(long)]
-        database: String,
-        #[arg(long)]
-        user: String,
-        /// disable, prefer or require.
-        #[arg(long, default_value = "prefer", value_parser = ["disable", "prefer", "require"])]
-        sslmode: String,
-        /// The schemas unqualified names are looked up in (`analytics, public`).
-        #[arg(long)]
-        search_path: Option<String>,
-        /// The most connections kept open to the server.
-        #[arg(long, default_value_t = 4)]
-        pool_size: u32,
-        /// The server stops a query running longer (milliseconds).
-        #[arg(long)]
-        statement_timeout_ms: Option<u32>,
-        /// The environment variable holding the password.
-        #[arg(long, conflicts_with = "password_stdin")]
-        password_env: Option<String>,
-        /// Read the password from standard input and keep it in the OS keyring.
-        #[arg(long)]
-        password_stdin: bool,
-        /// Reuse a node's result an earlier run kept when it is younger than this
-        /// (`10m`, `2h`, `1d`); without it, nodes on the source always run.
-        #[arg(long)]
-        reuse_for: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
+    Add(Box<AddSource>),
     /// Connects to source ID and prints the server's version and one round trip's time.
     Test {
         id: String,
@@ -65,6 +28,47 @@ pub enum SourcesCommand {
     },
     /// Removes source ID (refused while a template runs on it).
     Remove { id: String },
+}
+
+/// `sources add`: a PostgreSQL source and how to reach it.
+#[derive(Debug, Args)]
+pub struct AddSource {
+    pub name: String,
+    /// The kind of database: `postgres`.
+    #[arg(long, value_parser = ["postgres"])]
+    pub kind: String,
+    #[arg(long)]
+    pub host: String,
+    #[arg(long, default_value_t = 5432)]
+    pub port: u16,
+    #[arg(long)]
+    pub database: String,
+    #[arg(long)]
+    pub user: String,
+    /// disable, prefer or require.
+    #[arg(long, default_value = "prefer", value_parser = ["disable", "prefer", "require"])]
+    pub sslmode: String,
+    /// The schemas unqualified names are looked up in (`analytics, public`).
+    #[arg(long)]
+    pub search_path: Option<String>,
+    /// The most connections kept open to the server.
+    #[arg(long, default_value_t = 4)]
+    pub pool_size: u32,
+    /// The server stops a query running longer (milliseconds).
+    #[arg(long)]
+    pub statement_timeout_ms: Option<u32>,
+    /// The environment variable holding the password.
+    #[arg(long, conflicts_with = "password_stdin")]
+    pub password_env: Option<String>,
+    /// Read the password from standard input and keep it in the OS keyring.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Reuse a node's result an earlier run kept when it is younger than this
+    /// (`10m`, `2h`, `1d`); without it, nodes on the source always run.
+    #[arg(long)]
+    pub reuse_for: Option<String>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub async fn sources(
@@ -85,22 +89,23 @@ pub async fn sources(
                 writeln!(out, "{}", source_line(source)).map_err(write)?;
             }
         }
-        SourcesCommand::Add {
-            name,
-            kind: _,
-            host,
-            port,
-            database,
-            user,
-            sslmode,
-            search_path,
-            pool_size,
-            statement_timeout_ms,
-            password_env,
-            password_stdin,
-            reuse_for,
-            json,
-        } => {
+        SourcesCommand::Add(add) => {
+            let AddSource {
+                name,
+                kind: _,
+                host,
+                port,
+                database,
+                user,
+                sslmode,
+                search_path,
+                pool_size,
+                statement_timeout_ms,
+                password_env,
+                password_stdin,
+                reuse_for,
+                json,
+            } = *add;
             if let Some(reuse_for) = &reuse_for {
                 flowloom_core::model::parse_duration(reuse_for)
                     .map_err(|why| Failure::unreadable(format!("--reuse-for: {why}")))?;

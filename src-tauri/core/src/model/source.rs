@@ -246,16 +246,20 @@ mod tests {
         assert_eq!(parse_duration(" 2h"), Ok(Duration::from_secs(7_200)));
         assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86_400)));
         assert_eq!(parse_duration("45s"), Ok(Duration::from_secs(45)));
-        assert!(parse_duration("10").unwrap_err().contains("unit"));
-        assert!(parse_duration("m").unwrap_err().contains("not a duration"));
-        assert!(parse_duration("3w").unwrap_err().contains("`w`"));
+        assert!(parse_duration("10").expect_err("no unit").contains("unit"));
+        assert!(
+            parse_duration("m")
+                .expect_err("no number")
+                .contains("not a duration")
+        );
+        assert!(parse_duration("3w").expect_err("weeks").contains("`w`"));
     }
 
     #[test]
     fn a_source_reads_back_as_written() {
         let text = r#"{"source_id":"src_sales","name":"Sales","config":{"kind":"postgres",
             "host":"db.internal","database":"sales","user":"analyst","reuse_for":"10m"}}"#;
-        let source: DataSource = serde_json::from_str(text).unwrap();
+        let source: DataSource = serde_json::from_str(text).expect("a source");
         assert_eq!(source.kind(), SourceKind::Postgres);
         let SourceConfig::Postgres(pg) = &source.config else {
             panic!("a postgres source")
@@ -266,7 +270,7 @@ mod tests {
         );
         assert_eq!(source.config.reuse_for(), Some(Duration::from_secs(600)));
         let again: DataSource =
-            serde_json::from_str(&serde_json::to_string(&source).unwrap()).unwrap();
+            serde_json::from_str(&serde_json::to_string(&source).expect("writes")).expect("reads");
         assert_eq!(again, source);
     }
 }

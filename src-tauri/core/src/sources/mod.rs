@@ -47,12 +47,15 @@ pub struct SourceCheck {
     pub latency_ms: f64,
 }
 
+/// A source's connector and the config it was opened with.
+type Opened = (SourceConfig, Arc<dyn Connector>);
+
 /// The connectors of a workspace's sources, each opened once for the config it was opened
 /// with (a changed source is opened anew).
 #[derive(Debug, Clone)]
 pub struct Sources {
     store: Store,
-    open: Arc<Mutex<HashMap<SourceId, (SourceConfig, Arc<dyn Connector>)>>>,
+    open: Arc<Mutex<HashMap<SourceId, Opened>>>,
 }
 
 impl Sources {

@@ -131,22 +131,22 @@ mod tests {
         serde_json::from_value(serde_json::json!({
             "host": host, "port": 5433, "database": "sales", "user": user,
         }))
-        .unwrap()
+        .expect("a login")
     }
 
     #[test]
     fn the_password_file_gives_the_first_matching_line() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("pgpass");
         std::fs::write(
             &path,
             "# comment\nother:5433:sales:ana:wrong\ndb.internal:5433:*:ana:s\\:cr\\\\et\n*:*:*:*:fallback\n",
         )
-        .unwrap();
-        let found = |host, user| from_pass_file(&path, &login(host, user)).unwrap();
+        .expect("write");
+        let found = |host, user| from_pass_file(&path, &login(host, user)).expect("reads");
         assert_eq!(found("db.internal", "ana").as_deref(), Some("s:cr\\et"));
         assert_eq!(found("elsewhere", "bo").as_deref(), Some("fallback"));
-        std::fs::write(&path, "db.internal:5432:sales:ana:other-port\n").unwrap();
+        std::fs::write(&path, "db.internal:5432:sales:ana:other-port\n").expect("write");
         assert_eq!(found("db.internal", "ana"), None);
     }
 }
