@@ -6,6 +6,7 @@
 use crate::error::{AppError, ErrorCode};
 use crate::files::{ChosenFiles, FileUse};
 use crate::runs::{Engine, ResultPage};
+use flowloom_core::api::Runs;
 use flowloom_core::authoring::{self, SqlProblem};
 use flowloom_core::engine::TableShape;
 use flowloom_core::flowfile::{self, OnConflict, PackOutcome};
@@ -66,12 +67,13 @@ pub struct TemplateTestRun {
 #[tauri::command]
 #[specta::specta]
 pub async fn test_run_template(
-    engine: State<'_, Engine>,
+    runs: State<'_, Runs>,
     template: Template,
     values: BTreeMap<String, serde_json::Value>,
     limit: u32,
 ) -> Result<TemplateTestRun, AppError> {
-    let run = authoring::test_run(engine.0.as_ref(), &template, &values, limit as usize)
+    let connector = runs.connector_for(&template.source_id).await?;
+    let run = authoring::test_run(connector.as_ref(), &template, &values, limit as usize)
         .await
         .map_err(|why| AppError::new(ErrorCode::InvalidInput, why))?;
     Ok(TemplateTestRun {

@@ -10,7 +10,7 @@ use crate::engine::run::{
 use crate::engine::{Connector, plan_check};
 use crate::ids::{CompositionId, SourceId};
 use crate::model::{Flow, RunId, RunOrigin, RunStatus, Trigger};
-use crate::sources::Sources;
+use crate::sources::{SourceError, Sources};
 use crate::store::StoreError;
 use crate::validation::{self, Diagnostic, ValidatedFlow};
 use crate::workspace::Workspace;
@@ -452,6 +452,18 @@ impl Runs {
     /// The workspace's data sources at work.
     pub fn sources(&self) -> &Sources {
         &self.inner.sources
+    }
+
+    /// Where a template on `source` runs: the workspace's engine, or the database's
+    /// connector (opened on first use).
+    pub async fn connector_for(
+        &self,
+        source: &SourceId,
+    ) -> Result<Arc<dyn Connector>, SourceError> {
+        if source.is_local() {
+            return Ok(self.inner.connector.clone());
+        }
+        self.inner.sources.connector(source).await
     }
 
     fn notify(&self, notice: &RunNotice) {
