@@ -11,7 +11,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/flowloom/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 APP_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev \
-                librsvg2-dev libayatana-appindicator3-dev libxdo-dev
+                librsvg2-dev libayatana-appindicator3-dev libxdo-dev libdbus-1-dev
 TEST_PACKAGES := xvfb webkit2gtk-driver xdotool postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
