@@ -196,3 +196,33 @@ async fn a_node_on_a_source_that_cannot_open_fails_saying_why_and_the_rest_runs(
     // The nodes after it are skipped, naming it; nothing else is touched.
     assert_eq!(report.nodes[1].status, NodeStatus::Skipped);
 }
+
+#[tokio::test]
+async fn a_template_on_postgres_is_not_planned_against_the_local_files() {
+    let (_workspace, engine, _catalog, _dir) = sample_workspace().await;
+    let text = cross_source().replace("FROM orders", "FROM crm.orders_only_on_the_server");
+    let (flow, templates) = FlowFile::read(&text).expect("reads").into_parts();
+    let catalog = Catalog::from_templates(templates).with_sources([
+        (SourceId::local(), SourceKind::Local),
+        (pg_source(), SourceKind::Postgres),
+    ]);
+    let found = flowloom_core::engine::plan_check::problems(&flow, &catalog, engine.as_ref()).await;
+    assert_eq!(
+        found,
+        Vec::new(),
+        "a table only the server has is no local `unknown_table`"
+    );
+    // The same template on the local engine is judged there.
+    let (flow, mut templates) = FlowFile::read(&text).expect("reads").into_parts();
+    for template in &mut templates {
+        template.source_id = SourceId::local();
+    }
+    let catalog = Catalog::from_templates(templates);
+    let found = flowloom_core::engine::plan_check::problems(&flow, &catalog, engine.as_ref()).await;
+    assert!(
+        found
+            .iter()
+            .any(|d| d.code == flowloom_core::validation::Code::UnknownTable),
+        "{found:#?}"
+    );
+}

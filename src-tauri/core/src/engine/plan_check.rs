@@ -91,13 +91,15 @@ pub async fn problems(
     out
 }
 
-/// What `connector` refuses in `template`'s SQL, its values unknown; `None` too for SQL
-/// validation refuses already.
+/// What `connector` (the workspace's own engine) refuses in `template`'s SQL, its values
+/// unknown; `None` too for SQL validation refuses already, and for a template on another
+/// data source, whose SQL is that database's to judge.
 pub async fn template_problem(
     template: &Template,
     connector: &dyn Connector,
 ) -> Option<PlanProblem> {
-    if template.kind == TemplateKind::DataTable
+    if !template.source_id.is_local()
+        || template.kind == TemplateKind::DataTable
         || validation::is_blank(&template.sql)
         || !render::problems(&template.sql, &template.parameters).is_empty()
         || validation::sql_syntax_problem(template).is_some()
