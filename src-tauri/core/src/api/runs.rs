@@ -432,8 +432,9 @@ impl Runs {
             .nodes
             .iter()
             .filter_map(|node| flow.template_of(node))
-            .map(|template| template.source_id.clone())
+            .map(|template| &template.source_id)
             .filter(|source| !source.is_local())
+            .cloned()
             .collect();
         used.sort();
         used.dedup();
