@@ -154,7 +154,7 @@ async fn the_apps_validation_plans_against_the_workspace() {
     );
     let catalog = store.catalog_for(&drawn).await.expect("catalog");
     let codes = |ds: &[validation::Diagnostic]| ds.iter().map(|d| d.code).collect::<Vec<_>>();
-    let found = plan_check::check_in_workspace(&drawn, &catalog, &engine).await;
+    let found = plan_check::check_in_workspace(&drawn, &catalog, engine.as_ref()).await;
     assert_eq!(codes(&found), [Code::UnknownTable], "{found:#?}");
 
     let columns = serde_json::from_value(json!({ "columns": [
@@ -167,7 +167,7 @@ async fn the_apps_validation_plans_against_the_workspace() {
         .await
         .expect("create");
     let catalog = store.catalog_for(&drawn).await.expect("catalog");
-    let found = plan_check::check_in_workspace(&drawn, &catalog, &engine).await;
+    let found = plan_check::check_in_workspace(&drawn, &catalog, engine.as_ref()).await;
     assert_eq!(found, [], "the new data table is seen at once");
 }
 

@@ -2,7 +2,6 @@
 
 use crate::error::{AppError, ErrorCode};
 use crate::files::{ChosenFiles, FileUse};
-use crate::runs::Engine;
 use flowloom_core::api::{Runs, SavedFlow};
 use flowloom_core::engine::plan_check;
 use flowloom_core::flowfile::{self, ImportOutcome, NewerTemplates, OnConflict};
@@ -78,11 +77,11 @@ pub async fn set_favorite(
 #[specta::specta]
 pub async fn validate_flow(
     workspace: State<'_, Workspace>,
-    engine: State<'_, Engine>,
+    runs: State<'_, Runs>,
     flow: Flow,
 ) -> Result<Vec<Diagnostic>, AppError> {
     let catalog = workspace.store().catalog_for(&flow).await?;
-    Ok(plan_check::check_in_workspace(&flow, &catalog, &engine.0).await)
+    Ok(plan_check::check_in_workspace(&flow, &catalog, &*runs).await)
 }
 
 /// Saves the flow being edited (a new version when it changed), valid or not: a flow is
@@ -147,7 +146,7 @@ pub async fn delete_flow(
 pub async fn import_flow_file(
     workspace: State<'_, Workspace>,
     chosen: State<'_, ChosenFiles>,
-    engine: State<'_, Engine>,
+    runs: State<'_, Runs>,
     path: String,
     on_conflict: OnConflict,
 ) -> Result<ImportOutcome, AppError> {
@@ -155,7 +154,7 @@ pub async fn import_flow_file(
     let text = user_files::read_text(file.path(), flowfile::MAX_FILE_BYTES as u64)
         .map_err(|e| AppError::unreadable_file(e.to_string()))?;
     let (store, newer) = (workspace.store(), NewerTemplates::Warn);
-    let import = flowfile::import_checked(store, &text, on_conflict, newer, Some(&*engine.0));
+    let import = flowfile::import_checked(store, &text, on_conflict, newer, Some(&*runs));
     let outcome = import.await?;
     file.used();
     Ok(outcome)

@@ -99,7 +99,7 @@ pub async fn readable_tables(engine: State<'_, Engine>) -> Result<Vec<TableShape
 pub async fn import_template_pack(
     workspace: State<'_, Workspace>,
     chosen: State<'_, ChosenFiles>,
-    engine: State<'_, Engine>,
+    runs: State<'_, Runs>,
     path: String,
     on_conflict: OnConflict,
 ) -> Result<PackOutcome, AppError> {
@@ -107,7 +107,7 @@ pub async fn import_template_pack(
     let text = user_files::read_text(file.path(), flowfile::MAX_FILE_BYTES as u64)
         .map_err(|e| AppError::unreadable_file(e.to_string()))?;
     let store = workspace.store();
-    let import = flowfile::import_templates_checked(store, &text, on_conflict, Some(&*engine.0));
+    let import = flowfile::import_templates_checked(store, &text, on_conflict, Some(&*runs));
     let outcome = import.await?;
     file.used();
     Ok(outcome)

@@ -2,6 +2,7 @@
 //! templates as template packs.
 
 use crate::{Failure, TemplatesCommand};
+use flowloom_core::api::Runs;
 use flowloom_core::engine::LocalEngine;
 use flowloom_core::flowfile::{
     self, FlowFile, ImportError, NewerTemplates, OnConflict, ReadError, TemplateFate,
@@ -13,6 +14,7 @@ use flowloom_core::{CompositionId, TemplateId, Workspace};
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 /// `--on-conflict` as the command line spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -96,14 +98,21 @@ async fn in_workspace(
         )));
     }
     let workspace = Workspace::open(dir).await.map_err(Failure::refused)?;
-    let engine = LocalEngine::for_workspace(&workspace)
-        .await
-        .map_err(Failure::refused)?;
+    let checker = checker(&workspace).await?;
     let (_, diagnostics) =
-        flowfile::check_in_workspace(workspace.store(), file, on_conflict.into(), Some(&engine))
+        flowfile::check_in_workspace(workspace.store(), file, on_conflict.into(), Some(&checker))
             .await
             .map_err(Failure::refused)?;
     Ok(diagnostics)
+}
+
+/// Where `workspace`'s templates are planned before an import: its engine, over its data
+/// files and data tables, and the databases of its other data sources.
+async fn checker(workspace: &Workspace) -> Result<Runs, Failure> {
+    let engine = LocalEngine::for_workspace(workspace)
+        .await
+        .map_err(Failure::refused)?;
+    Ok(Runs::new(workspace.clone(), Arc::new(engine)))
 }
 
 /// Without a workspace, the templates a file is checked against besides those it carries:
@@ -154,17 +163,14 @@ pub async fn import(
     newer: NewerTemplates,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    // The file is judged as `validate --workspace` judges it, its SQL planned on the
-    // workspace's engine.
-    let engine = LocalEngine::for_workspace(workspace)
-        .await
-        .map_err(Failure::refused)?;
+    // The file is judged as `validate --workspace` judges it, its SQL planned where it runs.
+    let checker = checker(workspace).await?;
     let outcome = flowfile::import_checked(
         workspace.store(),
         text,
         on_conflict.into(),
         newer,
-        Some(&engine),
+        Some(&checker),
     )
     .await
     .map_err(|err| match err {
@@ -266,27 +272,27 @@ pub async fn templates(
         }
         TemplatesCommand::Import { file, on_conflict } => {
             let text = read(&file)?;
-            let engine = LocalEngine::for_workspace(workspace)
-                .await
-                .map_err(Failure::refused)?;
-            let outcome =
-                flowfile::import_templates_checked(store, &text, on_conflict.into(), Some(&engine))
-                    .await
-                    .map_err(|err| match err {
-                        ImportError::Read(ReadError::Unreadable(d)) => {
-                            Failure::unreadable(d.message)
-                        }
-                        ImportError::Read(ReadError::Invalid(ds))
-                        | ImportError::Invalid(ds)
-                        | ImportError::Conflicts(ds) => {
-                            let lines: Vec<String> = ds.iter().map(ToString::to_string).collect();
-                            Failure::refused(format!(
-                                "the template pack has problems, nothing was imported:\n{}",
-                                lines.join("\n")
-                            ))
-                        }
-                        other => Failure::refused(format!("{other}; nothing was imported")),
-                    })?;
+            let checker = checker(workspace).await?;
+            let outcome = flowfile::import_templates_checked(
+                store,
+                &text,
+                on_conflict.into(),
+                Some(&checker),
+            )
+            .await
+            .map_err(|err| match err {
+                ImportError::Read(ReadError::Unreadable(d)) => Failure::unreadable(d.message),
+                ImportError::Read(ReadError::Invalid(ds))
+                | ImportError::Invalid(ds)
+                | ImportError::Conflicts(ds) => {
+                    let lines: Vec<String> = ds.iter().map(ToString::to_string).collect();
+                    Failure::refused(format!(
+                        "the template pack has problems, nothing was imported:\n{}",
+                        lines.join("\n")
+                    ))
+                }
+                other => Failure::refused(format!("{other}; nothing was imported")),
+            })?;
             for (id, fate) in &outcome.templates {
                 writeln!(out, "template {id}: {}", describe(fate)).map_err(write)?;
             }

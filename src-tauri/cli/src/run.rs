@@ -3,10 +3,11 @@
 
 use crate::{Failure, WorkspaceArg};
 use flowloom_core::api::{RunRequest, Runs, RunsError};
+use flowloom_core::engine::LocalEngine;
+use flowloom_core::engine::plan_check::{self, Checker};
 use flowloom_core::engine::run::{
     self, CancellationToken, NodeStatus, RunError, RunEvent, RunStatus,
 };
-use flowloom_core::engine::{LocalEngine, plan_check};
 use flowloom_core::flowfile::{self, FlowFile};
 use flowloom_core::model::Trigger;
 use flowloom_core::validation::{self, Catalog, Diagnostic, ValidatedFlow};
@@ -92,17 +93,17 @@ pub async fn run(args: RunArgs, workspace: WorkspaceArg) -> Result<u8, Failure> 
         .expect("building the engine never panics")
         .map_err(Failure::refused)?
         .with_data_tables(workspace.store().clone());
-    // A file's SQL is planned against the workspace's tables before anything runs, as
-    // `validate --workspace` plans it (a stored flow's was, when it was imported).
+    // A file's data-table nodes work on the workspace's data tables, as a stored flow's do.
+    let runs = Runs::new(workspace.clone(), Arc::new(engine));
+    // A file's SQL is planned where it runs before anything runs, as `validate --workspace`
+    // plans it (a stored flow's was, when it was imported).
     if !stored {
-        engine.refresh_tables().await;
-        let planned = plan_check::problems(flow.flow(), &catalog, &engine).await;
+        runs.refresh_tables().await;
+        let planned = plan_check::problems(flow.flow(), &catalog, &runs).await;
         if planned.iter().any(Diagnostic::is_error) {
             return Err(problems(&planned));
         }
     }
-    // A file's data-table nodes work on the workspace's data tables, as a stored flow's do.
-    let runs = Runs::new(workspace.clone(), Arc::new(engine));
 
     let json = args.json;
     let started = Instant::now();

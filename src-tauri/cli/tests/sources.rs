@@ -243,6 +243,51 @@ fn a_flow_across_sources_runs_and_the_password_is_nowhere_in_the_workspace() {
     assert_eq!(files_holding(dir.path(), PASSWORD), Vec::<String>::new());
 }
 
+#[test]
+fn a_template_s_sql_is_checked_by_its_database_before_anything_runs_or_is_imported() {
+    let port = cluster_port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    exits(&add_sales(ws, port, &[]), 0);
+    let env = [(PW_VAR, PASSWORD)];
+    // A table only the server has is no problem: the server plans it.
+    let good = dir.path().join("good.flow.json");
+    std::fs::write(&good, cross_source_flow("src_sales_db")).expect("write");
+    let checked = flowloom_with(&env, &["validate", path_str(&good), "--workspace", ws]);
+    exits(&checked, 0);
+    // A column the server's table lacks is found by the server before any run.
+    let bad = dir.path().join("bad.flow.json");
+    let typo = cross_source_flow("src_sales_db").replace("SUM(spend)", "SUM(spendd)");
+    std::fs::write(&bad, typo).expect("write");
+    let checked = flowloom_with(&env, &["validate", path_str(&bad), "--workspace", ws]);
+    exits(&checked, 1);
+    let said = text(&checked.stdout);
+    assert!(said.contains("[unknown_column]"), "{said}");
+    assert!(said.contains("tpl_top_spend"), "{said}");
+    assert!(said.contains(r#"column "spendd" does not exist"#), "{said}");
+    // Import judges it the same way and writes nothing; a file run refuses it up front.
+    let imported = flowloom_with(&env, &["import", path_str(&bad), "--workspace", ws]);
+    assert_ne!(imported.status.code(), Some(0));
+    assert!(
+        text(&imported.stderr).contains("nothing was imported"),
+        "{}",
+        text(&imported.stderr)
+    );
+    let listed = flowloom_with(&[], &["flows", "list", "--workspace", ws]);
+    assert!(
+        !text(&listed.stdout).contains("comp_cross"),
+        "{}",
+        text(&listed.stdout)
+    );
+    let ran = flowloom_with(&env, &["run", path_str(&bad), "--workspace", ws]);
+    assert_ne!(ran.status.code(), Some(0));
+    assert!(
+        text(&ran.stderr).contains("spendd"),
+        "{}",
+        text(&ran.stderr)
+    );
+}
+
 /// `campaign_id,orders,sales` of the five campaigns with the most spend (ties by id), by
 /// id, as `flowloom results` prints them: computed from the data files, in cents.
 fn expected_orders(data: &Path) -> String {

@@ -4,16 +4,19 @@
 //! cancel a run any other started.
 
 use crate::engine::history::{self, HistoryError};
+use crate::engine::plan_check::{self, Checker};
 use crate::engine::run::{
     self, CancellationToken, FlowRun, NodeRun, Observer, RunContext, RunError, RunEvent, RunOptions,
 };
-use crate::engine::{Connector, plan_check};
+use crate::engine::{Connector, PlanProblem};
 use crate::ids::{CompositionId, SourceId};
 use crate::model::{Flow, RunId, RunOrigin, RunStatus, Trigger};
+use crate::render::Statement;
 use crate::sources::{SourceError, Sources};
 use crate::store::StoreError;
 use crate::validation::{self, Diagnostic, ValidatedFlow};
 use crate::workspace::Workspace;
+use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
@@ -195,8 +198,7 @@ impl Runs {
         let store = self.inner.workspace.store();
         let version = store.save_flow(&flow).await?;
         let catalog = store.catalog_for(&flow).await?;
-        let (diagnostics, valid) =
-            plan_check::validate_in_workspace(flow, &catalog, self.inner.connector.as_ref()).await;
+        let (diagnostics, valid) = plan_check::validate_in_workspace(flow, &catalog, self).await;
         Ok((
             SavedFlow {
                 version,
@@ -472,6 +474,25 @@ impl Runs {
         for listener in listeners {
             listener(notice);
         }
+    }
+}
+
+/// A workspace's templates are planned where they run: on its engine, or by the database of
+/// the data source they name (one that cannot be opened now plans nothing: the run says why).
+impl Checker for Runs {
+    fn refresh_tables(&self) -> BoxFuture<'_, ()> {
+        self.inner.connector.refresh_tables()
+    }
+
+    fn check<'a>(
+        &'a self,
+        source: &'a SourceId,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Option<PlanProblem>> {
+        Box::pin(async move {
+            let connector = self.connector_for(source).await.ok()?;
+            connector.check(statement).await
+        })
     }
 }
 

@@ -2,7 +2,8 @@
 //! it adds or replaces and the flow are written together, or nothing is.
 
 use super::{FlowFile, ReadError, TemplatePack, check_file};
-use crate::engine::{Connector, PlanProblem, plan_check};
+use crate::engine::PlanProblem;
+use crate::engine::plan_check::{self, Checker};
 use crate::ids::{CompositionId, TemplateId};
 use crate::model::{Flow, Node, Template, TemplateKind};
 use crate::render;
@@ -100,18 +101,17 @@ pub async fn import_with(
     import_checked(store, text, on_conflict, newer, None).await
 }
 
-/// [`import_with`], each node's SQL first planned on `connector` (the workspace's engine)
-/// where one is given: the file is judged by [`check_in_workspace`], as `validate
+/// [`import_with`], each node's SQL first planned by `checker` where one is given: the file is judged by [`check_in_workspace`], as `validate
 /// --workspace` judges it, before anything is written.
 pub async fn import_checked(
     store: &Store,
     text: &str,
     on_conflict: OnConflict,
     newer: NewerTemplates,
-    connector: Option<&dyn Connector>,
+    checker: Option<&dyn Checker>,
 ) -> Result<ImportOutcome, ImportError> {
     let file = FlowFile::read(text)?;
-    let (_, diagnostics) = check_in_workspace(store, file, on_conflict, connector).await?;
+    let (_, diagnostics) = check_in_workspace(store, file, on_conflict, checker).await?;
     refuse_errors(diagnostics)?;
     let mut tx = store.begin().await?;
     let outcome = import_in_with(&mut tx, text, on_conflict, newer).await?;
@@ -196,13 +196,13 @@ pub async fn import_in_with(
 /// `on_conflict`, which is also what `validate --workspace` reports: the file's own checks
 /// against the workspace's templates and data files ([`check_file`]), the carried templates
 /// and the flow that conflict with the workspace's (errors when the import fails on a
-/// conflict), and, with `connector`, each node's SQL planned on it ([`plan_check`]). Import
+/// conflict), and, with `checker`, each node's SQL planned where it runs ([`plan_check`]). Import
 /// and validate both judge a file here, so they cannot disagree.
 pub async fn check_in_workspace(
     store: &Store,
     file: FlowFile,
     on_conflict: OnConflict,
-    connector: Option<&dyn Connector>,
+    checker: Option<&dyn Checker>,
 ) -> Result<(FlowFile, Vec<Diagnostic>), StoreError> {
     let (flow, _) = file.clone().into_parts();
     let workspace = store.catalog_for(&flow).await?;
@@ -210,12 +210,12 @@ pub async fn check_in_workspace(
     if on_conflict == OnConflict::Fail {
         diagnostics.extend(conflicts(store, &file).await?);
     }
-    if let Some(connector) = connector {
+    if let Some(checker) = checker {
         // Planned against the tables as they are now (a data table made since the engine
         // last looked, a file added to data/).
-        connector.refresh().await;
+        checker.refresh_tables().await;
         let (flow, catalog) = super::with_workspace(file.clone(), &workspace);
-        diagnostics.extend(plan_check::problems(&flow, &catalog, connector).await);
+        diagnostics.extend(plan_check::problems(&flow, &catalog, checker).await);
     }
     diagnostics.sort_by_cached_key(|d| (validation::path_key(&d.path), d.code, d.message.clone()));
     diagnostics.dedup();
@@ -392,20 +392,20 @@ pub async fn import_templates(
     import_templates_checked(store, text, on_conflict, None).await
 }
 
-/// [`import_templates`], each template's SQL first planned on `connector` (the workspace's
-/// engine) where one is given. A pack whose templates [`check_pack`] finds errors in
+/// [`import_templates`], each template's SQL first planned where it runs by `checker`
+/// where one is given. A pack whose templates [`check_pack`] finds errors in
 /// imports nothing.
 pub async fn import_templates_checked(
     store: &Store,
     text: &str,
     on_conflict: OnConflict,
-    connector: Option<&dyn Connector>,
+    checker: Option<&dyn Checker>,
 ) -> Result<PackOutcome, ImportError> {
     let pack = TemplatePack::read(text)?;
-    if let Some(connector) = connector {
-        connector.refresh().await;
+    if let Some(checker) = checker {
+        checker.refresh_tables().await;
     }
-    let diagnostics = check_pack(&pack, connector).await;
+    let diagnostics = check_pack(&pack, checker).await;
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(ImportError::Invalid(diagnostics));
     }
@@ -423,9 +423,9 @@ pub async fn import_templates_checked(
 
 /// Every problem of a pack's templates that a flow file carrying them would have (see
 /// [`check_file`]): a malformed id, a blank name or SQL, a version 0, SQL that cannot be
-/// rendered or parsed, and, with `connector`, SQL that does not plan on it. Paths point into
+/// rendered or parsed, and, with `checker`, SQL that does not plan where it runs. Paths point into
 /// the pack (`/templates/<k>/…`).
-pub async fn check_pack(pack: &TemplatePack, connector: Option<&dyn Connector>) -> Vec<Diagnostic> {
+pub async fn check_pack(pack: &TemplatePack, checker: Option<&dyn Checker>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (k, template) in pack.templates.iter().enumerate() {
         out.extend(super::template_problems(k, template));
@@ -454,8 +454,8 @@ pub async fn check_pack(pack: &TemplatePack, connector: Option<&dyn Connector>) 
                 &path,
                 format!("{named}: its SQL does not parse: {why}"),
             ));
-        } else if let Some(connector) = connector
-            && let Some(problem) = plan_check::template_problem(template, connector).await
+        } else if let Some(checker) = checker
+            && let Some(problem) = plan_check::template_problem(template, checker).await
         {
             let code = match problem {
                 PlanProblem::Syntax(_) => Code::SqlSyntax,
