@@ -529,7 +529,7 @@ async fn testing_the_connection_gives_the_version_and_the_latency() {
 }
 
 /// Whether a backend is still running a query containing `marker`.
-async fn running(admin: &PgPool, marker: &str) -> bool {
+pub(crate) async fn running(admin: &PgPool, marker: &str) -> bool {
     let n: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 \
          AND pid <> pg_backend_pid()",
@@ -542,7 +542,7 @@ async fn running(admin: &PgPool, marker: &str) -> bool {
 }
 
 /// Waits until `marker`'s query runs (or fails the test after 5 s).
-async fn until_running(admin: &PgPool, marker: &str) {
+pub(crate) async fn until_running(admin: &PgPool, marker: &str) {
     let started = Instant::now();
     while !running(admin, marker).await {
         assert!(
@@ -554,7 +554,7 @@ async fn until_running(admin: &PgPool, marker: &str) {
 }
 
 /// How long until no backend runs `marker`'s query; fails past 5 s.
-async fn until_stopped(admin: &PgPool, marker: &str) -> Duration {
+pub(crate) async fn until_stopped(admin: &PgPool, marker: &str) -> Duration {
     let started = Instant::now();
     while running(admin, marker).await {
         assert!(

@@ -5,6 +5,7 @@
 //! the flow runs.
 
 use crate::pg_cluster::{self, DATABASE};
+use crate::postgres::{until_running, until_stopped};
 use crate::support::sample_workspace;
 use flowloom_core::FlowQuery;
 use flowloom_core::SourceId;
@@ -13,10 +14,12 @@ use flowloom_core::engine::arrow::compute::cast;
 use flowloom_core::engine::arrow::datatypes::DataType;
 use flowloom_core::engine::arrow::record_batch::RecordBatch;
 use flowloom_core::engine::postgres::PostgresConnector;
-use flowloom_core::engine::run::{self, FlowRun, NodeStatus, RunContext, RunOptions};
+use flowloom_core::engine::run::{
+    self, CancellationToken, FlowRun, NodeStatus, RunContext, RunOptions,
+};
 use flowloom_core::engine::{Connector, LocalEngine};
 use flowloom_core::flowfile::FlowFile;
-use flowloom_core::model::{Flow, SourceKind, Template};
+use flowloom_core::model::{Flow, RunStatus, SourceKind, Template};
 use flowloom_core::validation::{self, Catalog, ValidatedFlow};
 use std::sync::Arc;
 
@@ -225,4 +228,53 @@ async fn a_template_on_postgres_is_not_planned_against_the_local_files() {
             .any(|d| d.code == flowloom_core::validation::Code::UnknownTable),
         "{found:#?}"
     );
+}
+
+/// The cross-source flow, its first (PostgreSQL) node's query waiting a minute on the
+/// server under `marker`.
+fn waiting_on_the_server(marker: &str) -> (Flow, Vec<Template>) {
+    let text = cross_source().replace(
+        "FROM ad_daily",
+        &format!("FROM ad_daily, pg_sleep(60) AS {marker}"),
+    );
+    FlowFile::read(&text).expect("reads").into_parts()
+}
+
+#[tokio::test]
+async fn cancelling_a_run_stops_its_query_on_the_server() {
+    let (_workspace, engine, _catalog, _dir) = sample_workspace().await;
+    let admin = pg_cluster::shared().await.admin(DATABASE).await;
+    let (flow, templates) = waiting_on_the_server("run_cancel_marker");
+    let flow = validated(flow, templates);
+    let cancel = CancellationToken::new();
+    let context = RunContext::new(engine)
+        .with_source(pg_source(), Ok(postgres().await))
+        .cancelled_by(cancel.clone());
+    let run =
+        tokio::spawn(
+            async move { run::run(&flow, &context, &RunOptions::default(), &|_| {}).await },
+        );
+    until_running(&admin, "run_cancel_marker").await;
+    cancel.cancel();
+    let report = run.await.expect("the run ends").expect("the run starts");
+    assert_eq!(report.status, RunStatus::Cancelled);
+    assert_eq!(report.nodes[0].status, NodeStatus::Cancelled);
+    // The server no longer runs it (`until_stopped` fails the test past 5 s).
+    until_stopped(&admin, "run_cancel_marker").await;
+    admin.close().await;
+}
+
+#[tokio::test]
+async fn a_node_timeout_stops_its_query_on_the_server() {
+    let (_workspace, engine, _catalog, _dir) = sample_workspace().await;
+    let admin = pg_cluster::shared().await.admin(DATABASE).await;
+    let (mut flow, templates) = waiting_on_the_server("node_timeout_marker");
+    flow.nodes[0].node_config.timeout_seconds = Some(1);
+    let report = run_on(&validated(flow, templates), engine).await;
+    assert_eq!(report.status, RunStatus::Failed);
+    assert_eq!(report.nodes[0].status, NodeStatus::Failed);
+    let error = report.nodes[0].error.as_deref().unwrap_or_default();
+    assert!(error.contains("timed out"), "{error}");
+    until_stopped(&admin, "node_timeout_marker").await;
+    admin.close().await;
 }
