@@ -106,6 +106,23 @@ async fn in_workspace(
     Ok(diagnostics)
 }
 
+/// Why importing `what` (a flow file, a template pack) wrote nothing, every problem listed.
+fn not_imported(what: &str, err: ImportError) -> Failure {
+    match err {
+        ImportError::Read(ReadError::Unreadable(d)) => Failure::unreadable(d.message),
+        ImportError::Read(ReadError::Invalid(ds))
+        | ImportError::Invalid(ds)
+        | ImportError::Conflicts(ds) => {
+            let lines: Vec<String> = ds.iter().map(ToString::to_string).collect();
+            Failure::refused(format!(
+                "{what} has problems, nothing was imported:\n{}",
+                lines.join("\n")
+            ))
+        }
+        other => Failure::refused(format!("{other}; nothing was imported")),
+    }
+}
+
 /// Where `workspace`'s templates are planned before an import: its engine, over its data
 /// files and data tables, and the databases of its other data sources.
 async fn checker(workspace: &Workspace) -> Result<Runs, Failure> {
@@ -173,19 +190,7 @@ pub async fn import(
         Some(&checker),
     )
     .await
-    .map_err(|err| match err {
-        ImportError::Read(ReadError::Unreadable(d)) => Failure::unreadable(d.message),
-        ImportError::Read(ReadError::Invalid(ds))
-        | ImportError::Invalid(ds)
-        | ImportError::Conflicts(ds) => {
-            let lines: Vec<String> = ds.iter().map(ToString::to_string).collect();
-            Failure::refused(format!(
-                "the flow file has problems, nothing was imported:\n{}",
-                lines.join("\n")
-            ))
-        }
-        other => Failure::refused(format!("{other}; nothing was imported")),
-    })?;
+    .map_err(|err| not_imported("the flow file", err))?;
     let write = |out: &mut dyn Write| -> std::io::Result<()> {
         let verb = if outcome.replaced_flow {
             "replaced"
@@ -280,19 +285,7 @@ pub async fn templates(
                 Some(&checker),
             )
             .await
-            .map_err(|err| match err {
-                ImportError::Read(ReadError::Unreadable(d)) => Failure::unreadable(d.message),
-                ImportError::Read(ReadError::Invalid(ds))
-                | ImportError::Invalid(ds)
-                | ImportError::Conflicts(ds) => {
-                    let lines: Vec<String> = ds.iter().map(ToString::to_string).collect();
-                    Failure::refused(format!(
-                        "the template pack has problems, nothing was imported:\n{}",
-                        lines.join("\n")
-                    ))
-                }
-                other => Failure::refused(format!("{other}; nothing was imported")),
-            })?;
+            .map_err(|err| not_imported("the template pack", err))?;
             for (id, fate) in &outcome.templates {
                 writeln!(out, "template {id}: {}", describe(fate)).map_err(write)?;
             }
