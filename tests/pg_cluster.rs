@@ -100,12 +100,16 @@ impl PgCluster {
             stop_on_drop: true,
         };
         std::fs::write(cluster.dir.join("pw"), SUPERUSER_PASSWORD).expect("password file");
-        // A self-signed certificate: the server speaks TLS too (`sslmode=require`).
+        // A self-signed certificate naming `localhost` (not 127.0.0.1): the server speaks TLS
+        // too, and a client trusting the certificate (`verify-ca`, `verify-full`) can tell
+        // the two names apart.
         let certificate = Command::new("openssl")
             .args([
                 "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
             ])
             .args([
+                "-addext",
+                "subjectAltName=DNS:localhost",
                 "-subj",
                 "/CN=localhost",
                 "-keyout",
@@ -235,6 +239,7 @@ impl PgCluster {
             user: USER.to_owned(),
             password: Some(PASSWORD.to_owned()),
             sslmode: SslMode::Disable,
+            ssl_root_cert: None,
             search_path: None,
             pool_size: 4,
             statement_timeout: None,
@@ -351,6 +356,11 @@ impl PgCluster {
     }
 
     /// The cluster's folder.
+    /// The server's self-signed certificate (PEM), for a client to trust.
+    pub fn certificate(&self) -> PathBuf {
+        self.dir.join("server.crt")
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

@@ -918,6 +918,46 @@ async fn sslmode_require_encrypts_and_disable_does_not() {
     }
 }
 
+#[tokio::test]
+async fn verify_modes_trust_only_a_known_authority_and_verify_full_the_host_s_name() {
+    let cluster = pg_cluster::shared().await;
+    let sql = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+    let connect = |mode: SslMode, host: &str, root: Option<std::path::PathBuf>| {
+        let settings = PostgresSettings {
+            host: host.to_owned(),
+            sslmode: mode,
+            ssl_root_cert: root,
+            ..cluster.settings(DATABASE)
+        };
+        async move { run(&PostgresConnector::new(settings), &plain(sql)).await }
+    };
+    let trusted = Some(cluster.certificate());
+    // Trusting the server's certificate: encrypted. The certificate names `localhost`, so
+    // verify-full connects by that name and verify-ca by the address too.
+    for (mode, host) in [
+        (SslMode::VerifyCa, "127.0.0.1"),
+        (SslMode::VerifyFull, "localhost"),
+    ] {
+        let batches = connect(mode, host, trusted.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{mode:?} to {host}: {e}"));
+        assert_eq!(texts(&batches), [["true"]], "{mode:?}");
+    }
+    // A certificate not naming the host connected to: verify-full refuses it.
+    let err = connect(SslMode::VerifyFull, "127.0.0.1", trusted)
+        .await
+        .expect_err("the certificate names localhost, not 127.0.0.1");
+    assert!(err.to_string().contains("certificate"), "{err}");
+    // No authority of the system's signed it: both verify modes refuse it, saying why.
+    for mode in [SslMode::VerifyCa, SslMode::VerifyFull] {
+        let err = connect(mode, "localhost", None)
+            .await
+            .expect_err("an unknown authority");
+        assert!(err.to_string().contains("certificate"), "{mode:?}: {err}");
+        assert!(!err.to_string().contains(PASSWORD), "{err}");
+    }
+}
+
 /// Whether process `pid` is alive.
 fn alive(pid: u32) -> bool {
     std::path::Path::new(&format!("/proc/{pid}")).exists()

@@ -1188,6 +1188,11 @@ export type PostgresConfig_Deserialize = {
 	database: string,
 	user: string,
 	sslmode?: SslMode,
+	/**
+	 *  The certificate authorities (a PEM file) `verify-ca` and `verify-full` trust; without
+	 *  it, the system's.
+	 */
+	ssl_root_cert?: string | null,
 	/**  The schemas unqualified table names are looked up in, in order (`search_path`). */
 	search_path?: string | null,
 	/**  The most connections the app keeps open to the server. */
@@ -1211,6 +1216,11 @@ export type PostgresConfig_Serialize = {
 	database: string,
 	user: string,
 	sslmode: SslMode,
+	/**
+	 *  The certificate authorities (a PEM file) `verify-ca` and `verify-full` trust; without
+	 *  it, the system's.
+	 */
+	ssl_root_cert?: string,
 	/**  The schemas unqualified table names are looked up in, in order (`search_path`). */
 	search_path?: string,
 	/**  The most connections the app keeps open to the server. */
@@ -1756,7 +1766,13 @@ export type SqlProblem = {
  */
 export type SslMode = "disable" | 
 /**  Encrypted when the server offers it. */
-"prefer" | "require";
+"prefer" | 
+/**  Always encrypted; the server's certificate is not checked (as libpq's `require`). */
+"require" | 
+/**  Encrypted, the server's certificate signed by a trusted authority. */
+"verify-ca" | 
+/**  As `verify-ca`, and the certificate names the host connected to. */
+"verify-full";
 
 /**  A note stuck on the canvas beside the nodes, with an id unique among the flow's notes. */
 export type StickyNote = StickyNote_Serialize | StickyNote_Deserialize;

@@ -45,9 +45,14 @@ pub struct AddSource {
     pub database: String,
     #[arg(long)]
     pub user: String,
-    /// disable, prefer or require.
-    #[arg(long, default_value = "prefer", value_parser = ["disable", "prefer", "require"])]
+    /// disable, prefer, require (encrypted, the certificate not checked), verify-ca (signed
+    /// by a trusted authority) or verify-full (and naming the host).
+    #[arg(long, default_value = "prefer", value_parser = ["disable", "prefer", "require", "verify-ca", "verify-full"])]
     pub sslmode: String,
+    /// The certificate authorities (a PEM file) verify-ca and verify-full trust; without it,
+    /// the system's.
+    #[arg(long)]
+    pub ssl_root_cert: Option<std::path::PathBuf>,
     /// The schemas unqualified names are looked up in (`analytics, public`).
     #[arg(long)]
     pub search_path: Option<String>,
@@ -98,6 +103,7 @@ pub async fn sources(
                 database,
                 user,
                 sslmode,
+                ssl_root_cert,
                 search_path,
                 pool_size,
                 statement_timeout_ms,
@@ -116,6 +122,7 @@ pub async fn sources(
                 database,
                 user,
                 sslmode: sslmode.parse::<SslMode>().map_err(Failure::unreadable)?,
+                ssl_root_cert: ssl_root_cert.map(|path| root_cert(&path)).transpose()?,
                 search_path,
                 pool_size,
                 statement_timeout_ms,
@@ -186,6 +193,15 @@ pub async fn sources(
 }
 
 /// A source's id made of its name, as flows' ids are (`Sales DB` → `src_sales_db`).
+/// `--ssl-root-cert`'s file as an absolute path (the app connects from elsewhere), refused
+/// when it cannot be read.
+fn root_cert(path: &std::path::Path) -> Result<String, Failure> {
+    let absolute = std::fs::canonicalize(path)
+        .and_then(|absolute| std::fs::File::open(&absolute).map(|_| absolute))
+        .map_err(|e| Failure::unreadable(format!("--ssl-root-cert {}: {e}", path.display())))?;
+    Ok(absolute.display().to_string())
+}
+
 fn source_id(name: &str) -> SourceId {
     let words = CompositionId::from_name(name);
     let words = words

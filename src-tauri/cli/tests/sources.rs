@@ -151,6 +151,64 @@ fn a_source_is_added_tested_listed_and_kept_while_templates_use_it() {
 }
 
 #[test]
+fn verify_full_connects_with_the_root_certificate_it_is_given() {
+    let port = cluster_port().to_string();
+    let certificate = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(async { pg_cluster::shared().await.certificate() });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let add = |name: &str, root: &str| {
+        flowloom_with(
+            &[],
+            &[
+                "sources",
+                "add",
+                name,
+                "--kind",
+                "postgres",
+                "--host",
+                "localhost",
+                "--port",
+                &port,
+                "--database",
+                DATABASE,
+                "--user",
+                USER,
+                "--sslmode",
+                "verify-full",
+                "--ssl-root-cert",
+                root,
+                "--password-env",
+                PW_VAR,
+                "--workspace",
+                ws,
+            ],
+        )
+    };
+    let missing = add("Nowhere", "no-such-ca.pem");
+    exits(&missing, 2);
+    assert!(
+        text(&missing.stderr).contains("--ssl-root-cert no-such-ca.pem"),
+        "{}",
+        text(&missing.stderr)
+    );
+    exits(&add("Checked", path_str(&certificate)), 0);
+    let tested = flowloom_with(
+        &[(PW_VAR, PASSWORD)],
+        &["sources", "test", "src_checked", "--workspace", ws],
+    );
+    exits(&tested, 0);
+    assert!(
+        text(&tested.stdout).starts_with("src_checked: connected in "),
+        "{}",
+        text(&tested.stdout)
+    );
+}
+
+#[test]
 fn a_flow_across_sources_runs_and_the_password_is_nowhere_in_the_workspace() {
     let port = cluster_port();
     let dir = tempfile::tempdir().expect("temp dir");

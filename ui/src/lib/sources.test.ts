@@ -32,8 +32,20 @@ describe("the source form", () => {
     const built = sourceOf(form, "src_sales");
     expect(built.ok && built.source).toEqual({
       ...salesSource.source,
-      config: { ...salesSource.source.config, search_path: null, statement_timeout_ms: null, password_env: null },
+      config: { ...salesSource.source.config, ssl_root_cert: null, search_path: null, statement_timeout_ms: null, password_env: null },
     });
+  });
+
+  it("keeps a root certificate only for the modes that check the server's certificate", () => {
+    const withRoot = { ...filled, sslRootCert: " /etc/ssl/company-ca.pem " };
+    const config = (form: SourceForm) => {
+      const built = sourceOf(form, "src_sales");
+      return built.ok && built.source.config.kind === "postgres" ? built.source.config.ssl_root_cert : "not built";
+    };
+    expect(config({ ...withRoot, sslmode: "verify-full" })).toBe("/etc/ssl/company-ca.pem");
+    expect(config({ ...withRoot, sslmode: "verify-ca" })).toBe("/etc/ssl/company-ca.pem");
+    expect(config({ ...withRoot, sslmode: "require" })).toBeNull();
+    expect(config({ ...filled, sslmode: "verify-full" })).toBeNull();
   });
 
   it("builds every optional setting as typed, trimmed, and blanks as none", () => {
@@ -60,6 +72,7 @@ describe("the source form", () => {
         database: "sales",
         user: "analyst",
         sslmode: "require",
+        ssl_root_cert: null,
         search_path: "analytics, public",
         pool_size: 8,
         statement_timeout_ms: 30000,

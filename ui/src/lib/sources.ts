@@ -7,7 +7,12 @@ import type { DataSource, SourceDetail, SourceInput, SslMode, TemplateDetail } f
 /** The built-in source: the workspace's own engine over its data files and data tables. */
 export const LOCAL_SOURCE = "src_local";
 
-export const SSL_MODES: readonly SslMode[] = ["disable", "prefer", "require"];
+export const SSL_MODES: readonly SslMode[] = ["disable", "prefer", "require", "verify-ca", "verify-full"];
+
+/** Whether `mode` checks the server's certificate (against the root certificate, if given). */
+export function verifies(mode: SslMode): boolean {
+  return mode === "verify-ca" || mode === "verify-full";
+}
 
 /** The palette's filter value that keeps every template. */
 export const ALL_SOURCES = "";
@@ -25,6 +30,8 @@ export type SourceForm = {
   readonly database: string;
   readonly user: string;
   readonly sslmode: SslMode;
+  /** The certificate authorities' PEM file `verify-ca`/`verify-full` trust; blank: the system's. */
+  readonly sslRootCert: string;
   /** Blank: the server's default `search_path`. */
   readonly searchPath: string;
   readonly poolSize: string;
@@ -47,6 +54,7 @@ export const blankSourceForm: SourceForm = {
   database: "",
   user: "",
   sslmode: "prefer",
+  sslRootCert: "",
   searchPath: "",
   poolSize: "4",
   statementTimeoutMs: "",
@@ -68,6 +76,7 @@ export function formOf(source: DataSource): SourceForm {
     database: config.database,
     user: config.user,
     sslmode: config.sslmode,
+    sslRootCert: config.ssl_root_cert ?? "",
     searchPath: config.search_path ?? "",
     poolSize: String(config.pool_size),
     statementTimeoutMs: config.statement_timeout_ms === undefined ? "" : String(config.statement_timeout_ms),
@@ -138,6 +147,7 @@ export function sourceOf(form: SourceForm, sourceId: string): BuiltSource {
   const problems = sourceFormProblems(form);
   if (problems.length > 0) return { ok: false, problems };
   const searchPath = form.searchPath.trim();
+  const rootCert = form.sslRootCert.trim();
   const timeout = form.statementTimeoutMs.trim();
   const reuseFor = form.reuseFor.trim();
   return {
@@ -152,6 +162,7 @@ export function sourceOf(form: SourceForm, sourceId: string): BuiltSource {
         database: form.database.trim(),
         user: form.user.trim(),
         sslmode: form.sslmode,
+        ssl_root_cert: verifies(form.sslmode) && rootCert !== "" ? rootCert : null,
         search_path: searchPath === "" ? null : searchPath,
         pool_size: Number(form.poolSize.trim()),
         statement_timeout_ms: timeout === "" ? null : Number(timeout),

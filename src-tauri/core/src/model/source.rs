@@ -66,21 +66,36 @@ impl fmt::Display for SourceKind {
     specta::Type,
     schemars::JsonSchema,
 )]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum SslMode {
     Disable,
     /// Encrypted when the server offers it.
     #[default]
     Prefer,
+    /// Always encrypted; the server's certificate is not checked (as libpq's `require`).
     Require,
+    /// Encrypted, the server's certificate signed by a trusted authority.
+    VerifyCa,
+    /// As `verify-ca`, and the certificate names the host connected to.
+    VerifyFull,
 }
 
 impl SslMode {
+    pub const ALL: [Self; 5] = [
+        Self::Disable,
+        Self::Prefer,
+        Self::Require,
+        Self::VerifyCa,
+        Self::VerifyFull,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Disable => "disable",
             Self::Prefer => "prefer",
             Self::Require => "require",
+            Self::VerifyCa => "verify-ca",
+            Self::VerifyFull => "verify-full",
         }
     }
 }
@@ -89,10 +104,14 @@ impl std::str::FromStr for SslMode {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        [Self::Disable, Self::Prefer, Self::Require]
+        Self::ALL
             .into_iter()
             .find(|mode| mode.as_str() == s)
-            .ok_or_else(|| format!("`{s}` is not an sslmode: use disable, prefer or require"))
+            .ok_or_else(|| {
+                format!(
+                    "`{s}` is not an sslmode: use disable, prefer, require, verify-ca or verify-full"
+                )
+            })
     }
 }
 
@@ -109,6 +128,10 @@ pub struct PostgresConfig {
     pub user: String,
     #[serde(default)]
     pub sslmode: SslMode,
+    /// The certificate authorities (a PEM file) `verify-ca` and `verify-full` trust; without
+    /// it, the system's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_root_cert: Option<String>,
     /// The schemas unqualified table names are looked up in, in order (`search_path`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_path: Option<String>,

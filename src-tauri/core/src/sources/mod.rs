@@ -14,6 +14,7 @@ use crate::store::{Store, StoreError};
 use futures::future::BoxFuture;
 pub use secrets::SecretError;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -154,6 +155,7 @@ fn settings(pg: &PostgresConfig, password: Option<String>) -> PostgresSettings {
         user: pg.user.clone(),
         password,
         sslmode: pg.sslmode,
+        ssl_root_cert: pg.ssl_root_cert.as_ref().map(PathBuf::from),
         search_path: pg.search_path.clone(),
         pool_size: pg.pool_size.max(1),
         statement_timeout: pg

@@ -4,7 +4,7 @@
 // this component's; saving and testing are the store's. The password is typed into a password
 // field, sent beside the source once, and gone when the form starts afresh after a save.
 import { useState, type SyntheticEvent } from "react";
-import { SSL_MODES, blankSourceForm, formOf, type SourceField, type SourceForm, type SourceProblem } from "../../lib/sources";
+import { SSL_MODES, blankSourceForm, verifies, formOf, type SourceField, type SourceForm, type SourceProblem } from "../../lib/sources";
 import type { SourceEditor as Editing, SourceTest } from "../../store/sources";
 import { useAppActions, useAppState } from "../../store";
 import { ErrorNotice } from "../ErrorNotice";
@@ -12,7 +12,7 @@ import { ErrorNotice } from "../ErrorNotice";
 type Edit = (change: Partial<SourceForm>) => void;
 
 /** The form's fields typed as text (the others are a select and radio buttons). */
-type TextField = "name" | "host" | "port" | "database" | "user" | "searchPath" | "poolSize" | "statementTimeoutMs" | "reuseFor";
+type TextField = "name" | "host" | "port" | "database" | "user" | "sslRootCert" | "searchPath" | "poolSize" | "statementTimeoutMs" | "reuseFor";
 
 export function SourceEditor({ editor }: { readonly editor: Editing }) {
   const save = useAppState((state) => state.sources.save);
@@ -86,6 +86,12 @@ export function SourceEditor({ editor }: { readonly editor: Editing }) {
           </select>
         </label>
       </div>
+      {verifies(form.sslmode) &&
+        text("sslRootCert", "Root certificate (PEM file)", {
+          placeholder: "/etc/ssl/certs/company-ca.pem",
+          hint: "Optional: the authorities that sign the server's certificate. Blank: the system's.",
+          mono: true,
+        })}
       <PasswordFields form={form} edit={edit} stored={stored} problem={problemOf("passwordEnv")} />
       {text("searchPath", "Schema search path", { placeholder: "analytics, public", hint: "Optional: the schemas unqualified table names are looked up in, in order.", mono: true })}
       <div className="source-editor__row source-editor__row--even">

@@ -37,6 +37,7 @@ use sqlx::postgres::{
 use sqlx::{Column as _, Connection as _, Executor as _, Row as _, TypeInfo as _, ValueRef as _};
 use std::collections::HashMap;
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{OnceCell, mpsc};
@@ -67,6 +68,8 @@ pub struct PostgresSettings {
     /// Resolved by the caller (keyring, environment, PGPASSFILE); never logged or shown.
     pub password: Option<String>,
     pub sslmode: SslMode,
+    /// The certificate authorities (PEM) `verify-ca`/`verify-full` trust; else the system's.
+    pub ssl_root_cert: Option<PathBuf>,
     /// `search_path` for every connection (`analytics, public`).
     pub search_path: Option<String>,
     /// The most connections open at once (at least one).
@@ -84,6 +87,7 @@ impl fmt::Debug for PostgresSettings {
             .field("user", &self.user)
             .field("password", &self.password.as_ref().map(|_| "<hidden>"))
             .field("sslmode", &self.sslmode)
+            .field("ssl_root_cert", &self.ssl_root_cert)
             .field("search_path", &self.search_path)
             .field("pool_size", &self.pool_size)
             .field("statement_timeout", &self.statement_timeout)
@@ -111,7 +115,12 @@ impl PostgresSettings {
                 SslMode::Disable => PgSslMode::Disable,
                 SslMode::Prefer => PgSslMode::Prefer,
                 SslMode::Require => PgSslMode::Require,
+                SslMode::VerifyCa => PgSslMode::VerifyCa,
+                SslMode::VerifyFull => PgSslMode::VerifyFull,
             });
+        if let Some(path) = &self.ssl_root_cert {
+            options = options.ssl_root_cert(path);
+        }
         if let Some(password) = &self.password {
             options = options.password(password);
         }
@@ -840,6 +849,7 @@ mod tests {
             user: "u".into(),
             password: Some("s3cret-pw".into()),
             sslmode: SslMode::Prefer,
+            ssl_root_cert: None,
             search_path: None,
             pool_size: 2,
             statement_timeout: None,
