@@ -7,8 +7,9 @@
 //! while heavy queries run (`busy_window.rs`); file commands refusing paths nobody chose
 //! (`chosen_files.rs`); closing the window mid-edit (`closing.rs`); a data table defined,
 //! filled from a CSV, queried and changed (`data_tables.rs`); a template edited, a gallery
-//! flow used and an older version restored, a schedule previewed (`library.rs`); the
-//! ignored 2,000-node canvas benchmark (`canvas_bench.rs`).
+//! flow used and an older version restored, a schedule previewed (`library.rs`); a
+//! PostgreSQL source added, tested and run by a flow, on a real server (`sources.rs`, the
+//! cluster from `pg_cluster.rs`); the ignored 2,000-node canvas benchmark (`canvas_bench.rs`).
 
 mod building;
 mod busy_window;
@@ -21,6 +22,7 @@ mod harness;
 mod library;
 mod long_run;
 mod screen;
+mod sources;
 mod webdriver;
 
 use flowloom_core::FlowQuery;

@@ -5,7 +5,7 @@
 use crate::error::{AppError, ErrorCode};
 use flowloom_core::api::Runs;
 use flowloom_core::model::{DataSource, SourceConfig, SourceDetail};
-use flowloom_core::sources::{SourceCheck, SourceError, secrets};
+use flowloom_core::sources::{SecretError, SourceCheck, SourceError, secrets};
 use flowloom_core::{SourceId, Workspace};
 use tauri::State;
 
@@ -77,13 +77,26 @@ pub async fn test_source(
 fn keep_password(source: &DataSource, password: Option<&str>) -> Result<(), AppError> {
     match (&source.config, password) {
         (SourceConfig::Postgres(pg), Some(password)) if !password.is_empty() => {
-            secrets::keep_password(pg, password).map_err(|err| {
-                AppError::new(
-                    ErrorCode::SourceUnavailable,
-                    format!("data source `{}`: {err}", source.source_id),
-                )
-            })
+            secrets::keep_password(pg, password).map_err(not_kept)
         }
         _ => Ok(()),
     }
+}
+
+/// Why a typed password could not be kept, in the form's words: the form is the context (no
+/// source id the user never saw), and the other two ways are named as the form and
+/// PostgreSQL name them, the keyring's own reason last.
+fn not_kept(err: SecretError) -> AppError {
+    let why = match err {
+        SecretError::NoKeyring { why } => why,
+        other => other.to_string(),
+    };
+    AppError::new(
+        ErrorCode::SourceUnavailable,
+        format!(
+            "This computer has no keyring to keep the password in. Choose “An environment \
+             variable” and name one that holds the password, or put the password in a \
+             PostgreSQL password file (PGPASSFILE, else ~/.pgpass). The keyring said: {why}"
+        ),
+    )
 }

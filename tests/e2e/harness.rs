@@ -20,8 +20,14 @@ pub struct App {
 
 impl App {
     pub fn open(workspace: &Path) -> Self {
+        Self::open_with_env(workspace, &[])
+    }
+
+    /// The app open on `workspace` with `env` added to its process environment (a password a
+    /// data source names, say), as a user's shell would have exported it.
+    pub fn open_with_env(workspace: &Path, env: &[(&str, &str)]) -> Self {
         let display = Xvfb::start();
-        let driver = TauriDriver::start(&display);
+        let driver = TauriDriver::start(&display, env);
         let session = Session::start(
             driver.port,
             &display.display,
@@ -231,7 +237,8 @@ struct TauriDriver {
 }
 
 impl TauriDriver {
-    fn start(display: &Xvfb) -> Self {
+    /// `env` goes to the driver, and so to WebKitWebDriver and the app it starts.
+    fn start(display: &Xvfb, env: &[(&str, &str)]) -> Self {
         let (port, native_port) = (free_port(), free_port());
         let xdg = tempfile::tempdir().expect("XDG folders");
         let program = which("tauri-driver")
@@ -247,6 +254,7 @@ impl TauriDriver {
             .env("XDG_DATA_HOME", xdg.path().join("data"))
             .env("XDG_CACHE_HOME", xdg.path().join("cache"))
             .env("XDG_CONFIG_HOME", xdg.path().join("config"))
+            .envs(env.iter().copied())
             // Its WebKitWebDriver child inherits these: never the test's own pipes.
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -180,6 +180,25 @@ impl Session {
         assert_eq!(self.execute_async(&script), Value::String(text.to_owned()));
     }
 
+    /// Pastes `text` into the editable element `css` (a code editor's content) as Ctrl+V would:
+    /// a paste event carrying the text, which the editor inserts over its selection. Key by
+    /// key, SQL's capitals, `*` and `(` would lose their Shift (see `paste_into`).
+    pub fn paste_text(&self, css: &str, text: &str) {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             const target = document.querySelector({css});
+             const data = new DataTransfer();
+             data.setData('text/plain', {text});
+             target.focus();
+             target.dispatchEvent(new ClipboardEvent('paste',
+               {{ clipboardData: data, bubbles: true, cancelable: true }}));
+             done(null);",
+            css = serde_json::to_string(css).unwrap_or_default(),
+            text = serde_json::to_string(text).unwrap_or_default(),
+        );
+        self.execute_async(&script);
+    }
+
     /// An attribute of `element` (`data-…` included), if it has it.
     pub fn attribute(&self, element: &Element, name: &str) -> Option<String> {
         self.try_call(

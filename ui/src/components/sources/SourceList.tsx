@@ -76,7 +76,7 @@ function SourceRow({ detail, editing, onDelete }: RowProps) {
       data-kind={source.config.kind}
     >
       <div className="source__head">
-        <strong className="source__name" data-testid="source-name">
+        <strong className="source__name" data-testid="source-row-name">
           {source.name}
         </strong>
         <span className="source__kind" data-testid="source-kind">
