@@ -4,7 +4,7 @@
 use crate::{Failure, json_text};
 use clap::{Args, Subcommand};
 use flowloom_core::model::{DataSource, PostgresConfig, SourceConfig, SourceDetail, SslMode};
-use flowloom_core::sources::{Sources, secrets};
+use flowloom_core::sources::{SecretError, Sources, secrets};
 use flowloom_core::{CompositionId, SourceId, Workspace};
 use std::io::{Read, Write};
 
@@ -138,8 +138,7 @@ pub async fn sources(
                         Failure::unreadable(format!("could not read the password: {e}"))
                     })?;
                 let password = password.trim_end_matches(['\n', '\r']);
-                secrets::keep_password(&pg, password)
-                    .map_err(|err| Failure::refused(format!("data source `{id}`: {err}")))?;
+                secrets::keep_password(&pg, password).map_err(|err| not_kept(&id, err))?;
             }
             let source = DataSource {
                 source_id: id,
@@ -193,6 +192,16 @@ pub async fn sources(
 }
 
 /// A source's id made of its name, as flows' ids are (`Sales DB` → `src_sales_db`).
+/// Why `--password-stdin` kept no password, in the command line's words.
+fn not_kept(id: &SourceId, err: SecretError) -> Failure {
+    Failure::refused(match err {
+        SecretError::NoKeyring { why } => format!(
+            "data source `{id}`: this computer has no keyring Flowloom can use ({why}): add the source with `--password-env VAR` (the variable holding the password), or put the password in a PostgreSQL password file (`PGPASSFILE`, else ~/.pgpass); nothing was added"
+        ),
+        other => format!("data source `{id}`: {other}; nothing was added"),
+    })
+}
+
 /// `--ssl-root-cert`'s file as an absolute path (the app connects from elsewhere), refused
 /// when it cannot be read.
 fn root_cert(path: &std::path::Path) -> Result<String, Failure> {

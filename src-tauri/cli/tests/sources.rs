@@ -151,6 +151,66 @@ fn a_source_is_added_tested_listed_and_kept_while_templates_use_it() {
 }
 
 #[test]
+fn a_password_on_stdin_is_kept_in_the_keyring_or_refused_naming_the_other_ways() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowloom"))
+        .args([
+            "sources",
+            "add",
+            "Stdin DB",
+            "--kind",
+            "postgres",
+            "--host",
+            "db.invalid",
+            "--database",
+            "sales",
+            "--user",
+            "analyst",
+            "--password-stdin",
+            "--workspace",
+            ws,
+        ])
+        .env_remove("FLOWLOOM_WORKSPACE")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run flowloom");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"typed-Pw-9\n")
+        .expect("write the password");
+    let added = child.wait_with_output().expect("flowloom ends");
+    let listed = flowloom_with(&[], &["sources", "list", "--workspace", ws]);
+    let said = text(&added.stderr);
+    assert!(!said.contains("typed-Pw-9"), "{said}");
+    if added.status.success() {
+        // This machine has a keyring: the source is added, its password kept there.
+        assert!(text(&listed.stdout).contains("src_stdin_db"));
+        exits(
+            &flowloom_with(
+                &[],
+                &["sources", "remove", "src_stdin_db", "--workspace", ws],
+            ),
+            0,
+        );
+    } else {
+        assert!(said.contains("--password-env VAR"), "{said}");
+        assert!(said.contains("PGPASSFILE"), "{said}");
+        assert!(said.contains("nothing was added"), "{said}");
+        assert!(!text(&listed.stdout).contains("src_stdin_db"));
+    }
+    assert_eq!(
+        files_holding(dir.path(), "typed-Pw-9"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
 fn verify_full_connects_with_the_root_certificate_it_is_given() {
     let port = cluster_port().to_string();
     let certificate = tokio::runtime::Builder::new_current_thread()
