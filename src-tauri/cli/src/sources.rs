@@ -26,8 +26,13 @@ pub enum SourcesCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Removes source ID (refused while a template runs on it).
-    Remove { id: String },
+    /// Removes source ID (refused while a template runs on it) and forgets the password the
+    /// keyring keeps for it.
+    Remove {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `sources add`: a PostgreSQL source and how to reach it.
@@ -174,7 +179,7 @@ pub async fn sources(
                 .map_err(write)?;
             }
         }
-        SourcesCommand::Remove { id } => {
+        SourcesCommand::Remove { id, json } => {
             let id = SourceId::new(id);
             let source = store
                 .get_source(&id)
@@ -185,7 +190,11 @@ pub async fn sources(
             if let SourceConfig::Postgres(pg) = &source.config {
                 secrets::forget_password(pg);
             }
-            writeln!(out, "removed {id}").map_err(write)?;
+            let said = match json {
+                true => json_text(&serde_json::json!({ "removed": id })),
+                false => format!("removed {id}"),
+            };
+            writeln!(out, "{said}").map_err(write)?;
         }
     }
     Ok(())

@@ -266,6 +266,22 @@ fn verify_full_connects_with_the_root_certificate_it_is_given() {
         "{}",
         text(&tested.stdout)
     );
+    let removed = flowloom_with(
+        &[],
+        &[
+            "sources",
+            "remove",
+            "src_checked",
+            "--json",
+            "--workspace",
+            ws,
+        ],
+    );
+    exits(&removed, 0);
+    let removed: serde_json::Value = serde_json::from_slice(&removed.stdout).expect("json");
+    assert_eq!(removed, serde_json::json!({ "removed": "src_checked" }));
+    let listed = flowloom_with(&[], &["sources", "list", "--workspace", ws]);
+    assert!(!text(&listed.stdout).contains("src_checked"));
 }
 
 #[test]
