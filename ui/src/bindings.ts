@@ -1010,6 +1010,8 @@ export type NodeRecord_Deserialize = {
 	cache_key?: string | null,
 	/**  Whether its result was reused from an earlier run rather than computed. */
 	from_cache: boolean,
+	/**  For a reused result, when the query that made it finished (UTC, ISO-8601). */
+	made_at?: string | null,
 	/**  What its work came to; none when it did not run (skipped, cancelled). */
 	outcome?: NodeOutcome | null,
 	/**
@@ -1042,6 +1044,8 @@ export type NodeRecord_Serialize = {
 	cache_key: string | null,
 	/**  Whether its result was reused from an earlier run rather than computed. */
 	from_cache: boolean,
+	/**  For a reused result, when the query that made it finished (UTC, ISO-8601). */
+	made_at?: string,
 	/**  What its work came to; none when it did not run (skipped, cancelled). */
 	outcome: NodeOutcome | null,
 	/**

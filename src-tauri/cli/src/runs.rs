@@ -123,10 +123,10 @@ fn detail(run: &RunDetail) -> String {
             node.node_id,
             node.row_count.unwrap_or(0),
             node.duration_ms,
-            if node.from_cache {
-                " (reused from an earlier run)"
-            } else {
-                ""
+            match (node.from_cache, &node.made_at) {
+                (true, Some(made_at)) => format!(" (reused: made at {made_at})"),
+                (true, None) => " (reused from an earlier run)".to_owned(),
+                (false, _) => String::new(),
             }
         ));
         if let Some(outcome) = node.outcome {

@@ -215,8 +215,39 @@ fn unchanged_nodes_are_reused_unless_forced() {
             "{node} reused: {second}"
         );
     }
-    let shown = text(&flowloom(&["runs", "show", "2", "--workspace", ws]).stdout);
-    assert!(shown.contains("(reused from an earlier run)"), "{shown}");
+    // A reused result is as old as the query that made it: reusing it again does not make
+    // it younger (a source's --reuse-for window counts from there).
+    run(&[]);
+    let made_at = |run: &str| {
+        let shown = text(&flowloom(&["runs", "show", run, "--workspace", ws]).stdout);
+        let line = shown
+            .lines()
+            .find(|l| l.contains(" top_campaigns: "))
+            .unwrap_or_else(|| panic!("top_campaigns in {shown}"))
+            .to_owned();
+        line.split_once("(reused: made at ")
+            .unwrap_or_else(|| panic!("reused, with when it was made: {line}"))
+            .1
+            .trim_end_matches(')')
+            .to_owned()
+    };
+    let (second_made, third_made) = (made_at("2"), made_at("3"));
+    assert_eq!(second_made, third_made);
+    let first_run = text(&flowloom(&["runs", "show", "1", "--workspace", ws]).stdout);
+    let second_run = text(&flowloom(&["runs", "show", "2", "--workspace", ws]).stdout);
+    let started = |shown: &str| {
+        shown
+            .split_once("started ")
+            .and_then(|(_, rest)| rest.split_once(','))
+            .map(|(started, _)| started.to_owned())
+            .unwrap_or_else(|| panic!("a start time in {shown}"))
+    };
+    assert!(
+        started(&first_run) <= second_made && second_made <= started(&second_run),
+        "made by run 1 (started {}), before run 2 started ({}): {second_made}",
+        started(&first_run),
+        started(&second_run)
+    );
 
     let forced = run(&["--no-cache"]);
     assert!(!forced.contains("cached"), "{forced}");

@@ -45,6 +45,8 @@ pub struct CachedResult {
     pub location: String,
     pub parameters: BTreeMap<String, Json>,
     pub sql: Option<String>,
+    /// When the query that made it finished (UTC, ISO-8601).
+    pub made_at: Option<String>,
 }
 
 /// Where a run finds results it may reuse.
@@ -207,6 +209,7 @@ impl ResultCache for HistoryCache {
             location: kept.location.clone(),
             parameters: kept.parameters.clone(),
             sql: kept.sql.clone(),
+            made_at: kept.kept_at.clone(),
         })
     }
 

@@ -41,6 +41,8 @@ pub struct NodeRun {
     pub cache_key: Option<String>,
     /// Where the result it reused is kept, when it was a cache hit.
     pub reused: Option<String>,
+    /// When the result it reused was made (UTC, ISO-8601), when it was a cache hit.
+    pub made_at: Option<String>,
     /// What its work came to (see [`NodeOutcome`]); none until it finishes, or when it
     /// did not run.
     pub outcome: Option<NodeOutcome>,
@@ -69,6 +71,7 @@ impl NodeRun {
             attempts: 0,
             cache_key: None,
             reused: None,
+            made_at: None,
             outcome: None,
             table_write: None,
             error: None,
@@ -98,6 +101,7 @@ impl NodeRun {
             result_location: None,
             cache_key: self.cache_key.clone(),
             from_cache: self.reused.is_some(),
+            made_at: self.made_at.clone(),
             outcome: self.outcome,
             table_write: self.table_write.clone(),
             error: self.error.clone(),

@@ -477,6 +477,7 @@ impl<'a> Progress<'a> {
         run.result = Some(Arc::new(hit.result));
         run.cache_key = key;
         run.reused = Some(hit.location);
+        run.made_at = hit.made_at;
         self.unread[at] = true;
         self.done(at, NodeStatus::Completed, None);
     }

@@ -98,7 +98,8 @@ pub struct KeptResult {
     #[serde(default)]
     pub columns: Vec<ResultColumn>,
     pub row_count: u64,
-    /// When the node run that made it finished (UTC, ISO-8601).
+    /// When the query that made it finished (UTC, ISO-8601): a run that reused it does not
+    /// make it younger.
     #[serde(default)]
     pub kept_at: Option<String>,
 }
@@ -124,6 +125,9 @@ pub struct NodeRecord {
     pub cache_key: Option<String>,
     /// Whether its result was reused from an earlier run rather than computed.
     pub from_cache: bool,
+    /// For a reused result, when the query that made it finished (UTC, ISO-8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_at: Option<String>,
     /// What its work came to; none when it did not run (skipped, cancelled).
     pub outcome: Option<NodeOutcome>,
     /// What a data-table node's write did: rows inserted, updated, deleted, deleted by

@@ -142,7 +142,7 @@ impl Store {
                  'sql', n.rendered_sql,
                  'columns', json(coalesce(n.result_meta -> '$.columns', '[]')),
                  'row_count', coalesce(n.result_meta ->> '$.row_count', 0),
-                 'kept_at', n.completed_at))
+                 'kept_at', coalesce(n.result_meta ->> '$.made_at', n.completed_at)))
              FROM node_result_cache k
              JOIN compositions c ON c.id = k.composition
              JOIN node_executions n ON n.id = k.node_execution
@@ -304,6 +304,8 @@ struct RecordMeta<'a> {
     row_count: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     table_write: Option<&'a crate::model::TableWrite>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    made_at: Option<&'a str>,
 }
 
 impl<'a> RecordRow<'a> {
@@ -326,6 +328,7 @@ impl<'a> RecordRow<'a> {
                 outcome: r.outcome,
                 row_count: r.row_count,
                 table_write: r.table_write.as_ref(),
+                made_at: r.made_at.as_deref(),
             },
             result_location: r.result_location.as_deref(),
             cache_key: r.cache_key.as_deref(),
@@ -405,6 +408,8 @@ struct ResultMeta {
     outcome: Option<NodeOutcome>,
     #[serde(default)]
     table_write: Option<crate::model::TableWrite>,
+    #[serde(default)]
+    made_at: Option<String>,
 }
 
 impl NodeRow {
@@ -425,6 +430,7 @@ impl NodeRow {
             result_location: self.result_location,
             cache_key: self.cache_key,
             from_cache: self.from_cache,
+            made_at: meta.made_at,
             outcome: meta.outcome,
             table_write: meta.table_write,
             error: self.error_message,
