@@ -117,3 +117,8 @@ mod postgres;
 /// Flows across data sources on that server: the example flows with their templates on
 /// PostgreSQL give the rows they give on local files; PostgreSQL → local → PostgreSQL.
 mod sources;
+
+/// Writing a template against its source: its output columns without running it (the local
+/// engine plans it, PostgreSQL prepares it) are its test run's; a PostgreSQL source's tables
+/// and views with their types, named as the SQL writes them.
+mod authoring;

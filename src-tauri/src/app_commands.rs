@@ -54,6 +54,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "set_template_active",
     "template_problems",
     "test_run_template",
+    "template_output_columns",
     "readable_tables",
     "import_template_pack",
     "export_template_pack",

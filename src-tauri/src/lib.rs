@@ -79,6 +79,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             templates::set_template_active,
             templates::template_problems,
             templates::test_run_template,
+            templates::template_output_columns,
             templates::readable_tables,
             templates::import_template_pack,
             templates::export_template_pack,

@@ -1,18 +1,19 @@
 //! The template library from the window: save a template (a change is a new version), read
 //! its versions, make it active or not, see its SQL's problems while typing, test-run it
-//! alone with sample values, and move templates in and out as packs. Thin adapters over
-//! the core.
+//! alone with sample values or ask its source for its columns without running it, list the
+//! tables its source has, and move templates in and out as packs. Thin adapters over the
+//! core.
 
 use crate::error::{AppError, ErrorCode};
 use crate::files::{ChosenFiles, FileUse};
-use crate::runs::{Engine, ResultPage};
+use crate::runs::ResultPage;
 use flowloom_core::api::Runs;
-use flowloom_core::authoring::{self, SqlProblem};
-use flowloom_core::engine::TableShape;
+use flowloom_core::authoring::{self, SqlProblem, TestRunError};
+use flowloom_core::engine::{EngineError, TableShape};
 use flowloom_core::flowfile::{self, OnConflict, PackOutcome};
 use flowloom_core::model::{OutputColumn, Template, TemplateDetail};
 use flowloom_core::user_files;
-use flowloom_core::{TemplateId, Workspace};
+use flowloom_core::{SourceId, TemplateId, Workspace};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use tauri::State;
@@ -75,7 +76,7 @@ pub async fn test_run_template(
     let connector = runs.connector_for(&template.source_id).await?;
     let run = authoring::test_run(connector.as_ref(), &template, &values, limit as usize)
         .await
-        .map_err(|why| AppError::new(ErrorCode::InvalidInput, why))?;
+        .map_err(authoring_error)?;
     Ok(TemplateTestRun {
         page: ResultPage::of(&run.page, 0).map_err(|e| AppError::new(ErrorCode::Internal, e))?,
         output_columns: run.columns,
@@ -83,13 +84,49 @@ pub async fn test_run_template(
     })
 }
 
-/// The tables a template's SQL can read (data files and data tables) with their columns
-/// as the engine reads them: a CSV file's types inferred from every row, its missing-value
-/// markers, or why it cannot be read.
+/// The output columns `template` returns on its source, from the source's description of
+/// its SQL, without running it; `values` as for a test run (a parameter without one NULL).
 #[tauri::command]
 #[specta::specta]
-pub async fn readable_tables(engine: State<'_, Engine>) -> Result<Vec<TableShape>, AppError> {
-    Ok(engine.0.shapes().await)
+pub async fn template_output_columns(
+    runs: State<'_, Runs>,
+    template: Template,
+    values: BTreeMap<String, serde_json::Value>,
+) -> Result<Vec<OutputColumn>, AppError> {
+    let connector = runs.connector_for(&template.source_id).await?;
+    let described = authoring::output_columns(connector.as_ref(), &template, &values);
+    described.await.map_err(authoring_error)
+}
+
+/// The tables a template on `source` can read, with their columns' types as a run reads
+/// them: the workspace's data files (a CSV file's types inferred from every row, its
+/// missing-value markers, or why it cannot be read) and data tables, or a database's
+/// tables and views, named as the SQL writes them.
+#[tauri::command]
+#[specta::specta]
+pub async fn readable_tables(
+    runs: State<'_, Runs>,
+    source: SourceId,
+) -> Result<Vec<TableShape>, AppError> {
+    let connector = runs.connector_for(&source).await?;
+    connector.shapes().await.map_err(engine_error)
+}
+
+/// A test run's or a description's failure: a source that cannot be reached is
+/// `source_unavailable`, anything else (values, SQL, the engine's refusal) `invalid_input`.
+fn authoring_error(err: TestRunError) -> AppError {
+    match err {
+        TestRunError::Engine(err) => engine_error(err),
+        other => AppError::new(ErrorCode::InvalidInput, other),
+    }
+}
+
+fn engine_error(err: EngineError) -> AppError {
+    let code = match err {
+        EngineError::Connection { .. } => ErrorCode::SourceUnavailable,
+        _ => ErrorCode::InvalidInput,
+    };
+    AppError::new(code, err)
 }
 
 /// Imports the template pack at `path` (chosen in the dialog, `FileUse::ImportTemplates`; any

@@ -285,8 +285,11 @@ export const api = {
   /** Runs a template alone with sample values (defaults fill the rest), keeping its first `limit` rows. */
   testRunTemplate: (template: TemplateInput, values: Record<string, JsonValue>, limit: number): Promise<Outcome<TemplateTestRun>> =>
     guard(() => commands.testRunTemplate(template, values, limit)),
-  /** The tables template SQL can read, with their columns' types (a CSV file's inferred from every row). */
-  readableTables: (): Promise<Outcome<TableShape[]>> => guard(() => commands.readableTables()),
+  /** The output columns a template returns on its source, from the source's description of its SQL (nothing runs). */
+  templateOutputColumns: (template: TemplateInput, values: Record<string, JsonValue>): Promise<Outcome<OutputColumn[]>> =>
+    guard(() => commands.templateOutputColumns(template, values)),
+  /** The tables a template on `source` can read, with their columns' types (a CSV file's inferred from every row). */
+  readableTables: (source: string): Promise<Outcome<TableShape[]>> => guard(() => commands.readableTables(source)),
   importTemplatePack: (path: string, onConflict: OnConflict): Promise<Outcome<PackOutcome>> =>
     guard(() => commands.importTemplatePack(path, onConflict)),
   /** Writes templates `ids` (every one when empty) as a template pack at `path`. */

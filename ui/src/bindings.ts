@@ -128,11 +128,17 @@ export const commands = {
 	 */
 	testRunTemplate: (template: Template_Deserialize, values: { [key in string]: Value }, limit: number) => typedError<TemplateTestRun, AppError_Serialize>(__TAURI_INVOKE("test_run_template", { template, values, limit })),
 	/**
-	 *  The tables a template's SQL can read (data files and data tables) with their columns
-	 *  as the engine reads them: a CSV file's types inferred from every row, its missing-value
-	 *  markers, or why it cannot be read.
+	 *  The output columns `template` returns on its source, from the source's description of
+	 *  its SQL, without running it; `values` as for a test run (a parameter without one NULL).
 	 */
-	readableTables: () => typedError<TableShape_Serialize[], AppError_Serialize>(__TAURI_INVOKE("readable_tables")),
+	templateOutputColumns: (template: Template_Deserialize, values: { [key in string]: Value }) => typedError<OutputColumn[], AppError_Serialize>(__TAURI_INVOKE("template_output_columns", { template, values })),
+	/**
+	 *  The tables a template on `source` can read, with their columns' types as a run reads
+	 *  them: the workspace's data files (a CSV file's types inferred from every row, its
+	 *  missing-value markers, or why it cannot be read) and data tables, or a database's
+	 *  tables and views, named as the SQL writes them.
+	 */
+	readableTables: (source: SourceId) => typedError<TableShape_Serialize[], AppError_Serialize>(__TAURI_INVOKE("readable_tables", { source })),
 	/**
 	 *  Imports the template pack at `path` (chosen in the dialog, `FileUse::ImportTemplates`; any
 	 *  other path is refused).
@@ -1812,6 +1818,17 @@ export type TableDetail_Serialize = {
 	schema: TableSchema_Serialize,
 };
 
+/**  What a readable table is. */
+export type TableKind = 
+/**  A file in the workspace's data folder. */
+"data_file" | 
+/**  A data table of the workspace. */
+"data_table" | 
+/**  A database's table (a partitioned or foreign one too). */
+"table" | 
+/**  A database's view or materialized view. */
+"view";
+
 /**  A table's schema (seed 001's FlexTableSchema): its columns, and which version it is. */
 export type TableSchema = TableSchema_Serialize | TableSchema_Deserialize;
 
@@ -1832,7 +1849,12 @@ export type TableShape = TableShape_Serialize | TableShape_Deserialize;
 
 /**  One table a query can read. */
 export type TableShape_Deserialize = {
+	/**
+	 *  The name as the SQL writes it (on a database, bare when the source's search path
+	 *  finds it, else `schema.table`).
+	 */
 	name: string,
+	kind: TableKind,
 	/**  The data file it is read from (`ads.csv`); none for a data table. */
 	file?: string | null,
 	columns: ColumnShape[],
@@ -1844,7 +1866,12 @@ export type TableShape_Deserialize = {
 
 /**  One table a query can read. */
 export type TableShape_Serialize = {
+	/**
+	 *  The name as the SQL writes it (on a database, bare when the source's search path
+	 *  finds it, else `schema.table`).
+	 */
 	name: string,
+	kind: TableKind,
 	/**  The data file it is read from (`ads.csv`); none for a data table. */
 	file: string | null,
 	columns: ColumnShape[],

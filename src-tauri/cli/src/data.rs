@@ -69,15 +69,16 @@ pub async fn data(
     Ok(())
 }
 
-/// Where a table is read from, in words.
+/// Where a table is read from, in words: its file, or what it is.
 fn source(shape: &TableShape) -> String {
     shape
         .file
         .clone()
-        .unwrap_or_else(|| "data table".to_owned())
+        .unwrap_or_else(|| shape.kind.words().to_owned())
 }
 
-fn show(shape: &TableShape, out: &mut impl Write) -> std::io::Result<()> {
+/// A table's name and kind, then one line per column with its type.
+pub(crate) fn show(shape: &TableShape, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(out, "{} ({})", shape.name, source(shape))?;
     let width = shape
         .columns

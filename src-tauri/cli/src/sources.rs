@@ -3,6 +3,7 @@
 
 use crate::{Failure, json_text};
 use clap::{Args, Subcommand};
+use flowloom_core::engine::{LocalEngine, TableShape};
 use flowloom_core::model::{DataSource, PostgresConfig, SourceConfig, SourceDetail, SslMode};
 use flowloom_core::sources::{SecretError, Sources, secrets};
 use flowloom_core::{CompositionId, SourceId, Workspace};
@@ -22,6 +23,15 @@ pub enum SourcesCommand {
     Add(Box<AddSource>),
     /// Connects to source ID and prints the server's version and one round trip's time.
     Test {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The tables a template on source ID can read, each with its columns and their types
+    /// as a run reads them: on a database, the tables and views of the schemas on its search
+    /// path (every schema but the system's when it sets none), named as the SQL writes them;
+    /// on `src_local`, the data files and data tables (as `flowloom data list` shows them).
+    Tables {
         id: String,
         #[arg(long)]
         json: bool,
@@ -179,6 +189,17 @@ pub async fn sources(
                 .map_err(write)?;
             }
         }
+        SourcesCommand::Tables { id, json } => {
+            let id = SourceId::new(id);
+            let shapes = tables_of(workspace, &id).await?;
+            if json {
+                writeln!(out, "{}", json_text(&shapes)).map_err(write)?;
+            } else {
+                for shape in &shapes {
+                    crate::data::show(shape, out).map_err(write)?;
+                }
+            }
+        }
         SourcesCommand::Remove { id, json } => {
             let id = SourceId::new(id);
             let source = store
@@ -198,6 +219,24 @@ pub async fn sources(
         }
     }
     Ok(())
+}
+
+/// The tables source `id` has, as a template's SQL on it reads them.
+async fn tables_of(workspace: &Workspace, id: &SourceId) -> Result<Vec<TableShape>, Failure> {
+    if id.is_local() {
+        let engine = LocalEngine::for_workspace(workspace)
+            .await
+            .map_err(Failure::refused)?;
+        return Ok(engine.shapes().await);
+    }
+    let connector = Sources::new(workspace.store().clone())
+        .connector(id)
+        .await
+        .map_err(Failure::refused)?;
+    connector
+        .shapes()
+        .await
+        .map_err(|err| Failure::refused(format!("data source `{id}`: {err}")))
 }
 
 /// A source's id made of its name, as flows' ids are (`Sales DB` → `src_sales_db`).

@@ -470,3 +470,94 @@ fn cross_source_flow(source: &str) -> String {
         .expect("the cross-source fixture");
     text.replace("src_sales", source)
 }
+
+#[test]
+fn sources_tables_lists_what_a_template_on_the_source_can_read() {
+    let port = cluster_port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    // Reused for a while: the source's connector is wrapped, and still lists its tables.
+    exits(&add_sales(ws, port, &["--reuse-for", "10m"]), 0);
+    let env = [(PW_VAR, PASSWORD)];
+
+    let listed = flowloom_with(
+        &env,
+        &[
+            "sources",
+            "tables",
+            "src_sales_db",
+            "--json",
+            "--workspace",
+            ws,
+        ],
+    );
+    exits(&listed, 0);
+    let tables: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("json");
+    let campaigns = tables
+        .as_array()
+        .expect("an array")
+        .iter()
+        .find(|t| t["name"] == "campaigns")
+        .unwrap_or_else(|| panic!("campaigns in {tables}"));
+    assert_eq!(campaigns["kind"], "table");
+    let columns: Vec<String> = campaigns["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}",
+                c["name"].as_str().unwrap_or(""),
+                c["type"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            "campaign_id text",
+            "campaign_name text",
+            "channel text",
+            "objective text",
+            "start_date date",
+            "daily_budget decimal(10,2)",
+        ]
+    );
+
+    // In words: each table's name and kind, then its columns.
+    let shown = flowloom_with(
+        &env,
+        &["sources", "tables", "src_sales_db", "--workspace", ws],
+    );
+    exits(&shown, 0);
+    let said = text(&shown.stdout);
+    assert!(said.contains("orders (table)\n"), "{said}");
+    assert!(
+        said.lines()
+            .any(|l| l.split_whitespace().eq(["sales", "decimal(12,2)"])),
+        "{said}"
+    );
+
+    // The workspace's own engine: its data files.
+    let local = flowloom_with(&[], &["sources", "tables", "src_local", "--workspace", ws]);
+    exits(&local, 0);
+    assert!(
+        text(&local.stdout).contains("campaigns (campaigns.csv)\n"),
+        "{}",
+        text(&local.stdout)
+    );
+
+    // Without the password: refused, saying why.
+    let unset = flowloom_with(
+        &[],
+        &["sources", "tables", "src_sales_db", "--workspace", ws],
+    );
+    exits(&unset, 1);
+    assert!(
+        text(&unset.stderr).contains(&format!(
+            "environment variable `{PW_VAR}`, which is not set"
+        )),
+        "{}",
+        text(&unset.stderr)
+    );
+}

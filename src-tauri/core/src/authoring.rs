@@ -1,14 +1,15 @@
 //! Writing templates: what is wrong with a template's SQL as it is typed (a `{{placeholder}}`
 //! no parameter declares, a declared parameter the SQL never uses, a placeholder inside
-//! quotes, a `{{` never closed), each with where it is; and a test run of a template alone
-//! with sample values, giving its rows and the output columns it really returns.
+//! quotes, a `{{` never closed), each with where it is; a test run of a template alone
+//! with sample values, giving its rows and the output columns it really returns; and those
+//! columns without running it, from its source's description of its SQL.
 
 use crate::engine::results::Page;
 use crate::engine::{Connector, EngineError};
 use crate::model::{OutputColumn, ScalarType, Template, TemplateKind};
-use crate::render::{self, RenderError};
+use crate::render::{self, RenderError, Statement};
 use crate::value::Value;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, Schema};
 use futures::TryStreamExt;
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -98,8 +99,8 @@ pub struct TestRun {
     pub sql: String,
 }
 
-/// Why a template's test run gave no rows: its sample values (the editor points at the
-/// parameter), its SQL, or the engine running it.
+/// Why a template's test run gave no rows, or its columns could not be told: its sample
+/// values (the editor points at the parameter), its SQL, or the engine running it.
 #[derive(Debug, thiserror::Error)]
 pub enum TestRunError {
     #[error("a data-table template works on tables when its flow runs: it has no SQL to test")]
@@ -132,28 +133,7 @@ pub async fn test_run(
     values: &BTreeMap<String, Json>,
     limit: usize,
 ) -> Result<TestRun, TestRunError> {
-    if template.kind == TemplateKind::DataTable {
-        return Err(TestRunError::NoSql);
-    }
-    let mut typed = BTreeMap::new();
-    for spec in &template.parameters {
-        let value = match values.get(&spec.name).or(spec.default.as_ref()) {
-            Some(json) => Value::from_json(spec.value_type, spec.list, json).map_err(|why| {
-                TestRunError::BadValue {
-                    name: spec.name.clone(),
-                    why,
-                }
-            })?,
-            None if spec.required => {
-                return Err(TestRunError::MissingValue {
-                    name: spec.name.clone(),
-                });
-            }
-            None => Value::Null,
-        };
-        typed.insert(spec.name.clone(), value);
-    }
-    let statement = render::render(&template.sql, &template.parameters, &typed)?;
+    let statement = statement(template, values, true)?;
     // The data as it is now: a data file changed since the last run is read again (a CSV
     // file's parsed copy made anew), without moving the clock of runs in progress.
     engine.refresh_tables().await;
@@ -171,14 +151,7 @@ pub async fn test_run(
         batches.push(batch.slice(0, keep));
     }
     drop(more);
-    let columns = schema
-        .fields()
-        .iter()
-        .map(|f| OutputColumn {
-            name: f.name().clone(),
-            value_type: scalar_type(f.data_type()),
-        })
-        .collect();
+    let columns = columns_of(&schema);
     Ok(TestRun {
         page: Page {
             schema,
@@ -188,6 +161,64 @@ pub async fn test_run(
         columns,
         sql: statement.to_string(),
     })
+}
+
+/// The output columns `template` returns on `engine`, from the engine's description of
+/// its SQL (`Connector::describe`: DataFusion plans it, PostgreSQL prepares it): nothing
+/// runs and no row is read. `values` as for a test run, but a parameter without one is
+/// NULL: the columns do not depend on the values.
+pub async fn output_columns(
+    engine: &dyn Connector,
+    template: &Template,
+    values: &BTreeMap<String, Json>,
+) -> Result<Vec<OutputColumn>, TestRunError> {
+    let statement = statement(template, values, false)?;
+    engine.refresh_tables().await;
+    let schema = engine.describe(&statement).await?;
+    Ok(columns_of(&schema))
+}
+
+/// `template`'s SQL rendered with `values` (by parameter; defaults fill the rest, then
+/// NULL unless a required value is `needed`).
+fn statement(
+    template: &Template,
+    values: &BTreeMap<String, Json>,
+    needed: bool,
+) -> Result<Statement, TestRunError> {
+    if template.kind == TemplateKind::DataTable {
+        return Err(TestRunError::NoSql);
+    }
+    let mut typed = BTreeMap::new();
+    for spec in &template.parameters {
+        let value = match values.get(&spec.name).or(spec.default.as_ref()) {
+            Some(json) => Value::from_json(spec.value_type, spec.list, json).map_err(|why| {
+                TestRunError::BadValue {
+                    name: spec.name.clone(),
+                    why,
+                }
+            })?,
+            None if spec.required && needed => {
+                return Err(TestRunError::MissingValue {
+                    name: spec.name.clone(),
+                });
+            }
+            None => Value::Null,
+        };
+        typed.insert(spec.name.clone(), value);
+    }
+    Ok(render::render(&template.sql, &template.parameters, &typed)?)
+}
+
+/// A result's columns as the output columns a template declares.
+fn columns_of(schema: &Schema) -> Vec<OutputColumn> {
+    schema
+        .fields()
+        .iter()
+        .map(|f| OutputColumn {
+            name: f.name().clone(),
+            value_type: scalar_type(f.data_type()),
+        })
+        .collect()
 }
 
 /// The parameter type an Arrow column reads as.

@@ -14,6 +14,7 @@ import {
   sourceBadge,
   sourceFormProblems,
   sourceIdFor,
+  sourceName,
   sourceOf,
   whereOf,
   type SourceForm,
@@ -168,6 +169,12 @@ describe("the canvas badge and the palette filter", () => {
     expect(sourceBadge("src_local", sources)).toBeNull();
     expect(sourceBadge("src_sales", sources)).toBe("Sales warehouse");
     expect(sourceBadge("src_gone", sources)).toBe("src_gone");
+  });
+
+  it("names a source as the user named it, This computer for src_local, else by its id", () => {
+    expect(sourceName("src_sales", sources)).toBe("Sales warehouse");
+    expect(sourceName("src_local", [])).toBe("This computer");
+    expect(sourceName("src_gone", sources)).toBe("src_gone");
   });
 
   it("keeps the templates on the source chosen, all for All sources", () => {

@@ -212,6 +212,12 @@ export function sourceBadge(sourceId: string | undefined, sources: readonly Sour
   return sources.find((s) => s.source.source_id === sourceId)?.source.name ?? sourceId;
 }
 
+/** A source's name as the user gave it; "This computer" for `src_local`, the id while the list does not have it. */
+export function sourceName(sourceId: string, sources: readonly SourceDetail[]): string {
+  const found = sources.find((s) => s.source.source_id === sourceId)?.source.name;
+  return found ?? (sourceId === LOCAL_SOURCE ? "This computer" : sourceId);
+}
+
 /** The templates that run on `sourceId` (every one for ALL_SOURCES). */
 export function filterBySource(templates: readonly TemplateDetail[], sourceId: string): TemplateDetail[] {
   if (sourceId === ALL_SOURCES) return [...templates];

@@ -66,6 +66,11 @@ export const blankDraft: TemplateDraft = {
   chart: null,
 };
 
+/** The source the draft's SQL runs on: a data-table template's is always `src_local`. */
+export function draftSource(draft: TemplateDraft): string {
+  return draft.kind === "data_table" ? LOCAL_SOURCE : draft.sourceId;
+}
+
 /** A stored template as the editor starts from it. */
 export function draftOf(template: Template): TemplateDraft {
   return {

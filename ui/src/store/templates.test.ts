@@ -1,7 +1,8 @@
 // The Templates screen's actions (store/templates.ts) against the in-memory backend: the list;
 // the editor's SQL checked once typing pauses; saving (a new template under an id made from its
 // name, a change as the next version, no change as no version); a test run and the output
-// columns it infers; making a template inactive; template packs in and out.
+// columns it infers; the output columns its source describes, and the tables of its source;
+// making a template inactive; template packs in and out.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { addParam, updateRow } from "../lib/templateDraft";
 import { createAppStore, type Api } from "./index";
@@ -304,9 +305,141 @@ describe("the tables beside the SQL", () => {
     });
     await actions.refreshReadableTables();
     expect(readableTables).toHaveBeenCalledTimes(2);
+    expect(readableTables).toHaveBeenLastCalledWith("src_local");
     actions.startNewTemplate();
     actions.closeTemplateEditor();
     await Promise.resolve();
     expect(library().editor).toBeNull();
+  });
+
+  it("are the tables of the source picked, read again as the picker changes", async () => {
+    const readableTables = vi.fn(fakeApi().api.readableTables);
+    const { actions, editor } = templatesStore({ readableTables });
+    actions.startNewTemplate();
+    await vi.waitFor(() => {
+      expect(editor().tables.status).toBe("ready");
+    });
+    actions.editTemplateDraft((d) => ({ ...d, sourceId: "src_sales" }));
+    expect(editor().tables.status).toBe("loading");
+    expect(editor().tablesSource).toBe("src_sales");
+    await vi.waitFor(() => {
+      expect(editor().tables.status).toBe("ready");
+    });
+    const { tables } = editor();
+    const shapes = tables.status === "ready" ? tables.data : [];
+    expect(shapes.map((t) => [t.name, t.kind])).toEqual([
+      ["orders", "table"],
+      ["reporting.spend", "view"],
+    ]);
+    expect(shapes[0]?.columns).toContainEqual({ name: "sales", type: "decimal(12,2)" });
+    // Typing the SQL does not read them again; a source that cannot be reached says so.
+    actions.editTemplateDraft((d) => ({ ...d, sql: "SELECT * FROM orders" }));
+    expect(readableTables).toHaveBeenCalledTimes(2);
+    actions.editTemplateDraft((d) => ({ ...d, sourceId: "src_down" }));
+    await vi.waitFor(() => {
+      expect(editor().tables.status).toBe("failed");
+    });
+    const failed = editor().tables;
+    expect(failed.status === "failed" && failed.error.code).toBe("source_unavailable");
+  });
+
+  it("drop the answer for a source picked over since", async () => {
+    const answers: (() => void)[] = [];
+    const real = fakeApi().api.readableTables;
+    const { actions, editor } = templatesStore({
+      readableTables: (source) =>
+        new Promise((resolve) => {
+          answers.push(() => {
+            resolve(real(source));
+          });
+        }),
+    });
+    actions.startNewTemplate();
+    actions.editTemplateDraft((d) => ({ ...d, sourceId: "src_sales" }));
+    expect(answers).toHaveLength(2);
+    answers[1]?.();
+    await vi.waitFor(() => {
+      expect(editor().tables.status).toBe("ready");
+    });
+    // The local tables answer last: the list stays the PostgreSQL source's.
+    answers[0]?.();
+    await Promise.resolve();
+    await Promise.resolve();
+    const { tables } = editor();
+    expect(tables.status === "ready" && tables.data.map((t) => t.name)).toEqual(["orders", "reporting.spend"]);
+  });
+});
+
+describe("output columns from the template's source", () => {
+  it("declares the columns the source describes, without a test run", async () => {
+    const { backend, actions, editor } = templatesStore();
+    await actions.openTemplates();
+    actions.startNewTemplate();
+    actions.editTemplateDraft((d) => ({ ...d, sql: "SELECT order_id, day, sales FROM orders", sourceId: "src_sales" }));
+    await actions.describeOutputColumns();
+    expect(editor().draft.outputs.map((o) => [o.name, o.type])).toEqual([
+      ["order_id", "string"],
+      ["day", "date"],
+      ["sales", "decimal"],
+    ]);
+    expect(editor().describe).toEqual({ status: "done", count: 3 });
+    expect(backend.testRuns).toEqual([]);
+    expect(backend.describes.at(-1)?.[0]).toMatchObject({ source_id: "src_sales", sql: "SELECT order_id, day, sales FROM orders" });
+    // The test run's way still works beside it.
+    await actions.testRunTemplate();
+    actions.inferOutputColumns();
+    expect(editor().draft.outputs.map((o) => o.name)).toEqual(["campaign", "spend"]);
+  });
+
+  it("says why when the SQL does not plan or the source cannot be reached, keeping the columns declared", async () => {
+    const { actions, editor } = templatesStore();
+    await actions.openTemplates();
+    await actions.showTemplate("tpl_top_campaigns");
+    const before = editor().draft.outputs;
+    actions.editTemplateDraft((d) => ({ ...d, sql: "SELECT nope FROM ad_daily" }));
+    await actions.describeOutputColumns();
+    const { describe: planned } = editor();
+    expect(planned.status === "failed" && planned.error.message).toMatch(/column "nope" does not exist/);
+    expect(editor().draft.outputs).toBe(before);
+    actions.editTemplateDraft((d) => ({ ...d, sql: "SELECT 1", sourceId: "src_down" }));
+    expect(editor().describe).toEqual({ status: "idle" });
+    await actions.describeOutputColumns();
+    const { describe: unreachable } = editor();
+    expect(unreachable.status === "failed" && unreachable.error.code).toBe("source_unavailable");
+    expect(editor().draft.outputs).toBe(before);
+  });
+
+  it("says which sample does not read, without asking the source", async () => {
+    const { backend, actions, editor } = templatesStore();
+    await actions.openTemplates();
+    await actions.showTemplate("tpl_top_campaigns");
+    actions.setSampleValue("limit", "many");
+    await actions.describeOutputColumns();
+    expect(backend.describes).toEqual([]);
+    const { describe } = editor();
+    expect(describe.status === "failed" && problemsOf(describe.error)).toEqual(['limit: expected a whole number, got "many"']);
+  });
+
+  it("drops the answer when the source changed while it was asked", async () => {
+    let answer: () => void = () => undefined;
+    const real = fakeApi().api.templateOutputColumns;
+    const { actions, editor } = templatesStore({
+      templateOutputColumns: (template, values) =>
+        new Promise((resolve) => {
+          answer = () => {
+            resolve(real(template, values));
+          };
+        }),
+    });
+    await actions.openTemplates();
+    await actions.showTemplate("tpl_products");
+    const before = editor().draft.outputs;
+    const asking = actions.describeOutputColumns();
+    expect(editor().describe).toEqual({ status: "describing" });
+    actions.editTemplateDraft((d) => ({ ...d, sourceId: "src_sales" }));
+    answer();
+    await asking;
+    expect(editor().draft.outputs).toBe(before);
+    expect(editor().describe).toEqual({ status: "idle" });
   });
 });

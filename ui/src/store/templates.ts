@@ -1,11 +1,12 @@
 // The template library on the Templates screen: the list, the editor of a new or stored template
-// (its SQL checked once typing pauses, a test run with sample values, saving as the next
-// version, the versions it has had), making a template active or not, and template packs in
-// and out through the native dialogs. Answers for an editor the user has left, or for SQL typed
-// over since, are dropped.
+// (its SQL checked once typing pauses, a test run with sample values, its output columns from its
+// source without running it, the tables its source has — read again when its source changes —,
+// saving as the next version, the versions it has had), making a template active or not, and
+// template packs in and out through the native dialogs. Answers for an editor the user has left,
+// for SQL typed over since, or for a source picked over since, are dropped.
 import type { AppError, OnConflict, PackOutcome, SqlProblem, TableShape, Template, TemplateDetail, TemplateTestRun } from "../api";
 import type { ConflictChoice } from "../lib/importFlow";
-import { DRAFT_ID, blankDraft, draftOf, outputDrafts, sqlCheckOf, templateOf, templateToSave, type TemplateDraft } from "../lib/templateDraft";
+import { DRAFT_ID, blankDraft, draftOf, draftSource, outputDrafts, sqlCheckOf, templateOf, templateToSave, type TemplateDraft } from "../lib/templateDraft";
 import { TEST_RUN_LIMIT, sampleValues } from "../lib/templateSamples";
 import { loadable, type Loadable } from "../lib/loadable";
 import type { Dialogs, StoreAccess } from "./access";
@@ -34,6 +35,14 @@ export type TestRunState =
   | { readonly status: "done"; readonly run: TemplateTestRun }
   | { readonly status: "failed"; readonly error: AppError };
 
+/** Asking the template's source for its output columns without running it. */
+export type DescribeState =
+  | { readonly status: "idle" }
+  | { readonly status: "describing" }
+  /** `count`: the columns now declared. */
+  | { readonly status: "done"; readonly count: number }
+  | { readonly status: "failed"; readonly error: AppError };
+
 export type TemplateEditor = {
   /** Which opening of the editor this is: the screen draws a fresh editor for each. */
   readonly session: number;
@@ -47,8 +56,12 @@ export type TemplateEditor = {
   readonly testRun: TestRunState;
   /** Every version the template has had, newest first. */
   readonly versions: Loadable<Template[]>;
-  /** The tables its SQL can read, with their columns' types as the engine reads them. */
+  /** The output columns as its source last described them. */
+  readonly describe: DescribeState;
+  /** The tables its source has, with their columns' types as a run reads them. */
   readonly tables: Loadable<TableShape[]>;
+  /** The source `tables` were read from (they are read again when the draft's source changes). */
+  readonly tablesSource: string;
 };
 
 /** Importing or exporting a template pack: the dialog, the command, then what came of it. */
@@ -85,6 +98,8 @@ export type TemplateActions = {
   readonly refreshReadableTables: () => Promise<void>;
   /** Declares the last test run's columns as the draft's output columns. */
   readonly inferOutputColumns: () => void;
+  /** Declares the columns the draft's source says its SQL returns, without running it. */
+  readonly describeOutputColumns: () => Promise<void>;
   /** Asks for a template pack and imports it; a conflict waits for `resolvePackConflict`. */
   readonly importTemplatePack: () => Promise<void>;
   readonly resolvePackConflict: (choice: ConflictChoice) => Promise<void>;
@@ -110,8 +125,10 @@ function editorOn(stored: TemplateDetail | null): EditorOpening {
     check: { status: "none" },
     samples: {},
     testRun: { status: "idle" },
+    describe: { status: "idle" },
     versions: stored === null ? { status: "ready", data: [] } : { status: "loading" },
     tables: { status: "loading" },
+    tablesSource: draftSource(stored === null ? blankDraft : draftOf(stored.template)),
   };
 }
 
@@ -123,6 +140,8 @@ export function createTemplateActions({ set, get, api, dialogs }: Shared): Templ
   // Each changes when a newer request makes the answers to older ones stale.
   let editorTicket = 0;
   let checkTicket = 0;
+  let tablesTicket = 0;
+  let describeTicket = 0;
   let checkTimer: ReturnType<typeof setTimeout> | undefined;
 
   const library = () => get().templateLibrary;
@@ -167,8 +186,13 @@ export function createTemplateActions({ set, get, api, dialogs }: Shared): Templ
     return ticket;
   }
 
+  /** Reads the tables of the open editor's source; an answer for a source picked over since is dropped. */
   async function loadTables(ticket: number): Promise<void> {
-    patchEditor(ticket, { tables: loadable(await api.readableTables()) });
+    const source = library().editor?.tablesSource;
+    if (source === undefined) return;
+    const asked = ++tablesTicket;
+    const outcome = await api.readableTables(source);
+    if (asked === tablesTicket) patchEditor(ticket, { tables: loadable(outcome) });
   }
 
   function replaceListed(detail: TemplateDetail): void {
@@ -220,7 +244,20 @@ export function createTemplateActions({ set, get, api, dialogs }: Shared): Templ
       if (editor === null) return;
       const draft = change(editor.draft);
       if (draft === editor.draft) return;
-      patch({ editor: { ...editor, draft, save: editor.save.status === "saving" ? editor.save : { status: "idle" } } });
+      const source = draftSource(draft);
+      const moved = source !== editor.tablesSource;
+      patch({
+        editor: {
+          ...editor,
+          draft,
+          save: editor.save.status === "saving" ? editor.save : { status: "idle" },
+          ...(moved ? { tables: { status: "loading" }, tablesSource: source, describe: { status: "idle" } } : {}),
+        },
+      });
+      if (moved) {
+        describeTicket++;
+        void loadTables(editorTicket);
+      }
       if (draft.sql === editor.draft.sql && draft.parameters === editor.draft.parameters) return;
       clearTimeout(checkTimer);
       const ticket = ++checkTicket;
@@ -303,6 +340,30 @@ export function createTemplateActions({ set, get, api, dialogs }: Shared): Templ
       if (editor?.testRun.status !== "done") return;
       const outputs = outputDrafts(editor.testRun.run.output_columns);
       patchEditor(editorTicket, { draft: { ...editor.draft, outputs }, save: { status: "idle" } });
+    },
+
+    describeOutputColumns: async () => {
+      const { editor } = library();
+      if (editor === null || editor.describe.status === "describing") return;
+      const built = templateOf({ ...editor.draft, outputs: [] }, editor.draft.templateId ?? DRAFT_ID);
+      const samples = sampleValues(editor.draft.parameters, editor.samples);
+      const ticket = editorTicket;
+      if (!built.ok || !samples.ok) {
+        const problems = [...(built.ok ? [] : built.problems), ...(samples.ok ? [] : samples.problems)];
+        patchEditor(ticket, { describe: { status: "failed", error: refused(problems) } });
+        return;
+      }
+      const asked = ++describeTicket;
+      patchEditor(ticket, { describe: { status: "describing" } });
+      const outcome = await api.templateOutputColumns(built.template, samples.values);
+      const now = library().editor;
+      if (now === null || ticket !== editorTicket || asked !== describeTicket) return;
+      if (outcome.status === "error") {
+        patchEditor(ticket, { describe: { status: "failed", error: outcome.error } });
+        return;
+      }
+      const outputs = outputDrafts(outcome.data);
+      patchEditor(ticket, { draft: { ...now.draft, outputs }, save: { status: "idle" }, describe: { status: "done", count: outputs.length } });
     },
 
     importTemplatePack: async () => {

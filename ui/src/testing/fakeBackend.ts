@@ -174,6 +174,7 @@ export function fakeApi(overrides: Partial<Api> = {}) {
     restores: versions.restores,
     templateSaves: templateLibrary.saves,
     testRuns: templateLibrary.testRuns,
+    describes: templateLibrary.describes,
     packImports: templateLibrary.packImports,
     packExports: templateLibrary.packExports,
     galleryUsed: gallery.used,

@@ -1,7 +1,9 @@
 // The template part of the fake backend: templates in memory that save like the real store (a
 // change is the next version, an unchanged one stays), keep every version, mark `{{names}}` no
-// parameter declares, test-run to a fixed page, and record the packs they were asked for.
-import type { Outcome, SqlProblem, Template, TemplateDetail, TemplateInput } from "../api";
+// parameter declares, test-run to a fixed page, describe a template's columns by its source, list
+// each source's tables (a source other than `src_local` and `src_sales` cannot be reached), and
+// record the packs they were asked for.
+import type { OutputColumn, Outcome, SqlProblem, TableShape, Template, TemplateDetail, TemplateInput } from "../api";
 import type { Api } from "../store/access";
 import { templates as seeded } from "./fixtures";
 
@@ -44,12 +46,47 @@ function problemsOf(template: TemplateInput): SqlProblem[] {
   return problems;
 }
 
+/** The tables `src_local` has: two data files (one that cannot be read) and a data table. */
+const localTables: TableShape[] = [
+  {
+    name: "flights",
+    kind: "data_file",
+    file: "flights.csv",
+    columns: [
+      { name: "carrier", type: "text" },
+      { name: "arr_delay", type: "float" },
+      { name: "flight_date", type: "date" },
+    ],
+    missing: ["", "NA", "N/A", "NULL", "\\N", "NaN"],
+    problem: null,
+  },
+  { name: "broken", kind: "data_file", file: "broken.csv", columns: [], missing: ["", "NA"], problem: "line 3: 1 fields where the header has 2" },
+  { name: "customers", kind: "data_table", file: null, columns: [{ name: "name", type: "text" }], missing: null, problem: null },
+];
+
+/** The tables the PostgreSQL source `src_sales` has: a table on its search path and a view elsewhere. */
+const salesTables: TableShape[] = [
+  {
+    name: "orders",
+    kind: "table",
+    file: null,
+    columns: [
+      { name: "order_id", type: "text" },
+      { name: "sales", type: "decimal(12,2)" },
+    ],
+    missing: null,
+    problem: null,
+  },
+  { name: "reporting.spend", kind: "view", file: null, columns: [{ name: "spend", type: "decimal" }], missing: null, problem: null },
+];
+
 /** The template commands of the fake backend, over the fixtures' three templates. */
 export function fakeTemplateApi() {
   const details = new Map<string, TemplateDetail>(seeded.map((t) => [t.template.template_id, t]));
   const history = new Map<string, Template[]>(seeded.map((t) => [t.template.template_id, [t.template]]));
   const saves: TemplateInput[] = [];
   const testRuns: Parameters<Api["testRunTemplate"]>[] = [];
+  const describes: Parameters<Api["templateOutputColumns"]>[] = [];
   const packImports: Parameters<Api["importTemplatePack"]>[] = [];
   const packExports: Parameters<Api["exportTemplatePack"]>[] = [];
 
@@ -61,6 +98,7 @@ export function fakeTemplateApi() {
     | "setTemplateActive"
     | "templateProblems"
     | "testRunTemplate"
+    | "templateOutputColumns"
     | "readableTables"
     | "importTemplatePack"
     | "exportTemplatePack"
@@ -115,24 +153,34 @@ export function fakeTemplateApi() {
         }),
       );
     },
-    readableTables: () =>
-      Promise.resolve(
-        ok([
-          {
-            name: "flights",
-            file: "flights.csv",
-            columns: [
-              { name: "carrier", type: "text" },
-              { name: "arr_delay", type: "float" },
-              { name: "flight_date", type: "date" },
-            ],
-            missing: ["", "NA", "N/A", "NULL", "\\N", "NaN"],
-            problem: null,
-          },
-          { name: "broken", file: "broken.csv", columns: [], missing: ["", "NA"], problem: "line 3: 1 fields where the header has 2" },
-          { name: "customers", file: null, columns: [{ name: "name", type: "text" }], missing: null, problem: null },
-        ]),
-      ),
+    templateOutputColumns: (template, values) => {
+      describes.push([template, values]);
+      if (/\bnope\b/.test(template.sql)) {
+        return Promise.resolve({ status: "error", error: { code: "invalid_input", message: 'column "nope" does not exist (SQLSTATE 42703) at character 8 of the template\'s SQL' } });
+      }
+      if (template.source_id === "src_down") {
+        return Promise.resolve({ status: "error", error: { code: "source_unavailable", message: "PostgreSQL server down.internal:5432: cannot connect: connection refused" } });
+      }
+      const columns: OutputColumn[] =
+        template.source_id === "src_sales"
+          ? [
+              { name: "order_id", type: "string" },
+              { name: "day", type: "date" },
+              { name: "sales", type: "decimal" },
+            ]
+          : [
+              { name: "campaign", type: "string" },
+              { name: "spend", type: "decimal" },
+            ];
+      return Promise.resolve(ok(columns));
+    },
+    readableTables: (source) => {
+      if (source === "src_sales") return Promise.resolve(ok(salesTables));
+      if (source !== "src_local") {
+        return Promise.resolve({ status: "error", error: { code: "source_unavailable", message: `data source \`${source}\`: cannot connect: connection refused` } });
+      }
+      return Promise.resolve(ok(localTables));
+    },
     importTemplatePack: (path, onConflict) => {
       packImports.push([path, onConflict]);
       return Promise.resolve(ok({ templates: [["tpl_top_campaigns", { fate: "reused" }]] }));
@@ -142,5 +190,5 @@ export function fakeTemplateApi() {
       return Promise.resolve(ok(null));
     },
   };
-  return { api, saves, testRuns, packImports, packExports };
+  return { api, saves, testRuns, describes, packImports, packExports };
 }

@@ -27,7 +27,7 @@ use super::csv_files::{self, CsvProblem};
 use super::data_tables::DataTableProvider;
 use super::executor;
 use super::plans::Planner;
-use super::shapes::{self, TableShape};
+use super::shapes::{self, TableKind, TableShape};
 use super::{Connector, EngineError, PlanProblem, ResultStream, plain_message};
 use crate::render::Statement;
 use crate::store::Store;
@@ -236,6 +236,7 @@ impl LocalEngine {
             };
             shapes.push(TableShape {
                 name: name.clone(),
+                kind: TableKind::DataFile,
                 file: Some(file_name(&table.file.path)),
                 columns,
                 missing,
@@ -246,6 +247,7 @@ impl LocalEngine {
             if let Ok(provider) = self.ctx.table_provider(name.as_str()).await {
                 shapes.push(TableShape {
                     name: name.clone(),
+                    kind: TableKind::DataTable,
                     file: None,
                     columns: shapes::columns(&provider.schema()),
                     missing: None,
@@ -582,6 +584,22 @@ impl LocalEngine {
         problem
     }
 
+    /// The columns `statement` would return, with their types, from its plan (planned and
+    /// type-checked as [`check_statement`](Self::check_statement) does, on the query
+    /// runtime); nothing is read or executed.
+    async fn describe_statement(&self, statement: &Statement) -> Result<Schema, EngineError> {
+        let planning = Planning {
+            ctx: self.ctx.clone(),
+            planner: self.planner.clone(),
+            next_list: self.next_list.clone(),
+            statement: statement.clone(),
+        };
+        match executor::on_query_runtime(planning.describe()).await?? {
+            Ok(schema) => Ok(schema),
+            Err(err) => Err(self.explain(err).await),
+        }
+    }
+
     /// A planning error by what the user fixes.
     async fn classify(&self, err: DataFusionError) -> PlanProblem {
         let root = err.find_root();
@@ -700,6 +718,17 @@ impl Connector for LocalEngine {
     fn check<'a>(&'a self, statement: &'a Statement) -> BoxFuture<'a, Option<PlanProblem>> {
         Box::pin(self.check_statement(statement))
     }
+
+    fn describe<'a>(
+        &'a self,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Schema, EngineError>> {
+        Box::pin(self.describe_statement(statement))
+    }
+
+    fn shapes(&self) -> BoxFuture<'_, Result<Vec<TableShape>, EngineError>> {
+        Box::pin(async { Ok(LocalEngine::shapes(self).await) })
+    }
 }
 
 /// What planning a statement needs, owned, so that it can plan on the query runtime.
@@ -777,6 +806,30 @@ impl Planning {
         .await;
         drop(bound);
         Ok(checked)
+    }
+
+    /// The statement planned as [`analyze`](Self::analyze) plans it, and the columns its
+    /// plan returns; a planning error is returned inside.
+    async fn describe(self) -> Result<Result<Schema, DataFusionError>, EngineError> {
+        let statement = &self.statement;
+        let mut bound = BoundLists::register(&self.ctx, &self.next_list, statement)?;
+        let sql = statement.sql_with(|i| format!("${}", i + 1), |i| bound.sql[i].clone());
+        let scalars = std::mem::take(&mut bound.params);
+        let session = self.planner.session();
+        let reusable = bound.tables.is_empty();
+        let described = async {
+            let plan = self.planner.plan(&session, &sql, reusable).await?;
+            let plan = plan.with_param_values(scalars)?;
+            let plan = session.state.analyzer().execute_and_check(
+                plan,
+                session.state.config_options(),
+                |_, _| {},
+            )?;
+            Ok::<Schema, DataFusionError>(plan.schema().as_arrow().clone())
+        }
+        .await;
+        drop(bound);
+        Ok(described)
     }
 }
 

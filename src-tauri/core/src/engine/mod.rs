@@ -34,10 +34,10 @@ pub mod table_node;
 pub use datafusion::arrow;
 pub use datafusion::parquet;
 pub use local::LocalEngine;
-pub use shapes::{ColumnShape, TableShape};
+pub use shapes::{ColumnShape, TableKind, TableShape};
 
 use crate::render::{RenderError, Statement};
-use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::datatypes::{Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
@@ -103,6 +103,28 @@ pub trait Connector: Send + Sync + fmt::Debug {
     /// without running it (the default). Validation asks this where the engine is known.
     fn check<'a>(&'a self, _statement: &'a Statement) -> BoxFuture<'a, Option<PlanProblem>> {
         Box::pin(async { None })
+    }
+
+    /// The columns `statement` would return, with the types a run gives them, without
+    /// running it (planned or prepared against the tables as they are; nothing is read).
+    /// The default says the engine cannot tell without running it.
+    fn describe<'a>(
+        &'a self,
+        _statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Schema, EngineError>> {
+        Box::pin(async {
+            Err(EngineError::Query {
+                message: "this engine cannot tell a query's columns without running it: \
+                          test-run the template instead"
+                    .to_owned(),
+            })
+        })
+    }
+
+    /// Every table a query on this engine can read, named as its SQL writes it, with its
+    /// columns' types in the product's words (`shapes.rs`). The default: none known.
+    fn shapes(&self) -> BoxFuture<'_, Result<Vec<TableShape>, EngineError>> {
+        Box::pin(async { Ok(Vec::new()) })
     }
 }
 

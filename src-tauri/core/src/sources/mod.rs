@@ -5,8 +5,9 @@
 
 pub mod secrets;
 
+use crate::engine::arrow::datatypes::Schema;
 use crate::engine::postgres::{PostgresConnector, PostgresSettings};
-use crate::engine::{Connector, EngineError, PlanProblem, ResultStream};
+use crate::engine::{Connector, EngineError, PlanProblem, ResultStream, TableShape};
 use crate::ids::SourceId;
 use crate::model::{DataSource, PostgresConfig, SourceConfig};
 use crate::render::Statement;
@@ -196,5 +197,16 @@ impl Connector for ReusedFor {
 
     fn check<'a>(&'a self, statement: &'a Statement) -> BoxFuture<'a, Option<PlanProblem>> {
         self.inner.check(statement)
+    }
+
+    fn describe<'a>(
+        &'a self,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Schema, EngineError>> {
+        self.inner.describe(statement)
+    }
+
+    fn shapes(&self) -> BoxFuture<'_, Result<Vec<TableShape>, EngineError>> {
+        self.inner.shapes()
     }
 }

@@ -1,22 +1,37 @@
 // The columns a template declares it returns (mappings from it are checked against them), as an
-// editable table, with "Infer from the test run" taking them from the last test run.
+// editable table, with "Columns from <source>" asking the template's source for them without
+// running the SQL, and "Infer from the test run" taking them from the last test run.
 import { SCALAR_TYPES, addOutput, removeRow, updateRow, type OutputDraft } from "../../lib/templateDraft";
 import { useAppActions } from "../../store";
 import { AddRowButton, RowButton, TextCell, TypeCell } from "../RowFields";
-import type { TestRunState } from "../../store/templates";
+import type { DescribeState, TestRunState } from "../../store/templates";
 
 type Props = {
   readonly outputs: readonly OutputDraft[];
   readonly testRun: TestRunState;
+  readonly describe: DescribeState;
+  /** The name of the source the template runs on. */
+  readonly sourceName: string;
   readonly onChange: (outputs: readonly OutputDraft[]) => void;
 };
 
-export function OutputColumnsEditor({ outputs, testRun, onChange }: Props) {
-  const { inferOutputColumns } = useAppActions();
+export function OutputColumnsEditor({ outputs, testRun, describe, sourceName, onChange }: Props) {
+  const { inferOutputColumns, describeOutputColumns } = useAppActions();
   return (
     <div className="template-section">
       <div className="template-section__head">
         <h3 className="template-section__title">Output columns</h3>
+        <div className="template-section__actions">
+          <button
+          type="button"
+          className="button button--small"
+          data-testid="describe-output-columns"
+          disabled={describe.status === "describing"}
+          title={`Ask ${sourceName} which columns the SQL returns, without running it`}
+          onClick={() => void describeOutputColumns()}
+        >
+          {describe.status === "describing" ? `Asking ${sourceName}…` : `Columns from ${sourceName}`}
+        </button>
         <button
           type="button"
           className="button button--small"
@@ -27,7 +42,18 @@ export function OutputColumnsEditor({ outputs, testRun, onChange }: Props) {
         >
           Infer from the test run
         </button>
+        </div>
       </div>
+      {describe.status === "failed" && (
+        <p className="sql-problems__failed" role="alert" data-testid="describe-error" data-error-code={describe.error.code}>
+          Could not get the columns from {sourceName}: {describe.error.message}
+        </p>
+      )}
+      {describe.status === "done" && (
+        <p className="template-section__hint" role="status" data-testid="describe-done">
+          {describe.count === 1 ? "1 column" : `${describe.count} columns`} from {sourceName}, nothing run.
+        </p>
+      )}
       {outputs.length === 0 && <p className="template-section__hint">None declared: connections from this template are not checked.</p>}
       {outputs.map((output) => {
         const label = output.name === "" ? "the new column" : output.name;

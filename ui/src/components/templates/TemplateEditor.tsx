@@ -1,11 +1,13 @@
-// One template being written: its name and labels, the data source it runs on, its SQL, parameters, output columns and
+// One template being written: its name and labels, the data source it runs on, its SQL with the
+// tables that source has beside it, parameters, output columns (from the source or a test run) and
 // chart, a test run, and its versions. The draft and every step are the store's
 // (`store/templates.ts`); each part here edits one piece of the draft.
 import { useMemo } from "react";
-import { draftChartConfig, type TemplateDraft } from "../../lib/templateDraft";
+import { LOCAL_SOURCE, sourceName } from "../../lib/sources";
+import { draftChartConfig, draftSource, type TemplateDraft } from "../../lib/templateDraft";
 import { useAppActions } from "../../store";
 import type { TemplateEditor as Editor, TemplateSave } from "../../store/templates";
-import { SourcePicker } from "../sources/SourcePicker";
+import { SourcePicker, useSources } from "../sources/SourcePicker";
 import { ChartEditor } from "./ChartEditor";
 import { OutputColumnsEditor } from "./OutputColumnsEditor";
 import { ParamsEditor } from "./ParamsEditor";
@@ -19,6 +21,8 @@ export function TemplateEditor({ editor }: { readonly editor: Editor }) {
   const { draft, stored } = editor;
   const { editTemplateDraft, saveTemplate, closeTemplateEditor, exportTemplatePack, refreshReadableTables } = useAppActions();
   const id = stored?.template.template_id ?? null;
+  const sources = useSources();
+  const source = sourceName(draftSource(draft), sources);
   // One object while the chart is unchanged, so the test run's chart is not drawn again on every edit.
   const chart = useMemo(() => draftChartConfig(draft.chart), [draft.chart]);
   const edit = (patch: Partial<TemplateDraft>) => {
@@ -72,7 +76,12 @@ export function TemplateEditor({ editor }: { readonly editor: Editor }) {
             edit({ sql });
           }}
         />
-        <ReadableTables tables={editor.tables} onRefresh={() => void refreshReadableTables()} />
+        <ReadableTables
+          tables={editor.tables}
+          sourceName={sourceName(editor.tablesSource, sources)}
+          local={editor.tablesSource === LOCAL_SOURCE}
+          onRefresh={() => void refreshReadableTables()}
+        />
       </div>
       <ParamsEditor
         parameters={draft.parameters}
@@ -83,6 +92,8 @@ export function TemplateEditor({ editor }: { readonly editor: Editor }) {
       <OutputColumnsEditor
         outputs={draft.outputs}
         testRun={editor.testRun}
+        describe={editor.describe}
+        sourceName={source}
         onChange={(outputs) => {
           edit({ outputs });
         }}

@@ -18,6 +18,7 @@
 
 mod arrow;
 mod bind;
+mod catalog;
 mod errors;
 mod oids;
 
@@ -25,7 +26,7 @@ use self::arrow::{Column, Kind};
 use self::bind::Bound;
 use super::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use super::arrow::record_batch::RecordBatch;
-use super::{Connector, EngineError, PlanProblem, ResultStream};
+use super::{Connector, EngineError, PlanProblem, ResultStream, TableShape};
 use crate::render::Statement;
 use futures::StreamExt;
 use futures::future::BoxFuture;
@@ -391,6 +392,26 @@ impl Connector for PostgresConnector {
 
     fn check<'a>(&'a self, statement: &'a Statement) -> BoxFuture<'a, Option<PlanProblem>> {
         Box::pin(self.check_statement(statement))
+    }
+
+    /// The server's description of the prepared statement (`output_columns`).
+    fn describe<'a>(
+        &'a self,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Schema, EngineError>> {
+        Box::pin(async move {
+            let columns = self.output_columns(statement).await?;
+            let fields: Vec<Field> = columns
+                .into_iter()
+                .map(|(name, data_type)| Field::new(name, data_type, true))
+                .collect();
+            Ok(Schema::new(fields))
+        })
+    }
+
+    /// The tables and views of the schemas its SQL reads (`catalog.rs`).
+    fn shapes(&self) -> BoxFuture<'_, Result<Vec<TableShape>, EngineError>> {
+        Box::pin(self.catalog_shapes())
     }
 }
 
