@@ -646,3 +646,26 @@ async fn a_condition_reads_a_decimal_as_a_double_and_validation_agrees() {
         "{diagnostics:#?}"
     );
 }
+
+/// A date-time column reaches a date-time parameter as the instant it holds (one value or a
+/// list, with a zone or without), never as the engine's count of microseconds.
+#[tokio::test]
+async fn date_times_are_carried_downstream_as_date_times() {
+    let flow = runs_fixture("datetimes.flow.json");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engine = Arc::new(LocalEngine::open(dir.path()).await.expect("engine"));
+    let report = run_plainly(&flow, engine).await;
+    let after = report.node("after").expect("node");
+    assert_eq!(after.status, NodeStatus::Completed, "{:?}", after.error);
+    let batches = &after.result.as_ref().expect("a result").batches;
+    assert_eq!(
+        texts(batches, "first_at"),
+        BTreeSet::from(["2026-03-15T11:15:00.123456".to_owned()])
+    );
+    assert_eq!(
+        texts(batches, "first_utc"),
+        // Bound as UTC: the same instant.
+        BTreeSet::from(["2026-03-15T11:15:00".to_owned()])
+    );
+    assert_eq!(texts(batches, "matched"), BTreeSet::from(["2".to_owned()]));
+}

@@ -205,8 +205,40 @@ fn json_of(scalar: &ScalarValue) -> Json {
         ScalarValue::Utf8(Some(s))
         | ScalarValue::LargeUtf8(Some(s))
         | ScalarValue::Utf8View(Some(s)) => Json::String(s.clone()),
+        ScalarValue::TimestampSecond(Some(v), zone) => date_time(*v, 0, zone.is_some()),
+        ScalarValue::TimestampMillisecond(Some(v), zone) => date_time(
+            v.div_euclid(1_000),
+            v.rem_euclid(1_000) * 1_000_000,
+            zone.is_some(),
+        ),
+        ScalarValue::TimestampMicrosecond(Some(v), zone) => date_time(
+            v.div_euclid(1_000_000),
+            v.rem_euclid(1_000_000) * 1_000,
+            zone.is_some(),
+        ),
+        ScalarValue::TimestampNanosecond(Some(v), zone) => date_time(
+            v.div_euclid(1_000_000_000),
+            v.rem_euclid(1_000_000_000),
+            zone.is_some(),
+        ),
         other => Json::String(other.to_string()),
     }
+}
+
+/// The instant `seconds` + `nanos` after 1970 UTC as a date-time parameter reads it: ending
+/// in `Z` when the column has a zone (an instant), without one when it has none (a wall-clock
+/// time, read as UTC).
+fn date_time(seconds: i64, nanos: i64, zoned: bool) -> Json {
+    let Some(at) = u32::try_from(nanos)
+        .ok()
+        .and_then(|nanos| chrono::DateTime::from_timestamp(seconds, nanos))
+    else {
+        return Json::Null;
+    };
+    Json::String(match zoned {
+        true => at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        false => at.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
+    })
 }
 
 #[cfg(test)]
