@@ -99,6 +99,78 @@ async fn a_password_never_reaches_the_database() {
 }
 
 #[tokio::test]
+async fn a_source_that_cannot_be_saved_is_refused_in_words_and_nothing_is_written() {
+    let (store, _dir) = empty_store().await;
+    let with = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut source = serde_json::to_value(sales()).expect("json");
+        edit(&mut source);
+        serde_json::from_value::<DataSource>(source).expect("a source")
+    };
+    let password = "hunter2-Zq!";
+    for (source, rule, says) in [
+        (
+            with(&|s| s["name"] = "  \t ".into()),
+            "source_name_present",
+            "needs a name",
+        ),
+        (
+            with(&|s| s["name"] = "x".repeat(201).into()),
+            "source_name_length",
+            "at most 200",
+        ),
+        (
+            with(&|s| s["name"] = "Sales\tDB".into()),
+            "source_name_plain",
+            "control characters",
+        ),
+        (
+            with(&|s| s["config"]["host"] = "".into()),
+            "source_host_present",
+            "needs a host",
+        ),
+        (
+            with(&|s| s["config"]["port"] = 0.into()),
+            "source_port",
+            "1 to 65535",
+        ),
+        (
+            with(&|s| s["config"]["pool_size"] = 0.into()),
+            "source_pool_size",
+            "1 to 1000",
+        ),
+        (
+            with(&|s| s["config"]["reuse_for"] = "soon".into()),
+            "source_reuse_for",
+            "reuse_for",
+        ),
+        (
+            with(&|s| s["config"]["password_env"] = password.into()),
+            "source_password_env_name",
+            "never the password itself",
+        ),
+    ] {
+        for written in [
+            store.add_source(&source).await,
+            store.update_source(&source).await,
+        ] {
+            match written {
+                Err(StoreError::Constraint { constraint, detail }) => {
+                    assert_eq!(constraint, rule);
+                    assert!(detail.contains(says), "{detail}");
+                    assert!(!detail.contains(password), "{detail}");
+                }
+                other => panic!("{rule}: {other:?}"),
+            }
+        }
+    }
+    assert_eq!(
+        store.list_sources().await.expect("list").len(),
+        1,
+        "only src_local"
+    );
+}
+
+#[tokio::test]
 async fn templates_run_on_sources_the_workspace_has_and_a_used_source_stays() {
     let (store, _dir) = empty_store().await;
     let mut template = starter_templates().remove(0);

@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use flowloom_core::engine::{LocalEngine, TableShape};
 use flowloom_core::model::{DataSource, PostgresConfig, SourceConfig, SourceDetail, SslMode};
 use flowloom_core::sources::{SecretError, Sources, secrets};
-use flowloom_core::{CompositionId, SourceId, Workspace};
+use flowloom_core::{SourceId, Workspace};
 use std::io::{Read, Write};
 
 #[derive(Debug, Subcommand)]
@@ -144,7 +144,18 @@ pub async fn sources(
                 password_env,
                 reuse_for,
             };
-            let id = source_id(&name);
+            let existing = store.list_sources().await.map_err(Failure::refused)?;
+            if let Some(same) = existing
+                .iter()
+                .find(|d| d.source.name.trim().eq_ignore_ascii_case(name.trim()))
+            {
+                return Err(Failure::refused(format!(
+                    "data source `{}` is already named `{}`: choose another name",
+                    same.source.source_id, same.source.name
+                )));
+            }
+            let taken: Vec<SourceId> = existing.into_iter().map(|d| d.source.source_id).collect();
+            let id = source_id(&name, &taken);
             if password_stdin {
                 let mut password = String::new();
                 std::io::stdin()
@@ -259,13 +270,25 @@ fn root_cert(path: &std::path::Path) -> Result<String, Failure> {
     Ok(absolute.display().to_string())
 }
 
-fn source_id(name: &str) -> SourceId {
-    let words = CompositionId::from_name(name);
-    let words = words
-        .as_str()
-        .trim_start_matches(CompositionId::PREFIX)
-        .to_owned();
-    SourceId::new(format!("{}{words}", SourceId::PREFIX))
+/// `src_` and the name's words (`Sales DB` → `src_sales_db`; `source` when it has none in
+/// ASCII letters or digits), with `_2`, `_3`… while `taken` holds it, as the app makes it.
+fn source_id(name: &str, taken: &[SourceId]) -> SourceId {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let base = match words.is_empty() {
+        true => format!("{}source", SourceId::PREFIX),
+        false => format!("{}{}", SourceId::PREFIX, words.join("_")),
+    };
+    let free =
+        |id: &str| id != SourceId::local().as_str() && taken.iter().all(|t| t.as_str() != id);
+    let id = std::iter::once(base.clone())
+        .chain((2..).map(|n| format!("{base}_{n}")))
+        .find(|id| free(id))
+        .expect("some suffix is free");
+    SourceId::new(id)
 }
 
 fn source_line(detail: &SourceDetail) -> String {

@@ -211,6 +211,68 @@ fn a_password_on_stdin_is_kept_in_the_keyring_or_refused_naming_the_other_ways()
 }
 
 #[test]
+fn a_source_s_id_comes_from_its_name_and_a_name_is_taken_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = path_str(dir.path());
+    let add = |name: &str, env: &str| {
+        flowloom_with(
+            &[],
+            &[
+                "sources",
+                "add",
+                name,
+                "--kind",
+                "postgres",
+                "--host",
+                "db.invalid",
+                "--database",
+                "sales",
+                "--user",
+                "analyst",
+                "--password-env",
+                env,
+                "--workspace",
+                ws,
+            ],
+        )
+    };
+    let added = |output: &Output| {
+        exits(output, 0);
+        text(&output.stdout)
+            .split_whitespace()
+            .nth(1)
+            .expect("added ID")
+            .to_owned()
+    };
+    assert_eq!(added(&add("Sales DB", "PW")), "src_sales_db");
+    assert_eq!(added(&add("数据", "PW")), "src_source");
+    assert_eq!(added(&add("データ", "PW")), "src_source_2");
+    assert_eq!(added(&add("Local", "PW")), "src_local_2");
+    let again = add("sales db", "PW");
+    exits(&again, 1);
+    assert!(
+        text(&again.stderr).contains("`src_sales_db` is already named `Sales DB`"),
+        "{}",
+        text(&again.stderr)
+    );
+    let blank = add("   ", "PW");
+    exits(&blank, 1);
+    assert!(
+        text(&blank.stderr).contains("a data source needs a name"),
+        "{}",
+        text(&blank.stderr)
+    );
+    // The password given where its variable's name goes is refused, and never echoed.
+    let secret = "Zq7-hunter2-Xyzzy";
+    let mistaken = add("Mistaken", secret);
+    exits(&mistaken, 1);
+    let said = text(&mistaken.stderr);
+    assert!(said.contains("never the password itself"), "{said}");
+    assert!(!said.contains(secret), "{said}");
+    assert_eq!(files_holding(dir.path(), secret), Vec::<String>::new());
+}
+
+#[test]
 fn verify_full_connects_with_the_root_certificate_it_is_given() {
     let port = cluster_port().to_string();
     let certificate = tokio::runtime::Builder::new_current_thread()

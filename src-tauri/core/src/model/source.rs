@@ -211,6 +211,92 @@ impl DataSource {
     pub fn kind(&self) -> SourceKind {
         self.config.kind()
     }
+
+    /// What in this source cannot be saved, first found: the rule it breaks and why, in
+    /// words. (A `password_env` that is not a variable's name is never echoed: it may be
+    /// the password itself.)
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        let name = self.name.trim();
+        if name.is_empty() {
+            return Some((
+                "source_name_present",
+                "a data source needs a name".to_owned(),
+            ));
+        }
+        if name.chars().count() > MAX_NAME_CHARS {
+            return Some((
+                "source_name_length",
+                format!("a data source's name is at most {MAX_NAME_CHARS} characters"),
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Some((
+                "source_name_plain",
+                "a data source's name cannot hold tabs, line breaks or other control characters"
+                    .to_owned(),
+            ));
+        }
+        match &self.config {
+            SourceConfig::Local => None,
+            SourceConfig::Postgres(pg) => pg.problem(),
+        }
+    }
+}
+
+/// The longest name a data source may have.
+pub const MAX_NAME_CHARS: usize = 200;
+
+impl PostgresConfig {
+    fn problem(&self) -> Option<(&'static str, String)> {
+        let missing = |what: &str| format!("a PostgreSQL source needs a {what}");
+        if self.host.trim().is_empty() {
+            return Some(("source_host_present", missing("host")));
+        }
+        if self.port == 0 {
+            return Some((
+                "source_port",
+                "the port is a number from 1 to 65535".to_owned(),
+            ));
+        }
+        if self.database.trim().is_empty() {
+            return Some(("source_database_present", missing("database")));
+        }
+        if self.user.trim().is_empty() {
+            return Some(("source_user_present", missing("user")));
+        }
+        if !(1..=1000).contains(&self.pool_size) {
+            return Some((
+                "source_pool_size",
+                "the pool size is a number from 1 to 1000".to_owned(),
+            ));
+        }
+        if let Some(var) = &self.password_env
+            && !is_variable_name(var)
+        {
+            return Some((
+                "source_password_env_name",
+                "the password's environment variable is named by letters, digits and `_` \
+                 (not starting with a digit): give the variable's name, never the password \
+                 itself"
+                    .to_owned(),
+            ));
+        }
+        if let Some(reuse_for) = &self.reuse_for
+            && let Err(why) = parse_duration(reuse_for)
+        {
+            return Some(("source_reuse_for", format!("reuse_for: {why}")));
+        }
+        None
+    }
+}
+
+/// Whether `name` can name an environment variable (`PG_SALES_PW`).
+fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A source as the workspace holds it.

@@ -107,6 +107,7 @@ impl Store {
 
     /// Adds `source`; refused when its id is taken or it claims to be the local engine.
     pub async fn add_source(&self, source: &DataSource) -> Result<SourceDetail, StoreError> {
+        refuse_problem(source)?;
         if source.kind() == SourceKind::Local {
             return Err(StoreError::Conflict {
                 entity: Entity::Source,
@@ -136,6 +137,7 @@ impl Store {
 
     /// Changes `source`'s name and how to reach it; its id and kind stay.
     pub async fn update_source(&self, source: &DataSource) -> Result<SourceDetail, StoreError> {
+        refuse_problem(source)?;
         let updated = sqlx::query(
             "UPDATE data_sources SET name = ?, config = ? WHERE source_id = ? AND kind = ?",
         )
@@ -209,5 +211,17 @@ fn not_found(id: &SourceId) -> StoreError {
     StoreError::NotFound {
         entity: Entity::Source,
         id: id.to_string(),
+    }
+}
+
+/// Refuses `source` when it cannot be saved, saying why in words before the database's rules
+/// would in theirs.
+fn refuse_problem(source: &DataSource) -> Result<(), StoreError> {
+    match source.problem() {
+        Some((constraint, detail)) => Err(StoreError::Constraint {
+            constraint: constraint.to_owned(),
+            detail,
+        }),
+        None => Ok(()),
     }
 }
