@@ -881,9 +881,10 @@ async fn a_numeric_without_a_declared_scale_takes_its_first_batch_s_places() {
     let err = run(&pg, &plain(sql)).await.expect_err("more places later");
     let message = err.to_string();
     assert!(
-        message.contains("`ratio`") && message.contains("numeric(p, s)"),
+        message.contains("`ratio`, row 5001:") && message.contains("numeric(p, s)"),
         "{message}"
     );
+    assert!(message.contains("at most 1"), "{message}");
     let cast = "SELECT (CASE WHEN g > 5000 THEN 1.125 ELSE 1.5 END)::numeric(6,3) AS ratio \
                 FROM generate_series(1, 6000) AS g ORDER BY g";
     let batches = run(&pg, &plain(cast)).await.expect("runs with the cast");

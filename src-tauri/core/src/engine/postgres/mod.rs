@@ -691,7 +691,9 @@ struct Batcher {
     columns: Vec<Column>,
     /// Rows held until the schema is known.
     pending: Vec<PgRow>,
+    /// Rows in the batch being built, and in all.
     rows: usize,
+    seen: usize,
 }
 
 impl Batcher {
@@ -704,6 +706,7 @@ impl Batcher {
             columns: Vec::new(),
             pending: Vec::new(),
             rows: 0,
+            seen: 0,
         };
         if !batcher.kinds.iter().any(Kind::needs_scale) {
             batcher.fix_schema();
@@ -769,10 +772,27 @@ impl Batcher {
     }
 
     fn append(&mut self, row: &PgRow) -> Result<(), EngineError> {
+        self.seen += 1;
         for (i, column) in self.columns.iter_mut().enumerate() {
             let value = raw(row, i)?;
-            column.append(value).map_err(|why| EngineError::Query {
-                message: format!("column `{}`: {why}", self.names[i]),
+            column.append(value).map_err(|why| {
+                let (name, kind) = (&self.names[i], &self.kinds[i]);
+                // A numeric without a declared scale took its places from the first batch.
+                let settled = match kind {
+                    Kind::Numeric {
+                        scale: Some(places),
+                        ..
+                    } if self.seen > BATCH_ROWS => {
+                        format!(
+                            " (the first {BATCH_ROWS} rows had at most {places}; declare the \
+                             places in the SQL, e.g. `{name}::numeric(18, 4)`)"
+                        )
+                    }
+                    _ => String::new(),
+                };
+                EngineError::Query {
+                    message: format!("column `{name}`, row {}: {why}{settled}", self.seen),
+                }
             })?;
         }
         self.rows += 1;
