@@ -1,4 +1,6 @@
-use crate::support::{assert_constraint, empty_store, exec, starter_templates};
+use crate::support::{
+    assert_constraint, deep_dive, empty_store, exec, starter_templates, store_with_templates,
+};
 use flowloom_core::model::{DataSource, SourceConfig, SourceKind};
 use flowloom_core::{Entity, SourceId, StoreError};
 
@@ -203,4 +205,44 @@ async fn templates_run_on_sources_the_workspace_has_and_a_used_source_stays() {
         store.get_source(&SourceId::from("src_sales")).await,
         Err(StoreError::NotFound { .. })
     ));
+}
+
+#[tokio::test]
+async fn a_source_stays_while_a_flow_keeps_a_node_on_a_template_version_that_runs_on_it() {
+    let (store, _dir) = store_with_templates().await;
+    store.add_source(&sales()).await.expect("add");
+    let mut flow = deep_dive();
+    let id = flow.nodes[0].template_id.clone();
+    let mut template = store.get_template(&id).await.expect("template").template;
+    // Version 2 runs on the database; the flow's first node is kept on it.
+    template.source_id = SourceId::from("src_sales");
+    template.version += 1;
+    store.update_template(&template).await.expect("v2");
+    flow.nodes[0].template_version = Some(template.version);
+    store.create_flow(&flow).await.expect("create");
+    // Version 3 is back on the local engine: no template runs on the source now.
+    template.source_id = SourceId::local();
+    template.version += 1;
+    store.update_template(&template).await.expect("v3");
+    let Err(StoreError::InUse { by, .. }) = store.remove_source(&SourceId::from("src_sales")).await
+    else {
+        panic!("a source a pinned node runs on was removed")
+    };
+    let node = &flow.nodes[0];
+    assert!(
+        by.contains(flow.composition.composition_id.as_str()),
+        "{by}"
+    );
+    assert!(by.contains(&format!("node {}", node.node_id)), "{by}");
+    assert!(
+        by.contains(&format!("{id} version {}", template.version - 1)),
+        "{by}"
+    );
+    // The node brought to the current version, the source can go.
+    flow.nodes[0].template_version = Some(template.version);
+    store.save_flow(&flow).await.expect("save");
+    store
+        .remove_source(&SourceId::from("src_sales"))
+        .await
+        .expect("remove");
 }

@@ -170,6 +170,32 @@ impl Store {
                 by: "it is the workspace's own engine, which every workspace keeps".to_owned(),
             });
         }
+        // A node kept on an earlier version of a template runs where that version does.
+        let pinned: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT c.composition_id || ' (node ' || n.node_id || ', '
+                 || n.template_id || ' version ' || n.template_version || ')'
+             FROM composition_nodes n
+             JOIN compositions c ON c.id = n.composition
+             JOIN template_versions v
+               ON v.template_id = n.template_id AND v.version = n.template_version
+             WHERE coalesce(v.content ->> '$.source_id', 'src_local') = ?
+             ORDER BY 1",
+        )
+        .bind(id.as_str())
+        .fetch_all(&mut *tx)
+        .await?;
+        if users.is_empty() && !pinned.is_empty() {
+            return Err(StoreError::InUse {
+                entity: Entity::Source,
+                id: id.to_string(),
+                by: format!(
+                    "{} flow(s) keep a node on a template version that runs on it: {}; update \
+                     those nodes to the template's current version first",
+                    pinned.len(),
+                    pinned.join(", ")
+                ),
+            });
+        }
         if !users.is_empty() {
             return Err(StoreError::InUse {
                 entity: Entity::Source,
