@@ -296,7 +296,8 @@ def postgres_part(chosen: list[str], runs: int, tmp: Path, targets: list) -> Non
                 )
         for name, (ours, floors, last_node, rows) in seen.items():
             print(f"\n{name}: Flowloom executed the floor's {WORKLOADS[name][1]} queries (same SQL, same values); "
-                  f"its last node `{last_node}` holds the floor's last result ({rows} rows). Per query besides:")
+                  f"its last node `{last_node}` holds the floor's last result ({rows} row{'s' * (rows != 1)}). "
+                  "Per query besides:")
             print("- Flowloom: " + ("; ".join(ours) or "nothing"))
             print("- the floor: " + ("; ".join(floors) or "nothing"))
 
