@@ -9,6 +9,9 @@
 //!   on DataFusion directly, the way a minimal hand-written program would (values written into
 //!   the SQL, results collected in memory, nothing recorded), over DATA_DIR's `ads.parquet`
 //!   or `ads.csv`: the floor `flowloom run` is measured against.
+//! - `flowloom-bench pg-floor W2|W3 FLOW_FILE` sends the workload's queries, the flow file's
+//!   own SQL, to the PostgreSQL server the `PG*` environment variables name, as a bare sqlx
+//!   client would (`pg.rs`): the floor a run on a PostgreSQL source is measured against.
 
 use datafusion::arrow::array::{ArrayRef, Date32Array, Decimal128Array, Int64Array, StringArray};
 use datafusion::arrow::compute::cast;
@@ -21,6 +24,8 @@ use flowloom_core::sample_data::Rng;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+
+mod pg;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -43,14 +48,17 @@ fn main() -> ExitCode {
         .as_slice()
     {
         ["ads", file] => write_ads(Path::new(file)),
-        ["floor", workload, data] => tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .map_err(Into::into)
-            .and_then(|rt| rt.block_on(floor(workload, Path::new(data)))),
-        _ => {
-            Err("usage: flowloom-bench ads FILE | flowloom-bench floor W1|W2|W3|W4 DATA_DIR".into())
+        ["floor", workload, data] => {
+            runtime().and_then(|rt| rt.block_on(floor(workload, Path::new(data))))
         }
+        ["pg-floor", workload, flow] => {
+            runtime().and_then(|rt| rt.block_on(pg::floor(workload, Path::new(flow))))
+        }
+        _ => Err(
+            "usage: flowloom-bench ads FILE | flowloom-bench floor W1|W2|W3|W4 DATA_DIR \
+                  | flowloom-bench pg-floor W2|W3 FLOW_FILE"
+                .into(),
+        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -59,6 +67,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 fn write_ads(file: &Path) -> Result<()> {
