@@ -574,10 +574,10 @@ impl LocalEngine {
             next_list: self.next_list.clone(),
             statement: statement.clone(),
         };
-        let problem = match executor::on_query_runtime(planning.analyze()).await {
+        let problem = match executor::on_query_runtime(planning.describe()).await {
             // The query threads could not take it: nothing is known about the statement.
             Err(err) | Ok(Err(err)) => return Some(PlanProblem::Other(err.to_string())),
-            Ok(Ok(Ok(()))) => None,
+            Ok(Ok(Ok(_))) => None,
             Ok(Ok(Err(err))) => Some(self.classify(err).await),
         };
         self.planner.keep_checked(key, generation, problem.clone());
@@ -784,32 +784,8 @@ impl Planning {
 
 impl Planning {
     /// The statement planned with typed values bound and its types checked (DataFusion's
-    /// analyzer), as far as a run goes before it optimizes and executes; a planning error
-    /// is returned inside.
-    async fn analyze(self) -> Result<Result<(), DataFusionError>, EngineError> {
-        let statement = &self.statement;
-        let mut bound = BoundLists::register(&self.ctx, &self.next_list, statement)?;
-        let sql = statement.sql_with(|i| format!("${}", i + 1), |i| bound.sql[i].clone());
-        let scalars = std::mem::take(&mut bound.params);
-        let session = self.planner.session();
-        let reusable = bound.tables.is_empty();
-        let checked = async {
-            let plan = self.planner.plan(&session, &sql, reusable).await?;
-            let plan = plan.with_param_values(scalars)?;
-            session.state.analyzer().execute_and_check(
-                plan,
-                session.state.config_options(),
-                |_, _| {},
-            )?;
-            Ok::<(), DataFusionError>(())
-        }
-        .await;
-        drop(bound);
-        Ok(checked)
-    }
-
-    /// The statement planned as [`analyze`](Self::analyze) plans it, and the columns its
-    /// plan returns; a planning error is returned inside.
+    /// analyzer), as far as a run goes before it optimizes and executes, and the columns
+    /// its plan returns; a planning error is returned inside.
     async fn describe(self) -> Result<Result<Schema, DataFusionError>, EngineError> {
         let statement = &self.statement;
         let mut bound = BoundLists::register(&self.ctx, &self.next_list, statement)?;
