@@ -223,9 +223,11 @@ impl Observer for Recorder<'_> {
 
     fn node_finished(&self, node: &NodeRun) {
         // The writer only stops once this sender is dropped, so the send cannot fail.
-        let _ = self
-            .records
-            .send((node.record(), node.result.clone(), node.reused.clone()));
+        let _ = self.records.send((
+            node.record(),
+            node.result.clone(),
+            node.reused.as_ref().map(|r| r.location.clone()),
+        ));
         self.observer.node_finished(node);
     }
 }

@@ -39,16 +39,23 @@ pub struct NodeRun {
     pub attempts: u32,
     /// What its result depends on, hashed; none when it cannot be reused.
     pub cache_key: Option<String>,
-    /// Where the result it reused is kept, when it was a cache hit.
-    pub reused: Option<String>,
-    /// When the result it reused was made (UTC, ISO-8601), when it was a cache hit.
-    pub made_at: Option<String>,
+    /// The result it reused, when it was a cache hit.
+    pub reused: Option<Reused>,
     /// What its work came to (see [`NodeOutcome`]); none until it finishes, or when it
     /// did not run.
     pub outcome: Option<NodeOutcome>,
     /// What a data-table node's write did to its table.
     pub table_write: Option<TableWrite>,
     pub error: Option<String>,
+}
+
+/// A kept result a node reused.
+#[derive(Debug, Clone)]
+pub struct Reused {
+    /// Where it is kept (relative to the workspace).
+    pub location: String,
+    /// When the query that made it finished (UTC, ISO-8601).
+    pub made_at: Option<String>,
 }
 
 /// A finished run: its status and every node's run, in the flow's node order.
@@ -71,7 +78,6 @@ impl NodeRun {
             attempts: 0,
             cache_key: None,
             reused: None,
-            made_at: None,
             outcome: None,
             table_write: None,
             error: None,
@@ -101,7 +107,7 @@ impl NodeRun {
             result_location: None,
             cache_key: self.cache_key.clone(),
             from_cache: self.reused.is_some(),
-            made_at: self.made_at.clone(),
+            made_at: self.reused.as_ref().and_then(|r| r.made_at.clone()),
             outcome: self.outcome,
             table_write: self.table_write.clone(),
             error: self.error.clone(),

@@ -28,8 +28,8 @@ pub use super::options::{
     RunError, RunOptions, ShadowedBy, ShadowedGlobal, check_options, parameters_from_text,
     parameters_given, shadowed_globals,
 };
-use super::report::Outcome;
 pub use super::report::{FlowRun, NodeError, NodeResult, NodeRun, Observer, RunEvent};
+use super::report::{Outcome, Reused};
 use super::table_node;
 use crate::ids::{SourceId, TemplateId};
 pub use crate::model::{NodeOutcome, NodeStatus, RunStatus};
@@ -476,8 +476,10 @@ impl<'a> Progress<'a> {
         run.sql = hit.sql;
         run.result = Some(Arc::new(hit.result));
         run.cache_key = key;
-        run.reused = Some(hit.location);
-        run.made_at = hit.made_at;
+        run.reused = Some(Reused {
+            location: hit.location,
+            made_at: hit.made_at,
+        });
         self.unread[at] = true;
         self.done(at, NodeStatus::Completed, None);
     }
@@ -491,7 +493,8 @@ impl<'a> Progress<'a> {
             let run = &mut self.runs[at];
             let location = run
                 .reused
-                .as_deref()
+                .as_ref()
+                .map(|r| r.location.as_str())
                 .expect("a reused result is kept somewhere");
             let cache = self
                 .context
