@@ -3,7 +3,7 @@
 //!
 //! - Values are bound, never pasted (`bind.rs`): scalars as `$n` of their declared type, a
 //!   list as one array parameter (`IN ({{ids}})` is sent as `= ANY($n)`).
-//! - Results keep their types (`arrow.rs`), a batch per [`BATCH_ROWS`] rows.
+//! - Results keep their types (`arrow.rs`), a batch per [`BATCH_ROWS`] rows (`batcher.rs`).
 //! - It only reads: every query runs in a `READ ONLY` transaction rolled back at its end
 //!   (so nothing it sets outlives it), and a statement that does not start as a query is
 //!   refused before it is sent.
@@ -17,27 +17,25 @@
 //! The pool opens lazily, on the first query, and is kept for the connector's life.
 
 mod arrow;
+mod batcher;
 mod bind;
 mod catalog;
 mod errors;
 mod oids;
 mod read_only;
 
-use self::arrow::{Column, Kind};
+use self::arrow::Kind;
+use self::batcher::{Batcher, Message};
 use self::bind::Bound;
 use self::read_only::refuse_writes;
-use super::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
-use super::arrow::record_batch::RecordBatch;
+use super::arrow::datatypes::{DataType, Field, Schema};
 use super::{Connector, EngineError, PlanProblem, ResultStream, TableShape};
 use crate::render::Statement;
 use futures::StreamExt;
 use futures::future::BoxFuture;
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::{
-    PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow, PgSslMode, PgValueFormat,
-    Postgres,
-};
-use sqlx::{Column as _, Connection as _, Executor as _, Row as _, TypeInfo as _, ValueRef as _};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgSslMode, Postgres};
+use sqlx::{Column as _, Connection as _, Executor as _, Row as _, TypeInfo as _};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
@@ -508,11 +506,6 @@ async fn describe(
         .collect()
 }
 
-enum Message {
-    Schema(SchemaRef),
-    Batch(RecordBatch),
-}
-
 type Sent = Result<Message, EngineError>;
 
 /// Stops a backend's query from another connection.
@@ -619,7 +612,7 @@ async fn produce(
     }
     let mut rows = query.fetch(&mut *connection);
     let mut batch = Batcher::new(kinds);
-    if let Some(schema) = &batch.schema
+    if let Some(schema) = batch.schema()
         && sender
             .send(Ok(Message::Schema(schema.clone())))
             .await
@@ -680,164 +673,6 @@ impl Outcome {
             self
         }
     }
-}
-
-/// Rows into record batches: the schema first (a numeric without a declared scale takes
-/// the most places its first batch's values show), then a batch per [`BATCH_ROWS`] rows.
-struct Batcher {
-    names: Vec<String>,
-    kinds: Vec<Kind>,
-    schema: Option<SchemaRef>,
-    columns: Vec<Column>,
-    /// Rows held until the schema is known.
-    pending: Vec<PgRow>,
-    /// Rows in the batch being built, and in all.
-    rows: usize,
-    seen: usize,
-}
-
-impl Batcher {
-    fn new(described: Vec<(String, Kind)>) -> Self {
-        let (names, kinds): (Vec<_>, Vec<_>) = described.into_iter().unzip();
-        let mut batcher = Self {
-            names,
-            kinds,
-            schema: None,
-            columns: Vec::new(),
-            pending: Vec::new(),
-            rows: 0,
-            seen: 0,
-        };
-        if !batcher.kinds.iter().any(Kind::needs_scale) {
-            batcher.fix_schema();
-        }
-        batcher
-    }
-
-    fn fix_schema(&mut self) {
-        let fields: Vec<Field> = self
-            .names
-            .iter()
-            .zip(&self.kinds)
-            .map(|(name, kind)| Field::new(name, kind.data_type(), true))
-            .collect();
-        self.schema = Some(Arc::new(Schema::new(fields)));
-        self.columns = self
-            .kinds
-            .iter()
-            .map(|kind| Column::new(kind.clone(), BATCH_ROWS))
-            .collect();
-    }
-
-    /// Adds a row; the messages ready to send.
-    fn push(&mut self, row: PgRow) -> Result<Vec<Message>, EngineError> {
-        if self.schema.is_none() {
-            self.pending.push(row);
-            if self.pending.len() < BATCH_ROWS {
-                return Ok(Vec::new());
-            }
-            return self.settle();
-        }
-        self.append(&row)?;
-        if self.rows >= BATCH_ROWS {
-            return Ok(vec![self.flush()?]);
-        }
-        Ok(Vec::new())
-    }
-
-    /// Sets the missing scales from the rows held, and sends the schema and those rows.
-    fn settle(&mut self) -> Result<Vec<Message>, EngineError> {
-        let pending = std::mem::take(&mut self.pending);
-        for (i, kind) in self.kinds.iter_mut().enumerate() {
-            if !kind.needs_scale() {
-                continue;
-            }
-            let mut most: i8 = 0;
-            for row in &pending {
-                if let Some(bytes) = raw(row, i).ok().flatten() {
-                    most = most.max(arrow::places(kind, bytes).unwrap_or(0));
-                }
-            }
-            *kind = kind.with_scale(most);
-        }
-        self.fix_schema();
-        let mut messages = vec![Message::Schema(self.schema.clone().expect("schema fixed"))];
-        for row in &pending {
-            self.append(row)?;
-        }
-        if self.rows > 0 {
-            messages.push(self.flush()?);
-        }
-        Ok(messages)
-    }
-
-    fn append(&mut self, row: &PgRow) -> Result<(), EngineError> {
-        self.seen += 1;
-        for (i, column) in self.columns.iter_mut().enumerate() {
-            let value = raw(row, i)?;
-            column.append(value).map_err(|why| {
-                let (name, kind) = (&self.names[i], &self.kinds[i]);
-                // A numeric without a declared scale took its places from the first batch.
-                let settled = match kind {
-                    Kind::Numeric {
-                        scale: Some(places),
-                        ..
-                    } if self.seen > BATCH_ROWS => {
-                        format!(
-                            " (the first {BATCH_ROWS} rows had at most {places}; declare the \
-                             places in the SQL, e.g. `{name}::numeric(18, 4)`)"
-                        )
-                    }
-                    _ => String::new(),
-                };
-                EngineError::Query {
-                    message: format!("column `{name}`, row {}: {why}{settled}", self.seen),
-                }
-            })?;
-        }
-        self.rows += 1;
-        Ok(())
-    }
-
-    fn flush(&mut self) -> Result<Message, EngineError> {
-        let schema = self.schema.clone().expect("a batch after the schema");
-        let arrays = self.columns.iter_mut().map(Column::finish).collect();
-        self.rows = 0;
-        RecordBatch::try_new(schema, arrays)
-            .map(Message::Batch)
-            .map_err(|e| EngineError::Query {
-                message: e.to_string(),
-            })
-    }
-
-    /// What is left to send once the rows end: the schema if not sent yet, the last batch.
-    fn finish(&mut self) -> Result<Vec<Message>, EngineError> {
-        if self.schema.is_none() {
-            return self.settle();
-        }
-        if self.rows > 0 {
-            return Ok(vec![self.flush()?]);
-        }
-        Ok(Vec::new())
-    }
-}
-
-/// Column `i` of `row` in binary format, `None` when NULL.
-fn raw(row: &PgRow, i: usize) -> Result<Option<&[u8]>, EngineError> {
-    let value = row.try_get_raw(i).map_err(|e| EngineError::Query {
-        message: e.to_string(),
-    })?;
-    if value.is_null() {
-        return Ok(None);
-    }
-    if value.format() != PgValueFormat::Binary {
-        return Err(EngineError::Query {
-            message: "the server sent a value as text where binary was asked".to_owned(),
-        });
-    }
-    value.as_bytes().map(Some).map_err(|e| EngineError::Query {
-        message: e.to_string(),
-    })
 }
 
 #[cfg(test)]
