@@ -33,16 +33,17 @@ fn flowloom_with(env: &[(&str, &str)], args: &[&str]) -> Output {
 
 const PW_VAR: &str = "FLOWLOOM_TEST_SALES_PW";
 
+/// `flowloom sources add NAME --kind postgres --host HOST SETTINGS… --workspace WS`.
+fn add_source(ws: &str, name: &str, host: &str, settings: &[&str]) -> Output {
+    let mut args = vec!["sources", "add", name, "--kind", "postgres", "--host", host];
+    args.extend_from_slice(settings);
+    args.extend_from_slice(&["--workspace", ws]);
+    flowloom_with(&[], &args)
+}
+
 fn add_sales(ws: &str, port: u16, extra: &[&str]) -> Output {
     let port = port.to_string();
-    let mut args = vec![
-        "sources",
-        "add",
-        "Sales DB",
-        "--kind",
-        "postgres",
-        "--host",
-        "127.0.0.1",
+    let mut settings = vec![
         "--port",
         &port,
         "--database",
@@ -53,11 +54,9 @@ fn add_sales(ws: &str, port: u16, extra: &[&str]) -> Output {
         "disable",
         "--password-env",
         PW_VAR,
-        "--workspace",
-        ws,
     ];
-    args.extend_from_slice(extra);
-    flowloom_with(&[], &args)
+    settings.extend_from_slice(extra);
+    add_source(ws, "Sales DB", "127.0.0.1", &settings)
 }
 
 /// Every file under `dir` holding `needle`.
@@ -215,26 +214,15 @@ fn a_source_s_id_comes_from_its_name_and_a_name_is_taken_once() {
     let dir = tempfile::tempdir().expect("temp dir");
     let ws = path_str(dir.path());
     let add = |name: &str, env: &str| {
-        flowloom_with(
-            &[],
-            &[
-                "sources",
-                "add",
-                name,
-                "--kind",
-                "postgres",
-                "--host",
-                "db.invalid",
-                "--database",
-                "sales",
-                "--user",
-                "analyst",
-                "--password-env",
-                env,
-                "--workspace",
-                ws,
-            ],
-        )
+        let settings = [
+            "--database",
+            "sales",
+            "--user",
+            "analyst",
+            "--password-env",
+            env,
+        ];
+        add_source(ws, name, "db.invalid", &settings)
     };
     let added = |output: &Output| {
         exits(output, 0);
@@ -283,32 +271,21 @@ fn verify_full_connects_with_the_root_certificate_it_is_given() {
     let dir = tempfile::tempdir().expect("temp dir");
     let ws = path_str(dir.path());
     let add = |name: &str, root: &str| {
-        flowloom_with(
-            &[],
-            &[
-                "sources",
-                "add",
-                name,
-                "--kind",
-                "postgres",
-                "--host",
-                "localhost",
-                "--port",
-                &port,
-                "--database",
-                DATABASE,
-                "--user",
-                USER,
-                "--sslmode",
-                "verify-full",
-                "--ssl-root-cert",
-                root,
-                "--password-env",
-                PW_VAR,
-                "--workspace",
-                ws,
-            ],
-        )
+        let settings = [
+            "--port",
+            &port,
+            "--database",
+            DATABASE,
+            "--user",
+            USER,
+            "--sslmode",
+            "verify-full",
+            "--ssl-root-cert",
+            root,
+            "--password-env",
+            PW_VAR,
+        ];
+        add_source(ws, name, "localhost", &settings)
     };
     let missing = add("Nowhere", "no-such-ca.pem");
     exits(&missing, 2);
